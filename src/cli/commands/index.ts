@@ -1,0 +1,12 @@
+/**
+ * The subcommand table. Each module exports `register(program, ctx, setStatus)`; add one line per command.
+ */
+
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+export interface CommandModule {
+  register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void;
+}
+
+export const commandModules: readonly CommandModule[] = [];

@@ -1,0 +1,33 @@
+/**
+ * What a command may touch of the outside world, passed in rather than read from globals, so tests can run
+ * commands in-process with captured output and a fake environment.
+ */
+
+import { readFileSync } from 'node:fs';
+
+export interface CliContext {
+  readonly version: string;
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+function packageVersion(): string {
+  const url = new URL('../../package.json', import.meta.url);
+  const pkg = JSON.parse(readFileSync(url, 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+/** The real process's context. */
+export function defaultContext(): CliContext {
+  return {
+    version: packageVersion(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * vmunit's command line: a table of subcommands (one file each under commands/), exit codes decided here.
+ * Nothing below this layer calls process.exit; commands return their exit status.
+ */
+
+import { Command, CommanderError } from 'commander';
+import { exitCodeFor, VmunitError } from '../util/errors.js';
+import { commandModules } from './commands/index.js';
+import type { CliContext } from './context.js';
+import { defaultContext } from './context.js';
+
+/** Builds the commander program. Each command module registers itself and records its exit status. */
+export function buildProgram(ctx: CliContext, setStatus: (code: number) => void): Command {
+  const program = new Command('vmunit')
+    .description('Unit-testing toolkit for kernels and hypervisors')
+    .version(ctx.version)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    });
+  for (const mod of commandModules) mod.register(program, ctx, setStatus);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit status. */
+export async function main(argv: readonly string[], ctx: CliContext = defaultContext()): Promise<number> {
+  let status = 0;
+  const program = buildProgram(ctx, (code) => {
+    status = code;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return status;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through exitOverride with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const message = error instanceof VmunitError ? error.message : String((error as Error)?.stack ?? error);
+    ctx.stderr.write(`vmunit: error: ${message}\n`);
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The result model: a tree of `TestNode`s built by folding `RunEvent`s (see tree.ts), with kunit.py's
+ * counting and status-precedence rules (kunit_parser.TestCounts) written down once, here.
+ */
+
+import type { FailureDetail, TestDirective, TestStatus } from '../events/types.js';
+
+/** Per-node counters, summed over the subtree. `errors` are parse issues; they never change a status. */
+export interface TestCounts {
+  passed: number;
+  failed: number;
+  crashed: number;
+  skipped: number;
+  errors: number;
+}
+
+/** A node of the result tree. The root is named "main" for parsed KTAP, as in kunit.py. */
+export interface TestNode {
+  id: string;
+  name: string;
+  status: TestStatus;
+  directive: TestDirective | undefined;
+  /** Number printed on the result line, if any. */
+  number: number | undefined;
+  /** Children count announced by the plan; undefined when there was no plan. */
+  expectedCount: number | undefined;
+  subtests: TestNode[];
+  /** Diagnostic and unknown lines belonging to this test, in input order. */
+  log: string[];
+  attributes: Record<string, string>;
+  /** Parse problems recorded on this node (kunit.py's `add_error` messages). */
+  issues: string[];
+  counts: TestCounts;
+  durationMs: number | undefined;
+  reason: string | undefined;
+  failures: FailureDetail[];
+  /** True when the node had a version line, a `# Subtest:` header or a plan (a parent, even if empty). */
+  isSuite: boolean;
+}
+
+export function emptyCounts(): TestCounts {
+  return { passed: 0, failed: 0, crashed: 0, skipped: 0, errors: 0 };
+}
+
+/** passed + failed + crashed + skipped; errors are not tests. */
+export function totalTests(c: TestCounts): number {
+  return c.passed + c.failed + c.crashed + c.skipped;
+}
+
+/**
+ * The one status-precedence rule (kunit_parser.TestCounts.get_status):
+ * no tests → NO_TESTS; any crash → TEST_CRASHED; any failure → FAILURE; any pass → SUCCESS; else SKIPPED.
+ */
+export function aggregateStatus(c: TestCounts): TestStatus {
+  if (totalTests(c) === 0) return 'NO_TESTS';
+  if (c.crashed > 0) return 'TEST_CRASHED';
+  if (c.failed > 0) return 'FAILURE';
+  if (c.passed > 0) return 'SUCCESS';
+  return 'SKIPPED';
+}
+
+/** Adds one finished test's status to counts (kunit_parser.TestCounts.add_status). */
+export function addStatus(c: TestCounts, status: TestStatus): void {
+  switch (status) {
+    case 'SUCCESS':
+      c.passed++;
+      return;
+    case 'FAILURE':
+      c.failed++;
+      return;
+    case 'SKIPPED':
+      c.skipped++;
+      return;
+    case 'NO_TESTS':
+      return;
+    case 'TEST_CRASHED':
+    case 'FAILURE_TO_PARSE_TESTS':
+      c.crashed++;
+      return;
+  }
+}
+
+/** Field-wise sum, errors included. */
+export function addCounts(into: TestCounts, from: TestCounts): void {
+  into.passed += from.passed;
+  into.failed += from.failed;
+  into.crashed += from.crashed;
+  into.skipped += from.skipped;
+  into.errors += from.errors;
+}
+
+/** kunit.py's `ok_status()`: a run whose root is SUCCESS or SKIPPED is a success. */
+export function isOkStatus(status: TestStatus): boolean {
+  return status === 'SUCCESS' || status === 'SKIPPED';
+}
+
+/** `Ran N tests: passed: 9, failed: 1` — kunit.py's TestCounts.__str__ (trailing space when all zero). */
+export function formatCounts(c: TestCounts): string {
+  const parts: string[] = [];
+  for (const key of ['passed', 'failed', 'crashed', 'skipped', 'errors'] as const) {
+    if (c[key] > 0) parts.push(`${key}: ${c[key]}`);
+  }
+  return `Ran ${totalTests(c)} tests: ${parts.join(', ')}`;
+}
+
+/** A fresh node with kunit.py's defaults (status starts as TEST_CRASHED: a test that never ends crashed). */
+export function newTestNode(id: string, name: string): TestNode {
+  return {
+    id,
+    name,
+    status: 'TEST_CRASHED',
+    directive: undefined,
+    number: undefined,
+    expectedCount: undefined,
+    subtests: [],
+    log: [],
+    attributes: {},
+    issues: [],
+    counts: emptyCounts(),
+    durationMs: undefined,
+    reason: undefined,
+    failures: [],
+    isSuite: false,
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Typed errors with a stable `code` and a `cause`. They are turned into exit codes only at the CLI boundary
+ * (`exitCodeFor`), never downgraded to a bool and a log line.
+ */
+
+/** Stable error codes. Add new ones here so that the CLI and tests can switch on them. */
+export type VmunitErrorCode =
+  | 'USAGE'
+  | 'INPUT_NOT_FOUND'
+  | 'INPUT_INVALID'
+  | 'CONFIG_SYNTAX'
+  | 'CONFIG_INVALID'
+  | 'TEST_NOT_FOUND'
+  | 'QEMU_NOT_FOUND'
+  | 'ACCEL_UNAVAILABLE'
+  | 'SPAWN_FAILED'
+  | 'BUILD_FAILED'
+  | 'KCONFIG_FAILED'
+  | 'OUTPUT_UNWRITABLE'
+  | 'PATH_ESCAPE'
+  | 'INTERRUPTED'
+  | 'INTERNAL';
+
+/** Where in an input file an error sits. */
+export interface FilePosition {
+  readonly file: string;
+  readonly line?: number;
+}
+
+export interface VmunitErrorOptions {
+  readonly cause?: unknown;
+  readonly position?: FilePosition;
+}
+
+/** Base class of every error vmunit raises on purpose. */
+export class VmunitError extends Error {
+  readonly code: VmunitErrorCode;
+  readonly position: FilePosition | undefined;
+
+  constructor(code: VmunitErrorCode, message: string, options: VmunitErrorOptions = {}) {
+    super(
+      withPosition(message, options.position),
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
+    this.name = 'VmunitError';
+    this.code = code;
+    this.position = options.position;
+  }
+}
+
+function withPosition(message: string, position: FilePosition | undefined): string {
+  if (position === undefined) return message;
+  const where = position.line === undefined ? position.file : `${position.file}:${position.line}`;
+  return `${where}: ${message}`;
+}
+
+/** Exit status for an error that escaped to the CLI: harness and input errors are 2, as the issues ask. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof VmunitError && error.code === 'INTERRUPTED') return 130;
+  return 2;
+}
