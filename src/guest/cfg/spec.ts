@@ -1,0 +1,62 @@
+/**
+ * unittests.cfg entries, as parsed (raw values, unexpanded) and as resolved for one run. The parser
+ * (cfg/parse.ts) produces `GuestTestSpec`s; selection (select.ts) and shell expansion (cfg/expand.ts) turn
+ * them into `ResolvedGuestTest`s that the QEMU side runs. Field docs give run_tests.sh's defaults.
+ */
+
+/** One `[name]` section of unittests.cfg, values raw as written (after trimming), not shell-expanded. */
+export interface GuestTestSpec {
+  /** Section name; also the log file name (sanitised by logs.ts). */
+  readonly name: string;
+  /** Where the section header stands, for error messages. */
+  readonly file: string;
+  readonly line: number;
+  /** `file =`: binary relative to the arch dir (`x86/`); '' when missing (→ SKIP "Test file … not found"). */
+  readonly kernel: string;
+  /** `smp =` raw; '' means the default 1. May need shell expansion (`$MAX_SMP`). */
+  readonly smp: string;
+  /** `test_args =` raw; '' means no `-append`. */
+  readonly testArgs: string;
+  /** `qemu_params =`/`extra_params =` raw (multi-line `"""` values joined with '\n'). */
+  readonly qemuParams: string;
+  /** `kvmtool_params =` raw. */
+  readonly kvmtoolParams: string;
+  /** `groups =` split on blanks. */
+  readonly groups: readonly string[];
+  /** `arch =`; '' = any. */
+  readonly arch: string;
+  /** `machine =`; '' = any. */
+  readonly machine: string;
+  /** `check =` raw `path=value` words. */
+  readonly check: string;
+  /** `accel =`; '' = any. */
+  readonly accel: string;
+  /** `timeout =` raw (`30`, `10s`); '' = default 90s. */
+  readonly timeout: string;
+  /** `disabled_if =` raw bash condition; '' = never. */
+  readonly disabledIf: string;
+}
+
+/** A test that selection kept, with its values expanded, ready to build a QEMU command line. */
+export interface ResolvedGuestTest {
+  readonly spec: GuestTestSpec;
+  /** Absolute path of the guest binary. */
+  readonly kernelPath: string;
+  readonly smp: number;
+  /** Guest arguments after shell word splitting (empty: no `-append`). */
+  readonly testArgs: readonly string[];
+  /** Extra QEMU arguments after shell word splitting. */
+  readonly qemuParams: readonly string[];
+  readonly accel: string;
+  readonly accelProps: string;
+  readonly machine: string;
+  readonly timeoutMs: number;
+  /** The timeout as written (`90s`), for the `timeout; duration=…` reason string. */
+  readonly timeoutText: string;
+}
+
+/** Why a test was not run: run_tests.sh's exact reason strings (see select.ts). */
+export interface SkippedGuestTest {
+  readonly spec: GuestTestSpec;
+  readonly reason: string;
+}
