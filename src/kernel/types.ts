@@ -1,0 +1,75 @@
+/**
+ * Typed requests and results of the kernel tool's stages (kunit.py's KunitConfigRequest, KunitBuildRequest,
+ * KunitExecRequest, KunitResult), and the injected outside world every stage uses.
+ */
+
+import type { spawn } from 'node:child_process';
+import type { VmunitError } from '../util/errors.js';
+import type { ArchProfile } from './arch-profiles.js';
+import type { Kconfig } from './kconfig.js';
+
+/** kunit.py's KunitStatus. */
+export type KunitStatus = 'SUCCESS' | 'CONFIG_FAILURE' | 'BUILD_FAILURE' | 'TEST_FAILURE';
+
+/** What one stage returns. A failed config/build stage carries the typed error that ended it. */
+export interface StageResult {
+  readonly status: KunitStatus;
+  readonly elapsedMs: number;
+  readonly error?: VmunitError;
+}
+
+/** The outside world, injected so that stages run in tests with a fake clock and captured output. */
+export interface KernelIo {
+  readonly spawn: typeof spawn;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Writes text to stdout as is (callers add newlines). */
+  readonly out: (text: string) => void;
+  /** Writes text to stderr as is. */
+  readonly err: (text: string) => void;
+  /** Wall clock in epoch milliseconds (timestamps and elapsed times). */
+  readonly now: () => number;
+}
+
+/** Where the kernel is and which architecture it is built for. */
+export interface KernelTarget {
+  /** Kernel source root; make runs here and tree-relative configs are read from here. */
+  readonly kernelRoot: string;
+  /** Absolute build directory (make's O=). */
+  readonly buildDir: string;
+  readonly profile: ArchProfile;
+  readonly crossCompile: string | undefined;
+}
+
+/** `config`: make the build dir's .config a superset of the kunitconfig. */
+export interface ConfigRequest {
+  readonly target: KernelTarget;
+  /** The user's merged kunitconfig (before the arch fragment is put under it). */
+  readonly kunitconfig: Kconfig;
+  readonly makeOptions: readonly string[];
+}
+
+/** `build`: run make. */
+export interface BuildRequest extends ConfigRequest {
+  readonly jobs: number;
+}
+
+/** How `--run_isolated` splits the run. */
+export type IsolationMode = 'suite' | 'test';
+
+/** `exec`: boot the built kernel and parse what it prints. */
+export interface ExecRequest {
+  readonly target: KernelTarget;
+  /** `--qemu_args`, already split into words. */
+  readonly extraQemuArgs: readonly string[];
+  /** Per-boot timeout in seconds. */
+  readonly timeoutSec: number;
+  readonly filterGlob: string;
+  readonly filter: string;
+  readonly filterAction: string | undefined;
+  readonly kernelArgs: readonly string[];
+  readonly runIsolated: IsolationMode | undefined;
+  /** Boots run at once in isolated mode (vmunit's -j; kunit.py boots one at a time). */
+  readonly parallel: number;
+  readonly listTests: boolean;
+  readonly listTestsAttr: boolean;
+}
