@@ -42,14 +42,34 @@ export interface ResolvedGuestTest {
   readonly spec: GuestTestSpec;
   /** Absolute path of the guest binary. */
   readonly kernelPath: string;
+  /** The binary as run_tests.sh passes it to the run script: `$TEST_DIR/<file>` (`x86/setjmp.flat`), `.efi` under EFI. */
+  readonly kernel: string;
+  /** Leading vCPU count of the expanded `smp` (`8` for `8,threads=4`; 1 when it is not a number). */
   readonly smp: number;
+  /** Words after `-smp` (QEMU) / `--cpus` (kvmtool) after shell expansion: usually one, e.g. `['8,threads=4']`. */
+  readonly smpArgs: readonly string[];
   /** Guest arguments after shell word splitting (empty: no `-append`). */
   readonly testArgs: readonly string[];
-  /** Extra QEMU arguments after shell word splitting. */
+  /** Extra QEMU (or, for `target: 'kvmtool'`, kvmtool) arguments after shell word splitting. */
   readonly qemuParams: readonly string[];
+  /**
+   * Exactly the words run_tests.sh's `eval` hands to `<arch>/run` after the kernel:
+   * `-smp <smp…> [-append <test_args…>] <params…>`. Prefer this over re-assembling the fields above: an
+   * unquoted multi-word `test_args` puts only its first word after `-append` (the rest become VMM arguments),
+   * and a trailing `# comment` in one value swallows everything after it, as in run_tests.sh.
+   */
+  readonly vmmArgs: readonly string[];
+  /** Which VMM the tree targets (config.mak/env `TARGET`): selects `qemu_params` vs `kvmtool_params`. */
+  readonly target: 'qemu' | 'kvmtool';
+  /** Accelerator name (`kvm`, `tcg`, `hvf`), '' = let the run script pick (kvm if available, else tcg). */
   readonly accel: string;
+  /** Properties after the name, with their leading comma (`,kernel_irqchip=on`), '' if none. */
   readonly accelProps: string;
+  /** What run_tests.sh passes as `ACCEL=`: the `ACCEL` env value if set (props included), else cfg `accel`. */
+  readonly accelRequested: string;
+  /** `MACHINE` env if set, else cfg `machine`; '' = the arch default. */
   readonly machine: string;
+  /** Timeout in milliseconds; 0 means no timeout (`TIMEOUT=0`, as timeout(1) treats a zero duration). */
   readonly timeoutMs: number;
   /** The timeout as written (`90s`), for the `timeout; duration=…` reason string. */
   readonly timeoutText: string;
