@@ -1,0 +1,56 @@
+/**
+ * Escaping for the XML and HTML reporters. Test names and logs come from guests and kernels, so they are
+ * hostile input: every character that could end an attribute or open markup is escaped, and characters
+ * that XML 1.0 forbids outright (most C0 controls, lone surrogates, U+FFFE/U+FFFF) are replaced by a
+ * visible `\xNN` / `\uNNNN` escape, because no escaping can make them legal and a single one makes the
+ * whole file unreadable to JUnit consumers.
+ */
+
+/** Characters that may not appear in an XML 1.0 document at all, even as character references. */
+const XML_INVALID =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Replaces characters forbidden in XML 1.0 with a readable escape (`\x1b`, `\ud800`). */
+export function replaceInvalidXmlChars(text: string): string {
+  return text.replace(XML_INVALID, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}
+
+/**
+ * Element text, escaped as Python's ElementTree does (`&`, `<`, `>`), so output stays byte-identical to
+ * kunit_junit.py; CR is kept as `&#13;` because XML parsers would otherwise turn it into LF.
+ */
+export function xmlText(text: string): string {
+  return replaceInvalidXmlChars(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
+}
+
+/**
+ * Attribute value for a double-quoted attribute, escaped as ElementTree does: `"` and the whitespace
+ * characters that attribute-value normalisation would otherwise flatten into spaces.
+ */
+export function xmlAttr(text: string): string {
+  return replaceInvalidXmlChars(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#09;');
+}
+
+/** Text or attribute content for HTML. Control characters are made visible so logs cannot hide text. */
+export function htmlEscape(text: string): string {
+  return replaceInvalidXmlChars(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}

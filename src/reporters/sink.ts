@@ -1,0 +1,101 @@
+/**
+ * Where reporter text goes. Two disciplines, chosen by the reporter:
+ * - streaming (`openStreamSink`): text is written as it is produced, so a killed run leaves everything
+ *   written so far (KTAP). Files are opened at once, so an unwritable path fails before the run starts.
+ * - atomic (`writeAtomic`): the whole document is written to a temporary file beside the target and renamed
+ *   over it, so readers never see half a JUnit/HTML file, and an old report survives a crashed run.
+ * Streams given by the caller (stdout) are written to but never ended.
+ */
+
+import { closeSync, createWriteStream, mkdirSync, openSync, unlinkSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { VmunitError } from '../util/errors.js';
+
+/** A text destination that is written incrementally and closed once. */
+export interface TextSink {
+  write(text: string): void;
+  /** Resolves when everything is on disk (or handed to the caller's stream); rejects on a write error. */
+  close(): Promise<void>;
+}
+
+function unwritable(path: string, cause: unknown): VmunitError {
+  return new VmunitError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${(cause as Error).message}`, { cause });
+}
+
+/** A sink writing to the caller's stream (left open) or to a file created (truncated) now. */
+export function openStreamSink(destination: NodeJS.WritableStream | string): TextSink {
+  if (typeof destination !== 'string') {
+    return {
+      write: (text) => {
+        if (text.length > 0) destination.write(text);
+      },
+      close: async () => {},
+    };
+  }
+  let fd: number;
+  try {
+    mkdirSync(dirname(destination), { recursive: true });
+    fd = openSync(destination, 'w');
+  } catch (error) {
+    throw unwritable(destination, error);
+  }
+  const stream = createWriteStream('', { fd, autoClose: true });
+  let failure: unknown;
+  stream.on('error', (error) => {
+    failure ??= error;
+  });
+  return {
+    write: (text) => {
+      if (text.length > 0 && failure === undefined) stream.write(text);
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        const settle = () => (failure === undefined ? resolve() : reject(unwritable(destination, failure)));
+        if (stream.destroyed) {
+          settle();
+          return;
+        }
+        stream.end(settle);
+      }),
+  };
+}
+
+/** Writes `content` to `path` through a temporary file and a rename. */
+export async function writeAtomic(path: string, content: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    await writeFile(tmp, content, 'utf8');
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw unwritable(path, error);
+  }
+}
+
+/** Fails early when `path` cannot be created, without leaving the file behind if it did not exist. */
+export function checkWritable(path: string): void {
+  const probe = join(dirname(path), `.${basename(path)}.${process.pid}.probe`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    closeSync(openSync(probe, 'w'));
+    unlinkSync(probe);
+  } catch (error) {
+    throw unwritable(path, error);
+  }
+}
+
+/** Writes a whole document to a destination: atomically for paths, plainly for the caller's stream. */
+export async function writeDocument(
+  destination: NodeJS.WritableStream | string,
+  content: string,
+): Promise<void> {
+  if (typeof destination === 'string') {
+    await writeAtomic(destination, content);
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    destination.write(content, (error) => (error ? reject(error) : resolve()));
+  });
+}
