@@ -1,0 +1,311 @@
+# ---- vmunit standalone runtime (src/guest/standalone/runtime.bash, appended verbatim by the generator) ----
+# Reproduces kvm-unit-tests' run() + <arch>/run decisions for ONE test, in plain bash: skip checks, the
+# premature-failure probe, accelerator and QEMU selection, the environ file, timeout(1), the exit-status
+# fix-up and the coloured result line. Everything test-specific comes from the vmunit_* settings above.
+# Shell expansion happens ONLY where kvm-unit-tests does it: smp, test_args and qemu_params are expanded
+# (eval) when the QEMU command is built, disabled_if is evaluated as a condition, check is word-split.
+
+vmunit_print_result() {
+  # kvm-unit-tests' print_result: "STATUS name summary" or "STATUS name (reason)", STATUS coloured.
+  local color
+  case "$1" in PASS) color=32 ;; SKIP) color=33 ;; *) color=31 ;; esac
+  if [ -z "$4" ]; then
+    printf '\e[%sm%s\e[0m %s %s\n' "$color" "$1" "$2" "$3"
+  else
+    printf '\e[%sm%s\e[0m %s (%s)\n' "$color" "$1" "$2" "$4"
+  fi
+}
+
+vmunit_has_word() { [[ " $2 " == *" $1 "* ]]; }
+
+vmunit_host() {
+  local m
+  m=$(uname -m)
+  case "$m" in
+  i?86) echo i386 ;;
+  arm*) echo arm ;;
+  ppc64*) echo ppc64 ;;
+  *) echo "$m" ;;
+  esac
+}
+
+# Sets vmunit_run_accel / vmunit_run_props from $1 (ACCEL, maybe with ",props"); status 2 when impossible.
+vmunit_set_accel() {
+  local host kvm=no
+  host=$(vmunit_host)
+  vmunit_run_props=${1#"${1%%,*}"}
+  vmunit_run_accel=${1%%,*}
+  if [ -c /dev/kvm ] && vmunit_has_word "$host" "$vmunit_kvm_hosts"; then kvm=yes; fi
+  vmunit_kvm_variant="kvm:$host"
+  case "$vmunit_run_accel" in
+  kvm)
+    if [ "$kvm" != yes ]; then
+      echo "KVM is needed, but not available on this host" >&2
+      return 2
+    fi
+    ;;
+  '') if [ "$kvm" = yes ]; then vmunit_run_accel=kvm; else vmunit_run_accel=tcg; fi ;;
+  tcg) ;;
+  *)
+    echo "vmunit standalone: ACCEL=$vmunit_run_accel is not supported by this script (kvm or tcg)" >&2
+    return 2
+    ;;
+  esac
+}
+
+# Prints the first QEMU binary whose --help says QEMU (QEMU= overrides the candidate list).
+vmunit_search_qemu() {
+  local arch=$vmunit_qemu_arch candidate path
+  if [ "$vmunit_run_accel" = kvm ] && [ "$vmunit_kvm_uses_host_qemu" = yes ]; then arch=$(vmunit_host); fi
+  for candidate in ${QEMU:-qemu-system-$arch qemu-kvm}; do
+    path=$(PATH="$PATH:/usr/libexec" command -v "$candidate") || continue
+    if "$path" --help 2>/dev/null | grep -q QEMU; then
+      echo "$path"
+      return 0
+    fi
+  done
+  echo "A QEMU binary was not found." >&2
+  echo "You can set a custom location by using the QEMU=<path> environment variable." >&2
+  return 2
+}
+
+# Fills the file $1 with the guest's environ (kvm-unit-tests' initrd_create): QEMU and host kernel
+# versions, the user's KVM_UNIT_TESTS_ENV lines, and ERRATA_* decisions.
+vmunit_write_environ() {
+  local file=$1 qemu=$2 line kver re='([0-9]+)\.([0-9]+)\.([0-9]+)'
+  local -a kparts
+  {
+    echo "TARGET=$vmunit_target"
+    echo "QEMU_ACCEL=$vmunit_run_accel"
+    line=$("$qemu" -h | head -1)
+    echo "QEMU_VERSION_STRING=$line"
+    if [[ $line =~ $re ]]; then
+      echo "QEMU_MAJOR=${BASH_REMATCH[1]}"
+      echo "QEMU_MINOR=${BASH_REMATCH[2]}"
+      echo "QEMU_MICRO=${BASH_REMATCH[3]}"
+    fi
+    kver=$(uname -r)
+    echo "KERNEL_VERSION_STRING=$kver"
+    [[ $kver =~ ^([0-9]+)\.([0-9]+)\.?([0-9]*)(.*)$ ]] && kparts=("${BASH_REMATCH[@]:1}")
+    echo "KERNEL_VERSION=${kparts[0]}"
+    echo "KERNEL_PATCHLEVEL=${kparts[1]}"
+    echo "KERNEL_SUBLEVEL=${kparts[2]}"
+    echo "KERNEL_EXTRAVERSION=${kparts[3]}"
+  } >"$file"
+  if [ -n "$KVM_UNIT_TESTS_ENV" ] && [ -f "$KVM_UNIT_TESTS_ENV" ]; then
+    while IFS= read -r line; do
+      [[ $line =~ ^[[:blank:]]*([[:alpha:]_][[:alnum:]_]*)= ]] || continue
+      grep -q "^${BASH_REMATCH[1]}=" "$file" || echo "$line" >>"$file"
+    done <"$KVM_UNIT_TESTS_ENV"
+  fi
+  vmunit_write_errata "$file" "${kparts[0]}" "${kparts[1]}" "${kparts[2]}"
+}
+
+# ERRATA_FORCE=y under TCG; otherwise ERRATA_<commit>=y|n from the embedded errata.txt lines against the
+# host kernel version ($2.$3.$4), unless the environment already decides; then the environment's ERRATA_*.
+vmunit_write_errata() {
+  local file=$1 entry commit min name
+  local -a parts
+  local -i have=$((${2:-0} * 65536 + ${3:-0} * 256 + ${4:-0})) want
+  if [ "$vmunit_run_accel" = tcg ]; then
+    echo "ERRATA_FORCE=y" >>"$file"
+  else
+    for entry in "${vmunit_errata[@]}"; do
+      commit=${entry%%:*}
+      commit=${commit//[[:blank:]]/}
+      min=${entry#*:}
+      min=${min%%:*}
+      min=${min//[[:blank:]]/}
+      name="ERRATA_$commit"
+      [ -n "${!name}" ] && continue
+      IFS=. read -r -a parts <<<"$min"
+      want=$((${parts[0]:-0} * 65536 + ${parts[1]:-0} * 256 + ${parts[2]:-0}))
+      if ((have >= want)); then echo "$name=y"; else echo "$name=n"; fi >>"$file"
+    done
+  fi
+  while IFS= read -r name; do
+    grep -q "^$name=" "$file" || echo "$name=${!name}" >>"$file"
+  done < <(compgen -e | grep '^ERRATA_')
+}
+
+# The per-arch run script: runs QEMU on kernel $1 and exits with the decoded status. Runs in a subshell.
+vmunit_run_script() {
+  local kernel=$1 qemu list contains message pci=nopci variant arg words i
+  local -a argv initrd=()
+  vmunit_set_accel "$ACCEL" || exit $?
+  qemu=$(vmunit_search_qemu) || exit $?
+  for ((i = 0; i < ${#vmunit_requirements[@]}; i += 3)); do
+    list=${vmunit_requirements[i]}
+    contains=${vmunit_requirements[i + 1]}
+    message=${vmunit_requirements[i + 2]}
+    if ! "$qemu" "-$list" '?' 2>&1 | grep -qF -e "$contains"; then
+      echo "${message//\{qemu\}/$qemu}"
+      exit 2
+    fi
+  done
+  "$qemu" -device '?' 2>&1 | grep -qF pci-testdev && pci=pci
+  variant=tcg
+  [ "$vmunit_run_accel" = kvm ] && variant=$vmunit_kvm_variant
+  vmunit_select_fixed_args "$variant:$pci" || {
+    echo "vmunit standalone: no command line for accelerator '$variant'" >&2
+    exit 2
+  }
+  argv=("$qemu")
+  for arg in "${vmunit_fixed[@]}"; do
+    arg=${arg//@VMUNIT_ACCEL_PROPS@/$vmunit_run_props}
+    argv+=("${arg//@VMUNIT_MACHINE@/${MACHINE:-$vmunit_default_machine}}")
+  done
+  # kvm-unit-tests evals "-smp $smp [-append $test_args] $qemu_params": same expansion here.
+  words="-kernel \"\$kernel\" -smp $vmunit_smp"
+  [ -n "$vmunit_test_args" ] && words+=" -append $vmunit_test_args"
+  eval "argv+=($words $vmunit_qemu_params)" || exit 2
+  if [ "$vmunit_environ_default" = yes ]; then
+    # Globals, not locals: the EXIT trap set in vmunit_exec_qemu removes them when this subshell ends.
+    vmunit_envfile=$(mktemp) || exit 2
+    vmunit_write_environ "$vmunit_envfile" "$qemu"
+    initrd=(-initrd "$vmunit_envfile")
+  fi
+  if [ -n "$TIMEOUT" ] && [ "$TIMEOUT" != 0 ]; then
+    argv=(timeout -k 1s --foreground "$TIMEOUT" "${argv[@]}")
+  fi
+  echo -n "${argv[*]}"
+  [ "$vmunit_environ_default" = yes ] && echo -n " #"
+  echo " ${initrd[*]}"
+  vmunit_exec_qemu "${argv[@]}" "${initrd[@]}"
+}
+
+# Runs argv with stdin from /dev/null, stdout live and kept in $vmunit_outfile (for EXIT: and SUMMARY:
+# lines), stderr live and kept; exits with kvm-unit-tests' fixed-up status. tee writes to the inherited
+# stdout rather than re-opening /dev/fd/1, so a redirected output file is never truncated.
+vmunit_exec_qemu() {
+  local errfile outfile=$vmunit_outfile ret sig
+  errfile=$(mktemp) || exit 2
+  vmunit_errfile=$errfile
+  trap 'rm -f "$vmunit_errfile" "$vmunit_envfile"' EXIT
+  ("$@" </dev/null 2>&1 1>&3 3>&- | tee "$errfile" >&2; exit "${PIPESTATUS[0]}") 3>&1 | tee "$outfile"
+  ret=${PIPESTATUS[0]}
+  [ "$ret" -eq 134 ] && echo "QEMU Aborted" >&2
+  sig=$(sed -n 's/.*terminating on signal \([0-9][0-9]*\).*/\1/p' "$errfile" | head -n 1)
+  if [ "$ret" -eq 0 ]; then
+    # QEMU exiting 0 means the guest never wrote to the exit device: an error, or a signal.
+    if [ -n "$sig" ]; then ret=$((sig + 128)); else ret=1; fi
+  elif [ "$ret" -eq 1 ] && { [ ! -s "$errfile" ] || ! grep -qvi warning "$errfile"; }; then
+    ret=0
+  fi
+  if [ "$vmunit_status_channel" = exit-line ] && [ "$ret" -eq 1 ]; then
+    sig=$(grep -m 1 '^EXIT: ' "$outfile" | sed -n 's/.*STATUS=\([0-9][0-9]*\).*/\1/p')
+    if [ "$sig" = 1 ]; then ret=0; elif [ -n "$sig" ]; then ret=$sig; fi
+  fi
+  exit "$ret"
+}
+
+# kvm-unit-tests' premature_failure: run the same command on a missing kernel; if QEMU does not get as
+# far as loading it, the test cannot run here (bad -cpu, missing device, no KVM…): print why, status 0.
+vmunit_premature_failure() {
+  local log
+  log=$( (vmunit_run_script _NO_FILE_4Uhere_) 2>&1)
+  if grep -F _NO_FILE_4Uhere_ <<<"$log" |
+    grep -q -e '[Cc]ould not \(load\|open\) kernel' -e 'error loading' -e 'failed to load'; then
+    return 1
+  fi
+  echo "$log" >&2
+  echo "$log"
+  return 0
+}
+
+# Returns 0 (yes) or 1 (no) like kvm-unit-tests' skip_nodefault in a standalone script. read -p shows the
+# prompt only when stdin is a terminal; end of input (</dev/null) counts as "no".
+vmunit_skip_nodefault() {
+  local yn
+  while true; do
+    read -r -p "Test marked not to be run by default, are you sure (y/N)? " yn || yn=""
+    case $yn in
+    Y | y | Yes | yes) return 1 ;;
+    "" | N | n | No | no | q | quit | exit) return 0 ;;
+    esac
+  done
+}
+
+# kvm-unit-tests' run() for this one test; returns its status.
+vmunit_run() {
+  local name=$vmunit_name groups=$vmunit_groups check=${CHECK:-$vmunit_cfg_check} accel=$vmunit_cfg_accel
+  local machine=$vmunit_cfg_machine log ret summary param path value
+  local timeout=${TIMEOUT:-${vmunit_cfg_timeout:-90s}}
+  if vmunit_has_word nodefault "$groups" && vmunit_skip_nodefault; then
+    vmunit_print_result SKIP "$name" "" "test marked as manual run only"
+    return 2
+  fi
+  if [ -n "$vmunit_cfg_arch" ] && [ "$vmunit_cfg_arch" != "$ARCH" ]; then
+    vmunit_print_result SKIP "$name" "" "$vmunit_cfg_arch only"
+    return 2
+  fi
+  if [ -n "$machine" ] && [ -n "$MACHINE" ] && [ "$machine" != "$MACHINE" ]; then
+    vmunit_print_result SKIP "$name" "" "$machine only"
+    return 2
+  elif [ -n "$MACHINE" ]; then
+    machine=$MACHINE
+  fi
+  if [ -n "$accel" ] && [ -n "$ACCEL" ] && [[ ! $ACCEL =~ ^$accel(,|$) ]]; then
+    vmunit_print_result SKIP "$name" "" "$accel only, but ACCEL=$ACCEL"
+    return 2
+  elif [ -n "$ACCEL" ]; then
+    accel=$ACCEL
+  fi
+  if [ -n "$vmunit_disabled_if" ] && (eval "$vmunit_disabled_if"); then
+    vmunit_print_result SKIP "$name" "" "disabled because: $vmunit_disabled_if"
+    return 2
+  fi
+  for param in $check; do
+    path=${param%%=*}
+    value=${param#*=}
+    if [ ! -f "$path" ] || [ "$(cat "$path")" != "$value" ]; then
+      vmunit_print_result SKIP "$name" "" "$path not equal to $value"
+      return 2
+    fi
+  done
+  if log=$(TIMEOUT=$timeout MACHINE=$machine ACCEL=$accel vmunit_premature_failure); then
+    vmunit_print_result SKIP "$name" "" "$(tail -1 <<<"$log")"
+    return 77
+  fi
+  (TIMEOUT=$timeout MACHINE=$machine ACCEL=$accel vmunit_run_script "$vmunit_bin")
+  ret=$?
+  summary=$(tail -n 5 "$vmunit_outfile" | grep '^SUMMARY: ' | sed 's/^SUMMARY: /(/;s/\r\{0,1\}$/)/')
+  if [ "$ret" -eq 0 ]; then
+    vmunit_print_result PASS "$name" "$summary"
+  elif [ "$ret" -eq 77 ]; then
+    vmunit_print_result SKIP "$name" "$summary"
+  elif [ "$ret" -eq 124 ]; then
+    vmunit_print_result FAIL "$name" "" "timeout; duration=$timeout"
+  elif [ "$ret" -gt 127 ]; then
+    vmunit_print_result FAIL "$name" "" "terminated on SIG$(kill -l $((ret - 128)))"
+  else
+    vmunit_print_result FAIL "$name" "$summary"
+  fi
+  return "$ret"
+}
+
+# Decodes the embedded guest binary into a temporary file and checks its SHA-256 before anything runs.
+vmunit_extract() {
+  local got
+  vmunit_bin=$(mktemp) && vmunit_outfile=$(mktemp) || exit 2
+  trap 'rm -f "$vmunit_bin" "$vmunit_outfile"' EXIT
+  if ! vmunit_payload | base64 -d 2>/dev/null | gzip -dc >"$vmunit_bin" 2>/dev/null; then
+    got="undecodable payload"
+  else
+    got=$(sha256sum <"$vmunit_bin") || exit 2
+    got=${got%% *}
+    [ "$got" = "$vmunit_sha256" ] && return 0
+    got="sha256 $got"
+  fi
+  echo "$vmunit_name: embedded guest binary is corrupt (expected sha256 $vmunit_sha256, got $got)" >&2
+  echo "$vmunit_name: refusing to run; regenerate it with 'vmunit standalone'" >&2
+  exit 126
+}
+
+vmunit_main() {
+  export KUT_STANDALONE=yes ARCH=$vmunit_tree_arch
+  : "${MAX_SMP:=$(getconf _NPROCESSORS_ONLN)}"
+  vmunit_extract
+  echo "BUILD_HEAD=$vmunit_build_head"
+  vmunit_run
+}
