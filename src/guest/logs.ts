@@ -1,0 +1,129 @@
+/**
+ * The results folder, laid out as run_tests.sh's `logs/` so existing scripts keep working:
+ * `<dir>/<test>.log` (the exact command line first, then guest console and QEMU stderr in arrival order,
+ * then one empty line), `<dir>/SUMMARY` (`BUILD_HEAD=<build-head>`), the previous run rotated to
+ * `<dir>.old`. vmunit adds `<dir>/results.json` (verdicts and durations, used by `-j` to start the
+ * longest tests first next time). Test names come from unittests.cfg section headers, so they are made
+ * safe before they become file names: a name can never write outside the folder.
+ */
+
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { VmunitError } from '../util/errors.js';
+
+/** Default cap of one test log: a guest flooding its serial port cannot fill the disk or the heap. */
+export const DEFAULT_LOG_CAP_BYTES = 8 * 1024 * 1024;
+
+/**
+ * `<name>.log`, with path separators, NUL and leading dots neutralised. Names that are safe as they are
+ * (every name in upstream cfg files) keep their upstream file name.
+ */
+export function logFileName(testName: string): string {
+  let safe = testName.replace(/[/\\\0]/g, '_');
+  if (safe === '' || safe.startsWith('.')) safe = `_${safe}`;
+  return `${safe}.log`;
+}
+
+/** Resolves `rel` under `root`, refusing anything that would land outside it. */
+export function pathInside(root: string, rel: string): string {
+  const base = resolve(root);
+  const full = resolve(base, rel);
+  const r = relative(base, full);
+  if (r === '' || r.startsWith(`..${sep}`) || r === '..' || isAbsolute(r)) {
+    throw new VmunitError('PATH_ESCAPE', `log path '${rel}' escapes the results folder ${base}`);
+  }
+  return full;
+}
+
+/** One test's outcome as stored in results.json. */
+export interface StoredResult {
+  readonly name: string;
+  readonly verdict: 'PASS' | 'FAIL' | 'SKIP';
+  readonly reason: string;
+  readonly durationMs: number;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Durations of the previous run (`<dir>/results.json`), read before the folder is rotated. */
+export async function readPreviousDurations(dir: string): Promise<Map<string, number>> {
+  const map = new Map<string, number>();
+  try {
+    const data = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { tests?: StoredResult[] };
+    for (const t of data.tests ?? []) {
+      if (typeof t.name === 'string' && typeof t.durationMs === 'number') map.set(t.name, t.durationMs);
+    }
+  } catch {
+    // No previous run (or an unreadable one): schedule in cfg order.
+  }
+  return map;
+}
+
+/** `rm -rf <dir>.old; mv <dir> <dir>.old; mkdir <dir>; echo BUILD_HEAD=… > <dir>/SUMMARY`. */
+export async function prepareResultsDir(dir: string, buildHead: string): Promise<void> {
+  try {
+    await rm(`${dir}.old`, { recursive: true, force: true });
+    if (await exists(dir)) await rename(dir, `${dir}.old`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'SUMMARY'), `BUILD_HEAD=${buildHead}\n`);
+  } catch (error) {
+    throw new VmunitError('OUTPUT_UNWRITABLE', `cannot prepare results folder ${dir}`, { cause: error });
+  }
+}
+
+/** Rewrites results.json with the results known so far (valid JSON after every test, even if interrupted). */
+export async function writeResultsJson(
+  dir: string,
+  results: readonly StoredResult[],
+  complete: boolean,
+): Promise<void> {
+  const tmp = join(dir, '.results.json.tmp');
+  await writeFile(tmp, `${JSON.stringify({ complete, tests: results }, null, 2)}\n`);
+  await rename(tmp, join(dir, 'results.json'));
+}
+
+/** Appends to one test's log with a byte cap; writes never throw into the runner. */
+export class TestLog {
+  readonly #stream: WriteStream;
+  readonly #cap: number;
+  #written = 0;
+  #truncated = false;
+  readonly path: string;
+
+  constructor(dir: string, testName: string, cap: number = DEFAULT_LOG_CAP_BYTES) {
+    this.path = pathInside(dir, logFileName(testName));
+    this.#cap = cap;
+    this.#stream = createWriteStream(this.path, { flags: 'a' });
+    this.#stream.on('error', () => {
+      // A full disk must not crash the run; the verdict does not depend on the log.
+    });
+  }
+
+  line(text: string): void {
+    if (this.#truncated) return;
+    const bytes = Buffer.byteLength(text) + 1;
+    if (this.#written + bytes > this.#cap) {
+      this.#truncated = true;
+      this.#stream.write(`[vmunit: log truncated at ${this.#cap} bytes]\n`);
+      return;
+    }
+    this.#written += bytes;
+    this.#stream.write(`${text}\n`);
+  }
+
+  get truncated(): boolean {
+    return this.#truncated;
+  }
+
+  close(): Promise<void> {
+    return new Promise((done) => this.#stream.end(() => done()));
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * What `vmunit run` prints while it works. Result lines are run_tests.sh's, character for character
+ * (`PASS name (summary)`, `FAIL name (timeout; duration=90s)`, `FAIL name ` with a trailing space when
+ * there is no summary) because CI scripts grep them; colour only on a terminal. On a terminal a status
+ * line under the results shows what is running and for how long.
+ */
+
+import pc from 'picocolors';
+import type { Verdict } from './exit-code.js';
+
+export interface ProgressOptions {
+  readonly out: NodeJS.WritableStream;
+  /** Redraw a live status line (stdout is a terminal). */
+  readonly live: boolean;
+  readonly color: boolean;
+  readonly total: number;
+  readonly now?: () => number;
+  readonly redrawMs?: number;
+}
+
+/** `print_result`: `STATUS name summary` or `STATUS name (reason)`. */
+export function formatResultLine(verdict: Verdict, name: string, text: string, color: boolean): string {
+  const colors = pc.createColors(color);
+  const word =
+    verdict === 'PASS'
+      ? colors.green(verdict)
+      : verdict === 'SKIP'
+        ? colors.yellow(verdict)
+        : colors.red(verdict);
+  return `${word} ${name} ${text}`;
+}
+
+/** `(reason)` when there is a harness reason, else the guest summary (already parenthesised, maybe ''). */
+export function resultText(reason: string | undefined, summary: string): string {
+  return reason !== undefined ? `(${reason})` : summary;
+}
+
+export class Progress {
+  readonly #opts: ProgressOptions;
+  readonly #running = new Map<string, number>();
+  readonly #now: () => number;
+  #done = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #drawn = false;
+
+  constructor(options: ProgressOptions) {
+    this.#opts = options;
+    this.#now = options.now ?? (() => performance.now());
+    if (options.live) {
+      this.#timer = setInterval(() => this.#draw(), options.redrawMs ?? 250);
+      this.#timer.unref();
+    }
+  }
+
+  started(name: string): void {
+    this.#running.set(name, this.#now());
+    if (this.#opts.live) this.#draw();
+  }
+
+  /** Prints one result line (above the live line). */
+  finished(name: string, verdict: Verdict, text: string): void {
+    this.#running.delete(name);
+    this.#done++;
+    this.#clear();
+    this.#opts.out.write(`${formatResultLine(verdict, name, text, this.#opts.color)}\n`);
+    if (this.#opts.live) this.#draw();
+  }
+
+  /** Any other line (`-v` command lines). */
+  print(line: string): void {
+    this.#clear();
+    this.#opts.out.write(`${line}\n`);
+    if (this.#opts.live) this.#draw();
+  }
+
+  /** The live line's text, e.g. `[3/87] running: vmx 12.3s, setjmp 0.4s`. */
+  statusText(): string {
+    const now = this.#now();
+    const running = [...this.#running].map(([n, t]) => `${n} ${((now - t) / 1000).toFixed(1)}s`);
+    return `[${this.#done}/${this.#opts.total}] running: ${running.join(', ')}`;
+  }
+
+  #draw(): void {
+    if (this.#running.size === 0) {
+      this.#clear();
+      return;
+    }
+    const cols = (this.#opts.out as { columns?: number }).columns ?? 100;
+    const text = this.statusText();
+    this.#opts.out.write(`\r\x1b[K${text.length > cols - 1 ? `${text.slice(0, cols - 2)}…` : text}`);
+    this.#drawn = true;
+  }
+
+  #clear(): void {
+    if (!this.#drawn) return;
+    this.#opts.out.write('\r\x1b[K');
+    this.#drawn = false;
+  }
+
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#clear();
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * QEMU discovery and capability probing, done once per binary per run. Upstream's x86/run spawns
+ * `--help` twice, `-device ?` three times and `-h` once for every test, plus a whole second run for the
+ * premature-failure probe (14 QEMU processes per test); vmunit asks each question once and caches the
+ * answer in a `QemuProber` owned by the run.
+ */
+
+import { execFile } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { VmunitError } from '../../util/errors.js';
+import type { ArchProfile, Requirement } from './arch/types.js';
+
+export interface CaptureResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number | null;
+}
+
+/** Runs a short command and captures its output; injected for tests. */
+export type CaptureFn = (file: string, args: readonly string[]) => Promise<CaptureResult>;
+
+export const defaultCapture: CaptureFn = (file, args) =>
+  new Promise((done) => {
+    execFile(file, [...args], { timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      done({ stdout: String(stdout), stderr: String(stderr), code });
+    });
+  });
+
+/** What a run needs to know about its QEMU binary. */
+export interface QemuInfo {
+  readonly path: string;
+  /** First line of `-h` (`QEMU emulator version 7.2.22 (Debian …)`). */
+  readonly versionString: string;
+  readonly major: string;
+  readonly minor: string;
+  readonly micro: string;
+  readonly hasPciTestdev: boolean;
+  /** Upstream's exit-2 message of the first unmet requirement, if any. */
+  readonly missing: string | undefined;
+}
+
+/** `IFS='[ .]' read -r _ _ _ MAJOR MINOR MICRO rest` on the version line. */
+export function parseQemuVersion(line: string): { major: string; minor: string; micro: string } {
+  const fields = line.split(/[[ .\]]/);
+  return { major: fields[3] ?? '', minor: fields[4] ?? '', micro: fields[5] ?? '' };
+}
+
+async function executable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `command -v` over PATH (plus /usr/libexec, as search_qemu_binary adds it). */
+export async function whichCommand(name: string, pathEnv: string, cwd: string): Promise<string | undefined> {
+  if (name.includes('/')) {
+    const p = isAbsolute(name) ? name : resolve(cwd, name);
+    return (await executable(p)) ? p : undefined;
+  }
+  for (const dir of [...pathEnv.split(delimiter), '/usr/libexec']) {
+    if (dir === '') continue;
+    const p = join(dir, name);
+    if (await executable(p)) return p;
+  }
+  return undefined;
+}
+
+/** Per-run cache of QEMU probes. Not global: each run owns one. */
+export class QemuProber {
+  readonly #capture: CaptureFn;
+  readonly #binaries = new Map<string, Promise<{ path: string; help: string }>>();
+  readonly #listings = new Map<string, Promise<string>>();
+  /** Counts spawned probe processes (reported by the benchmark, asserted by tests). */
+  spawned = 0;
+
+  constructor(capture: CaptureFn = defaultCapture) {
+    this.#capture = capture;
+  }
+
+  #run(file: string, args: readonly string[]): Promise<CaptureResult> {
+    this.spawned++;
+    return this.#capture(file, args);
+  }
+
+  /**
+   * `search_qemu_binary`: the first of `QEMU` (a word list) or `qemu-system-<arch> qemu-kvm` whose `--help`
+   * mentions QEMU. Throws QEMU_NOT_FOUND with upstream's two-line message.
+   */
+  findBinary(
+    candidates: readonly string[],
+    pathEnv: string,
+    cwd: string,
+  ): Promise<{ path: string; help: string }> {
+    const key = `${candidates.join(' ')}\0${pathEnv}\0${cwd}`;
+    let found = this.#binaries.get(key);
+    if (found === undefined) {
+      found = this.#search(candidates, pathEnv, cwd);
+      this.#binaries.set(key, found);
+    }
+    return found;
+  }
+
+  async #search(
+    candidates: readonly string[],
+    pathEnv: string,
+    cwd: string,
+  ): Promise<{ path: string; help: string }> {
+    for (const name of candidates) {
+      const path = await whichCommand(name, pathEnv, cwd);
+      if (path === undefined) continue;
+      const out = await this.#run(path, ['--help']);
+      if (out.stdout.includes('QEMU')) return { path, help: out.stdout };
+    }
+    throw new VmunitError(
+      'QEMU_NOT_FOUND',
+      'A QEMU binary was not found.\nYou can set a custom location by using the QEMU=<path> environment variable.',
+    );
+  }
+
+  /** `<qemu> [-machine M] -<kind> ?` output, cached. */
+  listing(path: string, kind: Requirement['list'], machine: string): Promise<string> {
+    const args =
+      kind === 'machine' || machine === '' ? [`-${kind}`, '?'] : ['-machine', machine, `-${kind}`, '?'];
+    const key = `${path}\0${args.join(' ')}`;
+    let out = this.#listings.get(key);
+    if (out === undefined) {
+      out = this.#run(path, args).then((r) => r.stdout + r.stderr);
+      this.#listings.set(key, out);
+    }
+    return out;
+  }
+
+  /** Version, requirements and optional devices of one binary for one arch profile. */
+  async info(path: string, help: string, profile: ArchProfile): Promise<QemuInfo> {
+    const versionString = help.split('\n', 1)[0] ?? '';
+    let missing: string | undefined;
+    for (const req of profile.requirements) {
+      const text = await this.listing(path, req.list, profile.machine);
+      if (!text.includes(req.contains)) {
+        missing = req.message.replaceAll('{qemu}', path);
+        break;
+      }
+    }
+    const devices = await this.listing(path, 'device', profile.machine);
+    return {
+      path,
+      versionString,
+      ...parseQemuVersion(versionString),
+      hasPciTestdev: devices.includes('pci-testdev'),
+      missing,
+    };
+  }
+}
+
+/** The candidate list `${QEMU:-qemu-system-$QEMU_ARCH qemu-kvm}`. */
+export function qemuCandidates(envQemu: string | undefined, qemuArch: string): string[] {
+  if (envQemu !== undefined && envQemu.trim() !== '') return envQemu.trim().split(/\s+/);
+  return [`qemu-system-${qemuArch}`, 'qemu-kvm'];
+}

@@ -1,0 +1,149 @@
+/**
+ * Runs one QEMU process: argv array (never a shell), stdin from /dev/null as upstream, stdout and stderr
+ * streamed line by line, a deadline enforced like `timeout -k <grace> <T>` (SIGTERM at T, SIGKILL after the
+ * grace period), and an AbortSignal for Ctrl-C that takes the same TERM → KILL path. The spawn function is
+ * injected so that the escalation logic can be tested with a fake process.
+ */
+
+import { spawn as nodeSpawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { LineSplitter } from '../util/lines.js';
+import type { ProcessEnd } from './exit-code.js';
+
+/** The part of a ChildProcess the supervisor uses. */
+export interface ChildLike {
+  readonly pid?: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  kill(signal?: NodeJS.Signals): boolean;
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  on(event: 'close', listener: () => void): this;
+  on(event: 'error', listener: (error: Error) => void): this;
+}
+
+export type SpawnFn = (
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv },
+) => ChildLike;
+
+export const defaultSpawn: SpawnFn = (file, args, options) =>
+  nodeSpawn(file, [...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+
+export interface SuperviseOptions {
+  readonly argv: readonly string[];
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** 0 disables the deadline (TIMEOUT=0). */
+  readonly timeoutMs: number;
+  /** Time between SIGTERM and SIGKILL (upstream: `timeout -k 1s`). */
+  readonly graceMs: number;
+  readonly signal?: AbortSignal;
+  /** Lines longer than this are cut (a guest flooding without newlines cannot exhaust memory). */
+  readonly maxLineBytes?: number;
+  readonly onLine: (stream: 'stdout' | 'stderr', line: string) => void;
+  readonly spawn?: SpawnFn;
+}
+
+export interface SupervisedEnd extends ProcessEnd {
+  readonly durationMs: number;
+  /** Set when the process could not be started at all (ENOENT, EACCES). */
+  readonly spawnError: Error | undefined;
+  /** The AbortSignal fired while the process ran. */
+  readonly aborted: boolean;
+}
+
+/** After 'exit', wait at most this long for the pipes to drain (a grandchild may hold them open). */
+const DRAIN_MS = 500;
+
+/** Spawns and supervises one process; resolves when it is gone, never rejects. */
+export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
+  const started = performance.now();
+  const spawn = opts.spawn ?? defaultSpawn;
+  const [file, ...args] = opts.argv;
+  return new Promise((resolve) => {
+    let timedOut = false;
+    let killed = false;
+    let aborted = false;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let done = false;
+    const timers: NodeJS.Timeout[] = [];
+    let child: ChildLike | undefined;
+    const splitters = {
+      stdout: new LineSplitter(opts.maxLineBytes),
+      stderr: new LineSplitter(opts.maxLineBytes),
+    };
+    const flush = (): void => {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        for (const line of splitters[stream].end()) opts.onLine(stream, line);
+      }
+    };
+
+    const finish = (spawnError?: Error): void => {
+      if (done) return;
+      done = true;
+      for (const t of timers) clearTimeout(t);
+      opts.signal?.removeEventListener('abort', onAbort);
+      flush();
+      resolve({
+        code: exit?.code ?? (spawnError ? 127 : null),
+        signal: exit?.signal ?? null,
+        timedOut,
+        killed,
+        durationMs: performance.now() - started,
+        spawnError,
+        aborted,
+      });
+    };
+    const terminate = (): void => {
+      child?.kill('SIGTERM');
+      const t = setTimeout(() => {
+        if (exit !== undefined) return;
+        killed = true;
+        child?.kill('SIGKILL');
+      }, opts.graceMs);
+      timers.push(t);
+    };
+    const onAbort = (): void => {
+      if (exit !== undefined || aborted) return;
+      aborted = true;
+      terminate();
+    };
+
+    try {
+      child = spawn(file ?? '', args, {
+        ...(opts.cwd ? { cwd: opts.cwd } : {}),
+        ...(opts.env ? { env: opts.env } : {}),
+      });
+    } catch (error) {
+      finish(error as Error);
+      return;
+    }
+    const proc = child;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      proc[stream]?.on('data', (chunk: Buffer) => {
+        if (done) return;
+        for (const line of splitters[stream].push(chunk)) opts.onLine(stream, line);
+      });
+    }
+    proc.on('error', (error) => finish(error));
+    proc.on('exit', (code, signal) => {
+      exit = { code, signal };
+      timers.push(setTimeout(() => finish(), DRAIN_MS));
+    });
+    proc.on('close', () => {
+      if (exit !== undefined) finish();
+    });
+    if (opts.timeoutMs > 0) {
+      timers.push(
+        setTimeout(() => {
+          if (exit !== undefined) return;
+          timedOut = true;
+          terminate();
+        }, opts.timeoutMs),
+      );
+    }
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
