@@ -1,0 +1,8 @@
+# x86_64 facts for the guest SDK Makefile. The tree layout and config.mak keys follow kvm-unit-tests, so its
+# run_tests.sh conventions and `vmunit run` both find the binaries.
+TEST_DIR     := x86
+ARCH_NAME    := x86_64
+ARCH_CFLAGS  := -m64 -mno-red-zone -mgeneral-regs-only -mcmodel=small
+ARCH_OBJS    := boot.o isr.o setjmp.o setup.o trap.o
+# QEMU's multiboot loader takes only ELF32 files: the 64-bit image ships in an elf32-i386 container.
+FLAT_OBJCOPY := -O elf32-i386

@@ -1,0 +1,76 @@
+/*
+ * Exception entry stubs for vectors 0-31. Each stub makes the stack look the same (the CPU pushes an
+ * error code for some vectors only, so the others push a zero), pushes its vector number and jumps to
+ * the common path, which saves the general registers into a struct vmu_regs (include/vmunit-x86.h) and
+ * calls vmu_exception(regs). Returning from the handler resumes the interrupted code with the registers
+ * as the handler left them; recovering handlers longjmp instead and never return here.
+ */
+
+/* Vectors for which the CPU pushes an error code: #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX. */
+#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+	.text
+	.code64
+
+	.macro	stub v
+	.balign	16
+isr_\v:
+	.if	!HAS_ERROR_CODE(\v)
+	push	$0
+	.endif
+	push	$\v
+	jmp	isr_common
+	.endm
+
+	.irp	v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	stub	\v
+	.endr
+
+isr_common:
+	/* Order matches struct vmu_regs, lowest address first. */
+	push	%rax
+	push	%rcx
+	push	%rdx
+	push	%rbx
+	push	%rbp
+	push	%rsi
+	push	%rdi
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	mov	%rsp, %rdi
+	cld                                 /* the C ABI expects DF clear */
+	call	vmu_exception
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rdi
+	pop	%rsi
+	pop	%rbp
+	pop	%rbx
+	pop	%rdx
+	pop	%rcx
+	pop	%rax
+	add	$16, %rsp                   /* vector and error code */
+	iretq
+
+	/* Stub addresses, read by setup_idt() in trap.c. */
+	.section .rodata
+	.balign	8
+	.globl	vmu_isr_table
+vmu_isr_table:
+	.irp	v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.quad	isr_\v
+	.endr
+
+	.section .note.GNU-stack, "", @progbits

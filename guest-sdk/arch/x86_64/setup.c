@@ -1,0 +1,88 @@
+/*
+ * x86_64 start-up after boot.S: console on COM1, exception table, argv from the multiboot command line,
+ * main(), and exit through QEMU's isa-debug-exit device.
+ */
+#include "vmunit.h"
+#include "../../lib/internal.h"
+
+#define MULTIBOOT_LOADER_MAGIC 0x2BADB002
+#define MULTIBOOT_INFO_CMDLINE (1u << 2)
+
+#define COM1 0x3f8
+#define UART_THR 0 /* transmit holding register (DLAB=0) */
+#define UART_DLL 0 /* divisor latch, low/high byte (DLAB=1) */
+#define UART_DLM 1
+#define UART_IER 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define LSR_THR_EMPTY 0x20
+
+/* QEMU's isa-debug-exit, as kvm-unit-tests' x86/run configures it: iobase=0xf4, iosize=4. */
+#define DEBUG_EXIT_PORT 0xf4
+
+/* The start of the Multiboot v1 information structure (the loader fills more). */
+struct multiboot_info {
+	uint32_t flags;
+	uint32_t mem_lower, mem_upper;
+	uint32_t boot_device;
+	uint32_t cmdline;
+};
+
+void vmu_setup_idt(void);
+
+/* 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on, polled (no interrupts). */
+static void serial_init(void)
+{
+	outb(0x00, COM1 + UART_IER);
+	outb(0x80, COM1 + UART_LCR); /* DLAB: next two writes set the divisor */
+	outb(0x01, COM1 + UART_DLL);
+	outb(0x00, COM1 + UART_DLM);
+	outb(0x03, COM1 + UART_LCR);
+	outb(0xc7, COM1 + UART_FCR);
+	outb(0x03, COM1 + UART_MCR); /* DTR, RTS */
+}
+
+static void serial_putc(char c)
+{
+	while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY))
+		;
+	outb((uint8_t)c, COM1 + UART_THR);
+}
+
+void vmu_console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+}
+
+void vmu_arch_exit(int code)
+{
+	outl((uint32_t)code, DEBUG_EXIT_PORT);
+	/* Without the device (another VMM, or bare metal) the write does nothing: say so and stop. */
+	printf("vmunit: exit(%d) without isa-debug-exit; halting\n", code);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* Called by boot.S in long mode with the multiboot magic and info address. */
+void vmu_start(uint32_t magic, uint32_t info_addr) __attribute__((noreturn));
+void vmu_start(uint32_t magic, uint32_t info_addr)
+{
+	const struct multiboot_info *info = (const struct multiboot_info *)(uintptr_t)info_addr;
+	const char *cmdline = NULL;
+	char **argv;
+	int argc;
+
+	serial_init();
+	vmu_setup_idt();
+	if (magic == MULTIBOOT_LOADER_MAGIC && (info->flags & MULTIBOOT_INFO_CMDLINE))
+		cmdline = (const char *)(uintptr_t)info->cmdline;
+	argc = vmu_setup_args(cmdline, &argv);
+	vmu_report_begin();
+	exit(main(argc, argv));
+}

@@ -1,0 +1,24 @@
+/*
+ * What the portable library needs from an architecture (arch/<arch>/setup.c), and what the start-up code
+ * needs from the library. Not part of the test API.
+ */
+#ifndef VMUNIT_INTERNAL_H
+#define VMUNIT_INTERNAL_H
+
+#include <stddef.h>
+
+/* Writes bytes to the console; "\n" becomes "\r\n" as on a serial terminal. */
+void vmu_console_write(const char *s, size_t n);
+
+/* Stops the machine so that the host sees `code` (QEMU: exit status (code << 1) | 1). */
+void vmu_arch_exit(int code) __attribute__((noreturn));
+
+/* Splits the boot command line into argv (in place of a copy), returns argc. */
+int vmu_setup_args(const char *cmdline, char ***argv);
+
+/* Prints the output header ("KTAP version 1" unless built for legacy output). */
+void vmu_report_begin(void);
+
+int main(int argc, char **argv);
+
+#endif
