@@ -1,0 +1,190 @@
+/**
+ * `vmunit run [TEST...]`: run_tests.sh for a configured and built kvm-unit-tests tree, with the same
+ * options, environment variables, result lines and logs folder, plus per-check results, an exit status
+ * (0 all passed or skipped, 1 a test failed, 2 harness error, 130 interrupted), `-j auto`, live progress
+ * and machine-readable reports.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { release } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { RunEvent } from '../../events/types.js';
+import { parseUnittestsCfg } from '../../guest/cfg/parse.js';
+import { readTreeConfig, type TreeConfig } from '../../guest/config-mak.js';
+import { effectiveTarget, harnessShellVars, hostOnlineCpus, resolveGuestEnv } from '../../guest/env.js';
+import { Progress } from '../../guest/progress.js';
+import { kvmDeviceUsable } from '../../guest/qemu/accel.js';
+import { archProfile } from '../../guest/qemu/arch/index.js';
+import { QemuProber } from '../../guest/qemu/probe.js';
+import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
+import { parseJobs } from '../../guest/scheduler.js';
+import { formatTestList, selectTest } from '../../guest/select.js';
+import { VmunitError } from '../../util/errors.js';
+import type { CliContext } from '../context.js';
+
+interface RunFlags {
+  directory?: string;
+  group: string[];
+  all?: boolean;
+  list?: boolean;
+  dryRun?: boolean;
+  verbose?: boolean;
+  parallel?: string;
+  tap13?: boolean;
+  results?: string;
+  color?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function treeFacts(tree: TreeConfig, errataText: string | undefined): TreeFacts {
+  return {
+    host: tree.host,
+    target: tree.target ?? '',
+    targetCpu: tree.targetCpu,
+    defaultCpu: tree.defaultQemuCpu,
+    firmware: tree.firmware,
+    environDefault: tree.environDefault,
+    errataPath: tree.erratatxt,
+    errataText,
+    buildHead: tree.buildHead,
+  };
+}
+
+/** Installs SIGINT/SIGTERM handlers that abort the run; returns the signal and a remover. */
+function interruptible(): { signal: AbortSignal; dispose: () => void; received: () => string | undefined } {
+  const controller = new AbortController();
+  let got: string | undefined;
+  const on = (name: string) => () => {
+    got ??= name;
+    controller.abort();
+  };
+  const onInt = on('SIGINT');
+  const onTerm = on('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    received: () => got,
+    dispose: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+/** The whole command, callable in-process by tests. Returns the exit status. */
+export async function runCommand(
+  tests: readonly string[],
+  flags: RunFlags,
+  ctx: CliContext,
+): Promise<number> {
+  const dir = resolve(ctx.cwd, flags.directory ?? '.');
+  const tree = await readTreeConfig(dir);
+  const profile = archProfile(tree.arch);
+  const cfgFile = join(tree.dir, tree.testDir, 'unittests.cfg');
+  const cfgText = await readOptional(cfgFile);
+  if (cfgText === undefined) throw new VmunitError('INPUT_NOT_FOUND', `${cfgFile} not found`);
+  const specs = parseUnittestsCfg(cfgText, cfgFile);
+  if (flags.list) {
+    ctx.stdout.write(formatTestList(specs, flags.group));
+    return 0;
+  }
+  const jobs = parseJobs(flags.parallel ?? ctx.env.unittest_run_queues ?? '1');
+  if (jobs === undefined) throw new VmunitError('USAGE', `Invalid -j option: ${flags.parallel ?? ''}`);
+  const guestEnv = resolveGuestEnv(ctx.env, { onlineCpus: hostOnlineCpus() });
+  const all = flags.all === true;
+  const shellVars = harnessShellVars(ctx.env, tree, guestEnv, all);
+  const selectOptions = {
+    tests,
+    groups: flags.group,
+    all,
+    arch: tree.arch,
+    testDir: tree.testDir,
+    target: effectiveTarget(tree, guestEnv),
+    configEfi: tree.configEfi,
+    genSeHeader: tree.genSeHeader,
+    env: guestEnv,
+    shellVars,
+  };
+  const env = all ? { ...ctx.env, ERRATA_FORCE: 'y' } : ctx.env;
+  const userEnvFile = guestEnv.kvmUnitTestsEnv;
+  const userEnv = userEnvFile === undefined ? undefined : await readOptional(resolve(dir, userEnvFile));
+  const errataText = tree.erratatxt === '' ? undefined : await readOptional(resolve(dir, tree.erratatxt));
+  const resultsArg = flags.results ?? guestEnv.logDir;
+  const resultsDir = flags.dryRun
+    ? undefined
+    : isAbsolute(resultsArg)
+      ? resultsArg
+      : join(tree.dir, resultsArg);
+  const tty = ctx.stdout.isTTY === true;
+  const color = flags.color ?? (tty && ctx.env.NO_COLOR === undefined);
+  const progress = new Progress({
+    out: ctx.stdout,
+    live: tty && ctx.env.CI === undefined,
+    color,
+    total: specs.length,
+  });
+  const events: RunEvent[] = [];
+  const intr = interruptible();
+  let summary: GuestRunSummary;
+  try {
+    summary = await runGuestTests({
+      treeDir: tree.dir,
+      profile,
+      tree: treeFacts(tree, errataText),
+      specs,
+      select: (spec) => selectTest(spec, selectOptions, { treeDir: tree.dir }),
+      env,
+      jobs,
+      verbose: flags.verbose === true,
+      dryRun: flags.dryRun === true,
+      resultsDir,
+      emit: (e) => events.push(e),
+      progress,
+      print: (line) => progress.print(line),
+      prober: new QemuProber(),
+      kvmDevice: kvmDeviceUsable(),
+      kernelRelease: release(),
+      graceMs: 1000,
+      signal: intr.signal,
+      ...(userEnv === undefined ? {} : { userEnv }),
+    });
+  } finally {
+    intr.dispose();
+    progress.close();
+  }
+  if (summary.interrupted) return 130;
+  return summary.failed > 0 ? 1 : 0;
+}
+
+/** Registers `vmunit run` (CommandModule). */
+export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run a kvm-unit-tests tree (run_tests.sh compatible)')
+    .argument('[tests...]', 'only run these tests (exact names)')
+    .option('-C, --directory <dir>', 'configured and built kvm-unit-tests tree (default: .)')
+    .option('-g, --group <group>', 'only tests in this group (repeatable, comma lists allowed)', collect, [])
+    .option('-a, --all', "run 'nodefault' tests too and force errata (ERRATA_FORCE=y)")
+    .option('-l, --list', 'list test names (honours -g) and exit')
+    .option('-n, --dry-run', "print each test's QEMU command line instead of running it")
+    .option('-v, --verbose', 'print the command line of each test before running it')
+    .option('-j, --parallel <n>', "number of tests run at once, or 'auto' (one per CPU)")
+    .option('-t, --tap13', 'TAP 13 output instead of result lines')
+    .option('--results <dir>', 'results folder (default: <tree>/logs, or $unittest_log_dir)')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .action(async (tests: string[], flags: RunFlags) => {
+      setStatus(await runCommand(tests, flags, ctx));
+    });
+}
