@@ -1,0 +1,299 @@
+/**
+ * `vmunit exec FILE [QEMU options…]`: run one guest binary directly, as kvm-unit-tests' `x86/run
+ * x86/msr.flat` or `./arm-run arm/selftest.flat -smp 4 -append smp` do. The arch comes from the tree's
+ * config.mak (searched upward from FILE, then from the working directory, or given with -C), else from the
+ * ELF header. The command line is the arch profile's (guest-B's pure builder), the extra arguments follow
+ * `-kernel FILE` verbatim, the environ file goes last with `-initrd`; the exit status is the run script's
+ * (decodeExit): 0 PASS, 77 SKIP, 124 timeout, anything else FAIL.
+ *
+ * Like the run scripts, there is no timeout unless TIMEOUT is set (run_tests.sh is what passes the cfg's);
+ * ACCEL and QEMU are honoured. Unlike them, a missing FILE is an input error (exit 2) rather than QEMU's
+ * "could not open kernel file" (exit 1), and the echoed command line omits the `timeout …` prefix because
+ * vmunit enforces the deadline itself (SIGTERM, then SIGKILL 1 s later, as `timeout -k 1s`).
+ */
+
+import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { VmunitError } from '../util/errors.js';
+import { readTreeConfig, type TreeConfig } from './config-mak.js';
+import { archFromElfHeader } from './elf-arch.js';
+import { decodeExit, parseExitLine } from './exit-code.js';
+import { chooseAccel } from './qemu/accel.js';
+import { archProfile } from './qemu/arch/index.js';
+import type { ArchName, ArchProfile } from './qemu/arch/types.js';
+import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
+import { buildEnviron } from './qemu/environ.js';
+import { type QemuProber, qemuCandidates } from './qemu/probe.js';
+import { parseDuration } from './select.js';
+import { type SpawnFn, supervise } from './supervise.js';
+
+/** What the user asked for. */
+export interface ExecRequest {
+  readonly file: string;
+  /** Arguments placed after `-kernel FILE`, verbatim. */
+  readonly qemuArgs: readonly string[];
+  /** -C: the kvm-unit-tests tree (config.mak); otherwise searched upward. */
+  readonly treeDir?: string;
+  /** --arch: config.mak ARCH to use when there is no tree. */
+  readonly arch?: string;
+  readonly dryRun: boolean;
+}
+
+/** The outside world, injected. */
+export interface ExecIo {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly prober: QemuProber;
+  readonly kvmDevice: boolean;
+  /** `uname -m`. */
+  readonly machine: string;
+  /** `uname -r`. */
+  readonly kernelRelease: string;
+  readonly spawn?: SpawnFn;
+  readonly signal?: AbortSignal;
+}
+
+/** config.mak DEFAULT_QEMU_CPU as ./configure writes it, for binaries run without a tree. */
+const CONFIGURE_DEFAULT_CPU: Readonly<Partial<Record<ArchName, string>>> = {
+  arm: 'cortex-a15',
+  arm64: 'max',
+  riscv64: 'max',
+};
+
+/** The facts exec needs, from config.mak or defaults. */
+interface ExecTree {
+  readonly profile: ArchProfile;
+  readonly host: string;
+  readonly target: string;
+  readonly targetCpu: string;
+  readonly defaultCpu: string;
+  readonly firmware: string;
+  readonly environDefault: boolean;
+  readonly errataPath: string;
+}
+
+/** `uname -m | sed 's/i.86/i386/;s/arm.*\/arm/;s/ppc64.*\/ppc64/'` (configure's HOST). */
+export function hostArch(machine: string): string {
+  if (/^i.86$/.test(machine)) return 'i386';
+  if (machine.startsWith('arm')) return 'arm';
+  if (machine.startsWith('ppc64')) return 'ppc64';
+  return machine;
+}
+
+/** The nearest directory at or above `start` that holds a config.mak, or undefined. */
+export async function findTreeUpward(start: string): Promise<string | undefined> {
+  let dir = resolve(start);
+  for (;;) {
+    const found = await stat(join(dir, 'config.mak')).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (found) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function fromTree(tree: TreeConfig): ExecTree {
+  return {
+    profile: archProfile(tree.arch),
+    host: tree.host,
+    target: tree.target ?? '',
+    targetCpu: tree.targetCpu,
+    defaultCpu: tree.defaultQemuCpu,
+    firmware: tree.firmware,
+    environDefault: tree.environDefault,
+    errataPath: tree.erratatxt === '' ? '' : resolve(tree.dir, tree.erratatxt),
+  };
+}
+
+async function fromElf(file: string, req: ExecRequest, io: ExecIo): Promise<ExecTree> {
+  let arch = req.arch;
+  if (arch === undefined) {
+    const head = new Uint8Array(20);
+    const fh = await open(file, 'r');
+    try {
+      await fh.read(head, 0, 20, 0);
+    } finally {
+      await fh.close();
+    }
+    const elf = archFromElfHeader(head);
+    if (!elf.ok) {
+      throw new VmunitError(
+        'INPUT_INVALID',
+        `cannot tell which arch ${req.file} is for (${elf.why}) and no config.mak was found above it or the working directory; use -C TREE or --arch ARCH`,
+      );
+    }
+    arch = elf.arch;
+  }
+  const profile = archProfile(arch);
+  return {
+    profile,
+    host: hostArch(io.machine),
+    target: '',
+    targetCpu: '',
+    defaultCpu: CONFIGURE_DEFAULT_CPU[profile.arch] ?? '',
+    firmware: '',
+    // ./configure's default is ENVIRON_DEFAULT=yes.
+    environDefault: true,
+    errataPath: '',
+  };
+}
+
+/** Locates the tree (or falls back to the ELF header) for FILE. */
+async function resolveExecTree(file: string, req: ExecRequest, io: ExecIo): Promise<ExecTree> {
+  if (req.treeDir !== undefined) return fromTree(await readTreeConfig(resolve(io.cwd, req.treeDir)));
+  if (req.arch !== undefined) return fromElf(file, req, io);
+  const dir = (await findTreeUpward(dirname(file))) ?? (await findTreeUpward(io.cwd));
+  return dir === undefined ? fromElf(file, req, io) : fromTree(await readTreeConfig(dir));
+}
+
+async function checkFile(file: string, shown: string): Promise<void> {
+  const s = await stat(file).catch((cause: unknown) => {
+    throw new VmunitError('INPUT_NOT_FOUND', `guest binary ${shown} not found`, { cause });
+  });
+  if (!s.isFile()) throw new VmunitError('INPUT_INVALID', `guest binary ${shown} is not a regular file`);
+}
+
+/** The run script's environ file text (initrd_create). */
+async function environText(tree: ExecTree, accel: string, version: string, io: ExecIo): Promise<string> {
+  const userFile = io.env.KVM_UNIT_TESTS_ENV;
+  const userEnv = userFile
+    ? await readFile(resolve(io.cwd, userFile), 'utf8').catch(() => undefined)
+    : undefined;
+  const errataText =
+    tree.errataPath === '' ? undefined : await readFile(tree.errataPath, 'utf8').catch(() => undefined);
+  return buildEnviron({
+    target: tree.target,
+    accel,
+    qemuVersionString: version,
+    kernelRelease: io.kernelRelease,
+    ...(userEnv === undefined ? {} : { userEnv }),
+    errata: { path: tree.errataPath, text: errataText },
+    env: io.env,
+  });
+}
+
+/** Runs (or with dryRun prints) one guest binary; returns the run script's exit status. */
+export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
+  const file = resolve(io.cwd, req.file);
+  await checkFile(file, req.file);
+  const tree = await resolveExecTree(file, req, io);
+  const { profile } = tree;
+  const accel = chooseAccel({
+    requested: io.env.ACCEL ?? '',
+    host: tree.host,
+    profile,
+    kvmDevice: io.kvmDevice,
+  });
+  if (!accel.ok) {
+    io.err(`${accel.message}\n`);
+    return 2;
+  }
+  const qemuArch =
+    io.env.QEMU_ARCH || (accel.accel === 'kvm' && profile.kvmUsesHostQemu ? tree.host : profile.qemuArch);
+  let found: { path: string; help: string };
+  try {
+    found = await io.prober.findBinary(qemuCandidates(io.env.QEMU, qemuArch), io.env.PATH ?? '', io.cwd);
+  } catch (error) {
+    if (!(error instanceof VmunitError) || error.code !== 'QEMU_NOT_FOUND') throw error;
+    io.err(`${error.message}\n`);
+    return 2;
+  }
+  const info = await io.prober.info(found.path, found.help, profile);
+  if (info.missing !== undefined) {
+    io.out(`${info.missing}\n`);
+    return 2;
+  }
+  const platform: QemuPlatform = {
+    profile,
+    qemu: info.path,
+    accel: accel.accel,
+    accelProps: accel.props,
+    host: tree.host,
+    targetCpu: tree.targetCpu,
+    defaultCpu: tree.defaultCpu,
+    firmware: tree.firmware,
+    machine: io.env.MACHINE ?? '',
+    hasPciTestdev: info.hasPciTestdev,
+  };
+  const base = buildQemuArgv(platform, { kernel: req.file, vmmArgs: req.qemuArgs });
+  const timeoutText = io.env.TIMEOUT ?? '';
+  const timeoutMs = timeoutText === '' ? 0 : parseDuration(timeoutText);
+  if (timeoutMs === undefined)
+    throw new VmunitError('INPUT_INVALID', `TIMEOUT=${timeoutText} is not a duration`);
+  if (req.dryRun) {
+    io.out(`${formatCommandLine(base)}${tree.environDefault ? ' # -initrd <environ file>' : ''}\n`);
+    return 0;
+  }
+  const environ = tree.environDefault
+    ? await environText(tree, accel.accel, info.versionString, io)
+    : undefined;
+  return runWithEnviron(environ, async (initrd) => {
+    const argv = initrd === undefined ? base : [...base, '-initrd', initrd];
+    // As run_test: the command line, ' #' when an environ file follows, then the -initrd words.
+    io.out(`${formatCommandLine(base)}${initrd === undefined ? ' ' : ` # -initrd ${initrd}`}\n`);
+    return superviseGuest(argv, profile, timeoutMs, timeoutText, io);
+  });
+}
+
+/** Writes the environ file to a private temporary folder for the run and removes it afterwards. */
+async function runWithEnviron(
+  text: string | undefined,
+  run: (initrd: string | undefined) => Promise<number>,
+): Promise<number> {
+  if (text === undefined) return run(undefined);
+  const dir = await mkdtemp(join(tmpdir(), 'vmunit-exec-'));
+  try {
+    const path = join(dir, 'environ');
+    await writeFile(path, text);
+    return await run(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function superviseGuest(
+  argv: readonly string[],
+  profile: ArchProfile,
+  timeoutMs: number,
+  timeoutText: string,
+  io: ExecIo,
+): Promise<number> {
+  const stderr: string[] = [];
+  let exitLineStatus: number | undefined;
+  const end = await supervise({
+    argv,
+    cwd: io.cwd,
+    timeoutMs,
+    graceMs: 1000,
+    ...(io.signal ? { signal: io.signal } : {}),
+    ...(io.spawn ? { spawn: io.spawn } : {}),
+    onLine: (stream, line) => {
+      if (stream === 'stdout') {
+        io.out(`${line}\n`);
+        exitLineStatus ??= parseExitLine(line);
+      } else {
+        io.err(`${line}\n`);
+        stderr.push(line);
+      }
+    },
+  });
+  if (end.spawnError) {
+    io.err(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}\n`);
+    return 2;
+  }
+  if (end.code === 134) io.err('QEMU Aborted\n');
+  const decoded = decodeExit({
+    end,
+    channel: profile.status,
+    stderr,
+    ...(exitLineStatus === undefined ? {} : { exitLineStatus }),
+    timeoutText,
+  });
+  return decoded.status;
+}
