@@ -1,0 +1,82 @@
+/**
+ * Line-level KTAP v1 formatting for the KTAP writer: result lines with directives, diagnostic lines and
+ * test-name escaping. Everything here is pure.
+ */
+
+import type { DirectiveKind, TestDirective, TestStatus } from '../events/types.js';
+import { replaceInvalidXmlChars } from './escape.js';
+
+/** One nesting level. KUnit indents nested KTAP by four spaces (ktap.rst allows any consistent amount). */
+export const KTAP_INDENT = '    ';
+
+/**
+ * Newlines would end a KTAP line early and let text inject result lines, so they become spaces; other
+ * control characters (escape sequences, NUL from a crashing guest) are made visible as `\xNN`.
+ */
+function oneLine(text: string, escape: (s: string) => string = (s) => s): string {
+  return replaceInvalidXmlChars(escape(text.replace(/\r\n|[\r\n]/g, ' ')));
+}
+
+/**
+ * Escapes a test name for a result line as the KTAP/TAP14 spec asks (`\` → `\\`, `#` → `\#`), so that a
+ * `#` in a name cannot start a directive.
+ */
+export function escapeKtapName(name: string): string {
+  return oneLine(name, (s) => s.replace(/\\/g, '\\\\').replace(/#/g, '\\#'));
+}
+
+/**
+ * A log line as a KTAP diagnostic. Lines that already are diagnostics keep their text; anything else
+ * (guest serial output, unknown lines) gets a `# ` prefix, so output such as `ok 1 fake` or `KTAP version 1`
+ * from a guest can never be read back as a result or a nested document. A `# Subtest:` line is prefixed
+ * again for the same reason.
+ */
+export function diagnosticLine(text: string): string {
+  const line = oneLine(text).trim();
+  if (line === '') return '#';
+  if (line.startsWith('#') && !/^#\s*Subtest:/i.test(line)) return line;
+  return `# ${line}`;
+}
+
+/** `# Subtest: name`, the header KUnit prints after a nested version line (name kept on one line). */
+export function subtestLine(name: string): string {
+  return `# Subtest: ${oneLine(name).trim()}`;
+}
+
+/** True when KTAP prints `ok` for this status (skips are `ok ... # SKIP`, as KUnit writes them). */
+export function isOkResult(status: TestStatus): boolean {
+  return status === 'SUCCESS' || status === 'SKIPPED' || status === 'NO_TESTS';
+}
+
+/**
+ * The directive a result line carries: the producer's own, else SKIP for skipped tests and ERROR for
+ * crashed ones (ktap.rst: "ERROR ... should be not ok"), with the reason as its text.
+ */
+export function directiveFor(
+  status: TestStatus,
+  directive: TestDirective | undefined,
+  reason: string | undefined,
+): TestDirective | undefined {
+  if (directive) return directive;
+  const kind: DirectiveKind | undefined =
+    status === 'SKIPPED'
+      ? 'SKIP'
+      : status === 'TEST_CRASHED' || status === 'FAILURE_TO_PARSE_TESTS'
+        ? 'ERROR'
+        : undefined;
+  return kind === undefined ? undefined : { kind, reason: reason ?? '' };
+}
+
+/** `ok 3 name # SKIP reason` / `not ok 4 name`. */
+export function resultLine(
+  number: number,
+  name: string,
+  status: TestStatus,
+  directive: TestDirective | undefined,
+): string {
+  const head = `${isOkResult(status) ? 'ok' : 'not ok'} ${number}`;
+  const title = name === '' ? '' : ` ${escapeKtapName(name)}`;
+  if (!directive) return `${head}${title}`;
+  const reason = oneLine(directive.reason).trim();
+  return `${head}${title} # ${directive.kind}${reason === '' ? '' : ` ${reason}`}`;
+}

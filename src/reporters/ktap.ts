@@ -1,0 +1,314 @@
+/**
+ * KTAP v1 writer: re-emits a normalised KTAP document from RunEvents, the way KUnit prints it — a version
+ * line and plan, then per suite a nested `KTAP version 1` / `# Subtest: name` / plan block indented by four
+ * spaces, diagnostics as `# ` lines directly before the result they belong to, and result lines
+ * `ok N name # DIRECTIVE reason`. Output is normalised: tests are numbered by declaration order, names are
+ * escaped, and every log line is a diagnostic.
+ *
+ * Streaming: lines are written as soon as document order allows. Events from concurrent producers
+ * interleave, so each node buffers its children; the writer keeps one frontier (the first unfinished test
+ * in document order), writes everything before it, and writes a suite's header as soon as the suite is on
+ * the frontier. A finished subtree that waits behind a slower sibling is written the moment that sibling
+ * completes. Where lines go follows kunit.py's attribution: a test's log is written right before its result
+ * line (for suites after their last child), so parsing the output back gives each test its own log.
+ *
+ * On close, tests that never finished (interrupted run) are closed as `not ok N name # ERROR interrupted`
+ * after a note, with a plan when their header was still unwritten, so the file stays a valid document.
+ */
+
+import type { RunEvent, TestResultEvent } from '../events/types.js';
+import type { TestNode } from '../ktap/model.js';
+import { formatFailure } from './failure-text.js';
+import { diagnosticLine, directiveFor, KTAP_INDENT, resultLine, subtestLine } from './ktap-lines.js';
+import { openStreamSink, type TextSink } from './sink.js';
+import type { Reporter, ReporterOptions } from './types.js';
+
+interface WriterNode {
+  readonly id: string;
+  name: string;
+  readonly parent: WriterNode | undefined;
+  /** 0 for a root; a node's result line is indented by level-1 steps, its inner lines by level steps. */
+  readonly level: number;
+  suite: boolean;
+  plan: number | undefined;
+  readonly attrs: Array<readonly [string, string]>;
+  readonly logs: string[];
+  readonly children: WriterNode[];
+  result: TestResultEvent | undefined;
+  headerWritten: boolean;
+  planWritten: boolean;
+  /** Children whose result line has been written. */
+  written: number;
+}
+
+/** The streaming engine; `KtapReporter` binds it to a sink. Exported for tests. */
+export class KtapWriter {
+  readonly #nodes = new Map<string, WriterNode>();
+  readonly #roots: WriterNode[] = [];
+  readonly #out: (text: string) => void;
+  #rootsDone = 0;
+  #topNumber = 0;
+  #versionWritten = false;
+  #interrupted = false;
+  #closing = false;
+  #lines: string[] = [];
+
+  constructor(out: (text: string) => void) {
+    this.#out = out;
+  }
+
+  push(event: RunEvent): void {
+    switch (event.type) {
+      case 'test:start':
+        this.#start(event.id, event.parentId, event.name, event.isSuite);
+        break;
+      case 'test:plan':
+        this.#plan(event.id, event.count);
+        break;
+      case 'test:attr': {
+        const node = this.#nodes.get(event.id);
+        // Attributes belong in a suite's header; once that is written they become diagnostics.
+        if (node?.headerWritten) node.logs.push(`# ${event.key}: ${event.value}`);
+        else node?.attrs.push([event.key, event.value]);
+        return;
+      }
+      case 'test:log':
+        this.#nodes.get(event.id)?.logs.push(event.line);
+        return;
+      case 'test:result': {
+        const node = this.#nodes.get(event.id);
+        if (!node || node.result) return;
+        node.result = event;
+        node.name = event.name;
+        break;
+      }
+      case 'run:end':
+        if (event.interrupted) this.#interrupted = true;
+        return;
+      default:
+        return;
+    }
+    this.#flush();
+  }
+
+  /** Writes whatever is still open, closing unfinished tests as interrupted. */
+  close(): void {
+    this.#closing = true;
+    this.#flush();
+    if (!this.#versionWritten) this.#out('KTAP version 1\n1..0\n');
+  }
+
+  #start(id: string, parentId: string | null, name: string, isSuite: boolean): void {
+    if (this.#nodes.has(id)) return;
+    const parent = parentId === null ? undefined : this.#nodes.get(parentId);
+    const node: WriterNode = {
+      id,
+      name,
+      parent,
+      level: parent ? parent.level + 1 : 0,
+      suite: isSuite,
+      plan: undefined,
+      attrs: [],
+      logs: [],
+      children: [],
+      result: undefined,
+      headerWritten: false,
+      planWritten: false,
+      written: 0,
+    };
+    this.#nodes.set(id, node);
+    if (parent) parent.children.push(node);
+    else this.#roots.push(node);
+  }
+
+  #plan(id: string, count: number): void {
+    const node = this.#nodes.get(id);
+    if (!node) return;
+    node.plan = count;
+    // A late plan can still be written while nothing follows the header (the frontier is parked there).
+    const first = node.children[0];
+    if (node.headerWritten && !node.planWritten && node.written === 0 && !first?.headerWritten) {
+      if (node.parent || this.#roots[0] === node) {
+        this.#emit(node.level, `1..${count}`);
+        node.planWritten = true;
+      }
+    }
+  }
+
+  #flush(): void {
+    while (this.#rootsDone < this.#roots.length) {
+      const root = this.#roots[this.#rootsDone] as WriterNode;
+      if (!root.headerWritten) this.#rootHeader(root);
+      if (!this.#drain(root)) break;
+      if (!this.#closing) break; // a root may gain children until the run ends
+      for (const line of root.logs.splice(0)) this.#emit(0, diagnosticLine(line));
+      this.#rootsDone++;
+    }
+    if (this.#lines.length > 0) {
+      this.#out(`${this.#lines.join('\n')}\n`);
+      this.#lines = [];
+    }
+  }
+
+  #emit(level: number, text: string): void {
+    this.#lines.push(`${KTAP_INDENT.repeat(level)}${text}`);
+  }
+
+  #rootHeader(root: WriterNode): void {
+    if (!this.#versionWritten) this.#emit(0, 'KTAP version 1');
+    const first = !this.#versionWritten;
+    this.#versionWritten = true;
+    root.headerWritten = true;
+    for (const [key, value] of root.attrs.splice(0)) this.#emit(0, diagnosticLine(`# ${key}: ${value}`));
+    // Only the first run's plan can stand at the top; merged runs are numbered on, without a plan.
+    if (first && root.plan !== undefined) {
+      this.#emit(0, `1..${root.plan}`);
+      root.planWritten = true;
+    }
+  }
+
+  /** Writes node's children in order as far as they are finished; true when all known ones are written. */
+  #drain(node: WriterNode): boolean {
+    while (node.written < node.children.length) {
+      if (!this.#writeChild(node.children[node.written] as WriterNode)) return false;
+      node.written++;
+    }
+    return true;
+  }
+
+  #isSuite(node: WriterNode): boolean {
+    return node.suite || node.children.length > 0 || node.plan !== undefined;
+  }
+
+  /**
+   * A suite's header waits for its plan (or first child, or end), so that attributes and the plan that
+   * KUnit prints right after `# Subtest:` land inside the header.
+   */
+  #headerReady(node: WriterNode): boolean {
+    return (
+      this.#isSuite(node) &&
+      (node.plan !== undefined || node.children.length > 0 || node.result !== undefined || this.#closing)
+    );
+  }
+
+  #writeChild(child: WriterNode): boolean {
+    if (!child.headerWritten && this.#headerReady(child)) this.#suiteHeader(child);
+    if (child.headerWritten && !this.#drain(child)) return false;
+    if (!child.result && !this.#closing) return false;
+    const result = child.result ?? this.#interruptedResult(child);
+    const parent = child.parent as WriterNode;
+    const number = parent.parent ? parent.written + 1 : ++this.#topNumber;
+    if (this.#isPlaceholder(child, result, parent)) return true;
+    const inner = child.headerWritten ? child.level : child.level - 1;
+    if (!child.headerWritten) {
+      for (const [key, value] of child.attrs) this.#emit(inner, diagnosticLine(`# ${key}: ${value}`));
+    }
+    for (const line of child.logs.splice(0)) this.#emit(inner, diagnosticLine(line));
+    for (const failure of result.failures ?? []) {
+      for (const line of formatFailure(failure)) this.#emit(inner, diagnosticLine(`# ${line}`));
+    }
+    if (result.status === 'FAILURE' && result.reason && !result.directive) {
+      this.#emit(inner, diagnosticLine(`# ${result.reason}`));
+    }
+    const directive = directiveFor(result.status, result.directive, result.reason);
+    this.#emit(child.level - 1, resultLine(number, result.name, result.status, directive));
+    return true;
+  }
+
+  #suiteHeader(node: WriterNode): void {
+    node.headerWritten = true;
+    this.#emit(node.level, 'KTAP version 1');
+    // kunit.py matches a plan-less suite's end by the header name, so an unnamed suite gets no header line.
+    if (node.name !== '') if (node.name !== '') this.#emit(node.level, subtestLine(node.name));
+    for (const [key, value] of node.attrs) this.#emit(node.level, diagnosticLine(`# ${key}: ${value}`));
+    // On close a never-announced suite still gets a plan: the children it is known to have.
+    const plan = node.plan ?? (this.#closing ? node.children.length : undefined);
+    if (plan !== undefined) {
+      this.#emit(node.level, `1..${plan}`);
+      node.planWritten = true;
+    }
+  }
+
+  /**
+   * kunit.py's parser adds a nameless crashed subtest for each one a plan promised but the input lacked.
+   * Writing them back as lines would turn them into failures; leaving them out reproduces the crash.
+   */
+  #isPlaceholder(child: WriterNode, result: TestResultEvent, parent: WriterNode): boolean {
+    const planned = parent.parent ? parent.planWritten : this.#roots[0] === parent && parent.planWritten;
+    return (
+      planned &&
+      result.name === '' &&
+      result.status === 'TEST_CRASHED' &&
+      result.number === undefined &&
+      child.children.length === 0
+    );
+  }
+
+  #interruptedResult(node: WriterNode): TestResultEvent {
+    const why = this.#interrupted ? 'interrupted' : 'did not finish';
+    node.logs.push(`# vmunit: test ${why} before its result`);
+    return {
+      type: 'test:result',
+      id: node.id,
+      name: node.name,
+      status: 'TEST_CRASHED',
+      directive: { kind: 'ERROR', reason: why },
+    };
+  }
+}
+
+/** Options of the KTAP reporter. */
+export type KtapReporterOptions = ReporterOptions;
+
+/** A streaming KTAP reporter; a file destination is written as the run goes. */
+export function createKtapReporter(opts: KtapReporterOptions): Reporter {
+  const sink: TextSink = openStreamSink(opts.destination);
+  const writer = new KtapWriter((text) => sink.write(text));
+  return {
+    onEvent: (event) => writer.push(event),
+    close: async () => {
+      writer.close();
+      await sink.close();
+    },
+  };
+}
+
+/** Events that rebuild `root` (a tree from TreeBuilder or a parser), in document order. */
+export function treeToEvents(root: TestNode): RunEvent[] {
+  const events: RunEvent[] = [];
+  const visit = (node: TestNode, parentId: string | null, index: number, depth: number): void => {
+    const id = parentId === null ? node.id : `${parentId}/${index}`;
+    events.push({ type: 'test:start', id, parentId, name: node.name, index, depth, isSuite: node.isSuite });
+    for (const [key, value] of Object.entries(node.attributes)) {
+      events.push({ type: 'test:attr', id, key, value });
+    }
+    if (node.expectedCount !== undefined) events.push({ type: 'test:plan', id, count: node.expectedCount });
+    node.subtests.forEach((child, i) => {
+      visit(child, id, i + 1, depth + 1);
+    });
+    for (const line of node.log) events.push({ type: 'test:log', id, line });
+    events.push({
+      type: 'test:result',
+      id,
+      name: node.name,
+      status: node.status,
+      ...(node.number === undefined ? {} : { number: node.number }),
+      ...(node.directive ? { directive: node.directive } : {}),
+      ...(node.reason === undefined ? {} : { reason: node.reason }),
+      ...(node.failures.length > 0 ? { failures: node.failures } : {}),
+    });
+  };
+  visit(root, null, 1, 0);
+  return events;
+}
+
+/** A whole result tree as normalised KTAP text (the same writer as the streaming reporter). */
+export function treeToKtap(root: TestNode): string {
+  let text = '';
+  const writer = new KtapWriter((chunk) => {
+    text += chunk;
+  });
+  for (const event of treeToEvents(root)) writer.push(event);
+  writer.close();
+  return text;
+}
