@@ -13,8 +13,8 @@ export const KTAP_INDENT = '    ';
  * Newlines would end a KTAP line early and let text inject result lines, so they become spaces; other
  * control characters (escape sequences, NUL from a crashing guest) are made visible as `\xNN`.
  */
-function oneLine(text: string, escape: (s: string) => string = (s) => s): string {
-  return replaceInvalidXmlChars(escape(text.replace(/\r\n|[\r\n]/g, ' ')));
+function oneLine(text: string, quote: (s: string) => string = (s) => s): string {
+  return replaceInvalidXmlChars(quote(text.replace(/\r\n|[\r\n]/g, ' ')));
 }
 
 /**
