@@ -1,0 +1,232 @@
+/**
+ * `vmunit new NAME`: scaffolds a guest test from the SDK's template, registers it in unittests.cfg, builds it
+ * with the SDK's Makefile and runs it with `vmunit run`.
+ *
+ * Where the test goes: by default into the SDK's own `examples/` (built into `guest-sdk/build/`); with
+ * `--dir DIR` into a project directory of its own (DIR/NAME.c, DIR/unittests.cfg, built into DIR/build/ by
+ * `make -C <sdk> TESTS_DIR=DIR O=DIR/build`). The Makefile takes every `*.c` in the tests directory, so no
+ * build rule is edited.
+ *
+ * The pure parts (name check, paths, template, cfg text, command lines) are exported for tests; the steps that
+ * touch the world go through `NewTestDeps`.
+ */
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VmunitError } from '../util/errors.js';
+import { parseUnittestsCfg } from './cfg/parse.js';
+
+/** The SDK shipped with vmunit (`guest-sdk/` beside `src/` and `dist/`). */
+export const BUNDLED_SDK_DIR = fileURLToPath(new URL('../../guest-sdk/', import.meta.url));
+
+/** vmunit's own command-line entry, spawned for the run step. */
+export const CLI_ENTRY = fileURLToPath(new URL('../../bin/vmunit.js', import.meta.url));
+
+/** Per-arch facts the scaffolder needs: where the Makefile puts the binaries (kvm-unit-tests' TEST_DIR). */
+export interface SdkArch {
+  readonly arch: string;
+  readonly testDir: string;
+  readonly binarySuffix: string;
+}
+
+export const SDK_ARCHES: Readonly<Record<string, SdkArch>> = {
+  x86_64: { arch: 'x86_64', testDir: 'x86', binarySuffix: '.flat' },
+};
+
+/** What the user asked for. */
+export interface NewTestRequest {
+  readonly name: string;
+  /** The guest SDK (holds Makefile, include/, templates/). */
+  readonly sdkDir: string;
+  /** Project directory for the test; undefined: the SDK's examples/. Relative paths are against `cwd`. */
+  readonly dir?: string | undefined;
+  readonly cwd: string;
+  readonly arch: string;
+  readonly build: boolean;
+  readonly run: boolean;
+  /** Extra arguments for `vmunit run` (after `-C <build> NAME`). */
+  readonly runArgs: readonly string[];
+}
+
+/** Everything `new` touches outside the file system writes: output and child processes. */
+export interface NewTestDeps {
+  readonly out: (text: string) => void;
+  /** Runs a program to completion, forwarding its output; resolves with its exit status. */
+  readonly exec: (command: string, args: readonly string[]) => Promise<number>;
+  /** Whether the `run` subcommand exists in this vmunit. */
+  readonly runAvailable: boolean;
+  /** How to start vmunit itself: `[process.execPath, CLI_ENTRY]` normally. */
+  readonly cli: readonly [string, ...string[]];
+  readonly make: string;
+}
+
+/** The files and directories one `new` works with (all absolute). */
+export interface NewTestPaths {
+  readonly sdkDir: string;
+  readonly testsDir: string;
+  readonly buildDir: string;
+  readonly source: string;
+  readonly cfg: string;
+  readonly binary: string;
+}
+
+const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_NAME_LENGTH = 64;
+
+/**
+ * Checks that `name` can be a file name, a unittests.cfg section and a C identifier-like word.
+ * @throws VmunitError `USAGE` naming the rule that failed.
+ */
+export function validateTestName(name: string): void {
+  if (!C_IDENTIFIER.test(name)) {
+    throw new VmunitError(
+      'USAGE',
+      `invalid test name ${JSON.stringify(name)}: it must be a C identifier (letters, digits and '_', not starting with a digit)`,
+    );
+  }
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new VmunitError('USAGE', `invalid test name: longer than ${MAX_NAME_LENGTH} characters`);
+  }
+}
+
+function archFor(arch: string): SdkArch {
+  const found = SDK_ARCHES[arch];
+  if (found === undefined) {
+    const known = Object.keys(SDK_ARCHES).join(', ');
+    throw new VmunitError('USAGE', `the guest SDK does not support ARCH=${arch} (supported: ${known})`);
+  }
+  return found;
+}
+
+/** Resolves where the source, the cfg and the built binary live. Pure. */
+export function newTestPaths(request: NewTestRequest): NewTestPaths {
+  const arch = archFor(request.arch);
+  const sdkDir = resolve(request.cwd, request.sdkDir);
+  const testsDir = request.dir === undefined ? join(sdkDir, 'examples') : resolve(request.cwd, request.dir);
+  const buildDir = request.dir === undefined ? join(sdkDir, 'build') : join(testsDir, 'build');
+  return {
+    sdkDir,
+    testsDir,
+    buildDir,
+    source: join(testsDir, `${request.name}.c`),
+    cfg: join(testsDir, 'unittests.cfg'),
+    binary: join(buildDir, arch.testDir, `${request.name}${arch.binarySuffix}`),
+  };
+}
+
+/** The template with every `@NAME@` replaced. Pure. */
+export function renderTemplate(template: string, name: string): string {
+  return template.replaceAll('@NAME@', name);
+}
+
+/** unittests.cfg text with a `[name]` section appended, separated by one blank line. Pure. */
+export function appendCfgSection(cfgText: string, name: string, binarySuffix: string): string {
+  let text = cfgText;
+  if (text !== '' && !text.endsWith('\n')) text += '\n';
+  if (text !== '' && !text.endsWith('\n\n')) text += '\n';
+  return `${text}[${name}]\nfile = ${name}${binarySuffix}\n`;
+}
+
+const NEW_CFG_HEADER =
+  '# Guest tests in kvm-unit-tests unittests.cfg format; built by the vmunit guest SDK Makefile.\n';
+
+/** `make` arguments that build every test of the tests directory into the build directory. Pure. */
+export function makeArgs(paths: NewTestPaths, arch: string): string[] {
+  return ['-C', paths.sdkDir, '--no-print-directory', `ARCH=${arch}`, `TESTS_DIR=${paths.testsDir}`, `O=${paths.buildDir}`];
+}
+
+/** `vmunit run` arguments (after the CLI entry) that run the one new test. Pure. */
+export function runArgs(paths: NewTestPaths, name: string, extra: readonly string[]): string[] {
+  return ['run', '-C', paths.buildDir, ...extra, name];
+}
+
+/** Refuses a name whose source file or cfg section already exists (the error names the file and line). */
+function assertFree(paths: NewTestPaths, name: string, cfgText: string | undefined): void {
+  if (existsSync(paths.source)) {
+    throw new VmunitError('USAGE', `test ${JSON.stringify(name)} already exists: ${paths.source}`);
+  }
+  if (cfgText === undefined) return;
+  const existing = parseUnittestsCfg(cfgText, paths.cfg).find((spec) => spec.name === name);
+  if (existing !== undefined) {
+    throw new VmunitError('USAGE', `section [${name}] already exists`, {
+      position: { file: paths.cfg, line: existing.line },
+    });
+  }
+}
+
+/** Writes NAME.c and the cfg section; returns the cfg line of the new section. */
+function scaffold(paths: NewTestPaths, name: string, arch: SdkArch): number {
+  const templatePath = join(paths.sdkDir, 'templates', 'test.c');
+  if (!existsSync(templatePath)) {
+    throw new VmunitError('INPUT_NOT_FOUND', `no guest SDK template at ${templatePath} (is --sdk right?)`);
+  }
+  const cfgText = existsSync(paths.cfg) ? readFileSync(paths.cfg, 'utf8') : undefined;
+  assertFree(paths, name, cfgText);
+  const updated = appendCfgSection(cfgText ?? NEW_CFG_HEADER, name, arch.binarySuffix);
+  mkdirSync(paths.testsDir, { recursive: true });
+  writeFileSync(paths.source, renderTemplate(readFileSync(templatePath, 'utf8'), name), { flag: 'wx' });
+  writeFileSync(paths.cfg, updated);
+  return updated.split('\n').indexOf(`[${name}]`) + 1;
+}
+
+function shown(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+/**
+ * Creates, builds and runs a new guest test. Returns the exit status for the CLI: the run's status, or 0
+ * when the run step is skipped.
+ * @throws VmunitError `USAGE` (bad or taken name), `BUILD_FAILED` (make failed).
+ */
+export async function newTest(request: NewTestRequest, deps: NewTestDeps): Promise<number> {
+  validateTestName(request.name);
+  const arch = archFor(request.arch);
+  const paths = newTestPaths(request);
+  const line = scaffold(paths, request.name, arch);
+  deps.out(`created ${shown(paths.source, request.cwd)}\n`);
+  deps.out(`added [${request.name}] to ${shown(paths.cfg, request.cwd)}:${line}\n`);
+  if (!request.build) return 0;
+
+  const make = makeArgs(paths, arch.arch);
+  deps.out(`${deps.make} ${make.join(' ')}\n`);
+  const status = await deps.exec(deps.make, make);
+  if (status !== 0) {
+    throw new VmunitError('BUILD_FAILED', `make exited with status ${status} building ${request.name}`);
+  }
+  deps.out(`built ${shown(paths.binary, request.cwd)}\n`);
+
+  const run = runArgs(paths, request.name, request.runArgs);
+  if (!request.run || !deps.runAvailable) {
+    const why = request.run ? ' (this vmunit has no run command yet)' : '';
+    deps.out(`run it with: vmunit ${run.join(' ')}${why}\n`);
+    return 0;
+  }
+  deps.out(`vmunit ${run.join(' ')}\n`);
+  const [program, ...prefix] = deps.cli;
+  return deps.exec(program, [...prefix, ...run]);
+}
+
+/** `NewTestDeps.exec` on real child processes, their output forwarded to the given streams. */
+export function spawnForwarding(
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+  env: Readonly<Record<string, string | undefined>>,
+): NewTestDeps['exec'] {
+  return (command, args) =>
+    new Promise((resolvePromise, reject) => {
+      const child = spawn(command, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env } });
+      child.stdout.on('data', (chunk: Buffer) => stdout.write(chunk));
+      child.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
+      child.on('error', (error) =>
+        reject(new VmunitError('SPAWN_FAILED', `cannot run ${command}: ${error.message}`, { cause: error })),
+      );
+      // A child killed by a signal reports 128 + its number, as a shell would.
+      child.on('close', (code, signal) =>
+        resolvePromise(code ?? 128 + (signal === null ? 0 : constants.signals[signal])),
+      );
+    });
+}

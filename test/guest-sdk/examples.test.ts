@@ -1,0 +1,194 @@
+/**
+ * Builds the guest SDK (KTAP and LEGACY=1 binaries, into a temporary O= tree) and boots every example under
+ * qemu-system-x86_64 with kvm-unit-tests' x86 command line (TCG), checking for each one:
+ *  - the exit status, decoded as kvm-unit-tests does ((code << 1) | 1 from isa-debug-exit);
+ *  - the result lines against the EXPECT lines in the example's own header comment, in both formats;
+ *  - the KTAP framing (version line first, plan last) and the SUMMARY line, byte-compatible with
+ *    kvm-unit-tests' report_summary().
+ * Skipped when QEMU or the compiler is not installed.
+ */
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { splitPlainWords } from '../../src/guest/cfg/expand.js';
+import { parseUnittestsCfg } from '../../src/guest/cfg/parse.js';
+import { LineSplitter } from '../../src/util/lines.js';
+
+const SDK = fileURLToPath(new URL('../../guest-sdk/', import.meta.url));
+const QEMU = 'qemu-system-x86_64';
+const BOOT_TIMEOUT_MS = 60_000;
+
+function installed(command: string): boolean {
+  return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+const missing = [QEMU, 'make', 'gcc', 'objcopy'].filter((c) => !installed(c));
+const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
+
+/** What an example's header comment says it reports (`EXPECT-STATUS: n`, `EXPECT: <KTAP result line>`). */
+interface Expectation {
+  readonly status: number;
+  readonly results: readonly string[];
+}
+
+function readExpectation(source: string, file: string): Expectation {
+  let status: number | undefined;
+  const results: string[] = [];
+  for (const line of source.split('\n')) {
+    const m = /^\s*\*\s*EXPECT(-STATUS)?: (.*)$/.exec(line);
+    if (m === null) continue;
+    if (m[1] === undefined) results.push(m[2] ?? '');
+    else status = Number(m[2]);
+  }
+  assert.ok(status !== undefined, `${file}: no EXPECT-STATUS line in the header comment`);
+  return { status, results };
+}
+
+/** The x86 QEMU command line of kvm-unit-tests' x86/run (harness doc §3.5), with TCG. */
+function qemuArgv(kernel: string, testArgs: readonly string[]): string[] {
+  return [
+    ...['-nodefaults', '-device', 'pc-testdev', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4'],
+    ...['-vnc', 'none', '-serial', 'stdio', '-device', 'pci-testdev', '-machine', 'accel=tcg'],
+    ...['-kernel', kernel, '-smp', '1'],
+    ...(testArgs.length > 0 ? ['-append', testArgs.join(' ')] : []),
+  ];
+}
+
+interface Boot {
+  readonly status: number;
+  readonly lines: readonly string[];
+  readonly ms: number;
+}
+
+function boot(argv: readonly string[]): Promise<Boot> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(QEMU, [...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const splitter = new LineSplitter();
+    const lines: string[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), BOOT_TIMEOUT_MS);
+    child.stdout.on('data', (chunk: Buffer) => lines.push(...splitter.push(chunk)));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      lines.push(...splitter.end());
+      if (code === null) reject(new Error(`${QEMU} ended by ${signal}`));
+      else resolve({ status: code, lines, ms: performance.now() - started });
+    });
+  });
+}
+
+const RESULT = /^(ok|not ok) \d+ /;
+const LEGACY_RESULT = /^(PASS|FAIL|SKIP|XFAIL|XPASS|KFAIL): /;
+
+/** kvm-unit-tests' spelling of a KTAP result line written by our report.c. */
+function legacyLine(ktap: string): string {
+  const m = /^(ok|not ok) \d+ (.*?)( # (SKIP|XFAIL known failure|XFAIL|XPASS))?$/.exec(ktap);
+  assert.ok(m !== null, `not a result line: ${ktap}`);
+  const name = m[2] ?? '';
+  const directive = m[4];
+  if (directive === 'SKIP') return `SKIP: ${name}`;
+  if (directive === 'XFAIL known failure') return `KFAIL: ${name}`;
+  if (directive !== undefined) return `${directive}: ${name}`;
+  return `${m[1] === 'ok' ? 'PASS' : 'FAIL'}: ${name}`;
+}
+
+/** report_summary()'s line for these results, as kvm-unit-tests prints it. */
+function summaryLine(results: readonly string[]): string {
+  const count = (re: RegExp): number => results.filter((r) => re.test(r)).length;
+  const parts = [`SUMMARY: ${results.length} tests`];
+  const failures = count(/^not ok /);
+  const known = count(/ # XFAIL known failure$/);
+  const expected = count(/ # XFAIL$/);
+  const skipped = count(/ # SKIP$/);
+  if (failures) parts.push(`${failures} unexpected failures`);
+  if (known) parts.push(`${known} known failures`);
+  if (expected) parts.push(`${expected} expected failures`);
+  if (skipped) parts.push(`${skipped} skipped`);
+  return parts.join(', ');
+}
+
+function make(args: readonly string[]): void {
+  const r = spawnSync('make', ['-C', SDK, '-j2', ...args], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `make ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+const cfgText = readFileSync(join(SDK, 'examples', 'unittests.cfg'), 'utf8');
+const specs = parseUnittestsCfg(cfgText, 'guest-sdk/examples/unittests.cfg');
+
+describe('guest SDK examples under QEMU (TCG)', { skip }, () => {
+  let out = '';
+  const times: string[] = [];
+
+  before(() => {
+    out = mkdtempSync(join(tmpdir(), 'vmunit-sdk-'));
+    make([`O=${join(out, 'ktap')}`]);
+    make(['LEGACY=1', `O=${join(out, 'legacy')}`]);
+  });
+  after(() => {
+    if (out !== '') rmSync(out, { recursive: true, force: true });
+    if (times.length > 0) console.log(`# boot-to-exit under TCG: ${times.join(', ')}`);
+  });
+
+  it('has a unittests.cfg section and EXPECT lines for every examples/*.c', () => {
+    const sources = readdirSync(join(SDK, 'examples')).filter((f) => f.endsWith('.c'));
+    assert.deepEqual(sources.map((f) => f.slice(0, -2)).sort(), specs.map((s) => s.name).sort());
+    for (const f of sources) readExpectation(readFileSync(join(SDK, 'examples', f), 'utf8'), f);
+  });
+
+  it('writes a kvm-unit-tests-style config.mak and copies unittests.cfg', () => {
+    const config = readFileSync(join(out, 'ktap', 'config.mak'), 'utf8');
+    for (const key of [
+      'ARCH=x86_64',
+      'ARCH_NAME=x86_64',
+      'TEST_DIR=x86',
+      'TARGET=qemu',
+      'VMUNIT_OUTPUT=ktap',
+    ]) {
+      assert.ok(config.split('\n').includes(key), `config.mak lacks ${key}`);
+    }
+    assert.match(readFileSync(join(out, 'legacy', 'config.mak'), 'utf8'), /^VMUNIT_OUTPUT=legacy$/m);
+    assert.equal(readFileSync(join(out, 'ktap', 'x86', 'unittests.cfg'), 'utf8'), cfgText);
+  });
+
+  for (const spec of specs) {
+    const source = readFileSync(join(SDK, 'examples', `${spec.name}.c`), 'utf8');
+    const expected = readExpectation(source, `${spec.name}.c`);
+    const testArgs = splitPlainWords(spec.testArgs) ?? [];
+    const crashed = expected.status === 127;
+
+    it(`${spec.name}: KTAP output and exit status ${expected.status}`, async () => {
+      const run = await boot(qemuArgv(join(out, 'ktap', 'x86', spec.kernel), testArgs));
+      times.push(`${spec.name} ${run.ms.toFixed(0)} ms`);
+      assert.equal(run.status, expected.status, run.lines.join('\n'));
+      assert.equal(run.lines[0], 'KTAP version 1');
+      assert.deepEqual(
+        run.lines.filter((l) => RESULT.test(l)),
+        expected.results,
+      );
+      if (crashed) {
+        assert.ok(!run.lines.some((l) => /^1\.\.\d+$/.test(l)), 'an aborted test must not print a plan');
+        assert.ok(run.lines.some((l) => /^# Unhandled exception \d+ #\w+ at ip 0x[0-9a-f]{16}$/.test(l)));
+      } else {
+        assert.equal(run.lines.at(-1), `1..${expected.results.length}`);
+        assert.equal(run.lines.at(-2), `# ${summaryLine(expected.results)}`);
+      }
+    });
+
+    it(`${spec.name}: legacy PASS:/FAIL:/SUMMARY: output and the same status`, async () => {
+      const run = await boot(qemuArgv(join(out, 'legacy', 'x86', spec.kernel), testArgs));
+      assert.equal(run.status, expected.status, run.lines.join('\n'));
+      assert.ok(!run.lines.some((l) => l.startsWith('KTAP') || RESULT.test(l)), 'no KTAP in a legacy build');
+      assert.deepEqual(
+        run.lines.filter((l) => LEGACY_RESULT.test(l)),
+        expected.results.map(legacyLine),
+      );
+      if (!crashed) assert.equal(run.lines.at(-1), summaryLine(expected.results));
+    });
+  }
+});
