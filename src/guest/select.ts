@@ -168,7 +168,8 @@ export async function selectTest(
   ctx: SelectContext,
 ): Promise<Selection> {
   const fs = ctx.fs ?? realFs;
-  let kernel = `${o.testDir}/${spec.kernel}`;
+  // No `file =` leaves run_tests.sh's kernel empty (not "x86/"): the reason reads `Test file '' not found`.
+  let kernel = spec.kernel === '' ? '' : `${o.testDir}/${spec.kernel}`;
   if (o.configEfi) kernel = kernel.replace(/\.flat$/, '.efi');
   if (isFiltered(spec, o.tests, o.groups)) return { kind: 'filtered' };
   const skip = (reason: string): Selection => ({ kind: 'skip', reason });
@@ -200,7 +201,7 @@ export async function selectTest(
   const checkSkip = check === '' ? undefined : await checkReason(check, ctx.treeDir, fs);
   if (checkSkip !== undefined) return skip(checkSkip);
   const kernelPath = resolve(ctx.treeDir, kernel);
-  if (!(await fs.isFile(kernelPath))) return skip(`Test file '${kernel}' not found`);
+  if (kernel === '' || !(await fs.isFile(kernelPath))) return skip(`Test file '${kernel}' not found`);
 
   const timeoutMs = timeoutToMs(timeout, o.configEfi, spec, env.timeout !== '');
   const words = await expandCommandLine(spec, o, vars, shellOpts);

@@ -150,7 +150,13 @@ function runBash(script: string, env: Record<string, string>, options: ExpandOpt
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (cause) =>
-      reject(new VmunitError('SPAWN_FAILED', 'cannot run bash to expand unittests.cfg values', { cause })),
+      reject(
+        new VmunitError(
+          'SPAWN_FAILED',
+          `cannot run ${options.bash ?? 'bash'} (in ${options.cwd ?? '.'}) to expand unittests.cfg values`,
+          { cause },
+        ),
+      ),
     );
     child.on('close', (status) =>
       resolve({

@@ -11,7 +11,7 @@ export interface GuestTestSpec {
   /** Where the section header stands, for error messages. */
   readonly file: string;
   readonly line: number;
-  /** `file =`: binary relative to the arch dir (`x86/`); '' when missing (→ SKIP "Test file … not found"). */
+  /** `file =`: binary relative to the arch dir (`x86/`); '' when missing (→ SKIP "Test file '' not found": run_tests.sh leaves the kernel empty, not `x86/`). */
   readonly kernel: string;
   /** `smp =` raw; '' means the default 1. May need shell expansion (`$MAX_SMP`). */
   readonly smp: string;
