@@ -1,0 +1,312 @@
+/**
+ * Runs one selected suite through isolation hosts and turns what happens to them into events: the suite
+ * node (start, attributes, plan, result) is the parent's; case events come from the host. When a host dies
+ * (process.exit, an uncaught throw, memory exhaustion) or stops answering (a synchronous endless loop),
+ * the open case is closed as crashed or timed out and a fresh host runs the cases that are left.
+ */
+
+import type { RunEvent, TestStatus } from '../events/types.js';
+import type { SuiteSelection } from './filter.js';
+import { type Host, type HostBackend, type HostExit, startHost } from './isolate.js';
+import type { Activity, CaseSelection, HostMessage, RunRequest } from './protocol.js';
+import { serveRequest } from './serve.js';
+
+/** How tests are isolated: a host per suite, a host per case, or all in this realm. */
+export type Isolation = 'suite' | 'case' | 'none';
+
+/** Extra time the watchdog allows beyond the case timeout before it kills a host that does not answer. */
+export const WATCHDOG_GRACE_MS = 2_000;
+
+export interface SuperviseOptions {
+  readonly isolation: Isolation;
+  readonly backend: HostBackend;
+  readonly timeoutMs: number;
+  readonly memoryLimitMb?: number;
+  readonly rootDir: string;
+  /** For isolation "none": a token that makes each in-realm load evaluate test files afresh. */
+  readonly fresh?: string;
+}
+
+type AttemptEnd =
+  | { readonly crashed: false }
+  | { readonly crashed: true; readonly reason: string; readonly timedOut: boolean };
+
+/** Supervises one suite; `emit` receives every event of the suite's subtree, in order. */
+export class SuiteSupervisor {
+  readonly #sel: SuiteSelection;
+  readonly #id: string;
+  readonly #number: number;
+  readonly #opts: SuperviseOptions;
+  readonly #emit: (e: RunEvent) => void;
+  readonly #names = new Map<string, string>();
+  readonly #open: string[] = [];
+  readonly #caseStatus = new Map<string, TestStatus>();
+  #planned = false;
+  #initFailed = false;
+  #restartInitFailed = false;
+  #suiteFailed = false;
+  #crashReason: string | undefined;
+
+  constructor(
+    sel: SuiteSelection,
+    suiteId: string,
+    number: number,
+    opts: SuperviseOptions,
+    emit: (e: RunEvent) => void,
+  ) {
+    this.#sel = sel;
+    this.#id = suiteId;
+    this.#number = number;
+    this.#opts = opts;
+    this.#emit = emit;
+  }
+
+  async run(rootId: string): Promise<TestStatus> {
+    const { suite } = this.#sel;
+    this.#emit({
+      type: 'test:start',
+      id: this.#id,
+      parentId: rootId,
+      name: suite.name,
+      index: this.#number,
+      depth: 1,
+      isSuite: true,
+    });
+    if (suite.attributes.speed)
+      this.#emit({ type: 'test:attr', id: this.#id, key: 'speed', value: suite.attributes.speed });
+    if (suite.attributes.module !== undefined)
+      this.#emit({ type: 'test:attr', id: this.#id, key: 'module', value: suite.attributes.module });
+    const perCase = this.#opts.isolation === 'case' && this.#sel.cases.length > 0;
+    const batches = perCase ? this.#sel.cases.map((c) => [c]) : [this.#sel.cases];
+    for (const batch of batches) {
+      let remaining: readonly CaseSelection[] = batch;
+      while (remaining.length > 0 || !this.#planned) {
+        const end = await this.#attempt(remaining);
+        if (end.crashed) this.#closeCrashed(end.reason, end.timedOut);
+        // A host that finished without ever reaching its cases cannot be retried usefully.
+        else if (!this.#planned) this.#initFailed = true;
+        if (this.#initFailed) return this.#finish();
+        remaining = remaining.filter((c) => !this.#caseStatus.has(this.#caseIdOf(c)));
+        if (this.#restartInitFailed) this.#failUnrun(remaining);
+        if (!end.crashed || this.#restartInitFailed) break;
+      }
+    }
+    return this.#finish();
+  }
+
+  #caseIdOf(c: CaseSelection): string {
+    return `${this.#id}.${c.number}`;
+  }
+
+  /** One host run over `cases`; resolves when the host said `done` or died. */
+  #attempt(cases: readonly CaseSelection[]): Promise<AttemptEnd> {
+    const { suite } = this.#sel;
+    const request: RunRequest = {
+      job: 'run',
+      file: suite.file,
+      suiteIndex: suite.indexInFile,
+      suiteName: suite.name,
+      suiteId: this.#id,
+      cases,
+      timeoutMs: this.#opts.timeoutMs,
+      rootDir: this.#opts.rootDir,
+    };
+    this.#restartInitFailed = false;
+    if (this.#opts.isolation === 'none') return this.#attemptInRealm(request);
+    return new Promise((resolve) => {
+      let watchdog: NodeJS.Timeout | undefined;
+      let done = false;
+      let timedOut = false;
+      let fatal: string | undefined;
+      const arm = (activity: Activity | null) => {
+        clearTimeout(watchdog);
+        if (activity === null) return;
+        watchdog = setTimeout(() => {
+          timedOut = true;
+          host.kill();
+        }, this.#opts.timeoutMs + WATCHDOG_GRACE_MS);
+      };
+      const host: Host = startHost(
+        request,
+        {
+          backend: this.#opts.backend,
+          ...(this.#opts.memoryLimitMb ? { memoryLimitMb: this.#opts.memoryLimitMb } : {}),
+        },
+        {
+          onMessage: (m) => {
+            if (m.kind === 'fatal') fatal = `uncaught exception outside the case: ${m.message}`;
+            else if (m.kind === 'load-failed') fatal = `cannot load ${m.file}: ${m.message}`;
+            else if (m.kind === 'done') {
+              done = true;
+              clearTimeout(watchdog);
+              host.kill();
+            }
+            this.#handle(m, arm);
+          },
+          onOutput: (stream, line) =>
+            this.#emit({ type: 'test:log', id: this.#open.at(-1) ?? this.#id, line, stream }),
+          onExit: (exit) => {
+            clearTimeout(watchdog);
+            if (done) resolve({ crashed: false });
+            else
+              resolve({
+                crashed: true,
+                timedOut,
+                reason: crashReason(exit, timedOut, fatal, this.#opts.timeoutMs),
+              });
+          },
+        },
+      );
+    });
+  }
+
+  async #attemptInRealm(request: RunRequest): Promise<AttemptEnd> {
+    let failure: string | undefined;
+    try {
+      await serveRequest(
+        request,
+        (m) => {
+          if (m.kind === 'load-failed') failure = `cannot load ${m.file}: ${m.message}`;
+          this.#handle(m, () => {});
+        },
+        this.#opts.fresh,
+      );
+      return failure === undefined ? { crashed: false } : { crashed: true, timedOut: false, reason: failure };
+    } catch (error) {
+      return { crashed: true, timedOut: false, reason: `internal error: ${String(error)}` };
+    }
+  }
+
+  #handle(m: HostMessage, arm: (a: Activity | null) => void): void {
+    switch (m.kind) {
+      case 'events':
+        for (const e of m.events) this.#track(e);
+        arm(m.activity);
+        return;
+      case 'ready':
+        if (!this.#planned) this.#emit({ type: 'test:plan', id: this.#id, count: this.#sel.cases.length });
+        this.#planned = true;
+        return;
+      case 'init-failed':
+        if (this.#planned) this.#restartInitFailed = true;
+        else this.#initFailed = true;
+        for (const line of m.lines) this.#emit({ type: 'test:log', id: this.#id, line });
+        return;
+      case 'suite-log':
+        this.#emit({ type: 'test:log', id: this.#id, line: m.line });
+        return;
+      case 'done':
+        if (m.suiteFailed && this.#planned) this.#suiteFailed = true;
+        return;
+      case 'load-failed':
+      case 'fatal':
+      case 'listed':
+        return;
+    }
+  }
+
+  #track(e: RunEvent): void {
+    if (e.type === 'test:start') {
+      this.#names.set(e.id, e.name);
+      this.#open.push(e.id);
+    } else if (e.type === 'test:result') {
+      const i = this.#open.lastIndexOf(e.id);
+      if (i >= 0) this.#open.splice(i, 1);
+      if (this.#open.length === 0) this.#caseStatus.set(e.id, e.status);
+    }
+    this.#emit(e);
+  }
+
+  /** Closes what the dead host left open, innermost first. */
+  #closeCrashed(reason: string, timedOut: boolean): void {
+    const where = this.#open.at(-1) ?? this.#id;
+    const name = this.#names.get(where) ?? this.#sel.suite.name;
+    for (const line of reason.split('\n'))
+      this.#emit({ type: 'test:log', id: where, line: `# ${name}: ${line}` });
+    if (this.#open.length === 0) {
+      // Nothing open: the host died in suite_init (before the plan) or suite_exit.
+      if (this.#planned) this.#suiteFailed = true;
+      else this.#initFailed = true;
+      this.#crashReason = reason.split('\n')[0];
+      return;
+    }
+    const status: TestStatus = timedOut ? 'FAILURE' : 'TEST_CRASHED';
+    while (this.#open.length > 0) {
+      const id = this.#open.pop() ?? '';
+      this.#emit({
+        type: 'test:result',
+        id,
+        name: this.#names.get(id) ?? id,
+        status,
+        reason: reason.split('\n')[0] ?? reason,
+        ...(timedOut ? { directive: { kind: 'TIMEOUT' as const, reason: 'test case timed out' } } : {}),
+      });
+      if (this.#open.length === 0) this.#caseStatus.set(id, status);
+    }
+  }
+
+  /** Cases a restarted host could not run because its suite_init failed. */
+  #failUnrun(cases: readonly CaseSelection[]): void {
+    for (const c of cases) {
+      const id = this.#caseIdOf(c);
+      const name = this.#sel.suite.cases[c.index]?.name ?? id;
+      this.#emit({
+        type: 'test:start',
+        id,
+        parentId: this.#id,
+        name,
+        index: c.number,
+        depth: 2,
+        isSuite: false,
+      });
+      this.#emit({ type: 'test:log', id, line: `# ${name}: not run: suite_init failed in a restarted host` });
+      this.#emit({
+        type: 'test:result',
+        id,
+        name,
+        number: c.number,
+        status: 'FAILURE',
+        reason: 'suite_init failed',
+      });
+      this.#caseStatus.set(id, 'FAILURE');
+    }
+  }
+
+  /** kunit_suite_has_succeeded: init failure or any failed case → FAILURE; any pass → SUCCESS; else SKIPPED. */
+  #finish(): TestStatus {
+    const statuses = [...this.#caseStatus.values()];
+    let status: TestStatus = 'SKIPPED';
+    if (
+      this.#initFailed ||
+      this.#suiteFailed ||
+      statuses.some((s) => s === 'FAILURE' || s === 'TEST_CRASHED')
+    )
+      status = 'FAILURE';
+    else if (statuses.includes('SUCCESS')) status = 'SUCCESS';
+    this.#emit({
+      type: 'test:result',
+      id: this.#id,
+      name: this.#sel.suite.name,
+      number: this.#number,
+      status,
+      ...(status === 'SKIPPED' ? { directive: { kind: 'SKIP' as const, reason: '' } } : {}),
+      ...(this.#crashReason ? { reason: this.#crashReason } : {}),
+    });
+    return status;
+  }
+}
+
+/** Human reason for a host that ended without finishing. */
+export function crashReason(
+  exit: HostExit,
+  timedOut: boolean,
+  fatal: string | undefined,
+  timeoutMs: number,
+): string {
+  if (timedOut) return `test case timed out (no answer within ${timeoutMs} ms; host killed)`;
+  if (fatal) return `crashed: ${fatal}`;
+  if (exit.outOfMemory) return 'crashed: out of memory';
+  if (exit.error) return `crashed: ${exit.error}`;
+  if (exit.signal) return `crashed: killed by signal ${exit.signal}`;
+  return `crashed: exited with code ${exit.code} (process.exit called?)`;
+}
