@@ -135,7 +135,14 @@ const NEW_CFG_HEADER =
 
 /** `make` arguments that build every test of the tests directory into the build directory. Pure. */
 export function makeArgs(paths: NewTestPaths, arch: string): string[] {
-  return ['-C', paths.sdkDir, '--no-print-directory', `ARCH=${arch}`, `TESTS_DIR=${paths.testsDir}`, `O=${paths.buildDir}`];
+  return [
+    '-C',
+    paths.sdkDir,
+    '--no-print-directory',
+    `ARCH=${arch}`,
+    `TESTS_DIR=${paths.testsDir}`,
+    `O=${paths.buildDir}`,
+  ];
 }
 
 /** `vmunit run` arguments (after the CLI entry) that run the one new test. Pure. */
