@@ -5,9 +5,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import * as execCommand from './exec.js';
+import * as newCommand from './new.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void;
 }
 
-export const commandModules: readonly CommandModule[] = [execCommand];
+export const commandModules: readonly CommandModule[] = [execCommand, newCommand];
