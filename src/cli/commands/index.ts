@@ -5,10 +5,17 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import * as execCommand from './exec.js';
+import * as installCommand from './install.js';
 import * as newCommand from './new.js';
+import * as standaloneCommand from './standalone.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void;
 }
 
-export const commandModules: readonly CommandModule[] = [execCommand, newCommand];
+export const commandModules: readonly CommandModule[] = [
+  execCommand,
+  standaloneCommand,
+  installCommand,
+  newCommand,
+];

@@ -65,6 +65,13 @@ function commentText(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
+/** The binary's own file name (no folders, nothing a shell could misread), for the extracted copy. */
+export function kernelFileName(kernel: string): string {
+  const base = kernel.split('/').pop() ?? '';
+  const safe = base.replace(/[^A-Za-z0-9._+-]/g, '_');
+  return safe === '' || safe === '.' || safe === '..' ? 'kernel' : safe;
+}
+
 function assign(name: string, value: string): string {
   return `${name}=${shellQuote(value)}`;
 }
@@ -136,6 +143,7 @@ function settings(input: StandaloneInput, payload: EncodedPayload): string[] {
     assign('vmunit_cfg_check', spec.check),
     assign('vmunit_cfg_timeout', spec.timeout),
     assign('vmunit_disabled_if', spec.disabledIf),
+    assign('vmunit_kernel_name', kernelFileName(spec.kernel)),
     assign('vmunit_tree_arch', tree.arch),
     assign('vmunit_target', tree.target),
     assign('vmunit_build_head', tree.buildHead),

@@ -284,11 +284,14 @@ vmunit_run() {
   return "$ret"
 }
 
-# Decodes the embedded guest binary into a temporary file and checks its SHA-256 before anything runs.
+# Decodes the embedded guest binary and checks its SHA-256 before anything runs. It lands in a private
+# temporary folder under its original file name, so the guest's argv[0] still ends in e.g. "msr.flat".
 vmunit_extract() {
   local got
-  vmunit_bin=$(mktemp) && vmunit_outfile=$(mktemp) || exit 2
-  trap 'rm -f "$vmunit_bin" "$vmunit_outfile"' EXIT
+  vmunit_tmpdir=$(mktemp -d) || exit 2
+  trap 'rm -rf "$vmunit_tmpdir"' EXIT
+  vmunit_bin=$vmunit_tmpdir/$vmunit_kernel_name
+  vmunit_outfile=$vmunit_tmpdir/console.out
   if ! vmunit_payload | base64 -d 2>/dev/null | gzip -dc >"$vmunit_bin" 2>/dev/null; then
     got="undecodable payload"
   else

@@ -1,0 +1,38 @@
+/**
+ * `vmunit install [--prefix P]`: kvm-unit-tests' `make install`: the standalone tests into
+ * P/share/vmunit/tests/, plus P/share/vmunit/tests.json (see src/guest/install.ts).
+ */
+
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { installTests } from '../../guest/install.js';
+import type { CliContext } from '../context.js';
+
+interface InstallFlags {
+  readonly prefix: string;
+  readonly directory?: string;
+  readonly allowMissing?: boolean;
+}
+
+/** Registers `install`. */
+export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
+  program
+    .command('install')
+    .description('install the standalone tests and tests.json under PREFIX/share/vmunit (like make install)')
+    .argument('[tests...]', 'test names (default: every entry)')
+    .option('--prefix <dir>', 'installation prefix', '/usr/local')
+    .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak', '.')
+    .option('--allow-missing', 'install a skip script (exit 2) for a test whose binary is missing')
+    .action(async (tests: string[], flags: InstallFlags) => {
+      const result = await installTests({
+        prefix: resolve(ctx.cwd, flags.prefix),
+        treeDir: resolve(ctx.cwd, flags.directory ?? '.'),
+        names: tests,
+        allowMissing: flags.allowMissing === true,
+        generator: `vmunit ${ctx.version}`,
+      });
+      ctx.stdout.write(`Installed ${result.entries.length} tests in ${result.dir}\n`);
+      ctx.stdout.write(`Wrote ${result.manifest}\n`);
+      setStatus(0);
+    });
+}

@@ -1,0 +1,38 @@
+/**
+ * `vmunit standalone [TEST…] -o DIR`: kvm-unit-tests' `make standalone` / `scripts/mkstandalone.sh`: one
+ * self-contained bash script per unittests.cfg entry (see src/guest/standalone/).
+ */
+
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { writeStandaloneTests } from '../../guest/standalone/build.js';
+import type { CliContext } from '../context.js';
+
+interface StandaloneFlags {
+  readonly output: string;
+  readonly directory?: string;
+  readonly allowMissing?: boolean;
+}
+
+/** Registers `standalone`. */
+export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
+  program
+    .command('standalone')
+    .description('write one self-contained bash script per unittests.cfg entry (like make standalone)')
+    .argument('[tests...]', 'test names (default: every entry)')
+    .option('-o, --output <dir>', 'output folder', 'tests')
+    .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak', '.')
+    .option('--allow-missing', 'write a skip script (exit 2) for a test whose binary is missing, as upstream')
+    .action(async (tests: string[], flags: StandaloneFlags) => {
+      const entries = await writeStandaloneTests({
+        treeDir: resolve(ctx.cwd, flags.directory ?? '.'),
+        names: tests,
+        outDir: resolve(ctx.cwd, flags.output),
+        allowMissing: flags.allowMissing === true,
+        generator: `vmunit ${ctx.version}`,
+        onWritten: (path) => ctx.stdout.write(`Written ${path}.\n`),
+      });
+      if (entries.length === 0) ctx.stderr.write('vmunit: unittests.cfg has no entries; nothing written\n');
+      setStatus(0);
+    });
+}

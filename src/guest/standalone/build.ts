@@ -1,0 +1,213 @@
+/**
+ * `vmunit standalone` and `vmunit install` file work: read a configured tree (config.mak through guest-A's
+ * `readTreeConfig`, unittests.cfg through `parseUnittestsCfg`), render one script per entry
+ * (generate.ts) and write them, executable, into a folder; `install` adds `tests.json` for labs.
+ */
+
+import { access, chmod, constants, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { VmunitError } from '../../util/errors.js';
+import { parseUnittestsCfg } from '../cfg/parse.js';
+import type { GuestTestSpec } from '../cfg/spec.js';
+import { readTreeConfig, type TreeConfig } from '../config-mak.js';
+import { archProfile } from '../qemu/arch/index.js';
+import { parseDuration } from '../select.js';
+import { renderStandalone, type StandaloneTree } from './generate.js';
+import { sha256Hex } from './payload.js';
+
+/** What to build. */
+export interface StandaloneBuildOptions {
+  /** The kvm-unit-tests (or guest-sdk) tree, holding config.mak. */
+  readonly treeDir: string;
+  /** Test names to build; empty = every entry of unittests.cfg. */
+  readonly names: readonly string[];
+  readonly outDir: string;
+  /** Write kvm-unit-tests' "test kernel not present" script (exit 2) instead of failing on a missing binary. */
+  readonly allowMissing: boolean;
+  /** `vmunit <version>`. */
+  readonly generator: string;
+  /** Called after each file is written (the CLI prints `Written DIR/name.` as mkstandalone.sh does). */
+  readonly onWritten?: (path: string) => void;
+}
+
+/** One written script, as listed in tests.json. */
+export interface StandaloneEntry {
+  readonly name: string;
+  /** File name inside the output folder. */
+  readonly file: string;
+  readonly groups: readonly string[];
+  /** cfg `arch` requirement ('' = any) and the tree's ARCH the binary was built for. */
+  readonly arch: string;
+  readonly treeArch: string;
+  readonly accel: string;
+  readonly machine: string;
+  readonly smp: string;
+  /** Timeout as written ('' → the default 90s) and in seconds (0 = none). */
+  readonly timeout: string;
+  readonly timeoutSeconds: number;
+  readonly nodefault: boolean;
+  /** Guest binary path relative to the tree (`x86/msr.flat`); '' if the entry names none. */
+  readonly kernel: string;
+  /** false: a "test kernel not present" script (`--allow-missing`). */
+  readonly hasKernel: boolean;
+  /** SHA-256 of the script file and of the guest binary inside it. */
+  readonly sha256: string;
+  readonly binarySha256: string;
+  readonly binarySize: number;
+}
+
+const RUNTIME_URL = new URL('../../../src/guest/standalone/runtime.bash', import.meta.url);
+
+/** runtime.bash, found from src/ (tsx) and dist/ (built) alike: both sit three levels below the root. */
+export async function readRuntime(): Promise<string> {
+  return readFile(RUNTIME_URL, 'utf8');
+}
+
+/** Rejects names that cannot be a plain file name (mkstandalone.sh writes `tests/<name>`). */
+function checkName(spec: GuestTestSpec): void {
+  if (spec.name === '.' || spec.name === '..' || /[/\0]/.test(spec.name)) {
+    throw new VmunitError('PATH_ESCAPE', `test name '${spec.name}' cannot be used as a file name`, {
+      position: { file: spec.file, line: spec.line },
+    });
+  }
+}
+
+/** Picks the named entries (all when none are named); an unknown name is an error. */
+export function pickTests(
+  specs: readonly GuestTestSpec[],
+  names: readonly string[],
+  cfgFile: string,
+): GuestTestSpec[] {
+  if (names.length === 0) return [...specs];
+  return names.map((name) => {
+    const spec = specs.find((s) => s.name === name);
+    if (spec === undefined) {
+      throw new VmunitError('TEST_NOT_FOUND', `unknown test '${name}': no [${name}] section in ${cfgFile}`);
+    }
+    return spec;
+  });
+}
+
+async function ensureWritableDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (cause) {
+    throw new VmunitError('OUTPUT_UNWRITABLE', `cannot write to output folder ${dir}`, { cause });
+  }
+}
+
+async function errataLines(tree: TreeConfig): Promise<string[]> {
+  if (!tree.environDefault || tree.erratatxt === '') return [];
+  const path = resolve(tree.dir, tree.erratatxt);
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw new VmunitError('CONFIG_INVALID', `${tree.erratatxt} not found. (ERRATATXT=${tree.erratatxt})`, {
+      cause,
+    });
+  });
+  return text.split('\n').filter((l) => /^[0-9a-f]{12}[ \t]*:/.test(l));
+}
+
+function standaloneTree(tree: TreeConfig, errata: string[]): StandaloneTree {
+  const target = tree.target ?? '';
+  if (target === 'kvmtool') {
+    throw new VmunitError('CONFIG_INVALID', 'standalone: TARGET=kvmtool trees are not supported', {
+      position: { file: tree.file },
+    });
+  }
+  return {
+    arch: tree.arch,
+    target,
+    targetCpu: tree.targetCpu,
+    defaultCpu: tree.defaultQemuCpu,
+    firmware: tree.firmware,
+    environDefault: tree.environDefault,
+    errata,
+    buildHead: tree.buildHead,
+  };
+}
+
+/** The binary path as run_tests.sh forms it: `$TEST_DIR/<file>`, `.efi` under CONFIG_EFI. */
+function kernelPath(tree: TreeConfig, spec: GuestTestSpec): string {
+  if (spec.kernel === '') return '';
+  const rel = `${tree.testDir}/${spec.kernel}`;
+  return tree.configEfi ? rel.replace(/\.flat$/, '.efi') : rel;
+}
+
+async function readKernel(tree: TreeConfig, spec: GuestTestSpec, rel: string, allowMissing: boolean) {
+  const path = resolve(tree.dir, rel === '' ? '.' : rel);
+  const ok =
+    rel !== '' &&
+    (await stat(path).then(
+      (s) => s.isFile(),
+      () => false,
+    ));
+  if (ok) return new Uint8Array(await readFile(path));
+  if (allowMissing) return undefined;
+  const what =
+    rel === '' ? 'has no file = line' : `needs ${path}, which does not exist (build the tree first)`;
+  throw new VmunitError(
+    'INPUT_NOT_FOUND',
+    `test '${spec.name}' ${what}; --allow-missing writes a skip script`,
+    {
+      position: { file: spec.file, line: spec.line },
+    },
+  );
+}
+
+/** Writes a file whole (temporary name, then rename), executable. */
+async function writeExecutable(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text, { mode: 0o755 });
+  await chmod(tmp, 0o755);
+  await rename(tmp, path);
+}
+
+/** Builds the scripts; returns what was written, in cfg order (or the order names were given). */
+export async function writeStandaloneTests(o: StandaloneBuildOptions): Promise<StandaloneEntry[]> {
+  const tree = await readTreeConfig(o.treeDir);
+  const profile = archProfile(tree.arch);
+  const cfgFile = join(tree.dir, tree.testDir, 'unittests.cfg');
+  const cfgText = await readFile(cfgFile, 'utf8').catch((cause: unknown) => {
+    throw new VmunitError('INPUT_NOT_FOUND', `${cfgFile} not found`, { cause });
+  });
+  const specs = pickTests(parseUnittestsCfg(cfgText, cfgFile), o.names, cfgFile);
+  for (const spec of specs) checkName(spec);
+  const base = standaloneTree(tree, await errataLines(tree));
+  const runtime = await readRuntime();
+  // Read every binary before writing anything, so that a bad request leaves the folder untouched.
+  const kernels = await Promise.all(
+    specs.map((spec) => readKernel(tree, spec, kernelPath(tree, spec), o.allowMissing)),
+  );
+  await ensureWritableDir(o.outDir);
+  const entries: StandaloneEntry[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const kernel = kernels[i];
+    const script = renderStandalone({ spec, tree: base, profile, kernel, runtime, generator: o.generator });
+    const path = join(o.outDir, spec.name);
+    await writeExecutable(path, script.text).catch((cause: unknown) => {
+      throw new VmunitError('OUTPUT_UNWRITABLE', `cannot write ${path}`, { cause });
+    });
+    o.onWritten?.(path);
+    const timeout = spec.timeout === '' ? '90s' : spec.timeout;
+    entries.push({
+      name: spec.name,
+      file: spec.name,
+      groups: spec.groups,
+      arch: spec.arch,
+      treeArch: tree.arch,
+      accel: spec.accel,
+      machine: spec.machine,
+      smp: spec.smp === '' ? '1' : spec.smp,
+      timeout,
+      timeoutSeconds: (parseDuration(timeout) ?? 90_000) / 1000,
+      nodefault: spec.groups.includes('nodefault'),
+      kernel: kernelPath(tree, spec),
+      hasKernel: kernel !== undefined,
+      sha256: sha256Hex(script.text),
+      binarySha256: script.binarySha256,
+      binarySize: script.binarySize,
+    });
+  }
+  return entries;
+}
