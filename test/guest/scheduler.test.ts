@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseJobs, runPool, startOrder } from '../../src/guest/scheduler.js';
+
+describe('parseJobs', () => {
+  it('accepts positive integers and auto', () => {
+    assert.equal(parseJobs('4'), 4);
+    assert.equal(parseJobs('auto', 6), 6);
+    assert.equal(parseJobs('0'), undefined);
+    assert.equal(parseJobs('abc'), undefined);
+    assert.equal(parseJobs('2x'), undefined);
+  });
+});
+
+describe('startOrder', () => {
+  const names = ['a', 'b', 'c', 'd'];
+  it('keeps cfg order with one job', () => {
+    assert.deepEqual(startOrder(names, new Map([['d', 100]]), 1), [0, 1, 2, 3]);
+  });
+  it('starts the longest previous tests first, unknown ones before known ones', () => {
+    const d = new Map([
+      ['a', 10],
+      ['b', 500],
+      ['d', 50],
+    ]);
+    assert.deepEqual(startOrder(names, d, 2), [2, 1, 3, 0]);
+  });
+  it('is stable for equal durations', () => {
+    assert.deepEqual(startOrder(names, new Map(), 4), [0, 1, 2, 3]);
+  });
+});
+
+describe('runPool', () => {
+  it('never runs more than N at once and runs everything once', async () => {
+    let running = 0;
+    let peak = 0;
+    const done: number[] = [];
+    await runPool([1, 2, 3, 4, 5], [4, 3, 2, 1, 0], 2, async (n) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 5 * n));
+      done.push(n);
+      running--;
+    });
+    assert.equal(peak, 2);
+    assert.deepEqual([...done].sort(), [1, 2, 3, 4, 5]);
+    assert.equal(done[0], 4, 'the first started (5) is slow, so 4 finishes first');
+  });
+  it('starts nothing new after abort', async () => {
+    const controller = new AbortController();
+    const started: number[] = [];
+    await runPool(
+      [1, 2, 3],
+      [0, 1, 2],
+      1,
+      async (n) => {
+        started.push(n);
+        controller.abort();
+      },
+      controller.signal,
+    );
+    assert.deepEqual(started, [1]);
+  });
+});
