@@ -139,7 +139,31 @@ export interface ParseIssueEvent extends EventBase {
   readonly message: string;
   /** 1-based input line number, when known. */
   readonly line?: number;
+  /** Machine-readable kind, set by the KTAP parser (the console reporter keys its kunit.py layout on it). */
+  readonly kind?: ParseIssueKind;
+  /**
+   * The test's name as known when the issue was found, which kunit.py prints in `[ERROR] Test: <name>: …`
+   * (e.g. '' for a version problem seen before the `# Subtest:` line); defaults to the node's name.
+   */
+  readonly testName?: string;
 }
+
+/**
+ * KTAP parse issue kinds: no KTAP at all; a version out of range; a planned subtest that never came; a named
+ * subtest without its result line; input ended where a result was due; a result numbered out of sequence;
+ * a parent with no subtests; and two vmunit-only guards where kunit.py would loop forever or print millions
+ * of placeholders (a plan line among results of an unplanned list; an absurd number of missing subtests).
+ */
+export type ParseIssueKind =
+  | 'no-ktap'
+  | 'version'
+  | 'missing-subtest'
+  | 'missing-result'
+  | 'no-more-results'
+  | 'test-number'
+  | 'no-tests'
+  | 'stray-plan'
+  | 'too-many-missing';
 
 /** Progress of a long step that is not a test (guest runner probing QEMU, kernel build stages). */
 export interface StageEvent extends EventBase {

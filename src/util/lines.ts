@@ -2,21 +2,51 @@
  * Byte stream → lines. Handles chunks that split lines (and multi-byte characters), CRLF and lone CR line
  * ends, and invalid UTF-8 (replaced with U+FFFD, never thrown). A line longer than `maxLineBytes` is cut into
  * pieces so a guest that floods without newlines cannot exhaust memory.
+ *
+ * Two options reproduce how kunit.py reads a log, so parsed text matches it byte for byte:
+ * `invalidUtf8: 'backslash'` (Python's errors='backslashreplace': an invalid byte becomes `\xNN`) and
+ * `breaks: 'splitlines'` (Python's str.splitlines(), used on a file: also VT, FF, FS, GS, RS, NEL, LS, PS).
  */
 
 import { StringDecoder } from 'node:string_decoder';
+import { BackslashReplaceDecoder } from './utf8-backslash.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+export interface LineSplitterOptions {
+  /** 'replace' (default): U+FFFD. 'backslash': Python's backslashreplace. */
+  readonly invalidUtf8?: 'replace' | 'backslash';
+  /** 'universal' (default): LF, CRLF, CR. 'splitlines': Python's str.splitlines() boundaries too. */
+  readonly breaks?: 'universal' | 'splitlines';
+}
+
+/** True for the extra line boundaries of Python's str.splitlines(). */
+function isExtraBreak(c: number): boolean {
+  return (
+    c === 0x0b ||
+    c === 0x0c ||
+    c === 0x1c ||
+    c === 0x1d ||
+    c === 0x1e ||
+    c === 0x85 ||
+    c === 0x2028 ||
+    c === 0x2029
+  );
+}
+
 /** Incremental splitter: `push(chunk)` returns the complete lines in it; `end()` flushes the rest. */
 export class LineSplitter {
-  readonly #decoder = new StringDecoder('utf8');
+  readonly #decoder: { write(b: Buffer): string; end(): string };
   readonly #maxLine: number;
+  readonly #extraBreaks: boolean;
   #pending = '';
   #lastWasCr = false;
 
-  constructor(maxLineBytes: number = DEFAULT_MAX_LINE_BYTES) {
+  constructor(maxLineBytes: number = DEFAULT_MAX_LINE_BYTES, options: LineSplitterOptions = {}) {
     this.#maxLine = maxLineBytes;
+    this.#decoder =
+      options.invalidUtf8 === 'backslash' ? new BackslashReplaceDecoder() : new StringDecoder('utf8');
+    this.#extraBreaks = options.breaks === 'splitlines';
   }
 
   push(chunk: Buffer | string): string[] {
@@ -57,6 +87,11 @@ export class LineSplitter {
           i++;
           this.#lastWasCr = false;
         }
+      } else if (this.#extraBreaks && isExtraBreak(c)) {
+        lines.push(this.#pending + text.slice(start, i));
+        this.#pending = '';
+        start = i + 1;
+        this.#lastWasCr = false;
       } else {
         this.#lastWasCr = false;
       }
@@ -74,8 +109,9 @@ export class LineSplitter {
 export async function* readLines(
   source: AsyncIterable<Buffer | string>,
   maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
+  options: LineSplitterOptions = {},
 ): AsyncGenerator<string> {
-  const splitter = new LineSplitter(maxLineBytes);
+  const splitter = new LineSplitter(maxLineBytes, options);
   for await (const chunk of source) {
     yield* splitter.push(chunk);
   }

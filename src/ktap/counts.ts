@@ -1,0 +1,136 @@
+/**
+ * Streaming counts: kunit.py's bubble-up applied as results arrive, keeping only the *open* tests (memory
+ * O(depth), not O(tests)), so the console reporter and the parser can know every finished test's final
+ * status and the run's summary without building the tree. TreeBuilder applies the same rules to a full tree.
+ *
+ * Optionally remembers the names of non-ok tests (only those) for kunit.py's `Failures:` summary.
+ */
+
+import type { RunEvent, TestStatus } from '../events/types.js';
+import { addCounts, emptyCounts, isOkStatus, type TestCounts } from './model.js';
+import { applyBubbleUp, type BubbleOptions, rootStatus } from './tree.js';
+
+/** A non-ok test kept for the failure summary. */
+export interface FailedNode {
+  readonly name: string;
+  /** Number of finished children (all, not only failed ones). */
+  readonly childCount: number;
+  readonly failedChildren: readonly FailedNode[];
+}
+
+/** What the tracker reports when a test finishes. */
+export interface FinishedTest {
+  readonly id: string;
+  readonly name: string;
+  /** Final kunit.py status (crash override applied; for roots, the counts' status). */
+  readonly status: TestStatus;
+  readonly counts: TestCounts;
+  readonly isRoot: boolean;
+  /** The root's failure tree (only with `trackFailures`, only for roots). */
+  readonly failures?: FailedNode;
+}
+
+interface OpenNode {
+  readonly id: string;
+  readonly parentId: string | null;
+  readonly counts: TestCounts;
+  readonly childSum: TestCounts;
+  childCount: number;
+  failedChildren: FailedNode[];
+}
+
+export interface CountTrackerOptions extends BubbleOptions {
+  /** Keep failed tests' names for `Failures:` (costs memory per failed test). */
+  readonly trackFailures?: boolean;
+}
+
+export class CountTracker {
+  readonly #open = new Map<string, OpenNode>();
+  readonly #trackFailures: boolean;
+  readonly #bubble: BubbleOptions;
+
+  constructor(options: CountTrackerOptions = {}) {
+    this.#trackFailures = options.trackFailures ?? false;
+    this.#bubble = { parentFailure: options.parentFailure ?? false };
+  }
+
+  /** True while the test is started and not finished. */
+  isOpen(id: string): boolean {
+    return this.#open.has(id);
+  }
+
+  /** Applies one event; returns the finished test for `test:result` of an open test. */
+  push(event: RunEvent): FinishedTest | undefined {
+    switch (event.type) {
+      case 'test:start':
+        this.#open.set(event.id, {
+          id: event.id,
+          parentId: event.parentId,
+          counts: emptyCounts(),
+          childSum: emptyCounts(),
+          childCount: 0,
+          failedChildren: [],
+        });
+        return undefined;
+      case 'parse:issue': {
+        const node = this.#open.get(event.id);
+        if (node) node.counts.errors++;
+        return undefined;
+      }
+      case 'test:result':
+        return this.#finish(event.id, event.name, event.status);
+      default:
+        return undefined;
+    }
+  }
+
+  #finish(id: string, name: string, reported: TestStatus): FinishedTest | undefined {
+    const node = this.#open.get(id);
+    if (!node) return undefined;
+    this.#open.delete(id);
+    const parent = node.parentId === null ? undefined : this.#open.get(node.parentId);
+    const isRoot = parent === undefined;
+    addCounts(node.counts, node.childSum);
+    // kunit.py never bubbles a root that found no KTAP (FAILURE_TO_PARSE_TESTS): its counts keep the error.
+    const skipBubble = isRoot && reported === 'FAILURE_TO_PARSE_TESTS';
+    let status = skipBubble ? reported : applyBubbleUp(node.counts, reported, this.#bubble);
+    if (isRoot) status = rootStatus(node.counts, status);
+    const failed: FailedNode | undefined =
+      this.#trackFailures && !isOkStatus(status)
+        ? { name, childCount: node.childCount, failedChildren: node.failedChildren }
+        : undefined;
+    if (parent) {
+      addCounts(parent.childSum, node.counts);
+      parent.childCount++;
+      if (failed) parent.failedChildren.push(failed);
+    }
+    return {
+      id,
+      name,
+      status,
+      counts: node.counts,
+      isRoot,
+      ...(isRoot && this.#trackFailures
+        ? { failures: failed ?? { name, childCount: node.childCount, failedChildren: [] } }
+        : {}),
+    };
+  }
+}
+
+/**
+ * kunit.py's `_summarize_failed_tests`: dotted names of failing leaves; a non-root parent whose children all
+ * failed is named instead of them; '' when more than 10 names (too noisy).
+ */
+export function summarizeFailures(root: FailedNode): string {
+  const names: string[] = [];
+  const visit = (node: FailedNode, parentName: string): void => {
+    const full = !parentName || parentName === 'main' ? node.name : `${parentName}.${node.name}`;
+    if (node.childCount === 0 || (parentName && node.failedChildren.length === node.childCount)) {
+      names.push(full);
+      return;
+    }
+    for (const child of node.failedChildren) visit(child, full);
+  };
+  visit(root, '');
+  return names.length > 10 ? '' : `Failures: ${names.join(', ')}`;
+}

@@ -1,0 +1,28 @@
+/**
+ * The KTAP core: streaming parser, extraction, grammar, directives, result tree and streaming counts.
+ */
+
+export {
+  CountTracker,
+  type CountTrackerOptions,
+  type FailedNode,
+  type FinishedTest,
+  summarizeFailures,
+} from './counts.js';
+export { directiveOf, parseDirectiveText } from './directive.js';
+export { extractKtap, KTAP_END_MARKERS, KtapExtractor } from './extract.js';
+export {
+  ATTRIBUTE,
+  attributeOf,
+  type ClassifiedLine,
+  classifyLine,
+  GRAMMAR,
+  type LineKind,
+  type Production,
+  parseResultLine,
+  RESULT_SKIP,
+  type ResultLine,
+} from './line-type.js';
+export * from './model.js';
+export { KtapParser, type KtapParserOptions, parseKtapLines } from './parser.js';
+export { applyBubbleUp, type BubbleOptions, bubbleUp, buildTree, rootStatus, TreeBuilder } from './tree.js';
