@@ -1,0 +1,68 @@
+/**
+ * Builds a throw-away kvm-unit-tests-like tree for end-to-end tests: config.mak, x86/unittests.cfg and
+ * x86/*.flat assembled from test/fixtures/guests/*.S (never committed as binaries).
+ */
+
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+
+export const GUEST_SRC = resolve(import.meta.dirname, '../fixtures/guests');
+
+/** Absolute path of qemu-system-x86_64 on PATH, or undefined (tests then skip). */
+export function findQemu(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, 'qemu-system-x86_64');
+    if (dir !== '' && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** Assembles one guest into `<dir>/<name>.flat` (ELF32 with a multiboot header, as x86/*.flat). */
+export function buildGuest(name: string, dir: string): void {
+  const obj = join(dir, `${name}.o`);
+  execFileSync('as', ['--32', '-I', GUEST_SRC, '-o', obj, join(GUEST_SRC, `${name}.S`)]);
+  execFileSync('ld', ['-m', 'elf_i386', '-Ttext=0x100000', '-o', join(dir, `${name}.flat`), obj]);
+}
+
+export const CONFIG_MAK = [
+  'HOST=x86_64',
+  'ARCH=x86_64',
+  'ARCH_NAME=x86_64',
+  'TEST_DIR=x86',
+  'TEST_SUBDIR=x86',
+  'TARGET_CPU=',
+  'DEFAULT_QEMU_CPU=',
+  'FIRMWARE=',
+  'ENVIRON_DEFAULT=yes',
+  'ERRATATXT=',
+  'CONFIG_EFI=',
+  'GEN_SE_HEADER=',
+  '',
+].join('\n');
+
+/** A tree with the given guests and cfg text; returns its directory. */
+export async function makeTree(guests: readonly string[], cfg: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'vmunit-tree-'));
+  await mkdir(join(dir, 'x86'));
+  for (const g of guests) buildGuest(g, join(dir, 'x86'));
+  await writeFile(join(dir, 'config.mak'), CONFIG_MAK);
+  await writeFile(join(dir, 'x86', 'unittests.cfg'), cfg);
+  return dir;
+}
+
+/** A writable that collects what is written (stands in for stdout/stderr). */
+export function sink(): NodeJS.WritableStream & { text: () => string; isTTY: boolean } {
+  const chunks: string[] = [];
+  const stream = {
+    isTTY: false,
+    write(chunk: string | Uint8Array): boolean {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+      return true;
+    },
+    text: () => chunks.join(''),
+  };
+  return stream as unknown as NodeJS.WritableStream & { text: () => string; isTTY: boolean };
+}
