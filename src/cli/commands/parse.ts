@@ -1,0 +1,169 @@
+/**
+ * `vmunit parse [FILE|-]`: a drop-in for `kunit.py parse`. Reads a kernel log (a file, or stdin when FILE is
+ * absent or `-`) as kunit.py does (invalid UTF-8 as `\xNN`, Python line boundaries), streams it through the
+ * KTAP parser into the kunit.py-style console, and exits 0 only when the run's status is SUCCESS (so an
+ * all-skipped run exits 1, as kunit.py parse does). `--raw_output` prints the input (or its KTAP part)
+ * instead and exits 0. Beyond kunit.py: `--junit`, `--ktap` (normalised KTAP), `--summary`,
+ * `--all-blocks`; colour only on a TTY without NO_COLOR.
+ */
+
+import { createReadStream, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import type { RunEvent } from '../../events/types.js';
+import { KtapExtractor } from '../../ktap/extract.js';
+import { KtapParser } from '../../ktap/parser.js';
+import { pyRstrip } from '../../ktap/py-text.js';
+import { ConsoleReporter } from '../../reporters/console.js';
+import { createKunitJsonReporter } from '../../reporters/json-kunit.js';
+import { createJUnitReporter } from '../../reporters/junit.js';
+import { createKtapReporter } from '../../reporters/ktap.js';
+import { Printer } from '../../reporters/printer.js';
+import type { Reporter } from '../../reporters/types.js';
+import { VmunitError } from '../../util/errors.js';
+import { readLines } from '../../util/lines.js';
+import type { CliContext } from '../context.js';
+
+export interface ParseOptions {
+  readonly rawOutput?: string;
+  readonly json?: string;
+  readonly junit?: string;
+  readonly ktap?: string;
+  readonly summary?: boolean;
+  readonly allBlocks?: boolean;
+}
+
+/** kunit.py's massage_argv: a bare `--json` means stdout (so a following word stays the input file). */
+const BARE_DEFAULTS: Readonly<Record<string, string>> = {
+  '--json': '--json=stdout',
+  '--junit': '--junit=stdout',
+  '--ktap': '--ktap=stdout',
+  '--raw_output': '--raw_output=kunit',
+};
+
+export function massageArgv(args: readonly string[]): string[] {
+  return args.map((a) => BARE_DEFAULTS[a] ?? a);
+}
+
+function openInput(ctx: CliContext, file: string | undefined): AsyncIterable<Buffer> {
+  if (file === undefined || file === '-') return ctx.stdin as AsyncIterable<Buffer>;
+  const path = resolve(ctx.cwd, file);
+  try {
+    if (statSync(path).isDirectory()) throw new Error('is a directory');
+  } catch (cause) {
+    const why =
+      (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    throw new VmunitError('INPUT_NOT_FOUND', `cannot read ${file}: ${why}`, { cause });
+  }
+  return createReadStream(path);
+}
+
+function inputLines(ctx: CliContext, file: string | undefined): AsyncGenerator<string> {
+  const fromFile = file !== undefined && file !== '-';
+  // kunit.py: a file is read whole and split with str.splitlines(); stdin is read with universal newlines.
+  return readLines(openInput(ctx, file), undefined, {
+    invalidUtf8: 'backslash',
+    breaks: fromFile ? 'splitlines' : 'universal',
+  });
+}
+
+async function rawOutput(ctx: CliContext, file: string | undefined, mode: string): Promise<number> {
+  const extractor = mode === 'kunit' ? new KtapExtractor() : undefined;
+  for await (const line of inputLines(ctx, file)) {
+    const text = extractor ? extractor.push(line) : line;
+    if (text !== undefined) ctx.stdout.write(`${pyRstrip(text)}\n`);
+    if (extractor?.stopped) break;
+  }
+  return 0;
+}
+
+/** A document reporter (JSON, JUnit, KTAP) and the file it writes, if any. */
+interface Output {
+  readonly reporter: Reporter;
+  readonly file: string | undefined;
+}
+
+function outputs(ctx: CliContext, opts: ParseOptions): Output[] {
+  const list: Output[] = [];
+  const add = (value: string | undefined, make: (dest: NodeJS.WritableStream | string) => Reporter) => {
+    if (value === undefined) return;
+    const file = value === 'stdout' ? undefined : resolve(ctx.cwd, value);
+    list.push({ reporter: make(file ?? ctx.stdout), file });
+  };
+  add(opts.json, (destination) => createKunitJsonReporter({ destination, color: false }));
+  add(opts.junit, (destination) => createJUnitReporter({ destination, color: false, kunitCompatible: true }));
+  add(opts.ktap, (destination) => createKtapReporter({ destination, color: false }));
+  return list;
+}
+
+/** Runs `vmunit parse`; returns the exit status. */
+export async function runParse(
+  ctx: CliContext,
+  file: string | undefined,
+  opts: ParseOptions,
+): Promise<number> {
+  if (opts.rawOutput !== undefined) return rawOutput(ctx, file, opts.rawOutput);
+  const lines = inputLines(ctx, file);
+  const color = ctx.stdout.isTTY === true && !ctx.env.NO_COLOR;
+  const printer = new Printer({ write: (t) => ctx.stdout.write(t), color });
+  const consoleReporter = new ConsoleReporter({ printer, ...(opts.summary ? { summaryOnly: true } : {}) });
+  const docs = outputs(ctx, opts);
+  const deliver = (events: RunEvent[]) => {
+    for (const event of events) {
+      consoleReporter.onEvent(event);
+      for (const d of docs) d.reporter.onEvent(event);
+    }
+  };
+  const parser = new KtapParser({ name: file ?? 'stdin', ...(opts.allBlocks ? { blocks: 'all' } : {}) });
+  for await (const line of lines) deliver(parser.push(line));
+  deliver(parser.end());
+  await consoleReporter.close();
+  // kunit.py writes JSON (then JUnit) after the summary line, and names each file it wrote.
+  for (const d of docs) {
+    await d.reporter.close();
+    if (d.file !== undefined) printer.printWithTimestamp(`Test results stored in ${d.file}`);
+  }
+  return consoleReporter.lastRoot?.status === 'SUCCESS' ? 0 : 1;
+}
+
+export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
+  const cmd = program
+    .command('parse')
+    .description('Parses KUnit results from a file, and parses formatted results.')
+    .argument('[input_file]', 'Specifies the file to read results from (stdin when absent or -).')
+    .addOption(
+      new Option(
+        '--raw_output [mode]',
+        "If set don't parse output from kernel. By default, filters to just KUnit output. Use --raw_output=all to show everything",
+      ).choices(['all', 'full', 'kunit']),
+    )
+    .option(
+      '--json [file]',
+      'Prints parsed test results as JSON to stdout or a file if a filename is specified. Does nothing if --raw_output is set.',
+    )
+    .option(
+      '--junit [file]',
+      'Prints parsed test results as JUnit XML to stdout or a file if a filename is specified. Does nothing if --raw_output is set.',
+    )
+    .option('--ktap [file]', 'Re-emits the results as normalised KTAP to stdout or a file.')
+    .option('--summary', 'Prints only the summary line for parsed test results.')
+    .option(
+      '--all-blocks',
+      'Parse every KTAP document in the log, not only the first (kunit.py: first only).',
+    )
+    .action(async (file: string | undefined, raw: Record<string, string | boolean | undefined>) => {
+      const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+      const opts: ParseOptions = {
+        ...(str(raw.raw_output) === undefined ? {} : { rawOutput: str(raw.raw_output) }),
+        ...(str(raw.json) === undefined ? {} : { json: str(raw.json) }),
+        ...(str(raw.junit) === undefined ? {} : { junit: str(raw.junit) }),
+        ...(str(raw.ktap) === undefined ? {} : { ktap: str(raw.ktap) }),
+        summary: raw.summary === true,
+        allBlocks: raw.allBlocks === true,
+      };
+      setStatus(await runParse(ctx, file, opts));
+    });
+  // Bare --json/--junit/--ktap/--raw_output take no value, as kunit.py's massage_argv arranges.
+  const parseOptions = cmd.parseOptions.bind(cmd);
+  cmd.parseOptions = (args: string[]) => parseOptions(massageArgv(args));
+}

@@ -1,0 +1,241 @@
+/**
+ * The kunit.py-style console reporter: prints as events arrive, line for line what kunit.py's parser prints
+ * (kunit_parser.py, Linux 6.12): a 60-character `=` divider when a run starts; for each parent test a
+ * centred header `name (N subtests)` and a footer `[PASSED] name`; `[PASSED]`/`[FAILED]`/`[CRASHED]`/
+ * `[SKIPPED]`/`[NO TESTS RUN]` lines for test cases, preceded by the (dedented) log of failed and crashed
+ * ones; `[ERROR] Test: name: message` where a parse problem is found; the closing divider and
+ * `Testing complete. Ran N tests: …`, plus `Failures: …` for large failing runs.
+ *
+ * Memory is O(depth + failed tests): it keeps the logs of open tests only, and counts through CountTracker.
+ */
+
+import { createWriteStream } from 'node:fs';
+import type {
+  ParseIssueEvent,
+  RunEvent,
+  TestResultEvent,
+  TestStartEvent,
+  TestStatus,
+} from '../events/types.js';
+import { CountTracker, type FinishedTest, summarizeFailures } from '../ktap/counts.js';
+import { formatCounts, isOkStatus, totalTests } from '../ktap/model.js';
+import { pyDedentLines, pyLen, pySplitlines } from '../ktap/py-text.js';
+import { Printer } from './printer.js';
+import type { Reporter, ReporterOptions } from './types.js';
+
+export const DIVIDER = '='.repeat(60);
+
+/** kunit.py's format_test_divider: `message` centred in `=` signs; `len` excludes colour codes. */
+export function formatTestDivider(message: string, len: number): string {
+  const difference = DIVIDER.length - len - 2;
+  let left = 3;
+  let right = 3;
+  if (difference > 0) {
+    left = Math.floor(difference / 2);
+    right = difference - left;
+  }
+  return `${'='.repeat(left)} ${message} ${'='.repeat(right)}`;
+}
+
+/** kunit.py's header text: `name ` (if named) plus `(1 subtest)`/`(N subtests)` when the plan is non-zero. */
+export function headerMessage(name: string, expected: number | undefined): string {
+  let message = name === '' ? '' : `${name} `;
+  if (expected) message += expected === 1 ? '(1 subtest)' : `(${expected} subtests)`;
+  return message;
+}
+
+export interface ConsoleReporterOptions {
+  readonly printer: Printer;
+  /** Print only the summary line(s) (kunit.py `--summary`). */
+  readonly summaryOnly?: boolean;
+}
+
+interface Open {
+  name: string;
+  readonly isSuite: boolean;
+  readonly isRoot: boolean;
+  /** Log lines, kept while they may still be printed. */
+  log: string[] | undefined;
+  expected: number | undefined;
+}
+
+export class ConsoleReporter implements Reporter {
+  readonly #p: Printer;
+  readonly #out: Printer;
+  readonly #tracker = new CountTracker({ trackFailures: true });
+  readonly #open = new Map<string, Open>();
+  #pendingHeader: string | undefined;
+  #last: FinishedTest | undefined;
+
+  constructor(options: ConsoleReporterOptions) {
+    this.#out = options.printer;
+    this.#p = options.summaryOnly
+      ? new Printer({ write: () => {}, color: options.printer.color })
+      : this.#out;
+  }
+
+  /** The last finished root (status, counts): what `kunit.py parse` bases its exit status on. */
+  get lastRoot(): FinishedTest | undefined {
+    return this.#last;
+  }
+
+  onEvent(event: RunEvent): void {
+    const finished = this.#tracker.push(event);
+    switch (event.type) {
+      case 'test:start':
+        this.#start(event);
+        return;
+      case 'test:plan': {
+        const node = this.#open.get(event.id);
+        if (node) node.expected = event.count;
+        if (this.#pendingHeader === event.id) this.#flushHeader();
+        return;
+      }
+      case 'test:log':
+        this.#flushUnless(event.id);
+        this.#open.get(event.id)?.log?.push(event.line);
+        return;
+      case 'test:attr':
+        this.#flushUnless(event.id);
+        return;
+      case 'parse:issue':
+        this.#issue(event);
+        return;
+      case 'test:result':
+        this.#flushHeader();
+        this.#result(event, finished);
+        return;
+      default:
+        return;
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  #start(event: TestStartEvent): void {
+    this.#flushHeader();
+    const isRoot = event.parentId === null || !this.#open.has(event.parentId);
+    this.#open.set(event.id, {
+      name: event.name,
+      isSuite: event.isSuite,
+      isRoot,
+      log: [],
+      expected: undefined,
+    });
+    if (isRoot) {
+      this.#p.printWithTimestamp(DIVIDER);
+      return;
+    }
+    const parent = event.parentId === null ? undefined : this.#open.get(event.parentId);
+    // A root prints its log only when it has no subtests ("0 tests run!"): stop keeping it.
+    if (parent?.isRoot) parent.log = undefined;
+    if (event.isSuite) this.#pendingHeader = event.id;
+  }
+
+  #flushUnless(id: string): void {
+    if (this.#pendingHeader !== undefined && this.#pendingHeader !== id) this.#flushHeader();
+  }
+
+  #flushHeader(): void {
+    const id = this.#pendingHeader;
+    if (id === undefined) return;
+    this.#pendingHeader = undefined;
+    const node = this.#open.get(id);
+    if (!node) return;
+    const message = headerMessage(node.name, node.expected);
+    this.#p.printWithTimestamp(formatTestDivider(message, pyLen(message)));
+  }
+
+  #issue(event: ParseIssueEvent): void {
+    // A version problem is found before kunit.py prints the header; every other issue comes after it.
+    if (!(event.kind === 'version' && event.id === this.#pendingHeader)) this.#flushHeader();
+    const node = this.#open.get(event.id);
+    if (event.kind === 'no-tests' || event.kind === 'no-more-results') this.#printLog(node?.log);
+    const name = event.testName ?? node?.name ?? '';
+    this.#p.printWithTimestamp(`${this.#p.red('[ERROR]')} Test: ${name}: ${event.message}`);
+  }
+
+  #printLog(log: readonly string[] | undefined): void {
+    if (!log || log.length === 0) return;
+    // kunit.py: textwrap.dedent('\n'.join(log)).splitlines()
+    for (const line of pySplitlines(pyDedentLines(log.join('\n').split('\n')).join('\n'))) {
+      this.#p.printWithTimestamp(this.#p.yellow(line));
+    }
+  }
+
+  /** kunit.py's format_test_result, printing the log first for failures and crashes. */
+  #formatResult(name: string, status: TestStatus, log: readonly string[] | undefined): [string, string] {
+    const p = this.#p;
+    switch (status) {
+      case 'SUCCESS':
+        return [p.green('[PASSED] ') + name, `[PASSED] ${name}`];
+      case 'SKIPPED':
+        return [p.yellow('[SKIPPED] ') + name, `[SKIPPED] ${name}`];
+      case 'NO_TESTS':
+        return [p.yellow('[NO TESTS RUN] ') + name, `[NO TESTS RUN] ${name}`];
+      case 'TEST_CRASHED':
+        this.#printLog(log);
+        return [p.red('[CRASHED] ') + name, `[CRASHED] ${name}`];
+      default:
+        this.#printLog(log);
+        return [p.red('[FAILED] ') + name, `[FAILED] ${name}`];
+    }
+  }
+
+  #result(event: TestResultEvent, finished: FinishedTest | undefined): void {
+    const node = this.#open.get(event.id);
+    if (!node || !finished) return;
+    this.#open.delete(event.id);
+    if (node.isRoot) {
+      this.#summary(finished);
+      return;
+    }
+    const [colored, plain] = this.#formatResult(event.name, finished.status, node.log);
+    if (node.isSuite) this.#p.printWithTimestamp(formatTestDivider(colored, pyLen(plain)));
+    else this.#p.printWithTimestamp(colored);
+  }
+
+  #summary(root: FinishedTest): void {
+    this.#last = root;
+    this.#p.printWithTimestamp(DIVIDER);
+    const out = this.#out;
+    const color =
+      root.status === 'SUCCESS'
+        ? out.green.bind(out)
+        : root.status === 'SKIPPED' || root.status === 'NO_TESTS'
+          ? out.yellow.bind(out)
+          : out.red.bind(out);
+    out.printWithTimestamp(color(`Testing complete. ${formatCounts(root.counts)}`));
+    if (isOkStatus(root.status) || totalTests(root.counts) < 100 || !root.failures) return;
+    const failures = summarizeFailures(root.failures);
+    if (failures) out.printWithTimestamp(color(failures));
+  }
+}
+
+/** Options of the factory: where to write, colour, and the clock. */
+export interface ConsoleFactoryOptions extends ReporterOptions {
+  readonly now?: () => Date;
+  readonly summaryOnly?: boolean;
+}
+
+/** A console reporter writing to a stream or a file (streamed as events arrive). */
+export function createConsoleReporter(opts: ConsoleFactoryOptions): ConsoleReporter {
+  const stream =
+    typeof opts.destination === 'string' ? createWriteStream(opts.destination) : opts.destination;
+  const printer = new Printer({
+    write: (text) => {
+      stream.write(text);
+    },
+    color: opts.color,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  const reporter = new ConsoleReporter({ printer, ...(opts.summaryOnly ? { summaryOnly: true } : {}) });
+  if (typeof opts.destination === 'string') {
+    const close = reporter.close.bind(reporter);
+    reporter.close = async () => {
+      await close();
+      await new Promise<void>((resolve) => stream.end(resolve));
+    };
+  }
+  return reporter;
+}
