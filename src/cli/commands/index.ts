@@ -7,7 +7,7 @@ import type { CliContext } from '../context.js';
 import * as execCommand from './exec.js';
 import * as installCommand from './install.js';
 import * as newCommand from './new.js';
-import * as parseCommand from './parse.js';
+import * as runCommand from './run.js';
 import * as standaloneCommand from './standalone.js';
 
 export interface CommandModule {
@@ -19,5 +19,5 @@ export const commandModules: readonly CommandModule[] = [
   standaloneCommand,
   installCommand,
   newCommand,
-  parseCommand,
+  runCommand,
 ];
