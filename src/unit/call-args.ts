@@ -42,16 +42,21 @@ export function splitArguments(source: string, start: number): string[] | undefi
   const end = Math.min(source.length, start + MAX_SCAN);
   let i = start;
   let lastSignificant = '(';
+  const comments: Array<[number, number]> = [];
+  const text = (from: number, to: number) => tidy(withoutComments(source, from, to, comments));
   while (i < end) {
     const c = source[i] ?? '';
     const next = source[i + 1] ?? '';
     if (c === '/' && next === '/') {
-      i = skipTo(source, i, '\n');
+      const close = skipTo(source, i, '\n');
+      comments.push([i, close]);
+      i = close;
       continue;
     }
     if (c === '/' && next === '*') {
       const close = source.indexOf('*/', i + 2);
       if (close < 0) return undefined;
+      comments.push([i, close + 2]);
       i = close + 2;
       continue;
     }
@@ -62,13 +67,13 @@ export function splitArguments(source: string, start: number): string[] | undefi
     else if (c === ')' || c === ']' || c === '}') {
       if (closers.length === 0) {
         if (c !== ')') return undefined;
-        const last = tidy(source.slice(argStart, i));
+        const last = text(argStart, i);
         if (last !== '' || args.length > 0) args.push(last);
         return args.filter((a, k) => a !== '' || k < args.length - 1);
       }
       if (closers.pop() !== c) return undefined;
     } else if (c === ',' && closers.length === 0) {
-      args.push(tidy(source.slice(argStart, i)));
+      args.push(text(argStart, i));
       argStart = i + 1;
     }
     if (i < 0) return undefined;
@@ -76,6 +81,23 @@ export function splitArguments(source: string, start: number): string[] | undefi
     i++;
   }
   return undefined;
+}
+
+/** `source[from, to)` with the comment ranges cut out. */
+function withoutComments(
+  source: string,
+  from: number,
+  to: number,
+  comments: ReadonlyArray<[number, number]>,
+): string {
+  let out = '';
+  let at = from;
+  for (const [start, stop] of comments) {
+    if (stop <= from || start >= to) continue;
+    out += `${source.slice(at, Math.max(at, start))} `;
+    at = Math.max(at, stop);
+  }
+  return out + source.slice(at, to);
 }
 
 function tidy(text: string): string {

@@ -10,6 +10,7 @@ import { Registry, setActiveRegistry } from './registry.js';
 import type { Suite, SuiteInfo } from './types.js';
 
 const TSX_SLOT = Symbol.for('vmunit.unit.tsxRegistered');
+const LOAD_LOCK = Symbol.for('vmunit.unit.loadLock');
 
 /** True for files that need the TypeScript loader. */
 export function needsTypeScript(file: string): boolean {
@@ -38,6 +39,19 @@ export async function ensureTypeScript(): Promise<void> {
  * second load in the same realm evaluates the file again (ESM caches modules by URL).
  */
 export async function loadSuites(file: string, fresh?: string): Promise<Suite[]> {
+  // The active slot is per realm, so two loads in flight at once (two runs in one process) would mix
+  // their suites: loads in a realm are serialised through a promise chain kept beside the slot.
+  const slot = globalThis as { [LOAD_LOCK]?: Promise<unknown> };
+  const previous = slot[LOAD_LOCK] ?? Promise.resolve();
+  const mine = previous.then(
+    () => loadNow(file, fresh),
+    () => loadNow(file, fresh),
+  );
+  slot[LOAD_LOCK] = mine.catch(() => undefined);
+  return mine;
+}
+
+async function loadNow(file: string, fresh: string | undefined): Promise<Suite[]> {
   if (needsTypeScript(file)) await ensureTypeScript();
   const registry = new Registry();
   const previous = setActiveRegistry(registry);
