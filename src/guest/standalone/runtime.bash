@@ -185,11 +185,13 @@ vmunit_exec_qemu() {
   ("$@" </dev/null 2>&1 1>&3 3>&- | tee "$errfile" >&2; exit "${PIPESTATUS[0]}") 3>&1 | tee "$outfile"
   ret=${PIPESTATUS[0]}
   [ "$ret" -eq 134 ] && echo "QEMU Aborted" >&2
-  sig=$(sed -n 's/.*terminating on signal \([0-9][0-9]*\).*/\1/p' "$errfile" | head -n 1)
+  sig=$(sed -n 's/.*terminating on signal \([0-9][0-9]*\).*/\1/p' "$errfile" | tail -n 1)
   if [ "$ret" -eq 0 ]; then
     # QEMU exiting 0 means the guest never wrote to the exit device: an error, or a signal.
     if [ -n "$sig" ]; then ret=$((sig + 128)); else ret=1; fi
-  elif [ "$ret" -eq 1 ] && { [ ! -s "$errfile" ] || ! grep -qvi warning "$errfile"; }; then
+  elif [ "$ret" -eq 1 ] && ! grep -vi warning "$errfile" | grep -q .; then
+    # Success unless stderr has a non-empty line without "warning" (per line, as decodeExit does; upstream
+    # joins stderr into one line first, so one warning anywhere hid real errors).
     ret=0
   fi
   if [ "$vmunit_status_channel" = exit-line ] && [ "$ret" -eq 1 ]; then

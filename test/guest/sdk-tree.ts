@@ -1,0 +1,84 @@
+/**
+ * Test helper (not a suite): builds the guest SDK's examples into a temporary kvm-unit-tests-style tree
+ * (config.mak, x86/unittests.cfg, x86/*.flat) with `make -C guest-sdk O=…`, once per test file. Binaries
+ * are built at test time, never committed. `sdkSkip` says why QEMU-backed tests must be skipped.
+ */
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { CliContext } from '../../src/cli/context.js';
+import { main } from '../../src/cli/main.js';
+
+const SDK = fileURLToPath(new URL('../../guest-sdk/', import.meta.url));
+
+function installed(command: string, args = ['--version']): boolean {
+  return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+}
+
+const missing = ['qemu-system-x86_64', 'make', 'gcc', 'objcopy', 'gzip', 'sha256sum'].filter(
+  (c) => !installed(c),
+);
+
+/** false when everything is there, else the reason to skip. */
+export const sdkSkip: string | false = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
+
+/** Builds the SDK examples into `<dir>/sdk` and returns that tree's path. */
+export function buildSdkTree(dir: string): string {
+  const out = join(dir, 'sdk');
+  const r = spawnSync('make', ['-C', SDK, '-j2', `O=${out}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `make -C guest-sdk failed:\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
+
+/**
+ * A second tree beside the SDK one: the same config.mak and binaries, with our own unittests.cfg (so a test
+ * can add entries such as a guest that never finishes).
+ */
+export function customTree(sdk: string, dir: string, cfg: string): string {
+  const tree = join(dir, 'custom');
+  mkdirSync(join(tree, 'x86'), { recursive: true });
+  writeFileSync(join(tree, 'config.mak'), readFileSync(join(sdk, 'config.mak')));
+  cpSync(join(sdk, 'x86'), join(tree, 'x86'), { recursive: true });
+  writeFileSync(join(tree, 'x86', 'unittests.cfg'), cfg);
+  return tree;
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `vmunit-${prefix}-`));
+}
+
+export interface CliRun {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in-process with captured output and a controlled environment. */
+export async function runCli(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const ctx: CliContext = {
+    version: '0.0.0-test',
+    stdout,
+    stderr,
+    stdin: new PassThrough(),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    cwd,
+  };
+  const status = await main(['node', 'vmunit', ...argv], ctx);
+  return { status, stdout: out, stderr: err };
+}
