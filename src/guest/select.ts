@@ -159,6 +159,8 @@ function runLocals(spec: GuestTestSpec, eff: Effective, o: SelectOptions): Recor
 /**
  * Steps 1–10 of run(): returns `filtered` (no output), `skip` with run_tests.sh's reason, or `run` with the
  * expanded test. Steps 11+ (premature failure, accel availability) are the caller's.
+ * Values are expanded NOW (`$(date +%s)` included), as run_tests.sh expands them when it launches the test:
+ * with a parallel pool, call this when a slot frees up, not for every test up front.
  * @throws VmunitError `CONFIG_INVALID` (with the section's file:line) for a value bash cannot parse or a bad
  *   timeout.
  */

@@ -264,6 +264,21 @@ describe('parseUnittestsCfg against the real run_tests.sh parser', {
     });
   });
 
+  it('shows the three bugs on grammar.cfg, so the "do NOT reproduce" tests target real behaviour', () => {
+    const theirs = kutForEach(fixture('grammar.cfg').file);
+    const names = theirs.map((r) => r[0]);
+    // Bug 3: the blanks after the closing """ swallow the next section into the value.
+    assert.ok(!names.includes('multi-even-backslashes'), names.join(' '));
+    const swallowing = theirs.find((r) => r[0] === 'multi-blanks-after-close');
+    assert.match(swallowing?.[5] ?? '', /\[multi-even-backslashes\]/);
+    // Bug 2: a literal $'\n' after the first line of a multi-line value.
+    assert.ok((theirs.find((r) => r[0] === 'multi')?.[5] ?? '').includes("$'\\n'"));
+    // Bug 1: the last section is passed without its disabled_if (11 arguments instead of 12).
+    const last = theirs[theirs.length - 1];
+    assert.equal(last?.[0], 'last');
+    assert.equal(last?.length, 11);
+  });
+
   for (const arch of ['x86', 'arm', 's390x', 'powerpc', 'riscv']) {
     it(`parses the real ${arch}/unittests.cfg with no warning, like for_each_unittest`, () => {
       const file = join(KUT, arch, 'unittests.cfg');
