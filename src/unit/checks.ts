@@ -21,7 +21,7 @@ export class CaseAbort {
 /** What a check needs from its test context. */
 export interface CheckSink {
   /** Records one failed check (sets the case's status to FAILURE and logs KUnit's lines). */
-  record(kind: CheckKind, detail: FailureDetail): void;
+  record(kind: CheckKind, detail: FailureDetail, userMessage?: string): void;
   /** Argument texts of the call at `location`, when the source can be read. */
   argumentsAt(location: SourceLocation): readonly string[] | undefined;
 }
@@ -83,7 +83,7 @@ export function makeChecks(kind: CheckKind, sink: CheckSink): ExpectChecks | Ass
     const texts = (location && sink.argumentsAt(location)) || [];
     const body = build(texts);
     const full = message === undefined ? body.message : `${body.message}\n${message}`;
-    sink.record(kind, { ...body, message: full, operator, ...(location ? { location } : {}) });
+    sink.record(kind, { ...body, message: full, operator, ...(location ? { location } : {}) }, message);
     if (kind === 'ASSERTION') throw new CaseAbort('assert');
   };
   const binary =
@@ -175,12 +175,16 @@ export function makeChecks(kind: CheckKind, sink: CheckSink): ExpectChecks | Ass
       const texts = (location && sink.argumentsAt(location)) || [];
       const text = texts[0] ?? 'promise';
       const full = `Expected ${text} to reject${m ? ` with ${describeMatcher(m)}` : ''}, but ${problem}`;
-      sink.record(kind, {
-        message: msg === undefined ? full : `${full}\n${msg}`,
-        operator: 'REJECTS',
-        leftText: text,
-        ...(location ? { location } : {}),
-      });
+      sink.record(
+        kind,
+        {
+          message: msg === undefined ? full : `${full}\n${msg}`,
+          operator: 'REJECTS',
+          leftText: text,
+          ...(location ? { location } : {}),
+        },
+        msg,
+      );
       if (kind === 'ASSERTION') throw new CaseAbort('assert');
     },
     fail: (message: string) => {

@@ -116,15 +116,20 @@ export class CaseRun implements TestContext<unknown>, CheckSink {
     this.statusComment = reason;
   }
 
-  /** kunit_set_failure plus the failure's record and log lines. */
-  record(kind: CheckKind, detail: FailureDetail): void {
+  /**
+   * kunit_set_failure plus the failure's record and log lines. The log gets KUnit's full text, in order
+   * with `t.log` lines; the recorded FailureDetail is shaped for the shared reporters (failure-text.ts),
+   * which render `Expected l OP r` themselves from the operands: its message is the headline, and only
+   * checks without two operands (or TRUE/FALSE) carry their explanation in it.
+   */
+  record(kind: CheckKind, detail: FailureDetail, userMessage?: string): void {
     const location = detail.location
       ? { ...detail.location, file: displayPath(detail.location.file, this.#options.rootDir) }
       : undefined;
     const shown = location ? { ...detail, location } : detail;
     this.status = 'FAILURE';
-    this.failures.push(shown);
     for (const line of failureLines(this.name, kind, shown)) this.#options.onLog(line);
+    this.failures.push(forReporters(kind, shown, userMessage));
   }
 
   /** A failure that is not a check (an exception, a timeout, a failing hook). */
@@ -176,6 +181,26 @@ export class CaseRun implements TestContext<unknown>, CheckSink {
   abort(): void {
     this.#abort.abort(new Error('test case timed out'));
   }
+}
+
+function forReporters(
+  kind: CheckKind,
+  detail: FailureDetail,
+  userMessage: string | undefined,
+): FailureDetail {
+  const { leftText, rightText, operator } = detail;
+  const headline = `${kind} FAILED`;
+  const withUser = (text: string) => (userMessage === undefined ? text : `${text}: ${userMessage}`);
+  if (leftText !== undefined && rightText !== undefined) return { ...detail, message: withUser(headline) };
+  if ((operator === 'TRUE' || operator === 'FALSE') && leftText !== undefined)
+    return { ...detail, message: withUser(headline) };
+  // No operand pair: the explanation is the message, and no operand fields a renderer could misread.
+  const rest: FailureDetail = { message: `${headline}: ${detail.message.replace(/\s*\n\s*/g, '; ')}` };
+  return {
+    ...rest,
+    ...(operator ? { operator } : {}),
+    ...(detail.location ? { location: detail.location } : {}),
+  };
 }
 
 /** One-line description of a thrown value (first line of the stack for errors). */

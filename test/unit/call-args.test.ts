@@ -16,6 +16,7 @@ describe('extractCallArguments', () => {
   const table: [string, string, string[] | undefined][] = [
     ['t.expect.eq(1 + 1, 3);', 'eq', ['1 + 1', '3']],
     ['t.expect.eq(f(a, b), [1, 2], "m, n");', 'eq', ['f(a, b)', '[1, 2]', '"m, n"']],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source under test contains a template literal.
     ['t.expect.eq(`x${y(1, 2)}z`, { a: 1, b: 2 });', 'eq', ['`x${y(1, 2)}z`', '{ a: 1, b: 2 }']],
     ["t.expect.streq(s.replace(/[,)]/g, ''), 'a)b');", 'streq', ["s.replace(/[,)]/g, '')", "'a)b'"]],
     ['t.expect.eq(\n  value, // a comment, with comma\n  other /* ) */,\n);', 'eq', ['value', 'other']],
