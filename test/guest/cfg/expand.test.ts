@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,29 @@ describe('splitPlainWords (fast path, no bash)', () => {
     assert.deepEqual(splitPlainWords(`"ept_access*" x`), ['ept_access*', 'x']);
     assert.deepEqual(splitPlainWords(`a''b "" ''`), ['ab', '', '']);
     assert.deepEqual(splitPlainWords(''), []);
+  });
+
+  it('agrees with bash on every value it accepts', () => {
+    const values = [
+      `-cpu qemu64,+x2apic,+tsc-deadline`,
+      `'setup smp=2 mem=256'`,
+      `"ept_access*"`,
+      `"-pause_filter_test -svm_unsupported_instruction_intercept_test"`,
+      `a''b "" '' "x'y" 'x"y'`,
+      ` \tlead  trail\t `,
+      `-m 256 -machine pit=off,kernel-irqchip=split`,
+      `"a b"c'd e'f`,
+      `%^:@,+=-./`,
+    ];
+    for (const raw of values) {
+      const fast = splitPlainWords(raw);
+      assert.ok(fast !== undefined, raw);
+      const out = spawnSync('bash', ['-c', 'eval "set -- $V"; printf "%s\\0" "$@"'], {
+        env: { PATH: process.env.PATH, V: raw },
+        encoding: 'utf8',
+      });
+      assert.deepEqual(fast, out.stdout.split('\0').slice(0, -1), raw);
+    }
   });
 
   it('declines anything bash would treat specially', () => {
