@@ -35,8 +35,11 @@ interface WriterNode {
   readonly logs: string[];
   readonly children: WriterNode[];
   result: TestResultEvent | undefined;
+  /** Suites: version/`# Subtest:`/attributes/plan written. Roots: version line and attributes written. */
   headerWritten: boolean;
   planWritten: boolean;
+  /** Children may be written (the plan, if any, is out). */
+  bodyOpen: boolean;
   /** Children whose result line has been written. */
   written: number;
 }
@@ -114,6 +117,7 @@ export class KtapWriter {
       result: undefined,
       headerWritten: false,
       planWritten: false,
+      bodyOpen: false,
       written: 0,
     };
     this.#nodes.set(id, node);
@@ -123,25 +127,18 @@ export class KtapWriter {
 
   #plan(id: string, count: number): void {
     const node = this.#nodes.get(id);
-    if (!node) return;
-    node.plan = count;
-    // A late plan can still be written while nothing follows the header (the frontier is parked there).
-    const first = node.children[0];
-    if (node.headerWritten && !node.planWritten && node.written === 0 && !first?.headerWritten) {
-      if (node.parent || this.#roots[0] === node) {
-        this.#emit(node.level, `1..${count}`);
-        node.planWritten = true;
-      }
-    }
+    // A plan after the body opened cannot be placed any more; the results speak for themselves.
+    if (node && !node.bodyOpen) node.plan = count;
   }
 
   #flush(): void {
     while (this.#rootsDone < this.#roots.length) {
       const root = this.#roots[this.#rootsDone] as WriterNode;
       if (!root.headerWritten) this.#rootHeader(root);
+      if (!root.bodyOpen && !this.#openRootBody(root)) break;
       if (!this.#drain(root)) break;
       if (!this.#closing) break; // a root may gain children until the run ends
-      for (const line of root.logs.splice(0)) this.#emit(0, diagnosticLine(line));
+      this.#writeLogs(0, root);
       this.#rootsDone++;
     }
     if (this.#lines.length > 0) {
@@ -156,15 +153,43 @@ export class KtapWriter {
 
   #rootHeader(root: WriterNode): void {
     if (!this.#versionWritten) this.#emit(0, 'KTAP version 1');
-    const first = !this.#versionWritten;
     this.#versionWritten = true;
     root.headerWritten = true;
-    for (const [key, value] of root.attrs.splice(0)) this.#emit(0, diagnosticLine(`# ${key}: ${value}`));
+    for (const line of attrLines(root, false)) this.#emit(0, line);
+  }
+
+  /** Writes the root's plan when it can be known; false while the body must wait. */
+  #openRootBody(root: WriterNode): boolean {
+    if (!this.#bodyReady(root)) return false;
+    root.bodyOpen = true;
     // Only the first run's plan can stand at the top; merged runs are numbered on, without a plan.
-    if (first && root.plan !== undefined) {
-      this.#emit(0, `1..${root.plan}`);
+    const plan = this.#planOf(root);
+    if (this.#roots[0] === root && plan !== undefined) {
+      this.#emit(0, `1..${plan}`);
       root.planWritten = true;
     }
+    return true;
+  }
+
+  /** The announced plan, or, once the node has ended (or the run closes), the children it had. */
+  #planOf(node: WriterNode): number | undefined {
+    return node.plan ?? (node.result !== undefined || this.#closing ? node.children.length : undefined);
+  }
+
+  /**
+   * Whether a parent's children may start. kunit.py reads every diagnostic between a header and its plan
+   * as the parent's own log, so without a plan the first child may only be written when nothing of it
+   * comes before its result line or its own version line; otherwise the parent waits for its plan or end.
+   */
+  #bodyReady(node: WriterNode): boolean {
+    if (node.plan !== undefined || node.result !== undefined || this.#closing) return true;
+    const first = node.children[0];
+    if (first === undefined) return false;
+    if (this.#headerReady(first)) return true;
+    const r = first.result;
+    if (r === undefined) return false;
+    const reasonLine = r.status === 'FAILURE' && r.reason && !r.directive;
+    return first.logs.length === 0 && first.attrs.length === 0 && !r.failures?.length && !reasonLine;
   }
 
   /** Writes node's children in order as far as they are finished; true when all known ones are written. */
@@ -176,8 +201,11 @@ export class KtapWriter {
     return true;
   }
 
+  /** A parent: announced as one, has children or a plan, or ran no tests (kunit.py's NO_TESTS parents). */
   #isSuite(node: WriterNode): boolean {
-    return node.suite || node.children.length > 0 || node.plan !== undefined;
+    return (
+      node.suite || node.children.length > 0 || node.plan !== undefined || node.result?.status === 'NO_TESTS'
+    );
   }
 
   /**
@@ -185,10 +213,7 @@ export class KtapWriter {
    * KUnit prints right after `# Subtest:` land inside the header.
    */
   #headerReady(node: WriterNode): boolean {
-    return (
-      this.#isSuite(node) &&
-      (node.plan !== undefined || node.children.length > 0 || node.result !== undefined || this.#closing)
-    );
+    return this.#isSuite(node) && this.#bodyReady(node);
   }
 
   #writeChild(child: WriterNode): boolean {
@@ -200,10 +225,9 @@ export class KtapWriter {
     const number = parent.parent ? parent.written + 1 : ++this.#topNumber;
     if (this.#isPlaceholder(child, result, parent)) return true;
     const inner = child.headerWritten ? child.level : child.level - 1;
-    if (!child.headerWritten) {
-      for (const [key, value] of child.attrs) this.#emit(inner, diagnosticLine(`# ${key}: ${value}`));
-    }
-    for (const line of child.logs.splice(0)) this.#emit(inner, diagnosticLine(line));
+    child.name = result.name;
+    if (!child.headerWritten) for (const line of attrLines(child, true)) this.#emit(inner, line);
+    this.#writeLogs(inner, child, !child.headerWritten);
     for (const failure of result.failures ?? []) {
       for (const line of formatFailure(failure)) this.#emit(inner, diagnosticLine(`# ${line}`));
     }
@@ -215,14 +239,29 @@ export class KtapWriter {
     return true;
   }
 
+  /**
+   * Writes a node's log. Parsers keep attribute lines (`# module: x`) in the log as kunit.py does and also
+   * report them as attributes, which the writer already put in the header; each is written once.
+   */
+  #writeLogs(level: number, node: WriterNode, asCase = false): void {
+    const written = attrLines(node, asCase);
+    for (const line of node.logs.splice(0)) {
+      const text = diagnosticLine(line);
+      const seen = written.indexOf(text);
+      if (seen >= 0) written.splice(seen, 1);
+      else this.#emit(level, text);
+    }
+  }
+
   #suiteHeader(node: WriterNode): void {
     node.headerWritten = true;
     this.#emit(node.level, 'KTAP version 1');
     // kunit.py matches a plan-less suite's end by the header name, so an unnamed suite gets no header line.
     if (node.name !== '') if (node.name !== '') this.#emit(node.level, subtestLine(node.name));
-    for (const [key, value] of node.attrs) this.#emit(node.level, diagnosticLine(`# ${key}: ${value}`));
-    // On close a never-announced suite still gets a plan: the children it is known to have.
-    const plan = node.plan ?? (this.#closing ? node.children.length : undefined);
+    for (const line of attrLines(node, false)) this.#emit(node.level, line);
+    node.bodyOpen = true;
+    // A suite that ended (or is closed) without announcing a plan gets one: the children it had.
+    const plan = this.#planOf(node);
     if (plan !== undefined) {
       this.#emit(node.level, `1..${plan}`);
       node.planWritten = true;
@@ -255,6 +294,15 @@ export class KtapWriter {
       directive: { kind: 'ERROR', reason: why },
     };
   }
+}
+
+/**
+ * A node's attributes as diagnostic lines in KUnit's forms: `# module: x` in a suite header and
+ * `# <case>.speed: slow` before a test case's result line.
+ */
+function attrLines(node: WriterNode, asCase: boolean): string[] {
+  const prefix = asCase && node.name !== '' ? `${node.name}.` : '';
+  return node.attrs.map(([key, value]) => diagnosticLine(`# ${prefix}${key}: ${value}`));
 }
 
 /** Options of the KTAP reporter. */

@@ -63,6 +63,7 @@ describe('KTAP writer golden output', () => {
       `KTAP version 1
     KTAP version 1
     # Subtest: suite <&> "q" 'a'
+    1..3
     # </system-out><evil/> \\x07 bell
     # ]]> & done
     ok 1 case<1> & "two"\tTAB \\x1b[31m \\x00 # SKIP needs <kvm> & "root" ]]>

@@ -12,6 +12,7 @@ export interface KunitDumpNode {
   readonly name: string;
   readonly status: TestStatus;
   readonly skip_reason: string;
+  readonly expected_count: number | null;
   readonly log: readonly string[];
   readonly counts: { readonly errors: number };
   readonly subtests: readonly KunitDumpNode[];
@@ -27,8 +28,13 @@ export function dumpToEvents(root: KunitDumpNode): RunEvent[] {
   let next = 0;
   const visit = (node: KunitDumpNode, parentId: string | null, index: number, depth: number): void => {
     const id = `t${next++}`;
-    const isSuite = parentId === null || node.subtests.length > 0;
+    // kunit.py gives NO_TESTS only to parents (a header, no subtests), so those are suites too. Leaves keep
+    // Test's default expected_count of 0, so a plan is only real on a node with subtests.
+    const isSuite = parentId === null || node.subtests.length > 0 || node.status === 'NO_TESTS';
     events.push({ type: 'test:start', id, parentId, name: node.name, index, depth, isSuite });
+    if (node.expected_count !== null && node.subtests.length > 0) {
+      events.push({ type: 'test:plan', id, count: node.expected_count });
+    }
     const childErrors = node.subtests.reduce((sum, s) => sum + s.counts.errors, 0);
     for (let i = 0; i < node.counts.errors - childErrors; i++) {
       events.push({ type: 'parse:issue', id, message: `issue ${i + 1}` });
@@ -37,14 +43,11 @@ export function dumpToEvents(root: KunitDumpNode): RunEvent[] {
       visit(s, id, i + 1, depth + 1);
     });
     for (const line of node.log) events.push({ type: 'test:log', id, line });
-    // kunit.py never bubbles a root that found no KTAP (FAILURE_TO_PARSE_TESTS, counts untouched), while
-    // TreeBuilder would count that status as a crash; NO_TESTS is how a producer says "nothing ran".
-    const status = parentId === null && node.status === 'FAILURE_TO_PARSE_TESTS' ? 'NO_TESTS' : node.status;
     events.push({
       type: 'test:result',
       id,
       name: node.name,
-      status,
+      status: node.status,
       ...(node.status === 'SKIPPED'
         ? { directive: { kind: 'SKIP' as const, reason: node.skip_reason } }
         : {}),
