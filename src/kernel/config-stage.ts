@@ -33,7 +33,8 @@ export const BUILD_DIR_FILES = {
 export function makeTarget(target: KernelTarget, makeOptions: readonly string[]): MakeTarget {
   return {
     linuxArch: target.profile.linuxArch,
-    buildDir: target.buildDir,
+    // As typed: make runs in the kernel root, where kunit.py also runs it (it chdirs there).
+    buildDir: target.buildDirArg,
     crossCompile: target.crossCompile,
     makeOptions,
   };

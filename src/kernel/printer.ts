@@ -16,7 +16,7 @@ export function timestampPrefix(epochMs: number): string {
 }
 
 /** Prints one timestamped line. */
-export function printTimestamped(io: KernelIo, message: string): void {
+export function printTimestamped(io: Pick<KernelIo, 'out' | 'now'>, message: string): void {
   io.out(`${timestampPrefix(io.now())}${message}\n`);
 }
 

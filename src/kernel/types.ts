@@ -4,6 +4,8 @@
  */
 
 import type { spawn } from 'node:child_process';
+import type { RunEvent } from '../events/types.js';
+import type { Reporter } from '../reporters/types.js';
 import type { VmunitError } from '../util/errors.js';
 import type { ArchProfile } from './arch-profiles.js';
 import type { Kconfig } from './kconfig.js';
@@ -36,6 +38,8 @@ export interface KernelTarget {
   readonly kernelRoot: string;
   /** Absolute build directory (make's O=). */
   readonly buildDir: string;
+  /** The build dir as the user wrote it (kunit.py reports it this way in JSON and the crash hint). */
+  readonly buildDirArg: string;
   readonly profile: ArchProfile;
   readonly crossCompile: string | undefined;
 }
@@ -72,4 +76,33 @@ export interface ExecRequest {
   readonly parallel: number;
   readonly listTests: boolean;
   readonly listTestsAttr: boolean;
+  /** `--raw_output`: print the kernel's output (all of it, or its KTAP part) instead of parsing it. */
+  readonly rawOutput: 'all' | 'kunit' | undefined;
+}
+
+/** The KTAP core's streaming parser, as the kernel tool drives it: one instance per boot. */
+export interface KtapLineParser {
+  push(line: string): RunEvent[];
+  end(): RunEvent[];
+}
+
+/**
+ * Options of one parser instance. With `parentId` set, the document's top-level tests are attached to that
+ * node (isolated boots merge into one tree) and `depth` is that node's depth; ids are prefixed so that boots
+ * never collide. The parser must not emit run:start/run:end (the exec stage emits them, with metadata).
+ */
+export interface KtapParserOptions {
+  readonly idPrefix: string;
+  readonly parentId: string | null;
+  readonly depth: number;
+}
+
+/** What the exec stage needs besides the outside world: the KTAP core and where events go. */
+export interface ExecDeps {
+  readonly io: KernelIo;
+  readonly createParser: (options: KtapParserOptions) => KtapLineParser;
+  /** kunit.py's extract_tap_lines: the KTAP part of a kernel's output, prefixes stripped. */
+  readonly extractKtap: (lines: readonly string[]) => string[];
+  /** Receives every event of the run (console, JSON, JUnit reporters fanned out by the caller). */
+  readonly reporter: Reporter;
 }

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import * as execCommand from './exec.js';
 import * as installCommand from './install.js';
+import * as kunitCommand from './kunit.js';
 import * as newCommand from './new.js';
 import * as runCommand from './run.js';
 import * as standaloneCommand from './standalone.js';
@@ -20,4 +21,5 @@ export const commandModules: readonly CommandModule[] = [
   installCommand,
   newCommand,
   runCommand,
+  kunitCommand,
 ];

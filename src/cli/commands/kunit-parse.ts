@@ -1,0 +1,72 @@
+/**
+ * `vmunit kunit parse [input_file]`: kunit.py's parse handler. Reads a kernel log (a file, or stdin), runs
+ * it through the KTAP core into the console/JSON/JUnit reporters, exits 0 only when the parsed run's status
+ * is SUCCESS (an all-skipped run exits 1 here, unlike exec/run: a kunit.py quirk kept on purpose).
+ * `--raw_output` prints the input (or its KTAP part) instead and exits 0.
+ */
+
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { printTimestamped } from '../../kernel/printer.js';
+import { pyRstrip } from '../../ktap/py-text.js';
+import { TreeBuilder } from '../../ktap/tree.js';
+import { VmunitError } from '../../util/errors.js';
+import { readLines } from '../../util/lines.js';
+import type { CliContext } from '../context.js';
+import type { KunitCli } from './kunit-options.js';
+import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
+
+async function readInput(ctx: CliContext, cli: KunitCli, root: string): Promise<string[]> {
+  const lines: string[] = [];
+  const source = cli.file === undefined ? ctx.stdin : createReadStream(resolve(root, cli.file));
+  try {
+    for await (const line of readLines(source as AsyncIterable<Buffer>)) lines.push(line);
+  } catch (cause) {
+    throw new VmunitError(
+      'INPUT_NOT_FOUND',
+      `cannot read ${cli.file ?? 'stdin'}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+  return lines;
+}
+
+/** Runs the parse subcommand; returns the exit status. */
+export async function parseLog(ctx: CliContext, cli: KunitCli, root: string): Promise<number> {
+  const lines = await readInput(ctx, cli, root);
+  if (cli.rawOutput) {
+    const shown = cli.rawOutput === 'all' ? lines : extractLines(lines);
+    for (const line of shown) ctx.stdout.write(`${pyRstrip(line)}\n`);
+    return 0;
+  }
+  const { reporter, files } = createReporters({
+    stdout: ctx.stdout,
+    color: ctx.stdout.isTTY === true && !ctx.env.NO_COLOR,
+    baseDir: root,
+    json: cli.json,
+    junit: cli.junit,
+    console: true,
+    metadata: {},
+  });
+  const tree = new TreeBuilder();
+  const emit = (event: Parameters<typeof reporter.onEvent>[0]) => {
+    tree.push(event);
+    reporter.onEvent(event);
+  };
+  emit({
+    type: 'run:start',
+    producer: 'ktap',
+    name: cli.file ?? 'stdin',
+    meta: { arch: '', defconfig: '', build_dir: '' },
+  });
+  const parser = createBootParser({ idPrefix: '', parentId: null, depth: 0 });
+  for (const line of lines) for (const event of parser.push(line)) emit(event);
+  for (const event of parser.end()) emit(event);
+  emit({ type: 'run:end' });
+  await reporter.close();
+  const io = { out: (t: string) => ctx.stdout.write(t), now: () => Date.now() };
+  for (const file of files) printTimestamped(io, `Test results stored in ${file.path}`);
+  return tree.root().status === 'SUCCESS' ? 0 : 1;
+}

@@ -1,0 +1,197 @@
+/**
+ * `vmunit kunit config|build|exec|parse|run`: kunit.py's command line on top of the kernel tool
+ * (src/kernel). The arguments after `kunit` are parsed by an inner program so that kunit.py's spelling,
+ * argv massaging and defaults apply exactly; exit status 0 on success, 1 on a failed stage or failing tests
+ * (as kunit.py), 2 on bad input (a VmunitError, as every vmunit command).
+ */
+
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { CommanderError } from 'commander';
+import { type ArchProfile, knownArches, profileForArch } from '../../kernel/arch-profiles.js';
+import { shellSplit } from '../../kernel/argv.js';
+import { assembleKunitconfig } from '../../kernel/kunitconfig.js';
+import {
+  buildCommand,
+  configCommand,
+  execCommand,
+  type PipelineResult,
+  runCommand,
+} from '../../kernel/pipeline.js';
+import { printTimestamped } from '../../kernel/printer.js';
+import { loadQemuConfigFile } from '../../kernel/qemu-config-file.js';
+import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from '../../kernel/types.js';
+import { VmunitError } from '../../util/errors.js';
+import type { CliContext } from '../context.js';
+import { buildKunitProgram, type KunitCli, massageArgv } from './kunit-options.js';
+import { parseLog } from './kunit-parse.js';
+import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
+
+function kernelIo(ctx: CliContext): KernelIo {
+  return {
+    spawn,
+    env: ctx.env,
+    out: (text) => ctx.stdout.write(text),
+    err: (text) => ctx.stderr.write(text),
+    now: () => Date.now(),
+  };
+}
+
+async function resolveProfile(
+  cli: KunitCli,
+  root: string,
+): Promise<{ profile: ArchProfile; qemuArgs: string[] }> {
+  const qemuArgs: string[] = [];
+  for (const value of cli.qemuArgs) {
+    try {
+      qemuArgs.push(...shellSplit(value));
+    } catch (cause) {
+      throw new VmunitError('USAGE', `--qemu_args: ${(cause as Error).message}`, { cause });
+    }
+  }
+  if (cli.qemuConfig) return { profile: await loadQemuConfigFile(resolve(root, cli.qemuConfig)), qemuArgs };
+  const profile = profileForArch(cli.arch);
+  if (!profile) {
+    const options = knownArches().filter((a) => a !== 'um');
+    throw new VmunitError(
+      'USAGE',
+      `${cli.arch} is not a valid arch, options are [${options.map((o) => `'${o}'`).join(', ')}]`,
+    );
+  }
+  return { profile, qemuArgs };
+}
+
+async function target(cli: KunitCli, root: string): Promise<{ target: KernelTarget; qemuArgs: string[] }> {
+  const { profile, qemuArgs } = await resolveProfile(cli, root);
+  return {
+    target: {
+      kernelRoot: root,
+      buildDir: resolve(root, cli.buildDir),
+      buildDirArg: cli.buildDir,
+      profile,
+      crossCompile: cli.crossCompile,
+    },
+    qemuArgs,
+  };
+}
+
+async function buildRequest(cli: KunitCli, t: KernelTarget): Promise<BuildRequest> {
+  const kunitconfig = await assembleKunitconfig({
+    kernelRoot: t.kernelRoot,
+    buildDir: t.buildDir,
+    paths: cli.kunitconfig,
+    alltests: cli.alltests,
+    kconfigAdd: cli.kconfigAdd,
+  });
+  return { target: t, kunitconfig, makeOptions: cli.makeOptions, jobs: cli.jobs };
+}
+
+function execRequest(cli: KunitCli, t: KernelTarget, qemuArgs: string[]): ExecRequest {
+  return {
+    target: t,
+    extraQemuArgs: qemuArgs,
+    timeoutSec: cli.timeout,
+    filterGlob: cli.filterGlob,
+    filter: cli.filter,
+    filterAction: cli.filterAction,
+    kernelArgs: cli.kernelArgs,
+    runIsolated: cli.runIsolated,
+    parallel: cli.parallel,
+    listTests: cli.listTests,
+    listTestsAttr: cli.listTestsAttr,
+    rawOutput: cli.rawOutput,
+  };
+}
+
+/** Runs exec or run with the reporters open, closing them (and announcing written files) at the end. */
+async function withReporters(
+  ctx: CliContext,
+  io: KernelIo,
+  cli: KunitCli,
+  root: string,
+  t: KernelTarget,
+  body: (deps: Parameters<typeof execCommand>[0]) => Promise<PipelineResult>,
+): Promise<PipelineResult> {
+  const raw = cli.rawOutput !== undefined;
+  const { reporter, files } = createReporters({
+    stdout: ctx.stdout,
+    color: ctx.stdout.isTTY === true && !ctx.env.NO_COLOR,
+    baseDir: root,
+    json: raw ? undefined : cli.json,
+    junit: raw ? undefined : cli.junit,
+    console: !raw,
+    metadata: { arch: t.profile.linuxArch, defconfig: 'kunit_defconfig', buildDir: t.buildDirArg },
+  });
+  const result = await body({ io, createParser: createBootParser, extractKtap: extractLines, reporter });
+  await reporter.close();
+  if (result.exec?.root)
+    for (const file of files) printTimestamped(io, `Test results stored in ${file.path}`);
+  return result;
+}
+
+/** Dispatches one parsed `vmunit kunit …` invocation; returns the exit status. */
+export async function runKunit(ctx: CliContext, cli: KunitCli): Promise<number> {
+  const io = kernelIo(ctx);
+  const root = resolve(ctx.cwd, cli.kernelRoot ?? '.');
+  if (cli.subcommand === 'parse') return parseLog(ctx, cli, root);
+  const { target: t, qemuArgs } = await target(cli, root);
+  let result: PipelineResult;
+  switch (cli.subcommand) {
+    case 'config':
+      await mkdir(t.buildDir, { recursive: true });
+      result = await configCommand(io, await buildRequest(cli, t));
+      break;
+    case 'build':
+      result = await buildCommand(io, await buildRequest(cli, t));
+      break;
+    case 'exec':
+      result = await withReporters(ctx, io, cli, root, t, (deps) =>
+        execCommand(deps, execRequest(cli, t, qemuArgs)),
+      );
+      break;
+    case 'run': {
+      await mkdir(t.buildDir, { recursive: true });
+      const build = await buildRequest(cli, t);
+      result = await withReporters(ctx, io, cli, root, t, (deps) =>
+        runCommand(deps, build, execRequest(cli, t, qemuArgs)),
+      );
+      break;
+    }
+  }
+  return result.status === 'SUCCESS' ? 0 : 1;
+}
+
+/** Registers `vmunit kunit`. */
+export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
+  program
+    .command('kunit')
+    .description(
+      "kunit.py-compatible kernel tool: config, build, exec, parse, run (see 'vmunit kunit --help')",
+    )
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      const inner = buildKunitProgram(ctx.env, async (cli) => {
+        setStatus(await runKunit(ctx, cli));
+      })
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+      try {
+        if (args.length === 0) {
+          inner.outputHelp();
+          return;
+        }
+        await inner.parseAsync(massageArgv(args), { from: 'user' });
+      } catch (error) {
+        if (error instanceof CommanderError) {
+          setStatus(error.exitCode === 0 ? 0 : 2);
+          return;
+        }
+        throw error;
+      }
+    });
+}
