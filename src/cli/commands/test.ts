@@ -1,0 +1,199 @@
+/**
+ * `vmunit test [files or globs...]`: finds `*.kunit.ts`/`*.kunit.js` files, runs their suites with the unit
+ * library (KUnit's model) and reports through the shared reporters: KTAP when stdout is not a terminal, the
+ * kunit.py-style console when it is, JUnit or KernelCI JSON on request. Exit 1 when a test failed or
+ * crashed, 2 for bad usage or a test file that cannot be loaded.
+ */
+
+import { readdirSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import picomatch from 'picomatch';
+import type { RunEvent } from '../../events/types.js';
+import { createConsoleReporter } from '../../reporters/console.js';
+import { createKunitJsonReporter } from '../../reporters/json-kunit.js';
+import { createJUnitReporter } from '../../reporters/junit.js';
+import { createKtapReporter } from '../../reporters/ktap.js';
+import type { Reporter } from '../../reporters/types.js';
+import { selectTests } from '../../unit/filter.js';
+import type { HostBackend } from '../../unit/isolate.js';
+import { DEFAULT_TIMEOUT_MS } from '../../unit/protocol.js';
+import { listSuites, type RunOptions, runTests } from '../../unit/runner.js';
+import type { Isolation } from '../../unit/supervisor.js';
+import { VmunitError } from '../../util/errors.js';
+import type { CliContext } from '../context.js';
+
+/** Test files the command picks up. */
+const TEST_FILE = /\.kunit\.[cm]?[jt]s$/;
+/** Folders never searched (dependencies, build output, VCS data). */
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'dist-check', '.git']);
+const FORMATS = ['ktap', 'console', 'junit', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface TestFlags {
+  filter?: string;
+  filter_glob?: string;
+  filter_action?: string;
+  isolation: string;
+  backend: string;
+  timeout?: string;
+  memory?: string;
+  jobs: string;
+  format?: string;
+  output?: string;
+  list?: boolean;
+  list_attr?: boolean;
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(resolve(dir, entry.name), out);
+    } else if (entry.isFile() && TEST_FILE.test(entry.name)) out.push(resolve(dir, entry.name));
+  }
+}
+
+/** Resolves the arguments to test files: files as given, folders searched, anything else a glob under cwd. */
+export function discoverTestFiles(args: readonly string[], cwd: string): string[] {
+  const found = new Set<string>();
+  let everything: string[] | undefined;
+  for (const arg of args.length > 0 ? args : ['.']) {
+    const path = resolve(cwd, arg);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isFile()) found.add(path);
+    else if (stat?.isDirectory()) {
+      const files: string[] = [];
+      walk(path, files);
+      for (const f of files) found.add(f);
+    } else {
+      if (everything === undefined) walk(cwd, (everything = []));
+      const match = picomatch(arg, { dot: false });
+      const hits = everything.filter((f) => match(relative(cwd, f)));
+      if (hits.length === 0) throw new VmunitError('INPUT_NOT_FOUND', `no test file matches ${arg}`);
+      for (const f of hits) found.add(f);
+    }
+  }
+  return [...found].sort();
+}
+
+function choice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new VmunitError('USAGE', `--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new VmunitError('USAGE', `--${name} must be a positive number (got "${value}")`);
+  return n;
+}
+
+function reporterFor(format: Format, destination: NodeJS.WritableStream | string, color: boolean): Reporter {
+  switch (format) {
+    case 'ktap':
+      return createKtapReporter({ destination, color });
+    case 'console':
+      return createConsoleReporter({ destination, color });
+    case 'junit':
+      return createJUnitReporter({ destination, color: false });
+    case 'json':
+      return createKunitJsonReporter({ destination, color: false });
+  }
+}
+
+/** KUnit's list/list_attr action output (lib/kunit/executor.c), without the leading KTAP hack line. */
+function listing(
+  suites: Awaited<ReturnType<typeof listSuites>>,
+  options: RunOptions,
+  attrs: boolean,
+): string[] {
+  const lines: string[] = [];
+  for (const { suite, cases } of selectTests(suites, options)) {
+    lines.push(suite.name);
+    if (attrs && suite.attributes.speed) lines.push(`# speed: ${suite.attributes.speed}`);
+    if (attrs && suite.attributes.module !== undefined) lines.push(`# module: ${suite.attributes.module}`);
+    for (const c of cases) {
+      const info = suite.cases[c.index];
+      if (!info) continue;
+      lines.push(`${suite.name}.${info.name}`);
+      if (attrs && info.attributes.speed) lines.push(`# ${info.name}.speed: ${info.attributes.speed}`);
+    }
+  }
+  return lines;
+}
+
+/** Runs the command; returns the exit status. */
+export async function testCommand(
+  args: readonly string[],
+  flags: TestFlags,
+  ctx: CliContext,
+): Promise<number> {
+  const files = discoverTestFiles(args, ctx.cwd);
+  if (files.length === 0)
+    throw new VmunitError('TEST_NOT_FOUND', `no *.kunit.ts or *.kunit.js files under ${ctx.cwd}`);
+  if (flags.filter_action !== undefined && flags.filter_action !== 'skip')
+    throw new VmunitError('USAGE', `--filter_action must be "skip" (got "${flags.filter_action}")`);
+  const options: RunOptions = {
+    files,
+    rootDir: ctx.cwd,
+    isolation: choice<Isolation>('isolation', flags.isolation, ['suite', 'case', 'none']),
+    backend: choice<HostBackend>('backend', flags.backend, ['worker', 'process']),
+    timeoutMs: positive('timeout', flags.timeout, DEFAULT_TIMEOUT_MS / 1000) * 1000,
+    jobs: Math.floor(positive('jobs', flags.jobs, 1)),
+    ...(flags.memory ? { memoryLimitMb: positive('memory', flags.memory, 0) } : {}),
+    ...(flags.filter ? { filter: flags.filter } : {}),
+    ...(flags.filter_glob ? { filterGlob: flags.filter_glob } : {}),
+    ...(flags.filter_action === 'skip' ? { filterAction: 'skip' as const } : {}),
+  };
+  if (flags.list || flags.list_attr) {
+    for (const line of listing(await listSuites(options), options, flags.list_attr === true))
+      ctx.stdout.write(`${line}\n`);
+    return 0;
+  }
+  const tty = ctx.stdout.isTTY === true;
+  const format = choice<Format>(
+    'format',
+    flags.format ?? (tty && !flags.output ? 'console' : 'ktap'),
+    FORMATS,
+  );
+  const color = tty && !flags.output && ctx.env.NO_COLOR === undefined;
+  const reporter = reporterFor(format, flags.output ? resolve(ctx.cwd, flags.output) : ctx.stdout, color);
+  let summary: Awaited<ReturnType<typeof runTests>>;
+  try {
+    summary = await runTests(options, (e: RunEvent) => reporter.onEvent(e));
+  } finally {
+    await reporter.close();
+  }
+  return summary.ok ? 0 : 1;
+}
+
+/** Registers `vmunit test` (CommandModule). */
+export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
+  program
+    .command('test')
+    .description('run KUnit-style TypeScript/JavaScript unit tests (*.kunit.ts, *.kunit.js)')
+    .argument(
+      '[paths...]',
+      'test files, folders or globs (default: every *.kunit.* file under the current folder)',
+    )
+    .option('--filter <attrs>', 'attribute filter, e.g. "speed>slow" or "module=foo" (KUnit syntax)')
+    .option('--filter_glob <glob>', 'run only suite.case names matching the glob, e.g. "list*.*del*"')
+    .option('--filter_action <action>', 'skip: report filtered tests as skipped instead of leaving them out')
+    .option('--isolation <mode>', 'suite (a fresh host per suite), case (per case) or none', 'suite')
+    .option('--backend <kind>', 'isolation host: worker (thread) or process', 'worker')
+    .option('--timeout <seconds>', `per-case timeout (default ${DEFAULT_TIMEOUT_MS / 1000}, as KUnit)`)
+    .option('--memory <MiB>', 'heap limit of each host; exceeding it crashes only that suite')
+    .option('-j, --jobs <n>', 'suites run at once', '1')
+    .option(
+      '--format <format>',
+      `report format: ${FORMATS.join(', ')} (default: console on a terminal, else ktap)`,
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--list', 'list suite.case names and exit')
+    .option('--list_attr', 'list names with attributes and exit')
+    .action(async (paths: string[], flags: TestFlags) => {
+      setStatus(await testCommand(paths, flags, ctx));
+    });
+}
