@@ -10,6 +10,7 @@ import * as kunitCommand from './kunit.js';
 import * as newCommand from './new.js';
 import * as runCommand from './run.js';
 import * as standaloneCommand from './standalone.js';
+import * as testCommand from './test.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void;
@@ -22,4 +23,5 @@ export const commandModules: readonly CommandModule[] = [
   newCommand,
   runCommand,
   kunitCommand,
+  testCommand,
 ];
