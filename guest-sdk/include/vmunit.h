@@ -39,7 +39,7 @@ long strtol(const char *s, char **end, int base);
 int atoi(const char *s);
 
 /* ---- Non-local jumps (arch/<arch>/setjmp.S) ------------------------------------------------------- */
-typedef unsigned long jmp_buf[8];
+typedef unsigned long jmp_buf[16]; /* large enough for every supported arch */
 int setjmp(jmp_buf env) __attribute__((returns_twice));
 void longjmp(jmp_buf env, int val) __noreturn;
 
@@ -91,8 +91,16 @@ void vmu_assert_failed(const char *file, int line, const char *cond, const char 
 /* A line of diagnostics: "# ..." in KTAP output, the bare text in legacy output. */
 void vmu_diag(const char *fmt, ...) __printf(1, 2);
 
+/* argv[0] on targets whose loader does not pass the kernel path: the Makefile compiles each test with
+ * -DVMU_PROGNAME='"<testdir>/<name>.flat"', and only that file defines this. */
+#ifdef VMU_PROGNAME
+const char vmu_progname[] = VMU_PROGNAME;
+#endif
+
 #if defined(__x86_64__)
 #include "vmunit-x86.h"
+#elif defined(__aarch64__)
+#include "vmunit-arm64.h"
 #endif
 
 #endif /* VMUNIT_H */

@@ -25,15 +25,33 @@ export const BUNDLED_SDK_DIR = fileURLToPath(new URL('../../guest-sdk/', import.
 /** vmunit's own command-line entry, spawned for the run step. */
 export const CLI_ENTRY = fileURLToPath(new URL('../../bin/vmunit.js', import.meta.url));
 
-/** Per-arch facts the scaffolder needs: where the Makefile puts the binaries (kvm-unit-tests' TEST_DIR). */
+/** Per-arch facts of the SDK Makefile (arch/<arch>/arch.mk) that the scaffolder needs. */
 export interface SdkArch {
   readonly arch: string;
+  /** kvm-unit-tests' TEST_DIR: where the binaries and the cfg go inside a build tree. */
   readonly testDir: string;
   readonly binarySuffix: string;
+  /** The arch's cfg file in a tests directory (CFG_NAME). */
+  readonly cfgName: string;
+  /** Build tree below build/ (the Makefile's BUILD_ROOT): '' for x86_64. */
+  readonly buildSubdir: string;
 }
 
 export const SDK_ARCHES: Readonly<Record<string, SdkArch>> = {
-  x86_64: { arch: 'x86_64', testDir: 'x86', binarySuffix: '.flat' },
+  x86_64: {
+    arch: 'x86_64',
+    testDir: 'x86',
+    binarySuffix: '.flat',
+    cfgName: 'unittests.cfg',
+    buildSubdir: '',
+  },
+  arm64: {
+    arch: 'arm64',
+    testDir: 'arm',
+    binarySuffix: '.flat',
+    cfgName: 'unittests.arm64.cfg',
+    buildSubdir: 'arm64',
+  },
 };
 
 /** What the user asked for. */
@@ -106,13 +124,13 @@ export function newTestPaths(request: NewTestRequest): NewTestPaths {
   const arch = archFor(request.arch);
   const sdkDir = resolve(request.cwd, request.sdkDir);
   const testsDir = request.dir === undefined ? join(sdkDir, 'examples') : resolve(request.cwd, request.dir);
-  const buildDir = request.dir === undefined ? join(sdkDir, 'build') : join(testsDir, 'build');
+  const buildDir = join(request.dir === undefined ? sdkDir : testsDir, 'build', arch.buildSubdir);
   return {
     sdkDir,
     testsDir,
     buildDir,
     source: join(testsDir, `${request.name}.c`),
-    cfg: join(testsDir, 'unittests.cfg'),
+    cfg: join(testsDir, arch.cfgName),
     binary: join(buildDir, arch.testDir, `${request.name}${arch.binarySuffix}`),
   };
 }

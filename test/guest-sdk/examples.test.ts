@@ -1,11 +1,12 @@
 /**
- * Builds the guest SDK (KTAP and LEGACY=1 binaries, into a temporary O= tree) and boots every example under
- * qemu-system-x86_64 with kvm-unit-tests' x86 command line (TCG), checking for each one:
- *  - the exit status, decoded as kvm-unit-tests does ((code << 1) | 1 from isa-debug-exit);
+ * Builds the guest SDK (KTAP and LEGACY=1 binaries, into a temporary O= tree) for each architecture and boots
+ * every example under QEMU with kvm-unit-tests' command line for that arch (TCG), checking for each one:
+ *  - the exit status, decoded as kvm-unit-tests does ((code << 1) | 1 from isa-debug-exit on x86_64, from
+ *    chr-testdev on arm64);
  *  - the result lines against the EXPECT lines in the example's own header comment, in both formats;
  *  - the KTAP framing (version line first, plan last) and the SUMMARY line, byte-compatible with
  *    kvm-unit-tests' report_summary().
- * Skipped when QEMU or the compiler is not installed.
+ * An arch is skipped when its QEMU or compiler is not installed.
  */
 
 import assert from 'node:assert/strict';
@@ -20,15 +21,11 @@ import { parseUnittestsCfg } from '../../src/guest/cfg/parse.js';
 import { LineSplitter } from '../../src/util/lines.js';
 
 const SDK = fileURLToPath(new URL('../../guest-sdk/', import.meta.url));
-const QEMU = 'qemu-system-x86_64';
 const BOOT_TIMEOUT_MS = 60_000;
 
 function installed(command: string): boolean {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
 }
-
-const missing = [QEMU, 'make', 'gcc', 'objcopy'].filter((c) => !installed(c));
-const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
 
 /** What an example's header comment says it reports (`EXPECT-STATUS: n`, `EXPECT: <KTAP result line>`). */
 interface Expectation {
@@ -49,15 +46,55 @@ function readExpectation(source: string, file: string): Expectation {
   return { status, results };
 }
 
-/** The x86 QEMU command line of kvm-unit-tests' x86/run (harness doc §3.5), with TCG. */
-function qemuArgv(kernel: string, testArgs: readonly string[]): string[] {
-  return [
-    ...['-nodefaults', '-device', 'pc-testdev', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4'],
-    ...['-vnc', 'none', '-serial', 'stdio', '-device', 'pci-testdev', '-machine', 'accel=tcg'],
-    ...['-kernel', kernel, '-smp', '1'],
-    ...(testArgs.length > 0 ? ['-append', testArgs.join(' ')] : []),
-  ];
+/** One guest architecture of the SDK: how to build it and kvm-unit-tests' QEMU command line for it. */
+interface SdkArchCase {
+  readonly arch: string;
+  readonly testDir: string;
+  readonly cfg: string;
+  readonly qemu: string;
+  readonly compiler: string;
+  /** Lines the arch's exit path prints after the test's own output (arm64: "", "EXIT: STATUS=n"). */
+  readonly trailer: (status: number) => readonly string[];
+  readonly argv: (kernel: string) => string[];
 }
+
+const ARCHES: readonly SdkArchCase[] = [
+  {
+    arch: 'x86_64',
+    testDir: 'x86',
+    cfg: 'unittests.cfg',
+    qemu: 'qemu-system-x86_64',
+    compiler: 'gcc',
+    trailer: () => [],
+    // x86/run (harness doc §3.5), with TCG.
+    argv: (kernel) => [
+      ...['-nodefaults', '-device', 'pc-testdev', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4'],
+      ...['-vnc', 'none', '-serial', 'stdio', '-device', 'pci-testdev', '-machine', 'accel=tcg'],
+      ...['-kernel', kernel, '-smp', '1'],
+    ],
+  },
+  {
+    arch: 'arm64',
+    testDir: 'arm',
+    cfg: 'unittests.arm64.cfg',
+    qemu: 'qemu-system-aarch64',
+    compiler: 'aarch64-linux-gnu-gcc',
+    trailer: (status) => ['', `EXIT: STATUS=${status}`],
+    // arm/run on an x86 host (harness doc §3.5): TCG, chr-testdev on a virtio console.
+    argv: (kernel) => [
+      ...['-nodefaults', '-machine', 'virt', '-accel', 'tcg', '-cpu', 'max'],
+      ...[
+        '-device',
+        'virtio-serial-device',
+        '-device',
+        'virtconsole,chardev=ctd',
+        '-chardev',
+        'testdev,id=ctd',
+      ],
+      ...['-device', 'pci-testdev', '-display', 'none', '-serial', 'stdio', '-kernel', kernel, '-smp', '1'],
+    ],
+  },
+];
 
 interface Boot {
   readonly status: number;
@@ -65,10 +102,10 @@ interface Boot {
   readonly ms: number;
 }
 
-function boot(argv: readonly string[]): Promise<Boot> {
+function boot(qemu: string, argv: readonly string[]): Promise<Boot> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(QEMU, [...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(qemu, [...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
     const splitter = new LineSplitter();
     const lines: string[] = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), BOOT_TIMEOUT_MS);
@@ -77,7 +114,7 @@ function boot(argv: readonly string[]): Promise<Boot> {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       lines.push(...splitter.end());
-      if (code === null) reject(new Error(`${QEMU} ended by ${signal}`));
+      if (code === null) reject(new Error(`${qemu} ended by ${signal}`));
       else resolve({ status: code, lines, ms: performance.now() - started });
     });
   });
@@ -118,77 +155,98 @@ function make(args: readonly string[]): void {
   assert.equal(r.status, 0, `make ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-const cfgText = readFileSync(join(SDK, 'examples', 'unittests.cfg'), 'utf8');
-const specs = parseUnittestsCfg(cfgText, 'guest-sdk/examples/unittests.cfg');
+function withArgs(argv: string[], testArgs: readonly string[]): string[] {
+  return testArgs.length > 0 ? [...argv, '-append', testArgs.join(' ')] : argv;
+}
 
-describe('guest SDK examples under QEMU (TCG)', { skip }, () => {
-  let out = '';
-  const times: string[] = [];
+/** The output without the arch's exit trailer, which must be there. */
+function body(run: Boot, trailer: readonly string[]): readonly string[] {
+  const cut = run.lines.length - trailer.length;
+  assert.deepEqual(run.lines.slice(cut), trailer, 'exit trailer');
+  return run.lines.slice(0, cut);
+}
 
-  before(() => {
-    out = mkdtempSync(join(tmpdir(), 'vmunit-sdk-'));
-    make([`O=${join(out, 'ktap')}`]);
-    make(['LEGACY=1', `O=${join(out, 'legacy')}`]);
-  });
-  after(() => {
-    if (out !== '') rmSync(out, { recursive: true, force: true });
-    if (times.length > 0) console.log(`# boot-to-exit under TCG: ${times.join(', ')}`);
-  });
+const sources = readdirSync(join(SDK, 'examples')).filter((f) => f.endsWith('.c'));
 
-  it('has a unittests.cfg section and EXPECT lines for every examples/*.c', () => {
-    const sources = readdirSync(join(SDK, 'examples')).filter((f) => f.endsWith('.c'));
-    assert.deepEqual(sources.map((f) => f.slice(0, -2)).sort(), specs.map((s) => s.name).sort());
-    for (const f of sources) readExpectation(readFileSync(join(SDK, 'examples', f), 'utf8'), f);
-  });
-
-  it('writes a kvm-unit-tests-style config.mak and copies unittests.cfg', () => {
-    const config = readFileSync(join(out, 'ktap', 'config.mak'), 'utf8');
-    for (const key of [
-      'ARCH=x86_64',
-      'ARCH_NAME=x86_64',
-      'TEST_DIR=x86',
-      'TARGET=qemu',
-      'VMUNIT_OUTPUT=ktap',
-    ]) {
-      assert.ok(config.split('\n').includes(key), `config.mak lacks ${key}`);
-    }
-    assert.match(readFileSync(join(out, 'legacy', 'config.mak'), 'utf8'), /^VMUNIT_OUTPUT=legacy$/m);
-    assert.equal(readFileSync(join(out, 'ktap', 'x86', 'unittests.cfg'), 'utf8'), cfgText);
-  });
-
-  for (const spec of specs) {
-    const source = readFileSync(join(SDK, 'examples', `${spec.name}.c`), 'utf8');
-    const expected = readExpectation(source, `${spec.name}.c`);
-    const testArgs = splitPlainWords(spec.testArgs) ?? [];
-    const crashed = expected.status === 127;
-
-    it(`${spec.name}: KTAP output and exit status ${expected.status}`, async () => {
-      const run = await boot(qemuArgv(join(out, 'ktap', 'x86', spec.kernel), testArgs));
-      times.push(`${spec.name} ${run.ms.toFixed(0)} ms`);
-      assert.equal(run.status, expected.status, run.lines.join('\n'));
-      assert.equal(run.lines[0], 'KTAP version 1');
-      assert.deepEqual(
-        run.lines.filter((l) => RESULT.test(l)),
-        expected.results,
-      );
-      if (crashed) {
-        assert.ok(!run.lines.some((l) => /^1\.\.\d+$/.test(l)), 'an aborted test must not print a plan');
-        assert.ok(run.lines.some((l) => /^# Unhandled exception \d+ #\w+ at ip 0x[0-9a-f]{16}$/.test(l)));
-      } else {
-        assert.equal(run.lines.at(-1), `1..${expected.results.length}`);
-        assert.equal(run.lines.at(-2), `# ${summaryLine(expected.results)}`);
-      }
-    });
-
-    it(`${spec.name}: legacy PASS:/FAIL:/SUMMARY: output and the same status`, async () => {
-      const run = await boot(qemuArgv(join(out, 'legacy', 'x86', spec.kernel), testArgs));
-      assert.equal(run.status, expected.status, run.lines.join('\n'));
-      assert.ok(!run.lines.some((l) => l.startsWith('KTAP') || RESULT.test(l)), 'no KTAP in a legacy build');
-      assert.deepEqual(
-        run.lines.filter((l) => LEGACY_RESULT.test(l)),
-        expected.results.map(legacyLine),
-      );
-      if (!crashed) assert.equal(run.lines.at(-1), summaryLine(expected.results));
-    });
+it('every examples/*.c is in a cfg and has EXPECT lines', () => {
+  const named = new Set<string>();
+  for (const a of ARCHES) {
+    const text = readFileSync(join(SDK, 'examples', a.cfg), 'utf8');
+    for (const spec of parseUnittestsCfg(text, a.cfg)) named.add(spec.name);
   }
+  assert.deepEqual(sources.map((f) => f.slice(0, -2)).sort(), [...named].sort());
+  for (const f of sources) readExpectation(readFileSync(join(SDK, 'examples', f), 'utf8'), f);
 });
+
+for (const a of ARCHES) {
+  const missing = [a.qemu, 'make', a.compiler].filter((c) => !installed(c));
+  const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
+  const cfgText = readFileSync(join(SDK, 'examples', a.cfg), 'utf8');
+  const specs = parseUnittestsCfg(cfgText, `guest-sdk/examples/${a.cfg}`);
+
+  describe(`guest SDK examples on ${a.arch} under QEMU (TCG)`, { skip }, () => {
+    let out = '';
+    const times: string[] = [];
+
+    before(() => {
+      out = mkdtempSync(join(tmpdir(), 'vmunit-sdk-'));
+      make([`ARCH=${a.arch}`, `O=${join(out, 'ktap')}`]);
+      make([`ARCH=${a.arch}`, 'LEGACY=1', `O=${join(out, 'legacy')}`]);
+    });
+    after(() => {
+      if (out !== '') rmSync(out, { recursive: true, force: true });
+      if (times.length > 0) console.log(`# ${a.arch} boot-to-exit under TCG: ${times.join(', ')}`);
+    });
+
+    it('writes a kvm-unit-tests-style config.mak and copies the cfg', () => {
+      const config = readFileSync(join(out, 'ktap', 'config.mak'), 'utf8').split('\n');
+      for (const key of [`ARCH=${a.arch}`, `TEST_DIR=${a.testDir}`, 'TARGET=qemu', 'VMUNIT_OUTPUT=ktap']) {
+        assert.ok(config.includes(key), `config.mak lacks ${key}`);
+      }
+      assert.match(readFileSync(join(out, 'legacy', 'config.mak'), 'utf8'), /^VMUNIT_OUTPUT=legacy$/m);
+      assert.equal(readFileSync(join(out, 'ktap', a.testDir, 'unittests.cfg'), 'utf8'), cfgText);
+    });
+
+    for (const spec of specs) {
+      const source = readFileSync(join(SDK, 'examples', `${spec.name}.c`), 'utf8');
+      const expected = readExpectation(source, `${spec.name}.c`);
+      const testArgs = splitPlainWords(spec.testArgs) ?? [];
+      const crashed = expected.status === 127;
+      const trailer = a.trailer(expected.status);
+
+      it(`${spec.name}: KTAP output and exit status ${expected.status}`, async () => {
+        const run = await boot(a.qemu, withArgs(a.argv(join(out, 'ktap', a.testDir, spec.kernel)), testArgs));
+        times.push(`${spec.name} ${run.ms.toFixed(0)} ms`);
+        assert.equal(run.status, expected.status, run.lines.join('\n'));
+        const lines = body(run, trailer);
+        assert.equal(lines[0], 'KTAP version 1');
+        assert.deepEqual(
+          lines.filter((l) => RESULT.test(l)),
+          expected.results,
+        );
+        if (crashed) {
+          assert.ok(!lines.some((l) => /^1\.\.\d+$/.test(l)), 'an aborted test must not print a plan');
+          assert.ok(lines.some((l) => /^# Unhandled exception .* at ip 0x[0-9a-f]{16}$/.test(l)));
+        } else {
+          assert.equal(lines.at(-1), `1..${expected.results.length}`);
+          assert.equal(lines.at(-2), `# ${summaryLine(expected.results)}`);
+        }
+      });
+
+      it(`${spec.name}: legacy PASS:/FAIL:/SUMMARY: output and the same status`, async () => {
+        const run = await boot(
+          a.qemu,
+          withArgs(a.argv(join(out, 'legacy', a.testDir, spec.kernel)), testArgs),
+        );
+        assert.equal(run.status, expected.status, run.lines.join('\n'));
+        const lines = body(run, trailer);
+        assert.ok(!lines.some((l) => l.startsWith('KTAP') || RESULT.test(l)), 'no KTAP in a legacy build');
+        assert.deepEqual(
+          lines.filter((l) => LEGACY_RESULT.test(l)),
+          expected.results.map(legacyLine),
+        );
+        if (!crashed) assert.equal(lines.at(-1), summaryLine(expected.results));
+      });
+    }
+  });
+}

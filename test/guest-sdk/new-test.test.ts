@@ -115,6 +115,11 @@ describe('newTestPaths', () => {
     assert.equal(p.source, '/work/proj/mytest.c');
     assert.equal(p.buildDir, '/work/proj/build');
   });
+  it('uses the arm64 cfg and build tree for --arch arm64', () => {
+    const p = newTestPaths(request({ dir: undefined, sdkDir: '/sdk', arch: 'arm64' }));
+    assert.equal(p.cfg, '/sdk/examples/unittests.arm64.cfg');
+    assert.equal(p.binary, '/sdk/build/arm64/arm/mytest.flat');
+  });
   it('refuses an architecture the SDK does not build', () => {
     assert.throws(() => newTestPaths(request({ arch: 'riscv64' })), usageError);
   });

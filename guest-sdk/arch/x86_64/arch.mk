@@ -1,6 +1,7 @@
 # x86_64 facts for the guest SDK Makefile. The tree layout and config.mak keys follow kvm-unit-tests, so its
 # run_tests.sh conventions and `vmunit run` both find the binaries.
 TEST_DIR     := x86
+CFG_NAME     := unittests.cfg
 ARCH_NAME    := x86_64
 ARCH_CFLAGS  := -m64 -mno-red-zone -mgeneral-regs-only -mcmodel=small
 ARCH_OBJS    := boot.o isr.o setjmp.o setup.o trap.o

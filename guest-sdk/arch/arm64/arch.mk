@@ -1,0 +1,17 @@
+# arm64 facts for the guest SDK Makefile (QEMU `-machine virt`, TCG or KVM). Same tree layout as
+# kvm-unit-tests' arm64 build: binaries in arm/, ARCH=arm64, ARCH_NAME=aarch64 (QEMU's name), cpu max.
+TEST_DIR     := arm
+CFG_NAME     := unittests.arm64.cfg
+ARCH_NAME    := aarch64
+DEFAULT_QEMU_CPU := max
+# The MMU stays off, so all memory is Device memory: no unaligned accesses allowed.
+ARCH_CFLAGS  := -mgeneral-regs-only -mstrict-align -mcmodel=small
+ARCH_OBJS    := boot.o setjmp.o setup.o virtio-console.o fdt.o
+# QEMU's -kernel loads an ELF directly; the .flat is the ELF with its debug sections stripped.
+FLAT_OBJCOPY := --strip-debug
+# On a non-arm64 host, default to Debian's cross compiler (gcc-aarch64-linux-gnu).
+ifeq ($(CROSS_COMPILE),)
+ifneq ($(shell uname -m),aarch64)
+CROSS_COMPILE := aarch64-linux-gnu-
+endif
+endif

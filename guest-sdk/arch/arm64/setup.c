@@ -1,0 +1,83 @@
+/*
+ * arm64 start-up after boot.S on QEMU's virt machine: console on the PL011 UART, argv from the device tree's
+ * /chosen/bootargs, main(), and exit the way kvm-unit-tests' arm64 guests do: print "EXIT: STATUS=<status>",
+ * send "<code>q" to chr-testdev (QEMU then exits with (code << 1) | 1) and, without chr-testdev, power off
+ * through PSCI SYSTEM_OFF (QEMU exits 0, and run_tests.sh-style harnesses read the EXIT line instead).
+ */
+#include "vmunit.h"
+#include "arm64.h"
+#include "../../lib/internal.h"
+
+#define PL011_BASE 0x09000000ul
+#define PL011_DR 0x00
+#define PL011_FR 0x18
+#define PL011_FR_TXFF (1u << 5)
+
+/* QEMU places the device tree at the start of RAM when it loads an ELF that leaves room there. */
+#define FDT_ADDR 0x40000000ul
+#define PSCI_SYSTEM_OFF 0x84000008u
+
+/* argv[0]: the binary's path as the harness names it, compiled into the test (see the Makefile). */
+extern const char vmu_progname[] __attribute__((weak));
+
+static void uart_putc(char c)
+{
+	while (readl(PL011_BASE + PL011_FR) & PL011_FR_TXFF)
+		;
+	writel((uint8_t)c, PL011_BASE + PL011_DR);
+}
+
+void vmu_console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			uart_putc('\r');
+		uart_putc(s[i]);
+	}
+}
+
+static void psci_system_off(void)
+{
+	register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+
+	/* QEMU's virt machine without EL2/EL3 emulation takes PSCI calls through HVC. */
+	__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+}
+
+void vmu_arch_exit(int code)
+{
+	char msg[16];
+	int n = snprintf(msg, sizeof(msg), "%dq", code);
+
+	printf("\nEXIT: STATUS=%d\n", (code << 1) | 1);
+	if (vmu_virtio_console_init())
+		vmu_virtio_console_write(msg, (size_t)n);
+	psci_system_off();
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+void vmu_exception(uint64_t index, uint64_t esr, uint64_t elr, uint64_t far, uint64_t spsr);
+void vmu_exception(uint64_t index, uint64_t esr, uint64_t elr, uint64_t far, uint64_t spsr)
+{
+	/* index: VBAR_EL1 slot (4 = synchronous from the current EL with SP_ELx); EC: ESR_EL1[31:26]. */
+	vmu_diag("Unhandled exception EC 0x%02lx (vector slot %lu) at ip 0x%016lx", esr >> 26, index, elr);
+	vmu_diag("ESR=0x%08lx FAR=0x%016lx SPSR=0x%08lx", esr, far, spsr);
+	abort();
+}
+
+/* Called by boot.S. */
+void vmu_start(void) __attribute__((noreturn));
+void vmu_start(void)
+{
+	static char cmdline[1024];
+	const char *bootargs = vmu_fdt_bootargs((const void *)FDT_ADDR);
+	char **argv;
+	int argc;
+
+	snprintf(cmdline, sizeof(cmdline), "%s %s", vmu_progname ? vmu_progname : "guest",
+		 bootargs ? bootargs : "");
+	argc = vmu_setup_args(cmdline, &argv);
+	vmu_report_begin();
+	exit(main(argc, argv));
+}

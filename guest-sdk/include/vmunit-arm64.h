@@ -1,0 +1,13 @@
+/*
+ * arm64 part of the guest SDK: MMIO accessors. Included by vmunit.h; do not include directly.
+ * The MMU is off, so every address is physical and uncached.
+ */
+#ifndef VMUNIT_ARM64_H
+#define VMUNIT_ARM64_H
+
+#include <stdint.h>
+
+static inline void writel(uint32_t v, uintptr_t addr) { *(volatile uint32_t *)addr = v; }
+static inline uint32_t readl(uintptr_t addr) { return *(volatile uint32_t *)addr; }
+
+#endif /* VMUNIT_ARM64_H */
