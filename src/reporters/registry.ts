@@ -1,0 +1,76 @@
+/**
+ * Name → reporter factory. The CLI turns `--format`/`--output` into names and destinations (output.ts)
+ * and asks this table for the reporters; nothing else knows which formats exist.
+ */
+
+import { VmunitError } from '../util/errors.js';
+import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js';
+import { createHtmlReporter } from './html.js';
+import { createKunitJsonReporter, type KunitJsonMetadata } from './json-kunit.js';
+import { createJUnitReporter, type JUnitStyle } from './junit.js';
+import { createKtapReporter } from './ktap.js';
+import type { Reporter, ReporterOptions } from './types.js';
+
+/** The output formats vmunit writes. */
+export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html';
+
+/** All formats, in the order help texts list them. */
+export const REPORTER_FORMATS: readonly ReporterFormat[] = ['console', 'json', 'junit', 'ktap', 'html'];
+
+/** Per-format settings; each reporter reads only its own. */
+export interface CreateReporterOptions extends ReporterOptions {
+  /** console: clock for the `[HH:MM:SS]` prefix; summaryOnly for kunit.py's `--summary`. */
+  readonly now?: ConsoleFactoryOptions['now'];
+  readonly summaryOnly?: boolean;
+  /** json: KernelCI metadata (arch, defconfig, build dir). */
+  readonly metadata?: KunitJsonMetadata;
+  /** junit: framing and strict kunit_junit.py output. */
+  readonly junitStyle?: JUnitStyle;
+  readonly kunitCompatible?: boolean;
+  /** html: page title. */
+  readonly title?: string;
+}
+
+type Factory = (opts: CreateReporterOptions) => Reporter;
+
+const base = (o: CreateReporterOptions): ReporterOptions => ({ destination: o.destination, color: o.color });
+
+const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
+  console: (o) =>
+    createConsoleReporter({
+      ...base(o),
+      ...(o.now === undefined ? {} : { now: o.now }),
+      ...(o.summaryOnly === undefined ? {} : { summaryOnly: o.summaryOnly }),
+    }),
+  json: (o) =>
+    createKunitJsonReporter({ ...base(o), ...(o.metadata === undefined ? {} : { metadata: o.metadata }) }),
+  junit: (o) =>
+    createJUnitReporter({
+      ...base(o),
+      ...(o.junitStyle === undefined ? {} : { style: o.junitStyle }),
+      ...(o.kunitCompatible === undefined ? {} : { kunitCompatible: o.kunitCompatible }),
+    }),
+  ktap: (o) => createKtapReporter(base(o)),
+  html: (o) => createHtmlReporter({ ...base(o), ...(o.title === undefined ? {} : { title: o.title }) }),
+};
+
+/** Type guard for user-supplied format names. */
+export function isReporterFormat(name: string): name is ReporterFormat {
+  return Object.hasOwn(FACTORIES, name);
+}
+
+/** The reporter for `format`; an unknown name is a usage error listing the known ones. */
+export function createReporter(format: string, opts: CreateReporterOptions): Reporter {
+  if (!isReporterFormat(format)) {
+    throw new VmunitError(
+      'USAGE',
+      `unknown output format '${format}' (choose from ${REPORTER_FORMATS.join(', ')})`,
+    );
+  }
+  return FACTORIES[format](opts);
+}
+
+/** What stdout gets when nothing is asked for: the kunit.py-style console on a terminal, KTAP in pipes. */
+export function defaultFormat(isTTY: boolean): ReporterFormat {
+  return isTTY ? 'console' : 'ktap';
+}
