@@ -6,7 +6,7 @@
  *   `XPASS: …`, `KFAIL: …` each become a subtest of the test, so a failure names the failing check;
  *   `SUMMARY: …` gives the summary text as run_tests.sh extracts it (only from the last 5 lines).
  * - KTAP: from a `KTAP version` / `TAP version` line on, lines go to a KTAP parser (injected) whose events
- *   are nested under the test.
+ *   are nested under the test; the summary then comes from a `# SUMMARY: …` diagnostic (vmunit guest SDK).
  */
 
 import type { RunEvent, TestDirective, TestStatus } from '../events/types.js';
@@ -18,7 +18,12 @@ export interface KtapSink {
   end(): RunEvent[];
 }
 
-export type KtapSinkFactory = (options: { idPrefix: string; parentId: string; depth: number }) => KtapSink;
+/** `parentDepth` is the depth of `parentId` (the guest test); its KTAP tests sit one level deeper. */
+export type KtapSinkFactory = (options: {
+  idPrefix: string;
+  parentId: string;
+  parentDepth: number;
+}) => KtapSink;
 
 interface LegacyKind {
   readonly status: TestStatus;
@@ -72,7 +77,11 @@ export class GuestOutputAdapter {
     const { testId } = this.#opts;
     const events: RunEvent[] = [];
     if (this.#ktap === undefined && this.#opts.ktap !== undefined && KTAP_START.test(line)) {
-      this.#ktap = this.#opts.ktap({ idPrefix: `${testId}/`, parentId: testId, depth: this.#opts.depth + 1 });
+      this.#ktap = this.#opts.ktap({
+        idPrefix: `${testId}/`,
+        parentId: testId,
+        parentDepth: this.#opts.depth,
+      });
     }
     if (this.#ktap !== undefined) {
       events.push(...this.#ktap.push(line));
@@ -125,8 +134,10 @@ export class GuestOutputAdapter {
    * '' when the guest printed none in its last 5 lines.
    */
   get summary(): string {
-    const lines = this.#tail.filter((l) => l.startsWith('SUMMARY: '));
-    return lines.map((l) => `(${l.slice('SUMMARY: '.length)})`).join('\n');
+    // KTAP guests of the vmunit SDK print the same line as a KTAP diagnostic (`# SUMMARY: …`).
+    const prefix = this.#ktap === undefined ? 'SUMMARY: ' : '# SUMMARY: ';
+    const lines = this.#tail.filter((l) => l.startsWith(prefix));
+    return lines.map((l) => `(${l.slice(prefix.length)})`).join('\n');
   }
 
   /** Number of checks seen (legacy lines). */

@@ -4,6 +4,7 @@
  */
 
 import type { FailureDetail, RunEvent, TestDirective, TestStatus } from '../events/types.js';
+import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
 import { classifyStartupFailure, decodeExit, type Verdict } from './exit-code.js';
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
@@ -41,6 +42,10 @@ export interface RunOneInput {
   readonly maxLineBytes?: number;
 }
 
+/** Guests that print KTAP are parsed by the KTAP core, nested under their test. */
+export const defaultKtapSink: KtapSinkFactory = (o) =>
+  new KtapParser({ idPrefix: o.idPrefix, parentId: o.parentId, depth: o.parentDepth });
+
 /** The argv a test runs with. */
 export function testArgv(input: Pick<RunOneInput, 'test' | 'platform' | 'initrd'>): string[] {
   return buildQemuArgv(input.platform, {
@@ -58,7 +63,7 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
     testId: input.id,
     depth: input.depth,
     now: () => Date.now(),
-    ...(input.ktap ? { ktap: input.ktap } : {}),
+    ktap: input.ktap ?? defaultKtapSink,
   });
   const stderr: string[] = [];
   const output: string[] = [];

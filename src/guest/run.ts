@@ -12,13 +12,7 @@ import type { RunEvent } from '../events/types.js';
 import type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 import type { Verdict } from './exit-code.js';
 import type { KtapSinkFactory } from './guest-output.js';
-import {
-  prepareResultsDir,
-  readPreviousDurations,
-  type StoredResult,
-  TestLog,
-  writeResultsJson,
-} from './logs.js';
+import { type StoredResult, TestLog, writeResultsJson } from './logs.js';
 import type { Progress } from './progress.js';
 import { chooseAccel } from './qemu/accel.js';
 import type { ArchProfile } from './qemu/arch/types.js';
@@ -60,8 +54,10 @@ export interface GuestRunOptions {
   readonly jobs: number;
   readonly verbose: boolean;
   readonly dryRun: boolean;
-  /** Results folder (absolute); undefined with --dry-run. */
+  /** Results folder (absolute), already prepared (`prepareResultsDir`); undefined with --dry-run. */
   readonly resultsDir: string | undefined;
+  /** Test durations of the previous run (`readPreviousDurations`), for longest-first scheduling. */
+  readonly previousDurations: ReadonlyMap<string, number>;
   readonly emit: (event: RunEvent) => void;
   readonly progress: Progress;
   /** Dry-run command lines and `-v` lines go here. */
@@ -112,8 +108,6 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
     depth: 0,
     isSuite: true,
   });
-  const durations = o.resultsDir ? await readPreviousDurations(o.resultsDir) : new Map<string, number>();
-  if (o.resultsDir && !o.dryRun) await prepareResultsDir(o.resultsDir, o.tree.buildHead);
   const state = new RunState(o);
   const runnables: Runnable[] = [];
   for (const spec of o.specs) {
@@ -140,7 +134,7 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
   }
   const order = startOrder(
     runnables.map((r) => r.test.spec.name),
-    durations,
+    o.previousDurations,
     o.dryRun ? 1 : o.jobs,
   );
   await runPool(runnables, order, o.dryRun ? 1 : o.jobs, (r) => state.run(r), o.signal);

@@ -95,7 +95,7 @@ describe('GuestOutputAdapter: KTAP passthrough', () => {
     });
     const events = feed(a, ['boot banner', 'KTAP version 1', '1..1', 'ok 1 hello', 'PASS: not legacy here']);
     assert.deepEqual(seen, ['KTAP version 1', '1..1', 'ok 1 hello', 'PASS: not legacy here']);
-    assert.deepEqual(options, { idPrefix: 'g/3/', parentId: 'g/3', depth: 2 });
+    assert.deepEqual(options, { idPrefix: 'g/3/', parentId: 'g/3', parentDepth: 1 });
     assert.equal(events.filter((e) => e.type === 'test:result').length, 0);
     assert.equal(events.at(-1)?.type === 'test:log' ? events.at(-1)?.type : '', 'test:log');
   });

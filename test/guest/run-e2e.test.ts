@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { runCommand } from '../../src/cli/commands/run.js';
+import { type RunFlags, runCommand } from '../../src/cli/commands/run.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { findQemu, makeTree, sink } from './e2e-helpers.js';
 
@@ -66,7 +66,7 @@ function context(cwd: string, env: Record<string, string | undefined> = {}) {
   return { ctx, stdout, stderr };
 }
 
-const flags = (over: Record<string, unknown> = {}) => ({ group: [] as string[], ...over });
+const flags = (over: Partial<RunFlags> = {}): RunFlags => ({ group: [], format: [], output: [], ...over });
 
 describe('vmunit run end-to-end (real QEMU, TCG)', { skip }, () => {
   let tree = '';
@@ -76,7 +76,7 @@ describe('vmunit run end-to-end (real QEMU, TCG)', { skip }, () => {
 
   it('gives run_tests.sh verdicts and reasons, exit 1 on failure, -j2', async () => {
     const { ctx, stdout } = context(tree);
-    const status = await runCommand([], flags({ parallel: '2' }), ctx);
+    const status = await runCommand([], flags({ parallel: '2', format: ['junit', 'ktap'] }), ctx);
     const lines = stdout.text().split('\n').filter(Boolean).sort();
     assert.deepEqual(lines, [
       'FAIL abort (1 tests)',
@@ -106,6 +106,13 @@ describe('vmunit run end-to-end (real QEMU, TCG)', { skip }, () => {
     const results = JSON.parse(await readFile(join(logs, 'results.json'), 'utf8'));
     assert.equal(results.complete, true);
     assert.equal(results.tests.length, 10);
+    // Reports: every guest check is a subtest; the failing one is named.
+    const junit = await readFile(join(logs, 'junit.xml'), 'utf8');
+    assert.match(junit, /arith: 2 \+ 2 == 5/);
+    const ktap = await readFile(join(logs, 'results.ktap'), 'utf8');
+    assert.match(ktap, /not ok \d+ arith: 2 \+ 2 == 5/);
+    assert.match(ktap, /ok \d+ arith: mul/);
+    assert.match(ktap, /not ok \d+ timeout # TIMEOUT/);
   });
 
   it('passes: only selected tests, exit 0, previous logs rotated to logs.old', async () => {
@@ -152,6 +159,11 @@ describe('vmunit run end-to-end (real QEMU, TCG)', { skip }, () => {
     });
     // Wait until both hanging guests run (their logs exist): hang2/hang3 have no recorded duration, so
     // the longest-first order starts them before 'pass'.
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     const t0 = Date.now();
     const running = async (): Promise<boolean> =>
       (
@@ -164,11 +176,14 @@ describe('vmunit run end-to-end (real QEMU, TCG)', { skip }, () => {
           ),
         )
       ).every(Boolean);
-    while (!(await running()) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+    while (!(await running()) && Date.now() - t0 < 30_000 && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(child.exitCode, null, `vmunit ended early: ${stderr}`);
     await new Promise((r) => setTimeout(r, 300));
     const sent = Date.now();
     child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const code = await exited;
     const elapsed = Date.now() - sent;
     assert.equal(code, 130);
     assert.ok(elapsed < 2000, `took ${elapsed} ms`);

@@ -9,10 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { RunEvent } from '../../events/types.js';
 import { parseUnittestsCfg } from '../../guest/cfg/parse.js';
 import { readTreeConfig, type TreeConfig } from '../../guest/config-mak.js';
 import { effectiveTarget, harnessShellVars, hostOnlineCpus, resolveGuestEnv } from '../../guest/env.js';
+import { prepareResultsDir, readPreviousDurations } from '../../guest/logs.js';
 import { Progress } from '../../guest/progress.js';
 import { kvmDeviceUsable } from '../../guest/qemu/accel.js';
 import { archProfile } from '../../guest/qemu/arch/index.js';
@@ -20,10 +20,12 @@ import { QemuProber } from '../../guest/qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
 import { parseJobs } from '../../guest/scheduler.js';
 import { formatTestList, selectTest } from '../../guest/select.js';
+import { FanOutReporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
+import { createRunReporters, pairOutputs } from './run-output.js';
 
-interface RunFlags {
+export interface RunFlags {
   directory?: string;
   group: string[];
   all?: boolean;
@@ -34,6 +36,8 @@ interface RunFlags {
   tap13?: boolean;
   results?: string;
   color?: boolean;
+  format: string[];
+  output: string[];
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -126,7 +130,13 @@ export async function runCommand(
     : isAbsolute(resultsArg)
       ? resultsArg
       : join(tree.dir, resultsArg);
-  const tty = ctx.stdout.isTTY === true;
+  // Durations are read before the folder rotates; reports are opened after, so they land in the new one.
+  const previousDurations = resultsDir ? await readPreviousDurations(resultsDir) : new Map<string, number>();
+  if (resultsDir) await prepareResultsDir(resultsDir, tree.buildHead);
+  const requests = pairOutputs(flags.format, flags.output, resultsDir);
+  // With a report on stdout, the result lines move to stderr so the report stays parseable.
+  const lineOut = requests.some((r) => r.destination === '-') ? ctx.stderr : ctx.stdout;
+  const tty = lineOut.isTTY === true;
   const color = flags.color ?? (tty && ctx.env.NO_COLOR === undefined);
   const progress = new Progress({
     out: ctx.stdout,
@@ -134,7 +144,7 @@ export async function runCommand(
     color,
     total: specs.length,
   });
-  const events: RunEvent[] = [];
+  const reporter = new FanOutReporter(createRunReporters(requests, ctx.stdout));
   const intr = interruptible();
   let summary: GuestRunSummary;
   try {
@@ -149,7 +159,8 @@ export async function runCommand(
       verbose: flags.verbose === true,
       dryRun: flags.dryRun === true,
       resultsDir,
-      emit: (e) => events.push(e),
+      previousDurations,
+      emit: (e) => reporter.onEvent(e),
       progress,
       print: (line) => progress.print(line),
       prober: new QemuProber(),
@@ -162,6 +173,7 @@ export async function runCommand(
   } finally {
     intr.dispose();
     progress.close();
+    await reporter.close();
   }
   if (summary.interrupted) return 130;
   return summary.failed > 0 ? 1 : 0;
@@ -182,6 +194,18 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('-j, --parallel <n>', "number of tests run at once, or 'auto' (one per CPU)")
     .option('-t, --tap13', 'TAP 13 output instead of result lines')
     .option('--results <dir>', 'results folder (default: <tree>/logs, or $unittest_log_dir)')
+    .option(
+      '--format <format>',
+      'also write a report: ktap, junit, json (KernelCI), html (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--output <path>',
+      "where the matching --format goes ('-' = stdout; default: results folder)",
+      collect,
+      [],
+    )
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .action(async (tests: string[], flags: RunFlags) => {

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Runs kvm-unit-tests' run_tests.sh and `vmunit run` on the same configured and built tree, one after the
+# other, and prints: wall-time ratio, per-test harness overhead, and the verdict/reason diff.
+#
+#   bench/guest-suite/compare.sh KUT_DIR [JOBS]
+#
+# KUT_DIR must already be configured and built (this script never fetches or builds kvm-unit-tests).
+# ACCEL defaults to tcg (nested KVM boots take ~9 s each); set ACCEL=kvm to compare under KVM.
+# Goals: wall time <= 0.5x run_tests.sh, overhead < 50 ms/test, identical verdicts and reasons.
+set -euo pipefail
+
+kut=${1:?usage: compare.sh KUT_DIR [JOBS]}
+jobs=${2:-2}
+kut=$(cd "$kut" && pwd)
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+export ACCEL=${ACCEL:-tcg}
+[ -f "$kut/config.mak" ] || { echo "compare.sh: $kut is not a configured kvm-unit-tests tree" >&2; exit 2; }
+
+out=$(mktemp -d -t vmunit-compare.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+vmunit() {
+	if [ -f "$repo/dist/cli/main.js" ]; then node "$repo/bin/vmunit.js" "$@"; else
+		node --import tsx --input-type=module \
+			-e "const m = await import('$repo/src/cli/main.ts'); process.exitCode = await m.main(process.argv.slice(0, 1).concat('vmunit', process.argv.slice(1)));" \
+			-- "$@"
+	fi
+}
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
+strip() { sed -e 's/\x1b\[[0-9;]*m//g' -e 's/[[:space:]]*$//' | grep -E '^(PASS|FAIL|SKIP) ' | sort -k2,2; }
+
+echo "== tree: $kut  ACCEL=$ACCEL  -j $jobs"
+echo "== run_tests.sh -j $jobs"
+t0=$(now)
+(cd "$kut" && ./run_tests.sh -j "$jobs") >"$out/ref.raw" 2>"$out/ref.err" || true
+t1=$(now)
+echo "== vmunit run -j $jobs"
+vmunit run -C "$kut" -j "$jobs" --results "$out/vmunit-logs" --no-color >"$out/vm.raw" 2>"$out/vm.err" || true
+t2=$(now)
+
+strip <"$out/ref.raw" >"$out/ref.txt"
+strip <"$out/vm.raw" >"$out/vm.txt"
+ref_s=$(calc "$t1 - $t0")
+vm_s=$(calc "$t2 - $t1")
+n=$(wc -l <"$out/ref.txt")
+
+# Per-test harness overhead, on the tests that ran QEMU (the same guests under both harnesses):
+# (harness wall time x jobs - time QEMU itself ran) / tests. QEMU time is what vmunit measured per test
+# (spawn to exit); run_tests.sh runs the same QEMU command lines, so the same figure is used for both.
+qemu_ms=$(node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(r.tests.reduce((s, t) => s + t.durationMs, 0));' "$out/vmunit-logs/results.json")
+# Serial phase: the same quick tests at -j 1, where wall time minus QEMU time is pure harness cost.
+quick=$(node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const q = r.tests.filter((t) => t.verdict === "PASS" && t.durationMs < 3000).slice(0, 10);
+  console.log(q.map((t) => t.name).join(" "));' "$out/vmunit-logs/results.json")
+k=$(wc -w <<<"$quick")
+if [ "$k" -gt 0 ]; then
+	q0=$(now)
+	# shellcheck disable=SC2086
+	(cd "$kut" && ./run_tests.sh $quick) >"$out/ref-quick.raw" 2>&1 || true
+	q1=$(now)
+	# shellcheck disable=SC2086
+	vmunit run -C "$kut" --results "$out/vmunit-quick" --no-color $quick >"$out/vm-quick.raw" 2>&1 || true
+	q2=$(now)
+	# Fixed start-up cost (config, cfg parsing, iterating every entry) with no test selected.
+	(cd "$kut" && ./run_tests.sh _no_such_test_) >/dev/null 2>&1 || true
+	q3=$(now)
+	vmunit run -C "$kut" --results "$out/vmunit-empty" _no_such_test_ >/dev/null 2>&1 || true
+	q4=$(now)
+	quick_qemu_ms=$(node -e '
+	  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	  console.log(r.tests.filter((t) => t.durationMs > 0).reduce((s, t) => s + t.durationMs, 0));' "$out/vmunit-quick/results.json")
+	ref_over=$(calc "(($q1 - $q0) * 1000 - $quick_qemu_ms) / $k" 1)
+	vm_over=$(calc "(($q2 - $q1) * 1000 - $quick_qemu_ms) / $k" 1)
+	ref_over_net=$(calc "(($q1 - $q0 - ($q3 - $q2)) * 1000 - $quick_qemu_ms) / $k" 1)
+	vm_over_net=$(calc "(($q2 - $q1 - ($q4 - $q3)) * 1000 - $quick_qemu_ms) / $k" 1)
+	ref_empty=$(calc "$q3 - $q2" 2)
+	vm_empty=$(calc "$q4 - $q3" 2)
+fi
+
+echo
+echo "== results"
+printf 'tests compared:            %s (run_tests.sh) / %s (vmunit)\n' "$n" "$(wc -l <"$out/vm.txt")"
+printf 'wall time run_tests.sh:    %s s\n' "$ref_s"
+printf 'wall time vmunit:          %s s\n' "$vm_s"
+printf 'wall-time ratio:           %s (vmunit / run_tests.sh, goal <= 0.5)\n' "$(calc "$vm_s / $ref_s")"
+printf 'QEMU time (sum, vmunit):   %s s\n' "$(calc "$qemu_ms / 1000" 1)"
+if [ "$k" -gt 0 ]; then
+	printf 'serial phase: %s quick tests at -j 1: run_tests.sh %s s, vmunit %s s (QEMU itself %s s)\n' \
+		"$k" "$(calc "$q1 - $q0" 2)" "$(calc "$q2 - $q1" 2)" "$(calc "$quick_qemu_ms / 1000" 2)"
+	printf 'start-up with no test selected: run_tests.sh %s s, vmunit %s s\n' "$ref_empty" "$vm_empty"
+	printf 'per-test harness overhead, start-up excluded: run_tests.sh %s ms, vmunit %s ms (goal < 50 ms)\n' \
+		"$ref_over_net" "$vm_over_net"
+	printf 'per-test harness overhead, start-up spread over the %s tests: run_tests.sh %s ms, vmunit %s ms\n' \
+		"$k" "$ref_over" "$vm_over"
+fi
+echo
+if diff -u --label run_tests.sh --label vmunit "$out/ref.txt" "$out/vm.txt" >"$out/diff.txt"; then
+	echo "verdicts and reasons: IDENTICAL ($n tests)"
+	status=0
+else
+	echo "verdicts and reasons: DIFFERENT"
+	cat "$out/diff.txt"
+	status=1
+fi
+exit "$status"
