@@ -373,3 +373,46 @@ describe('vmunit standalone: bad input exits 2 with a clear message', { skip: sd
     assert.match(r.stderr, /config\.mak not found/);
   });
 });
+
+const hasAarch64 = spawnSync('qemu-system-aarch64', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe('standalone script for arm64 (qemu-system-aarch64, TCG)', {
+  skip: hasAarch64 ? false : 'needs qemu-system-aarch64',
+}, () => {
+  it('builds arm/run’s command line (mach-virt, chr-testdev, -cpu max) and times out a guest that never exits', async () => {
+    const { arm64 } = await import('../../src/guest/qemu/arch/arm.js');
+    const s = spec({
+      name: 'selftest-setup',
+      kernel: 'selftest.flat',
+      smp: '2',
+      testArgs: "'setup smp=2 mem=256'",
+      qemuParams: '-m 256',
+    });
+    const { text } = renderStandalone({
+      spec: s,
+      tree: { ...TREE, arch: 'arm64', target: 'qemu', defaultCpu: 'max' },
+      profile: arm64,
+      // Zeros are not a guest: the vCPU spins on them, so only the timeout can end the run.
+      kernel: new Uint8Array(4096),
+      runtime: await readRuntime(),
+      generator: 'g',
+    });
+    const dir = tempDir('sa-arm');
+    try {
+      writeFileSync(join(dir, 't'), text);
+      const r = spawnSync('bash', ['t'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, TIMEOUT: '1s' },
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 124, r.stdout + r.stderr);
+      assert.match(
+        r.stdout,
+        /qemu-system-aarch64 -nodefaults -machine virt -accel tcg -cpu max -device virtio-serial-device -device virtconsole,chardev=ctd -chardev testdev,id=ctd -device pci-testdev -display none -serial stdio -kernel \S+\/selftest\.flat -smp 2 -append setup smp=2 mem=256 -m 256 # -initrd \S+\n/,
+      );
+      assert.match(r.stdout, /FAIL\x1b\[0m selftest-setup \(timeout; duration=1s\)\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

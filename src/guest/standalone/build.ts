@@ -143,7 +143,9 @@ async function readKernel(tree: TreeConfig, spec: GuestTestSpec, rel: string, al
       () => false,
     ));
   if (ok) return new Uint8Array(await readFile(path));
-  if (allowMissing) return undefined;
+  // An entry for another arch (x86's `arch = i386` tests in an x86_64 tree) is never built here:
+  // mkstandalone.sh's "test kernel not present" script is the expected result, not an error.
+  if (allowMissing || (spec.arch !== '' && spec.arch !== tree.arch)) return undefined;
   const what =
     rel === '' ? 'has no file = line' : `needs ${path}, which does not exist (build the tree first)`;
   throw new VmunitError(

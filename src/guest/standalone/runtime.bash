@@ -134,16 +134,20 @@ vmunit_run_script() {
   local -a argv initrd=()
   vmunit_set_accel "$ACCEL" || exit $?
   qemu=$(vmunit_search_qemu) || exit $?
+  # Device and chardev listings are asked for the arch's machine type (arm: `-machine virt -device ?`).
+  local -a mopt=()
+  [ -n "$vmunit_default_machine" ] && mopt=(-machine "$vmunit_default_machine")
   for ((i = 0; i < ${#vmunit_requirements[@]}; i += 3)); do
     list=${vmunit_requirements[i]}
     contains=${vmunit_requirements[i + 1]}
     message=${vmunit_requirements[i + 2]}
-    if ! "$qemu" "-$list" '?' 2>&1 | grep -qF -e "$contains"; then
+    if [ "$list" = machine ]; then words=$("$qemu" -machine '?' 2>&1); else words=$("$qemu" "${mopt[@]}" "-$list" '?' 2>&1); fi
+    if ! grep -qF -e "$contains" <<<"$words"; then
       echo "${message//\{qemu\}/$qemu}"
       exit 2
     fi
   done
-  "$qemu" -device '?' 2>&1 | grep -qF pci-testdev && pci=pci
+  "$qemu" "${mopt[@]}" -device '?' 2>&1 | grep -qF pci-testdev && pci=pci
   variant=tcg
   [ "$vmunit_run_accel" = kvm ] && variant=$vmunit_kvm_variant
   vmunit_select_fixed_args "$variant:$pci" || {
