@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { RunEvent } from '../../src/events/types.js';
+import { KtapParser } from '../../src/ktap/parser.js';
 import { buildTree } from '../../src/ktap/tree.js';
 import { createJUnitReporter, treeToJUnit, XML_DECLARATION } from '../../src/reporters/junit.js';
 import { runReporter } from './capture.js';
@@ -26,6 +27,17 @@ describe('JUnit matches kunit_junit.py byte for byte', () => {
       const root = buildTree(dumpToEvents(readDump(join(GOLDEN_DIR, `${name}.tree.json`))));
       assert.equal(treeToJUnit(root), expected);
       assert.equal(treeToJUnit(root, { kunitCompatible: true }), expected);
+    });
+  }
+  for (const name of goldens) {
+    it(`${name}, read by vmunit's parser`, () => {
+      const expected = readFileSync(join(GOLDEN_DIR, `${name}.xml`), 'utf8');
+      const log = readFileSync(join(GOLDEN_DIR, 'logs', `${name}.log`), 'utf8');
+      const parser = new KtapParser();
+      const events: RunEvent[] = [];
+      for (const line of log.replace(/\n$/, '').split('\n')) events.push(...parser.push(line));
+      events.push(...parser.end());
+      assert.equal(treeToJUnit(buildTree(events), { kunitCompatible: true }), expected);
     });
   }
   it('streams get ET.dump framing: no declaration, final newline', async () => {
