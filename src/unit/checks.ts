@@ -74,59 +74,46 @@ export interface AssertChecks extends Omit<ExpectChecks, 'true' | 'notNull' | 'n
 export function makeChecks(kind: 'EXPECTATION', sink: CheckSink): ExpectChecks;
 export function makeChecks(kind: 'ASSERTION', sink: CheckSink): AssertChecks;
 export function makeChecks(kind: CheckKind, sink: CheckSink): ExpectChecks | AssertChecks {
-  const fail = (
-    operator: string,
-    build: (texts: readonly string[]) => Omit<FailureDetail, 'operator' | 'location'>,
-    message: string | undefined,
-  ): void => {
-    const location = callerLocation();
+  const fail: Fail = (operator, build, message, at) => {
+    const location = at === undefined ? callerLocation() : (at ?? undefined);
     const texts = (location && sink.argumentsAt(location)) || [];
     const body = build(texts);
     const full = message === undefined ? body.message : `${body.message}\n${message}`;
     sink.record(kind, { ...body, message: full, operator, ...(location ? { location } : {}) }, message);
     if (kind === 'ASSERTION') throw new CaseAbort('assert');
   };
-  const binary =
-    (operator: string, op: string, pass: (a: unknown, b: unknown) => boolean, show = formatValue) =>
-    (left: unknown, right: unknown, message?: string): void => {
-      if (pass(left, right)) return;
-      fail(operator, (texts) => binaryDetail(texts, op, left, right, show), message);
-    };
+  return { ...unaryChecks(fail), ...comparisonChecks(fail), ...throwChecks(fail) } as AssertChecks;
+}
+
+/** Records a failure: `build` gets the operand texts; `at` is a location taken earlier (null: unknown). */
+type Fail = (
+  operator: string,
+  build: (texts: readonly string[]) => Omit<FailureDetail, 'operator' | 'location'>,
+  message: string | undefined,
+  at?: SourceLocation | null,
+) => void;
+
+const isNull = (v: unknown) => v === null || v === undefined;
+
+/** TRUE, FALSE, NULL, NOT_NULL, NOT_ERR_OR_NULL: one operand. */
+function unaryChecks(fail: Fail) {
   const unary =
     (operator: string, pass: (v: unknown) => boolean, explain: (text: string, v: unknown) => string) =>
     (value: unknown, message?: string): void => {
       if (pass(value)) return;
-      fail(
-        operator,
-        (texts) => {
-          const text = texts[0] ?? formatValue(value);
-          return { message: explain(text, value), leftText: text, leftValue: formatValue(value) };
-        },
-        message,
-      );
+      const build = (texts: readonly string[]) => {
+        const text = texts[0] ?? formatValue(value);
+        return { message: explain(text, value), leftText: text, leftValue: formatValue(value) };
+      };
+      fail(operator, build, message);
     };
-  const strings = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : formatValue(v));
-  const bothStrings = (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string';
-  const isNull = (v: unknown) => v === null || v === undefined;
   return {
-    true: unary(
-      'TRUE',
-      (v) => Boolean(v),
-      (t) => `Expected ${t} to be true, but is false`,
-    ),
+    true: unary('TRUE', Boolean, (t) => `Expected ${t} to be true, but is false`),
     false: unary(
       'FALSE',
       (v) => !v,
       (t) => `Expected ${t} to be false, but is true`,
     ),
-    eq: binary('EQ', '==', (a, b) => a === b),
-    ne: binary('NE', '!=', (a, b) => a !== b),
-    lt: binary('LT', '<', (a, b) => (a as number) < (b as number)),
-    le: binary('LE', '<=', (a, b) => (a as number) <= (b as number)),
-    gt: binary('GT', '>', (a, b) => (a as number) > (b as number)),
-    ge: binary('GE', '>=', (a, b) => (a as number) >= (b as number)),
-    ptrEq: binary('PTR_EQ', '==', (a, b) => Object.is(a, b)),
-    ptrNe: binary('PTR_NE', '!=', (a, b) => !Object.is(a, b)),
     null: unary('NULL', isNull, (t, v) => `Expected ${t} == null, but\n    ${t} == ${formatValue(v)}`),
     notNull: unary(
       'NOT_NULL',
@@ -141,15 +128,47 @@ export function makeChecks(kind: CheckKind, sink: CheckSink): ExpectChecks | Ass
           ? `Expected ${t} is not null, but is`
           : `Expected ${t} is not error, but is: ${formatValue(v)}`,
     ),
+  };
+}
+
+/** The two-operand checks: integer-like comparisons, identity, strings, bytes, deep equality. */
+function comparisonChecks(fail: Fail) {
+  const binary =
+    (operator: string, op: string, pass: (a: unknown, b: unknown) => boolean, show = formatValue) =>
+    (left: unknown, right: unknown, message?: string): void => {
+      if (pass(left, right)) return;
+      fail(operator, (texts) => binaryDetail(texts, op, left, right, show), message);
+    };
+  const strings = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : formatValue(v));
+  const bothStrings = (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string';
+  return {
+    eq: binary('EQ', '==', (a, b) => a === b),
+    ne: binary('NE', '!=', (a, b) => a !== b),
+    lt: binary('LT', '<', (a, b) => (a as number) < (b as number)),
+    le: binary('LE', '<=', (a, b) => (a as number) <= (b as number)),
+    gt: binary('GT', '>', (a, b) => (a as number) > (b as number)),
+    ge: binary('GE', '>=', (a, b) => (a as number) >= (b as number)),
+    ptrEq: binary('PTR_EQ', '==', (a, b) => Object.is(a, b)),
+    ptrNe: binary('PTR_NE', '!=', (a, b) => !Object.is(a, b)),
     streq: binary('STREQ', '==', (a, b) => bothStrings(a, b) && a === b, strings),
     strneq: binary('STRNEQ', '!=', (a, b) => bothStrings(a, b) && a !== b, strings),
-    memeq: (a, b, size, message) => memCheck('MEMEQ', true, a, b, size, message, fail),
-    memneq: (a, b, size, message) => memCheck('MEMNEQ', false, a, b, size, message, fail),
+    memeq: (a: Bytes, b: Bytes, size?: number | string, message?: string) =>
+      memCheck('MEMEQ', true, a, b, size, message, fail),
+    memneq: (a: Bytes, b: Bytes, size?: number | string, message?: string) =>
+      memCheck('MEMNEQ', false, a, b, size, message, fail),
     deepEq: binary('DEEP_EQ', 'deep-equals', (a, b) => isDeepStrictEqual(a, b)),
     notDeepEq: binary('NOT_DEEP_EQ', 'not-deep-equals', (a, b) => !isDeepStrictEqual(a, b)),
-    throws: (fn, matcher, message) => {
+  };
+}
+
+type Outcome = { threw: boolean; error?: unknown };
+
+/** throws, rejects and the unconditional fail. */
+function throwChecks(fail: Fail) {
+  return {
+    throws: (fn: () => unknown, matcher?: ErrorMatcher | string, message?: string) => {
       const [m, msg] = splitMatcher(matcher, message);
-      let outcome: { threw: boolean; error?: unknown };
+      let outcome: Outcome;
       try {
         fn();
         outcome = { threw: false };
@@ -157,40 +176,29 @@ export function makeChecks(kind: CheckKind, sink: CheckSink): ExpectChecks | Ass
         if (error instanceof CaseAbort) throw error;
         outcome = { threw: true, error };
       }
-      checkThrown('THROWS', 'throw', outcome, m, msg, fail);
+      checkThrown('THROWS', 'throw', 'function', outcome, m, msg, fail);
     },
-    rejects: async (subject, matcher, message) => {
+    rejects: async (
+      subject: Promise<unknown> | (() => Promise<unknown>),
+      matcher?: ErrorMatcher | string,
+      message?: string,
+    ) => {
       const [m, msg] = splitMatcher(matcher, message);
       // The location must be taken before the await, while the caller's frame is still on the stack.
-      const location = callerLocation();
-      let outcome: { threw: boolean; error?: unknown };
+      const location = callerLocation() ?? null;
+      let outcome: Outcome;
       try {
         await (typeof subject === 'function' ? subject() : subject);
         outcome = { threw: false };
       } catch (error) {
         outcome = { threw: true, error };
       }
-      const problem = thrownProblem(outcome, m);
-      if (problem === undefined) return;
-      const texts = (location && sink.argumentsAt(location)) || [];
-      const text = texts[0] ?? 'promise';
-      const full = `Expected ${text} to reject${m ? ` with ${describeMatcher(m)}` : ''}, but ${problem}`;
-      sink.record(
-        kind,
-        {
-          message: msg === undefined ? full : `${full}\n${msg}`,
-          operator: 'REJECTS',
-          leftText: text,
-          ...(location ? { location } : {}),
-        },
-        msg,
-      );
-      if (kind === 'ASSERTION') throw new CaseAbort('assert');
+      checkThrown('REJECTS', 'reject', 'promise', outcome, m, msg, fail, location);
     },
     fail: (message: string) => {
       fail('FAIL', () => ({ message }), undefined);
     },
-  } as AssertChecks;
+  };
 }
 
 function binaryDetail(
@@ -210,12 +218,6 @@ function binaryDetail(
     rightValue: r.shown,
   };
 }
-
-type Fail = (
-  operator: string,
-  build: (texts: readonly string[]) => Omit<FailureDetail, 'operator' | 'location'>,
-  message: string | undefined,
-) => void;
 
 function toBytes(b: Bytes): Uint8Array {
   if (b instanceof Uint8Array) return b;
@@ -294,22 +296,19 @@ function thrownProblem(
 function checkThrown(
   operator: string,
   verb: string,
-  outcome: { threw: boolean; error?: unknown },
+  fallback: string,
+  outcome: Outcome,
   m: ErrorMatcher | undefined,
   message: string | undefined,
   fail: Fail,
+  at?: SourceLocation | null,
 ): void {
   const problem = thrownProblem(outcome, m);
   if (problem === undefined) return;
-  fail(
-    operator,
-    (texts) => {
-      const text = texts[0] ?? 'function';
-      return {
-        message: `Expected ${text} to ${verb}${m ? ` ${describeMatcher(m)}` : ''}, but ${problem}`,
-        leftText: text,
-      };
-    },
-    message,
-  );
+  const build = (texts: readonly string[]) => {
+    const text = texts[0] ?? fallback;
+    const matcher = m ? ` ${verb === 'reject' ? 'with ' : ''}${describeMatcher(m)}` : '';
+    return { message: `Expected ${text} to ${verb}${matcher}, but ${problem}`, leftText: text };
+  };
+  fail(operator, build, message, at);
 }
