@@ -122,13 +122,15 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
       message: reason ?? (decoded.aborted ? 'guest aborted' : `exit status ${decoded.status}`),
     });
   }
+  const status = premature !== undefined ? 77 : decoded.status;
+  input.emit({ type: 'test:attr', id: input.id, key: 'exit_status', value: String(status) });
   input.emit(resultEvent(input.id, input.test.spec.name, verdict, reason ?? summary, end, failures));
   return {
     verdict,
     text,
     reason: reason ?? summary,
     durationMs: end.durationMs,
-    status: premature !== undefined ? 77 : decoded.status,
+    status,
   };
 }
 

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { parseUnittestsCfg } from '../../guest/cfg/parse.js';
 import { readTreeConfig, type TreeConfig } from '../../guest/config-mak.js';
@@ -20,6 +21,7 @@ import { QemuProber } from '../../guest/qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
 import { parseJobs } from '../../guest/scheduler.js';
 import { formatTestList, selectTest } from '../../guest/select.js';
+import { Tap13Reporter } from '../../guest/tap13.js';
 import { FanOutReporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
@@ -135,8 +137,13 @@ export async function runCommand(
   if (resultsDir) await prepareResultsDir(resultsDir, tree.buildHead);
   const requests = pairOutputs(flags.format, flags.output, resultsDir);
   // With a report on stdout, the result lines move to stderr so the report stays parseable.
-  const lineOut = requests.some((r) => r.destination === '-') ? ctx.stderr : ctx.stdout;
-  const tty = lineOut.isTTY === true;
+  // With -t, TAP replaces the result lines on stdout (run_tests.sh sends them to /dev/null).
+  const lineOut = flags.tap13
+    ? new Writable({ write: (_c, _e, done) => done() })
+    : requests.some((r) => r.destination === '-')
+      ? ctx.stderr
+      : ctx.stdout;
+  const tty = (lineOut as { isTTY?: boolean }).isTTY === true;
   const color = flags.color ?? (tty && ctx.env.NO_COLOR === undefined);
   const progress = new Progress({
     out: ctx.stdout,
@@ -144,7 +151,9 @@ export async function runCommand(
     color,
     total: specs.length,
   });
-  const reporter = new FanOutReporter(createRunReporters(requests, ctx.stdout));
+  const reporters = createRunReporters(requests, ctx.stdout);
+  if (flags.tap13) reporters.push(new Tap13Reporter(ctx.stdout));
+  const reporter = new FanOutReporter(reporters);
   const intr = interruptible();
   let summary: GuestRunSummary;
   try {

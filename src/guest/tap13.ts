@@ -1,0 +1,105 @@
+/**
+ * `vmunit run -t`: run_tests.sh's TAP 13 output, fixed where upstream loses tests.
+ *
+ * Upstream turns each guest console line starting with `PASS`, `FAIL` or `SKIP` into
+ * `ok N - <test>: <rest>`, `not ok N - <test>: <rest>`, `ok N - <test>: <rest> # skip` (the first 6
+ * characters, `PASS: `, are cut), adds `not ok N - <test>: timeout; duration=…`, `… terminated on SIGx`
+ * and `… aborted` lines, numbers everything in completion order and ends with the plan `1..N`.
+ * It prints nothing for harness skips and for failures without a `FAIL:` line (a QEMU error, `s3`'s exit
+ * status 3); vmunit adds one line for those (`ok N - <test> # SKIP <reason>`, `not ok N - <test>: <reason>`),
+ * so every test appears in the TAP stream.
+ */
+
+import type { RunEvent } from '../events/types.js';
+import type { Reporter } from '../reporters/types.js';
+
+interface Pending {
+  readonly name: string;
+  readonly lines: string[];
+  failLines: number;
+  /** run_tests.sh's status of the test (`test:attr` `exit_status`), when QEMU ran. */
+  status: number | undefined;
+}
+
+/** A reporter writing upstream-shaped TAP 13 to `out` as tests finish. */
+export class Tap13Reporter implements Reporter {
+  readonly #out: NodeJS.WritableStream;
+  readonly #tests = new Map<string, Pending>();
+  #n = 0;
+  #started = false;
+
+  constructor(out: NodeJS.WritableStream) {
+    this.#out = out;
+  }
+
+  #line(text: string): void {
+    this.#n++;
+    this.#out.write(`${text.replace('TEST_NUMBER', String(this.#n))}\n`);
+  }
+
+  onEvent(event: RunEvent): void {
+    switch (event.type) {
+      case 'run:start':
+        if (!this.#started) this.#out.write('TAP version 13\n');
+        this.#started = true;
+        return;
+      case 'test:start':
+        if (event.depth === 1)
+          this.#tests.set(event.id, { name: event.name, lines: [], failLines: 0, status: undefined });
+        return;
+      case 'test:attr': {
+        const t = this.#tests.get(event.id);
+        if (t !== undefined && event.key === 'exit_status') t.status = Number(event.value);
+        return;
+      }
+      case 'test:log':
+        this.#log(event.id, event.line);
+        return;
+      case 'test:result':
+        this.#result(event);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #log(id: string, raw: string): void {
+    const t = this.#tests.get(id);
+    if (t === undefined) return;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const rest = line.slice(6);
+    const head = line.slice(0, 4);
+    if (head === 'PASS') t.lines.push(`ok TEST_NUMBER - ${t.name}: ${rest}`);
+    else if (head === 'SKIP') t.lines.push(`ok TEST_NUMBER - ${t.name}: ${rest} # skip`);
+    else if (head === 'FAIL') {
+      t.lines.push(`not ok TEST_NUMBER - ${t.name}: ${rest}`);
+      t.failLines++;
+    }
+  }
+
+  #result(event: Extract<RunEvent, { type: 'test:result' }>): void {
+    const t = this.#tests.get(event.id);
+    if (t === undefined) return;
+    this.#tests.delete(event.id);
+    for (const l of t.lines) this.#line(l);
+    const reason = event.reason ?? '';
+    const name = t.name;
+    if (event.directive?.kind === 'TIMEOUT' || reason.startsWith('terminated on SIG')) {
+      this.#line(`not ok TEST_NUMBER - ${name}: ${reason}`);
+    } else if (t.status === 127) {
+      this.#line(`not ok TEST_NUMBER - ${name}: aborted`);
+    } else if (event.status === 'FAILURE' && t.failLines === 0) {
+      // Upstream drops these (QEMU errors, a guest failing through its exit status only).
+      const why =
+        t.status === undefined ? reason : `exit status ${t.status}${reason === '' ? '' : ` ${reason}`}`;
+      this.#line(`not ok TEST_NUMBER - ${name}: ${why}`);
+    } else if (t.lines.length === 0) {
+      const skip = event.status === 'SKIPPED' ? ` # SKIP ${reason}` : '';
+      this.#line(`ok TEST_NUMBER - ${name}${skip}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#started) this.#out.write(`1..${this.#n}\n`);
+  }
+}
