@@ -136,34 +136,40 @@ export class SuiteExecutor {
   /** KUnit's generate_params loop: one nested result per parameter; the case fails if any failed. */
   async #runParams(testCase: Case, id: string, position: number) {
     let status: CaseStatus = 'SKIPPED';
-    let comment = '';
     let number = 0;
+    const stats = { pass: 0, fail: 0, skip: 0 };
     try {
       for (const param of paramSequence(testCase.params ?? { values: [] })) {
         number++;
         const pid = `${id}.${number}`;
+        const name = param.description;
         this.#emit({
           type: 'test:start',
           id: pid,
           parentId: id,
-          name: param.description,
+          name,
           index: number,
           depth: 3,
           isSuite: false,
         });
         const started = Date.now();
         const one = await this.#runOnce(testCase, pid, position, param.value, param.index);
-        this.#emit(resultEvent(pid, param.description, number, one, Date.now() - started));
+        this.#emit(resultEvent(pid, name, number, one, Date.now() - started));
         if (one.status === 'FAILURE') status = 'FAILURE';
         else if (one.status === 'SUCCESS' && status !== 'FAILURE') status = 'SUCCESS';
+        stats[one.status === 'SUCCESS' ? 'pass' : one.status === 'FAILURE' ? 'fail' : 'skip']++;
       }
     } catch (error) {
       for (const line of errorLines(`# ${testCase.name}: parameter generator threw: `, error))
         this.#emit({ type: 'test:log', id, line });
       status = 'FAILURE';
-      comment = '';
     }
-    return { status, comment };
+    // kunit_print_test_stats: printed when there was more than one parameter.
+    if (number > 1) {
+      const line = `# ${testCase.name}: pass:${stats.pass} fail:${stats.fail} skip:${stats.skip} total:${number}`;
+      this.#emit({ type: 'test:log', id, line });
+    }
+    return { status, comment: '' };
   }
 
   /** init → case, then exit → actions (KUnit's try and cleanup try-catch pair, each with the timeout). */
@@ -181,10 +187,18 @@ export class SuiteExecutor {
         if (open) this.#emit({ type: 'test:log', id, line });
       },
     });
-    const timeout = this.#request.timeoutMs;
-    let timedOut = false;
     this.#flush({ position, phase: 'run' });
-    const { init, exit } = this.#suite;
+    let timedOut = await this.#tryRun(ctx, testCase);
+    this.#flush({ position, phase: 'cleanup' });
+    timedOut = (await this.#cleanup(ctx)) || timedOut;
+    open = false;
+    return { status: ctx.status, comment: ctx.statusComment, run: ctx, timedOut };
+  }
+
+  /** init then the case body, under the timeout; returns true when it timed out. */
+  async #tryRun(ctx: CaseRun, testCase: Case): Promise<boolean> {
+    const { init } = this.#suite;
+    const started = Date.now();
     try {
       await withTimeout(
         async () => {
@@ -193,43 +207,46 @@ export class SuiteExecutor {
               await init(ctx);
             } catch (error) {
               if (error instanceof CaseAbort) throw error;
-              ctx.failWith(
-                `failed to initialize: ${describeError(error)}`,
-                errorLines(`# ${ctx.name}: failed to initialize: `, error),
-              );
+              const lines = errorLines(`# ${ctx.name}: failed to initialize: `, error);
+              ctx.failWith(`failed to initialize: ${describeError(error)}`, lines);
               return;
             }
           }
           await testCase.run(ctx);
         },
-        timeout,
+        this.#request.timeoutMs,
         () => ctx.abort(),
       );
     } catch (error) {
-      timedOut = this.#caught(ctx, error, 'test case timed out');
+      return this.#caught(ctx, error, 'test case timed out');
     }
-    this.#flush({ position, phase: 'cleanup' });
+    checkSpeed(ctx, testCase, Date.now() - started);
+    return false;
+  }
+
+  /** exit then the deferred actions, under their own timeout (KUnit's cleanup try-catch). */
+  async #cleanup(ctx: CaseRun): Promise<boolean> {
+    const { exit } = this.#suite;
     try {
       await withTimeout(async () => {
         if (exit) {
           try {
             await exit(ctx);
           } catch (error) {
-            if (!(error instanceof CaseAbort))
+            if (error instanceof CaseAbort) ctx.status = ctx.status === 'SKIPPED' ? 'SKIPPED' : 'FAILURE';
+            else
               ctx.failWith(
                 `exit failed: ${describeError(error)}`,
                 errorLines(`# ${ctx.name}: exit failed: `, error),
               );
-            else ctx.status = ctx.status === 'SKIPPED' ? 'SKIPPED' : 'FAILURE';
           }
         }
         await ctx.runActions();
-      }, timeout);
+      }, this.#request.timeoutMs);
     } catch (error) {
-      timedOut = this.#caught(ctx, error, 'test case cleanup timed out') || timedOut;
+      return this.#caught(ctx, error, 'test case cleanup timed out');
     }
-    open = false;
-    return { status: ctx.status, comment: ctx.statusComment, run: ctx, timedOut };
+    return false;
   }
 
   /** Classifies what ended a phase; returns true for a time-out. */
@@ -245,6 +262,15 @@ export class SuiteExecutor {
     );
     return false;
   }
+}
+
+/** KUnit warns about a case that ran for 2 s or more (KUNIT_SPEED_SLOW_WARNING_THRESHOLD_S) unless marked slow. */
+export const SLOW_WARNING_MS = 2_000;
+
+function checkSpeed(ctx: CaseRun, testCase: Case, elapsedMs: number): void {
+  const speed = testCase.attributes.speed;
+  if (elapsedMs < SLOW_WARNING_MS || speed === 'slow' || speed === 'very_slow') return;
+  ctx.log(`Test should be marked slow (runtime: ${(elapsedMs / 1000).toFixed(9)}s)`);
 }
 
 /** The `test:result` of a case or parameter run. */

@@ -41,6 +41,8 @@ export class SuiteSupervisor {
   readonly #names = new Map<string, string>();
   readonly #open: string[] = [];
   readonly #caseStatus = new Map<string, TestStatus>();
+  /** Statuses of each parameterised case's parameters, for KUnit's `# Totals:` line. */
+  readonly #paramStatus = new Map<string, TestStatus[]>();
   #planned = false;
   #initFailed = false;
   #restartInitFailed = false;
@@ -212,7 +214,9 @@ export class SuiteSupervisor {
     } else if (e.type === 'test:result') {
       const i = this.#open.lastIndexOf(e.id);
       if (i >= 0) this.#open.splice(i, 1);
-      if (this.#open.length === 0) this.#caseStatus.set(e.id, e.status);
+      const parent = this.#open.at(-1);
+      if (parent === undefined) this.#caseStatus.set(e.id, e.status);
+      else this.#paramStatus.set(parent, [...(this.#paramStatus.get(parent) ?? []), e.status]);
     }
     this.#emit(e);
   }
@@ -272,6 +276,17 @@ export class SuiteSupervisor {
     }
   }
 
+  /** kunit_print_suite_stats: case-level and parameter-level totals, when there is more than one test. */
+  #printStats(): void {
+    const cases = [...this.#caseStatus.values()];
+    const all = [...this.#caseStatus].flatMap(([id, s]) => this.#paramStatus.get(id) ?? [s]);
+    const suiteStats = stats(cases);
+    const totals = stats(all);
+    if (suiteStats.total > 1)
+      this.#emit({ type: 'test:log', id: this.#id, line: `# ${this.#sel.suite.name}: ${suiteStats.text}` });
+    if (totals.total > 1) this.#emit({ type: 'test:log', id: this.#id, line: `# Totals: ${totals.text}` });
+  }
+
   /** kunit_suite_has_succeeded: init failure or any failed case → FAILURE; any pass → SUCCESS; else SKIPPED. */
   #finish(): TestStatus {
     const statuses = [...this.#caseStatus.values()];
@@ -283,6 +298,7 @@ export class SuiteSupervisor {
     )
       status = 'FAILURE';
     else if (statuses.includes('SUCCESS')) status = 'SUCCESS';
+    if (this.#planned) this.#printStats();
     this.#emit({
       type: 'test:result',
       id: this.#id,
@@ -294,6 +310,15 @@ export class SuiteSupervisor {
     });
     return status;
   }
+}
+
+/** `pass:1 fail:0 skip:0 total:1`, KUnit's stats text; crashes count as failures as KUnit has no crash. */
+function stats(statuses: readonly TestStatus[]): { text: string; total: number } {
+  const count = (pred: (s: TestStatus) => boolean) => statuses.filter(pred).length;
+  const pass = count((s) => s === 'SUCCESS');
+  const skip = count((s) => s === 'SKIPPED');
+  const fail = statuses.length - pass - skip;
+  return { text: `pass:${pass} fail:${fail} skip:${skip} total:${statuses.length}`, total: statuses.length };
 }
 
 /** Human reason for a host that ended without finishing. */

@@ -39,7 +39,12 @@ describe('hook order and cleanup (isolation none)', async () => {
       '# first: action2',
       '# first: action1',
     ]);
-    assert.equal(logs.at(-1), '# hooks: suiteExit');
+    // suite_exit, then kunit_print_suite_stats: cases, then every result including parameters.
+    assert.deepEqual(logs.slice(-3), [
+      '# hooks: suiteExit',
+      '# hooks: pass:3 fail:1 skip:1 total:5',
+      '# Totals: pass:5 fail:1 skip:1 total:7',
+    ]);
   });
 
   it('ASSERT stops the case, exit and actions still run', () => {
