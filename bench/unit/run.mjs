@@ -71,20 +71,36 @@ function best(label, args, cwd) {
   return min;
 }
 
-const files = (dir, suffix, count) => Array.from({ length: count }, (_, s) => join(dir, `suite_${s}${suffix}`));
+const files = (dir, suffix, count) =>
+  Array.from({ length: count }, (_, s) => join(dir, `suite_${s}${suffix}`));
 
 const dir = mkdtempSync(join(tmpdir(), 'vmunit-bench-unit-'));
 try {
   const { kunit, nodeTest } = generate(dir);
   const total = SUITES * CASES;
   console.log(`bench/unit: ${total} trivial cases in ${SUITES} suites, best of ${REPS}, -j${JOBS}`);
-  const node = best('node --test', ['--test', '--test-reporter=dot', ...files(nodeTest, '.test.mjs', SUITES)], dir);
+  const node = best(
+    'node --test',
+    ['--test', '--test-reporter=dot', ...files(nodeTest, '.test.mjs', SUITES)],
+    dir,
+  );
   const worker = best('vmunit worker', [bin, 'test', kunit, '--jobs', String(JOBS), '--format', 'ktap'], dir);
-  const child = best('vmunit process', [bin, 'test', kunit, '--jobs', String(JOBS), '--backend', 'process'], dir);
+  const child = best(
+    'vmunit process',
+    [bin, 'test', kunit, '--jobs', String(JOBS), '--backend', 'process'],
+    dir,
+  );
   const subset = files(kunit, '.kunit.js', Math.min(PER_CASE_SUITES, SUITES));
-  const perCase = best('vmunit per-case', [bin, 'test', ...subset, '--jobs', String(JOBS), '--isolation', 'case'], dir);
+  const perCase = best(
+    'vmunit per-case',
+    [bin, 'test', ...subset, '--jobs', String(JOBS), '--isolation', 'case'],
+    dir,
+  );
   const subsetCases = subset.length * CASES;
-  const row = (name, ms) => console.log(`${name.padEnd(40)} ${(ms / 1000).toFixed(2).padStart(8)} s   ${(ms / total).toFixed(3)} ms/case`);
+  const row = (name, ms) =>
+    console.log(
+      `${name.padEnd(40)} ${(ms / 1000).toFixed(2).padStart(8)} s   ${(ms / total).toFixed(3)} ms/case`,
+    );
   row('node --test (process per file)', node);
   row('vmunit test --isolation suite (worker)', worker);
   row('vmunit test --isolation suite (process)', child);
