@@ -46,6 +46,7 @@ function spec(over: Partial<GuestTestSpec>): GuestTestSpec {
 
 const TREE: StandaloneTree = {
   arch: 'x86_64',
+  archName: 'x86_64',
   target: '',
   targetCpu: '',
   defaultCpu: '',
@@ -220,6 +221,10 @@ disabled_if = [ "$ACCEL" = tcg ]
 [badcpu]
 file = hello.flat
 qemu_params = -cpu nonexistent
+
+[target_qemu]
+file = hello.flat
+disabled_if = [[ "$TARGET" != qemu || "$ARCH_NAME" != x86_64 || "$KUT_STANDALONE" != yes ]]
 `;
 
 interface Run {
@@ -267,6 +272,8 @@ describe('standalone scripts under QEMU (TCG)', { skip: sdkSkip }, () => {
     ['hang', 124, '\x1b[31mFAIL\x1b[0m hang (timeout; duration=2s)'],
     ['arm_only', 2, '\x1b[33mSKIP\x1b[0m arm_only (arm64 only)'],
     ['disabled', 2, '\x1b[33mSKIP\x1b[0m disabled (disabled because: [ "$ACCEL" = tcg ])'],
+    // config.mak's TARGET=qemu and ARCH_NAME are exported as mkstandalone.sh's scripts do.
+    ['target_qemu', 0, '\x1b[32mPASS\x1b[0m target_qemu '],
   ] as const) {
     it(`${name}: status ${status}, "${line.replace(/\x1b\[\d+m/g, '')}"`, () => {
       const r = runAlone(name);
@@ -390,7 +397,7 @@ describe('standalone script for arm64 (qemu-system-aarch64, TCG)', {
     });
     const { text } = renderStandalone({
       spec: s,
-      tree: { ...TREE, arch: 'arm64', target: 'qemu', defaultCpu: 'max' },
+      tree: { ...TREE, arch: 'arm64', archName: 'aarch64', target: 'qemu', defaultCpu: 'max' },
       profile: arm64,
       // Zeros are not a guest: the vCPU spins on them, so only the timeout can end the run.
       kernel: new Uint8Array(4096),

@@ -117,6 +117,7 @@ function standaloneTree(tree: TreeConfig, errata: string[]): StandaloneTree {
   }
   return {
     arch: tree.arch,
+    archName: tree.archName,
     target,
     targetCpu: tree.targetCpu,
     defaultCpu: tree.defaultQemuCpu,

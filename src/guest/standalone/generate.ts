@@ -22,8 +22,9 @@ import { type EncodedPayload, encodePayload, renderPayloadFunction } from './pay
 
 /** config.mak facts a standalone script needs (the tree itself is not shipped). */
 export interface StandaloneTree {
-  /** config.mak ARCH. */
+  /** config.mak ARCH and ARCH_NAME. */
   readonly arch: string;
+  readonly archName: string;
   readonly target: string;
   readonly targetCpu: string;
   readonly defaultCpu: string;
@@ -145,7 +146,10 @@ function settings(input: StandaloneInput, payload: EncodedPayload): string[] {
     assign('vmunit_disabled_if', spec.disabledIf),
     assign('vmunit_kernel_name', kernelFileName(spec.kernel)),
     assign('vmunit_tree_arch', tree.arch),
+    assign('vmunit_arch_name', tree.archName),
     assign('vmunit_target', tree.target),
+    assign('vmunit_target_cpu', tree.targetCpu),
+    assign('vmunit_default_cpu', tree.defaultCpu),
     assign('vmunit_build_head', tree.buildHead),
     assign('vmunit_environ_default', tree.environDefault ? 'yes' : 'no'),
     assignArray('vmunit_errata', tree.environDefault ? tree.errata : []),

@@ -75,7 +75,7 @@ vmunit_write_environ() {
   local file=$1 qemu=$2 line kver re='([0-9]+)\.([0-9]+)\.([0-9]+)'
   local -a kparts
   {
-    echo "TARGET=$vmunit_target"
+    echo "TARGET=$TARGET"
     echo "QEMU_ACCEL=$vmunit_run_accel"
     line=$("$qemu" -h | head -1)
     echo "QEMU_VERSION_STRING=$line"
@@ -312,7 +312,12 @@ vmunit_extract() {
 }
 
 vmunit_main() {
-  export KUT_STANDALONE=yes ARCH=$vmunit_tree_arch
+  # The variables mkstandalone.sh's scripts export: cfg values and disabled_if may use them ($TARGET…).
+  export KUT_STANDALONE=yes ENVIRON_DEFAULT=$vmunit_environ_default PRETTY_PRINT_STACKS=no
+  export HOST ARCH=$vmunit_tree_arch ARCH_NAME=$vmunit_arch_name
+  export TARGET_CPU=$vmunit_target_cpu DEFAULT_QEMU_CPU=$vmunit_default_cpu
+  HOST=$(vmunit_host)
+  if [ -n "$vmunit_target" ]; then export TARGET=$vmunit_target; fi
   : "${MAX_SMP:=$(getconf _NPROCESSORS_ONLN)}"
   vmunit_extract
   echo "BUILD_HEAD=$vmunit_build_head"
