@@ -26,15 +26,17 @@ export function escapeKtapName(name: string): string {
 }
 
 /**
- * A log line as a KTAP diagnostic. Lines that already are diagnostics keep their text; anything else
- * (guest serial output, unknown lines) gets a `# ` prefix, so output such as `ok 1 fake` or `KTAP version 1`
- * from a guest can never be read back as a result or a nested document. A `# Subtest:` line is prefixed
- * again for the same reason.
+ * A log line as a KTAP diagnostic. Lines that already are diagnostics keep their text (indentation
+ * dropped: the writer indents by nesting); anything else (guest serial output, unknown lines such as
+ * KUnit's `Expected 1 + 1 == 3, but` block) gets a `# ` prefix in front of its original indentation, which
+ * keeps operand lines readable, so output such as `ok 1 fake` or `KTAP version 1` from a guest can never be
+ * read back as a result or a nested document. A `# Subtest:` line is prefixed again for the same reason.
  */
 export function diagnosticLine(text: string): string {
-  const line = oneLine(text).trim();
-  if (line === '') return '#';
-  if (line.startsWith('#') && !/^#\s*Subtest:/i.test(line)) return line;
+  const line = oneLine(text).trimEnd();
+  const content = line.trimStart();
+  if (content === '') return '#';
+  if (content.startsWith('#') && !/^#\s*Subtest:/i.test(content)) return content;
   return `# ${line}`;
 }
 
