@@ -66,7 +66,10 @@ export function discoverTestFiles(args: readonly string[], cwd: string): string[
       walk(path, files);
       for (const f of files) found.add(f);
     } else {
-      if (everything === undefined) walk(cwd, (everything = []));
+      if (everything === undefined) {
+        everything = [];
+        walk(cwd, everything);
+      }
       const match = picomatch(arg, { dot: false });
       const hits = everything.filter((f) => match(relative(cwd, f)));
       if (hits.length === 0) throw new VmunitError('INPUT_NOT_FOUND', `no test file matches ${arg}`);
