@@ -94,7 +94,7 @@ export async function validateConfig(target: KernelTarget, wanted: Kconfig): Pro
       "\nNote: many Kconfig options aren't available on UML. You can try running on a different " +
       'architecture with something like "--arch=x86_64".';
   }
-  throw new VmunitError('KCONFIG_FAILED', message, { position: { file: path } });
+  throw new VmunitError('KCONFIG_FAILED', message);
 }
 
 async function generateConfig(io: KernelIo, req: ConfigRequest, wanted: Kconfig): Promise<void> {

@@ -18,13 +18,34 @@ import type { TreeBuilder } from '../ktap/tree.js';
 import { BootMerger, type BootSummary } from './boot-merge.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
 import { listTests, ROOT_ID, RootWatch, rootStartEvent, runBoot, runStartEvent } from './exec-stage.js';
-import { isolatedGlobs } from './listing.js';
+import { bootOrder, isolatedGlobs } from './listing.js';
 import { printTimestamped } from './printer.js';
 import type { ExecDeps, ExecRequest } from './types.js';
 
 /** Directory holding every boot's scratch dir and log. */
 export function isolatedDir(buildDir: string): string {
   return join(buildDir, 'isolated');
+}
+
+/** Where the duration of each isolated boot is kept between runs (to start the longest boots first). */
+export function bootTimesPath(buildDir: string): string {
+  return join(buildDir, 'vmunit-boot-times.json');
+}
+
+async function loadBootTimes(buildDir: string): Promise<Map<string, number>> {
+  try {
+    const data = JSON.parse(await readFile(bootTimesPath(buildDir), 'utf8')) as unknown;
+    if (typeof data !== 'object' || data === null) return new Map();
+    return new Map(Object.entries(data).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  } catch {
+    return new Map();
+  }
+}
+
+async function saveBootTimes(buildDir: string, times: ReadonlyMap<string, number>): Promise<void> {
+  const previous = await loadBootTimes(buildDir);
+  for (const [glob, ms] of times) previous.set(glob, ms);
+  await writeFile(bootTimesPath(buildDir), `${JSON.stringify(Object.fromEntries(previous), null, 2)}\n`);
 }
 
 /** UML arguments that keep parallel instances apart, unless the user chose them. */
@@ -89,6 +110,7 @@ export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBu
     }
   };
   const limit = pLimit(Math.max(1, req.parallel));
+  const durations = new Map<string, number>();
   const boot = async (glob: string, i: number) => {
     const scratch = join(dir, String(i + 1).padStart(4, '0'));
     const tmp = join(scratch, 'tmp');
@@ -120,11 +142,14 @@ export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBu
     );
     record.events.push(...parser.end());
     if (outcome.timedOut) timedOut = true;
+    else durations.set(glob, outcome.elapsedMs);
     await rm(tmp, { recursive: true, force: true });
     record.summary = { glob, idPrefix, failure: describeEnd(outcome, req.timeoutSec), tail };
     flush();
   };
-  await Promise.all(globs.map((glob, i) => limit(() => boot(glob, i))));
+  const order = bootOrder(globs, await loadBootTimes(req.target.buildDir));
+  await Promise.all(order.map((i) => limit(() => boot(globs[i] as string, i))));
+  await saveBootTimes(req.target.buildDir, durations);
   for (const event of merger.finish()) emit(event);
   emit(watch.result());
   emit({ type: 'run:end', interrupted: timedOut, elapsedMs: io.now() - start });

@@ -1,0 +1,62 @@
+/**
+ * Test helpers for the kernel tool: a private copy of the fake kernel tree (test/fixtures/fake-kernel) and
+ * an in-process `vmunit` invocation with captured output.
+ */
+
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { CliContext } from '../../src/cli/context.js';
+import { main } from '../../src/cli/main.js';
+
+export const FAKE_TREE = fileURLToPath(new URL('../fixtures/fake-kernel', import.meta.url));
+
+/** A fresh copy of the fake tree (make writes into it). */
+export async function fakeTree(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'vmunit-fake-kernel-'));
+  await cp(FAKE_TREE, dir, { recursive: true });
+  return dir;
+}
+
+export interface Captured {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function collector(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+/** Runs `vmunit <args>` in-process with `cwd` as the working directory. */
+export async function vmunit(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+  stdinText = '',
+): Promise<Captured> {
+  const out = collector();
+  const err = collector();
+  const stdin = new PassThrough();
+  stdin.end(stdinText);
+  const ctx: CliContext = {
+    version: 'test',
+    stdout: out.stream,
+    stderr: err.stream,
+    stdin,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    cwd,
+  };
+  const code = await main(['node', 'vmunit', ...args], ctx);
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+/** Output with `[HH:MM:SS] ` prefixes and elapsed times removed, for exact comparisons. */
+export function normalize(text: string): string {
+  return text.replace(/^\[\d\d:\d\d:\d\d\] /gm, '').replace(/Elapsed time: .*$/gm, 'Elapsed time: …');
+}
