@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import type { RunEvent } from '../../src/events/types.js';
+import type { GuestTestSpec, ResolvedGuestTest } from '../../src/guest/cfg/spec.js';
+import { prepareResultsDir } from '../../src/guest/logs.js';
+import { Progress } from '../../src/guest/progress.js';
+import { ARCH_PROFILES } from '../../src/guest/qemu/arch/index.js';
+import { QemuProber } from '../../src/guest/qemu/probe.js';
+import { type GuestRunOptions, type GuestSelection, runGuestTests } from '../../src/guest/run.js';
+import type { ChildLike, SpawnFn } from '../../src/guest/supervise.js';
+import { sink } from './e2e-helpers.js';
+
+function spec(name: string): GuestTestSpec {
+  return {
+    name,
+    file: 'x86/unittests.cfg',
+    line: 1,
+    kernel: `${name}.flat`,
+    smp: '',
+    testArgs: '',
+    qemuParams: '',
+    kvmtoolParams: '',
+    groups: [],
+    arch: '',
+    machine: '',
+    check: '',
+    accel: '',
+    timeout: '',
+    disabledIf: '',
+  };
+}
+
+function resolved(s: GuestTestSpec, accelRequested = ''): ResolvedGuestTest {
+  return {
+    spec: s,
+    kernelPath: `/t/x86/${s.kernel}`,
+    kernel: `x86/${s.kernel}`,
+    smp: 1,
+    smpArgs: ['1'],
+    testArgs: [],
+    qemuParams: [],
+    vmmArgs: ['-smp', '1'],
+    target: 'qemu',
+    accel: '',
+    accelProps: '',
+    accelRequested,
+    machine: '',
+    timeoutMs: 0,
+    timeoutText: '90s',
+  };
+}
+
+/** Fake QEMU: prints the lines given for its kernel and exits with the code, or hangs until killed. */
+class FakeQemu extends EventEmitter {
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  readonly signals: string[] = [];
+  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    this.signals.push(signal);
+    // QEMU on SIGTERM: prints its message and exits 0.
+    this.stderr.write('qemu-system-x86_64: terminating on signal 15 from pid 1 (vmunit)\n');
+    this.end(0);
+    return true;
+  }
+  end(code: number): void {
+    setImmediate(() => {
+      this.stdout.end();
+      this.stderr.end();
+      this.emit('exit', code, null);
+      this.emit('close');
+    });
+  }
+}
+
+const QEMU_HELP = 'QEMU emulator version 7.2.22 (Debian)\n';
+
+function options(over: Partial<GuestRunOptions> & Pick<GuestRunOptions, 'specs' | 'select' | 'spawn'>): {
+  o: GuestRunOptions;
+  events: RunEvent[];
+  out: ReturnType<typeof sink>;
+} {
+  const events: RunEvent[] = [];
+  const out = sink();
+  const o: GuestRunOptions = {
+    treeDir: '/t',
+    profile: ARCH_PROFILES.x86_64,
+    tree: {
+      host: 'x86_64',
+      target: '',
+      targetCpu: '',
+      defaultCpu: '',
+      firmware: '',
+      environDefault: false,
+      errataPath: '',
+      errataText: undefined,
+      buildHead: '',
+    },
+    env: { QEMU: process.execPath, PATH: '' },
+    jobs: 1,
+    verbose: false,
+    dryRun: false,
+    resultsDir: undefined,
+    previousDurations: new Map(),
+    emit: (e) => events.push(e),
+    progress: new Progress({ out, live: false, color: false, total: 3 }),
+    print: (l) => out.write(`${l}\n`),
+    prober: new QemuProber(async (_f, args) => ({
+      stdout: args[0] === '--help' ? `${QEMU_HELP}QEMU` : 'name "pc-testdev"\nname "pci-testdev"\n',
+      stderr: '',
+      code: 0,
+    })),
+    kvmDevice: false,
+    kernelRelease: '6.1.0',
+    graceMs: 50,
+    ...over,
+  };
+  return { o, events, out };
+}
+
+describe('runGuestTests', () => {
+  it('reports harness skips, accel refusals and guest verdicts with run_tests.sh lines', async () => {
+    const specs = ['pass', 'skipped', 'needkvm', 'fails'].map(spec);
+    const select = async (s: GuestTestSpec): Promise<GuestSelection> =>
+      s.name === 'skipped'
+        ? { kind: 'skip', reason: 'i386 only' }
+        : { kind: 'run', test: resolved(s, s.name === 'needkvm' ? 'kvm' : '') };
+    const spawn: SpawnFn = (_file, args) => {
+      const q = new FakeQemu();
+      const kernel = args[args.indexOf('-kernel') + 1];
+      setImmediate(() => {
+        if (kernel === 'x86/pass.flat') {
+          q.stdout.write('PASS: ok\nSUMMARY: 1 tests\n');
+          q.end(1);
+        } else {
+          q.stdout.write('FAIL: arith: 2 + 2 == 5\nSUMMARY: 1 tests, 1 unexpected failures\n');
+          q.end(3);
+        }
+      });
+      return q as unknown as ChildLike;
+    };
+    const { o, events, out } = options({ specs, select, spawn });
+    const summary = await runGuestTests(o);
+    assert.equal(
+      out.text(),
+      'PASS pass (1 tests)\nSKIP skipped (i386 only)\nSKIP needkvm (KVM is needed, but not available on this host)\n' +
+        'FAIL fails (1 tests, 1 unexpected failures)\n',
+    );
+    assert.deepEqual(summary, { passed: 1, failed: 1, skipped: 2, interrupted: false });
+    const failed = events.find((e) => e.type === 'test:result' && e.name === 'fails');
+    assert.equal(
+      failed?.type === 'test:result' ? failed.failures?.[0]?.message : '',
+      'FAIL: arith: 2 + 2 == 5',
+    );
+    const check = events.find((e) => e.type === 'test:result' && e.name === 'arith: 2 + 2 == 5');
+    assert.equal(check?.type === 'test:result' ? check.status : '', 'FAILURE');
+    assert.equal(events.at(-1)?.type, 'run:end');
+    assert.equal(o.prober.spawned, 2, 'QEMU probed once (--help, -device ?) for the whole run');
+  });
+
+  it('on abort: running QEMUs get SIGTERM, nothing new starts, results.json holds what finished', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'vmunit-run-')), 'logs');
+    await prepareResultsDir(dir, '');
+    const specs = ['quick', 'hang1', 'hang2', 'never'].map(spec);
+    const select = async (s: GuestTestSpec): Promise<GuestSelection> => ({ kind: 'run', test: resolved(s) });
+    const children: FakeQemu[] = [];
+    const controller = new AbortController();
+    const spawn: SpawnFn = (_file, args) => {
+      const q = new FakeQemu();
+      children.push(q);
+      if (args.includes('x86/quick.flat')) {
+        setImmediate(() => {
+          q.stdout.write('SUMMARY: 1 tests\n');
+          q.end(1);
+        });
+      } else if (children.length === 3) {
+        setTimeout(() => controller.abort(), 20);
+      }
+      return q as unknown as ChildLike;
+    };
+    const { o, out } = options({ specs, select, spawn, jobs: 2, resultsDir: dir, signal: controller.signal });
+    const summary = await runGuestTests(o);
+    assert.equal(summary.interrupted, true);
+    assert.equal(children.length, 3, "'never' was not started");
+    assert.deepEqual(
+      children.slice(1).map((c) => c.signals),
+      [['SIGTERM'], ['SIGTERM']],
+    );
+    assert.match(out.text(), /FAIL hang1 \(terminated on SIGTERM\)/);
+    const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
+    assert.equal(results.complete, false);
+    assert.deepEqual(results.tests.map((t: { name: string }) => t.name).sort(), ['hang1', 'hang2', 'quick']);
+    assert.match(
+      await readFile(join(dir, 'quick.log'), 'utf8'),
+      /^\S*node .* -kernel x86\/quick\.flat -smp 1\nSUMMARY: 1 tests\n\n$/,
+    );
+  });
+
+  it('with -j starts the longest previous tests first', async () => {
+    const specs = ['a', 'b', 'c'].map(spec);
+    const started: string[] = [];
+    const spawn: SpawnFn = (_f, args) => {
+      const q = new FakeQemu();
+      started.push(args[args.indexOf('-kernel') + 1] ?? '');
+      setImmediate(() => q.end(1));
+      return q as unknown as ChildLike;
+    };
+    const { o } = options({
+      specs,
+      select: async (s) => ({ kind: 'run', test: resolved(s) }),
+      spawn,
+      jobs: 2,
+      previousDurations: new Map([
+        ['a', 10],
+        ['b', 30_000],
+        ['c', 500],
+      ]),
+    });
+    await runGuestTests(o);
+    assert.deepEqual(started, ['x86/b.flat', 'x86/c.flat', 'x86/a.flat']);
+  });
+});
