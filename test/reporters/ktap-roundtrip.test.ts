@@ -5,7 +5,9 @@
  */
 
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -131,5 +133,59 @@ describe('KTAP round trip through the parser', () => {
     const after = parse(text);
     const before = buildTree(events);
     assert.deepEqual(shape(after, true).children, shape(before, true).children, text);
+  });
+});
+
+/** kunit.py's tools dir: KUNIT_DIR, or the Linux 6.12 scratch copy the project's machines have. */
+const KUNIT_DIR = process.env.KUNIT_DIR ?? '/work/scratch/linux-source-6.12/tools/testing/kunit';
+
+/** One python process: kunit.py's parser + JSON for every file given, as a JSON list of strings. */
+const KUNIT_JSON_PY = `
+import io, json, os, sys
+sys.path.insert(0, os.environ['KUNIT_DIR'])
+import kunit_parser, kunit_json
+out, sys.stdout = sys.stdout, io.StringIO()
+results = []
+for path in sys.argv[1:]:
+    with open(path, errors='backslashreplace') as f:
+        test = kunit_parser.parse_run_tests(f.readlines())
+    results.append(kunit_json.get_json_result(test, kunit_json.Metadata()))
+sys.stdout = out
+print(json.dumps(results))
+`;
+
+describe('kunit.py reads the written KTAP like the original log', () => {
+  const available = existsSync(join(KUNIT_DIR, 'kunit_parser.py'));
+  it('gives the same KernelCI JSON for every kunit test log', {
+    skip: available ? false : `no kunit.py at ${KUNIT_DIR}`,
+  }, () => {
+    const logs = join(GOLDEN_DIR, 'logs');
+    const dir = mkdtempSync(join(tmpdir(), 'vmunit-ktap-kunit-'));
+    try {
+      const names = readdirSync(logs).filter((f) => f.endsWith('.log'));
+      const written = names.map((name) => {
+        const parser = new KtapParser();
+        const events: RunEvent[] = [];
+        const text = readFileSync(join(logs, name), 'utf8').replace(/\n$/, '');
+        for (const line of text.split('\n')) events.push(...parser.push(line));
+        events.push(...parser.end());
+        const path = join(dir, name);
+        writeFileSync(path, toKtap(events));
+        return path;
+      });
+      const r = spawnSync('python3', ['-c', KUNIT_JSON_PY, ...names.map((n) => join(logs, n)), ...written], {
+        encoding: 'utf8',
+        env: { ...process.env, KUNIT_DIR },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      // kunit.py's printer writes its progress to the real stdout; the JSON list is the last line.
+      const all = JSON.parse(r.stdout.trimEnd().split('\n').at(-1) ?? '') as string[];
+      assert.equal(all.length, names.length * 2);
+      names.forEach((name, i) => {
+        assert.equal(all[names.length + i], all[i], name);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
