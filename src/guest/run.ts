@@ -22,6 +22,7 @@ import { buildEnviron } from './qemu/environ.js';
 import { type QemuInfo, type QemuProber, qemuCandidates } from './qemu/probe.js';
 import { runOneTest, testArgv } from './run-one.js';
 import { runPool, startOrder } from './scheduler.js';
+import { verboseCommandLine } from './select.js';
 import type { SpawnFn } from './supervise.js';
 
 /** What selection decided for one cfg entry (structurally select.ts's `Selection`). */
@@ -42,6 +43,8 @@ export interface TreeFacts {
   readonly errataPath: string;
   readonly errataText: string | undefined;
   readonly buildHead: string;
+  /** `./$TEST_SUBDIR/run`, named in `-v` lines as run_tests.sh prints them. */
+  readonly runScript: string;
 }
 
 export interface GuestRunOptions {
@@ -279,7 +282,8 @@ class RunState {
       o.print(`${formatCommandLine(testArgv({ test: r.test, platform, initrd }))}`);
       return;
     }
-    if (o.verbose) o.print(formatCommandLine(testArgv({ test: r.test, platform, initrd })));
+    // -v prints run_tests.sh's own line; the exact QEMU command is the first line of the test's log.
+    if (o.verbose) o.print(verboseCommandLine(r.test, o.tree.runScript));
     const id = this.#start(name);
     o.progress.started(name);
     const log = o.resultsDir ? new TestLog(o.resultsDir, name, o.logCapBytes) : undefined;

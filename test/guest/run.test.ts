@@ -99,6 +99,7 @@ function options(over: Partial<GuestRunOptions> & Pick<GuestRunOptions, 'specs' 
       errataPath: '',
       errataText: undefined,
       buildHead: '',
+      runScript: './x86/run',
     },
     env: { QEMU: process.execPath, PATH: '' },
     jobs: 1,

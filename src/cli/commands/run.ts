@@ -63,6 +63,7 @@ function treeFacts(tree: TreeConfig, errataText: string | undefined): TreeFacts 
     errataPath: tree.erratatxt,
     errataText,
     buildHead: tree.buildHead,
+    runScript: `./${tree.testSubdir}/run`,
   };
 }
 
