@@ -148,6 +148,41 @@ describe('standalone script rendering (no QEMU)', () => {
     );
   });
 
+  it('decides errata in bash exactly as the TypeScript environ builder does', async () => {
+    const { kernelHasFix, parseKernelVersion } = await import('../../src/guest/qemu/environ.js');
+    const versions = [
+      '4.9',
+      '4.9.0',
+      '4.9.1',
+      '4.8.99',
+      '4.10',
+      '5.6',
+      '5.6.0-1',
+      '4.9.2-3',
+      '4.9.2-4',
+      '6.18.44-fc-v657',
+    ];
+    const pairs = versions.flatMap((h) => versions.map((m) => [h, m] as const));
+    const fns = runtime.match(
+      /^vmunit_split_version\(\) \{[\s\S]*?^\}\n\n[\s\S]*?^vmunit_has_fix\(\) \{[\s\S]*?^\}$/m,
+    )?.[0];
+    assert.ok(fns, 'runtime.bash defines vmunit_split_version and vmunit_has_fix');
+    const script = `${fns}
+while read -r h m; do
+  vmunit_split_version "$h"; host=("\${vmunit_ver[@]}"); vmunit_split_version "$m"
+  if vmunit_has_fix "\${host[@]}" "\${vmunit_ver[@]}"; then echo y; else echo n; fi
+done`;
+    const r = spawnSync('bash', ['-c', script], {
+      input: pairs.map((p) => p.join(' ')).join('\n') + '\n',
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const expected = pairs.map(([h, m]) =>
+      kernelHasFix(parseKernelVersion(h), parseKernelVersion(m)) ? 'y' : 'n',
+    );
+    assert.deepEqual(r.stdout.trim().split('\n'), expected);
+  });
+
   it('writes kvm-unit-tests’ "test kernel not present" script when the binary is missing', () => {
     const r = renderStandalone({
       spec: spec({ name: 'gone' }),

@@ -69,28 +69,55 @@ vmunit_search_qemu() {
   return 2
 }
 
+# Splits a kernel release into vmunit_ver=(version patchlevel sublevel extraversion): `V.P.S-X…`, with
+# the numeric prefixes of S and X ('' when there are none), as kvm-unit-tests reads `uname -r`.
+vmunit_split_version() {
+  local v p rest s x
+  IFS=. read -r v p rest <<<"$1"
+  IFS=- read -r s x <<<"$rest"
+  vmunit_ver=("$v" "$p" "${s%%[!0-9]*}" "${x%%[!0-9]*}")
+}
+
+# Does host kernel ($1..$4) have a fix from kernel ($5..$8)? Missing sublevel/extraversion parts count as
+# equal unless the minimum's part is non-zero (the rule of kvm-unit-tests' errata.txt check).
+vmunit_has_fix() {
+  local hv=$((10#$1)) hp=$((10#$2)) hs=$3 hx=$4 v=$((10#$5)) p=$((10#$6)) s=$7 x=$8
+  ((hv > v || (hv == v && hp > p))) && return 0
+  ((hv != v || hp != p)) && return 1
+  if [ -n "$hs" ] && [ -n "$s" ]; then
+    ((10#$hs > 10#$s)) && return 0
+    ((10#$hs < 10#$s)) && return 1
+    if [ -n "$hx" ] && [ -n "$x" ]; then
+      ((10#$hx >= 10#$x))
+      return
+    fi
+    [ -z "$x" ] || ((10#$x == 0))
+    return
+  fi
+  [ -z "$s" ] || ((10#$s == 0))
+}
+
 # Fills the file $1 with the guest's environ (kvm-unit-tests' initrd_create): QEMU and host kernel
 # versions, the user's KVM_UNIT_TESTS_ENV lines, and ERRATA_* decisions.
 vmunit_write_environ() {
-  local file=$1 qemu=$2 line kver re='([0-9]+)\.([0-9]+)\.([0-9]+)'
-  local -a kparts
+  local file=$1 qemu=$2 line major minor micro
+  local -a host
+  line=$("$qemu" -h | head -1)
+  IFS=' .' read -r _ _ _ major minor micro _ <<<"$line"
+  vmunit_split_version "$(uname -r)"
+  host=("${vmunit_ver[@]}")
   {
     echo "TARGET=$TARGET"
     echo "QEMU_ACCEL=$vmunit_run_accel"
-    line=$("$qemu" -h | head -1)
     echo "QEMU_VERSION_STRING=$line"
-    if [[ $line =~ $re ]]; then
-      echo "QEMU_MAJOR=${BASH_REMATCH[1]}"
-      echo "QEMU_MINOR=${BASH_REMATCH[2]}"
-      echo "QEMU_MICRO=${BASH_REMATCH[3]}"
-    fi
-    kver=$(uname -r)
-    echo "KERNEL_VERSION_STRING=$kver"
-    [[ $kver =~ ^([0-9]+)\.([0-9]+)\.?([0-9]*)(.*)$ ]] && kparts=("${BASH_REMATCH[@]:1}")
-    echo "KERNEL_VERSION=${kparts[0]}"
-    echo "KERNEL_PATCHLEVEL=${kparts[1]}"
-    echo "KERNEL_SUBLEVEL=${kparts[2]}"
-    echo "KERNEL_EXTRAVERSION=${kparts[3]}"
+    echo "QEMU_MAJOR=$major"
+    echo "QEMU_MINOR=$minor"
+    echo "QEMU_MICRO=$micro"
+    echo "KERNEL_VERSION_STRING=$(uname -r)"
+    echo "KERNEL_VERSION=${host[0]}"
+    echo "KERNEL_PATCHLEVEL=${host[1]}"
+    echo "KERNEL_SUBLEVEL=${host[2]}"
+    echo "KERNEL_EXTRAVERSION=${host[3]}"
   } >"$file"
   if [ -n "$KVM_UNIT_TESTS_ENV" ] && [ -f "$KVM_UNIT_TESTS_ENV" ]; then
     while IFS= read -r line; do
@@ -98,29 +125,26 @@ vmunit_write_environ() {
       grep -q "^${BASH_REMATCH[1]}=" "$file" || echo "$line" >>"$file"
     done <"$KVM_UNIT_TESTS_ENV"
   fi
-  vmunit_write_errata "$file" "${kparts[0]}" "${kparts[1]}" "${kparts[2]}"
+  vmunit_write_errata "$file" "${host[@]}"
 }
 
-# ERRATA_FORCE=y under TCG; otherwise ERRATA_<commit>=y|n from the embedded errata.txt lines against the
-# host kernel version ($2.$3.$4), unless the environment already decides; then the environment's ERRATA_*.
+# ERRATA_FORCE=y under TCG; otherwise ERRATA_<commit>=y|n for each embedded errata.txt line against the
+# host kernel ($2..$5), unless the environment already decides; then the environment's other ERRATA_*.
 vmunit_write_errata() {
   local file=$1 entry commit min name
-  local -a parts
-  local -i have=$((${2:-0} * 65536 + ${3:-0} * 256 + ${4:-0})) want
+  shift
   if [ "$vmunit_run_accel" = tcg ]; then
     echo "ERRATA_FORCE=y" >>"$file"
   else
     for entry in "${vmunit_errata[@]}"; do
+      entry=${entry//[[:blank:]]/}
       commit=${entry%%:*}
-      commit=${commit//[[:blank:]]/}
       min=${entry#*:}
       min=${min%%:*}
-      min=${min//[[:blank:]]/}
       name="ERRATA_$commit"
       [ -n "${!name}" ] && continue
-      IFS=. read -r -a parts <<<"$min"
-      want=$((${parts[0]:-0} * 65536 + ${parts[1]:-0} * 256 + ${parts[2]:-0}))
-      if ((have >= want)); then echo "$name=y"; else echo "$name=n"; fi >>"$file"
+      vmunit_split_version "$min"
+      if vmunit_has_fix "$@" "${vmunit_ver[@]}"; then echo "$name=y"; else echo "$name=n"; fi >>"$file"
     done
   fi
   while IFS= read -r name; do
