@@ -8,13 +8,15 @@
  * - two-space indentation and empty elements as `<x />`, as ElementTree's `indent` and serializer write them;
  * - files start with ElementTree's `<?xml version='1.0' encoding='utf-8'?>` and have no final newline
  *   (`write_junit_result`); streams get no declaration and a final newline (`ET.dump`, `--junit=stdout`).
- * Extensions, only when events carry the data (never for parsed KTAP, so kunit output stays identical):
- * `time` attributes in seconds from durations, and `message`/`type` attributes plus KUnit-style detail text
- * from FailureDetail and result reasons — the fields GitLab, GitHub and Jenkins display.
+ * Extensions, off with `kunitCompatible` (what `vmunit parse --junit` uses): `classname` on test cases (the
+ * enclosing suites, dot-joined, which Jenkins and the GitHub actions group by), and when events carry the
+ * data: `time` in seconds from durations, `message`/`type` attributes plus KUnit-style detail text from
+ * FailureDetail and result reasons, the run's start as `timestamp` and its metadata (arch, accel, ...) as
+ * `<properties>` on the root.
  * Unlike ElementTree, characters that XML 1.0 forbids are replaced (see escape.ts) so the file always parses.
  */
 
-import type { RunEvent } from '../events/types.js';
+import type { RunEvent, RunStartEvent } from '../events/types.js';
 import type { TestNode } from '../ktap/model.js';
 import { totalTests } from '../ktap/model.js';
 import { TreeBuilder } from '../ktap/tree.js';
@@ -36,6 +38,8 @@ export interface JUnitOptions {
   readonly kunitCompatible?: boolean;
   /** Wall time of the whole run, used as the root's `time` when the root has no duration. */
   readonly runElapsedMs?: number;
+  /** The run's start: `timestamp` and `<properties>` of the root. */
+  readonly runStart?: RunStartEvent;
 }
 
 export interface JUnitReporterOptions extends ReporterOptions {
@@ -82,7 +86,18 @@ function durationOf(node: TestNode): number | undefined {
   return sum;
 }
 
-function suiteElement(node: TestNode, opts: JUnitOptions, elapsedMs?: number): XmlElement {
+/** Where a node sits: the suite names below the root that enclose it. */
+interface Place {
+  readonly path: readonly string[];
+  readonly rootName: string;
+}
+
+function suiteElement(
+  node: TestNode,
+  opts: JUnitOptions,
+  place: Place | undefined,
+  elapsedMs?: number,
+): XmlElement {
   const c = node.counts;
   const attrs: Array<readonly [string, string]> = [
     ['name', node.name],
@@ -92,17 +107,42 @@ function suiteElement(node: TestNode, opts: JUnitOptions, elapsedMs?: number): X
     ['errors', String(c.crashed + c.errors)],
   ];
   const time = durationOf(node) ?? elapsedMs;
-  if (!opts.kunitCompatible && time !== undefined) attrs.push(['time', seconds(time)]);
+  const extra = !opts.kunitCompatible;
+  if (extra && time !== undefined) attrs.push(['time', seconds(time)]);
+  const isRoot = place === undefined;
+  if (extra && isRoot && opts.runStart?.time !== undefined) {
+    attrs.push(['timestamp', new Date(opts.runStart.time).toISOString().replace(/\.\d+Z$/, '')]);
+  }
   const suite = el('testsuite', attrs);
+  const meta = Object.entries(opts.runStart?.meta ?? {});
+  if (extra && isRoot && meta.length > 0) {
+    suite.children.push({
+      ...el('properties'),
+      children: meta.map(([k, v]) =>
+        el('property', [
+          ['name', k],
+          ['value', v],
+        ]),
+      ),
+    });
+  }
+  const inner: Place = isRoot
+    ? { path: [], rootName: node.name }
+    : { ...place, path: [...place.path, node.name] };
   for (const child of node.subtests) {
-    suite.children.push(child.subtests.length > 0 ? suiteElement(child, opts) : caseElement(child, opts));
+    suite.children.push(
+      child.subtests.length > 0 ? suiteElement(child, opts, inner) : caseElement(child, opts, inner),
+    );
   }
   return suite;
 }
 
-function caseElement(node: TestNode, opts: JUnitOptions): XmlElement {
+function caseElement(node: TestNode, opts: JUnitOptions, place: Place): XmlElement {
   const attrs: Array<readonly [string, string]> = [['name', node.name]];
-  if (!opts.kunitCompatible && node.durationMs !== undefined) attrs.push(['time', seconds(node.durationMs)]);
+  if (!opts.kunitCompatible) {
+    attrs.push(['classname', place.path.length > 0 ? place.path.join('.') : place.rootName]);
+    if (node.durationMs !== undefined) attrs.push(['time', seconds(node.durationMs)]);
+  }
   const testcase = el('testcase', attrs);
   const outcome = outcomeElement(node, opts);
   if (outcome) testcase.children.push(outcome);
@@ -140,7 +180,9 @@ function outcomeElement(node: TestNode, opts: JUnitOptions): XmlElement | undefi
 /** Renders result trees as a JUnit document (several roots are wrapped in `<testsuites>`). */
 export function treeToJUnit(roots: TestNode | readonly TestNode[], opts: JUnitOptions = {}): string {
   const list = Array.isArray(roots) ? (roots as readonly TestNode[]) : [roots as TestNode];
-  const suites = list.map((r) => suiteElement(r, opts, list.length === 1 ? opts.runElapsedMs : undefined));
+  const suites = list.map((r) =>
+    suiteElement(r, opts, undefined, list.length === 1 ? opts.runElapsedMs : undefined),
+  );
   const top = suites.length === 1 && suites[0] ? suites[0] : { ...el('testsuites'), children: suites };
   const body = serialize(top, 0);
   return opts.style === 'dump' ? `${body}\n` : `${XML_DECLARATION}\n${body}`;
@@ -162,6 +204,7 @@ export function createJUnitReporter(opts: JUnitReporterOptions): Reporter {
         style,
         ...(opts.kunitCompatible === undefined ? {} : { kunitCompatible: opts.kunitCompatible }),
         ...(elapsedMs === undefined ? {} : { runElapsedMs: elapsedMs }),
+        ...(builder.runStart ? { runStart: builder.runStart } : {}),
       });
       await writeDocument(opts.destination, xml);
     },

@@ -25,8 +25,9 @@ describe('JUnit matches kunit_junit.py byte for byte', () => {
     it(name, () => {
       const expected = readFileSync(join(GOLDEN_DIR, `${name}.xml`), 'utf8');
       const root = buildTree(dumpToEvents(readDump(join(GOLDEN_DIR, `${name}.tree.json`))));
-      assert.equal(treeToJUnit(root), expected);
       assert.equal(treeToJUnit(root, { kunitCompatible: true }), expected);
+      // Without kunitCompatible the only addition for parsed KTAP is classname.
+      assert.equal(treeToJUnit(root).replace(/ classname="[^"]*"/g, ''), expected);
     });
   }
   for (const name of goldens) {
@@ -42,7 +43,10 @@ describe('JUnit matches kunit_junit.py byte for byte', () => {
   }
   it('streams get ET.dump framing: no declaration, final newline', async () => {
     const events = dumpToEvents(readDump(join(GOLDEN_DIR, 'test_skip_tests.tree.json')));
-    const text = await runReporter((out) => createJUnitReporter({ destination: out, color: false }), events);
+    const text = await runReporter(
+      (out) => createJUnitReporter({ destination: out, color: false, kunitCompatible: true }),
+      events,
+    );
     const file = readFileSync(join(GOLDEN_DIR, 'test_skip_tests.xml'), 'utf8');
     assert.equal(text, `${file.slice(XML_DECLARATION.length + 1)}\n`);
   });
@@ -78,9 +82,30 @@ describe('JUnit extensions and escaping', () => {
       children: [],
     });
   });
+  it('adds classname, timestamp and run metadata as properties for CI systems', async () => {
+    const xml = await runReporter(
+      (out) => createJUnitReporter({ destination: out, color: false }),
+      richEvents(),
+    );
+    const doc = parseXml(xml);
+    assert.equal(doc.attrs.timestamp, '2026-11-22T01:00:00');
+    assert.deepEqual(doc.children[0], {
+      tag: 'properties',
+      attrs: {},
+      text: '\n    \n    \n  ',
+      children: [
+        { tag: 'property', attrs: { name: 'arch', value: 'x86_64' }, text: '', children: [] },
+        { tag: 'property', attrs: { name: 'accel', value: 'tcg' }, text: '', children: [] },
+      ],
+    });
+    const math = doc.children[1];
+    assert.equal(math?.children[0]?.attrs.classname, 'math');
+    assert.equal(math?.children[6]?.children[0]?.attrs.classname, 'math.nested');
+    assert.equal(doc.children[2]?.attrs.classname, 'main');
+  });
   it('drops every extension in kunit-compatible mode', () => {
     const xml = treeToJUnit(buildTree(richEvents()), { kunitCompatible: true });
-    assert.doesNotMatch(xml, /time=|message=|type=|EXPECTATION/);
+    assert.doesNotMatch(xml, /time=|message=|type=|classname=|timestamp=|properties|EXPECTATION/);
     assert.match(xml, /<failure>Test Failed<\/failure>/);
   });
   it('escapes hostile names, reasons and logs and removes characters XML forbids', () => {

@@ -36,7 +36,13 @@ function leaf(
  */
 export function richEvents(): RunEvent[] {
   return [
-    { type: 'run:start', producer: 'unit', name: 'rich' },
+    {
+      type: 'run:start',
+      producer: 'unit',
+      name: 'rich',
+      time: Date.UTC(2026, 10, 22, 1, 0, 0, 123),
+      meta: { arch: 'x86_64', accel: 'tcg' },
+    },
     start('r', null, 'main', 1, true),
     { type: 'test:plan', id: 'r', count: 2 },
     { type: 'test:log', id: 'r', line: 'root diagnostic' },
