@@ -62,6 +62,8 @@ margin:.3em 0;white-space:pre-wrap;word-break:break-all}
 pre.failure{background:#fff5f5;border-color:#f5c2c7}
 .issue{color:#cf222e}
 details>summary{cursor:pointer}
+#only-problems:checked~ul li.ok{display:none}
+label{margin-left:.3em;color:#555}
 .interrupted{background:#fff8c5;border:1px solid #d4a72c;padding:.4em .7em;border-radius:6px}
 `;
 
@@ -131,11 +133,13 @@ function nodeBody(node: TestNode): string {
 
 function renderNode(node: TestNode): string {
   const body = nodeBody(node);
-  if (node.subtests.length === 0) return `<li>${nodeHead(node)}${body}</li>`;
+  // "ok" items are hidden by the "only problems" toggle (pure CSS, the page has no scripts).
+  const li = isOkStatus(node.status) && node.counts.errors === 0 ? '<li class="ok">' : '<li>';
+  if (node.subtests.length === 0) return `${li}${nodeHead(node)}${body}</li>`;
   // Suites with problems start expanded; passing ones stay folded so failures are what one sees first.
   const open = isOkStatus(node.status) ? '' : ' open';
   const children = node.subtests.map(renderNode).join('');
-  return `<li><details${open}><summary>${nodeHead(node)}</summary>${body}<ul class="tree">${children}</ul></details></li>`;
+  return `${li}<details${open}><summary>${nodeHead(node)}</summary>${body}<ul class="tree">${children}</ul></details></li>`;
 }
 
 function header(root: TestNode, info: HtmlReportInfo): string {
@@ -173,6 +177,7 @@ export function treeToHtml(root: TestNode, info: HtmlReportInfo = {}): string {
 ${header(root, info)}
 ${summary(root.counts, info.elapsedMs ?? root.durationMs)}
 ${rootBody}
+<input type="checkbox" id="only-problems"><label for="only-problems">only failures, crashes and errors</label>
 <ul class="tree top">
 ${children}
 </ul>

@@ -10,6 +10,8 @@ import { runReporter } from './capture.js';
 import { hostileEvents, richEvents } from './sample-events.js';
 
 const ALLOWED_TAGS = new Set([
+  'input',
+  'label',
   '!DOCTYPE',
   'html',
   'head',
@@ -27,7 +29,7 @@ const ALLOWED_TAGS = new Set([
   'summary',
   'pre',
 ]);
-const VOID = new Set(['!DOCTYPE', 'meta']);
+const VOID = new Set(['!DOCTYPE', 'meta', 'input']);
 
 /** Every tag is one the reporter writes on purpose, and non-void elements nest and close properly. */
 function checkTags(html: string): string[] {
@@ -79,6 +81,11 @@ describe('HTML report', () => {
       /<details open><summary><span class="badge crash">CRASHED<\/span><span class="name">math/,
     );
     assert.match(html, /<details><summary><span class="badge pass">PASSED<\/span><span class="name">nested/);
+    // The CSS-only filter hides passing and skipped items, never failing ones.
+    assert.match(html, /<li class="ok"><span class="badge pass">PASSED<\/span><span class="name">subs/);
+    assert.match(html, /<li class="ok"><span class="badge skip">SKIPPED<\/span><span class="name">skipper/);
+    assert.match(html, /<li><span class="badge fail">FAILED<\/span><span class="name">adds/);
+    assert.match(html, /#only-problems:checked~ul li\.ok\{display:none\}/);
   });
 
   it('escapes hostile names, reasons and logs and has no active content', () => {
