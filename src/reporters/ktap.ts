@@ -257,7 +257,7 @@ export class KtapWriter {
     node.headerWritten = true;
     this.#emit(node.level, 'KTAP version 1');
     // kunit.py matches a plan-less suite's end by the header name, so an unnamed suite gets no header line.
-    if (node.name !== '') if (node.name !== '') this.#emit(node.level, subtestLine(node.name));
+    if (node.name !== '') this.#emit(node.level, subtestLine(node.name));
     for (const line of attrLines(node, false)) this.#emit(node.level, line);
     node.bodyOpen = true;
     // A suite that ended (or is closed) without announcing a plan gets one: the children it had.
