@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +68,27 @@ describe('vmunit test', () => {
     const { status, stdout } = await vmunitTest('basic.kunit.ts', '--filter_glob', 'basic.passes');
     assert.equal(status, 0);
     assert.match(stdout, /\n {4}ok 1 passes\nok 1 basic\n/);
+  });
+
+  it('writes extra reports through the shared output helper (--output junit file, JSON on stdout)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmunit-test-cmd-'));
+    try {
+      const xml = join(dir, 'report.xml');
+      const { status, stdout } = await vmunitTest(
+        'basic.kunit.ts',
+        '--isolation',
+        'none',
+        '--format',
+        'json',
+        '-o',
+        `junit:${xml}`,
+      );
+      assert.equal(status, 1);
+      assert.equal(JSON.parse(stdout).sub_groups[0].name, 'basic');
+      assert.match(readFileSync(xml, 'utf8'), /<testcase name="expectContinues"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects bad options with a usage error', async () => {

@@ -1,7 +1,7 @@
 /**
  * `vmunit test [files or globs...]`: finds `*.kunit.ts`/`*.kunit.js` files, runs their suites with the unit
- * library (KUnit's model) and reports through the shared reporters: KTAP when stdout is not a terminal, the
- * kunit.py-style console when it is, JUnit or KernelCI JSON on request. Exit 1 when a test failed or
+ * library (KUnit's model) and reports through the shared reporters (reporters/output.ts): KTAP when stdout
+ * is not a terminal, the kunit.py-style console when it is, JUnit, KernelCI JSON or HTML on request. Exit 1 when a test failed or
  * crashed, 2 for bad usage or a test file that cannot be loaded.
  */
 
@@ -10,11 +10,7 @@ import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import picomatch from 'picomatch';
 import type { RunEvent } from '../../events/types.js';
-import { createConsoleReporter } from '../../reporters/console.js';
-import { createKunitJsonReporter } from '../../reporters/json-kunit.js';
-import { createJUnitReporter } from '../../reporters/junit.js';
-import { createKtapReporter } from '../../reporters/ktap.js';
-import type { Reporter } from '../../reporters/types.js';
+import { createOutputReporter, parseOutputSpecs } from '../../reporters/output.js';
 import { selectTests } from '../../unit/filter.js';
 import type { HostBackend } from '../../unit/isolate.js';
 import { DEFAULT_TIMEOUT_MS } from '../../unit/protocol.js';
@@ -27,8 +23,6 @@ import type { CliContext } from '../context.js';
 const TEST_FILE = /\.kunit\.[cm]?[jt]s$/;
 /** Folders never searched (dependencies, build output, VCS data). */
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'dist-check', '.git']);
-const FORMATS = ['ktap', 'console', 'junit', 'json'] as const;
-type Format = (typeof FORMATS)[number];
 
 interface TestFlags {
   filter?: string;
@@ -40,7 +34,7 @@ interface TestFlags {
   memory?: string;
   jobs: string;
   format?: string;
-  output?: string;
+  output: string[];
   list?: boolean;
   list_attr?: boolean;
 }
@@ -93,19 +87,6 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-function reporterFor(format: Format, destination: NodeJS.WritableStream | string, color: boolean): Reporter {
-  switch (format) {
-    case 'ktap':
-      return createKtapReporter({ destination, color });
-    case 'console':
-      return createConsoleReporter({ destination, color });
-    case 'junit':
-      return createJUnitReporter({ destination, color: false });
-    case 'json':
-      return createKunitJsonReporter({ destination, color: false });
-  }
-}
-
 /** KUnit's list/list_attr action output (lib/kunit/executor.c), without the leading KTAP hack line. */
 function listing(
   suites: Awaited<ReturnType<typeof listSuites>>,
@@ -125,6 +106,10 @@ function listing(
     }
   }
   return lines;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** Runs the command; returns the exit status. */
@@ -156,13 +141,12 @@ export async function testCommand(
     return 0;
   }
   const tty = ctx.stdout.isTTY === true;
-  const format = choice<Format>(
-    'format',
-    flags.format ?? (tty && !flags.output ? 'console' : 'ktap'),
-    FORMATS,
-  );
-  const color = tty && !flags.output && ctx.env.NO_COLOR === undefined;
-  const reporter = reporterFor(format, flags.output ? resolve(ctx.cwd, flags.output) : ctx.stdout, color);
+  const targets = parseOutputSpecs({ format: flags.format, outputs: flags.output, isTTY: tty, cwd: ctx.cwd });
+  const reporter = createOutputReporter(targets, {
+    stdout: ctx.stdout,
+    color: tty && ctx.env.NO_COLOR === undefined,
+    title: 'vmunit test',
+  });
   let summary: Awaited<ReturnType<typeof runTests>>;
   try {
     summary = await runTests(options, (e: RunEvent) => reporter.onEvent(e));
@@ -191,9 +175,14 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('-j, --jobs <n>', 'suites run at once', '1')
     .option(
       '--format <format>',
-      `report format: ${FORMATS.join(', ')} (default: console on a terminal, else ktap)`,
+      'stdout: console, ktap, json, junit, html or none (default: console on a tty, else ktap)',
     )
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option(
+      '-o, --output <[format:]path>',
+      'also write a report file (repeatable; format from the extension)',
+      collect,
+      [],
+    )
     .option('--list', 'list suite.case names and exit')
     .option('--list_attr', 'list names with attributes and exit')
     .action(async (paths: string[], flags: TestFlags) => {
