@@ -2,10 +2,10 @@
 # shellcheck shell=bash
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# vmunit <args…>: the built CLI when dist/ exists, else the sources through tsx (run from the repo so that
-# tsx resolves; kernel paths are passed with --kernel_root).
+# vmunit <args…>: this checkout's sources through tsx (a dist/ build may be stale), run from the repo so
+# that tsx resolves (kernel paths are passed with --kernel_root). VMUNIT_DIST=1 uses the built dist/.
 vmunit() {
-  if [ -f "$repo/dist/cli/main.js" ]; then
+  if [ "${VMUNIT_DIST:-0}" = 1 ]; then
     node "$repo/bin/vmunit.js" "$@"
   else
     (cd "$repo" && node --import tsx --input-type=module \

@@ -71,7 +71,7 @@ export function massageArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   let rest = false;
   for (const arg of argv) {
-    if (rest || !arg.startsWith('--')) {
+    if (rest || arg === '--' || !arg.startsWith('--')) {
       out.push(arg);
       if (arg === '--') rest = true;
       continue;
@@ -201,14 +201,26 @@ const HELP: Readonly<Record<KunitSubcommand, string>> = {
   parse: 'Parses KUnit results from a file, and parses formatted results.',
 };
 
-/** Builds the inner `vmunit kunit` program; `onParsed` receives the typed options of the chosen subcommand. */
+/** Where the inner program writes help and usage errors. */
+export interface ProgramOutput {
+  readonly writeOut: (text: string) => void;
+  readonly writeErr: (text: string) => void;
+}
+
+/**
+ * Builds the inner `vmunit kunit` program; `onParsed` receives the typed options of the chosen subcommand.
+ * Usage errors throw CommanderError (never exit the process): subcommands inherit exitOverride and the
+ * output settings only when they are set before the subcommands are added, hence here.
+ */
 export function buildKunitProgram(
   env: Readonly<Record<string, string | undefined>>,
   onParsed: (cli: KunitCli) => Promise<void>,
+  output: ProgramOutput,
 ): Command {
-  const program = new Command('vmunit kunit').description(
-    'Helps writing and running KUnit tests (kunit.py-compatible).',
-  );
+  const program = new Command('vmunit kunit')
+    .description('Helps writing and running KUnit tests (kunit.py-compatible).')
+    .exitOverride()
+    .configureOutput(output);
   for (const name of KUNIT_SUBCOMMANDS) {
     const cmd = program.command(name).description(HELP[name]);
     cmd.option(

@@ -175,11 +175,13 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .allowExcessArguments()
     .argument('[args...]')
     .action(async (args: string[]) => {
-      const inner = buildKunitProgram(ctx.env, async (cli) => {
-        setStatus(await runKunit(ctx, cli));
-      })
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+      const inner = buildKunitProgram(
+        ctx.env,
+        async (cli) => {
+          setStatus(await runKunit(ctx, cli));
+        },
+        { writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) },
+      );
       try {
         if (args.length === 0) {
           inner.outputHelp();
