@@ -227,9 +227,14 @@ export class KtapWriter {
     const inner = child.headerWritten ? child.level : child.level - 1;
     child.name = result.name;
     if (!child.headerWritten) for (const line of attrLines(child, true)) this.#emit(inner, line);
+    const logged = child.logs.slice();
     this.#writeLogs(inner, child, !child.headerWritten);
     for (const failure of result.failures ?? []) {
-      for (const line of formatFailure(failure)) this.#emit(inner, diagnosticLine(`# ${line}`));
+      const lines = formatFailure(failure);
+      // Producers like the unit library and the guest runner already log KUnit's text for a failed check;
+      // detail that the log carries is not repeated.
+      if (logged.some((l) => l.includes(lines[0] as string))) continue;
+      for (const line of lines) this.#emit(inner, diagnosticLine(`# ${line}`));
     }
     if (result.status === 'FAILURE' && result.reason && !result.directive) {
       this.#emit(inner, diagnosticLine(`# ${result.reason}`));

@@ -83,6 +83,52 @@ not ok 1 suite <&> "q" 'a'
       '0:1:not ok:suite <&> "q" \'a\'',
     ]);
   });
+  it('does not repeat failure detail the log already carries', () => {
+    const events: RunEvent[] = [
+      { type: 'test:start', id: 'r', parentId: null, name: 'main', index: 1, depth: 0, isSuite: true },
+      { type: 'test:plan', id: 'r', count: 2 },
+      { type: 'test:start', id: 'a', parentId: 'r', name: 'logged', index: 1, depth: 1, isSuite: false },
+      { type: 'test:log', id: 'a', line: '# logged: EXPECTATION FAILED at t.ts:3' },
+      { type: 'test:log', id: 'a', line: 'Expected x == 1, but' },
+      {
+        type: 'test:result',
+        id: 'a',
+        name: 'logged',
+        status: 'FAILURE',
+        failures: [
+          {
+            message: 'EXPECTATION FAILED',
+            leftText: 'x',
+            rightText: '1',
+            location: { file: 't.ts', line: 3 },
+          },
+        ],
+      },
+      { type: 'test:start', id: 'b', parentId: 'r', name: 'guest', index: 2, depth: 1, isSuite: false },
+      { type: 'test:log', id: 'b', line: 'FAIL: check one' },
+      {
+        type: 'test:result',
+        id: 'b',
+        name: 'guest',
+        status: 'FAILURE',
+        failures: [{ message: 'FAIL: check one' }, { message: 'exit status 3' }],
+      },
+    ];
+    assert.equal(
+      write(events),
+      [
+        'KTAP version 1',
+        '1..2',
+        '# logged: EXPECTATION FAILED at t.ts:3',
+        '# Expected x == 1, but',
+        'not ok 1 logged',
+        '# FAIL: check one',
+        '# exit status 3',
+        'not ok 2 guest',
+        '',
+      ].join('\n'),
+    );
+  });
   it('formats result lines and escapes per the spec', () => {
     assert.equal(escapeKtapName('a#b\\c'), 'a\\#b\\\\c');
     assert.equal(resultLine(2, 'x', 'SKIPPED', { kind: 'SKIP', reason: '' }), 'ok 2 x # SKIP');
