@@ -35,6 +35,8 @@ export interface RunOptions extends SelectOptions {
   readonly jobs?: number;
   /** Name of the run (run:start). */
   readonly name?: string;
+  /** Suites already listed by `listSuites` (the CLI lists first so load errors come before any output). */
+  readonly listed?: readonly SuiteInfo[];
 }
 
 /** What a run returns besides its events. */
@@ -80,8 +82,8 @@ export async function listSuites(options: RunOptions): Promise<SuiteInfo[]> {
       },
     );
   });
-  if (message.kind === 'load-failed')
-    throw new VmunitError('INPUT_INVALID', message.message, { position: { file: message.file } });
+  // The host's message already names the file (and the line, for a bad definition).
+  if (message.kind === 'load-failed') throw new VmunitError('INPUT_INVALID', message.message);
   if (message.kind !== 'listed')
     throw new VmunitError('INTERNAL', `unexpected listing answer: ${message.kind}`);
   return [...message.suites];
@@ -132,7 +134,7 @@ export async function runTests(options: RunOptions, emit: (e: RunEvent) => void)
     tree.push(e);
     emit(e);
   };
-  const suites = await listSuites(options);
+  const suites = options.listed ?? (await listSuites(options));
   const selected: SuiteSelection[] = selectTests(suites, options);
   out({ type: 'run:start', producer: 'unit', name: options.name ?? 'vmunit test', time: started });
   out({ type: 'test:start', id: ROOT_ID, parentId: null, name: 'main', index: 0, depth: 0, isSuite: true });

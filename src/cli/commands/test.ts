@@ -135,9 +135,11 @@ export async function testCommand(
     ...(flags.filter_glob ? { filterGlob: flags.filter_glob } : {}),
     ...(flags.filter_action === 'skip' ? { filterAction: 'skip' as const } : {}),
   };
+  // Listing first: a file that cannot load, or a bad filter, fails before any report is started.
+  const listed = await listSuites(options);
+  selectTests(listed, options);
   if (flags.list || flags.list_attr) {
-    for (const line of listing(await listSuites(options), options, flags.list_attr === true))
-      ctx.stdout.write(`${line}\n`);
+    for (const line of listing(listed, options, flags.list_attr === true)) ctx.stdout.write(`${line}\n`);
     return 0;
   }
   const tty = ctx.stdout.isTTY === true;
@@ -149,7 +151,7 @@ export async function testCommand(
   });
   let summary: Awaited<ReturnType<typeof runTests>>;
   try {
-    summary = await runTests(options, (e: RunEvent) => reporter.onEvent(e));
+    summary = await runTests({ ...options, listed }, (e: RunEvent) => reporter.onEvent(e));
   } finally {
     await reporter.close();
   }
