@@ -230,11 +230,11 @@ export class KtapWriter {
     const logged = child.logs.slice();
     this.#writeLogs(inner, child, !child.headerWritten);
     for (const failure of result.failures ?? []) {
-      const lines = formatFailure(failure);
-      // Producers like the unit library and the guest runner already log KUnit's text for a failed check;
-      // detail that the log carries is not repeated.
-      if (logged.some((l) => l.includes(lines[0] as string))) continue;
-      for (const line of lines) this.#emit(inner, diagnosticLine(`# ${line}`));
+      // Producers like the unit library and the guest runner already log KUnit's text for a failed check
+      // (`# case: EXPECTATION FAILED at file:line`); detail that the log carries is not repeated.
+      const at = failure.location ? ` at ${failure.location.file}:${failure.location.line}` : '';
+      if (logged.some((l) => l.includes(`${failure.message}${at}`))) continue;
+      for (const line of formatFailure(failure)) this.#emit(inner, diagnosticLine(`# ${line}`));
     }
     if (result.status === 'FAILURE' && result.reason && !result.directive) {
       this.#emit(inner, diagnosticLine(`# ${result.reason}`));

@@ -100,7 +100,7 @@ not ok 1 suite <&> "q" 'a'
             message: 'EXPECTATION FAILED',
             leftText: 'x',
             rightText: '1',
-            location: { file: 't.ts', line: 3 },
+            location: { file: 't.ts', line: 3, column: 9 },
           },
         ],
       },
