@@ -170,6 +170,12 @@ describe('vmunit standalone: bad input exits 2 with a clear message', { skip: sd
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('writes to TREE/tests by default, like make standalone, and says so', async () => {
+    const r = await runCli(['standalone', '-C', tree, 'hello'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `Written ${join(tree, 'tests', 'hello')}.\n`);
+  });
+
   it('unknown test name', async () => {
     const r = await runCli(['standalone', '-C', tree, '-o', join(dir, 'o1'), 'hello', 'nope'], dir);
     assert.equal(r.status, 2);

@@ -9,7 +9,7 @@ import { writeStandaloneTests } from '../../guest/standalone/build.js';
 import type { CliContext } from '../context.js';
 
 interface StandaloneFlags {
-  readonly output: string;
+  readonly output?: string;
   readonly directory?: string;
   readonly allowMissing?: boolean;
 }
@@ -20,14 +20,15 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .command('standalone')
     .description('write one self-contained bash script per unittests.cfg entry (like make standalone)')
     .argument('[tests...]', 'test names (default: every entry)')
-    .option('-o, --output <dir>', 'output folder', 'tests')
+    .option('-o, --output <dir>', 'output folder (default: TREE/tests, where make standalone writes)')
     .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak', '.')
     .option('--allow-missing', 'write a skip script (exit 2) for a test whose binary is missing, as upstream')
     .action(async (tests: string[], flags: StandaloneFlags) => {
+      const treeDir = resolve(ctx.cwd, flags.directory ?? '.');
       const entries = await writeStandaloneTests({
-        treeDir: resolve(ctx.cwd, flags.directory ?? '.'),
+        treeDir,
         names: tests,
-        outDir: resolve(ctx.cwd, flags.output),
+        outDir: flags.output === undefined ? resolve(treeDir, 'tests') : resolve(ctx.cwd, flags.output),
         allowMissing: flags.allowMissing === true,
         generator: `vmunit ${ctx.version}`,
         onWritten: (path) => ctx.stdout.write(`Written ${path}.\n`),
