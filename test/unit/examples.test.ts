@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+// The examples import `vmunit/unit` as users do, which resolves to dist/ (npm test builds first).
+const built = existsSync(`${root}dist/unit/index.js`) && existsSync(`${root}dist/cli/main.js`);
+
+describe('examples/unit through the built CLI', () => {
+  it('passes, with TypeScript loaded in worker hosts by a parent that has no loader', {
+    skip: !built && 'dist/ not built',
+  }, () => {
+    const run = spawnSync(process.execPath, ['bin/vmunit.js', 'test', 'examples/unit'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    const lines = run.stdout.split('\n');
+    assert.equal(lines[0], 'KTAP version 1');
+    assert.equal(lines[1], '1..3');
+    for (const suite of ['ok 1 attributes_demo', 'ok 2 power_of_two', 'ok 3 stack'])
+      assert.ok(lines.includes(suite), run.stdout);
+    assert.ok(lines.includes('        ok 11 param-10'), run.stdout);
+    assert.ok(lines.includes('    ok 3 needs_feature # SKIP run node with --expose-gc'), run.stdout);
+  });
+
+  it('lists with attributes and honours the attribute filter', { skip: !built && 'dist/ not built' }, () => {
+    const run = spawnSync(
+      process.execPath,
+      ['bin/vmunit.js', 'test', 'examples/unit/attributes.kunit.ts', '--list_attr', '--filter', 'speed>slow'],
+      { cwd: root, encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(run.stdout.trim().split('\n'), [
+      'attributes_demo',
+      '# module: demo',
+      'attributes_demo.reads_shared_table',
+      'attributes_demo.needs_feature',
+      'attributes_demo.partly_supported',
+      'attributes_demo.rejects_bad_input',
+    ]);
+  });
+});
