@@ -95,7 +95,6 @@ export async function writeDocument(
     await writeAtomic(destination, content);
     return;
   }
-  await new Promise<void>((resolve, reject) => {
-    destination.write(content, (error) => (error ? reject(error) : resolve()));
-  });
+  // Not waiting for the write callback: the caller's stream (stdout, a test double) stays theirs to flush.
+  destination.write(content);
 }
