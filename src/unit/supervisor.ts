@@ -171,7 +171,8 @@ export class SuiteSupervisor {
           if (m.kind === 'load-failed') failure = `cannot load ${m.file}: ${m.message}`;
           this.#handle(m, () => {});
         },
-        this.#opts.fresh,
+        // One evaluation per suite, as a fresh host would do (ESM caches modules by URL).
+        `${this.#opts.fresh ?? 'run'}.${this.#id}`,
       );
       return failure === undefined ? { crashed: false } : { crashed: true, timedOut: false, reason: failure };
     } catch (error) {

@@ -160,3 +160,41 @@ describe('filters in a run', () => {
     assert.equal(ok, true);
   });
 });
+
+describe('failing hooks and exceptions', async () => {
+  const { root } = await run({ files: [fixture('broken-hooks.kunit.ts')] });
+
+  it('a failing suiteInit fails the suite without running or listing its cases (KUnit prints no plan)', () => {
+    const suite = child(root, 'init_fails');
+    assert.equal(suite.status, 'FAILURE');
+    assert.equal(suite.subtests.length, 0);
+    assert.equal(suite.expectedCount, undefined);
+    assert.equal(suite.log[0], '# failed to initialize: Error: no device');
+  });
+
+  it('a failing init fails the case, skips its body and still runs exit', () => {
+    const node = child(root, 'case_hooks_fail', 'bad_init');
+    assert.equal(node.status, 'FAILURE');
+    assert.equal(node.log[0], '# bad_init: failed to initialize: Error: init broke');
+    assert.ok(!node.log.includes('# bad_init: not reached'));
+    assert.equal(node.log.at(-1), '# bad_init: exit');
+  });
+
+  it('an exception that is not a check fails the case with its message and stack', () => {
+    const node = child(root, 'case_hooks_fail', 'throws_plain_error');
+    assert.equal(node.status, 'FAILURE');
+    assert.equal(node.log[0], '# throws_plain_error: uncaught exception: TypeError: not a check');
+    assert.match(node.log[1] ?? '', /^ {4}at .*broken-hooks\.kunit\.ts:\d+:\d+/);
+    assert.equal(node.failures[0]?.message, 'uncaught exception: TypeError: not a check');
+  });
+
+  it('t.assert.fail after an await is KUNIT_FAIL: logged, located and abortive', () => {
+    const node = child(root, 'case_hooks_fail', 'rejects_late');
+    assert.equal(node.status, 'FAILURE');
+    assert.match(
+      node.log[0] ?? '',
+      /^# rejects_late: ASSERTION FAILED at test\/unit\/fixtures\/broken-hooks\.kunit\.ts:\d+$/,
+    );
+    assert.equal(node.log[1], 'explicit failure');
+  });
+});
