@@ -12,8 +12,9 @@
  * SIGKILL after a grace period if it ignores it.
  */
 
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VmunitError } from '../util/errors.js';
 import { LineSplitter } from '../util/lines.js';
@@ -60,9 +61,21 @@ interface Exit {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** Starts the kernel with stdout and stderr on the log file; resolves when it exits. */
+/** Starts the kernel with stdout and stderr on the log file; resolves when it exits. Throws if the log cannot be created. */
 function startKernel(io: KernelIo, options: BootOptions, onTimeout: () => void): Promise<Exit> {
-  const fd = openSync(options.logPath, 'w');
+  let fd: number;
+  try {
+    mkdirSync(dirname(options.logPath), { recursive: true });
+    fd = openSync(options.logPath, 'w');
+  } catch (cause) {
+    throw new VmunitError(
+      'OUTPUT_UNWRITABLE',
+      `cannot write ${options.logPath}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
   return new Promise((resolve, reject) => {
     let child: ReturnType<KernelIo['spawn']>;
     try {
