@@ -11,7 +11,8 @@ import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from '
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildSdkTree, runCli, sdkSkip, tempDir } from './sdk-tree.js';
+import { runCli } from './cli-run.js';
+import { buildSdkTree, sdkSkip, tempDir } from './sdk-tree.js';
 
 const RUNNER = fileURLToPath(new URL('../../scripts/avocado-exec-test.sh', import.meta.url));
 

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { archFromElfHeader } from '../../src/guest/elf-arch.js';
 import { findTreeUpward, hostArch } from '../../src/guest/exec.js';
-import { buildSdkTree, runCli, sdkSkip, tempDir } from './sdk-tree.js';
+import { runCli } from './cli-run.js';
+import { buildSdkTree, sdkSkip, tempDir } from './sdk-tree.js';
 
 function elfHeader(machine: number, bigEndian = false): Uint8Array {
   const h = new Uint8Array(20);

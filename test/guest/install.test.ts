@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { renderManifest, type TestsManifest } from '../../src/guest/install.js';
 import type { StandaloneEntry } from '../../src/guest/standalone/build.js';
 import { sha256Hex } from '../../src/guest/standalone/payload.js';
-import { buildSdkTree, runCli, sdkSkip, tempDir } from './sdk-tree.js';
+import { runCli } from './cli-run.js';
+import { buildSdkTree, sdkSkip, tempDir } from './sdk-tree.js';
 
 describe('tests.json', () => {
   it('lists every entry with its path under tests/ and the status contract', () => {

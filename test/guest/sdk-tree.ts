@@ -9,10 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { CliContext } from '../../src/cli/context.js';
-import { main } from '../../src/cli/main.js';
 
 const SDK = fileURLToPath(new URL('../../guest-sdk/', import.meta.url));
 
@@ -51,34 +48,4 @@ export function customTree(sdk: string, dir: string, cfg: string): string {
 /** A fresh temporary folder. */
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `vmunit-${prefix}-`));
-}
-
-export interface CliRun {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI in-process with captured output and a controlled environment. */
-export async function runCli(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const ctx: CliContext = {
-    version: '0.0.0-test',
-    stdout,
-    stderr,
-    stdin: new PassThrough(),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    cwd,
-  };
-  const status = await main(['node', 'vmunit', ...argv], ctx);
-  return { status, stdout: out, stderr: err };
 }

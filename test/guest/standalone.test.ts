@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeStandaloneTests } from '../../src/guest/standalone/build.js';
 import { PAYLOAD_DELIMITER } from '../../src/guest/standalone/payload.js';
-import { buildSdkTree, customTree, runCli, sdkSkip, tempDir } from './sdk-tree.js';
+import { runCli } from './cli-run.js';
+import { buildSdkTree, customTree, sdkSkip, tempDir } from './sdk-tree.js';
 
 const CFG = `[pass]
 file = hello.flat
