@@ -9,25 +9,36 @@
 /** Characters that may not appear in an XML 1.0 document at all, even as character references. */
 const XML_INVALID =
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Cheap pre-check (any surrogate sends the text to the exact pattern above). */
+const MAYBE_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
 
 /** Replaces characters forbidden in XML 1.0 with a readable escape (`\x1b`, `\ud800`). */
 export function replaceInvalidXmlChars(text: string): string {
+  if (!MAYBE_INVALID.test(text)) return text;
   return text.replace(XML_INVALID, (ch) => {
     const code = ch.charCodeAt(0);
     return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
   });
 }
 
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+  '\t': '&#09;',
+};
+const entity = (ch: string): string => ENTITIES[ch] ?? ch;
+
 /**
  * Element text, escaped as Python's ElementTree does (`&`, `<`, `>`), so output stays byte-identical to
  * kunit_junit.py; CR is kept as `&#13;` because XML parsers would otherwise turn it into LF.
  */
 export function xmlText(text: string): string {
-  return replaceInvalidXmlChars(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#13;');
+  return replaceInvalidXmlChars(text).replace(/[&<>\r]/g, entity);
 }
 
 /**
@@ -35,22 +46,10 @@ export function xmlText(text: string): string {
  * characters that attribute-value normalisation would otherwise flatten into spaces.
  */
 export function xmlAttr(text: string): string {
-  return replaceInvalidXmlChars(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\t/g, '&#09;');
+  return replaceInvalidXmlChars(text).replace(/[&<>"\n\r\t]/g, entity);
 }
 
 /** Text or attribute content for HTML. Control characters are made visible so logs cannot hide text. */
 export function htmlEscape(text: string): string {
-  return replaceInvalidXmlChars(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return replaceInvalidXmlChars(text).replace(/[&<>"']/g, entity);
 }

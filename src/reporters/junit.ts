@@ -60,15 +60,18 @@ function el(tag: string, attrs: Array<readonly [string, string]> = [], text?: st
 }
 
 /** Serializes with ElementTree's indent() layout: children on their own lines, text inline. */
-function serialize(element: XmlElement, level: number): string {
-  const pad = '  '.repeat(level);
+function serialize(element: XmlElement, level: number, out: string[]): void {
   const attrs = element.attrs.map(([k, v]) => ` ${k}="${xmlAttr(v)}"`).join('');
   if (element.children.length > 0) {
-    const inner = element.children.map((c) => `\n${pad}  ${serialize(c, level + 1)}`).join('');
-    return `<${element.tag}${attrs}>${inner}\n${pad}</${element.tag}>`;
-  }
-  if (element.text) return `<${element.tag}${attrs}>${xmlText(element.text)}</${element.tag}>`;
-  return `<${element.tag}${attrs} />`;
+    out.push(`<${element.tag}${attrs}>`);
+    const pad = `\n${'  '.repeat(level + 1)}`;
+    for (const child of element.children) {
+      out.push(pad);
+      serialize(child, level + 1, out);
+    }
+    out.push(`\n${'  '.repeat(level)}</${element.tag}>`);
+  } else if (element.text) out.push(`<${element.tag}${attrs}>${xmlText(element.text)}</${element.tag}>`);
+  else out.push(`<${element.tag}${attrs} />`);
 }
 
 function seconds(ms: number): string {
@@ -184,7 +187,9 @@ export function treeToJUnit(roots: TestNode | readonly TestNode[], opts: JUnitOp
     suiteElement(r, opts, undefined, list.length === 1 ? opts.runElapsedMs : undefined),
   );
   const top = suites.length === 1 && suites[0] ? suites[0] : { ...el('testsuites'), children: suites };
-  const body = serialize(top, 0);
+  const parts: string[] = [];
+  serialize(top, 0, parts);
+  const body = parts.join('');
   return opts.style === 'dump' ? `${body}\n` : `${XML_DECLARATION}\n${body}`;
 }
 
