@@ -10,92 +10,24 @@ import type { RunEvent } from '../events/types.js';
 import { aggregateStatus, isOkStatus, type TestNode } from '../ktap/model.js';
 import { pyRstrip } from '../ktap/py-text.js';
 import { TreeBuilder } from '../ktap/tree.js';
-import { bootArgv, formatBootCommand, kernelArgs } from './argv.js';
-import { type BootOutcome, bootKernel } from './boot.js';
+import {
+  listingBoot,
+  listTests,
+  ROOT_ID,
+  RootWatch,
+  rootStartEvent,
+  runBoot,
+  runStartEvent,
+  testLogPath,
+} from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
 import { runIsolated } from './isolated.js';
-import { testNamesFromListing } from './listing.js';
 import { printTimestamped } from './printer.js';
 import type { ExecDeps, ExecRequest, KernelIo, StageResult } from './types.js';
 
 /** The exec stage's result: status, time, and the merged result tree (absent for list/raw modes). */
 export interface ExecOutcome extends StageResult {
   readonly root: TestNode | undefined;
-}
-
-/** One boot's specifics on top of the request. */
-export interface BootSpec {
-  readonly filterGlob: string;
-  /** Arguments put before the user's `--kernel_args` (kunit.action=…, per-boot UML umid/uml_dir). */
-  readonly leadingArgs: readonly string[];
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly logPath: string;
-}
-
-/** Boots once, echoing the command line as kunit.py does. */
-export function runBoot(
-  io: KernelIo,
-  req: ExecRequest,
-  spec: BootSpec,
-  onLine: (line: string) => void,
-): Promise<BootOutcome> {
-  const args = kernelArgs({
-    kernelArgs: [...spec.leadingArgs, ...req.kernelArgs],
-    filterGlob: spec.filterGlob,
-    filter: req.filter,
-    filterAction: req.filterAction,
-  });
-  const argv = bootArgv(req.target.profile, req.target.buildDirArg, args, req.extraQemuArgs);
-  io.out(`Running tests with:\n$ ${formatBootCommand(req.target.profile, argv)}\n`);
-  return bootKernel(io, {
-    argv,
-    cwd: req.target.kernelRoot,
-    env: spec.env,
-    logPath: spec.logPath,
-    timeoutMs: req.timeoutSec * 1000,
-    onLine,
-  });
-}
-
-function testLogPath(req: ExecRequest): string {
-  return join(req.target.buildDir, BUILD_DIR_FILES.testLog);
-}
-
-/** Boots with `kunit.action=<action>` and returns the KTAP-extracted output. */
-export async function listingBoot(deps: ExecDeps, req: ExecRequest, action: 'list' | 'list_attr') {
-  const lines: string[] = [];
-  await runBoot(
-    deps.io,
-    req,
-    {
-      filterGlob: req.filterGlob,
-      leadingArgs: [`kunit.action=${action}`],
-      env: deps.io.env,
-      logPath: testLogPath(req),
-    },
-    (line) => lines.push(line),
-  );
-  return deps.extractKtap(lines);
-}
-
-/** `suite.test` names the kernel would run with the request's filters. */
-export async function listTests(deps: ExecDeps, req: ExecRequest): Promise<string[]> {
-  return testNamesFromListing(await listingBoot(deps, req, 'list'));
-}
-
-/** run:start with the metadata kunit.py's JSON carries. */
-export function runStartEvent(req: ExecRequest, now: number): RunEvent {
-  return {
-    type: 'run:start',
-    producer: 'kernel',
-    name: req.target.buildDirArg,
-    meta: {
-      arch: req.target.profile.linuxArch,
-      defconfig: 'kunit_defconfig',
-      build_dir: req.target.buildDirArg,
-    },
-    time: now,
-  };
 }
 
 async function rawBoot(deps: ExecDeps, req: ExecRequest): Promise<void> {
@@ -112,44 +44,6 @@ async function rawBoot(deps: ExecDeps, req: ExecRequest): Promise<void> {
     },
   );
   if (!all) for (const line of deps.extractKtap(lines)) deps.io.out(`${pyRstrip(line)}\n`);
-}
-
-/** Id of the root node the exec stage owns (the boots' KTAP is embedded under it). */
-export const ROOT_ID = 'root';
-
-/**
- * Watches the root's events to give it kunit.py's final status: FAILURE_TO_PARSE_TESTS when no KTAP was
- * found, NO_TESTS when nothing ran, else the counts' status (the tree builder derives it from 'SUCCESS').
- */
-export class RootWatch {
-  #children = 0;
-  #noKtap = false;
-  #noTests = false;
-
-  see(event: RunEvent): void {
-    if (event.type === 'test:start' && event.parentId === ROOT_ID) this.#children++;
-    if (event.type === 'parse:issue' && event.id === ROOT_ID) {
-      if (event.kind === 'no-ktap') this.#noKtap = true;
-      if (event.kind === 'no-tests') this.#noTests = true;
-    }
-  }
-
-  result(): RunEvent {
-    let status: 'SUCCESS' | 'NO_TESTS' | 'FAILURE_TO_PARSE_TESTS' = 'SUCCESS';
-    if (this.#children === 0) status = this.#noKtap ? 'FAILURE_TO_PARSE_TESTS' : 'NO_TESTS';
-    else if (this.#noTests) status = 'NO_TESTS';
-    return {
-      type: 'test:result',
-      id: ROOT_ID,
-      name: this.#noKtap && this.#children === 0 ? '<missing>' : 'main',
-      status,
-    };
-  }
-}
-
-/** The root's test:start: the console prints its opening divider here, before the kernel starts. */
-export function rootStartEvent(): RunEvent {
-  return { type: 'test:start', id: ROOT_ID, parentId: null, name: 'main', index: 1, depth: 0, isSuite: true };
 }
 
 /** A single boot, parsed live under the stage's root. */

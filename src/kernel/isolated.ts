@@ -16,8 +16,8 @@ import pLimit from 'p-limit';
 import type { RunEvent } from '../events/types.js';
 import type { TreeBuilder } from '../ktap/tree.js';
 import { BootMerger, type BootSummary } from './boot-merge.js';
+import { listTests, ROOT_ID, RootWatch, rootStartEvent, runBoot, runStartEvent } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
-import { listTests, ROOT_ID, RootWatch, rootStartEvent, runBoot, runStartEvent } from './exec-stage.js';
 import { bootOrder, isolatedGlobs } from './listing.js';
 import { printTimestamped } from './printer.js';
 import type { ExecDeps, ExecRequest } from './types.js';
@@ -68,14 +68,78 @@ function describeEnd(
 }
 
 interface BootRecord {
-  events: RunEvent[];
-  summary: BootSummary | undefined;
-  logPath: string;
+  readonly glob: string;
+  /** The boot's events, held until every earlier boot has been released. */
+  readonly events: RunEvent[];
+  readonly summary: BootSummary;
+  readonly logPath: string;
+  readonly timedOut: boolean;
+  readonly elapsedMs: number;
+}
+
+/** Boot number `i` (0-based) of `n`, in its own scratch dir; its events are kept, not emitted. */
+async function isolatedBoot(
+  deps: ExecDeps,
+  req: ExecRequest,
+  glob: string,
+  i: number,
+  n: number,
+): Promise<BootRecord> {
+  const scratch = join(isolatedDir(req.target.buildDir), String(i + 1).padStart(4, '0'));
+  const tmp = join(scratch, 'tmp');
+  await mkdir(tmp, { recursive: true });
+  const logPath = join(scratch, BUILD_DIR_FILES.testLog);
+  printTimestamped(deps.io, `Starting KUnit Kernel (${i + 1}/${n})...`);
+  const idPrefix = `b${i + 1}:`;
+  const parser = deps.createParser({ idPrefix, parentId: ROOT_ID, depth: 0 });
+  const events: RunEvent[] = [];
+  const tail: string[] = [];
+  const spec = {
+    filterGlob: glob,
+    leadingArgs: umlIsolationArgs(req, scratch, i + 1),
+    env: { ...deps.io.env, TMPDIR: tmp },
+    logPath,
+  };
+  const outcome = await runBoot(deps.io, req, spec, (line) => {
+    tail.push(line);
+    if (tail.length > 20) tail.shift();
+    events.push(...parser.push(line));
+  });
+  events.push(...parser.end());
+  await rm(tmp, { recursive: true, force: true });
+  const summary = { glob, idPrefix, failure: describeEnd(outcome, req.timeoutSec), tail };
+  return { glob, events, summary, logPath, timedOut: outcome.timedOut, elapsedMs: outcome.elapsedMs };
+}
+
+/** Releases finished boots to `emit` strictly in boot order, whatever order they finish in. */
+class OrderedRelease {
+  readonly #records: (BootRecord | undefined)[];
+  readonly #merger: BootMerger;
+  readonly #emit: (event: RunEvent) => void;
+  #next = 0;
+
+  constructor(count: number, merger: BootMerger, emit: (event: RunEvent) => void) {
+    this.#records = new Array<BootRecord | undefined>(count).fill(undefined);
+    this.#merger = merger;
+    this.#emit = emit;
+  }
+
+  done(i: number, record: BootRecord): void {
+    this.#records[i] = record;
+    for (let r = this.#records[this.#next]; r !== undefined; r = this.#records[this.#next]) {
+      for (const event of this.#merger.addBoot(r.events, r.summary)) this.#emit(event);
+      r.events.length = 0;
+      this.#next++;
+    }
+  }
+
+  get records(): readonly (BootRecord | undefined)[] {
+    return this.#records;
+  }
 }
 
 /** Runs the isolated boots; returns how many there were. Events go to `tree` and the reporter. */
 export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder): Promise<number> {
-  const io = deps.io;
   const mode = req.runIsolated ?? 'suite';
   const tests = await listTests(deps, req);
   const globs = isolatedGlobs(mode, tests, req.filterGlob);
@@ -90,81 +154,36 @@ export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBu
     tree.push(event);
     deps.reporter.onEvent(event);
   };
-  const start = io.now();
+  const start = deps.io.now();
   emit(runStartEvent(req, start));
   emit(rootStartEvent());
   emit({ type: 'test:plan', id: ROOT_ID, count: mode === 'suite' ? globs.length : perSuite.size });
 
-  const dir = isolatedDir(req.target.buildDir);
-  await rm(dir, { recursive: true, force: true });
+  await rm(isolatedDir(req.target.buildDir), { recursive: true, force: true });
   const merger = new BootMerger(ROOT_ID, mode, (suite) => perSuite.get(suite));
-  const records: (BootRecord | undefined)[] = globs.map(() => undefined);
-  let flushed = 0;
-  let timedOut = false;
-  const flush = () => {
-    while (flushed < records.length && records[flushed]?.summary) {
-      const record = records[flushed] as BootRecord;
-      for (const event of merger.addBoot(record.events, record.summary as BootSummary)) emit(event);
-      record.events = [];
-      flushed++;
-    }
-  };
+  const release = new OrderedRelease(globs.length, merger, emit);
   const limit = pLimit(Math.max(1, req.parallel));
-  const durations = new Map<string, number>();
-  const boot = async (glob: string, i: number) => {
-    const scratch = join(dir, String(i + 1).padStart(4, '0'));
-    const tmp = join(scratch, 'tmp');
-    await mkdir(tmp, { recursive: true });
-    const record: BootRecord = {
-      events: [],
-      summary: undefined,
-      logPath: join(scratch, BUILD_DIR_FILES.testLog),
-    };
-    records[i] = record;
-    printTimestamped(io, `Starting KUnit Kernel (${i + 1}/${globs.length})...`);
-    const idPrefix = `b${i + 1}:`;
-    const parser = deps.createParser({ idPrefix, parentId: ROOT_ID, depth: 0 });
-    const tail: string[] = [];
-    const outcome = await runBoot(
-      io,
-      req,
-      {
-        filterGlob: glob,
-        leadingArgs: umlIsolationArgs(req, scratch, i + 1),
-        env: { ...io.env, TMPDIR: tmp },
-        logPath: record.logPath,
-      },
-      (line) => {
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-        record.events.push(...parser.push(line));
-      },
-    );
-    record.events.push(...parser.end());
-    if (outcome.timedOut) timedOut = true;
-    else durations.set(glob, outcome.elapsedMs);
-    await rm(tmp, { recursive: true, force: true });
-    record.summary = { glob, idPrefix, failure: describeEnd(outcome, req.timeoutSec), tail };
-    flush();
-  };
   const order = bootOrder(globs, await loadBootTimes(req.target.buildDir));
-  await Promise.all(order.map((i) => limit(() => boot(globs[i] as string, i))));
-  await saveBootTimes(req.target.buildDir, durations);
+  await Promise.all(
+    order.map((i) =>
+      limit(async () => release.done(i, await isolatedBoot(deps, req, globs[i] as string, i, globs.length))),
+    ),
+  );
+  const records = release.records.filter((r): r is BootRecord => r !== undefined);
+  await saveBootTimes(
+    req.target.buildDir,
+    new Map(records.filter((r) => !r.timedOut).map((r) => [r.glob, r.elapsedMs])),
+  );
   for (const event of merger.finish()) emit(event);
   emit(watch.result());
-  emit({ type: 'run:end', interrupted: timedOut, elapsedMs: io.now() - start });
+  emit({ type: 'run:end', interrupted: records.some((r) => r.timedOut), elapsedMs: deps.io.now() - start });
   await concatenateLogs(req, records);
   return globs.length;
 }
 
 /** `<build_dir>/test.log` gets every boot's output in boot order (kunit.py keeps only the last boot's). */
-async function concatenateLogs(
-  req: ExecRequest,
-  records: readonly (BootRecord | undefined)[],
-): Promise<void> {
+async function concatenateLogs(req: ExecRequest, records: readonly BootRecord[]): Promise<void> {
   const target = join(req.target.buildDir, BUILD_DIR_FILES.testLog);
   await writeFile(target, '');
-  for (const record of records) {
-    if (record) await appendFile(target, await readFile(record.logPath));
-  }
+  for (const record of records) await appendFile(target, await readFile(record.logPath));
 }
