@@ -1,6 +1,6 @@
 /*
  * A test that crashes on purpose: an exception outside vmu_expect_exception() prints the vector, RIP and
- * error code (arm64: ESR, ELR and FAR) and aborts, so QEMU exits with 127 ((63 << 1) | 1) and no plan line follows. In the nodefault
+ * error code (arm64: ESR, ELR and FAR) and aborts, so QEMU exits with 127 ((63 << 1) | 1) and no summary line follows. In the nodefault
  * group with fail_demo.
  *
  * EXPECT-STATUS: 127

@@ -70,7 +70,7 @@ void report_prefix_push(const char *prefix);
 void report_prefix_pushf(const char *fmt, ...) __printf(1, 2);
 void report_prefix_pop(void);
 void report_prefix_popn(int n);
-/* Prints the totals (and the KTAP plan) and returns main's exit code: 0 all passed, 1 some failure,
+/* Prints the totals and returns main's exit code: 0 all passed, 1 some failure,
  * 38 (77 >> 1) when every check was skipped or none ran. */
 int report_summary(void);
 
