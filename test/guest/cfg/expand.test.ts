@@ -136,7 +136,8 @@ describe('expandValues: the eval command-line semantics', () => {
     // nothing after `;` reaches QEMU. The value cannot escape the eval: our script is constant and the
     // words it reports come from the `set --` before the `;` only.
     const marker = join(scratch, 'injected');
-    const [v] = await expandValues([`x; touch ${marker}`], env);
+    // `touch` also creates the end-marker file, so run in the scratch dir, not the repo.
+    const [v] = await expandValues([`x; touch ${marker}`], env, { cwd: scratch });
     assert.deepEqual(v, { words: ['x'], swallowsRest: true });
     assert.equal(existsSync(marker), true);
   });
