@@ -103,14 +103,20 @@ function startKernel(io: KernelIo, options: BootOptions, onTimeout: () => void):
       kill('SIGTERM');
       killTimer = setTimeout(() => kill('SIGKILL'), options.killGraceMs ?? 5000);
     }, options.timeoutMs);
+    // Kernels run in their own process group, so the terminal's Ctrl-C does not reach them: relay it.
+    const onAbort = () => kill('SIGKILL');
+    if (io.signal?.aborted) onAbort();
+    io.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdin?.on('error', () => {});
     child.on('error', (cause) => {
+      io.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
       reject(
         new VmunitError('SPAWN_FAILED', `could not run ${options.argv.file}: ${cause.message}`, { cause }),
       );
     });
     child.on('exit', (code, signal) => {
+      io.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       child.stdin?.destroy();

@@ -89,6 +89,7 @@ async function isolatedBoot(
   const tmp = join(scratch, 'tmp');
   await mkdir(tmp, { recursive: true });
   const logPath = join(scratch, BUILD_DIR_FILES.testLog);
+  await writeFile(logPath, '');
   printTimestamped(deps.io, `Starting KUnit Kernel (${i + 1}/${n})...`);
   const idPrefix = `b${i + 1}:`;
   const parser = deps.createParser({ idPrefix, parentId: ROOT_ID, depth: 0 });
@@ -100,6 +101,10 @@ async function isolatedBoot(
     env: { ...deps.io.env, TMPDIR: tmp },
     logPath,
   };
+  if (deps.io.signal?.aborted) {
+    const summary = { glob, idPrefix, failure: 'was not started (interrupted)', tail: [] };
+    return { glob, events: [], summary, logPath, timedOut: true, elapsedMs: 0 };
+  }
   const outcome = await runBoot(deps.io, req, spec, (line) => {
     tail.push(line);
     if (tail.length > 20) tail.shift();

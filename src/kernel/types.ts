@@ -30,6 +30,8 @@ export interface KernelIo {
   readonly err: (text: string) => void;
   /** Wall clock in epoch milliseconds (timestamps and elapsed times). */
   readonly now: () => number;
+  /** Aborted on Ctrl-C: running kernels are stopped (they run in their own process groups). */
+  readonly signal?: AbortSignal;
 }
 
 /** Where the kernel is and which architecture it is built for. */

@@ -80,6 +80,28 @@ describe('bootKernel', () => {
     assert.ok(outcome.elapsedMs < 5000);
   });
 
+  it('stops the kernel and its children at once when the run is interrupted', async () => {
+    const dir = await scratch();
+    const controller = new AbortController();
+    const lines: string[] = [];
+    setTimeout(() => controller.abort(), 300);
+    const outcome = await bootKernel(
+      { ...io(), signal: controller.signal },
+      {
+        argv: { file: 'sh', args: ['-c', 'trap "" TERM INT; echo up; sleep 30 & wait'] },
+        cwd: dir,
+        env: process.env,
+        logPath: join(dir, 'test.log'),
+        timeoutMs: 60_000,
+        onLine: (l) => lines.push(l),
+      },
+    );
+    assert.equal(outcome.signal, 'SIGKILL');
+    assert.equal(outcome.timedOut, false);
+    assert.deepEqual(lines, ['up']);
+    assert.ok(outcome.elapsedMs < 5000);
+  });
+
   it('renders the timeout like Python subprocess.TimeoutExpired', () => {
     assert.equal(
       timeoutMessage({ file: '.kunit/linux', args: ["it's", 'kunit.enable=1'] }, 300_000),

@@ -29,13 +29,14 @@ import { buildKunitProgram, type KunitCli, massageArgv } from './kunit-options.j
 import { parseLog } from './kunit-parse.js';
 import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
 
-function kernelIo(ctx: CliContext): KernelIo {
+function kernelIo(ctx: CliContext, signal: AbortSignal): KernelIo {
   return {
     spawn,
     env: ctx.env,
     out: (text) => ctx.stdout.write(text),
     err: (text) => ctx.stderr.write(text),
     now: () => Date.now(),
+    signal,
   };
 }
 
@@ -131,9 +132,27 @@ async function withReporters(
   return result;
 }
 
-/** Dispatches one parsed `vmunit kunit …` invocation; returns the exit status. */
+/**
+ * Dispatches one parsed `vmunit kunit …` invocation; returns the exit status. Ctrl-C stops the running
+ * kernels (own process groups) and ends the command with INTERRUPTED (exit 130).
+ */
 export async function runKunit(ctx: CliContext, cli: KunitCli): Promise<number> {
-  const io = kernelIo(ctx);
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    ctx.stderr.write('ERROR:root:Build interruption occurred. Cleaning console.\n');
+    interrupt.abort();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const code = await dispatch(ctx, cli, kernelIo(ctx, interrupt.signal));
+    if (interrupt.signal.aborted) throw new VmunitError('INTERRUPTED', 'interrupted');
+    return code;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+async function dispatch(ctx: CliContext, cli: KunitCli, io: KernelIo): Promise<number> {
   const root = resolve(ctx.cwd, cli.kernelRoot ?? '.');
   if (cli.subcommand === 'parse') return parseLog(ctx, cli, root);
   const { target: t, qemuArgs } = await target(cli, root);
