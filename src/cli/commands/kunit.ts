@@ -126,9 +126,10 @@ async function withReporters(
     metadata: { arch: t.profile.linuxArch, defconfig: 'kunit_defconfig', buildDir: t.buildDirArg },
   });
   const result = await body({ io, createParser: createBootParser, extractKtap: extractLines, reporter });
+  // No report files when the tests never ran (a failed config or build), as kunit.py.
+  if (!result.exec?.root) return result;
   await reporter.close();
-  if (result.exec?.root)
-    for (const file of files) printTimestamped(io, `Test results stored in ${file.path}`);
+  for (const file of files) printTimestamped(io, `Test results stored in ${file.path}`);
   return result;
 }
 
