@@ -84,9 +84,15 @@ export async function writeResultsJson(
   dir: string,
   results: readonly StoredResult[],
   complete: boolean,
+  elapsedMs?: number,
 ): Promise<void> {
   const tmp = join(dir, '.results.json.tmp');
-  await writeFile(tmp, `${JSON.stringify({ complete, tests: results }, null, 2)}\n`);
+  const doc = {
+    complete,
+    ...(elapsedMs === undefined ? {} : { elapsedMs: Math.round(elapsedMs) }),
+    tests: results,
+  };
+  await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);
   await rename(tmp, join(dir, 'results.json'));
 }
 

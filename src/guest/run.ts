@@ -141,7 +141,7 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
     o.dryRun ? 1 : o.jobs,
   );
   await runPool(runnables, order, o.dryRun ? 1 : o.jobs, (r) => state.run(r), o.signal);
-  await state.finish();
+  await state.finish(performance.now() - started);
   const interrupted = o.signal?.aborted ?? false;
   o.emit({ type: 'test:result', id: ROOT_ID, name: o.profile.arch, status: state.rootStatus() });
   o.emit({
@@ -312,11 +312,13 @@ class RunState {
     return this.counts.skipped > 0 ? 'SKIPPED' : 'NO_TESTS';
   }
 
-  async finish(): Promise<void> {
+  /** `elapsedMs`: wall time of the run, stored so benchmarks can separate harness time from QEMU time. */
+  async finish(elapsedMs: number): Promise<void> {
     this.#o.progress.close();
     await this.#write;
     const dir = this.#o.resultsDir;
-    if (dir && !this.#o.dryRun) await writeResultsJson(dir, this.#results, !this.#o.signal?.aborted);
+    if (dir && !this.#o.dryRun)
+      await writeResultsJson(dir, this.#results, !this.#o.signal?.aborted, elapsedMs);
     // Dry runs print command lines that refer to the environ file, so it stays for the user to paste them.
     if (this.#tmpDir && !this.#o.dryRun) await rm(await this.#tmpDir, { recursive: true, force: true });
   }

@@ -67,6 +67,7 @@ export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
     let aborted = false;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let done = false;
+    let closed = false;
     const timers: NodeJS.Timeout[] = [];
     let child: ChildLike | undefined;
     const splitters = {
@@ -129,9 +130,11 @@ export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
     proc.on('error', (error) => finish(error));
     proc.on('exit', (code, signal) => {
       exit = { code, signal };
-      timers.push(setTimeout(() => finish(), DRAIN_MS));
+      if (closed) finish();
+      else timers.push(setTimeout(() => finish(), DRAIN_MS));
     });
     proc.on('close', () => {
+      closed = true;
       if (exit !== undefined) finish();
     });
     if (opts.timeoutMs > 0) {
