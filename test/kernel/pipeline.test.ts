@@ -124,7 +124,13 @@ describe('vmunit kunit build and run (fake tree)', () => {
 
   it('stops at a failed build, printing make stderr, and never boots', async () => {
     const tree = await fakeTree();
-    const r = await vmunit(tree, ['kunit', 'run', '--kconfig_add', 'CONFIG_FAKE_BUILD_ERROR=y', '--json=out.json']);
+    const r = await vmunit(tree, [
+      'kunit',
+      'run',
+      '--kconfig_add',
+      'CONFIG_FAKE_BUILD_ERROR=y',
+      '--json=out.json',
+    ]);
     assert.equal(r.code, 1);
     await assert.rejects(readFile(join(tree, 'out.json')), /ENOENT/);
     assert.match(r.stderr, /ERROR:root:lib\/fake\/broken\.c:3:1: error: expected ';'/);
