@@ -83,14 +83,18 @@ export class SuiteSupervisor {
     for (const batch of batches) {
       let remaining: readonly CaseSelection[] = batch;
       while (remaining.length > 0 || !this.#planned) {
+        const before = this.#caseStatus.size;
         const end = await this.#attempt(remaining);
         if (end.crashed) this.#closeCrashed(end.reason, end.timedOut);
         // A host that finished without ever reaching its cases cannot be retried usefully.
         else if (!this.#planned) this.#initFailed = true;
         if (this.#initFailed) return this.#finish();
         remaining = remaining.filter((c) => !this.#caseStatus.has(this.#caseIdOf(c)));
-        if (this.#restartInitFailed) this.#failUnrun(remaining);
-        if (!end.crashed || this.#restartInitFailed) break;
+        if (this.#restartInitFailed) this.#failUnrun(remaining, 'suite_init failed in a restarted host');
+        // A host that dies before finishing any case would die again: stop instead of looping.
+        else if (end.crashed && this.#caseStatus.size === before)
+          this.#failUnrun(remaining, 'host died between cases');
+        if (!end.crashed || this.#restartInitFailed || this.#caseStatus.size === before) break;
       }
     }
     return this.#finish();
@@ -250,8 +254,8 @@ export class SuiteSupervisor {
     }
   }
 
-  /** Cases a restarted host could not run because its suite_init failed. */
-  #failUnrun(cases: readonly CaseSelection[]): void {
+  /** Cases no host could run (a restarted host's suite_init failed, or hosts die between cases). */
+  #failUnrun(cases: readonly CaseSelection[], why: string): void {
     for (const c of cases) {
       const id = this.#caseIdOf(c);
       const name = this.#sel.suite.cases[c.index]?.name ?? id;

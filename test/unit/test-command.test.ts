@@ -43,7 +43,13 @@ async function vmunitTest(...args: string[]): Promise<{ status: number; stdout: 
 describe('vmunit test', () => {
   it('discovers *.kunit.* files under a folder, or by glob', () => {
     const all = discoverTestFiles([], fixtures).map((f) => f.slice(fixtures.length));
-    assert.deepEqual(all, ['basic.kunit.ts', 'crash.kunit.ts', 'hooks.kunit.ts', 'oom.kunit.ts']);
+    assert.deepEqual(all, [
+      'basic.kunit.ts',
+      'broken-hooks.kunit.ts',
+      'crash.kunit.ts',
+      'hooks.kunit.ts',
+      'oom.kunit.ts',
+    ]);
     assert.deepEqual(
       discoverTestFiles(['h*.kunit.ts'], fixtures).map((f) => f.slice(fixtures.length)),
       ['hooks.kunit.ts'],
