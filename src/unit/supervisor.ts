@@ -268,14 +268,14 @@ export class SuiteSupervisor {
         depth: 2,
         isSuite: false,
       });
-      this.#emit({ type: 'test:log', id, line: `# ${name}: not run: suite_init failed in a restarted host` });
+      this.#emit({ type: 'test:log', id, line: `# ${name}: not run: ${why}` });
       this.#emit({
         type: 'test:result',
         id,
         name,
         number: c.number,
         status: 'FAILURE',
-        reason: 'suite_init failed',
+        reason: why,
       });
       this.#caseStatus.set(id, 'FAILURE');
     }
