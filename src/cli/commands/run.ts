@@ -134,9 +134,9 @@ export async function runCommand(
       ? resultsArg
       : join(tree.dir, resultsArg);
   // Durations are read before the folder rotates; reports are opened after, so they land in the new one.
+  const requests = pairOutputs(flags.format, flags.output, resultsDir);
   const previousDurations = resultsDir ? await readPreviousDurations(resultsDir) : new Map<string, number>();
   if (resultsDir) await prepareResultsDir(resultsDir, tree.buildHead);
-  const requests = pairOutputs(flags.format, flags.output, resultsDir);
   // With a report on stdout, the result lines move to stderr so the report stays parseable.
   // With -t, TAP replaces the result lines on stdout (run_tests.sh sends them to /dev/null).
   const lineOut = flags.tap13

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { main } from '../../src/cli/main.js';
+import { makeTree, sink } from '../guest/e2e-helpers.js';
+
+async function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  const stdout = sink();
+  const stderr = sink();
+  const status = await main(['node', 'vmunit', ...args], {
+    version: '0',
+    stdout,
+    stderr,
+    stdin: process.stdin,
+    env: { PATH: process.env.PATH, CI: '1', ...env },
+    cwd: '/',
+  });
+  return { status, out: stdout.text(), err: stderr.text() };
+}
+
+const CFG = '[a]\nfile = a.flat\ngroups = g1\n\n[b]\nfile = b.flat\ngroups = g2 nodefault\n';
+
+describe('vmunit run: command line errors exit 2', () => {
+  it('rejects a bad -j like run_tests.sh (Invalid -j option)', async () => {
+    const tree = await makeTree([], CFG);
+    const r = await cli(['run', '-C', tree, '-j', '0']);
+    assert.equal(r.status, 2);
+    assert.match(r.err, /Invalid -j option: 0/);
+  });
+
+  it('a tree without config.mak is an input error naming the file', async () => {
+    const r = await cli(['run', '-C', '/nonexistent-tree']);
+    assert.equal(r.status, 2);
+    assert.match(r.err, /\/nonexistent-tree\/config\.mak not found/);
+  });
+
+  it('no QEMU binary is a harness error (exit 2) with upstream text', async () => {
+    const tree = await makeTree([], CFG);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(tree, 'x86', 'a.flat'), 'not really a kernel');
+    const r = await cli(['run', '-C', tree, '--results', join(tree, 'out')], { QEMU: '/nonexistent/qemu' });
+    assert.equal(r.status, 2);
+    assert.match(
+      r.err,
+      /A QEMU binary was not found\.\nYou can set a custom location by using the QEMU=<path> environment variable\./,
+    );
+  });
+
+  it('-l lists names honouring -g only; unknown --format is a usage error', async () => {
+    const tree = await makeTree([], CFG);
+    assert.deepEqual(await cli(['run', '-C', tree, '-l']), { status: 0, out: 'a\nb\n', err: '' });
+    assert.equal((await cli(['run', '-C', tree, '-l', '-g', 'g2'])).out, 'b\n');
+    const bad = await cli(['run', '-C', tree, '--format', 'yaml']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.err, /unknown --format 'yaml'/);
+  });
+});
