@@ -118,7 +118,11 @@ export class SuiteSupervisor {
       rootDir: this.#opts.rootDir,
     };
     this.#restartInitFailed = false;
-    if (this.#opts.isolation === 'none') return this.#attemptInRealm(request);
+    return this.#opts.isolation === 'none' ? this.#attemptInRealm(request) : this.#attemptInHost(request);
+  }
+
+  /** Runs `request` in a worker or child, with a watchdog armed while a case or hook is running. */
+  #attemptInHost(request: RunRequest): Promise<AttemptEnd> {
     return new Promise((resolve) => {
       let watchdog: NodeJS.Timeout | undefined;
       let done = false;
