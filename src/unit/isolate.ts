@@ -11,6 +11,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { VmunitError } from '../util/errors.js';
 import { LineSplitter } from '../util/lines.js';
 import type { HostMessage, HostRequest } from './protocol.js';
 
@@ -61,7 +62,14 @@ function needsTsx(request: HostRequest): boolean {
 function workerBootstrap(typescript: boolean): string {
   const entry = `import(${JSON.stringify(ENTRY.href)})`;
   if (!typescript) return `${entry};`;
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  let api: string;
+  try {
+    api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  } catch (cause) {
+    throw new VmunitError('SPAWN_FAILED', 'TypeScript test files need the tsx package (npm install tsx)', {
+      cause,
+    });
+  }
   return `import(${api}).then((m) => { m.register(); globalThis[Symbol.for('vmunit.unit.tsxRegistered')] = true; return ${entry}; });`;
 }
 

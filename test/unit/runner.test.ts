@@ -198,3 +198,19 @@ describe('failing hooks and exceptions', async () => {
     assert.equal(node.log[1], 'explicit failure');
   });
 });
+
+describe('parallel suites (--jobs)', () => {
+  it('releases each suite’s events in suite order, so streaming reporters see a sequential run', async () => {
+    const files = [fixture('hooks.kunit.ts'), fixture('basic.kunit.ts')];
+    const { events } = await run({ files, jobs: 2 });
+    const suiteOf = (id: string) => id.split('.').slice(0, 2).join('.');
+    const order = events.flatMap((e) => ('id' in e && e.id.split('.').length > 1 ? [suiteOf(e.id)] : []));
+    const firstOfSecond = order.indexOf('unit.2');
+    assert.ok(firstOfSecond > 0);
+    assert.ok(
+      order.slice(firstOfSecond).every((s) => s === 'unit.2'),
+      order.join(' '),
+    );
+    assert.equal(order.filter((s) => s === 'unit.1').length, firstOfSecond);
+  });
+});
