@@ -37,6 +37,7 @@ export function resultText(reason: string | undefined, summary: string): string 
 
 export class Progress {
   readonly #opts: ProgressOptions;
+  #total: number;
   readonly #running = new Map<string, number>();
   readonly #now: () => number;
   #done = 0;
@@ -45,11 +46,17 @@ export class Progress {
 
   constructor(options: ProgressOptions) {
     this.#opts = options;
+    this.#total = options.total;
     this.#now = options.now ?? (() => performance.now());
     if (options.live) {
       this.#timer = setInterval(() => this.#draw(), options.redrawMs ?? 250);
       this.#timer.unref();
     }
+  }
+
+  /** The number of tests that will report a result, once selection knows it. */
+  setTotal(total: number): void {
+    this.#total = total;
   }
 
   started(name: string): void {
@@ -77,7 +84,7 @@ export class Progress {
   statusText(): string {
     const now = this.#now();
     const running = [...this.#running].map(([n, t]) => `${n} ${((now - t) / 1000).toFixed(1)}s`);
-    return `[${this.#done}/${this.#opts.total}] running: ${running.join(', ')}`;
+    return `[${this.#done}/${this.#total}] running: ${running.join(', ')}`;
   }
 
   #draw(): void {
@@ -85,7 +92,9 @@ export class Progress {
       this.#clear();
       return;
     }
-    const cols = (this.#opts.out as { columns?: number }).columns ?? 100;
+    // A pseudo-terminal without a size reports 0 columns.
+    const reported = (this.#opts.out as { columns?: number }).columns ?? 0;
+    const cols = reported >= 20 ? reported : 100;
     const text = this.statusText();
     this.#opts.out.write(`\r\x1b[K${text.length > cols - 1 ? `${text.slice(0, cols - 2)}…` : text}`);
     this.#drawn = true;

@@ -92,6 +92,18 @@ interface Runnable {
   readonly props: string;
 }
 
+type Kept = { spec: GuestTestSpec; sel: Exclude<GuestSelection, { kind: 'filtered' }> };
+
+/** Selection is cheap (no QEMU), so it runs first: the progress line then knows the total. */
+async function selectAll(o: GuestRunOptions): Promise<Kept[]> {
+  const kept: Kept[] = [];
+  for (const spec of o.specs) {
+    const sel = await o.select(spec);
+    if (sel.kind !== 'filtered') kept.push({ spec, sel });
+  }
+  return kept;
+}
+
 /** Runs (or, with dryRun, prints) the selected tests of one tree. */
 export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary> {
   const started = performance.now();
@@ -113,10 +125,10 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
   });
   const state = new RunState(o);
   const runnables: Runnable[] = [];
-  for (const spec of o.specs) {
+  const selections = await selectAll(o);
+  o.progress.setTotal(selections.length);
+  for (const { spec, sel } of selections) {
     if (o.signal?.aborted) break;
-    const sel = await o.select(spec);
-    if (sel.kind === 'filtered') continue;
     if (sel.kind === 'skip') {
       await state.harnessSkip(spec.name, sel.reason, undefined);
       continue;
@@ -132,8 +144,10 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
       await state.harnessSkip(spec.name, accel.message, accel.message);
       continue;
     }
-    if (o.jobs <= 1 && !o.dryRun) await state.run({ test: sel.test, accel: accel.accel, props: accel.props });
-    else runnables.push({ test: sel.test, accel: accel.accel, props: accel.props });
+    const r = { test: sel.test, accel: accel.accel, props: accel.props };
+    // -j 1 keeps run_tests.sh's order exactly: each test runs where it stands in the cfg.
+    if (o.jobs <= 1 && !o.dryRun) await state.run(r);
+    else runnables.push(r);
   }
   const order = startOrder(
     runnables.map((r) => r.test.spec.name),
