@@ -4,11 +4,18 @@
  * source-mapped, so the line and column are those of the .ts file.
  */
 
-import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLocation } from '../events/types.js';
 
-const LIBRARY_DIR = dirname(fileURLToPath(import.meta.url)) + sep;
+const HERE = dirname(fileURLToPath(import.meta.url));
+/**
+ * This library's own folders: where it runs from, and both src/unit and dist/unit of the package, because
+ * once tsx enables source maps in a host, frames of dist/unit/*.js are reported as src/unit/*.ts.
+ */
+const LIBRARY_DIRS = [HERE, join(HERE, '../../src/unit'), join(HERE, '../../dist/unit')].map(
+  (d) => resolve(d) + sep,
+);
 
 /**
  * One V8 stack frame line. Accepted formats:
@@ -36,12 +43,12 @@ export function parseFrame(line: string): SourceLocation | undefined {
 /** First frame of `stack` whose file is not part of the unit library itself. */
 export function userFrame(
   stack: string | undefined,
-  libraryDir: string = LIBRARY_DIR,
+  libraryDirs: readonly string[] = LIBRARY_DIRS,
 ): SourceLocation | undefined {
   if (!stack) return undefined;
   for (const line of stack.split('\n')) {
     const frame = parseFrame(line);
-    if (frame && !frame.file.startsWith(libraryDir)) return frame;
+    if (frame && !libraryDirs.some((d) => frame.file.startsWith(d))) return frame;
   }
   return undefined;
 }

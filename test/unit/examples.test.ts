@@ -43,3 +43,20 @@ describe('examples/unit through the built CLI', () => {
     ]);
   });
 });
+
+describe('failure locations through the built CLI', () => {
+  it('point at the test file, not at the library (dist frames are source-mapped to src/unit)', {
+    skip: !built && 'dist/ not built',
+  }, () => {
+    const run = spawnSync(process.execPath, ['bin/vmunit.js', 'test', 'test/unit/fixtures/hooks.kunit.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(
+      run.stdout,
+      /\n {4}# asserts: ASSERTION FAILED at test\/unit\/fixtures\/hooks\.kunit\.ts:\d+\n/,
+    );
+    assert.match(run.stdout, /\n {4}# Expected 1 \+ 1 == 3, but\n/);
+  });
+});
