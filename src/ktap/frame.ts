@@ -68,8 +68,15 @@ export function newFrame(init: {
   started: boolean;
   preLog: PendingLine[];
 }): Frame {
+  // Every field written out (no spread): frames are created per test and must share one hidden class.
   return {
-    ...init,
+    isMain: init.isMain,
+    id: init.id,
+    parentId: init.parentId,
+    depth: init.depth,
+    index: init.index,
+    started: init.started,
+    preLog: init.preLog,
     name: init.isMain ? 'main' : '',
     phase: init.isMain ? 'leadDiag' : 'version',
     versionIssue: undefined,

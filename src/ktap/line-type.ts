@@ -90,35 +90,40 @@ export interface ClassifiedLine {
 }
 
 /**
- * Cheap pre-filter: a structural line's first non-blank character is one of `o n # K T 1`. Most kernel log
- * lines fail it, so the regexes run only on candidates.
+ * The only production a line can match, from its first non-blank character (the productions' first
+ * characters `o n # K T 1` are distinct), or ORDER when that character might be Python whitespace we did
+ * not skip. Most kernel log lines match none, so at most one regex runs per line.
  */
-function couldBeStructural(text: string): boolean {
+function candidates(text: string): readonly Production[] {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x09) continue;
-    // o n # K T 1, or a non-ASCII/control character that Python counts as whitespace.
-    return (
-      c === 0x6f ||
-      c === 0x6e ||
-      c === 0x23 ||
-      c === 0x4b ||
-      c === 0x54 ||
-      c === 0x31 ||
-      c < 0x20 ||
-      c >= 0x80
-    );
+    switch (c) {
+      case 0x6f /* o */:
+      case 0x6e /* n */:
+        return [GRAMMAR.result];
+      case 0x23 /* # */:
+        return [GRAMMAR.subtestHeader];
+      case 0x4b /* K */:
+        return [GRAMMAR.ktapVersion];
+      case 0x54 /* T */:
+        return [GRAMMAR.tapVersion];
+      case 0x31 /* 1 */:
+        return [GRAMMAR.plan];
+      default:
+        return c < 0x20 || c >= 0x80 ? ORDER : NONE;
+    }
   }
-  return false;
+  return NONE;
 }
+
+const NONE: readonly Production[] = [];
 
 /** Classifies one extracted (right-stripped) line. */
 export function classifyLine(text: string, lineNo: number): ClassifiedLine {
-  if (couldBeStructural(text)) {
-    for (const p of ORDER) {
-      const match = p.pattern.exec(text);
-      if (match) return { text, lineNo, kind: p.kind, match };
-    }
+  for (const p of candidates(text)) {
+    const match = p.pattern.exec(text);
+    if (match) return { text, lineNo, kind: p.kind, match };
   }
   return { text, lineNo, kind: 'diagnostic', match: undefined };
 }

@@ -61,6 +61,8 @@ export class KtapParser {
   readonly #stack: Frame[] = [];
   #out: RunEvent[] = [];
   #next: ClassifiedLine | undefined;
+  /** The last line read, which kunit.py's LineStream still shows after EOF. */
+  #lastLine: ClassifiedLine | undefined;
   #eof = false;
   #begun = false;
   #done = false;
@@ -99,6 +101,7 @@ export class KtapParser {
       this.#stack.push(this.#mainFrame());
     }
     this.#next = classifyLine(text, this.#lineNo);
+    this.#lastLine = this.#next;
     this.#run();
     return this.#take();
   }
@@ -434,15 +437,13 @@ export class KtapParser {
     const p = this.#peek();
     if (p === 'need') return false;
     f.phase = 'finish';
-    if (f.name !== '' && (p === 'eof' || !this.#nameMatches(p, f.name))) {
-      this.#start(f, f.parentTest);
-      this.#issue({ id: f.id, message: 'missing subtest result line!', kind: 'missing-result' });
+    if (p === 'eof') {
+      this.#resultAtEof(f);
       return true;
     }
-    if (p === 'eof') {
+    if (f.name !== '' && !this.#nameMatches(p, f.name)) {
       this.#start(f, f.parentTest);
-      f.status = 'NO_TESTS';
-      this.#issue({ id: f.id, message: 'No more test results!', kind: 'no-more-results' });
+      this.#issue({ id: f.id, message: 'missing subtest result line!', kind: 'missing-result' });
       return true;
     }
     const result = parseResultLine(p);
@@ -458,6 +459,26 @@ export class KtapParser {
     f.status = result.skipReason !== undefined ? 'SKIPPED' : result.ok ? 'SUCCESS' : 'FAILURE';
     f.directive = directiveOf(result);
     return true;
+  }
+
+  /**
+   * Input ended where the test's result line was due. kunit.py 6.12 then looks at the stale last line (its
+   * LineStream keeps it after EOF): a named test reports 'missing subtest result line!' and an unnamed one
+   * stays crashed, silently; when that stale line would be taken as the result, kunit.py 6.12 dies with
+   * "going past EOF" and later kunit.py reports 'No more test results!' (NO_TESTS), which vmunit does.
+   */
+  #resultAtEof(f: Frame): void {
+    this.#start(f, f.parentTest);
+    const stale = this.#lastLine;
+    const staleIsResult =
+      stale !== undefined && (f.name === '' ? stale.kind === 'result' : this.#nameMatches(stale, f.name));
+    if (!staleIsResult) {
+      if (f.name !== '')
+        this.#issue({ id: f.id, message: 'missing subtest result line!', kind: 'missing-result' });
+      return;
+    }
+    f.status = 'NO_TESTS';
+    this.#issue({ id: f.id, message: 'No more test results!', kind: 'no-more-results' });
   }
 
   #finish(f: Frame): boolean {

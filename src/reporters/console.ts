@@ -214,7 +214,7 @@ export class ConsoleReporter implements Reporter {
 
 /** Options of the factory: where to write, colour, and the clock. */
 export interface ConsoleFactoryOptions extends ReporterOptions {
-  readonly now?: () => Date;
+  readonly now?: () => number;
   readonly summaryOnly?: boolean;
 }
 

@@ -14,8 +14,8 @@ export interface PrinterOptions {
   readonly write: (text: string) => void;
   /** Colour on/off (the CLI decides: a TTY and no NO_COLOR). */
   readonly color: boolean;
-  /** Injectable clock for the time stamps. Default: `() => new Date()`. */
-  readonly now?: () => Date;
+  /** Injectable clock for the time stamps (epoch milliseconds). Default: `Date.now`. */
+  readonly now?: () => number;
 }
 
 function two(n: number): string {
@@ -30,12 +30,15 @@ export function formatClock(d: Date): string {
 export class Printer {
   readonly #write: (text: string) => void;
   readonly #color: boolean;
-  readonly #now: () => Date;
+  readonly #now: () => number;
+  /** The stamp of the last second printed: formatting a date per line would dominate a big parse. */
+  #stampSecond = Number.NaN;
+  #stamp = '';
 
   constructor(options: PrinterOptions) {
     this.#write = options.write;
     this.#color = options.color;
-    this.#now = options.now ?? (() => new Date());
+    this.#now = options.now ?? Date.now;
   }
 
   get color(): boolean {
@@ -47,7 +50,13 @@ export class Printer {
   }
 
   printWithTimestamp(message: string): void {
-    this.print(`[${formatClock(this.#now())}] ${message}`);
+    const ms = this.#now();
+    const second = Math.floor(ms / 1000);
+    if (second !== this.#stampSecond) {
+      this.#stampSecond = second;
+      this.#stamp = `[${formatClock(new Date(ms))}] `;
+    }
+    this.#write(`${this.#stamp}${message}\n`);
   }
 
   #paint(code: string, text: string): string {

@@ -15,13 +15,10 @@ import { KtapExtractor } from '../../ktap/extract.js';
 import { KtapParser } from '../../ktap/parser.js';
 import { pyRstrip } from '../../ktap/py-text.js';
 import { ConsoleReporter } from '../../reporters/console.js';
-import { createKunitJsonReporter } from '../../reporters/json-kunit.js';
-import { createJUnitReporter } from '../../reporters/junit.js';
-import { createKtapReporter } from '../../reporters/ktap.js';
 import { Printer } from '../../reporters/printer.js';
 import type { Reporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
-import { readLines } from '../../util/lines.js';
+import { LineSplitter } from '../../util/lines.js';
 import type { CliContext } from '../context.js';
 
 export interface ParseOptions {
@@ -58,20 +55,50 @@ function openInput(ctx: CliContext, file: string | undefined): AsyncIterable<Buf
   return createReadStream(path);
 }
 
-function inputLines(ctx: CliContext, file: string | undefined): AsyncGenerator<string> {
+/**
+ * The input as batches of lines (one batch per chunk read), decoded as kunit.py reads it: a file is read
+ * whole and split with str.splitlines(); stdin is read with universal newlines. Batches, not single lines,
+ * keep the per-line cost synchronous on big logs.
+ */
+async function* inputBatches(ctx: CliContext, file: string | undefined): AsyncGenerator<string[]> {
   const fromFile = file !== undefined && file !== '-';
-  // kunit.py: a file is read whole and split with str.splitlines(); stdin is read with universal newlines.
-  return readLines(openInput(ctx, file), undefined, {
+  const splitter = new LineSplitter(undefined, {
     invalidUtf8: 'backslash',
     breaks: fromFile ? 'splitlines' : 'universal',
   });
+  for await (const chunk of openInput(ctx, file)) yield splitter.push(chunk);
+  yield splitter.end();
+}
+
+/** Output collected in memory and written once per input batch: one write per chunk, not per line. */
+class BatchedWriter {
+  #parts: string[] = [];
+  readonly #out: NodeJS.WritableStream;
+
+  constructor(out: NodeJS.WritableStream) {
+    this.#out = out;
+  }
+
+  write = (text: string): void => {
+    this.#parts.push(text);
+  };
+
+  flush(): void {
+    if (this.#parts.length === 0) return;
+    this.#out.write(this.#parts.join(''));
+    this.#parts = [];
+  }
 }
 
 async function rawOutput(ctx: CliContext, file: string | undefined, mode: string): Promise<number> {
   const extractor = mode === 'kunit' ? new KtapExtractor() : undefined;
-  for await (const line of inputLines(ctx, file)) {
-    const text = extractor ? extractor.push(line) : line;
-    if (text !== undefined) ctx.stdout.write(`${pyRstrip(text)}\n`);
+  const out = new BatchedWriter(ctx.stdout);
+  for await (const batch of inputBatches(ctx, file)) {
+    for (const line of batch) {
+      const text = extractor ? extractor.push(line) : line;
+      if (text !== undefined) out.write(`${pyRstrip(text)}\n`);
+    }
+    out.flush();
     if (extractor?.stopped) break;
   }
   return 0;
@@ -83,16 +110,28 @@ interface Output {
   readonly file: string | undefined;
 }
 
-function outputs(ctx: CliContext, opts: ParseOptions): Output[] {
+/** The requested document reporters, loaded only when asked for (startup time counts on small logs). */
+async function outputs(ctx: CliContext, opts: ParseOptions): Promise<Output[]> {
   const list: Output[] = [];
   const add = (value: string | undefined, make: (dest: NodeJS.WritableStream | string) => Reporter) => {
     if (value === undefined) return;
     const file = value === 'stdout' ? undefined : resolve(ctx.cwd, value);
     list.push({ reporter: make(file ?? ctx.stdout), file });
   };
-  add(opts.json, (destination) => createKunitJsonReporter({ destination, color: false }));
-  add(opts.junit, (destination) => createJUnitReporter({ destination, color: false, kunitCompatible: true }));
-  add(opts.ktap, (destination) => createKtapReporter({ destination, color: false }));
+  if (opts.json !== undefined) {
+    const { createKunitJsonReporter } = await import('../../reporters/json-kunit.js');
+    add(opts.json, (destination) => createKunitJsonReporter({ destination, color: false }));
+  }
+  if (opts.junit !== undefined) {
+    const { createJUnitReporter } = await import('../../reporters/junit.js');
+    add(opts.junit, (destination) =>
+      createJUnitReporter({ destination, color: false, kunitCompatible: true }),
+    );
+  }
+  if (opts.ktap !== undefined) {
+    const { createKtapReporter } = await import('../../reporters/ktap.js');
+    add(opts.ktap, (destination) => createKtapReporter({ destination, color: false }));
+  }
   return list;
 }
 
@@ -103,11 +142,12 @@ export async function runParse(
   opts: ParseOptions,
 ): Promise<number> {
   if (opts.rawOutput !== undefined) return rawOutput(ctx, file, opts.rawOutput);
-  const lines = inputLines(ctx, file);
+  const batches = inputBatches(ctx, file);
   const color = ctx.stdout.isTTY === true && !ctx.env.NO_COLOR;
-  const printer = new Printer({ write: (t) => ctx.stdout.write(t), color });
+  const out = new BatchedWriter(ctx.stdout);
+  const printer = new Printer({ write: out.write, color });
   const consoleReporter = new ConsoleReporter({ printer, ...(opts.summary ? { summaryOnly: true } : {}) });
-  const docs = outputs(ctx, opts);
+  const docs = await outputs(ctx, opts);
   const deliver = (events: RunEvent[]) => {
     for (const event of events) {
       consoleReporter.onEvent(event);
@@ -115,13 +155,18 @@ export async function runParse(
     }
   };
   const parser = new KtapParser({ name: file ?? 'stdin', ...(opts.allBlocks ? { blocks: 'all' } : {}) });
-  for await (const line of lines) deliver(parser.push(line));
+  for await (const batch of batches) {
+    for (const line of batch) deliver(parser.push(line));
+    out.flush(); // live progress: what a chunk of input completed is on screen before the next read
+  }
   deliver(parser.end());
+  out.flush();
   await consoleReporter.close();
   // kunit.py writes JSON (then JUnit) after the summary line, and names each file it wrote.
   for (const d of docs) {
     await d.reporter.close();
     if (d.file !== undefined) printer.printWithTimestamp(`Test results stored in ${d.file}`);
+    out.flush();
   }
   return consoleReporter.lastRoot?.status === 'SUCCESS' ? 0 : 1;
 }
