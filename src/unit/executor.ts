@@ -5,6 +5,7 @@
  * synchronous endless loop never yields, so the parent's watchdog (isolate.ts) kills the host for those.
  */
 
+import { inspect } from 'node:util';
 import type { RunEvent, TestDirective } from '../events/types.js';
 import { CaseAbort } from './checks.js';
 import { CaseRun, type CaseStatus, describeError } from './context.js';
@@ -62,7 +63,10 @@ export class SuiteExecutor {
       name: suite.name,
       priv: undefined,
       log: (...parts: unknown[]) =>
-        send({ kind: 'suite-log', line: `# ${suite.name}: ${parts.map((p) => String(p)).join(' ')}` }),
+        send({
+          kind: 'suite-log',
+          line: `# ${suite.name}: ${parts.map((p) => (typeof p === 'string' ? p : inspect(p))).join(' ')}`,
+        }),
     };
   }
 

@@ -86,3 +86,13 @@ describe('child-process backend and per-case isolation', () => {
     assert.equal(hooks.log.filter((l) => l === '# hooks: suiteInit').length, 2);
   });
 });
+
+describe('host output', () => {
+  it('turns a case’s stdout and stderr into log lines of that run, never into the report stream', async () => {
+    const events: import('../../src/events/types.js').RunEvent[] = [];
+    await runTests({ files: [fixture('output.kunit.ts')], rootDir: process.cwd() }, (e) => events.push(e));
+    const logs = events.flatMap((e) => (e.type === 'test:log' ? [`${e.stream ?? ''} ${e.line}`] : []));
+    assert.ok(logs.includes('stdout to stdout'), logs.join('\n'));
+    assert.ok(logs.includes('stderr to stderr'), logs.join('\n'));
+  });
+});

@@ -49,6 +49,7 @@ describe('vmunit test', () => {
       'crash.kunit.ts',
       'hooks.kunit.ts',
       'oom.kunit.ts',
+      'output.kunit.ts',
     ]);
     assert.deepEqual(
       discoverTestFiles(['h*.kunit.ts'], fixtures).map((f) => f.slice(fixtures.length)),
