@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { main } from '../../src/cli/main.js';
 import { makeTree, sink } from '../guest/e2e-helpers.js';
 
@@ -18,12 +19,23 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
   return { status, out: stdout.text(), err: stderr.text() };
 }
 
+const trees: string[] = [];
+after(async () => {
+  for (const t of trees) await rm(t, { recursive: true, force: true });
+});
+
+async function tree(): Promise<string> {
+  const t = await makeTree([], CFG);
+  trees.push(t);
+  return t;
+}
+
 const CFG = '[a]\nfile = a.flat\ngroups = g1\n\n[b]\nfile = b.flat\ngroups = g2 nodefault\n';
 
 describe('vmunit run: command line errors exit 2', () => {
   it('rejects a bad -j like run_tests.sh (Invalid -j option)', async () => {
-    const tree = await makeTree([], CFG);
-    const r = await cli(['run', '-C', tree, '-j', '0']);
+    const dir = await tree();
+    const r = await cli(['run', '-C', dir, '-j', '0']);
     assert.equal(r.status, 2);
     assert.match(r.err, /Invalid -j option: 0/);
   });
@@ -35,10 +47,10 @@ describe('vmunit run: command line errors exit 2', () => {
   });
 
   it('no QEMU binary is a harness error (exit 2) with upstream text', async () => {
-    const tree = await makeTree([], CFG);
+    const dir = await tree();
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(join(tree, 'x86', 'a.flat'), 'not really a kernel');
-    const r = await cli(['run', '-C', tree, '--results', join(tree, 'out')], { QEMU: '/nonexistent/qemu' });
+    await writeFile(join(dir, 'x86', 'a.flat'), 'not really a kernel');
+    const r = await cli(['run', '-C', dir, '--results', join(dir, 'out')], { QEMU: '/nonexistent/qemu' });
     assert.equal(r.status, 2);
     assert.match(
       r.err,
@@ -47,10 +59,10 @@ describe('vmunit run: command line errors exit 2', () => {
   });
 
   it('-l lists names honouring -g only; unknown --format is a usage error', async () => {
-    const tree = await makeTree([], CFG);
-    assert.deepEqual(await cli(['run', '-C', tree, '-l']), { status: 0, out: 'a\nb\n', err: '' });
-    assert.equal((await cli(['run', '-C', tree, '-l', '-g', 'g2'])).out, 'b\n');
-    const bad = await cli(['run', '-C', tree, '--format', 'yaml']);
+    const dir = await tree();
+    assert.deepEqual(await cli(['run', '-C', dir, '-l']), { status: 0, out: 'a\nb\n', err: '' });
+    assert.equal((await cli(['run', '-C', dir, '-l', '-g', 'g2'])).out, 'b\n');
+    const bad = await cli(['run', '-C', dir, '--format', 'yaml']);
     assert.equal(bad.status, 2);
     assert.match(bad.err, /unknown --format 'yaml'/);
   });

@@ -5,9 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { type RunFlags, runCommand } from '../../src/cli/commands/run.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { findQemu, makeTree, sink } from './e2e-helpers.js';
@@ -72,6 +72,9 @@ describe('vmunit run end-to-end (real QEMU, TCG)', { skip }, () => {
   let tree = '';
   before(async () => {
     tree = await makeTree(['pass', 'fail', 'skip', 'abort', 'hang', 'flood'], CFG);
+  });
+  after(async () => {
+    if (tree !== '') await rm(tree, { recursive: true, force: true });
   });
 
   it('gives run_tests.sh verdicts and reasons, exit 1 on failure, -j2', async () => {
