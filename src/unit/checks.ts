@@ -21,7 +21,7 @@ export class CaseAbort {
 /** What a check needs from its test context. */
 export interface CheckSink {
   /** Records one failed check (sets the case's status to FAILURE and logs KUnit's lines). */
-  record(kind: CheckKind, detail: FailureDetail, userMessage?: string): void;
+  record(kind: CheckKind, detail: FailureDetail): void;
   /** Argument texts of the call at `location`, when the source can be read. */
   argumentsAt(location: SourceLocation): readonly string[] | undefined;
 }
@@ -79,7 +79,7 @@ export function makeChecks(kind: CheckKind, sink: CheckSink): ExpectChecks | Ass
     const texts = (location && sink.argumentsAt(location)) || [];
     const body = build(texts);
     const full = message === undefined ? body.message : `${body.message}\n${message}`;
-    sink.record(kind, { ...body, message: full, operator, ...(location ? { location } : {}) }, message);
+    sink.record(kind, { ...body, message: full, operator, ...(location ? { location } : {}) });
     if (kind === 'ASSERTION') throw new CaseAbort('assert');
   };
   return { ...unaryChecks(fail), ...comparisonChecks(fail), ...throwChecks(fail) } as AssertChecks;

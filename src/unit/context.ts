@@ -119,17 +119,18 @@ export class CaseRun implements TestContext<unknown>, CheckSink {
   /**
    * kunit_set_failure plus the failure's record and log lines. The log gets KUnit's full text, in order
    * with `t.log` lines; the recorded FailureDetail is shaped for the shared reporters (failure-text.ts),
-   * which render `Expected l OP r` themselves from the operands: its message is the headline, and only
-   * checks without two operands (or TRUE/FALSE) carry their explanation in it.
+   * which render `Expected l OP r` themselves from the operands. Its message is exactly the headline
+   * (`EXPECTATION FAILED`), so the KTAP writer recognises the logged `... FAILED at file:line` and does not
+   * print the failure twice; the explanation and the user's message live in the log.
    */
-  record(kind: CheckKind, detail: FailureDetail, userMessage?: string): void {
+  record(kind: CheckKind, detail: FailureDetail): void {
     const location = detail.location
       ? { ...detail.location, file: displayPath(detail.location.file, this.#options.rootDir) }
       : undefined;
     const shown = location ? { ...detail, location } : detail;
     this.status = 'FAILURE';
     for (const line of failureLines(this.name, kind, shown)) this.#options.onLog(line);
-    this.failures.push(forReporters(kind, shown, userMessage));
+    this.failures.push(forReporters(kind, shown));
   }
 
   /** A failure that is not a check (an exception, a timeout, a failing hook). */
@@ -183,21 +184,14 @@ export class CaseRun implements TestContext<unknown>, CheckSink {
   }
 }
 
-function forReporters(
-  kind: CheckKind,
-  detail: FailureDetail,
-  userMessage: string | undefined,
-): FailureDetail {
+function forReporters(kind: CheckKind, detail: FailureDetail): FailureDetail {
   const { leftText, rightText, operator } = detail;
-  const headline = `${kind} FAILED`;
-  const withUser = (text: string) => (userMessage === undefined ? text : `${text}: ${userMessage}`);
-  if (leftText !== undefined && rightText !== undefined) return { ...detail, message: withUser(headline) };
-  if ((operator === 'TRUE' || operator === 'FALSE') && leftText !== undefined)
-    return { ...detail, message: withUser(headline) };
-  // No operand pair: the explanation is the message, and no operand fields a renderer could misread.
-  const rest: FailureDetail = { message: `${headline}: ${detail.message.replace(/\s*\n\s*/g, '; ')}` };
+  const message = `${kind} FAILED`;
+  if (leftText !== undefined && rightText !== undefined) return { ...detail, message };
+  if ((operator === 'TRUE' || operator === 'FALSE') && leftText !== undefined) return { ...detail, message };
+  // No operand pair: no operand fields a renderer could misread; the explanation is in the log.
   return {
-    ...rest,
+    message,
     ...(operator ? { operator } : {}),
     ...(detail.location ? { location: detail.location } : {}),
   };

@@ -48,7 +48,7 @@ describe('expect family', () => {
       '    a + 1 == 2 (0x2)',
     ]);
     assert.equal(lines.at(-1), 'a must be big');
-    assert.equal(second?.message, 'EXPECTATION FAILED: a must be big');
+    assert.equal(second?.message, 'EXPECTATION FAILED');
   });
 
   it('covers the KUnit check set', () => {
@@ -85,20 +85,22 @@ describe('expect family', () => {
       run.failures.map((f) => f.operator),
       ['PTR_EQ', 'NOT_ERR_OR_NULL', 'MEMEQ', 'THROWS', 'STREQ'],
     );
-    assert.match(run.failures[1]?.message ?? '', /is not error, but is: .*bad/);
+    assert.equal(run.failures[1]?.message, 'EXPECTATION FAILED');
+    assert.equal(run.failures[1]?.leftText, undefined);
     assert.match(run.failures[2]?.leftValue ?? '', /<03>/);
     assert.equal(run.failures[2]?.message, 'EXPECTATION FAILED');
   });
 
   it('checks rejections asynchronously', async () => {
-    const { run } = newRun();
+    const { run, lines } = newRun();
     await run.expect.rejects(Promise.reject(new Error('no')), /no/);
     assert.equal(run.status, 'SUCCESS');
     await run.expect.rejects(Promise.resolve(1));
     assert.equal(run.failures[0]?.operator, 'REJECTS');
-    assert.equal(
-      run.failures[0]?.message,
-      'EXPECTATION FAILED: Expected Promise.resolve(1) to reject, but it completed normally',
+    assert.equal(run.failures[0]?.message, 'EXPECTATION FAILED');
+    assert.ok(
+      lines.includes('Expected Promise.resolve(1) to reject, but it completed normally'),
+      lines.join('\n'),
     );
   });
 });
