@@ -4,6 +4,7 @@
  */
 
 import type { TestDirective, TestStatus } from '../events/types.js';
+import type { TestCounts } from './model.js';
 
 /**
  * Where a frame is in kunit.py's `parse_test`, in order:
@@ -55,6 +56,10 @@ export interface Frame {
   /** Diagnostics read in the subtest loop, attributed once the next structural line is seen. */
   subLog: PendingLine[];
   status: TestStatus;
+  /** Counts of finished children (allocated when the first one finishes); undefined for a leaf. */
+  counts: TestCounts | undefined;
+  /** Parse issues recorded on this test. */
+  errors: number;
   number: number | undefined;
   directive: TestDirective | undefined;
 }
@@ -87,6 +92,8 @@ export function newFrame(init: {
     subtests: 0,
     subLog: [],
     status: 'TEST_CRASHED',
+    counts: undefined,
+    errors: 0,
     number: undefined,
     directive: undefined,
   };

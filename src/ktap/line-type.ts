@@ -146,7 +146,7 @@ export interface ResultLine {
 export function parseResultLine(line: ClassifiedLine): ResultLine | undefined {
   const m = line.match;
   if (line.kind !== 'result' || !m) return undefined;
-  const skip = RESULT_SKIP.exec(line.text);
+  const skip = line.text.includes(' # SKIP') ? RESULT_SKIP.exec(line.text) : null;
   const plainName = m[4] ?? '';
   const digits = (m[2] ?? '0').replace(/^0+(?=.)/, '');
   return {

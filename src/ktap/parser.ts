@@ -13,13 +13,20 @@
  * Lines after the root completes are ignored, as kunit.py does, unless `blocks: 'all'`.
  */
 
-import type { ParseIssueEvent, RunEvent, TestStatus } from '../events/types.js';
-import { CountTracker } from './counts.js';
+import type {
+  ParseIssueEvent,
+  RunEvent,
+  TestDirective,
+  TestResultEvent,
+  TestStatus,
+} from '../events/types.js';
 import { directiveOf } from './directive.js';
 import { KtapExtractor } from './extract.js';
 import { type Frame, newFrame, type PendingLine, versionProblem } from './frame.js';
 import { attributeOf, type ClassifiedLine, classifyLine, parseResultLine } from './line-type.js';
+import { addCounts, addStatus, emptyCounts } from './model.js';
 import { pyRstrip } from './py-text.js';
+import { applyBubbleUp, rootStatus } from './tree.js';
 
 export interface KtapParserOptions {
   /** Prefix of every node id, so several parsers in one run give unique ids. Default ''. */
@@ -57,7 +64,6 @@ export class KtapParser {
   readonly #runEvents: boolean;
   readonly #name: string;
   readonly #allBlocks: boolean;
-  readonly #tracker = new CountTracker();
   readonly #stack: Frame[] = [];
   #out: RunEvent[] = [];
   #next: ClassifiedLine | undefined;
@@ -137,7 +143,6 @@ export class KtapParser {
   }
 
   #emit(event: RunEvent): void {
-    this.#tracker.push(event);
     this.#out.push(event);
   }
 
@@ -172,7 +177,7 @@ export class KtapParser {
 
   /** kunit.py's parse_run_tests when extraction found nothing. */
   #noKtap(): void {
-    this.#issue({
+    this.#issue(undefined, {
       id: this.#rootId,
       message: 'Could not find any KTAP output. Did any KUnit tests run?',
       kind: 'no-ktap',
@@ -181,7 +186,9 @@ export class KtapParser {
     if (this.#embedded === undefined) this.#rootResult('<missing>', 'FAILURE_TO_PARSE_TESTS');
   }
 
-  #issue(init: Omit<ParseIssueEvent, 'type' | 'line'> & { line?: number }): void {
+  /** Records a parse problem on frame `f` (counted in its errors, as kunit.py's add_error). */
+  #issue(f: Frame | undefined, init: Omit<ParseIssueEvent, 'type' | 'line'> & { line?: number }): void {
+    if (f) f.errors++;
     this.#emit({ type: 'parse:issue', ...init, line: init.line ?? this.#currentLine() });
   }
 
@@ -189,10 +196,28 @@ export class KtapParser {
     return this.#next?.lineNo ?? this.#lineNo;
   }
 
-  #rootResult(name: string, raw: TestStatus): void {
-    const event = { type: 'test:result', id: this.#rootId, name, status: raw } as const;
-    const finished = this.#tracker.push(event);
-    this.#out.push({ ...event, status: finished?.status ?? raw });
+  #rootResult(name: string, status: TestStatus): void {
+    this.#out.push({ type: 'test:result', id: this.#rootId, name, status });
+  }
+
+  /**
+   * kunit.py's bubble_up_test_results for a finishing frame, with the children's counts already summed
+   * into `f.counts` as they finished; adds the result to the parent frame. Returns the final status.
+   */
+  #bubble(f: Frame, parent: Frame | undefined): TestStatus {
+    let status = f.status;
+    if (f.counts === undefined) {
+      // Nothing counted below: the test contributes its own status (kunit.py's leaf case).
+      const into = parent ? (parent.counts ??= emptyCounts()) : (f.counts = emptyCounts());
+      into.errors += f.errors;
+      addStatus(into, status);
+      return f.isMain ? rootStatus(into, status) : status;
+    }
+    f.counts.errors += f.errors;
+    status = applyBubbleUp(f.counts, status);
+    if (f.isMain) return rootStatus(f.counts, status);
+    if (parent) addCounts((parent.counts ??= emptyCounts()), f.counts);
+    return status;
   }
 
   #peek(): Peek {
@@ -298,7 +323,8 @@ export class KtapParser {
       this.#pop();
       f.hadVersionLine = true;
       const problem = versionProblem(p.kind === 'ktapVersion' ? 'KTAP' : 'TAP', p.match?.[1] ?? '0');
-      if (problem && f.isMain) this.#issue({ id: f.id, message: problem, kind: 'version', line: p.lineNo });
+      if (problem && f.isMain)
+        this.#issue(f, { id: f.id, message: problem, kind: 'version', line: p.lineNo });
       else if (problem) f.versionIssue = { message: problem, lineNo: p.lineNo };
     }
     f.phase = f.isMain ? 'mainDiag' : 'subtestHeader';
@@ -350,7 +376,7 @@ export class KtapParser {
     });
     if (f.versionIssue) {
       const { message, lineNo } = f.versionIssue;
-      this.#issue({ id: f.id, message, kind: 'version', testName: '', line: lineNo });
+      this.#issue(f, { id: f.id, message, kind: 'version', testName: '', line: lineNo });
     }
     const pre = f.preLog;
     f.preLog = [];
@@ -373,7 +399,11 @@ export class KtapParser {
     if (p.kind === 'plan' && (f.expectedCount === null || this.#budget <= 0)) {
       // kunit.py would create a crashed test here without reading the line, forever (no plan) or up to
       // the plan: read the line as a diagnostic instead.
-      this.#issue({ id: f.id, message: `unexpected test plan line: ${p.text.trim()}`, kind: 'stray-plan' });
+      this.#issue(f, {
+        id: f.id,
+        message: `unexpected test plan line: ${p.text.trim()}`,
+        kind: 'stray-plan',
+      });
       this.#next = { ...p, kind: 'diagnostic', match: undefined };
       f.phase = 'loopDiag';
       return true;
@@ -399,7 +429,7 @@ export class KtapParser {
     const expected = f.expectedCount ?? 0;
     if (this.#budget <= 0) {
       const left = expected - f.testNum + 1;
-      this.#issue({
+      this.#issue(f, {
         id: f.id,
         message: `${left} more missing subtests not listed`,
         kind: 'too-many-missing',
@@ -409,7 +439,7 @@ export class KtapParser {
       return true;
     }
     this.#budget--;
-    this.#issue({ id: f.id, message: 'missing expected subtest!', kind: 'missing-subtest' });
+    this.#issue(f, { id: f.id, message: 'missing expected subtest!', kind: 'missing-subtest' });
     const placeholder = newFrame({
       isMain: false,
       id: this.#newId(),
@@ -422,6 +452,7 @@ export class KtapParser {
     f.subLog = [];
     this.#start(placeholder, false);
     this.#emit({ type: 'test:result', id: placeholder.id, name: '', status: 'TEST_CRASHED' });
+    addStatus((f.counts ??= emptyCounts()), 'TEST_CRASHED'); // kunit.py counts it on the parent
     f.subtests++;
     f.testNum++;
     f.phase = 'loopCheck';
@@ -443,7 +474,7 @@ export class KtapParser {
     }
     if (f.name !== '' && !this.#nameMatches(p, f.name)) {
       this.#start(f, f.parentTest);
-      this.#issue({ id: f.id, message: 'missing subtest result line!', kind: 'missing-result' });
+      this.#issue(f, { id: f.id, message: 'missing subtest result line!', kind: 'missing-result' });
       return true;
     }
     const result = parseResultLine(p);
@@ -454,7 +485,7 @@ export class KtapParser {
     f.number = Number(result.numberText);
     if (result.numberText !== String(f.index)) {
       const message = `Expected test number ${f.index} but found ${result.numberText}`;
-      this.#issue({ id: f.id, message, kind: 'test-number', testName: f.name, line: p.lineNo });
+      this.#issue(f, { id: f.id, message, kind: 'test-number', testName: f.name, line: p.lineNo });
     }
     f.status = result.skipReason !== undefined ? 'SKIPPED' : result.ok ? 'SUCCESS' : 'FAILURE';
     f.directive = directiveOf(result);
@@ -474,11 +505,11 @@ export class KtapParser {
       stale !== undefined && (f.name === '' ? stale.kind === 'result' : this.#nameMatches(stale, f.name));
     if (!staleIsResult) {
       if (f.name !== '')
-        this.#issue({ id: f.id, message: 'missing subtest result line!', kind: 'missing-result' });
+        this.#issue(f, { id: f.id, message: 'missing subtest result line!', kind: 'missing-result' });
       return;
     }
     f.status = 'NO_TESTS';
-    this.#issue({ id: f.id, message: 'No more test results!', kind: 'no-more-results' });
+    this.#issue(f, { id: f.id, message: 'No more test results!', kind: 'no-more-results' });
   }
 
   #finish(f: Frame): boolean {
@@ -492,25 +523,22 @@ export class KtapParser {
     }
     if (f.parentTest && f.subtests === 0 && (f.status === 'TEST_CRASHED' || f.status === 'SUCCESS')) {
       f.status = 'NO_TESTS';
-      this.#issue({ id: f.id, message: '0 tests run!', kind: 'no-tests' });
+      this.#issue(f, { id: f.id, message: '0 tests run!', kind: 'no-tests' });
     }
     this.#stack.pop();
+    const parent = this.#stack[this.#stack.length - 1];
+    const status = this.#bubble(f, parent);
     if (f.isMain) {
       this.#done = true;
       this.#next = undefined;
-      if (this.#embedded === undefined) this.#rootResult(f.name, f.status);
+      if (this.#embedded === undefined) this.#rootResult(f.name, status);
       return false;
     }
     this.#start(f, f.parentTest);
-    this.#emit({
-      type: 'test:result',
-      id: f.id,
-      name: f.name,
-      status: f.status,
-      ...(f.number === undefined ? {} : { number: f.number }),
-      ...(f.directive ? { directive: f.directive } : {}),
-    });
-    const parent = this.#stack[this.#stack.length - 1];
+    const event: TestResultEvent = { type: 'test:result', id: f.id, name: f.name, status };
+    if (f.number !== undefined) (event as { number?: number }).number = f.number;
+    if (f.directive) (event as { directive?: TestDirective }).directive = f.directive;
+    this.#emit(event);
     if (parent) {
       parent.subtests++;
       parent.testNum++;

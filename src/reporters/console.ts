@@ -56,6 +56,8 @@ interface Open {
   readonly isRoot: boolean;
   /** Log lines, kept while they may still be printed. */
   log: string[] | undefined;
+  /** Set once the log can no longer be printed (a root with a child). */
+  dropLog?: boolean;
   expected: number | undefined;
 }
 
@@ -93,7 +95,7 @@ export class ConsoleReporter implements Reporter {
       }
       case 'test:log':
         this.#flushUnless(event.id);
-        this.#open.get(event.id)?.log?.push(event.line);
+        this.#appendLog(event.id, event.line);
         return;
       case 'test:attr':
         this.#flushUnless(event.id);
@@ -119,7 +121,7 @@ export class ConsoleReporter implements Reporter {
       name: event.name,
       isSuite: event.isSuite,
       isRoot,
-      log: [],
+      log: undefined,
       expected: undefined,
     });
     if (isRoot) {
@@ -128,8 +130,18 @@ export class ConsoleReporter implements Reporter {
     }
     const parent = event.parentId === null ? undefined : this.#open.get(event.parentId);
     // A root prints its log only when it has no subtests ("0 tests run!"): stop keeping it.
-    if (parent?.isRoot) parent.log = undefined;
+    if (parent?.isRoot) {
+      parent.log = undefined;
+      parent.dropLog = true;
+    }
     if (event.isSuite) this.#pendingHeader = event.id;
+  }
+
+  #appendLog(id: string, line: string): void {
+    const node = this.#open.get(id);
+    if (!node || node.dropLog) return;
+    if (node.log) node.log.push(line);
+    else node.log = [line];
   }
 
   #flushUnless(id: string): void {
