@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { bootKernel, timeoutMessage } from '../../src/kernel/boot.js';
 import type { KernelIo } from '../../src/kernel/types.js';
 import { VmunitError } from '../../src/util/errors.js';
+import { removeTempDirs, tempDir } from './helpers.js';
+
+after(removeTempDirs);
 
 function io(): KernelIo & { printed: string[] } {
   const printed: string[] = [];
@@ -20,8 +22,8 @@ function io(): KernelIo & { printed: string[] } {
   };
 }
 
-async function scratch(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'vmunit-boot-'));
+function scratch(): Promise<string> {
+  return tempDir('vmunit-boot-');
 }
 
 describe('bootKernel', () => {

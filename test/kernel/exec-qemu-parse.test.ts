@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { fakeTree, normalize, vmunit } from './helpers.js';
+import { after, describe, it } from 'node:test';
+import { fakeTree, normalize, removeTempDirs, vmunit } from './helpers.js';
+
+after(removeTempDirs);
 
 const KTAP_PASS = [
   'Booting the fake machine',

@@ -3,7 +3,7 @@
  * an in-process `vmunit` invocation with captured output.
  */
 
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -13,11 +13,25 @@ import { main } from '../../src/cli/main.js';
 
 export const FAKE_TREE = fileURLToPath(new URL('../fixtures/fake-kernel', import.meta.url));
 
-/** A fresh copy of the fake tree (make writes into it). */
+const created: string[] = [];
+
+/** A new empty temporary directory, removed by `removeTempDirs`. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** A fresh copy of the fake tree (make writes into it); removed by `removeTempDirs`. */
 export async function fakeTree(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'vmunit-fake-kernel-'));
+  const dir = await tempDir('vmunit-fake-kernel-');
   await cp(FAKE_TREE, dir, { recursive: true });
   return dir;
+}
+
+/** Removes the directories this test file made (call from `after`). */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 export interface Captured {

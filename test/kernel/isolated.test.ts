@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
-import { fakeTree, normalize, vmunit } from './helpers.js';
+import { after, before, describe, it } from 'node:test';
+import { fakeTree, normalize, removeTempDirs, vmunit } from './helpers.js';
+
+after(removeTempDirs);
 
 interface JsonGroup {
   name: string;

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import {
   buildKunitProgram,
   defaultBuildDir,
@@ -11,6 +10,9 @@ import {
 } from '../../src/cli/commands/kunit-options.js';
 import { loadQemuConfigFile } from '../../src/kernel/qemu-config-file.js';
 import { VmunitError } from '../../src/util/errors.js';
+import { removeTempDirs, tempDir } from './helpers.js';
+
+after(removeTempDirs);
 
 async function parse(args: string[], env: Record<string, string> = {}): Promise<KunitCli> {
   let got: KunitCli | undefined;
@@ -103,7 +105,7 @@ describe('kunit command line', () => {
 
 describe('--qemu_config files', () => {
   it('loads a JSON profile with kunit.py field names', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vmunit-qemu-config-'));
+    const dir = await tempDir('vmunit-qemu-config-');
     const path = join(dir, 'mine.json');
     await writeFile(
       path,
@@ -129,7 +131,7 @@ describe('--qemu_config files', () => {
     });
   });
   it('loads an ES module exporting QEMU_ARCH', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vmunit-qemu-config-'));
+    const dir = await tempDir('vmunit-qemu-config-');
     const path = join(dir, 'mine.mjs');
     await writeFile(
       path,
@@ -140,7 +142,7 @@ describe('--qemu_config files', () => {
     assert.equal(p.serial, 'null');
   });
   it('names the file and the bad field', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vmunit-qemu-config-'));
+    const dir = await tempDir('vmunit-qemu-config-');
     const path = join(dir, 'bad.json');
     await writeFile(path, JSON.stringify({ linux_arch: 'x86_64', kconfig: '', qemu_arch: 'x86 64' }));
     await assert.rejects(

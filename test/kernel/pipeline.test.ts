@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { fakeTree, normalize, vmunit } from './helpers.js';
+import { after, describe, it } from 'node:test';
+import { fakeTree, normalize, removeTempDirs, vmunit } from './helpers.js';
+
+after(removeTempDirs);
 
 describe('vmunit kunit config (fake tree, real make)', () => {
   it('generates .config once, keeps it while the kunitconfig is unchanged, regenerates when it changes', async () => {
