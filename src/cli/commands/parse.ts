@@ -7,6 +7,7 @@
  * `--all-blocks`; colour only on a TTY without NO_COLOR.
  */
 
+import { once } from 'node:events';
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -83,10 +84,17 @@ class BatchedWriter {
     this.#parts.push(text);
   };
 
-  flush(): void {
-    if (this.#parts.length === 0) return;
-    this.#out.write(this.#parts.join(''));
+  /** Writes what was collected; false when the stream asks the caller to wait for 'drain'. */
+  flush(): boolean {
+    if (this.#parts.length === 0) return true;
+    const ok = this.#out.write(this.#parts.join(''));
     this.#parts = [];
+    return ok;
+  }
+
+  /** Flushes and, if the destination is full (a slow pipe), waits: memory stays bounded on huge logs. */
+  async flushAndWait(): Promise<void> {
+    if (!this.flush()) await once(this.#out, 'drain');
   }
 }
 
@@ -98,7 +106,7 @@ async function rawOutput(ctx: CliContext, file: string | undefined, mode: string
       const text = extractor ? extractor.push(line) : line;
       if (text !== undefined) out.write(`${pyRstrip(text)}\n`);
     }
-    out.flush();
+    await out.flushAndWait();
     if (extractor?.stopped) break;
   }
   return 0;
@@ -157,7 +165,7 @@ export async function runParse(
   const parser = new KtapParser({ name: file ?? 'stdin', ...(opts.allBlocks ? { blocks: 'all' } : {}) });
   for await (const batch of batches) {
     for (const line of batch) deliver(parser.push(line));
-    out.flush(); // live progress: what a chunk of input completed is on screen before the next read
+    await out.flushAndWait(); // live progress: a chunk's results are on screen before the next read
   }
   deliver(parser.end());
   out.flush();
