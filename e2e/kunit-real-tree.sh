@@ -59,5 +59,28 @@ statuses "$work/kunit-ref.txt" > "$work/kunit-ref.statuses"
 statuses "$work/kunit-vmunit.txt" > "$work/kunit-vmunit.statuses"
 check "per-test statuses (console)" diff "$work/kunit-ref.statuses" "$work/kunit-vmunit.statuses"
 echo "counts: $(tail -1 "$work/kunit-vmunit.statuses")"
+
+# QEMU side, without building an x86_64 kernel: `config --arch=x86_64` must give the same .config and
+# last_used_kunitconfig, and `exec` the same QEMU command line and messages (the missing image boots nothing).
+tool() { # tool <ref|vmunit> <subcommand> <args…>, run from the kernel root
+  local which=$1 sub=$2
+  shift 2
+  if [ "$which" = ref ]; then
+    (cd "$tree" && python3 tools/testing/kunit/kunit.py "$sub" "$@")
+  else
+    vmunit kunit "$sub" --kernel_root "$tree" "$@"
+  fi
+}
+for which in ref vmunit; do
+  bd="$work/kunit-x86-$which"
+  rm -rf "$bd"
+  tool "$which" config --arch=x86_64 --build_dir="$bd" > "$bd.config.txt" 2>&1 || true
+  tool "$which" exec --arch=x86_64 --build_dir="$bd" --timeout=60 --qemu_args='-smp 2' --kernel_args=a=1 'ex*' \
+    > "$bd.exec.txt" 2>&1 || true
+done
+norm() { sed -E 's/^\[..:..:..\] //; s/Elapsed time: .*/Elapsed time: …/; s#kunit-x86-(ref|vmunit)#kunit-x86-X#g' "$1"; }
+check "x86_64 .config" diff <(grep -v '^#' "$work/kunit-x86-ref/.config" | sort) <(grep -v '^#' "$work/kunit-x86-vmunit/.config" | sort)
+check "x86_64 last_used_kunitconfig" diff "$work/kunit-x86-ref/last_used_kunitconfig" "$work/kunit-x86-vmunit/last_used_kunitconfig"
+check "x86_64 exec output (QEMU argv)" diff <(norm "$work/kunit-x86-ref.exec.txt") <(norm "$work/kunit-x86-vmunit.exec.txt")
 echo "outputs in $work"
 [ "$ok" = 1 ]
