@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunFlags, runCommand } from '../../src/cli/commands/run.js';
@@ -190,18 +190,15 @@ describe('vmunit run end-to-end (real QEMU, TCG)', { skip }, () => {
     const elapsed = Date.now() - sent;
     assert.equal(code, 130);
     assert.ok(elapsed < 2000, `took ${elapsed} ms`);
-    const ps = await new Promise<string>((r) => {
-      const p = spawn('ps', ['-eo', 'args'], { stdio: ['ignore', 'pipe', 'ignore'] });
-      let s = '';
-      p.stdout.on('data', (d) => {
-        s += String(d);
-      });
-      p.on('close', () => r(s));
-    });
-    assert.ok(
-      !ps.split('\n').some((l) => l.includes('qemu') && l.includes('hang.flat') && l.includes(tree)),
-      'a QEMU survived',
-    );
+    // QEMU processes still running in this tree (cwd), found through /proc: no dependency on ps.
+    const survivors: string[] = [];
+    for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (!cmd.includes('qemu-system') || !cmd.includes('hang.flat')) continue;
+      const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+      if (cwd === tree) survivors.push(pid);
+    }
+    assert.deepEqual(survivors, [], 'a QEMU survived');
     assert.doesNotMatch(out, /PASS pass/, "'pass' had not started: nothing new starts after Ctrl-C");
     const results = JSON.parse(await readFile(join(tree, 'logs', 'results.json'), 'utf8'));
     assert.equal(results.complete, false);
