@@ -201,6 +201,22 @@ describe('runGuestTests', () => {
     );
   });
 
+  it('skips migration/panic tests instead of letting them wait for a key press until the timeout', async () => {
+    const m = { ...spec('mig'), groups: ['migration'] };
+    let spawned = 0;
+    const { o, out } = options({
+      specs: [m],
+      select: async (s) => ({ kind: 'run', test: resolved(s) }),
+      spawn: () => {
+        spawned++;
+        return new FakeQemu() as unknown as ChildLike;
+      },
+    });
+    await runGuestTests(o);
+    assert.equal(out.text(), "SKIP mig (vmunit does not run 'migration' tests yet)\n");
+    assert.equal(spawned, 0);
+  });
+
   it('with -j starts the longest previous tests first', async () => {
     const specs = ['a', 'b', 'c'].map(spec);
     const started: string[] = [];
