@@ -11,7 +11,7 @@ import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
 import type { TestLog } from './logs.js';
 import type { ArchProfile } from './qemu/arch/types.js';
 import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
-import { type SpawnFn, supervise } from './supervise.js';
+import { type ChildLike, type SpawnFn, supervise } from './supervise.js';
 
 /** Keep at most this many stderr lines for decoding (the oldest are dropped). */
 const STDERR_KEEP = 2000;
@@ -38,6 +38,7 @@ export interface RunOneInput {
   readonly emit: (event: RunEvent) => void;
   readonly signal?: AbortSignal;
   readonly spawn?: SpawnFn;
+  readonly live?: Set<ChildLike>;
   readonly ktap?: KtapSinkFactory;
   readonly maxLineBytes?: number;
 }
@@ -75,6 +76,7 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
     graceMs: input.graceMs,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.spawn ? { spawn: input.spawn } : {}),
+    ...(input.live ? { live: input.live } : {}),
     maxLineBytes: input.maxLineBytes ?? 64 * 1024,
     onLine: (stream, line) => {
       input.log?.line(line);

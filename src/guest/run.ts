@@ -23,7 +23,7 @@ import { type QemuInfo, type QemuProber, qemuCandidates } from './qemu/probe.js'
 import { runOneTest, testArgv } from './run-one.js';
 import { runPool, startOrder } from './scheduler.js';
 import { verboseCommandLine } from './select.js';
-import type { SpawnFn } from './supervise.js';
+import type { ChildLike, SpawnFn } from './supervise.js';
 
 /** What selection decided for one cfg entry (structurally select.ts's `Selection`). */
 export type GuestSelection =
@@ -74,6 +74,8 @@ export interface GuestRunOptions {
   readonly logCapBytes?: number;
   readonly signal?: AbortSignal;
   readonly spawn?: SpawnFn;
+  /** Filled with the running QEMU processes, so the CLI can SIGKILL them if it must exit at once. */
+  readonly live?: Set<ChildLike>;
   readonly ktap?: KtapSinkFactory;
 }
 
@@ -324,6 +326,7 @@ class RunState {
       emit: o.emit,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.spawn ? { spawn: o.spawn } : {}),
+      ...(o.live ? { live: o.live } : {}),
       ...(o.ktap ? { ktap: o.ktap } : {}),
     });
     await log?.close();

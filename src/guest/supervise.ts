@@ -43,6 +43,8 @@ export interface SuperviseOptions {
   readonly maxLineBytes?: number;
   readonly onLine: (stream: 'stdout' | 'stderr', line: string) => void;
   readonly spawn?: SpawnFn;
+  /** Live processes of the run: the child is in it from spawn to exit (for a last-resort kill on exit). */
+  readonly live?: Set<ChildLike>;
 }
 
 export interface SupervisedEnd extends ProcessEnd {
@@ -83,6 +85,7 @@ export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
     const finish = (spawnError?: Error): void => {
       if (done) return;
       done = true;
+      if (child !== undefined) opts.live?.delete(child);
       for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener('abort', onAbort);
       flush();
@@ -121,6 +124,7 @@ export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
       return;
     }
     const proc = child;
+    opts.live?.add(proc);
     for (const stream of ['stdout', 'stderr'] as const) {
       proc[stream]?.on('data', (chunk: Buffer) => {
         if (done) return;

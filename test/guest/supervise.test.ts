@@ -108,6 +108,23 @@ describe('supervise', () => {
     assert.deepEqual(child.signals, ['SIGTERM', 'SIGKILL']);
   });
 
+  it('keeps the child in the live set from spawn to exit', async () => {
+    const child = new FakeChild([]);
+    const live = new Set<ChildLike>();
+    const p = supervise({
+      argv: ['q'],
+      timeoutMs: 0,
+      graceMs: 10,
+      live,
+      spawn: fake(child).spawn,
+      onLine: () => {},
+    });
+    assert.equal(live.size, 1);
+    child.exit(1, null);
+    await p;
+    assert.equal(live.size, 0);
+  });
+
   it('a spawn failure resolves with spawnError (never rejects)', async () => {
     const end = await supervise({
       argv: ['/nonexistent/qemu-system-x86_64'],

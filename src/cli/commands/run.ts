@@ -21,6 +21,7 @@ import { QemuProber } from '../../guest/qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
 import { parseJobs } from '../../guest/scheduler.js';
 import { formatTestList, selectTest } from '../../guest/select.js';
+import type { ChildLike } from '../../guest/supervise.js';
 import { Tap13Reporter } from '../../guest/tap13.js';
 import { FanOutReporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
@@ -67,24 +68,28 @@ function treeFacts(tree: TreeConfig, errataText: string | undefined): TreeFacts 
   };
 }
 
-/** Installs SIGINT/SIGTERM handlers that abort the run; returns the signal and a remover. */
-function interruptible(): { signal: AbortSignal; dispose: () => void; received: () => string | undefined } {
+/**
+ * SIGINT/SIGTERM abort the run (running QEMUs get SIGTERM, then SIGKILL after 1 s, results so far are
+ * kept). A second signal, or the process exiting for any other reason, SIGKILLs what still runs.
+ */
+function interruptible(live: Set<ChildLike>): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  let got: string | undefined;
-  const on = (name: string) => () => {
-    got ??= name;
+  const killAll = (): void => {
+    for (const c of live) c.kill('SIGKILL');
+  };
+  const onSignal = (): void => {
+    if (controller.signal.aborted) killAll();
     controller.abort();
   };
-  const onInt = on('SIGINT');
-  const onTerm = on('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', killAll);
   return {
     signal: controller.signal,
-    received: () => got,
     dispose: () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('exit', killAll);
     },
   };
 }
@@ -155,7 +160,8 @@ export async function runCommand(
   const reporters = createRunReporters(requests, ctx.stdout);
   if (flags.tap13) reporters.push(new Tap13Reporter(ctx.stdout));
   const reporter = new FanOutReporter(reporters);
-  const intr = interruptible();
+  const live = new Set<ChildLike>();
+  const intr = interruptible(live);
   let summary: GuestRunSummary;
   try {
     summary = await runGuestTests({
@@ -178,6 +184,7 @@ export async function runCommand(
       kernelRelease: release(),
       graceMs: 1000,
       signal: intr.signal,
+      live,
       ...(userEnv === undefined ? {} : { userEnv }),
     });
   } finally {
