@@ -7,7 +7,7 @@
  */
 
 import type { RunEvent, TestStatus } from '../events/types.js';
-import { addCounts, emptyCounts, isOkStatus, type TestCounts } from './model.js';
+import { addCounts, addStatus, emptyCounts, ensureCounts, isOkStatus, type TestCounts } from './model.js';
 import { applyBubbleUp, type BubbleOptions, rootStatus } from './tree.js';
 
 /** A non-ok test kept for the failure summary. */
@@ -24,24 +24,53 @@ export interface FinishedTest {
   readonly name: string;
   /** Final kunit.py status (crash override applied; for roots, the counts' status). */
   readonly status: TestStatus;
-  readonly counts: TestCounts;
+  /** The test's counts (subtree and own errors). Shared and frozen for leaves: do not modify. */
+  readonly counts: Readonly<TestCounts>;
   readonly isRoot: boolean;
   /** The root's failure tree (only with `trackFailures`, only for roots). */
   readonly failures?: FailedNode;
 }
 
 interface OpenNode {
-  readonly id: string;
   readonly parentId: string | null;
-  readonly counts: TestCounts;
-  readonly childSum: TestCounts;
+  /** Own errors plus finished children's counts; allocated on first use (most tests are leaves). */
+  counts: TestCounts | undefined;
   childCount: number;
-  failedChildren: FailedNode[];
+  failedChildren: FailedNode[] | undefined;
 }
 
 export interface CountTrackerOptions extends BubbleOptions {
   /** Keep failed tests' names for `Failures:` (costs memory per failed test). */
   readonly trackFailures?: boolean;
+}
+
+const NO_FAILURES: readonly FailedNode[] = [];
+
+const ALL_STATUSES: readonly TestStatus[] = [
+  'SUCCESS',
+  'FAILURE',
+  'SKIPPED',
+  'TEST_CRASHED',
+  'NO_TESTS',
+  'FAILURE_TO_PARSE_TESTS',
+];
+
+/** The counts of a leaf with each status (kunit.py's add_status on empty counts): constant, frozen. */
+const LEAF_COUNTS: ReadonlyMap<TestStatus, Readonly<TestCounts>> = new Map(
+  ALL_STATUSES.map((status) => {
+    const c = emptyCounts();
+    addStatus(c, status);
+    return [status, Object.freeze(c)] as const;
+  }),
+);
+
+function ensureFailed(node: OpenNode): FailedNode[] {
+  if (node.failedChildren === undefined) node.failedChildren = [];
+  return node.failedChildren;
+}
+
+function leafCounts(status: TestStatus): Readonly<TestCounts> {
+  return LEAF_COUNTS.get(status) ?? emptyCounts();
 }
 
 export class CountTracker {
@@ -64,17 +93,15 @@ export class CountTracker {
     switch (event.type) {
       case 'test:start':
         this.#open.set(event.id, {
-          id: event.id,
           parentId: event.parentId,
-          counts: emptyCounts(),
-          childSum: emptyCounts(),
+          counts: undefined,
           childCount: 0,
-          failedChildren: [],
+          failedChildren: undefined,
         });
         return undefined;
       case 'parse:issue': {
         const node = this.#open.get(event.id);
-        if (node) node.counts.errors++;
+        if (node) ensureCounts(node).errors++;
         return undefined;
       }
       case 'test:result':
@@ -90,30 +117,40 @@ export class CountTracker {
     this.#open.delete(id);
     const parent = node.parentId === null ? undefined : this.#open.get(node.parentId);
     const isRoot = parent === undefined;
-    addCounts(node.counts, node.childSum);
+    if (node.counts === undefined && parent) {
+      // A leaf (nothing counted below, no errors): it adds its own status to the parent, allocation-free.
+      addStatus(ensureCounts(parent), reported);
+      parent.childCount++;
+      if (this.#trackFailures && !isOkStatus(reported)) {
+        ensureFailed(parent).push({ name, childCount: 0, failedChildren: NO_FAILURES });
+      }
+      return { id, name, status: reported, counts: leafCounts(reported), isRoot: false };
+    }
+    const counts = node.counts ?? emptyCounts();
     // kunit.py never bubbles a root that found no KTAP (FAILURE_TO_PARSE_TESTS): its counts keep the error.
     const skipBubble = isRoot && reported === 'FAILURE_TO_PARSE_TESTS';
-    let status = skipBubble ? reported : applyBubbleUp(node.counts, reported, this.#bubble);
-    if (isRoot) status = rootStatus(node.counts, status);
+    let status = skipBubble ? reported : applyBubbleUp(counts, reported, this.#bubble);
+    if (isRoot) status = rootStatus(counts, status);
     const failed: FailedNode | undefined =
       this.#trackFailures && !isOkStatus(status)
-        ? { name, childCount: node.childCount, failedChildren: node.failedChildren }
+        ? { name, childCount: node.childCount, failedChildren: node.failedChildren ?? NO_FAILURES }
         : undefined;
     if (parent) {
-      addCounts(parent.childSum, node.counts);
+      addCounts(ensureCounts(parent), counts);
       parent.childCount++;
-      if (failed) parent.failedChildren.push(failed);
+      if (failed) ensureFailed(parent).push(failed);
     }
-    return {
+    const finished: { -readonly [K in keyof FinishedTest]: FinishedTest[K] } = {
       id,
       name,
       status,
-      counts: node.counts,
+      counts,
       isRoot,
-      ...(isRoot && this.#trackFailures
-        ? { failures: failed ?? { name, childCount: node.childCount, failedChildren: [] } }
-        : {}),
     };
+    if (isRoot && this.#trackFailures) {
+      finished.failures = failed ?? { name, childCount: node.childCount, failedChildren: NO_FAILURES };
+    }
+    return finished;
   }
 }
 

@@ -42,6 +42,12 @@ export function emptyCounts(): TestCounts {
   return { passed: 0, failed: 0, crashed: 0, skipped: 0, errors: 0 };
 }
 
+/** The holder's counts, created empty on first use (most tests are leaves and never need their own). */
+export function ensureCounts(holder: { counts: TestCounts | undefined }): TestCounts {
+  if (holder.counts === undefined) holder.counts = emptyCounts();
+  return holder.counts;
+}
+
 /** passed + failed + crashed + skipped; errors are not tests. */
 export function totalTests(c: TestCounts): number {
   return c.passed + c.failed + c.crashed + c.skipped;

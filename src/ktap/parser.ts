@@ -24,7 +24,7 @@ import { directiveOf } from './directive.js';
 import { KtapExtractor } from './extract.js';
 import { type Frame, newFrame, type PendingLine, versionProblem } from './frame.js';
 import { attributeOf, type ClassifiedLine, classifyLine, parseResultLine } from './line-type.js';
-import { addCounts, addStatus, emptyCounts } from './model.js';
+import { addCounts, addStatus, ensureCounts } from './model.js';
 import { pyRstrip } from './py-text.js';
 import { applyBubbleUp, rootStatus } from './tree.js';
 
@@ -208,7 +208,7 @@ export class KtapParser {
     let status = f.status;
     if (f.counts === undefined) {
       // Nothing counted below: the test contributes its own status (kunit.py's leaf case).
-      const into = parent ? (parent.counts ??= emptyCounts()) : (f.counts = emptyCounts());
+      const into = parent ? ensureCounts(parent) : ensureCounts(f);
       into.errors += f.errors;
       addStatus(into, status);
       return f.isMain ? rootStatus(into, status) : status;
@@ -216,7 +216,7 @@ export class KtapParser {
     f.counts.errors += f.errors;
     status = applyBubbleUp(f.counts, status);
     if (f.isMain) return rootStatus(f.counts, status);
-    if (parent) addCounts((parent.counts ??= emptyCounts()), f.counts);
+    if (parent) addCounts(ensureCounts(parent), f.counts);
     return status;
   }
 
@@ -452,7 +452,7 @@ export class KtapParser {
     f.subLog = [];
     this.#start(placeholder, false);
     this.#emit({ type: 'test:result', id: placeholder.id, name: '', status: 'TEST_CRASHED' });
-    addStatus((f.counts ??= emptyCounts()), 'TEST_CRASHED'); // kunit.py counts it on the parent
+    addStatus(ensureCounts(f), 'TEST_CRASHED'); // kunit.py counts it on the parent
     f.subtests++;
     f.testNum++;
     f.phase = 'loopCheck';

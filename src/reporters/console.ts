@@ -57,7 +57,7 @@ interface Open {
   /** Log lines, kept while they may still be printed. */
   log: string[] | undefined;
   /** Set once the log can no longer be printed (a root with a child). */
-  dropLog?: boolean;
+  dropLog: boolean;
   expected: number | undefined;
 }
 
@@ -122,6 +122,7 @@ export class ConsoleReporter implements Reporter {
       isSuite: event.isSuite,
       isRoot,
       log: undefined,
+      dropLog: false,
       expected: undefined,
     });
     if (isRoot) {

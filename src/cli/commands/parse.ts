@@ -80,8 +80,14 @@ class BatchedWriter {
     this.#out = out;
   }
 
+  #size = 0;
+
   write = (text: string): void => {
     this.#parts.push(text);
+    this.#size += text.length;
+    // Keep each joined write well under V8's large-object size: large strings go straight to the old
+    // generation and would pile up there until a full GC, inflating RSS on gigabyte logs.
+    if (this.#size >= 32_768) this.flush();
   };
 
   /** Writes what was collected; false when the stream asks the caller to wait for 'drain'. */
@@ -89,6 +95,7 @@ class BatchedWriter {
     if (this.#parts.length === 0) return true;
     const ok = this.#out.write(this.#parts.join(''));
     this.#parts = [];
+    this.#size = 0;
     return ok;
   }
 
