@@ -14,10 +14,11 @@ import { parseUnittestsCfg } from '../../guest/cfg/parse.js';
 import { readTreeConfig, type TreeConfig } from '../../guest/config-mak.js';
 import { effectiveTarget, harnessShellVars, hostOnlineCpus, resolveGuestEnv } from '../../guest/env.js';
 import { prepareResultsDir, readPreviousDurations } from '../../guest/logs.js';
+import { probeMaxSmp } from '../../guest/max-smp.js';
 import { Progress } from '../../guest/progress.js';
-import { kvmDeviceUsable } from '../../guest/qemu/accel.js';
-import { archProfile } from '../../guest/qemu/arch/index.js';
-import { QemuProber } from '../../guest/qemu/probe.js';
+import { chooseAccel, kvmDeviceUsable } from '../../guest/qemu/accel.js';
+import { type ArchProfile, archProfile } from '../../guest/qemu/arch/index.js';
+import { defaultCapture, QemuProber, qemuCandidates } from '../../guest/qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
 import { parseJobs } from '../../guest/scheduler.js';
 import { formatTestList, selectTest } from '../../guest/select.js';
@@ -41,6 +42,7 @@ export interface RunFlags {
   color?: boolean;
   format: string[];
   output: string[];
+  probeMaxsmp?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -94,6 +96,41 @@ function interruptible(live: Set<ChildLike>): { signal: AbortSignal; dispose: ()
   };
 }
 
+/** `--probe-maxsmp`: the environment with MAX_SMP lowered to what QEMU accepts (notice on stderr). */
+async function withProbedMaxSmp(
+  tree: TreeConfig,
+  profile: ArchProfile,
+  ctx: CliContext,
+): Promise<CliContext['env']> {
+  const maxSmp = resolveGuestEnv(ctx.env, { onlineCpus: hostOnlineCpus() }).maxSmp;
+  const accel = chooseAccel({
+    requested: ctx.env.ACCEL ?? '',
+    host: tree.host,
+    profile,
+    kvmDevice: kvmDeviceUsable(),
+  });
+  if (!accel.ok) throw new VmunitError('ACCEL_UNAVAILABLE', accel.message);
+  const prober = new QemuProber();
+  const qemuArch = accel.accel === 'kvm' && profile.kvmUsesHostQemu ? tree.host : profile.qemuArch;
+  const bin = await prober.findBinary(qemuCandidates(ctx.env.QEMU, qemuArch), ctx.env.PATH ?? '', tree.dir);
+  const info = await prober.info(bin.path, bin.help, profile);
+  const platform = {
+    profile,
+    qemu: bin.path,
+    accel: accel.accel,
+    accelProps: accel.props,
+    host: tree.host,
+    targetCpu: tree.targetCpu,
+    defaultCpu: tree.defaultQemuCpu,
+    firmware: tree.firmware,
+    machine: ctx.env.MACHINE ?? '',
+    hasPciTestdev: info.hasPciTestdev,
+  };
+  const probed = await probeMaxSmp(platform, maxSmp, defaultCapture);
+  if (probed.notice !== undefined) ctx.stderr.write(`${probed.notice}\n`);
+  return { ...ctx.env, MAX_SMP: probed.maxSmp };
+}
+
 /** The whole command, callable in-process by tests. Returns the exit status. */
 export async function runCommand(
   tests: readonly string[],
@@ -113,9 +150,11 @@ export async function runCommand(
   }
   const jobs = parseJobs(flags.parallel ?? ctx.env.unittest_run_queues ?? '1');
   if (jobs === undefined) throw new VmunitError('USAGE', `Invalid -j option: ${flags.parallel ?? ''}`);
-  const guestEnv = resolveGuestEnv(ctx.env, { onlineCpus: hostOnlineCpus() });
+  let runEnv = ctx.env;
+  if (flags.probeMaxsmp) runEnv = await withProbedMaxSmp(tree, profile, ctx);
+  const guestEnv = resolveGuestEnv(runEnv, { onlineCpus: hostOnlineCpus() });
   const all = flags.all === true;
-  const shellVars = harnessShellVars(ctx.env, tree, guestEnv, all);
+  const shellVars = harnessShellVars(runEnv, tree, guestEnv, all);
   const selectOptions = {
     tests,
     groups: flags.group,
@@ -128,7 +167,7 @@ export async function runCommand(
     env: guestEnv,
     shellVars,
   };
-  const env = all ? { ...ctx.env, ERRATA_FORCE: 'y' } : ctx.env;
+  const env = all ? { ...runEnv, ERRATA_FORCE: 'y' } : runEnv;
   const userEnvFile = guestEnv.kvmUnitTestsEnv;
   const userEnv = userEnvFile === undefined ? undefined : await readOptional(resolve(dir, userEnvFile));
   const errataText = tree.erratatxt === '' ? undefined : await readOptional(resolve(dir, tree.erratatxt));
@@ -210,6 +249,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('-v, --verbose', 'print the command line of each test before running it')
     .option('-j, --parallel <n>', "number of tests run at once, or 'auto' (one per CPU)")
     .option('-t, --tap13', 'TAP 13 output instead of result lines')
+    .option('--probe-maxsmp', 'lower MAX_SMP to the most vCPUs QEMU accepts (one QEMU probe)')
     .option('--results <dir>', 'results folder (default: <tree>/logs, or $unittest_log_dir)')
     .option(
       '--format <format>',
