@@ -155,13 +155,20 @@ export async function runCommand(
   const guestEnv = resolveGuestEnv(runEnv, { onlineCpus: hostOnlineCpus() });
   const all = flags.all === true;
   const shellVars = harnessShellVars(runEnv, tree, guestEnv, all);
+  const target = effectiveTarget(tree, guestEnv);
+  if (target !== 'qemu') {
+    throw new VmunitError(
+      'CONFIG_INVALID',
+      `TARGET=${target}: vmunit run drives QEMU only (kvmtool is not supported yet)`,
+    );
+  }
   const selectOptions = {
     tests,
     groups: flags.group,
     all,
     arch: tree.arch,
     testDir: tree.testDir,
-    target: effectiveTarget(tree, guestEnv),
+    target,
     configEfi: tree.configEfi,
     genSeHeader: tree.genSeHeader,
     env: guestEnv,
