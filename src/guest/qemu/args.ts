@@ -5,7 +5,7 @@
  * would need it so the line can be pasted into a terminal.
  */
 
-import type { ArchProfile, ArgPiece, PieceCondition } from './arch/types.js';
+import type { ArchProfile, ArgPiece, PieceCondition, PieceWhen } from './arch/types.js';
 
 /** Host and tree facts that shape the fixed part of the command line. */
 export interface QemuPlatform {
@@ -43,7 +43,9 @@ export interface QemuTestArgs {
   readonly initrd?: string;
 }
 
-function holds(when: PieceCondition, p: QemuPlatform): boolean {
+function holds(when: PieceWhen, p: QemuPlatform): boolean {
+  if (typeof when !== 'string') return (when as readonly PieceCondition[]).every((w) => holds(w, p));
+  if (when.startsWith('machine=')) return machineType(p).startsWith(when.slice('machine='.length));
   switch (when) {
     case 'always':
       return true;
@@ -55,7 +57,14 @@ function holds(when: PieceCondition, p: QemuPlatform): boolean {
       return p.accel === 'kvm';
     case 'tcg':
       return p.accel === 'tcg';
+    default:
+      return false;
   }
+}
+
+/** MACHINE (env or cfg) if set, else the profile's machine type. */
+function machineType(p: QemuPlatform): string {
+  return p.machine !== '' ? p.machine : p.profile.machine;
 }
 
 /** `-cpu` value: TARGET_CPU, else `host` under KVM/HVF on a same-family host, else DEFAULT_QEMU_CPU. */
@@ -71,8 +80,7 @@ export function selectCpu(p: QemuPlatform): string {
 
 /** Machine type plus the profile's conditional suffixes. */
 export function selectMachine(p: QemuPlatform): string {
-  const base = p.machine !== '' ? p.machine : p.profile.machine;
-  let text = base;
+  let text = machineType(p);
   for (const s of p.profile.machineSuffixes) if (holds(s.when, p)) text += s.text;
   return text;
 }

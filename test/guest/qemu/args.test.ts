@@ -138,6 +138,21 @@ describe('buildQemuArgv golden lines per arch', () => {
     assert.ok(argv.includes('pseries,cap-ccf-assist=off'));
   });
 
+  it('ppc64 powernv (MACHINE=powernv9): IPMI BMC instead of SLOF and pseries caps', () => {
+    const argv = buildQemuArgv(
+      platform('ppc64', { qemu: 'qemu-system-ppc64', firmware: 'f', machine: 'powernv9' }),
+      {
+        kernel: 'powerpc/selftest.elf',
+        vmmArgs: ['-smp', '1'],
+      },
+    );
+    assert.equal(
+      line(argv),
+      'qemu-system-ppc64 -nodefaults -accel tcg -machine powernv9 -device ipmi-bmc-sim,id=bmc0 ' +
+        '-device isa-ipmi-bt,bmc=bmc0,irq=10 -display none -serial stdio -kernel powerpc/selftest.elf -smp 1',
+    );
+  });
+
   it('s390x', () => {
     const argv = buildQemuArgv(platform('s390x', { qemu: 'qemu-system-s390x' }), {
       kernel: 's390x/selftest.elf',

@@ -13,9 +13,13 @@ export const ppc64: ArchProfile = {
   kvmUsesHostQemu: false,
   status: 'exit-line',
   machine: 'pseries',
+  // pseries (default) needs SLOF and capability tweaks; powernv (MACHINE=powernv…) needs an IPMI BMC.
   machineSuffixes: [
-    { text: ',cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off', when: 'tcg' },
-    { text: ',cap-ccf-assist=off', when: 'kvm' },
+    {
+      text: ',cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off',
+      when: ['machine=pseries', 'tcg'],
+    },
+    { text: ',cap-ccf-assist=off', when: ['machine=pseries', 'kvm'] },
   ],
   kvmCpu: '',
   requirements: [
@@ -23,7 +27,11 @@ export const ppc64: ArchProfile = {
   ],
   pieces: [
     { args: ['-nodefaults', '-accel', '{accel}', '-machine', '{machine}'], when: 'always' },
-    { args: ['-bios', '{firmware}'], when: 'always' },
+    { args: ['-bios', '{firmware}'], when: 'machine=pseries' },
+    {
+      args: ['-device', 'ipmi-bmc-sim,id=bmc0', '-device', 'isa-ipmi-bt,bmc=bmc0,irq=10'],
+      when: 'machine=powernv',
+    },
     { args: ['-display', 'none', '-serial', 'stdio'], when: 'always' },
   ],
   binarySuffix: '.elf',

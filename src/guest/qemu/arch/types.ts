@@ -23,7 +23,12 @@ export type PieceCondition =
   /** config.mak FIRMWARE is non-empty */
   | 'firmware'
   | 'kvm'
-  | 'tcg';
+  | 'tcg'
+  /** the machine type (MACHINE, cfg `machine`, or the profile default) starts with the given text */
+  | `machine=${string}`;
+
+/** One condition, or several that must all hold. */
+export type PieceWhen = PieceCondition | readonly PieceCondition[];
 
 /**
  * One run of consecutive arguments. Placeholders replaced by `args.ts`: `{accel}` (name plus `,props`),
@@ -31,13 +36,13 @@ export type PieceCondition =
  */
 export interface ArgPiece {
   readonly args: readonly string[];
-  readonly when: PieceCondition;
+  readonly when: PieceWhen;
 }
 
 /** A suffix appended to the machine type (`,gic-version=host`), with its condition. */
 export interface MachineSuffix {
   readonly text: string;
-  readonly when: PieceCondition;
+  readonly when: PieceWhen;
 }
 
 /** A device (or chardev backend / machine) the run script insists on before starting a test. */
