@@ -67,3 +67,14 @@ describe('vmunit run: command line errors exit 2', () => {
     assert.match(bad.err, /unknown --format 'yaml'/);
   });
 });
+
+describe('vmunit run: unittests.cfg warnings', () => {
+  it('names the file and line of a key run_tests.sh would silently ignore', async () => {
+    const t = await makeTree([], '[a]\nfile = a.flat\ngrups = typo\n');
+    trees.push(t);
+    const r = await cli(['run', '-C', t, '-l']);
+    assert.equal(r.status, 0);
+    assert.equal(r.out, 'a\n');
+    assert.match(r.err, /warning: .*unittests\.cfg:3: /);
+  });
+});

@@ -143,7 +143,10 @@ export async function runCommand(
   const cfgFile = join(tree.dir, tree.testDir, 'unittests.cfg');
   const cfgText = await readOptional(cfgFile);
   if (cfgText === undefined) throw new VmunitError('INPUT_NOT_FOUND', `${cfgFile} not found`);
-  const specs = parseUnittestsCfg(cfgText, cfgFile);
+  // Lines run_tests.sh silently ignores (unknown keys, typos) are worth a warning on stderr.
+  const specs = parseUnittestsCfg(cfgText, cfgFile, {
+    onWarning: (w) => ctx.stderr.write(`vmunit: warning: ${w.file}:${w.line}: ${w.message}\n`),
+  });
   if (flags.list) {
     ctx.stdout.write(formatTestList(specs, flags.group));
     return 0;
