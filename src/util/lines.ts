@@ -34,6 +34,16 @@ function isExtraBreak(c: number): boolean {
   );
 }
 
+/**
+ * A copy of `s` that does not point into the decoded chunk it was cut from. V8 represents `chunk.slice()`
+ * as a view that keeps the whole chunk (64 KiB) alive: one retained line (a suite name, a log line of an
+ * unfinished test) would pin every chunk it came from, and on a gigabyte log the promoted chunks inflate the
+ * heap. Prepending a character forces a flat copy of just the line.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
 /** Incremental splitter: `push(chunk)` returns the complete lines in it; `end()` flushes the rest. */
 export class LineSplitter {
   readonly #decoder: { write(b: Buffer): string; end(): string };
@@ -73,12 +83,12 @@ export class LineSplitter {
           this.#lastWasCr = false;
           continue;
         }
-        lines.push(this.#pending + text.slice(start, i));
+        lines.push(detach(this.#pending + text.slice(start, i)));
         this.#pending = '';
         start = i + 1;
         this.#lastWasCr = false;
       } else if (c === 13 /* \r */) {
-        lines.push(this.#pending + text.slice(start, i));
+        lines.push(detach(this.#pending + text.slice(start, i)));
         this.#pending = '';
         start = i + 1;
         this.#lastWasCr = true;
@@ -88,7 +98,7 @@ export class LineSplitter {
           this.#lastWasCr = false;
         }
       } else if (this.#extraBreaks && isExtraBreak(c)) {
-        lines.push(this.#pending + text.slice(start, i));
+        lines.push(detach(this.#pending + text.slice(start, i)));
         this.#pending = '';
         start = i + 1;
         this.#lastWasCr = false;
