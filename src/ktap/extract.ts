@@ -20,6 +20,11 @@ export const KTAP_END_MARKERS: readonly string[] = [
 
 const EXECUTOR_MARK = 'kunit executor: ';
 
+/** All stop markers in one search (one scan of the line instead of three). */
+const END_SEARCH = new RegExp(
+  KTAP_END_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+);
+
 /** True when `text` ends with `<keyword> <digits>` (the unanchored `\s*KTAP version ([0-9]+)$` search). */
 function endsWithVersion(text: string, keyword: string): boolean {
   let i = text.length;
@@ -62,11 +67,9 @@ export class KtapExtractor {
       }
       return line.includes(EXECUTOR_MARK) ? line : undefined;
     }
-    for (const marker of KTAP_END_MARKERS) {
-      if (line.includes(marker)) {
-        this.#stopped = true;
-        return undefined;
-      }
+    if (END_SEARCH.test(line)) {
+      this.#stopped = true;
+      return undefined;
     }
     return pySliceFrom(line, this.#prefixLen);
   }
