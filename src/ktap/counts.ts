@@ -12,6 +12,8 @@ import { applyBubbleUp, type BubbleOptions, rootStatus } from './tree.js';
 
 /** A non-ok test kept for the failure summary. */
 export interface FailedNode {
+  /** Number of non-ok children; only the first MAX_FAILED_KEPT are kept in `failedChildren`. */
+  readonly failedCount: number;
   readonly name: string;
   /** Number of finished children (all, not only failed ones). */
   readonly childCount: number;
@@ -37,6 +39,7 @@ interface OpenNode {
   counts: TestCounts | undefined;
   childCount: number;
   failedChildren: FailedNode[] | undefined;
+  failedCount: number;
 }
 
 export interface CountTrackerOptions extends BubbleOptions {
@@ -64,9 +67,18 @@ const LEAF_COUNTS: ReadonlyMap<TestStatus, Readonly<TestCounts>> = new Map(
   }),
 );
 
-function ensureFailed(node: OpenNode): FailedNode[] {
+/**
+ * More than 10 failed children name more than 10 tests unless the parent is summarized by its own name
+ * (all children failed), and kunit.py prints nothing past 10 names: so the 11th and later are only
+ * counted. This keeps the failure summary's memory bounded on huge failing runs.
+ */
+const MAX_FAILED_KEPT = 11;
+
+function addFailed(node: OpenNode, failed: FailedNode): void {
+  node.failedCount++;
+  if (node.failedCount > MAX_FAILED_KEPT) return;
   if (node.failedChildren === undefined) node.failedChildren = [];
-  return node.failedChildren;
+  node.failedChildren.push(failed);
 }
 
 function leafCounts(status: TestStatus): Readonly<TestCounts> {
@@ -97,6 +109,7 @@ export class CountTracker {
           counts: undefined,
           childCount: 0,
           failedChildren: undefined,
+          failedCount: 0,
         });
         return undefined;
       case 'parse:issue': {
@@ -122,7 +135,7 @@ export class CountTracker {
       addStatus(ensureCounts(parent), reported);
       parent.childCount++;
       if (this.#trackFailures && !isOkStatus(reported)) {
-        ensureFailed(parent).push({ name, childCount: 0, failedChildren: NO_FAILURES });
+        addFailed(parent, { name, childCount: 0, failedCount: 0, failedChildren: NO_FAILURES });
       }
       return { id, name, status: reported, counts: leafCounts(reported), isRoot: false };
     }
@@ -133,12 +146,17 @@ export class CountTracker {
     if (isRoot) status = rootStatus(counts, status);
     const failed: FailedNode | undefined =
       this.#trackFailures && !isOkStatus(status)
-        ? { name, childCount: node.childCount, failedChildren: node.failedChildren ?? NO_FAILURES }
+        ? {
+            name,
+            childCount: node.childCount,
+            failedCount: node.failedCount,
+            failedChildren: node.failedChildren ?? NO_FAILURES,
+          }
         : undefined;
     if (parent) {
       addCounts(ensureCounts(parent), counts);
       parent.childCount++;
-      if (failed) ensureFailed(parent).push(failed);
+      if (failed) addFailed(parent, failed);
     }
     const finished: { -readonly [K in keyof FinishedTest]: FinishedTest[K] } = {
       id,
@@ -148,7 +166,12 @@ export class CountTracker {
       isRoot,
     };
     if (isRoot && this.#trackFailures) {
-      finished.failures = failed ?? { name, childCount: node.childCount, failedChildren: NO_FAILURES };
+      finished.failures = failed ?? {
+        name,
+        childCount: node.childCount,
+        failedCount: 0,
+        failedChildren: NO_FAILURES,
+      };
     }
     return finished;
   }
@@ -160,14 +183,17 @@ export class CountTracker {
  */
 export function summarizeFailures(root: FailedNode): string {
   const names: string[] = [];
+  let tooMany = false;
   const visit = (node: FailedNode, parentName: string): void => {
     const full = !parentName || parentName === 'main' ? node.name : `${parentName}.${node.name}`;
-    if (node.childCount === 0 || (parentName && node.failedChildren.length === node.childCount)) {
+    if (node.childCount === 0 || (parentName && node.failedCount === node.childCount)) {
       names.push(full);
       return;
     }
+    // Children beyond those kept would add more than 10 names: kunit.py then prints nothing.
+    if (node.failedCount > node.failedChildren.length) tooMany = true;
     for (const child of node.failedChildren) visit(child, full);
   };
   visit(root, '');
-  return names.length > 10 ? '' : `Failures: ${names.join(', ')}`;
+  return tooMany || names.length > 10 ? '' : `Failures: ${names.join(', ')}`;
 }

@@ -97,6 +97,26 @@ describe('ConsoleReporter', () => {
     const out = consoleOf(lines).trimEnd().split('\n');
     assert.equal(out.at(-1), 'Failures: good.t7, bad');
   });
+  it('"Failures:" with many failures: a suite that failed entirely is named, else nothing past 10 names', () => {
+    const run = (failing: (i: number) => boolean) => {
+      const lines = ['KTAP version 1', '1..1', '  # Subtest: big', '  1..150'];
+      for (let i = 1; i <= 150; i++) lines.push(`  ${failing(i) ? 'not ok' : 'ok'} ${i} t${i}`);
+      lines.push('not ok 1 big');
+      return consoleOf(lines).trimEnd().split('\n').at(-1);
+    };
+    assert.equal(
+      run(() => true),
+      'Failures: big',
+    );
+    assert.equal(
+      run((i) => i % 2 === 0),
+      'Testing complete. Ran 150 tests: passed: 75, failed: 75',
+    );
+    assert.equal(
+      run((i) => i <= 3),
+      'Failures: big.t1, big.t2, big.t3',
+    );
+  });
   it('summary only (--summary)', () => {
     let out = '';
     const printer = new Printer({ write: (t) => (out += t), color: false, now: FIXED_NOW });
