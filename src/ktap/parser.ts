@@ -189,7 +189,14 @@ export class KtapParser {
   /** Records a parse problem on frame `f` (counted in its errors, as kunit.py's add_error). */
   #issue(f: Frame | undefined, init: Omit<ParseIssueEvent, 'type' | 'line'> & { line?: number }): void {
     if (f) f.errors++;
-    this.#emit({ type: 'parse:issue', ...init, line: init.line ?? this.#currentLine() });
+    // kunit.py prints the name the test has *now* (a result line may have renamed it since test:start).
+    const testName = init.testName ?? f?.name;
+    this.#emit({
+      type: 'parse:issue',
+      ...init,
+      ...(testName === undefined ? {} : { testName }),
+      line: init.line ?? this.#currentLine(),
+    });
   }
 
   #currentLine(): number {

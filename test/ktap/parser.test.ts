@@ -171,6 +171,10 @@ describe('KtapParser: API', () => {
     assert.equal(shape(treeOf(text)), 'main:SUCCESS[a:SUCCESS]');
     assert.equal(shape(treeOf(text, { blocks: 'all' })), 'main:FAILURE[a:SUCCESS,b:FAILURE]');
   });
+  it('console: errors name the test as it is named at that moment (renamed by its result line)', () => {
+    const out = consoleOf(['KTAP version 1', '1..1', '  KTAP version 1', '  1..0', 'ok 1 renamed']);
+    assert.match(out, /^\[ERROR\] Test: renamed: 0 tests run!$/m);
+  });
   it('console: a nested version problem prints before the suite header, as kunit.py', () => {
     const out = consoleOf([
       'KTAP version 1',
