@@ -5,12 +5,16 @@
 
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, VmunitError } from '../util/errors.js';
-import { commandModules } from './commands/index.js';
+import { type CommandModule, loadCommands } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { defaultContext } from './context.js';
 
 /** Builds the commander program. Each command module registers itself and records its exit status. */
-export function buildProgram(ctx: CliContext, setStatus: (code: number) => void): Command {
+export function buildProgram(
+  ctx: CliContext,
+  modules: readonly CommandModule[],
+  setStatus: (code: number) => void,
+): Command {
   const program = new Command('vmunit')
     .description('Unit-testing toolkit for kernels and hypervisors')
     .version(ctx.version)
@@ -19,14 +23,16 @@ export function buildProgram(ctx: CliContext, setStatus: (code: number) => void)
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
     });
-  for (const mod of commandModules) mod.register(program, ctx, setStatus);
+  // Options after a subcommand belong to it (`vmunit exec FILE -smp 2` passes QEMU options through).
+  program.enablePositionalOptions();
+  for (const mod of modules) mod.register(program, ctx, setStatus);
   return program;
 }
 
 /** Runs the CLI and returns the process exit status. */
 export async function main(argv: readonly string[], ctx: CliContext = defaultContext()): Promise<number> {
   let status = 0;
-  const program = buildProgram(ctx, (code) => {
+  const program = buildProgram(ctx, await loadCommands(argv.slice(2)), (code) => {
     status = code;
   });
   try {
