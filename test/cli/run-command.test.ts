@@ -78,3 +78,12 @@ describe('vmunit run: unittests.cfg warnings', () => {
     assert.match(r.err, /warning: .*unittests\.cfg:3: /);
   });
 });
+
+describe('vmunit run: test names', () => {
+  it('an unknown test name is an error naming the cfg file, exit 2 (run_tests.sh would run nothing)', async () => {
+    const dir = await tree();
+    const r = await cli(['run', '-C', dir, 'a', 'nosuch']);
+    assert.equal(r.status, 2);
+    assert.match(r.err, /no test named nosuch in .*unittests\.cfg/);
+  });
+});

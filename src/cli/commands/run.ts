@@ -147,6 +147,11 @@ export async function runCommand(
   const specs = parseUnittestsCfg(cfgText, cfgFile, {
     onWarning: (w) => ctx.stderr.write(`vmunit: warning: ${w.file}:${w.line}: ${w.message}\n`),
   });
+  // run_tests.sh silently runs nothing for a misspelt name and exits 0; a CI job would pass on nothing.
+  const unknown = tests.filter((name) => !specs.some((spec) => spec.name === name));
+  if (unknown.length > 0) {
+    throw new VmunitError('TEST_NOT_FOUND', `no test named ${unknown.join(', ')} in ${cfgFile}`);
+  }
   if (flags.list) {
     ctx.stdout.write(formatTestList(specs, flags.group));
     return 0;
