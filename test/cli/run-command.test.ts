@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { formatRunTotals } from '../../src/cli/commands/run.js';
 import { main } from '../../src/cli/main.js';
 import { makeTree, sink } from '../guest/e2e-helpers.js';
 
@@ -85,5 +86,19 @@ describe('vmunit run: test names', () => {
     const r = await cli(['run', '-C', dir, 'a', 'nosuch']);
     assert.equal(r.status, 2);
     assert.match(r.err, /no test named nosuch in .*unittests\.cfg/);
+  });
+});
+
+describe('vmunit run: closing totals line', () => {
+  it('counts, time and the logs folder; marks an interrupted run', () => {
+    const s = { passed: 7, failed: 1, skipped: 2, interrupted: false };
+    assert.equal(
+      formatRunTotals(s, 12_345, '/t/logs'),
+      'vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 12.3 s; logs in /t/logs\n',
+    );
+    assert.equal(
+      formatRunTotals({ ...s, interrupted: true }, 50, undefined),
+      'vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 0.1 s (interrupted)\n',
+    );
   });
 });

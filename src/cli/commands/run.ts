@@ -217,6 +217,7 @@ export async function runCommand(
   const live = new Set<ChildLike>();
   const intr = interruptible(live);
   let summary: GuestRunSummary;
+  const startedAt = performance.now();
   try {
     summary = await runGuestTests({
       treeDir: tree.dir,
@@ -246,6 +247,7 @@ export async function runCommand(
     progress.close();
     await reporter.close();
   }
+  if (!flags.dryRun) ctx.stderr.write(formatRunTotals(summary, performance.now() - startedAt, resultsDir));
   if (summary.interrupted) return 130;
   return summary.failed > 0 ? 1 : 0;
 }
@@ -283,4 +285,20 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .action(async (tests: string[], flags: RunFlags) => {
       setStatus(await runCommand(tests, flags, ctx));
     });
+}
+
+/**
+ * The closing line, on stderr so that stdout keeps exactly run_tests.sh's result lines (or TAP with -t):
+ * `vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 12.3 s; logs in DIR`.
+ */
+export function formatRunTotals(
+  s: GuestRunSummary,
+  elapsedMs: number,
+  resultsDir: string | undefined,
+): string {
+  const total = s.passed + s.failed + s.skipped;
+  const where = resultsDir === undefined ? '' : `; logs in ${resultsDir}`;
+  const cut = s.interrupted ? ' (interrupted)' : '';
+  const secs = (elapsedMs / 1000).toFixed(1);
+  return `vmunit: ${total} tests: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped in ${secs} s${where}${cut}\n`;
 }
