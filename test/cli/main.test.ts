@@ -23,6 +23,9 @@ describe('vmunit command table', () => {
     assert.equal((await loadCommands(['parse', 'x.log'])).length, 1);
     assert.equal((await loadCommands(['--help'])).length, commandTable.length);
     assert.equal((await loadCommands(['nosuch'])).length, commandTable.length);
+    assert.equal((await loadCommands(['--version'])).length, 0);
+    assert.equal((await loadCommands(['-V'])).length, 0);
+    assert.equal((await loadCommands(['-V', '--help'])).length, commandTable.length);
   });
 
   it('--help lists every command; --version prints the version', async () => {
@@ -30,6 +33,7 @@ describe('vmunit command table', () => {
     assert.equal(help.status, 0);
     for (const { name } of commandTable) assert.match(help.out, new RegExp(`^  ${name}\\b`, 'm'), name);
     assert.deepEqual(await cli(['--version']), { status: 0, out: '9.9.9\n', err: '' });
+    assert.deepEqual(await cli(['-V']), { status: 0, out: '9.9.9\n', err: '' });
   });
 
   it('an unknown command is a usage error with exit 2', async () => {

@@ -30,13 +30,17 @@ export const commandTable: readonly CommandEntry[] = [
 ];
 
 /**
- * The modules needed for this argv: only the named subcommand's, or all of them when there is none or it
- * is unknown (for --help and commander's "unknown command" suggestions). The root command has no options
- * but -h/-V, so the first word not starting with '-' is the subcommand.
+ * The modules needed for this argv: only the named subcommand's, none for a bare --version, or all of them
+ * when there is no subcommand or it is unknown (for --help and commander's "unknown command" suggestions).
+ * The root command has no options but -h/-V, so the first word not starting with '-' is the subcommand.
  */
 export async function loadCommands(args: readonly string[]): Promise<CommandModule[]> {
   const word = args.find((a) => !a.startsWith('-'));
+  if (word === undefined && args.some(isVersionFlag) && !args.some(isHelpFlag)) return [];
   const entry = commandTable.find((e) => e.name === word);
   const entries = entry === undefined ? commandTable : [entry];
   return Promise.all(entries.map((e) => e.load()));
 }
+
+const isVersionFlag = (a: string): boolean => a === '-V' || a === '--version';
+const isHelpFlag = (a: string): boolean => a === '-h' || a === '--help';
