@@ -1,0 +1,11 @@
+/**
+ * `vmunit/kernel`: the kunit.py-compatible kernel tool's stable pieces: the stage pipeline, the arch
+ * profiles (data) and the Kconfig model. Internals (boot sessions, isolation scheduling) stay private.
+ */
+
+export type { ArchProfile, QemuArchProfile, UmlProfile } from './arch-profiles.js';
+export { knownArches, profileForArch, QEMU_PROFILES, UML_PROFILE } from './arch-profiles.js';
+export type { Kconfig, KconfigEntry } from './kconfig.js';
+export { formatKconfig, parseKconfig } from './kconfig.js';
+export type { PipelineResult } from './pipeline.js';
+export { buildCommand, configCommand, execCommand, runCommand } from './pipeline.js';
