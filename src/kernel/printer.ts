@@ -1,18 +1,14 @@
 /**
- * kunit.py's console conventions for the tool's own messages: `[HH:MM:SS] ` local-time prefixes and
- * seconds printed with three decimals.
+ * kunit.py's console conventions for the tool's own messages: `[HH:MM:SS] ` local-time prefixes (the
+ * clock format is reporters/printer.ts's, shared with the parse console) and seconds with three decimals.
  */
 
+import { formatClock } from '../reporters/printer.js';
 import type { KernelIo } from './types.js';
-
-function two(n: number): string {
-  return String(n).padStart(2, '0');
-}
 
 /** `[HH:MM:SS] ` in local time, as kunit_printer.print_with_timestamp. */
 export function timestampPrefix(epochMs: number): string {
-  const d = new Date(epochMs);
-  return `[${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}] `;
+  return `[${formatClock(new Date(epochMs))}] `;
 }
 
 /** Prints one timestamped line. */
