@@ -49,19 +49,33 @@ void vmu_report_begin(void)
 #endif
 }
 
+/*
+ * A line that is not a check result: a KTAP comment ("# ...") by default, bare in legacy mode where INFO
+ * lines carry their own tag, as kvm-unit-tests prints them.
+ */
+#ifdef VMU_LEGACY
+#define COMMENT_START ""
+#define INFO_TAG "INFO: "
+#else
+#define COMMENT_START "# "
+#define INFO_TAG ""
+#endif
+
+static void va_comment(const char *tag, const char *prefixes, const char *fmt, va_list va)
+{
+	char msg[NAME_MAX];
+
+	vsnprintf(msg, sizeof(msg), fmt, va);
+	printf(COMMENT_START "%s%s%s\n", tag, prefixes, msg);
+}
+
 void vmu_diag(const char *fmt, ...)
 {
-	char line[NAME_MAX];
 	va_list va;
 
 	va_start(va, fmt);
-	vsnprintf(line, sizeof(line), fmt, va);
+	va_comment("", "", fmt, va);
 	va_end(va);
-#ifdef VMU_LEGACY
-	printf("%s\n", line);
-#else
-	printf("# %s\n", line);
-#endif
 }
 
 void report_prefix_pushf(const char *fmt, ...)
@@ -214,17 +228,11 @@ void report_skip(const char *fmt, ...)
 
 void report_info(const char *fmt, ...)
 {
-	char msg[NAME_MAX];
 	va_list va;
 
 	va_start(va, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, va);
+	va_comment(INFO_TAG, rs.prefixes, fmt, va);
 	va_end(va);
-#ifdef VMU_LEGACY
-	printf("INFO: %s%s\n", rs.prefixes, msg);
-#else
-	printf("# %s%s\n", rs.prefixes, msg);
-#endif
 }
 
 void report_passed(void)
@@ -261,17 +269,11 @@ int report_summary(void)
 
 void report_abort(const char *fmt, ...)
 {
-	char msg[NAME_MAX];
 	va_list va;
 
 	va_start(va, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, va);
+	va_comment("ABORT: ", rs.prefixes, fmt, va);
 	va_end(va);
-#ifdef VMU_LEGACY
-	printf("ABORT: %s%s\n", rs.prefixes, msg);
-#else
-	printf("# ABORT: %s%s\n", rs.prefixes, msg);
-#endif
 	report_summary();
 	abort();
 }
