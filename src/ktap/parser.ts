@@ -416,6 +416,14 @@ export class KtapParser {
       return true;
     }
     if (p.kind === 'plan') this.#budget--;
+    const child = this.#childFrame(f);
+    f.phase = 'waitChild';
+    this.#stack.push(child);
+    return true;
+  }
+
+  /** A frame for f's next subtest; the lines f saw since its last child become the child's pre-log. */
+  #childFrame(f: Frame): Frame {
     const child = newFrame({
       isMain: false,
       id: this.#newId(),
@@ -426,9 +434,7 @@ export class KtapParser {
       preLog: f.subLog,
     });
     f.subLog = [];
-    f.phase = 'waitChild';
-    this.#stack.push(child);
-    return true;
+    return child;
   }
 
   /** A planned subtest never came: kunit.py counts a crash on the parent and prints an empty [CRASHED]. */
@@ -447,16 +453,7 @@ export class KtapParser {
     }
     this.#budget--;
     this.#issue(f, { id: f.id, message: 'missing expected subtest!', kind: 'missing-subtest' });
-    const placeholder = newFrame({
-      isMain: false,
-      id: this.#newId(),
-      parentId: f.id,
-      depth: f.depth + 1,
-      index: f.testNum,
-      started: false,
-      preLog: f.subLog,
-    });
-    f.subLog = [];
+    const placeholder = this.#childFrame(f);
     this.#start(placeholder, false);
     this.#emit({ type: 'test:result', id: placeholder.id, name: '', status: 'TEST_CRASHED' });
     addStatus(ensureCounts(f), 'TEST_CRASHED'); // kunit.py counts it on the parent
