@@ -14,11 +14,12 @@ import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { RunEvent } from '../events/types.js';
+import { startOrder } from '../guest/scheduler.js';
 import type { TreeBuilder } from '../ktap/tree.js';
 import { BootMerger, type BootSummary } from './boot-merge.js';
 import { listTests, ROOT_ID, RootWatch, rootStartEvent, runBoot, runStartEvent } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
-import { bootOrder, isolatedGlobs } from './listing.js';
+import { isolatedGlobs } from './listing.js';
 import { printTimestamped } from './printer.js';
 import type { ExecDeps, ExecRequest } from './types.js';
 
@@ -168,7 +169,9 @@ export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBu
   const merger = new BootMerger(ROOT_ID, mode, (suite) => perSuite.get(suite));
   const release = new OrderedRelease(globs.length, merger, emit);
   const limit = pLimit(Math.max(1, req.parallel));
-  const order = bootOrder(globs, await loadBootTimes(req.target.buildDir));
+  // The guest runner's -j order: with several jobs, unknown boots first, then known ones longest first, so
+  // the longest boot never starts last; with one job, list order (kunit.py's sequence). Reports stay in list order.
+  const order = startOrder(globs, await loadBootTimes(req.target.buildDir), req.parallel);
   await Promise.all(
     order.map((i) =>
       limit(async () => release.done(i, await isolatedBoot(deps, req, globs[i] as string, i, globs.length))),

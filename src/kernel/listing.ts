@@ -45,19 +45,3 @@ export function isolatedGlobs(mode: IsolationMode, tests: readonly string[], use
   const testPart = userGlob.slice(dot + 1).split('.')[0] as string;
   return suites.map((suite) => `${suite}.${testPart}`);
 }
-
-/**
- * The order in which isolated boots are started: boots with no recorded duration first (in list order: they
- * may be long), then the others longest first, so that the longest boot never starts last and the run is
- * as short as its longest boot allows. Results are still reported in list order.
- */
-export function bootOrder(globs: readonly string[], lastDurations: ReadonlyMap<string, number>): number[] {
-  const indices = globs.map((_, i) => i);
-  const unknown = indices.filter((i) => !lastDurations.has(globs[i] as string));
-  const known = indices
-    .filter((i) => lastDurations.has(globs[i] as string))
-    .sort(
-      (a, b) => (lastDurations.get(globs[b] as string) ?? 0) - (lastDurations.get(globs[a] as string) ?? 0),
-    );
-  return [...unknown, ...known];
-}
