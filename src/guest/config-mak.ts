@@ -46,6 +46,30 @@ export interface TreeConfig {
   readonly buildHead: string;
 }
 
+/** The config.mak facts every QEMU command line and environ file is built from (run, exec, standalone). */
+export interface QemuTreeFacts {
+  readonly host: string;
+  /** `TARGET`, '' when config.mak leaves it unset. */
+  readonly target: string;
+  readonly targetCpu: string;
+  /** `DEFAULT_QEMU_CPU`. */
+  readonly defaultCpu: string;
+  readonly firmware: string;
+  readonly environDefault: boolean;
+}
+
+/** The QEMU-side facts of a tree. Pure. */
+export function qemuTreeFacts(tree: TreeConfig): QemuTreeFacts {
+  return {
+    host: tree.host,
+    target: tree.target ?? '',
+    targetCpu: tree.targetCpu,
+    defaultCpu: tree.defaultQemuCpu,
+    firmware: tree.firmware,
+    environDefault: tree.environDefault,
+  };
+}
+
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
 
 /** Parses config.mak text into its variables. Pure. Comment, blank and non-assignment lines are skipped. */

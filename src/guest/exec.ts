@@ -16,7 +16,7 @@ import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { VmunitError } from '../util/errors.js';
-import { readTreeConfig, type TreeConfig } from './config-mak.js';
+import { type QemuTreeFacts, qemuTreeFacts, readTreeConfig, type TreeConfig } from './config-mak.js';
 import { archFromElfHeader } from './elf-arch.js';
 import { decodeExit, parseExitLine } from './exit-code.js';
 import { chooseAccel } from './qemu/accel.js';
@@ -64,14 +64,9 @@ const CONFIGURE_DEFAULT_CPU: Readonly<Partial<Record<ArchName, string>>> = {
 };
 
 /** The facts exec needs, from config.mak or defaults. */
-interface ExecTree {
+interface ExecTree extends QemuTreeFacts {
   readonly profile: ArchProfile;
-  readonly host: string;
-  readonly target: string;
-  readonly targetCpu: string;
-  readonly defaultCpu: string;
-  readonly firmware: string;
-  readonly environDefault: boolean;
+  /** Absolute errata file path ('' = none). */
   readonly errataPath: string;
 }
 
@@ -100,13 +95,8 @@ export async function findTreeUpward(start: string): Promise<string | undefined>
 
 function fromTree(tree: TreeConfig): ExecTree {
   return {
+    ...qemuTreeFacts(tree),
     profile: archProfile(tree.arch),
-    host: tree.host,
-    target: tree.target ?? '',
-    targetCpu: tree.targetCpu,
-    defaultCpu: tree.defaultQemuCpu,
-    firmware: tree.firmware,
-    environDefault: tree.environDefault,
     errataPath: tree.erratatxt === '' ? '' : resolve(tree.dir, tree.erratatxt),
   };
 }

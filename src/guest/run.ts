@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../events/types.js';
 import type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
+import type { QemuTreeFacts } from './config-mak.js';
 import type { Verdict } from './exit-code.js';
 import type { KtapSinkFactory } from './guest-output.js';
 import { type StoredResult, TestLog, writeResultsJson } from './logs.js';
@@ -31,14 +32,8 @@ export type GuestSelection =
   | { readonly kind: 'skip'; readonly reason: string }
   | { readonly kind: 'run'; readonly test: ResolvedGuestTest };
 
-/** config.mak facts the QEMU side needs. */
-export interface TreeFacts {
-  readonly host: string;
-  readonly target: string;
-  readonly targetCpu: string;
-  readonly defaultCpu: string;
-  readonly firmware: string;
-  readonly environDefault: boolean;
+/** config.mak facts the QEMU side needs, plus what `vmunit run` adds for the environ file and logs. */
+export interface TreeFacts extends QemuTreeFacts {
   /** config.mak ERRATATXT ('' = none) and its text (undefined = file missing). */
   readonly errataPath: string;
   readonly errataText: string | undefined;

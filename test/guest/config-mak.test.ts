@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parseConfigMak, readTreeConfig } from '../../src/guest/config-mak.js';
+import { parseConfigMak, qemuTreeFacts, readTreeConfig } from '../../src/guest/config-mak.js';
 import { VmunitError } from '../../src/util/errors.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'vmunit-configmak-'));
@@ -104,5 +104,23 @@ describe('readTreeConfig', () => {
     const cfg = await readTreeConfig('/work/scratch/kut');
     assert.equal(cfg.testDir, 'x86');
     assert.equal(cfg.arch, 'x86_64');
+  });
+});
+
+describe('qemuTreeFacts', () => {
+  it('gives run, exec and standalone the same QEMU-side facts (unset TARGET is empty)', async () => {
+    const text = X86.replace('DEFAULT_QEMU_CPU=', 'DEFAULT_QEMU_CPU=qemu64').replace(
+      'ENVIRON_DEFAULT=yes',
+      'ENVIRON_DEFAULT=no',
+    );
+    const facts = qemuTreeFacts(await readTreeConfig(tree('factstree', { 'config.mak': text })));
+    assert.deepEqual(facts, {
+      host: 'x86_64',
+      target: '',
+      targetCpu: '',
+      defaultCpu: 'qemu64',
+      firmware: '',
+      environDefault: false,
+    });
   });
 });

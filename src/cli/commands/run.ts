@@ -11,7 +11,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { parseUnittestsCfg } from '../../guest/cfg/parse.js';
-import { readTreeConfig, type TreeConfig } from '../../guest/config-mak.js';
+import { qemuTreeFacts, readTreeConfig, type TreeConfig } from '../../guest/config-mak.js';
 import { effectiveTarget, harnessShellVars, hostOnlineCpus, resolveGuestEnv } from '../../guest/env.js';
 import { prepareResultsDir, readPreviousDurations } from '../../guest/logs.js';
 import { probeMaxSmp } from '../../guest/max-smp.js';
@@ -57,12 +57,7 @@ async function readOptional(path: string): Promise<string | undefined> {
 
 function treeFacts(tree: TreeConfig, errataText: string | undefined): TreeFacts {
   return {
-    host: tree.host,
-    target: tree.target ?? '',
-    targetCpu: tree.targetCpu,
-    defaultCpu: tree.defaultQemuCpu,
-    firmware: tree.firmware,
-    environDefault: tree.environDefault,
+    ...qemuTreeFacts(tree),
     errataPath: tree.erratatxt,
     errataText,
     buildHead: tree.buildHead,

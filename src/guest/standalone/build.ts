@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { VmunitError } from '../../util/errors.js';
 import { parseUnittestsCfg } from '../cfg/parse.js';
 import type { GuestTestSpec } from '../cfg/spec.js';
-import { readTreeConfig, type TreeConfig } from '../config-mak.js';
+import { qemuTreeFacts, readTreeConfig, type TreeConfig } from '../config-mak.js';
 import { archProfile } from '../qemu/arch/index.js';
 import { parseDuration } from '../select.js';
 import { renderStandalone, type StandaloneTree } from './generate.js';
@@ -109,8 +109,9 @@ async function errataLines(tree: TreeConfig): Promise<string[]> {
 }
 
 function standaloneTree(tree: TreeConfig, errata: string[]): StandaloneTree {
-  const target = tree.target ?? '';
-  if (target === 'kvmtool') {
+  // The script finds the host where it runs; HOST is the build machine's.
+  const { host: _buildHost, ...facts } = qemuTreeFacts(tree);
+  if (facts.target === 'kvmtool') {
     throw new VmunitError('CONFIG_INVALID', 'standalone: TARGET=kvmtool trees are not supported', {
       position: { file: tree.file },
     });
@@ -118,11 +119,7 @@ function standaloneTree(tree: TreeConfig, errata: string[]): StandaloneTree {
   return {
     arch: tree.arch,
     archName: tree.archName,
-    target,
-    targetCpu: tree.targetCpu,
-    defaultCpu: tree.defaultQemuCpu,
-    firmware: tree.firmware,
-    environDefault: tree.environDefault,
+    ...facts,
     errata,
     buildHead: tree.buildHead,
   };

@@ -16,21 +16,16 @@
 
 import { VmunitError } from '../../util/errors.js';
 import type { GuestTestSpec } from '../cfg/spec.js';
+import type { QemuTreeFacts } from '../config-mak.js';
 import type { ArchProfile } from '../qemu/arch/types.js';
 import { buildFixedArgs, type QemuPlatform, shellQuote } from '../qemu/args.js';
 import { type EncodedPayload, encodePayload, renderPayloadFunction } from './payload.js';
 
 /** config.mak facts a standalone script needs (the tree itself is not shipped). */
-export interface StandaloneTree {
+export interface StandaloneTree extends Omit<QemuTreeFacts, 'host'> {
   /** config.mak ARCH and ARCH_NAME. */
   readonly arch: string;
   readonly archName: string;
-  readonly target: string;
-  readonly targetCpu: string;
-  readonly defaultCpu: string;
-  readonly firmware: string;
-  /** ENVIRON_DEFAULT=yes: build the environ file and pass it with `-initrd`. */
-  readonly environDefault: boolean;
   /** errata.txt entries (`<12 hex> : <min kernel> : summary`), embedded when environDefault. */
   readonly errata: readonly string[];
   /** Content of the tree's `build-head` file ('' when absent). */
