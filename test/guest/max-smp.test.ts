@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NO_FILE, parseMaxSmp, probeMaxSmp } from '../../src/guest/max-smp.js';
-import { ARCH_PROFILES } from '../../src/guest/qemu/arch/index.js';
+import { tcgPlatform } from './spec-helpers.js';
 
 describe('--probe-maxsmp', () => {
   it('reads the last word of the SMP CPUs line', () => {
@@ -17,18 +17,7 @@ describe('--probe-maxsmp', () => {
 
   it('asks QEMU once with the non-existent kernel and lowers MAX_SMP with upstream notice', async () => {
     const seen: string[][] = [];
-    const platform = {
-      profile: ARCH_PROFILES.x86_64,
-      qemu: '/usr/bin/qemu-system-x86_64',
-      accel: 'tcg',
-      accelProps: '',
-      host: 'x86_64',
-      targetCpu: '',
-      defaultCpu: '',
-      firmware: '',
-      machine: '',
-      hasPciTestdev: true,
-    };
+    const platform = tcgPlatform('x86_64');
     const r = await probeMaxSmp(platform, '500', async (file, args) => {
       seen.push([file, ...args]);
       return {

@@ -14,26 +14,10 @@ import { QemuProber } from '../../src/guest/qemu/probe.js';
 import { type GuestRunOptions, type GuestSelection, runGuestTests } from '../../src/guest/run.js';
 import type { ChildLike, SpawnFn } from '../../src/guest/supervise.js';
 import { sink } from './e2e-helpers.js';
+import { guestSpec } from './spec-helpers.js';
 
-function spec(name: string): GuestTestSpec {
-  return {
-    name,
-    file: 'x86/unittests.cfg',
-    line: 1,
-    kernel: `${name}.flat`,
-    smp: '',
-    testArgs: '',
-    qemuParams: '',
-    kvmtoolParams: '',
-    groups: [],
-    arch: '',
-    machine: '',
-    check: '',
-    accel: '',
-    timeout: '',
-    disabledIf: '',
-  };
-}
+/** One-argument form, for `names.map(spec)`. */
+const spec = (name: string): GuestTestSpec => guestSpec(name);
 
 function resolved(s: GuestTestSpec, accelRequested = ''): ResolvedGuestTest {
   return {

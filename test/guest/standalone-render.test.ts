@@ -22,27 +22,9 @@ import {
 import { encodePayload, PAYLOAD_DELIMITER, sha256Hex } from '../../src/guest/standalone/payload.js';
 import { VmunitError } from '../../src/util/errors.js';
 import { tempDir } from './sdk-tree.js';
+import { guestSpec } from './spec-helpers.js';
 
-function spec(over: Partial<GuestTestSpec>): GuestTestSpec {
-  return {
-    name: 't',
-    file: 'x86/unittests.cfg',
-    line: 1,
-    kernel: 't.flat',
-    smp: '',
-    testArgs: '',
-    qemuParams: '',
-    kvmtoolParams: '',
-    groups: [],
-    arch: '',
-    machine: '',
-    check: '',
-    accel: '',
-    timeout: '',
-    disabledIf: '',
-    ...over,
-  };
-}
+const spec = (over: Partial<GuestTestSpec>): GuestTestSpec => guestSpec('t', over);
 
 const TREE: StandaloneTree = {
   arch: 'x86_64',

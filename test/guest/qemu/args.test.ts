@@ -1,29 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ARCH_PROFILES, archProfile } from '../../../src/guest/qemu/arch/index.js';
-import type { ArchName } from '../../../src/guest/qemu/arch/types.js';
-import {
-  buildQemuArgv,
-  formatCommandLine,
-  type QemuPlatform,
-  shellQuote,
-} from '../../../src/guest/qemu/args.js';
-
-function platform(arch: ArchName, over: Partial<QemuPlatform> = {}): QemuPlatform {
-  return {
-    profile: ARCH_PROFILES[arch],
-    qemu: `/usr/bin/qemu-system-${ARCH_PROFILES[arch].qemuArch}`,
-    accel: 'tcg',
-    accelProps: '',
-    host: 'x86_64',
-    targetCpu: '',
-    defaultCpu: '',
-    firmware: '',
-    machine: '',
-    hasPciTestdev: true,
-    ...over,
-  };
-}
+import { archProfile } from '../../../src/guest/qemu/arch/index.js';
+import { buildQemuArgv, formatCommandLine, shellQuote } from '../../../src/guest/qemu/args.js';
+import { tcgPlatform as platform } from '../spec-helpers.js';
 
 const line = (argv: readonly string[]): string => formatCommandLine(argv);
 
