@@ -41,6 +41,7 @@ export class TreeBuilder {
   readonly #finished = new Set<string>();
   #runStart: RunStartEvent | undefined;
   #interrupted = false;
+  #elapsedMs: number | undefined;
 
   constructor(options: BubbleOptions = {}) {
     this.#options = options;
@@ -86,6 +87,7 @@ export class TreeBuilder {
         return;
       case 'run:end':
         if (event.interrupted) this.#interrupted = true;
+        if (event.elapsedMs !== undefined) this.#elapsedMs = event.elapsedMs;
         return;
     }
   }
@@ -120,6 +122,11 @@ export class TreeBuilder {
   /** True once `run:end` said the run was cut short. */
   get interrupted(): boolean {
     return this.#interrupted;
+  }
+
+  /** The run's wall time from the last `run:end` that carried one. */
+  get elapsedMs(): number | undefined {
+    return this.#elapsedMs;
   }
 
   get runStart(): RunStartEvent | undefined {

@@ -189,14 +189,13 @@ ${children}
 /** A reporter that writes the HTML page on close (atomically for files). */
 export function createHtmlReporter(opts: ReporterOptions & { readonly title?: string }): Reporter {
   const builder = new TreeBuilder();
-  let elapsedMs: number | undefined;
   return {
     onEvent(event: RunEvent): void {
       builder.push(event);
-      if (event.type === 'run:end' && event.elapsedMs !== undefined) elapsedMs = event.elapsedMs;
     },
     async close(): Promise<void> {
       const root = builder.root();
+      const elapsedMs = builder.elapsedMs;
       const info: HtmlReportInfo = {
         interrupted: builder.interrupted,
         ...(opts.title === undefined ? {} : { title: opts.title }),

@@ -196,13 +196,12 @@ export function treeToJUnit(roots: TestNode | readonly TestNode[], opts: JUnitOp
 /** A reporter that folds the run into a tree and writes the JUnit document on close (atomically). */
 export function createJUnitReporter(opts: JUnitReporterOptions): Reporter {
   const builder = new TreeBuilder();
-  let elapsedMs: number | undefined;
   return {
     onEvent(event: RunEvent): void {
       builder.push(event);
-      if (event.type === 'run:end' && event.elapsedMs !== undefined) elapsedMs = event.elapsedMs;
     },
     async close(): Promise<void> {
+      const elapsedMs = builder.elapsedMs;
       const style = opts.style ?? (typeof opts.destination === 'string' ? 'file' : 'dump');
       const roots = builder.finish();
       const xml = treeToJUnit(roots.length > 0 ? roots : builder.root(), {

@@ -82,6 +82,19 @@ describe('JUnit extensions and escaping', () => {
       children: [],
     });
   });
+  it("gives an untimed root run:end's elapsedMs as its time", async () => {
+    const xml = await runReporter(
+      (out) => createJUnitReporter({ destination: out, color: false }),
+      [
+        { type: 'test:start', id: 'r', parentId: null, name: 'main', index: 1, depth: 0, isSuite: true },
+        { type: 'test:start', id: 'r.1', parentId: 'r', name: 'one', index: 1, depth: 1, isSuite: false },
+        { type: 'test:result', id: 'r.1', name: 'one', status: 'SUCCESS' },
+        { type: 'test:result', id: 'r', name: 'main', status: 'SUCCESS' },
+        { type: 'run:end', elapsedMs: 400 },
+      ],
+    );
+    assert.equal(parseXml(xml).attrs.time, '0.400');
+  });
   it('adds classname, timestamp and run metadata as properties for CI systems', async () => {
     const xml = await runReporter(
       (out) => createJUnitReporter({ destination: out, color: false }),
