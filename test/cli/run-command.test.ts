@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatRunTotals } from '../../src/cli/commands/run.js';
+import { createRunReporters, pairOutputs } from '../../src/cli/commands/run-output.js';
 import { main } from '../../src/cli/main.js';
 import { makeTree, sink } from '../guest/e2e-helpers.js';
 
@@ -100,5 +103,23 @@ describe('vmunit run: closing totals line', () => {
       formatRunTotals({ ...s, interrupted: true }, 50, undefined),
       'vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 0.1 s (interrupted)\n',
     );
+  });
+});
+
+describe('vmunit run --format reporters', () => {
+  it('writes each format to its default file in the results folder (html titled "vmunit run")', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vmunit-runfmt-'));
+    trees.push(dir);
+    const requests = pairOutputs(['ktap', 'junit', 'json', 'html'], [], dir);
+    const reporters = createRunReporters(requests, sink());
+    for (const r of reporters) await r.close();
+    assert.deepEqual(
+      requests.map((q) => q.destination),
+      ['results.ktap', 'junit.xml', 'kernelci.json', 'report.html'].map((f) => join(dir, f)),
+    );
+    assert.match(await readFile(join(dir, 'results.ktap'), 'utf8'), /^KTAP version 1/);
+    assert.match(await readFile(join(dir, 'junit.xml'), 'utf8'), /<testsuite\b/);
+    assert.doesNotThrow(() => JSON.parse(readFileSync(join(dir, 'kernelci.json'), 'utf8')));
+    assert.match(await readFile(join(dir, 'report.html'), 'utf8'), /<title>[^<]*vmunit run/);
   });
 });

@@ -5,10 +5,7 @@
  */
 
 import { join } from 'node:path';
-import { createHtmlReporter } from '../../reporters/html.js';
-import { createKunitJsonReporter } from '../../reporters/json-kunit.js';
-import { createJUnitReporter } from '../../reporters/junit.js';
-import { createKtapReporter } from '../../reporters/ktap.js';
+import { createReporter } from '../../reporters/registry.js';
 import type { Reporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
 
@@ -48,23 +45,16 @@ export function pairOutputs(
   });
 }
 
-/** Creates the reporters; `stdout` receives `-` destinations. */
+/** Creates the reporters through the shared registry; `stdout` receives `-` destinations. */
 export function createRunReporters(
   requests: readonly OutputRequest[],
   stdout: NodeJS.WritableStream,
 ): Reporter[] {
-  return requests.map(({ format, destination }) => {
-    const dest = destination === '-' ? stdout : destination;
-    const base = { destination: dest, color: false };
-    switch (format) {
-      case 'ktap':
-        return createKtapReporter(base);
-      case 'junit':
-        return createJUnitReporter(base);
-      case 'json':
-        return createKunitJsonReporter(base);
-      default:
-        return createHtmlReporter({ ...base, title: 'vmunit run' });
-    }
-  });
+  return requests.map(({ format, destination }) =>
+    createReporter(format, {
+      destination: destination === '-' ? stdout : destination,
+      color: false,
+      title: 'vmunit run',
+    }),
+  );
 }
