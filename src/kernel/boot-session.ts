@@ -6,6 +6,7 @@
 
 import { join } from 'node:path';
 import type { RunEvent } from '../events/types.js';
+import type { TreeBuilder } from '../ktap/tree.js';
 import { bootArgv, formatBootCommand, kernelArgs } from './argv.js';
 import { type BootOutcome, bootKernel } from './boot.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
@@ -74,7 +75,7 @@ export async function listTests(deps: ExecDeps, req: ExecRequest): Promise<strin
 }
 
 /** run:start with the metadata kunit.py's JSON carries. */
-export function runStartEvent(req: ExecRequest, now: number): RunEvent {
+function runStartEvent(req: ExecRequest, now: number): RunEvent {
   return {
     type: 'run:start',
     producer: 'kernel',
@@ -95,7 +96,7 @@ export const ROOT_ID = 'root';
  * Watches the root's events to give it kunit.py's final status: FAILURE_TO_PARSE_TESTS when no KTAP was
  * found, NO_TESTS when nothing ran, else the counts' status (the tree builder derives it from 'SUCCESS').
  */
-export class RootWatch {
+class RootWatch {
   #children = 0;
   #noKtap = false;
   #noTests = false;
@@ -122,6 +123,34 @@ export class RootWatch {
 }
 
 /** The root's test:start: the console prints its opening divider here, before the kernel starts. */
-export function rootStartEvent(): RunEvent {
+function rootStartEvent(): RunEvent {
   return { type: 'test:start', id: ROOT_ID, parentId: null, name: 'main', index: 1, depth: 0, isSuite: true };
+}
+
+/** The stage's root as a single boot and isolated boots both open and close it. */
+export interface RootRun {
+  /** Sends an event to the tree and the reporter (and watches it for the root's final status). */
+  readonly emit: (event: RunEvent) => void;
+  /** The root's result and run:end. */
+  readonly finish: (interrupted: boolean) => void;
+}
+
+/** Emits run:start and the root's test:start now; the boots' events go through `emit`. */
+export function openRootRun(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder): RootRun {
+  const watch = new RootWatch();
+  const emit = (event: RunEvent) => {
+    watch.see(event);
+    tree.push(event);
+    deps.reporter.onEvent(event);
+  };
+  const start = deps.io.now();
+  emit(runStartEvent(req, start));
+  emit(rootStartEvent());
+  return {
+    emit,
+    finish: (interrupted) => {
+      emit(watch.result());
+      emit({ type: 'run:end', interrupted, elapsedMs: deps.io.now() - start });
+    },
+  };
 }

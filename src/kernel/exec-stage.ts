@@ -6,20 +6,10 @@
  */
 
 import { join } from 'node:path';
-import type { RunEvent } from '../events/types.js';
 import { aggregateStatus, isOkStatus, type TestNode } from '../ktap/model.js';
 import { pyRstrip } from '../ktap/py-text.js';
 import { TreeBuilder } from '../ktap/tree.js';
-import {
-  listingBoot,
-  listTests,
-  ROOT_ID,
-  RootWatch,
-  rootStartEvent,
-  runBoot,
-  runStartEvent,
-  testLogPath,
-} from './boot-session.js';
+import { listingBoot, listTests, openRootRun, ROOT_ID, runBoot, testLogPath } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
 import { runIsolated } from './isolated.js';
 import { printTimestamped } from './printer.js';
@@ -48,16 +38,8 @@ async function rawBoot(deps: ExecDeps, req: ExecRequest): Promise<void> {
 
 /** A single boot, parsed live under the stage's root. */
 async function singleBoot(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder): Promise<void> {
-  const watch = new RootWatch();
-  const emit = (event: RunEvent) => {
-    watch.see(event);
-    tree.push(event);
-    deps.reporter.onEvent(event);
-  };
   printTimestamped(deps.io, 'Starting KUnit Kernel (1/1)...');
-  const start = deps.io.now();
-  emit(runStartEvent(req, start));
-  emit(rootStartEvent());
+  const { emit, finish } = openRootRun(deps, req, tree);
   const parser = deps.createParser({ idPrefix: '', parentId: ROOT_ID, depth: 0 });
   const outcome = await runBoot(
     deps.io,
@@ -68,8 +50,7 @@ async function singleBoot(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder): 
     },
   );
   for (const event of parser.end()) emit(event);
-  emit(watch.result());
-  emit({ type: 'run:end', interrupted: outcome.timedOut, elapsedMs: deps.io.now() - start });
+  finish(outcome.timedOut);
 }
 
 function crashHint(io: KernelIo, req: ExecRequest, argv0: string): void {

@@ -17,7 +17,7 @@ import type { RunEvent } from '../events/types.js';
 import { startOrder } from '../guest/scheduler.js';
 import type { TreeBuilder } from '../ktap/tree.js';
 import { BootMerger, type BootSummary } from './boot-merge.js';
-import { listTests, ROOT_ID, RootWatch, rootStartEvent, runBoot, runStartEvent } from './boot-session.js';
+import { listTests, openRootRun, ROOT_ID, runBoot } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
 import { isolatedGlobs } from './listing.js';
 import { printTimestamped } from './printer.js';
@@ -154,15 +154,7 @@ export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBu
     const suite = t.split('.')[0] as string;
     perSuite.set(suite, (perSuite.get(suite) ?? 0) + 1);
   }
-  const watch = new RootWatch();
-  const emit = (event: RunEvent) => {
-    watch.see(event);
-    tree.push(event);
-    deps.reporter.onEvent(event);
-  };
-  const start = deps.io.now();
-  emit(runStartEvent(req, start));
-  emit(rootStartEvent());
+  const { emit, finish } = openRootRun(deps, req, tree);
   emit({ type: 'test:plan', id: ROOT_ID, count: mode === 'suite' ? globs.length : perSuite.size });
 
   await rm(isolatedDir(req.target.buildDir), { recursive: true, force: true });
@@ -183,8 +175,7 @@ export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBu
     new Map(records.filter((r) => !r.timedOut).map((r) => [r.glob, r.elapsedMs])),
   );
   for (const event of merger.finish()) emit(event);
-  emit(watch.result());
-  emit({ type: 'run:end', interrupted: records.some((r) => r.timedOut), elapsedMs: deps.io.now() - start });
+  finish(records.some((r) => r.timedOut));
   await concatenateLogs(req, records);
   return globs.length;
 }
