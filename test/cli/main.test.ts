@@ -42,3 +42,23 @@ describe('vmunit command table', () => {
     assert.match(r.err, /unknown command 'nosuch'/);
   });
 });
+
+describe('kunit.py parse options', () => {
+  it('`vmunit parse` and `vmunit kunit parse` declare --raw_output, --json and --junit alike', async () => {
+    // Column widths differ between the two commands, so compare the flags and the re-flowed help text.
+    const flags = (help: string) => help.match(/^ {2}--(raw_output|json|junit) \S+/gm) ?? [];
+    const flowed = (help: string) => help.replace(/\s+/g, ' ');
+    const plain = (await cli(['parse', '--help'])).out;
+    const kunit = (await cli(['kunit', 'parse', '--help'])).out;
+    assert.deepEqual(flags(plain), ['  --raw_output [mode]', '  --json [FILE]', '  --junit [FILE]']);
+    assert.deepEqual(flags(kunit), flags(plain));
+    for (const text of [
+      "If set don't parse output from kernel. By default, filters to just KUnit output.",
+      'as JSON to stdout or a file if a filename is specified. Does nothing if --raw_output is set.',
+      'as JUnit XML to stdout or a file if a filename is specified. Does nothing if --raw_output is set.',
+    ]) {
+      assert.ok(flowed(plain).includes(text), text);
+      assert.ok(flowed(kunit).includes(text), text);
+    }
+  });
+});

@@ -175,8 +175,12 @@ function addExecOptions(cmd: Command): void {
     .option('--list_tests_attr', 'If set, list all tests and test attributes.', false);
 }
 
-function addParseOptions(cmd: Command): void {
-  cmd
+/**
+ * kunit.py's add_parse_opts (`--raw_output`, `--json`, `--junit`, with its help text), shared by
+ * `vmunit kunit run|exec|parse` and `vmunit parse` so the two spellings of kunit.py parse cannot drift.
+ */
+export function addKunitParseOptions(cmd: Command): Command {
+  return cmd
     .addOption(
       new Option(
         '--raw_output [mode]',
@@ -185,11 +189,11 @@ function addParseOptions(cmd: Command): void {
     )
     .option(
       '--json [FILE]',
-      'Prints parsed test results as JSON to stdout or a file if a filename is specified.',
+      'Prints parsed test results as JSON to stdout or a file if a filename is specified. Does nothing if --raw_output is set.',
     )
     .option(
       '--junit [FILE]',
-      'Prints parsed test results as JUnit XML to stdout or a file if a filename is specified.',
+      'Prints parsed test results as JUnit XML to stdout or a file if a filename is specified. Does nothing if --raw_output is set.',
     );
 }
 
@@ -236,7 +240,7 @@ export function buildKunitProgram(
         availableParallelism(),
       );
     if (name === 'run' || name === 'exec') addExecOptions(cmd);
-    if (name !== 'config' && name !== 'build') addParseOptions(cmd);
+    if (name !== 'config' && name !== 'build') addKunitParseOptions(cmd);
     if (name === 'parse') cmd.argument('[input_file]', 'Specifies the file to read results from.');
     cmd.action(async (...args: unknown[]) => {
       const command = args.at(-1) as Command;

@@ -10,7 +10,7 @@
 import { once } from 'node:events';
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { RunEvent } from '../../events/types.js';
 import { KtapExtractor } from '../../ktap/extract.js';
 import { KtapParser } from '../../ktap/parser.js';
@@ -21,6 +21,7 @@ import type { Reporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
 import { LineSplitter } from '../../util/lines.js';
 import type { CliContext } from '../context.js';
+import { addKunitParseOptions } from './kunit-options.js';
 
 export interface ParseOptions {
   readonly rawOutput?: string;
@@ -187,25 +188,13 @@ export async function runParse(
 }
 
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
-  const cmd = program
-    .command('parse')
-    .description('Parses KUnit results from a file, and parses formatted results.')
-    .argument('[input_file]', 'Specifies the file to read results from (stdin when absent or -).')
-    .addOption(
-      new Option(
-        '--raw_output [mode]',
-        "If set don't parse output from kernel. By default, filters to just KUnit output. Use --raw_output=all to show everything",
-      ).choices(['all', 'full', 'kunit']),
-    )
-    .option(
-      '--json [file]',
-      'Prints parsed test results as JSON to stdout or a file if a filename is specified. Does nothing if --raw_output is set.',
-    )
-    .option(
-      '--junit [file]',
-      'Prints parsed test results as JUnit XML to stdout or a file if a filename is specified. Does nothing if --raw_output is set.',
-    )
-    .option('--ktap [file]', 'Re-emits the results as normalised KTAP to stdout or a file.')
+  const cmd = addKunitParseOptions(
+    program
+      .command('parse')
+      .description('Parses KUnit results from a file, and parses formatted results.')
+      .argument('[input_file]', 'Specifies the file to read results from (stdin when absent or -).'),
+  )
+    .option('--ktap [FILE]', 'Re-emits the results as normalised KTAP to stdout or a file.')
     .option('--summary', 'Prints only the summary line for parsed test results.')
     .option(
       '--all-blocks',
