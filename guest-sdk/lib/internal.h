@@ -7,7 +7,10 @@
 
 #include <stddef.h>
 
-/* Writes bytes to the console; "\n" becomes "\r\n" as on a serial terminal. */
+/* Sends one byte to the console (the serial port), waiting while the port is busy. */
+void vmu_arch_putc(char c);
+
+/* Writes bytes to the console; "\n" becomes "\r\n" as on a serial terminal (lib/printf.c). */
 void vmu_console_write(const char *s, size_t n);
 
 /* Stops the machine so that the host sees `code` (QEMU: exit status (code << 1) | 1). */

@@ -215,6 +215,15 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+void vmu_console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			vmu_arch_putc('\r');
+		vmu_arch_putc(s[i]);
+	}
+}
+
 int vprintf(const char *fmt, va_list va)
 {
 	char buf[PRINTF_BUF];

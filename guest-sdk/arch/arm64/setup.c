@@ -20,20 +20,11 @@
 /* argv[0]: the binary's path as the harness names it, compiled into the test (see the Makefile). */
 extern const char vmu_progname[] __attribute__((weak));
 
-static void uart_putc(char c)
+void vmu_arch_putc(char c)
 {
 	while (readl(PL011_BASE + PL011_FR) & PL011_FR_TXFF)
 		;
 	writel((uint8_t)c, PL011_BASE + PL011_DR);
-}
-
-void vmu_console_write(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			uart_putc('\r');
-		uart_putc(s[i]);
-	}
 }
 
 static void psci_system_off(void)

@@ -44,20 +44,11 @@ static void serial_init(void)
 	outb(0x03, COM1 + UART_MCR); /* DTR, RTS */
 }
 
-static void serial_putc(char c)
+void vmu_arch_putc(char c)
 {
 	while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY))
 		;
 	outb((uint8_t)c, COM1 + UART_THR);
-}
-
-void vmu_console_write(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			serial_putc('\r');
-		serial_putc(s[i]);
-	}
 }
 
 void vmu_arch_exit(int code)
