@@ -355,13 +355,18 @@ export function treeToEvents(root: TestNode): RunEvent[] {
   return events;
 }
 
-/** A whole result tree as normalised KTAP text (the same writer as the streaming reporter). */
-export function treeToKtap(root: TestNode): string {
+/** A finished list of events as normalised KTAP text (the same writer as the streaming reporter). */
+export function eventsToKtap(events: Iterable<RunEvent>): string {
   let text = '';
   const writer = new KtapWriter((chunk) => {
     text += chunk;
   });
-  for (const event of treeToEvents(root)) writer.push(event);
+  for (const event of events) writer.push(event);
   writer.close();
   return text;
+}
+
+/** A whole result tree as normalised KTAP text. */
+export function treeToKtap(root: TestNode): string {
+  return eventsToKtap(treeToEvents(root));
 }

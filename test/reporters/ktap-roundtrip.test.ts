@@ -16,21 +16,11 @@ import type { TestNode } from '../../src/ktap/model.js';
 import { KtapParser } from '../../src/ktap/parser.js';
 import { buildTree } from '../../src/ktap/tree.js';
 import { formatFailure } from '../../src/reporters/failure-text.js';
-import { KtapWriter, treeToKtap } from '../../src/reporters/ktap.js';
+import { eventsToKtap, treeToKtap } from '../../src/reporters/ktap.js';
 import { diagnosticLine } from '../../src/reporters/ktap-lines.js';
 import { checkKtap } from './ktap-check.js';
 import { dumpToEvents, readDump } from './kunit-tree.js';
 import { richEvents } from './sample-events.js';
-
-function toKtap(events: readonly RunEvent[]): string {
-  let text = '';
-  const writer = new KtapWriter((c) => {
-    text += c;
-  });
-  for (const e of events) writer.push(e);
-  writer.close();
-  return text;
-}
 
 function parse(text: string): TestNode {
   const parser = new KtapParser({ extract: false });
@@ -81,7 +71,7 @@ describe('KTAP round trip through the parser', () => {
   for (const file of readdirSync(GOLDEN_DIR).filter((f) => f.endsWith('.tree.json'))) {
     it(file.replace('.tree.json', ''), () => {
       const events = dumpToEvents(readDump(join(GOLDEN_DIR, file)));
-      const text = toKtap(events);
+      const text = eventsToKtap(events);
       const before = shape(buildTree(events), false);
       const after = shape(parse(text), false);
       if (file === 'test_kernel_panic_interrupt.tree.json') {
@@ -100,7 +90,7 @@ describe('KTAP round trip through the parser', () => {
   it('normalised KTAP is a fixed point: writing the parsed tree again gives the same text', () => {
     const files = readdirSync(GOLDEN_DIR).filter((f) => f.endsWith('.tree.json'));
     for (const file of files) {
-      const first = toKtap(dumpToEvents(readDump(join(GOLDEN_DIR, file))));
+      const first = eventsToKtap(dumpToEvents(readDump(join(GOLDEN_DIR, file))));
       const second = treeToKtap(parse(first));
       assert.equal(treeToKtap(parse(second)), second, file);
       // kunit.py's trees know no attributes, so only there the second pass moves `# module:` into the header.
@@ -128,7 +118,7 @@ describe('KTAP round trip through the parser', () => {
 
   it('hand-built nested run with every outcome', () => {
     const events = richEvents();
-    const text = toKtap(events);
+    const text = eventsToKtap(events);
     checkKtap(text);
     const after = parse(text);
     const before = buildTree(events);
@@ -170,7 +160,7 @@ describe('kunit.py reads the written KTAP like the original log', () => {
         for (const line of text.split('\n')) events.push(...parser.push(line));
         events.push(...parser.end());
         const path = join(dir, name);
-        writeFileSync(path, toKtap(events));
+        writeFileSync(path, eventsToKtap(events));
         return path;
       });
       const r = spawnSync('python3', ['-c', KUNIT_JSON_PY, ...names.map((n) => join(logs, n)), ...written], {

@@ -5,21 +5,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/events/types.js';
 import { buildTree } from '../../src/ktap/tree.js';
-import { createKtapReporter, KtapWriter, treeToKtap } from '../../src/reporters/ktap.js';
+import { createKtapReporter, eventsToKtap, KtapWriter, treeToKtap } from '../../src/reporters/ktap.js';
 import { escapeKtapName, resultLine } from '../../src/reporters/ktap-lines.js';
 import { runReporter } from './capture.js';
 import { checkKtap } from './ktap-check.js';
 import { hostileEvents, richEvents } from './sample-events.js';
-
-function write(events: readonly RunEvent[]): string {
-  let text = '';
-  const writer = new KtapWriter((chunk) => {
-    text += chunk;
-  });
-  for (const e of events) writer.push(e);
-  writer.close();
-  return text;
-}
 
 const RICH_KTAP = `KTAP version 1
 1..2
@@ -52,12 +42,12 @@ ok 2 top
 
 describe('KTAP writer golden output', () => {
   it('writes nested suites, plans, directives, failure detail and logs', () => {
-    const text = write(richEvents());
+    const text = eventsToKtap(richEvents());
     assert.equal(text, RICH_KTAP);
     assert.equal(checkKtap(text).length, 10);
   });
   it('keeps hostile text from injecting lines and escapes names', () => {
-    const text = write(hostileEvents());
+    const text = eventsToKtap(hostileEvents());
     assert.equal(
       text,
       `KTAP version 1
@@ -115,7 +105,7 @@ not ok 1 suite <&> "q" 'a'
       },
     ];
     assert.equal(
-      write(events),
+      eventsToKtap(events),
       [
         'KTAP version 1',
         '1..2',
@@ -144,7 +134,7 @@ not ok 1 suite <&> "q" 'a'
     assert.equal(text, RICH_KTAP.replace('not ok 1 math\n', 'not ok 1 math # ERROR\n'));
   });
   it('writes an empty run as an empty plan', () => {
-    assert.equal(write([]), 'KTAP version 1\n1..0\n');
+    assert.equal(eventsToKtap([]), 'KTAP version 1\n1..0\n');
   });
 });
 
@@ -228,7 +218,7 @@ describe('KTAP writer streaming', () => {
 
   it('closes an interrupted run as a valid document', () => {
     const events = interleaved().slice(0, 12); // a_one finished, a_two never started, b done
-    const text = write([...events, { type: 'run:end', interrupted: true }]);
+    const text = eventsToKtap([...events, { type: 'run:end', interrupted: true }]);
     assert.equal(
       text,
       `KTAP version 1
@@ -255,7 +245,7 @@ ok 2 suite_b
     const events = richEvents();
     for (let cut = 1; cut < events.length; cut++) {
       const prefix = events.slice(0, cut).filter((e) => e.type !== 'test:plan');
-      const text = write([...prefix, { type: 'run:end', interrupted: true }]);
+      const text = eventsToKtap([...prefix, { type: 'run:end', interrupted: true }]);
       assert.doesNotThrow(() => checkKtap(text), `cut at ${cut}:\n${text}`);
     }
   });
