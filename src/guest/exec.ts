@@ -24,7 +24,7 @@ import { archProfile } from './qemu/arch/index.js';
 import type { ArchName, ArchProfile } from './qemu/arch/types.js';
 import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
-import { type QemuProber, qemuCandidates } from './qemu/probe.js';
+import { type QemuProber, qemuArchFor, qemuCandidates } from './qemu/probe.js';
 import { parseDuration } from './select.js';
 import { type SpawnFn, supervise } from './supervise.js';
 
@@ -184,8 +184,7 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     io.err(`${accel.message}\n`);
     return 2;
   }
-  const qemuArch =
-    io.env.QEMU_ARCH || (accel.accel === 'kvm' && profile.kvmUsesHostQemu ? tree.host : profile.qemuArch);
+  const qemuArch = qemuArchFor(profile, accel.accel, tree.host, io.env.QEMU_ARCH);
   let found: { path: string; help: string };
   try {
     found = await io.prober.findBinary(qemuCandidates(io.env.QEMU, qemuArch), io.env.PATH ?? '', io.cwd);

@@ -20,7 +20,7 @@ import type { ArchProfile } from './qemu/arch/types.js';
 import type { QemuPlatform } from './qemu/args.js';
 import { formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
-import { type QemuInfo, type QemuProber, qemuCandidates } from './qemu/probe.js';
+import { type QemuInfo, type QemuProber, qemuArchFor, qemuCandidates } from './qemu/probe.js';
 import { runOneTest, testArgv } from './run-one.js';
 import { runPool, startOrder } from './scheduler.js';
 import { verboseCommandLine } from './select.js';
@@ -242,7 +242,7 @@ class RunState {
   /** QEMU binary and capabilities for one accelerator, probed once. */
   #qemuFor(accel: string): Promise<QemuInfo> {
     const { profile, tree, env, treeDir, prober } = this.#o;
-    const arch = accel === 'kvm' && profile.kvmUsesHostQemu ? tree.host : profile.qemuArch;
+    const arch = qemuArchFor(profile, accel, tree.host, env.QEMU_ARCH);
     let info = this.#qemu.get(arch);
     if (info === undefined) {
       info = prober

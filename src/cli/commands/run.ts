@@ -18,7 +18,7 @@ import { probeMaxSmp } from '../../guest/max-smp.js';
 import { Progress } from '../../guest/progress.js';
 import { chooseAccel, kvmDeviceUsable } from '../../guest/qemu/accel.js';
 import { type ArchProfile, archProfile } from '../../guest/qemu/arch/index.js';
-import { defaultCapture, QemuProber, qemuCandidates } from '../../guest/qemu/probe.js';
+import { defaultCapture, QemuProber, qemuArchFor, qemuCandidates } from '../../guest/qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
 import { parseJobs } from '../../guest/scheduler.js';
 import { formatTestList, selectTest } from '../../guest/select.js';
@@ -106,7 +106,7 @@ async function withProbedMaxSmp(
   });
   if (!accel.ok) throw new VmunitError('ACCEL_UNAVAILABLE', accel.message);
   const prober = new QemuProber();
-  const qemuArch = accel.accel === 'kvm' && profile.kvmUsesHostQemu ? tree.host : profile.qemuArch;
+  const qemuArch = qemuArchFor(profile, accel.accel, tree.host, ctx.env.QEMU_ARCH);
   const bin = await prober.findBinary(qemuCandidates(ctx.env.QEMU, qemuArch), ctx.env.PATH ?? '', tree.dir);
   const info = await prober.info(bin.path, bin.help, profile);
   const platform = {

@@ -157,6 +157,20 @@ export class QemuProber {
   }
 }
 
+/**
+ * The QEMU_ARCH search_qemu_binary uses: `$HOST` under KVM where the run script forces it (arm, riscv),
+ * else the environment's QEMU_ARCH, else config.mak ARCH_NAME (`: "${QEMU_ARCH:=$ARCH_NAME}"`).
+ */
+export function qemuArchFor(
+  profile: ArchProfile,
+  accel: string,
+  host: string,
+  envQemuArch: string | undefined,
+): string {
+  if (accel === 'kvm' && profile.kvmUsesHostQemu) return host;
+  return envQemuArch || profile.qemuArch;
+}
+
 /** The candidate list `${QEMU:-qemu-system-$QEMU_ARCH qemu-kvm}`. */
 export function qemuCandidates(envQemu: string | undefined, qemuArch: string): string[] {
   if (envQemu !== undefined && envQemu.trim() !== '') return envQemu.trim().split(/\s+/);

@@ -12,6 +12,7 @@ import {
   type CaptureFn,
   parseQemuVersion,
   QemuProber,
+  qemuArchFor,
   qemuCandidates,
 } from '../../../src/guest/qemu/probe.js';
 
@@ -193,6 +194,13 @@ describe('QemuProber caches per binary', () => {
     assert.deepEqual(qemuCandidates(undefined, 'x86_64'), ['qemu-system-x86_64', 'qemu-kvm']);
     assert.deepEqual(qemuCandidates(' /a/qemu  b ', 'x86_64'), ['/a/qemu', 'b']);
     assert.deepEqual(parseQemuVersion(QEMU_LINE), { major: '7', minor: '2', micro: '22' });
+  });
+  it("QEMU_ARCH: the environment's, else ARCH_NAME; $HOST under KVM on arm (arm/run forces it)", () => {
+    assert.equal(qemuArchFor(ARCH_PROFILES.x86_64, 'tcg', 'x86_64', undefined), 'x86_64');
+    assert.equal(qemuArchFor(ARCH_PROFILES.x86_64, 'kvm', 'x86_64', 'i386'), 'i386');
+    assert.equal(qemuArchFor(ARCH_PROFILES.x86_64, 'kvm', 'x86_64', ''), 'x86_64');
+    assert.equal(qemuArchFor(ARCH_PROFILES.arm, 'tcg', 'x86_64', undefined), 'arm');
+    assert.equal(qemuArchFor(ARCH_PROFILES.arm, 'kvm', 'aarch64', 'arm'), 'aarch64');
   });
   it('no binary → QEMU_NOT_FOUND with upstream text', async () => {
     const prober = new QemuProber(async () => ({ stdout: '', stderr: '', code: 1 }));
