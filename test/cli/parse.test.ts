@@ -14,7 +14,12 @@ const strip = (s: string) => s.replace(/^\[\d\d:\d\d:\d\d\] /gm, '');
 
 async function run(
   args: string[],
-  opts: { stdin?: string | Buffer; tty?: boolean; env?: Record<string, string> } = {},
+  opts: {
+    stdin?: string | Buffer;
+    tty?: boolean;
+    env?: Record<string, string>;
+    command?: readonly string[];
+  } = {},
 ) {
   const stdout = Object.assign(new Capture(), { isTTY: opts.tty ?? false });
   const stderr = new Capture();
@@ -26,7 +31,7 @@ async function run(
     env: opts.env ?? {},
     cwd: FIX,
   };
-  const code = await main(['node', 'vmunit', 'parse', ...args], ctx);
+  const code = await main(['node', 'vmunit', ...(opts.command ?? ['parse']), ...args], ctx);
   return { code, out: stdout.text, err: stderr.text };
 }
 
@@ -110,5 +115,17 @@ describe('vmunit parse', () => {
       ]),
     );
     assert.match((await run([file])).out, /\[FAILED\] a\\xfe$/m);
+  });
+  it('`vmunit kunit parse` decodes its input as `vmunit parse` does (\\xNN, str.splitlines() breaks)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmunit-parse-'));
+    const file = join(dir, 'odd.log');
+    const bytes = [Buffer.from('KTAP version 1\n1..2\nnot ok 1 a'), Buffer.from([0xfe]), Buffer.from('\n')];
+    writeFileSync(file, Buffer.concat([...bytes, Buffer.from('ok 2 b\vtail\n')]));
+    const plain = await run([file]);
+    const kunit = await run([file], { command: ['kunit', 'parse'] });
+    assert.match(kunit.out, /\[FAILED\] a\\xfe$/m);
+    assert.match(kunit.out, /\[PASSED\] b$/m);
+    assert.equal(strip(kunit.out), strip(plain.out));
+    assert.equal(kunit.code, plain.code);
   });
 });

@@ -5,31 +5,21 @@
  * `--raw_output` prints the input (or its KTAP part) instead and exits 0.
  */
 
-import { createReadStream } from 'node:fs';
-import { resolve } from 'node:path';
 import { printTimestamped } from '../../kernel/printer.js';
 import { pyRstrip } from '../../ktap/py-text.js';
 import { TreeBuilder } from '../../ktap/tree.js';
-import { VmunitError } from '../../util/errors.js';
-import { readLines } from '../../util/lines.js';
 import type { CliContext } from '../context.js';
 import type { KunitCli } from './kunit-options.js';
 import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
+import { inputBatches } from './parse.js';
 
+/**
+ * The whole input, decoded as `vmunit parse` and kunit.py decode it (`\xNN` for invalid UTF-8, a file split
+ * with str.splitlines()).
+ */
 async function readInput(ctx: CliContext, cli: KunitCli, root: string): Promise<string[]> {
   const lines: string[] = [];
-  const source = cli.file === undefined ? ctx.stdin : createReadStream(resolve(root, cli.file));
-  try {
-    for await (const line of readLines(source as AsyncIterable<Buffer>)) lines.push(line);
-  } catch (cause) {
-    throw new VmunitError(
-      'INPUT_NOT_FOUND',
-      `cannot read ${cli.file ?? 'stdin'}: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
-  }
+  for await (const batch of inputBatches(ctx, cli.file, root)) for (const line of batch) lines.push(line);
   return lines;
 }
 

@@ -44,9 +44,9 @@ export function massageArgv(args: readonly string[]): string[] {
   return args.map((a) => BARE_DEFAULTS[a] ?? a);
 }
 
-function openInput(ctx: CliContext, file: string | undefined): AsyncIterable<Buffer> {
+function openInput(ctx: CliContext, file: string | undefined, baseDir: string): AsyncIterable<Buffer> {
   if (file === undefined || file === '-') return ctx.stdin as AsyncIterable<Buffer>;
-  const path = resolve(ctx.cwd, file);
+  const path = resolve(baseDir, file);
   try {
     if (statSync(path).isDirectory()) throw new Error('is a directory');
   } catch (cause) {
@@ -60,15 +60,20 @@ function openInput(ctx: CliContext, file: string | undefined): AsyncIterable<Buf
 /**
  * The input as batches of lines (one batch per chunk read), decoded as kunit.py reads it: a file is read
  * whole and split with str.splitlines(); stdin is read with universal newlines. Batches, not single lines,
- * keep the per-line cost synchronous on big logs.
+ * keep the per-line cost synchronous on big logs. `vmunit kunit parse` reads its input here too (FILE
+ * relative to its kernel root).
  */
-async function* inputBatches(ctx: CliContext, file: string | undefined): AsyncGenerator<string[]> {
+export async function* inputBatches(
+  ctx: CliContext,
+  file: string | undefined,
+  baseDir: string = ctx.cwd,
+): AsyncGenerator<string[]> {
   const fromFile = file !== undefined && file !== '-';
   const splitter = new LineSplitter(undefined, {
     invalidUtf8: 'backslash',
     breaks: fromFile ? 'splitlines' : 'universal',
   });
-  for await (const chunk of openInput(ctx, file)) yield splitter.push(chunk);
+  for await (const chunk of openInput(ctx, file, baseDir)) yield splitter.push(chunk);
   yield splitter.end();
 }
 
