@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { formatRunTotals } from '../../src/cli/commands/run.js';
 import { createRunReporters, pairOutputs } from '../../src/cli/commands/run-output.js';
 import { main } from '../../src/cli/main.js';
-import { makeTree, sink } from '../guest/e2e-helpers.js';
+import { findQemu, makeTree, sink } from '../guest/e2e-helpers.js';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   const stdout = sink();
@@ -121,5 +121,22 @@ describe('vmunit run --format reporters', () => {
     assert.match(await readFile(join(dir, 'junit.xml'), 'utf8'), /<testsuite\b/);
     assert.doesNotThrow(() => JSON.parse(readFileSync(join(dir, 'kernelci.json'), 'utf8')));
     assert.match(await readFile(join(dir, 'report.html'), 'utf8'), /<title>[^<]*vmunit run/);
+  });
+});
+
+describe('vmunit run --probe-maxsmp', () => {
+  const qemu = findQemu();
+  it('lowers MAX_SMP to what QEMU accepts, with the notice, before cfg values expand', {
+    skip: qemu === undefined ? 'qemu-system-x86_64 not installed' : false,
+  }, async () => {
+    const dir = await makeTree(['pass'], '[pass]\nfile = pass.flat\nsmp = $MAX_SMP\n');
+    trees.push(dir);
+    const r = await cli(['run', '-C', dir, '--probe-maxsmp', '--dry-run'], {
+      ACCEL: 'tcg',
+      MAX_SMP: '500',
+    });
+    assert.equal(r.status, 0, r.err);
+    assert.match(r.err, /^Restricting MAX_SMP from \(500\) to the max supported \(255\)$/m);
+    assert.match(r.out, / -kernel x86\/pass\.flat -smp 255 /);
   });
 });

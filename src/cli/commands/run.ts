@@ -91,21 +91,25 @@ function interruptible(live: Set<ChildLike>): { signal: AbortSignal; dispose: ()
   };
 }
 
-/** `--probe-maxsmp`: the environment with MAX_SMP lowered to what QEMU accepts (notice on stderr). */
+/**
+ * `--probe-maxsmp`: the environment with MAX_SMP lowered to what QEMU accepts (notice on stderr). Takes the
+ * run's prober, so the run reuses the QEMU binary search and listings instead of spawning them again.
+ */
 async function withProbedMaxSmp(
   tree: TreeConfig,
   profile: ArchProfile,
   ctx: CliContext,
+  prober: QemuProber,
+  kvmDevice: boolean,
 ): Promise<CliContext['env']> {
   const maxSmp = resolveGuestEnv(ctx.env, { onlineCpus: hostOnlineCpus() }).maxSmp;
   const accel = chooseAccel({
     requested: ctx.env.ACCEL ?? '',
     host: tree.host,
     profile,
-    kvmDevice: kvmDeviceUsable(),
+    kvmDevice,
   });
   if (!accel.ok) throw new VmunitError('ACCEL_UNAVAILABLE', accel.message);
-  const prober = new QemuProber();
   const qemuArch = qemuArchFor(profile, accel.accel, tree.host, ctx.env.QEMU_ARCH);
   const bin = await prober.findBinary(qemuCandidates(ctx.env.QEMU, qemuArch), ctx.env.PATH ?? '', tree.dir);
   const info = await prober.info(bin.path, bin.help, profile);
@@ -153,8 +157,10 @@ export async function runCommand(
   }
   const jobs = parseJobs(flags.parallel ?? ctx.env.unittest_run_queues ?? '1');
   if (jobs === undefined) throw new VmunitError('USAGE', `Invalid -j option: ${flags.parallel ?? ''}`);
+  const prober = new QemuProber();
+  const kvmDevice = kvmDeviceUsable();
   let runEnv = ctx.env;
-  if (flags.probeMaxsmp) runEnv = await withProbedMaxSmp(tree, profile, ctx);
+  if (flags.probeMaxsmp) runEnv = await withProbedMaxSmp(tree, profile, ctx, prober, kvmDevice);
   const guestEnv = resolveGuestEnv(runEnv, { onlineCpus: hostOnlineCpus() });
   const all = flags.all === true;
   const shellVars = harnessShellVars(runEnv, tree, guestEnv, all);
@@ -229,8 +235,8 @@ export async function runCommand(
       emit: (e) => reporter.onEvent(e),
       progress,
       print: (line) => progress.print(line),
-      prober: new QemuProber(),
-      kvmDevice: kvmDeviceUsable(),
+      prober,
+      kvmDevice,
       kernelRelease: release(),
       graceMs: 1000,
       signal: intr.signal,
