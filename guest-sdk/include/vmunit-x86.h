@@ -6,6 +6,7 @@
 #define VMUNIT_X86_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 static inline void outb(uint8_t v, uint16_t port) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
@@ -71,6 +72,75 @@ static inline uint64_t rdmsr(uint32_t index)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+/* Reloading CR3 flushes every non-global TLB entry. */
+static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+
+static inline void wrmsr(uint32_t index, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(index), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+static inline void invlpg(const volatile void *va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+
+#define X86_CR0_WP (1ul << 16)
+#define MSR_EFER 0xc0000080u
+#define EFER_NXE (1ul << 11)
+
+/* ---- Page tables (arch/x86_64/vm.c) -----------------------------------------------------------------
+ * Four levels (4 = PML4 ... 1 = PT); the boot tables map the first 4 GiB 1:1 with 2 MiB pages. Mapping or
+ * changing one 4 KiB page inside a large page splits the large page first. Every call flushes the TLB entry
+ * of the address it changes. Supervisor writes to read-only pages fault (CR0.WP is set at start-up). */
+typedef uint64_t pteval_t;
+#define PT_PRESENT (1ull << 0)
+#define PT_WRITABLE (1ull << 1)
+#define PT_USER (1ull << 2)
+#define PT_PWT (1ull << 3)
+#define PT_PCD (1ull << 4)
+#define PT_ACCESSED (1ull << 5)
+#define PT_DIRTY (1ull << 6)
+#define PT_PAGE_SIZE (1ull << 7) /* in a PD or PDPT entry: a 2 MiB or 1 GiB page */
+#define PT_GLOBAL (1ull << 8)
+#define PT_NX (1ull << 63)       /* honoured when the CPU has NX (EFER.NXE is set at start-up) */
+#define VMU_BAD_PHYS (~0ull)
+
+/* #PF error code bits (SDM vol. 3A §4.7). */
+#define PFERR_PRESENT (1u << 0)
+#define PFERR_WRITE (1u << 1)
+#define PFERR_USER (1u << 2)
+#define PFERR_FETCH (1u << 4)
+
+pteval_t *vmu_pgtable_root(void);                        /* the live PML4 (CR3) */
+pteval_t *get_pte(pteval_t *pgd, const void *virt);     /* 4 KiB entry; NULL if unmapped or in a large page */
+pteval_t *get_pte_level(pteval_t *pgd, const void *virt, int level);
+/* Writes `pte` at `level` for virt, creating missing tables and splitting large pages on the way. NULL when
+ * a table page cannot be allocated. */
+pteval_t *install_pte(pteval_t *pgd, int level, void *virt, pteval_t pte);
+pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt); /* present + writable, 4 KiB */
+bool install_pages(pteval_t *pgd, uint64_t phys, size_t len, void *virt);
+void unmap_page(pteval_t *pgd, void *virt);
+/* Sets then clears PT_* bits of the 4 KiB page holding virt; false if nothing maps it. */
+bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear);
+uint64_t virt_to_phys(const void *virt); /* through the live tables; VMU_BAD_PHYS when unmapped */
+void *phys_to_virt(uint64_t phys);       /* the identity map (physical memory below 4 GiB) */
+/* A fresh page-sized hole: an allocated page whose mapping is removed, so any access raises #PF. */
+void *vmu_guard_page(void);
+
 /* Exception vectors a test commonly provokes. */
 enum {
 	DE_VECTOR = 0,  /* divide error */
@@ -95,6 +165,7 @@ struct vmu_exception {
 	int vector;
 	uint64_t error_code;
 	uint64_t rip;
+	uint64_t cr2; /* the faulting address, for #PF */
 };
 
 /*

@@ -38,6 +38,21 @@ int memcmp(const void *a, const void *b, size_t n);
 long strtol(const char *s, char **end, int base);
 int atoi(const char *s);
 
+/* ---- Memory (lib/alloc.c) ---------------------------------------------------------------------------
+ * Pages come from the RAM the firmware reports (x86_64: the multiboot memory map below 4 GiB, where the boot
+ * page tables map it 1:1; arm64: the device tree's /memory), minus the image. Every allocation is zeroed
+ * where the name says page; all of them return NULL when memory runs out (nothing aborts). */
+#define PAGE_SIZE 4096ul
+void *alloc_page(void);
+void *alloc_pages(unsigned int order); /* 2^order physically contiguous pages */
+void free_page(void *page);
+void free_pages(void *pages, unsigned int order);
+void *malloc(size_t size);
+void *calloc(size_t nmemb, size_t size);
+void free(void *ptr);
+void *memalign(size_t alignment, size_t size); /* alignment: a power of two */
+size_t vmu_free_memory(void);                  /* bytes alloc_page can still hand out */
+
 /* ---- Non-local jumps (arch/<arch>/setjmp.S) ------------------------------------------------------- */
 typedef unsigned long jmp_buf[16]; /* large enough for every supported arch */
 int setjmp(jmp_buf env) __attribute__((returns_twice));

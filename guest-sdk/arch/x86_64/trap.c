@@ -67,9 +67,8 @@ void vmu_setup_idt(void)
 
 static void __attribute__((noreturn)) unhandled(const struct vmu_regs *r)
 {
-	uint64_t cr2;
+	uint64_t cr2 = read_cr2();
 
-	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 	vmu_diag("Unhandled exception %lu %s at ip 0x%016lx", r->vector, vmu_exception_name((int)r->vector),
 		 r->rip);
 	vmu_diag("error_code=0x%04lx rflags=0x%08lx cs=0x%lx rsp=0x%016lx cr2=0x%lx", r->error_code,
@@ -90,6 +89,7 @@ void vmu_exception(struct vmu_regs *r)
 		.vector = (int)r->vector,
 		.error_code = r->error_code,
 		.rip = r->rip,
+		.cr2 = read_cr2(),
 	};
 	/* We run at CPL 0 on the interrupted stack, so jumping back to the frame that armed us unwinds the
 	 * exception frame too; there is no "in handler" state left to clear (IF stays clear throughout). */
