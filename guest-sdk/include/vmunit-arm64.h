@@ -9,5 +9,6 @@
 
 static inline void writel(uint32_t v, uintptr_t addr) { *(volatile uint32_t *)addr = v; }
 static inline uint32_t readl(uintptr_t addr) { return *(volatile uint32_t *)addr; }
+static inline void cpu_relax(void) { __asm__ volatile("yield" : : : "memory"); }
 
 #endif /* VMUNIT_ARM64_H */

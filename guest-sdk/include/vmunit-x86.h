@@ -141,6 +141,61 @@ void *phys_to_virt(uint64_t phys);       /* the identity map (physical memory be
 /* A fresh page-sized hole: an allocated page whose mapping is removed, so any access raises #PF. */
 void *vmu_guard_page(void);
 
+/* ---- Interrupts (arch/x86_64/trap.c, apic.c) ---------------------------------------------------------
+ * handle_irq() installs a handler for any vector 0-255 on every CPU and returns the previous one (NULL:
+ * none). Interrupt handlers must call apic_eoi() for APIC-delivered vectors. Exceptions a handler does not
+ * take are fatal unless vmu_expect_exception() is waiting for them. */
+struct vmu_regs;
+typedef void (*vmu_irq_handler)(struct vmu_regs *regs);
+vmu_irq_handler handle_irq(int vector, vmu_irq_handler handler);
+
+static inline void irq_enable(void) { __asm__ volatile("sti" : : : "memory"); }
+static inline void irq_disable(void) { __asm__ volatile("cli" : : : "memory"); }
+/* sti;hlt: an interrupt pending or arriving here wakes the CPU (STI's one-instruction shadow covers hlt). */
+static inline void safe_halt(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
+static inline void pause(void) { __asm__ volatile("pause" : : : "memory"); }
+static inline void cpu_relax(void) { pause(); }
+
+/* Local APIC, xAPIC (MMIO at 0xfee00000) or x2APIC (MSRs); registers by their xAPIC offset. */
+#define APIC_ID 0x20
+#define APIC_LVR 0x30
+#define APIC_TPR 0x80
+#define APIC_EOI 0xb0
+#define APIC_SPIV 0xf0
+#define APIC_ICR 0x300
+#define APIC_ICR2 0x310
+#define APIC_LVTT 0x320
+#define APIC_TMICT 0x380
+#define APIC_TMCCT 0x390
+#define APIC_TDCR 0x3e0
+#define APIC_SPIV_ENABLE (1u << 8)
+#define APIC_DM_FIXED 0x000
+#define APIC_DM_NMI 0x400
+#define APIC_DM_INIT 0x500
+#define APIC_DM_STARTUP 0x600
+#define APIC_INT_ASSERT 0x4000
+#define APIC_ICR_BUSY 0x1000
+#define APIC_DEST_SELF 0x40000
+#define APIC_DEST_ALLINC 0x80000
+#define APIC_DEST_ALLBUT 0xc0000
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+uint32_t apic_read(unsigned int reg);
+void apic_write(unsigned int reg, uint32_t val);
+uint32_t apic_id(void);
+void apic_eoi(void);
+/* Sends a fixed IPI `vector` to the local APIC `dest` (or, with a shorthand in `flags`, as it says). */
+void apic_icr_write(uint32_t low, uint32_t dest);
+void apic_send_ipi(int cpu, int vector);
+uint32_t vmu_cpu_apic_id(int cpu); /* the local APIC ID of CPU number `cpu` */
+bool x2apic_supported(void);
+bool x2apic_enabled(void);
+/* Switches this CPU to x2APIC mode; false when the CPU has no x2APIC. */
+bool enable_x2apic(void);
+/* One-shot (or periodic) APIC timer: `count` ticks of the bus clock divided by 1. */
+void apic_timer_start(int vector, uint32_t count, bool periodic);
+void apic_timer_stop(void);
+
 /* Exception vectors a test commonly provokes. */
 enum {
 	DE_VECTOR = 0,  /* divide error */

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmunit-limits.h"
+
 #define __noreturn __attribute__((noreturn))
 #define __printf(f, a) __attribute__((format(printf, f, a)))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -52,6 +54,48 @@ void *calloc(size_t nmemb, size_t size);
 void free(void *ptr);
 void *memalign(size_t alignment, size_t size); /* alignment: a power of two */
 size_t vmu_free_memory(void);                  /* bytes alloc_page can still hand out */
+
+/* ---- SMP (arch/<arch>/smp.c) ------------------------------------------------------------------------
+ * Every CPU QEMU was given (-smp N, N <= VMU_MAX_CPUS) is brought up before main() and waits, interrupts
+ * enabled, for work. CPU numbers are 0 .. nr_cpus() - 1, the boot CPU is 0. on_cpu() runs fn(data) on a CPU
+ * and waits for it to return; on_cpu_async() does not wait (a second call to the same CPU waits for the
+ * first). A CPU may call them for itself (fn then runs at once). The report API may be used on any CPU. */
+int nr_cpus(void);
+int smp_id(void);
+void on_cpu(int cpu, void (*fn)(void *), void *data);
+void on_cpu_async(int cpu, void (*fn)(void *), void *data);
+/* Waits until every CPU but the caller is idle (no on_cpu_async work left). */
+void vmu_wait_idle(void);
+
+/* Spinlocks (test-and-set with a relaxing pause) and barriers. */
+struct spinlock {
+	int v;
+};
+void spin_lock(struct spinlock *lock);
+void spin_unlock(struct spinlock *lock);
+#define barrier() __asm__ volatile("" : : : "memory")
+#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define atomic_inc(p) __atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST)
+#define atomic_dec(p) __atomic_sub_fetch((p), 1, __ATOMIC_SEQ_CST)
+#define atomic_read(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define atomic_set(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define atomic_cmpxchg(p, old, new)                                                                     \
+	({                                                                                               \
+		__typeof__(*(p)) _old = (old);                                                           \
+		__atomic_compare_exchange_n((p), &_old, (new), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+		_old;                                                                                    \
+	})
+
+/* CPU sets, one bit a CPU. */
+typedef struct {
+	uint64_t bits;
+} cpumask_t;
+static inline void cpumask_clear(cpumask_t *m) { m->bits = 0; }
+static inline void cpumask_set_cpu(int cpu, cpumask_t *m) { __atomic_or_fetch(&m->bits, 1ull << cpu, __ATOMIC_SEQ_CST); }
+static inline void cpumask_clear_cpu(int cpu, cpumask_t *m) { __atomic_and_fetch(&m->bits, ~(1ull << cpu), __ATOMIC_SEQ_CST); }
+static inline bool cpumask_test_cpu(int cpu, const cpumask_t *m) { return (__atomic_load_n(&m->bits, __ATOMIC_ACQUIRE) >> cpu) & 1; }
+static inline int cpumask_weight(const cpumask_t *m) { return __builtin_popcountll(__atomic_load_n(&m->bits, __ATOMIC_ACQUIRE)); }
+#define for_each_cpu(cpu) for (int cpu = 0; cpu < nr_cpus(); cpu++)
 
 /* ---- Non-local jumps (arch/<arch>/setjmp.S) ------------------------------------------------------- */
 typedef unsigned long jmp_buf[16]; /* large enough for every supported arch */

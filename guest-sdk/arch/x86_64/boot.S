@@ -104,6 +104,7 @@ gdt:
 	.quad	0x00af9a000000ffff          /* 0x08: 64-bit code, DPL 0 */
 	.quad	0x00cf92000000ffff          /* 0x10: flat data, DPL 0 */
 gdt_end:
+	.globl	gdt_descriptor
 gdt_descriptor:
 	.word	gdt_end - gdt - 1
 	.quad	gdt                         /* lgdt in 32-bit mode reads only the low 4 bytes */

@@ -49,6 +49,8 @@ extern char __bss_end[];
 
 void vmu_setup_idt(void);
 void vmu_setup_vm(void);
+void vmu_setup_smp(void);
+void vmu_smp_boot_cpu(void);
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
 {
@@ -118,6 +120,7 @@ void vmu_start(uint32_t magic, uint32_t info_addr)
 	char **argv;
 	int argc;
 
+	vmu_smp_boot_cpu();
 	serial_init();
 	vmu_setup_idt();
 	vmu_setup_vm();
@@ -125,6 +128,7 @@ void vmu_start(uint32_t magic, uint32_t info_addr)
 		cmdline = (const char *)(uintptr_t)info->cmdline;
 	if (magic == MULTIBOOT_LOADER_MAGIC)
 		setup_memory(info, cmdline);
+	vmu_setup_smp();
 	argc = vmu_setup_args(cmdline, &argv);
 	vmu_report_begin();
 	exit(main(argc, argv));
