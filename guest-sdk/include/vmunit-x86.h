@@ -72,6 +72,14 @@ static inline uint64_t rdmsr(uint32_t index)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* Time-stamp counter: cycles at a constant rate on every CPU QEMU models (invariant TSC). */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
 
 static inline uint64_t read_cr2(void)

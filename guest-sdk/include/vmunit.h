@@ -97,6 +97,47 @@ static inline bool cpumask_test_cpu(int cpu, const cpumask_t *m) { return (__ato
 static inline int cpumask_weight(const cpumask_t *m) { return __builtin_popcountll(__atomic_load_n(&m->bits, __ATOMIC_ACQUIRE)); }
 #define for_each_cpu(cpu) for (int cpu = 0; cpu < nr_cpus(); cpu++)
 
+/* ---- PCI (lib/pci.c; configuration space: arch/<arch>/pci.c) -----------------------------------------
+ * Devices are named by bus/device/function, `(bus << 8) | (dev << 3) | fn`. The firmware (SeaBIOS on
+ * x86_64) has assigned the BARs; pci_bar_size() finds a BAR's size by the all-ones probe and restores it. */
+typedef uint16_t pcidevaddr_t;
+#define PCIDEVADDR_INVALID ((pcidevaddr_t)0xffff)
+#define PCI_VENDOR_ID 0x00
+#define PCI_DEVICE_ID 0x02
+#define PCI_COMMAND 0x04
+#define PCI_STATUS 0x06
+#define PCI_CLASS_REVISION 0x08
+#define PCI_HEADER_TYPE 0x0e
+#define PCI_BASE_ADDRESS_0 0x10
+#define PCI_CAPABILITY_LIST 0x34
+#define PCI_INTERRUPT_LINE 0x3c
+#define PCI_INTERRUPT_PIN 0x3d
+#define PCI_COMMAND_IO 0x1
+#define PCI_COMMAND_MEMORY 0x2
+#define PCI_COMMAND_MASTER 0x4
+#define PCI_STATUS_CAP_LIST 0x10
+#define PCI_CAP_ID_MSI 0x05
+#define PCI_VENDOR_ID_REDHAT 0x1b36
+#define PCI_DEVICE_ID_REDHAT_TEST 0x0005
+uint32_t pci_config_readl(pcidevaddr_t dev, uint8_t reg);
+void pci_config_writel(pcidevaddr_t dev, uint8_t reg, uint32_t val);
+uint16_t pci_config_readw(pcidevaddr_t dev, uint8_t reg);
+void pci_config_writew(pcidevaddr_t dev, uint8_t reg, uint16_t val);
+uint8_t pci_config_readb(pcidevaddr_t dev, uint8_t reg);
+/* Calls fn for every function present on buses 0..max_bus; stops early when fn returns true. */
+void pci_scan(int max_bus, bool (*fn)(pcidevaddr_t dev, void *data), void *data);
+pcidevaddr_t pci_find_dev(uint16_t vendor, uint16_t device); /* PCIDEVADDR_INVALID if absent */
+bool pci_bar_is_io(pcidevaddr_t dev, int bar);
+bool pci_bar_is64(pcidevaddr_t dev, int bar);
+uint64_t pci_bar_get_addr(pcidevaddr_t dev, int bar);
+uint64_t pci_bar_size(pcidevaddr_t dev, int bar); /* 0: BAR not implemented */
+void pci_enable(pcidevaddr_t dev);                /* I/O, memory and bus mastering on */
+/* Offset of capability `id` in configuration space, 0 when the device has none. */
+uint8_t pci_find_cap(pcidevaddr_t dev, uint8_t id);
+/* Runs QEMU's pci-testdev tests on every BAR (QEMU docs/specs/pci-testdev.rst), one report() each;
+ * returns how many ran, -1 when there is no pci-testdev. */
+int pci_testdev(void);
+
 /* ---- Non-local jumps (arch/<arch>/setjmp.S) ------------------------------------------------------- */
 typedef unsigned long jmp_buf[16]; /* large enough for every supported arch */
 int setjmp(jmp_buf env) __attribute__((returns_twice));
