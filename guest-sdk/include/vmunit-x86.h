@@ -80,6 +80,9 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+#define VMU_CYCLE_COUNTER "tsc"
+static inline uint64_t vmu_cycles(void) { return rdtsc(); }
+
 static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
 
 static inline uint64_t read_cr2(void)
@@ -203,6 +206,14 @@ bool enable_x2apic(void);
 /* One-shot (or periodic) APIC timer: `count` ticks of the bus clock divided by 1. */
 void apic_timer_start(int vector, uint32_t count, bool periodic);
 void apic_timer_stop(void);
+
+/* ---- User mode (arch/x86_64/user.c) -------------------------------------------------------------------
+ * Runs fn(arg) at CPL 3 (boot CPU only) and returns its result. *vector (if not NULL) is -1 when fn returned,
+ * else the exception that ended it (the result is then 0). The identity map becomes user-accessible on
+ * first use. */
+uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector);
+/* The error code of the exception that ended the last user run. */
+uint64_t vmu_last_user_fault(void);
 
 /* Exception vectors a test commonly provokes. */
 enum {

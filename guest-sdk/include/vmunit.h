@@ -138,6 +138,12 @@ uint8_t pci_find_cap(pcidevaddr_t dev, uint8_t id);
  * returns how many ran, -1 when there is no pci-testdev. */
 int pci_testdev(void);
 
+/* ---- Timing (lib/bench.c) ---------------------------------------------------------------------------
+ * vmu_cycles() reads the arch's free-running counter (VMU_CYCLE_COUNTER names it: "tsc" on x86_64, "cntvct"
+ * on arm64). vmu_bench() runs fn(arg) `iterations` times after one warm-up call, prints
+ * "# bench: NAME: N iterations, T <counter> ticks each" and returns T. */
+uint64_t vmu_bench(const char *name, void (*fn)(void *), void *arg, unsigned long iterations);
+
 /* ---- Non-local jumps (arch/<arch>/setjmp.S) ------------------------------------------------------- */
 typedef unsigned long jmp_buf[16]; /* large enough for every supported arch */
 int setjmp(jmp_buf env) __attribute__((returns_twice));

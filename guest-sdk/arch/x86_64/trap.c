@@ -83,6 +83,15 @@ void vmu_load_idt(void)
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 }
 
+/* Lets CPL 3 code raise `vector` with int (user mode's return gate). */
+void vmu_set_gate_dpl(int vector, int dpl);
+void vmu_set_gate_dpl(int vector, int dpl)
+{
+	idt[vector & 0xff].type = (uint8_t)(GATE_INTERRUPT | (dpl & 3) << 5);
+}
+
+bool vmu_user_exception(const struct vmu_regs *r);
+
 vmu_irq_handler handle_irq(int vector, vmu_irq_handler handler)
 {
 	vmu_irq_handler old = handlers[vector & 0xff];
@@ -110,6 +119,9 @@ void vmu_exception(struct vmu_regs *r)
 {
 	struct expect_state *expect = expect_state();
 
+	/* An exception in user mode ends vmu_run_in_user() (no return when one is running). */
+	if ((r->cs & 3) && r->vector < NUM_EXCEPTIONS)
+		vmu_user_exception(r);
 	/* An exception a test is waiting for wins over a handler; interrupts always go to their handler. */
 	if (!(expect->armed && r->vector < NUM_EXCEPTIONS)) {
 		if (!handlers[r->vector])

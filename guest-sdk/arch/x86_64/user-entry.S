@@ -1,0 +1,33 @@
+/*
+ * vmu_enter_user(fn, arg, user_rsp): iretq to user_start at CPL 3 on user_rsp with interrupts off; there
+ * fn(arg) runs and its result goes back to the kernel in %rax through the DPL 3 return gate.
+ */
+#include "vmunit-limits.h"
+
+#define USER_CS (0x20 | 3)
+#define USER_DS (0x18 | 3)
+
+	.text
+	.code64
+	.globl	vmu_enter_user
+vmu_enter_user:
+	mov	$USER_DS, %eax
+	mov	%eax, %ds
+	mov	%eax, %es
+	push	$USER_DS                    /* SS */
+	push	%rdx                        /* RSP */
+	push	$0x2                        /* RFLAGS: IF off, IOPL 0 */
+	push	$USER_CS                    /* CS */
+	lea	user_start(%rip), %rax
+	push	%rax                        /* RIP */
+	iretq
+
+user_start:
+	mov	%rdi, %rax
+	mov	%rsi, %rdi
+	xor	%ebp, %ebp
+	call	*%rax
+	int	$VMU_USER_RETURN_VECTOR
+	ud2                                 /* never comes back here */
+
+	.section .note.GNU-stack, "", @progbits
