@@ -194,6 +194,11 @@ void vmu_assert_failed(const char *file, int line, const char *cond, const char 
 			vmu_assert_failed(__FILE__, __LINE__, #cond, fmt, ##__VA_ARGS__);        \
 	} while (0)
 
+/* Prints the call chain as kvm-unit-tests does ("\tSTACK: <return addresses>"), which `vmunit run` and
+ * upstream's pretty_print_stacks.py resolve to functions and source lines. assert() and fatal exceptions
+ * print one before aborting. */
+void vmu_dump_stack(void);
+
 /* A line of diagnostics: "# ..." in KTAP output, the bare text in legacy output. */
 void vmu_diag(const char *fmt, ...) __printf(1, 2);
 

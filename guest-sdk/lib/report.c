@@ -294,6 +294,7 @@ void vmu_assert_failed(const char *file, int line, const char *cond, const char 
 		va_end(va);
 	}
 	vmu_diag("%s:%d: assert failed: %s%s%s", file, line, cond, *msg ? ": " : "", msg);
+	vmu_dump_stack();
 	abort();
 }
 

@@ -110,6 +110,7 @@ static void __attribute__((noreturn)) unhandled(const struct vmu_regs *r)
 		 r->rflags, r->cs, r->rsp, cr2);
 	vmu_diag("rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx", r->rax, r->rbx, r->rcx, r->rdx);
 	vmu_diag("rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8=0x%016lx", r->rsi, r->rdi, r->rbp, r->r8);
+	vmu_dump_frame(r->rip, r->rbp);
 	abort();
 }
 
