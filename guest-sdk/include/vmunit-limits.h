@@ -7,7 +7,4 @@
 /* Stack of each secondary CPU. */
 #define VMU_AP_STACK_SIZE 16384
 
-/* x86_64: the DPL 3 interrupt gate user mode returns through. */
-#define VMU_USER_RETURN_VECTOR 0x80
-
 #endif

@@ -83,13 +83,6 @@ void vmu_load_idt(void)
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 }
 
-/* Lets CPL 3 code raise `vector` with int (user mode's return gate). */
-void vmu_set_gate_dpl(int vector, int dpl);
-void vmu_set_gate_dpl(int vector, int dpl)
-{
-	idt[vector & 0xff].type = (uint8_t)(GATE_INTERRUPT | (dpl & 3) << 5);
-}
-
 bool vmu_user_exception(const struct vmu_regs *r);
 
 vmu_irq_handler handle_irq(int vector, vmu_irq_handler handler)

@@ -1,8 +1,8 @@
 /*
  * Ring 3 for tests: vmu_run_in_user() enters CPL 3 with iretq on a user stack, calls fn(arg) there, and comes
- * back through `int $VMU_USER_RETURN_VECTOR` (a DPL 3 gate), or through whatever exception fn raises. The
- * CPU switches to the TSS's RSP0 stack on the way in to the kernel; the kernel context to return to is a
- * setjmp buffer, so the exception frame is simply dropped.
+ * back through `syscall` (user-entry.S), or through whatever exception fn raises, on which the CPU switches
+ * to the TSS's RSP0 stack. The kernel context to return to is a setjmp buffer, so the user frame is simply
+ * dropped.
  *
  * The first call makes the identity map user-accessible (U/S on every boot-map entry; SMEP and SMAP stay
  * off, so the kernel is unaffected) and loads the TSS. Boot CPU only: the TSS and the saved context are
@@ -18,6 +18,12 @@
 #define TSS_TYPE_AVAILABLE 0x89 /* present, DPL 0, 64-bit TSS available */
 #define USER_STACK_PAGES 2
 #define BOOT_MAP_PDES 2048      /* boot.S: 4 GiB in 2 MiB pages */
+#define KERNEL_CS 0x08
+#define MSR_STAR 0xc0000081u
+#define MSR_LSTAR 0xc0000082u
+#define MSR_FMASK 0xc0000084u
+#define EFER_SCE (1ull << 0)
+#define RFLAGS_TF_IF_DF_AC 0x40700ull
 
 struct tss64 {
 	uint32_t reserved0;
@@ -31,10 +37,12 @@ struct tss64 {
 
 extern uint64_t gdt_tss[2];
 void vmu_enter_user(uint64_t (*fn)(uint64_t), uint64_t arg, void *user_rsp) __attribute__((noreturn));
-void vmu_set_gate_dpl(int vector, int dpl);
+void vmu_syscall_entry(void);
 
 static struct tss64 tss = { .iomap_base = sizeof(struct tss64) };
 static char kernel_stack[16384] __attribute__((aligned(16)));
+/* Read by vmu_syscall_entry: syscall leaves %rsp on the user stack. */
+uint64_t vmu_user_kernel_rsp;
 static struct {
 	bool ready, active;
 	jmp_buf kernel;
@@ -60,10 +68,12 @@ static void mark_identity_map_user(void)
 	write_cr3(read_cr3());
 }
 
-static void returned(struct vmu_regs *r)
+/* fn returned `ret` and executed syscall; called by vmu_syscall_entry on the kernel stack. */
+void vmu_user_returned(uint64_t ret) __attribute__((noreturn));
+void vmu_user_returned(uint64_t ret)
 {
 	ur.active = false;
-	ur.ret = r->rax;
+	ur.ret = ret;
 	longjmp(ur.kernel, 1);
 }
 
@@ -93,8 +103,11 @@ static void setup(void)
 		     ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
 	gdt_tss[1] = base >> 32;
 	__asm__ volatile("ltr %w0" : : "r"(TSS_SEL));
-	handle_irq(VMU_USER_RETURN_VECTOR, returned);
-	vmu_set_gate_dpl(VMU_USER_RETURN_VECTOR, 3);
+	/* syscall: CS from STAR[47:32] (SS = CS + 8), entry at LSTAR, RFLAGS bits in FMASK cleared. */
+	wrmsr(MSR_STAR, (uint64_t)KERNEL_CS << 32);
+	wrmsr(MSR_LSTAR, (uintptr_t)vmu_syscall_entry);
+	wrmsr(MSR_FMASK, RFLAGS_TF_IF_DF_AC);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	ur.ready = true;
 }
 
@@ -111,6 +124,7 @@ uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector)
 	ur.ret = 0;
 	if (setjmp(ur.kernel) == 0) {
 		tss.rsp[0] = (uintptr_t)(kernel_stack + sizeof(kernel_stack));
+		vmu_user_kernel_rsp = tss.rsp[0];
 		ur.active = true;
 		vmu_enter_user(fn, arg, ur.stack_top);
 	}
