@@ -199,6 +199,8 @@ void apic_eoi(void);
 void apic_icr_write(uint32_t low, uint32_t dest);
 void apic_send_ipi(int cpu, int vector);
 uint32_t vmu_cpu_apic_id(int cpu); /* the local APIC ID of CPU number `cpu` */
+/* An MSI to the local APIC `apic_id` (physical destination, fixed delivery); the data is the vector. */
+static inline uint64_t msi_address(uint32_t apic_id) { return 0xfee00000ull | (uint64_t)(apic_id & 0xff) << 12; }
 bool x2apic_supported(void);
 bool x2apic_enabled(void);
 /* Switches this CPU to x2APIC mode; false when the CPU has no x2APIC. */
