@@ -25,4 +25,14 @@ export {
 } from './line-type.js';
 export * from './model.js';
 export { KtapParser, type KtapParserOptions, parseKtapLines } from './parser.js';
-export { applyBubbleUp, type BubbleOptions, bubbleUp, buildTree, rootStatus, TreeBuilder } from './tree.js';
+export {
+  aggregateStatus,
+  applyBubbleUp,
+  countStatuses,
+  rootStatus,
+  type StatusRule,
+  settleLeaf,
+  settleStatus,
+  suiteStatus,
+} from './status.js';
+export { buildTree, TreeBuilder } from './tree.js';

@@ -1,6 +1,6 @@
 /**
  * The result model: a tree of `TestNode`s built by folding `RunEvent`s (see tree.ts), with kunit.py's
- * counting and status-precedence rules (kunit_parser.TestCounts) written down once, here.
+ * counting rules (kunit_parser.TestCounts); the status rule built on them is status.ts.
  */
 
 import type { FailureDetail, TestDirective, TestStatus } from '../events/types.js';
@@ -51,18 +51,6 @@ export function ensureCounts(holder: { counts: TestCounts | undefined }): TestCo
 /** passed + failed + crashed + skipped; errors are not tests. */
 export function totalTests(c: TestCounts): number {
   return c.passed + c.failed + c.crashed + c.skipped;
-}
-
-/**
- * The one status-precedence rule (kunit_parser.TestCounts.get_status):
- * no tests → NO_TESTS; any crash → TEST_CRASHED; any failure → FAILURE; any pass → SUCCESS; else SKIPPED.
- */
-export function aggregateStatus(c: TestCounts): TestStatus {
-  if (totalTests(c) === 0) return 'NO_TESTS';
-  if (c.crashed > 0) return 'TEST_CRASHED';
-  if (c.failed > 0) return 'FAILURE';
-  if (c.passed > 0) return 'SUCCESS';
-  return 'SKIPPED';
 }
 
 /** Adds one finished test's status to counts (kunit_parser.TestCounts.add_status). */

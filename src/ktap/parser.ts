@@ -24,9 +24,9 @@ import { directiveOf } from './directive.js';
 import { KtapExtractor } from './extract.js';
 import { type Frame, newFrame, type PendingLine, versionProblem } from './frame.js';
 import { attributeOf, type ClassifiedLine, classifyLine, parseResultLine } from './line-type.js';
-import { addCounts, addStatus, ensureCounts } from './model.js';
+import { addCounts, ensureCounts } from './model.js';
 import { pyRstrip } from './py-text.js';
-import { applyBubbleUp, rootStatus } from './tree.js';
+import { type StatusRule, settleLeaf, settleStatus } from './status.js';
 
 export interface KtapParserOptions {
   /** Prefix of every node id, so several parsers in one run give unique ids. Default ''. */
@@ -49,6 +49,8 @@ export interface KtapParserOptions {
    * top-level version line starts another block whose tests are appended to the root.
    */
   readonly blocks?: 'first' | 'all';
+  /** Variant of the status rule (status.ts). Default: kunit.py 6.12's. */
+  readonly statusRule?: StatusRule;
 }
 
 /** Tests kunit.py would synthesize without reading a line (missing subtests) before vmunit stops copying it. */
@@ -64,6 +66,7 @@ export class KtapParser {
   readonly #runEvents: boolean;
   readonly #name: string;
   readonly #allBlocks: boolean;
+  readonly #rule: StatusRule;
   readonly #stack: Frame[] = [];
   #out: RunEvent[] = [];
   #next: ClassifiedLine | undefined;
@@ -86,6 +89,7 @@ export class KtapParser {
     this.#runEvents = options.runEvents ?? options.parentId === undefined;
     this.#name = options.name ?? 'ktap';
     this.#allBlocks = options.blocks === 'all';
+    this.#rule = options.statusRule ?? {};
     this.#rootId = options.parentId ?? this.#newId();
   }
 
@@ -208,22 +212,19 @@ export class KtapParser {
   }
 
   /**
-   * kunit.py's bubble_up_test_results for a finishing frame, with the children's counts already summed
-   * into `f.counts` as they finished; adds the result to the parent frame. Returns the final status.
+   * The status rule (status.ts) for a finishing frame, with the children's counts already summed into
+   * `f.counts` as they finished; adds the result to the parent frame. Returns the final status.
    */
   #bubble(f: Frame, parent: Frame | undefined): TestStatus {
-    let status = f.status;
-    if (f.counts === undefined) {
-      // Nothing counted below: the test contributes its own status (kunit.py's leaf case).
-      const into = parent ? ensureCounts(parent) : ensureCounts(f);
+    if (f.counts === undefined && parent) {
+      const into = ensureCounts(parent);
       into.errors += f.errors;
-      addStatus(into, status);
-      return f.isMain ? rootStatus(into, status) : status;
+      return settleLeaf(into, f.status);
     }
-    f.counts.errors += f.errors;
-    status = applyBubbleUp(f.counts, status);
-    if (f.isMain) return rootStatus(f.counts, status);
-    if (parent) addCounts(ensureCounts(parent), f.counts);
+    const counts = ensureCounts(f);
+    counts.errors += f.errors;
+    const status = settleStatus(counts, f.status, f.isMain, this.#rule);
+    if (!f.isMain && parent) addCounts(ensureCounts(parent), counts);
     return status;
   }
 
@@ -456,7 +457,7 @@ export class KtapParser {
     const placeholder = this.#childFrame(f);
     this.#start(placeholder, false);
     this.#emit({ type: 'test:result', id: placeholder.id, name: '', status: 'TEST_CRASHED' });
-    addStatus(ensureCounts(f), 'TEST_CRASHED'); // kunit.py counts it on the parent
+    settleLeaf(ensureCounts(f), 'TEST_CRASHED'); // kunit.py counts it on the parent
     f.subtests++;
     f.testNum++;
     f.phase = 'loopCheck';

@@ -8,7 +8,8 @@
 
 import pLimit from 'p-limit';
 import type { RunEvent, TestStatus } from '../events/types.js';
-import { addStatus, aggregateStatus, emptyCounts, isOkStatus, type TestNode } from '../ktap/model.js';
+import { isOkStatus, type TestNode } from '../ktap/model.js';
+import { aggregateStatus, countStatuses } from '../ktap/status.js';
 import { TreeBuilder } from '../ktap/tree.js';
 import { VmunitError } from '../util/errors.js';
 import { type SelectOptions, type SuiteSelection, selectTests } from './filter.js';
@@ -167,9 +168,7 @@ export async function runTests(options: RunOptions, emit: (e: RunEvent) => void)
       }),
     ),
   );
-  const counts = emptyCounts();
-  for (const s of statuses) addStatus(counts, s);
-  out({ type: 'test:result', id: ROOT_ID, name: 'main', status: aggregateStatus(counts) });
+  out({ type: 'test:result', id: ROOT_ID, name: 'main', status: aggregateStatus(countStatuses(statuses)) });
   out({ type: 'run:end', elapsedMs: Date.now() - started });
   const root = tree.root();
   return { root, ok: selected.length === 0 || isOkStatus(root.status) };
