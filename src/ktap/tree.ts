@@ -11,7 +11,7 @@
  * children counts as crashed.
  */
 
-import type { RunEvent, RunStartEvent, TestStatus } from '../events/types.js';
+import type { RunEvent, RunStartEvent } from '../events/types.js';
 import { addCounts, newTestNode, type TestNode } from './model.js';
 import { type StatusRule, settleStatus } from './status.js';
 
