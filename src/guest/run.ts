@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent, TestStatus } from '../events/types.js';
 import { aggregateStatus } from '../ktap/status.js';
+import { runPool, startOrder } from '../util/pool.js';
 import type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 import type { QemuTreeFacts } from './config-mak.js';
 import type { Verdict } from './exit-code.js';
@@ -23,7 +24,6 @@ import { formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
 import { type QemuInfo, type QemuProber, qemuArchFor, qemuCandidates } from './qemu/probe.js';
 import { runOneTest, testArgv } from './run-one.js';
-import { runPool, startOrder } from './scheduler.js';
 import { verboseCommandLine } from './select.js';
 import type { ChildLike, SpawnFn } from './supervise.js';
 
