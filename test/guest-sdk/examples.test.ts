@@ -4,8 +4,8 @@
  *  - the exit status, decoded as kvm-unit-tests does ((code << 1) | 1 from isa-debug-exit on x86_64, from
  *    chr-testdev on arm64);
  *  - the result lines against the EXPECT lines in the example's own header comment, in both formats;
- *  - the KTAP framing (version line first, plan last) and the SUMMARY line, byte-compatible with
- *    kvm-unit-tests' report_summary().
+ *  - the KTAP framing (version line first, and no plan line: the SDK does not know the count up front) and
+ *    the SUMMARY line, byte-compatible with kvm-unit-tests' report_summary().
  * An arch is skipped when its QEMU or compiler is not installed.
  */
 
