@@ -1,7 +1,9 @@
 /**
- * `vmunit/guest`: the kvm-unit-tests runner as a library. Parse a tree's unittests.cfg, select tests with
- * run_tests.sh's rules, build QEMU command lines from per-arch data, decode exit statuses, and run a whole
- * tree as a stream of RunEvents.
+ * `vmunit/guest`: the kvm-unit-tests runner (unittests.cfg, selection, QEMU profiles, verdicts) as a library.
+ * Must not import: kernel, unit, cli.
+ *
+ * Parse a tree's unittests.cfg, select tests with run_tests.sh's rules, build QEMU command lines from
+ * per-arch data, decode exit statuses, and run a whole tree as a stream of RunEvents.
  */
 
 export { parseJobs, runPool, startOrder } from '../util/pool.js';

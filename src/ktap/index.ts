@@ -1,5 +1,6 @@
 /**
- * The KTAP core: streaming parser, extraction, grammar, directives, result tree and streaming counts.
+ * The KTAP core: streaming parser, extraction, grammar, directives, result tree, counts and the status rule.
+ * Must not import: reporters, record, guest, kernel, unit, cli.
  */
 
 export {
