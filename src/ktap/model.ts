@@ -97,7 +97,19 @@ export function formatCounts(c: TestCounts): string {
   return `Ran ${totalTests(c)} tests: ${parts.join(', ')}`;
 }
 
-/** A fresh node with kunit.py's defaults (status starts as TEST_CRASHED: a test that never ends crashed). */
+/**
+ * Shared empty values of a fresh node: most nodes are leaves without logs, issues, failures or attributes,
+ * and a million-case tree should not hold four million empty arrays. Frozen, so a writer that forgets to
+ * give the node its own (TreeBuilder does, on first write) fails loudly instead of writing into all nodes.
+ */
+const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
+const NO_FAILURES: FailureDetail[] = Object.freeze([]) as unknown as FailureDetail[];
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * A fresh node with kunit.py's defaults (status starts as TEST_CRASHED: a test that never ends crashed).
+ * `log`, `issues`, `failures` and `attributes` start as shared frozen empties: assign new ones to write.
+ */
 export function newTestNode(id: string, name: string): TestNode {
   return {
     id,
@@ -107,13 +119,13 @@ export function newTestNode(id: string, name: string): TestNode {
     number: undefined,
     expectedCount: undefined,
     subtests: [],
-    log: [],
-    attributes: {},
-    issues: [],
+    log: NO_LINES,
+    attributes: NO_ATTRIBUTES,
+    issues: NO_LINES,
     counts: emptyCounts(),
     durationMs: undefined,
     reason: undefined,
-    failures: [],
+    failures: NO_FAILURES,
     isSuite: false,
   };
 }

@@ -15,6 +15,12 @@ import type { RunEvent, RunStartEvent } from '../events/types.js';
 import { addCounts, newTestNode, type TestNode } from './model.js';
 import { type StatusRule, settleStatus } from './status.js';
 
+/** The node's own array, replacing the shared frozen empty that newTestNode gives on first write. */
+function own<K extends 'log' | 'issues' | 'failures'>(node: TestNode, key: K): TestNode[K] {
+  if (Object.isFrozen(node[key])) node[key] = [] as TestNode[K];
+  return node[key];
+}
+
 export class TreeBuilder {
   readonly #options: StatusRule;
   readonly #nodes = new Map<string, TestNode>();
@@ -47,16 +53,20 @@ export class TreeBuilder {
       }
       case 'test:attr': {
         const node = this.#nodes.get(event.id);
-        if (node) node.attributes[event.key] = event.value;
+        if (!node) return;
+        if (Object.isFrozen(node.attributes)) node.attributes = {};
+        node.attributes[event.key] = event.value;
         return;
       }
-      case 'test:log':
-        this.#nodes.get(event.id)?.log.push(event.line);
+      case 'test:log': {
+        const node = this.#nodes.get(event.id);
+        if (node) own(node, 'log').push(event.line);
         return;
+      }
       case 'parse:issue': {
         const node = this.#nodes.get(event.id);
         if (node) {
-          node.issues.push(event.message);
+          own(node, 'issues').push(event.message);
           node.counts.errors++;
         }
         return;
@@ -93,7 +103,7 @@ export class TreeBuilder {
     node.directive = event.directive;
     node.durationMs = event.durationMs;
     node.reason = event.reason;
-    if (event.failures) node.failures.push(...event.failures);
+    if (event.failures) own(node, 'failures').push(...event.failures);
     this.#settle(node, this.#roots.includes(node));
   }
 
