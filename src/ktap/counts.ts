@@ -8,7 +8,7 @@
 
 import type { RunEvent, TestStatus } from '../events/types.js';
 import { addCounts, addStatus, emptyCounts, ensureCounts, isOkStatus, type TestCounts } from './model.js';
-import { type StatusRule, settleLeaf, settleStatus } from './status.js';
+import { type StatusRule, settleLeaf, settleStatus, TEST_STATUSES } from './status.js';
 
 /** A non-ok test kept for the failure summary. */
 export interface FailedNode {
@@ -49,18 +49,9 @@ export interface CountTrackerOptions extends StatusRule {
 
 const NO_FAILURES: readonly FailedNode[] = [];
 
-const ALL_STATUSES: readonly TestStatus[] = [
-  'SUCCESS',
-  'FAILURE',
-  'SKIPPED',
-  'TEST_CRASHED',
-  'NO_TESTS',
-  'FAILURE_TO_PARSE_TESTS',
-];
-
 /** The counts of a leaf with each status (kunit.py's add_status on empty counts): constant, frozen. */
 const LEAF_COUNTS: ReadonlyMap<TestStatus, Readonly<TestCounts>> = new Map(
-  ALL_STATUSES.map((status) => {
+  TEST_STATUSES.map((status) => {
     const c = emptyCounts();
     addStatus(c, status);
     return [status, Object.freeze(c)] as const;

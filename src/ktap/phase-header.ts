@@ -16,28 +16,31 @@ const AFTER_DIAGNOSTICS = {
   endDiag: 'result',
 } as const;
 
-/** kunit.py's parse_diagnostic: consumes non-structural lines into the test's log. */
-export function diagnostics(s: ParseState, f: Frame): boolean {
+/**
+ * Takes diagnostic lines while they come, into the test's log, or with `hold` into the subtest loop's
+ * pending lines (whose they are is known only at the next structural line). False when it needs a line.
+ */
+function takeDiagnostics(s: ParseState, f: Frame, hold: boolean): boolean {
   for (;;) {
     const p = s.cursor.peek();
     if (p === 'need') return false;
-    if (p === 'eof' || p.kind !== 'diagnostic') break;
+    if (p === 'eof' || p.kind !== 'diagnostic') return true;
     s.cursor.pop();
-    s.out.log(f, p);
+    if (hold) f.subLog.push({ text: p.text, lineNo: p.lineNo });
+    else s.out.log(f, p);
   }
+}
+
+/** kunit.py's parse_diagnostic: consumes non-structural lines into the test's log. */
+export function diagnostics(s: ParseState, f: Frame): boolean {
+  if (!takeDiagnostics(s, f, false)) return false;
   f.phase = AFTER_DIAGNOSTICS[f.phase as keyof typeof AFTER_DIAGNOSTICS];
   return true;
 }
 
-/** Diagnostics inside the subtest loop: held until the next structural line says whose they are. */
+/** Diagnostics inside the subtest loop. */
 export function loopDiagnostics(s: ParseState, f: Frame): boolean {
-  for (;;) {
-    const p = s.cursor.peek();
-    if (p === 'need') return false;
-    if (p === 'eof' || p.kind !== 'diagnostic') break;
-    s.cursor.pop();
-    f.subLog.push({ text: p.text, lineNo: p.lineNo });
-  }
+  if (!takeDiagnostics(s, f, true)) return false;
   f.phase = 'loopDecide';
   return true;
 }

@@ -12,6 +12,16 @@
 import type { TestStatus } from '../events/types.js';
 import { addStatus, emptyCounts, type TestCounts, totalTests } from './model.js';
 
+/** Every status, in kunit_parser.TestStatus order. */
+export const TEST_STATUSES: readonly TestStatus[] = [
+  'SUCCESS',
+  'FAILURE',
+  'SKIPPED',
+  'TEST_CRASHED',
+  'NO_TESTS',
+  'FAILURE_TO_PARSE_TESTS',
+];
+
 /** Which variant of the rule applies. */
 export interface StatusRule {
   /** Count a synthetic failure for a FAILURE parent whose subtree passed (kunit.py after 6.12). */

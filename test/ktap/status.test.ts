@@ -11,18 +11,10 @@ import {
   settleLeaf,
   settleStatus,
   suiteStatus,
+  TEST_STATUSES,
 } from '../../src/ktap/status.js';
 import { buildTree } from '../../src/ktap/tree.js';
 import { parseAll } from './helpers.js';
-
-const ALL: readonly TestStatus[] = [
-  'SUCCESS',
-  'FAILURE',
-  'SKIPPED',
-  'TEST_CRASHED',
-  'NO_TESTS',
-  'FAILURE_TO_PARSE_TESTS',
-];
 
 const counts = (c: Partial<TestCounts>): TestCounts => ({ ...emptyCounts(), ...c });
 
@@ -76,7 +68,7 @@ describe('settleStatus (bubble_up_test_results, parse_run_tests)', () => {
   }
 
   it('settleLeaf is settleStatus on empty counts, for every status and both variants', () => {
-    for (const status of ALL) {
+    for (const status of TEST_STATUSES) {
       for (const parentFailure of [false, true]) {
         const viaLeaf = emptyCounts();
         const leafStatus = settleLeaf(viaLeaf, status);
