@@ -5,7 +5,7 @@
 
 import { VmunitError } from '../util/errors.js';
 import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js';
-import { createHtmlReporter } from './html.js';
+import { createHtmlReporter } from './html/index.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from './json-kunit.js';
 import { createJUnitReporter, type JUnitStyle } from './junit.js';
 import { createKtapReporter } from './ktap.js';
