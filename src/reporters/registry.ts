@@ -27,8 +27,9 @@ export interface CreateReporterOptions extends ReporterOptions {
   /** junit: framing and strict kunit_junit.py output. */
   readonly junitStyle?: JUnitStyle;
   readonly kunitCompatible?: boolean;
-  /** html: page title. */
+  /** html: page title, and the results folder whose log files the page excerpts and links. */
   readonly title?: string;
+  readonly resultsDir?: string;
 }
 
 type Factory = (opts: CreateReporterOptions) => Reporter;
@@ -51,7 +52,12 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
       ...(o.kunitCompatible === undefined ? {} : { kunitCompatible: o.kunitCompatible }),
     }),
   ktap: (o) => createKtapReporter(base(o)),
-  html: (o) => createHtmlReporter({ ...base(o), ...(o.title === undefined ? {} : { title: o.title }) }),
+  html: (o) =>
+    createHtmlReporter({
+      ...base(o),
+      ...(o.title === undefined ? {} : { title: o.title }),
+      ...(o.resultsDir === undefined ? {} : { resultsDir: o.resultsDir }),
+    }),
 };
 
 /** Type guard for user-supplied format names. */

@@ -45,16 +45,21 @@ export function pairOutputs(
   });
 }
 
-/** Creates the reporters through the shared registry; `stdout` receives `-` destinations. */
+/**
+ * Creates the reporters through the shared registry; `stdout` receives `-` destinations. The results
+ * folder lets the HTML report show and link each test's log.
+ */
 export function createRunReporters(
   requests: readonly OutputRequest[],
   stdout: NodeJS.WritableStream,
+  resultsDir?: string,
 ): Reporter[] {
   return requests.map(({ format, destination }) =>
     createReporter(format, {
       destination: destination === '-' ? stdout : destination,
       color: false,
       title: 'vmunit run',
+      ...(resultsDir === undefined ? {} : { resultsDir }),
     }),
   );
 }

@@ -212,7 +212,7 @@ export async function runCommand(
     color,
     total: specs.length,
   });
-  const reporters = createRunReporters(requests, ctx.stdout);
+  const reporters = createRunReporters(requests, ctx.stdout, resultsDir);
   if (flags.tap13) reporters.push(new Tap13Reporter(ctx.stdout));
   const reporter = new FanOutReporter(reporters);
   const live = new Set<ChildLike>();
