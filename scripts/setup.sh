@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what vmunit's demo and tests need on a fresh Debian machine: QEMU, the cross compiler for the
-# arm64 guests, Chromium for the HTML report test, and the npm dependencies; then builds vmunit. Safe to run again: it installs only what is
-# missing. Needs root (or sudo) for apt.
+# arm64 guests, Chromium for the HTML report test, and the npm dependencies; then builds vmunit. Safe to
+# run again: it installs only what is missing. Needs root (or sudo) for apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
