@@ -106,12 +106,10 @@ describe('vmunit run --format html', { skip }, () => {
       assert.equal(href, `${name}.log`);
       assert.ok(existsSync(join(results, href)));
     }
-    assert.match(testElement(html, 'test-flood'), /<span class="omitted">… \d+ lines omitted …<\/span>/);
+    // The flood guest prints 64 KiB lines: each is clipped, the file keeps them whole.
+    assert.match(testElement(html, 'test-flood'), /x … \[\d+ more characters\]\n/);
     const logBytes = statSync(join(results, 'flood.log')).size;
-    assert.ok(
-      html.length < 100_000 && logBytes > 10 * html.length,
-      `page ${html.length} B, flood log ${logBytes} B`,
-    );
+    assert.ok(html.length < 50_000, `page ${html.length} B, flood log ${logBytes} B`);
   });
 
   it('SIGTERM during a run still leaves a whole page marked interrupted', async () => {
