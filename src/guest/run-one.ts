@@ -3,13 +3,7 @@
  * log, decode the exit status, classify start-up failures, emit the result.
  */
 
-import type {
-  FailureDetail,
-  RunEvent,
-  TestDirective,
-  TestResultEvent,
-  TestStatus,
-} from '../events/types.js';
+import type { FailureDetail, RunEvent, TestDirective, TestResultEvent, TestStatus } from '../events/types.js';
 import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
 import { classifyStartupFailure, decodeExit, type Verdict } from './exit-code.js';
