@@ -1,6 +1,7 @@
 /** Test helper: a guest run as `vmunit run` emits it, with every verdict the HTML report must get right. */
 
 import type { RunEvent, TestResultEvent } from '../../src/events/types.js';
+import { logFileName } from '../../src/guest/logs.js';
 
 type Result = Omit<TestResultEvent, 'type' | 'id' | 'name'>;
 
@@ -25,7 +26,9 @@ function test(
     );
   });
   for (const line of logs) out.push({ type: 'test:log', id, line, stream: 'stderr' });
-  out.push({ type: 'test:result', id, name, ...result });
+  // As the guest runner: tests QEMU ran name their log file; harness SKIPs have none.
+  const log = result.status === 'SKIPPED' ? {} : { log: logFileName(name) };
+  out.push({ type: 'test:result', id, name, ...result, ...log });
   return out;
 }
 

@@ -1,16 +1,18 @@
 /**
- * The HTML reporter: folds the run's events into its record, and on close reads each test's log excerpt
- * from the results folder and writes one self-contained page (page.ts), atomically for files.
+ * The HTML reporter: folds the run's events into the run record (src/record, the document every format
+ * reads), and on close reads each test's log excerpt from the results folder and writes one
+ * self-contained page (page.ts), atomically for files. `vmunit report` renders a saved record the same
+ * way: `collectLogs` then `renderHtml`.
  */
 
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { RunEvent } from '../../events/types.js';
+import { RecordBuilder, type RunMetaInput } from '../../record/builder.js';
 import type { RunRecord } from '../../record/types.js';
 import { writeDocument } from '../sink.js';
 import type { Reporter, ReporterOptions } from '../types.js';
 import { readLogExcerpt } from './log-file.js';
 import { type HtmlRenderOptions, renderHtml } from './page.js';
-import { RecordFromTree } from './record-from-tree.js';
 import type { TestLogView } from './test-view.js';
 
 export { anchorIds } from './anchors.js';
@@ -20,6 +22,8 @@ export interface HtmlReporterOptions extends ReporterOptions {
   readonly title?: string;
   /** The results folder the record's log paths are relative to; without it no log is read. */
   readonly resultsDir?: string;
+  /** What the CLI knows about the run beyond the events (tool, command line, QEMU, tree…). */
+  readonly meta?: RunMetaInput;
   /** A previous run to mark regressions against (see HtmlRenderOptions.baseline). */
   readonly baseline?: RunRecord;
 }
@@ -51,13 +55,13 @@ export async function collectLogs(
 
 /** The page for a finished list of events, without log files (benchmarks, tests, in-memory use). */
 export function htmlFromEvents(events: Iterable<RunEvent>, opts: HtmlRenderOptions = {}): string {
-  const builder = new RecordFromTree();
+  const builder = new RecordBuilder();
   for (const event of events) builder.push(event);
   return renderHtml(builder.record(), opts);
 }
 
 export function createHtmlReporter(opts: HtmlReporterOptions): Reporter {
-  const builder = new RecordFromTree();
+  const builder = new RecordBuilder(opts.meta);
   return {
     onEvent(event: RunEvent): void {
       builder.push(event);

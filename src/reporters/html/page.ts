@@ -48,8 +48,10 @@ function metaRows(run: RunMeta): Array<[string, string]> {
     ['shard', run.shard ? `${run.shard.index}/${run.shard.total}` : undefined],
     ['started', run.startTime],
     ['ended', run.endTime],
-    ['duration', elapsed(run)],
+    ['duration', run.elapsedMs === undefined ? elapsed(run) : formatDuration(run.elapsedMs)],
     ...Object.entries(run.extra ?? {}),
+    // What the producer itself said (run:start meta), where the fields above do not say it already.
+    ...Object.entries(run.properties ?? {}).filter(([k]) => k !== 'arch' || run.arch === undefined),
   ];
   return rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
 }
@@ -71,7 +73,7 @@ function countCells(level: string, c: LevelCounts, extra: Array<[string, number]
   const cells: Array<[string, number]> = [
     ['passed', c.passed],
     ['failed', c.failed],
-    ['crashed, timed out or aborted', c.errors],
+    ['crashed', c.errors],
     ['skipped', c.skipped],
     ['missing', c.missing],
     ...extra,

@@ -12,6 +12,7 @@ import { htmlEscape as h } from '../escape.js';
 import { formatFailure } from '../failure-text.js';
 import { CHECK_LIMITS, type CheckLimits, type ShownCheck, selectChecks } from './checks.js';
 import { type ExcerptPart, excerpt } from './excerpt.js';
+import { whyLines } from './why.js';
 
 export const VERDICT_CLASS: Readonly<Record<Verdict, string>> = {
   PASS: 'pass',
@@ -30,7 +31,7 @@ const CHECK_BADGE: Readonly<Record<TestStatus, readonly [label: string, cls: str
   FAILURE_TO_PARSE_TESTS: ['PARSE', 'error'],
 };
 
-/** Lines of the harness's own output and of one check's log shown inline. */
+/** Lines of failure explanation and of one check's log shown inline. */
 const OUTPUT_LIMITS = { headLines: 10, tailLines: 30, lineChars: 400 };
 const CHECK_LOG_LIMITS = { headLines: 5, tailLines: 10, lineChars: 400 };
 const MAX_ISSUES = 20;
@@ -148,18 +149,31 @@ function logHtml(log: TestLogView | undefined, open: boolean): string {
   return `<details class="log"${open ? ' open' : ''}><summary>log${n}${link}</summary>${excerptHtml(log.parts)}</details>`;
 }
 
+/**
+ * What explains a failure, first: the test's own failure detail when no check failed (a timeout, an abort),
+ * then the lines of its output that say why it died.
+ */
+function whyHtml(test: RecordTest): string {
+  const ownFailures = test.counts.failed + test.counts.errors === 0 ? (test.failures ?? []) : [];
+  const lines = [...ownFailures.flatMap(formatFailure), ...whyLines(test.output ?? [])];
+  return lines.length === 0 ? '' : excerptHtml(excerpt(lines, OUTPUT_LIMITS), 'reason');
+}
+
 /** One test as a `<details>` element whose id is its anchor. Failing tests start open. */
 export function renderTest(test: RecordTest, opts: TestViewOptions): string {
   const bad = isBadVerdict(test.verdict);
   const body: string[] = [];
-  if (test.output && test.output.length > 0)
-    body.push(excerptHtml(excerpt(test.output, OUTPUT_LIMITS), bad ? 'reason' : ''));
+  if (bad) body.push(whyHtml(test));
   body.push(checksHtml(test.checks, opts.checkLimits ?? CHECK_LIMITS));
-  const issues = test.issues ?? [];
-  for (const issue of issues.slice(0, MAX_ISSUES)) body.push(`<div class="issue">[ERROR] ${h(issue)}</div>`);
+  const issues = test.node?.issues ?? [];
+  for (const issue of issues.slice(0, MAX_ISSUES))
+    body.push(`<div class="issue">[ERROR] ${h(issue.message)}</div>`);
   if (issues.length > MAX_ISSUES)
     body.push(`<div class="more">… and ${issues.length - MAX_ISSUES} more parse errors</div>`);
-  body.push(logHtml(opts.log, bad));
+  // The log file has the command line and stderr too; without one, the output the record kept.
+  const output = test.output ?? [];
+  const log = opts.log ?? (output.length > 0 ? { parts: excerpt(output), lines: output.length } : undefined);
+  body.push(logHtml(log, bad));
   const cls = `test v-${VERDICT_CLASS[test.verdict]}${bad ? ' bad' : ''}`;
   return `<details class="${cls}" id="${h(opts.anchor)}"${bad ? ' open' : ''}><summary>${summaryLine(test, opts.anchor)}</summary><div class="body">${body.join('')}</div></details>`;
 }
