@@ -4,6 +4,7 @@
  */
 
 import { Tap13Reporter } from '../guest/tap13.js';
+import type { RunMetaInput } from '../record/builder.js';
 import { VmunitError } from '../util/errors.js';
 import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js';
 import { createHtmlReporter } from './html/index.js';
@@ -39,6 +40,8 @@ export interface CreateReporterOptions extends ReporterOptions {
   /** html: page title, and the results folder whose log files the page excerpts and links. */
   readonly title?: string;
   readonly resultsDir?: string;
+  /** html: what the CLI knows about the run beyond its events (tool version, tree, accelerator). */
+  readonly meta?: RunMetaInput;
 }
 
 type Factory = (opts: CreateReporterOptions) => Reporter;
@@ -70,6 +73,7 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
       ...base(o),
       ...(o.title === undefined ? {} : { title: o.title }),
       ...(o.resultsDir === undefined ? {} : { resultsDir: o.resultsDir }),
+      ...(o.meta === undefined ? {} : { meta: o.meta }),
     }),
   // run_tests.sh's `-t` output: one line per guest check, so it only means something for guest runs.
   tap13: (o) => new Tap13Reporter(o.destination),

@@ -87,6 +87,18 @@ describe('vmunit run --format html', { skip }, () => {
     assert.deepEqual(countsRow(html, 'Checks'), { total: 5, passed: 4, failed: 1 });
   });
 
+  it('shows the run metadata the CLI knows', () => {
+    const version = (
+      JSON.parse(readFileSync(resolve(BIN, '../../package.json'), 'utf8')) as { version: string }
+    ).version;
+    assert.match(html, new RegExp(`<tr><th>tool</th><td>vmunit ${version.replaceAll('.', '\\.')}</td></tr>`));
+    assert.match(html, /<tr><th>accel<\/th><td>tcg \(ACCEL=tcg\)<\/td><\/tr>/);
+    assert.match(html, /<tr><th>arch<\/th><td>x86_64<\/td><\/tr>/);
+    assert.ok(html.includes(`<tr><th>tree</th><td>${tree}</td></tr>`));
+    assert.match(html, /<tr><th>jobs<\/th><td>2<\/td><\/tr>/);
+    assert.match(html, /<div class="state done">Complete\.<\/div>/);
+  });
+
   it('shows the timeout and the abort as failures with their reasons first', () => {
     assert.match(
       testElement(html, 'test-timeout'),

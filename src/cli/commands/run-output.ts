@@ -5,6 +5,7 @@
  */
 
 import { join } from 'node:path';
+import type { RunMetaInput } from '../../record/builder.js';
 import { createReporter } from '../../reporters/registry.js';
 import type { Reporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
@@ -47,19 +48,19 @@ export function pairOutputs(
 
 /**
  * Creates the reporters through the shared registry; `stdout` receives `-` destinations. The results
- * folder lets the HTML report show and link each test's log.
+ * folder lets the HTML report show and link each test's log; `meta` is what the run knows beyond events.
  */
 export function createRunReporters(
   requests: readonly OutputRequest[],
   stdout: NodeJS.WritableStream,
-  resultsDir?: string,
+  context: { readonly resultsDir?: string; readonly meta?: RunMetaInput } = {},
 ): Reporter[] {
   return requests.map(({ format, destination }) =>
     createReporter(format, {
       destination: destination === '-' ? stdout : destination,
       color: false,
       title: 'vmunit run',
-      ...(resultsDir === undefined ? {} : { resultsDir }),
+      ...context,
     }),
   );
 }

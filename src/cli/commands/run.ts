@@ -212,7 +212,15 @@ export async function runCommand(
     color,
     total: specs.length,
   });
-  const reporters = createRunReporters(requests, ctx.stdout, resultsDir);
+  const reporters = createRunReporters(requests, ctx.stdout, {
+    ...(resultsDir === undefined ? {} : { resultsDir }),
+    meta: {
+      tool: { name: 'vmunit', version: ctx.version },
+      tree: { dir: tree.dir, ...(tree.buildHead ? { head: tree.buildHead } : {}) },
+      jobs,
+      ...(ctx.env.ACCEL ? { accel: ctx.env.ACCEL, accelReason: `ACCEL=${ctx.env.ACCEL}` } : {}),
+    },
+  });
   if (flags.tap13) reporters.push(new Tap13Reporter(ctx.stdout));
   const reporter = new FanOutReporter(reporters);
   const live = new Set<ChildLike>();
