@@ -107,6 +107,8 @@ describe('vmunit run --format html', { skip }, () => {
     const abort = testElement(html, 'test-abort');
     assert.match(abort, /class="test v-fail bad"/);
     const body = abort.slice(abort.indexOf('<div class="body">'));
+    // A guest's `FAIL: <name>` line says nothing the check row does not.
+    assert.doesNotMatch(testElement(html, 'test-fail'), /<pre class="reason">/);
     const why = body.indexOf('ABORT: boom');
     assert.ok(why > 0 && why < body.indexOf('<ul class="checks">'), 'the abort line before the checks');
   });

@@ -62,7 +62,15 @@ export function guestRunEvents(): RunEvent[] {
       'emulator',
       [
         ['arith: add', ok],
-        ['arith: 2 + 2 == 5', { status: 'FAILURE', failures: [{ message: 'FAIL: arith: 2 + 2 == 5' }] }],
+        [
+          'arith: 2 + 2 == 5',
+          {
+            status: 'FAILURE',
+            failures: [
+              { message: 'FAIL: arith: 2 + 2 == 5', location: { file: 'x86/emulator.c', line: 77 } },
+            ],
+          },
+        ],
       ],
       { status: 'FAILURE', durationMs: 800, reason: '2 tests, 1 unexpected failures' },
     ),

@@ -6,7 +6,7 @@
  * excerpt.ts), so a test costs at most a few tens of kilobytes whatever it printed.
  */
 
-import type { TestDirective, TestStatus } from '../../events/types.js';
+import type { FailureDetail, TestDirective, TestStatus } from '../../events/types.js';
 import type { LevelCounts, RecordCheck, RecordTest, Verdict } from '../../record/types.js';
 import { htmlEscape as h } from '../escape.js';
 import { formatFailure } from '../failure-text.js';
@@ -111,6 +111,11 @@ export function excerptHtml(parts: readonly ExcerptPart[], cls = ''): string {
   return `<pre${cls === '' ? '' : ` class="${cls}"`}>${inner}</pre>`;
 }
 
+/** A failure that only says the check's name again (a guest's `FAIL: <name>` line) adds nothing. */
+function repeatsName(f: FailureDetail, name: string): boolean {
+  return f.location === undefined && f.leftText === undefined && f.message.endsWith(name);
+}
+
 function checkHtml({ path, check, failing }: ShownCheck): string {
   const [label, cls] = CHECK_BADGE[check.status];
   const head = [`<span class="badge ${cls}">${label}</span>`, h(path.join(' › ') || '(unnamed)')];
@@ -119,7 +124,7 @@ function checkHtml({ path, check, failing }: ShownCheck): string {
     head.push(`<span class="dur">${formatDuration(check.durationMs)}</span>`);
   const body: string[] = [];
   if (failing) {
-    const detail = (check.failures ?? []).flatMap(formatFailure);
+    const detail = (check.failures ?? []).filter((f) => !repeatsName(f, check.name)).flatMap(formatFailure);
     if (detail.length > 0) body.push(excerptHtml(excerpt(detail, CHECK_LOG_LIMITS), 'reason'));
     if (check.log && check.log.length > 0) body.push(excerptHtml(excerpt(check.log, CHECK_LOG_LIMITS)));
   }
@@ -154,16 +159,25 @@ function logHtml(log: TestLogView | undefined, open: boolean): string {
  * then the lines of its output that say why it died.
  */
 function whyHtml(test: RecordTest): string {
-  const ownFailures = test.counts.failed + test.counts.errors === 0 ? (test.failures ?? []) : [];
+  const ownFailures =
+    failingChecks(test) === 0 ? (test.failures ?? []).filter((f) => f.message !== test.reason) : [];
   const lines = [...ownFailures.flatMap(formatFailure), ...whyLines(test.output ?? [])];
   return lines.length === 0 ? '' : excerptHtml(excerpt(lines, OUTPUT_LIMITS), 'reason');
 }
 
-/** One test as a `<details>` element whose id is its anchor. Failing tests start open. */
+function failingChecks(test: RecordTest): number {
+  return test.counts.failed + test.counts.errors;
+}
+
+/**
+ * One test as a `<details>` element whose id is its anchor. Failing tests start open; their log excerpt
+ * too when nothing else explains the failure (a timeout: the tail shows where the guest stopped).
+ */
 export function renderTest(test: RecordTest, opts: TestViewOptions): string {
   const bad = isBadVerdict(test.verdict);
   const body: string[] = [];
-  if (bad) body.push(whyHtml(test));
+  const why = bad ? whyHtml(test) : '';
+  body.push(why);
   body.push(checksHtml(test.checks, opts.checkLimits ?? CHECK_LIMITS));
   const issues = test.node?.issues ?? [];
   for (const issue of issues.slice(0, MAX_ISSUES))
@@ -173,7 +187,7 @@ export function renderTest(test: RecordTest, opts: TestViewOptions): string {
   // The log file has the command line and stderr too; without one, the output the record kept.
   const output = test.output ?? [];
   const log = opts.log ?? (output.length > 0 ? { parts: excerpt(output), lines: output.length } : undefined);
-  body.push(logHtml(log, bad));
+  body.push(logHtml(log, bad && why === '' && failingChecks(test) === 0));
   const cls = `test v-${VERDICT_CLASS[test.verdict]}${bad ? ' bad' : ''}`;
   return `<details class="${cls}" id="${h(opts.anchor)}"${bad ? ' open' : ''}><summary>${summaryLine(test, opts.anchor)}</summary><div class="body">${body.join('')}</div></details>`;
 }

@@ -65,7 +65,7 @@ describe('HTML report page', () => {
     const el = testElement(html, emulator);
     const failing = el.indexOf('arith: 2 + 2 == 5');
     assert.ok(failing > 0 && failing < el.indexOf('arith: add'), 'failing check first');
-    assert.match(el, /<pre class="reason">FAIL: arith: 2 \+ 2 == 5<\/pre>/);
+    assert.match(el, /<pre class="reason">FAIL: arith: 2 \+ 2 == 5 at x86\/emulator\.c:77<\/pre>/);
     const abort = testElement(html, hostile);
     assert.match(abort, /<pre class="reason">guest aborted\nx86\/setjmp\.c:42: assert failed/);
   });
