@@ -31,7 +31,9 @@ function metaRows(run: RunMeta): Array<[string, string]> {
   const rows: Array<[string, string | undefined]> = [
     ['tool', `${run.tool.name} ${run.tool.version}`],
     ['command', run.command.length > 0 ? run.command.join(' ') : undefined],
-    ['tree', run.tree ? `${run.tree.dir}${run.tree.head ? ` (HEAD ${run.tree.head})` : ''}` : run.name],
+    // What ran: a tree (with its HEAD), else the producer's name for it (a log file, a build dir).
+    ['tree', run.tree ? `${run.tree.dir}${run.tree.head ? ` (HEAD ${run.tree.head})` : ''}` : undefined],
+    ['ran', run.tree || run.name === '' ? undefined : run.name],
     ['arch', run.arch],
     ['accel', run.accel ? `${run.accel}${run.accelReason ? ` (${run.accelReason})` : ''}` : undefined],
     ['QEMU', run.qemu ? `${run.qemu.path} ${run.qemu.version}` : undefined],

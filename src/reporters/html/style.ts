@@ -46,7 +46,7 @@ ul.problems{margin:.3em 0;padding-left:1.2em}
 .badge{display:inline-block;min-width:4.2em;text-align:center;font:bold 11px/1.7 ui-monospace,monospace;
 border-radius:4px;color:#fff;margin-right:.5em;padding:0 .3em}
 .pass{background:#1a7f37}.fail{background:#cf222e}.error{background:#8250df}.skip{background:#9a6700}
-.miss{background:#6e7781}.none{background:#6e7781}.tag{background:#57606a}
+.miss{background:#6e7781}.none{background:#6e7781}.tag{background:#57606a;margin-left:.5em}
 .name{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all;font-weight:600}
 .why{color:#555;margin-left:.5em}.dur,.cnt{color:#6e7781;margin-left:.6em}
 .self{margin-left:.5em;color:#8c959f;text-decoration:none}

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { RunEvent } from '../../../src/events/types.js';
+import { KtapParser } from '../../../src/ktap/parser.js';
+import { RecordBuilder } from '../../../src/record/builder.js';
 import { anchorIds, createHtmlReporter, htmlFromEvents } from '../../../src/reporters/html/index.js';
 import { runReporter } from '../capture.js';
 import { guestRunEvents, HOSTILE_NAME } from '../html-events.js';
@@ -142,5 +144,32 @@ describe('HTML reporter', () => {
       richEvents(),
     );
     assert.match(page, /^<!DOCTYPE html>[\s\S]*<\/html>\n$/);
+  });
+});
+
+describe('HTML report of the kunit.py test logs', () => {
+  const dir = join(import.meta.dirname, '../../fixtures/ktap');
+  const logs = readdirSync(dir).filter((f) => f.endsWith('.log'));
+
+  it('renders every log well-formed, one anchored test per record test, counts as the record', () => {
+    assert.ok(logs.length >= 20);
+    for (const file of logs) {
+      const parser = new KtapParser({ name: file });
+      const events: RunEvent[] = [];
+      for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) events.push(...parser.push(line));
+      events.push(...parser.end());
+      const builder = new RecordBuilder();
+      for (const e of events) builder.push(e);
+      const record = builder.record();
+      const page = htmlFromEvents(events);
+      checkTags(page);
+      const ids = [...page.matchAll(/<details class="test[^"]*" id="([^"]+)"/g)].map((m) => m[1]);
+      assert.equal(ids.length, record.tests.length, file);
+      assert.equal(new Set(ids).size, ids.length, file);
+      const tests = countsRow(page, 'Tests');
+      assert.equal(tests.total, record.counts.tests.total, file);
+      assert.equal(tests.failed, record.counts.tests.failed, file);
+      assert.equal(countsRow(page, 'Checks').total, record.counts.checks.total, file);
+    }
   });
 });
