@@ -127,7 +127,7 @@ describe('resolveInside', () => {
 
 describe('registry', () => {
   it('creates every format and defaults by terminal', () => {
-    assert.deepEqual([...REPORTER_FORMATS], ['console', 'json', 'junit', 'ktap', 'html']);
+    assert.deepEqual([...REPORTER_FORMATS], ['console', 'json', 'junit', 'ktap', 'html', 'tap13']);
     for (const format of REPORTER_FORMATS) {
       const reporter = createReporter(format, { destination: new Capture(), color: false });
       assert.equal(typeof reporter.onEvent, 'function');

@@ -141,7 +141,9 @@ async function outputs(ctx: CliContext, opts: ParseOptions): Promise<Output[]> {
   };
   if (opts.json !== undefined) {
     const { createKunitJsonReporter } = await import('../../reporters/json-kunit.js');
-    add(opts.json, (destination) => createKunitJsonReporter({ destination, color: false }));
+    add(opts.json, (destination) =>
+      createKunitJsonReporter({ destination, color: false, kunitCompatible: true }),
+    );
   }
   if (opts.junit !== undefined) {
     const { createJUnitReporter } = await import('../../reporters/junit.js');
