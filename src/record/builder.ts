@@ -181,7 +181,7 @@ export class RecordBuilder {
       producer,
       name: this.#meta.name ?? start?.name ?? '',
       ...(arch === undefined ? {} : { arch }),
-      startTime: this.#meta.startTime ?? iso(start?.time) ?? new Date(0).toISOString(),
+      startTime: iso(start?.time) ?? this.#meta.startTime ?? new Date(0).toISOString(),
       ...(this.#endTime === undefined ? {} : { endTime: iso(this.#endTime) }),
       complete: this.#ended && !this.#interrupted,
       interrupted: this.#interrupted,

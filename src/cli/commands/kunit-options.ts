@@ -40,6 +40,9 @@ export interface KunitCli {
   readonly json: string | undefined;
   readonly junit: string | undefined;
   readonly file: string | undefined;
+  /** The shared output grammar (reporters/output.ts); --json/--junit stay kunit.py's. */
+  readonly format: string | undefined;
+  readonly outputs: readonly string[];
 }
 
 /** kunit.py's pseudo-boolean flags: bare, they mean these values. */
@@ -240,7 +243,19 @@ export function buildKunitProgram(
         availableParallelism(),
       );
     if (name === 'run' || name === 'exec') addExecOptions(cmd);
-    if (name !== 'config' && name !== 'build') addKunitParseOptions(cmd);
+    if (name !== 'config' && name !== 'build') {
+      addKunitParseOptions(cmd)
+        .option(
+          '--format <format>',
+          'stdout: a report (ktap, junit, json, html, tap13) instead of the console (vmunit extension)',
+        )
+        .option(
+          '-o, --output <[format:]path>',
+          'also write a report file (repeatable; format from the extension) (vmunit extension)',
+          (value: string, previous: string[]) => [...previous, value],
+          [],
+        );
+    }
     if (name === 'parse') cmd.argument('[input_file]', 'Specifies the file to read results from.');
     cmd.action(async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
@@ -281,5 +296,7 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
     json: o.json === true ? 'stdout' : str(o.json),
     junit: o.junit === true ? 'stdout' : str(o.junit),
     file: subcommand === 'parse' ? str(positional[0]) : undefined,
+    format: str(o.format),
+    outputs: list(o.output),
   };
 }

@@ -10,7 +10,7 @@ import { pyRstrip } from '../../ktap/py-text.js';
 import { TreeBuilder } from '../../ktap/tree.js';
 import type { CliContext } from '../context.js';
 import type { KunitCli } from './kunit-options.js';
-import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
+import { createBootParser, createReporters, extractLines, reportOnStdout } from './kunit-wiring.js';
 import { inputBatches } from './parse.js';
 
 /**
@@ -38,6 +38,7 @@ export async function parseLog(ctx: CliContext, cli: KunitCli, root: string): Pr
     json: cli.json,
     junit: cli.junit,
     console: true,
+    grammar: { format: cli.format, outputs: cli.outputs, cwd: ctx.cwd, stderr: ctx.stderr },
     metadata: {},
   });
   const tree = new TreeBuilder();
@@ -56,7 +57,8 @@ export async function parseLog(ctx: CliContext, cli: KunitCli, root: string): Pr
   for (const event of parser.end()) emit(event);
   emit({ type: 'run:end' });
   await reporter.close();
-  const io = { out: (t: string) => ctx.stdout.write(t), now: () => Date.now() };
+  const human = reportOnStdout(cli.format, cli.outputs, ctx.cwd) ? ctx.stderr : ctx.stdout;
+  const io = { out: (t: string) => human.write(t), now: () => Date.now() };
   for (const file of files) printTimestamped(io, `Test results stored in ${file.path}`);
   return tree.root().status === 'SUCCESS' ? 0 : 1;
 }
