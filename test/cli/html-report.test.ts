@@ -126,6 +126,16 @@ describe('vmunit run --format html', { skip }, () => {
     assert.ok(html.length < 50_000, `page ${html.length} B, flood log ${logBytes} B`);
   });
 
+  it('vmunit report renders the same page from the results folder', () => {
+    const again = join(results, 'again.html');
+    const r = spawnSync(process.execPath, [BIN, 'report', results, '--format', 'none', '--output', again], {
+      env: ENV,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(readFileSync(again, 'utf8'), html);
+  });
+
   it('SIGTERM during a run still leaves a whole page marked interrupted', async () => {
     const out = join(tree, 'out-term');
     const child = spawn(

@@ -237,6 +237,8 @@ export async function runCommand(
             kernelRelease: release(),
             ...(Number.isInteger(Number(guestEnv.maxSmp)) ? { maxSmp: Number(guestEnv.maxSmp) } : {}),
             jobs,
+            // Per test otherwise (cfg `accel`, /dev/kvm): only a forced accelerator is a fact of the run.
+            ...(ctx.env.ACCEL ? { accel: ctx.env.ACCEL, accelReason: `ACCEL=${ctx.env.ACCEL}` } : {}),
           },
           onRecord: (r) => {
             record = r;
