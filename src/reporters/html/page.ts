@@ -6,12 +6,21 @@
  * still could not run or fetch anything.
  */
 
-import type { LevelCounts, RecordTest, RunMeta, RunRecord } from '../../record/types.js';
+import type { LevelCounts, RecordRoot, RecordTest, RunMeta, RunRecord } from '../../record/types.js';
 import { htmlEscape as h } from '../escape.js';
 import { anchorIds } from './anchors.js';
 import type { CheckLimits } from './checks.js';
+import { excerpt } from './excerpt.js';
 import { FILTERS, type FilterId, STYLE } from './style.js';
-import { formatDuration, isBadVerdict, renderTest, type TestLogView, VERDICT_CLASS } from './test-view.js';
+import {
+  formatDuration,
+  isBadVerdict,
+  issuesHtml,
+  logHtml,
+  renderTest,
+  type TestLogView,
+  VERDICT_CLASS,
+} from './test-view.js';
 
 export interface HtmlRenderOptions {
   readonly title?: string;
@@ -29,7 +38,8 @@ const MAX_PROBLEMS_LISTED = 200;
 
 function metaRows(run: RunMeta): Array<[string, string]> {
   const rows: Array<[string, string | undefined]> = [
-    ['tool', `${run.tool.name} ${run.tool.version}`],
+    // The record's placeholders for facts nobody gave (0.0.0, the epoch) are left out, not shown as facts.
+    ['tool', run.tool.version === '0.0.0' ? run.tool.name : `${run.tool.name} ${run.tool.version}`],
     ['command', run.command.length > 0 ? run.command.join(' ') : undefined],
     // What ran: a tree (with its HEAD), else the producer's name for it (a log file, a build dir).
     ['tree', run.tree ? `${run.tree.dir}${run.tree.head ? ` (HEAD ${run.tree.head})` : ''}` : undefined],
@@ -48,7 +58,7 @@ function metaRows(run: RunMeta): Array<[string, string]> {
     ['jobs', run.jobs === undefined ? undefined : String(run.jobs)],
     ['MAX_SMP', run.maxSmp === undefined ? undefined : String(run.maxSmp)],
     ['shard', run.shard ? `${run.shard.index}/${run.shard.total}` : undefined],
-    ['started', run.startTime],
+    ['started', Date.parse(run.startTime) === 0 ? undefined : run.startTime],
     ['ended', run.endTime],
     ['duration', run.elapsedMs === undefined ? elapsed(run) : formatDuration(run.elapsedMs)],
     ...Object.entries(run.extra ?? {}),
@@ -90,6 +100,22 @@ function countsHtml(record: RunRecord): string {
   const timeouts = record.tests.filter((t) => t.directive?.kind === 'TIMEOUT').length;
   const extra: Array<[string, number]> = timeouts > 0 ? [['of which timeouts', timeouts]] : [];
   return countCells('Tests', record.counts.tests, extra) + countCells('Checks', record.counts.checks);
+}
+
+/**
+ * What the run said outside any test: parse problems on a root (no KTAP found, a bad plan) and its own
+ * output (a kernel's boot log), bounded like a test's.
+ */
+function rootsHtml(roots: readonly RecordRoot[]): string {
+  return roots
+    .map((root) => {
+      const log = root.log ?? [];
+      const of = roots.length > 1 ? ` of ${root.name}` : '';
+      const output =
+        log.length === 0 ? '' : logHtml({ parts: excerpt(log), lines: log.length }, false, `run output${of}`);
+      return issuesHtml(root.node?.issues ?? []) + output;
+    })
+    .join('');
 }
 
 function problemsHtml(tests: readonly RecordTest[], anchors: readonly string[]): string {
@@ -151,6 +177,7 @@ export function renderHtml(record: RunRecord, opts: HtmlRenderOptions = {}): str
 ${stateBanner(record.run)}
 <table class="meta">${rows}</table>
 ${countsHtml(record)}
+${rootsHtml(record.roots ?? [])}
 ${problemsHtml(record.tests, anchors)}
 </header>
 ${filterHtml(record.tests)}

@@ -7,7 +7,7 @@
  */
 
 import type { FailureDetail, TestDirective, TestStatus } from '../../events/types.js';
-import type { LevelCounts, RecordCheck, RecordTest, Verdict } from '../../record/types.js';
+import type { LevelCounts, RecordCheck, RecordIssue, RecordTest, Verdict } from '../../record/types.js';
 import { htmlEscape as h } from '../escape.js';
 import { formatFailure } from '../failure-text.js';
 import { CHECK_LIMITS, type CheckLimits, type ShownCheck, selectChecks } from './checks.js';
@@ -146,12 +146,21 @@ function checksHtml(checks: readonly RecordCheck[], limits: CheckLimits): string
   return out.join('');
 }
 
-function logHtml(log: TestLogView | undefined, open: boolean): string {
+/** Parse problems, as kunit.py's `[ERROR]` lines, the first twenty of them. */
+export function issuesHtml(issues: readonly RecordIssue[]): string {
+  const out = issues.slice(0, MAX_ISSUES).map((i) => `<div class="issue">[ERROR] ${h(i.message)}</div>`);
+  if (issues.length > MAX_ISSUES)
+    out.push(`<div class="more">… and ${issues.length - MAX_ISSUES} more parse errors</div>`);
+  return out.join('');
+}
+
+export function logHtml(log: TestLogView | undefined, open: boolean, label = 'log'): string {
   if (!log) return '';
+  const what = h(label);
   const link = log.href === undefined ? '' : ` · <a href="${h(log.href)}">full log</a>`;
   const n = log.lines === undefined ? '' : ` (${log.lines} line${log.lines === 1 ? '' : 's'})`;
-  if (!log.parts) return log.href === undefined ? '' : `<div class="log">log${n}${link}</div>`;
-  return `<details class="log"${open ? ' open' : ''}><summary>log${n}${link}</summary>${excerptHtml(log.parts)}</details>`;
+  if (!log.parts) return log.href === undefined ? '' : `<div class="log">${what}${n}${link}</div>`;
+  return `<details class="log"${open ? ' open' : ''}><summary>${what}${n}${link}</summary>${excerptHtml(log.parts)}</details>`;
 }
 
 /**
@@ -179,11 +188,7 @@ export function renderTest(test: RecordTest, opts: TestViewOptions): string {
   const why = bad ? whyHtml(test) : '';
   body.push(why);
   body.push(checksHtml(test.checks, opts.checkLimits ?? CHECK_LIMITS));
-  const issues = test.node?.issues ?? [];
-  for (const issue of issues.slice(0, MAX_ISSUES))
-    body.push(`<div class="issue">[ERROR] ${h(issue.message)}</div>`);
-  if (issues.length > MAX_ISSUES)
-    body.push(`<div class="more">… and ${issues.length - MAX_ISSUES} more parse errors</div>`);
+  body.push(issuesHtml(test.node?.issues ?? []));
   // The log file has the command line and stderr too; without one, the output the record kept.
   const output = test.output ?? [];
   const log = opts.log ?? (output.length > 0 ? { parts: excerpt(output), lines: output.length } : undefined);

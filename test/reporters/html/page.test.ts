@@ -173,3 +173,23 @@ describe('HTML report of the kunit.py test logs', () => {
     }
   });
 });
+
+describe('HTML report of what the run said outside its tests', () => {
+  it('shows a root parse error and the root output, bounded', () => {
+    const parser = new KtapParser({ name: 'boot.log', extract: false });
+    const events: RunEvent[] = [];
+    for (let i = 0; i < 500; i++) events.push(...parser.push(`boot line ${i} <b>`));
+    events.push(...parser.end());
+    const page = htmlFromEvents(events);
+    checkTags(page);
+    assert.match(page, /<div class="issue">\[ERROR\] 0 tests run!<\/div>/);
+    // A record without a start time or tool version says nothing rather than 1970 or 0.0.0.
+    assert.match(page, /<tr><th>tool<\/th><td>vmunit<\/td><\/tr>/);
+    assert.doesNotMatch(page, /1970|<th>started/);
+    assert.match(
+      page,
+      /<details class="log"><summary>run output \(500 lines\)<\/summary><pre>boot line 0 &lt;b&gt;\n/,
+    );
+    assert.match(page, /… 380 lines omitted …/);
+  });
+});
