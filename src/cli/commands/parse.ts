@@ -145,14 +145,15 @@ async function grammarOutputs(ctx: CliContext, opts: ParseOptions, file: string 
   if (opts.format === undefined && (opts.outputs ?? []).length === 0 && opts.results === undefined) {
     return { list, taken: false };
   }
-  const { createOutputReporter, parseOutputSpecs, stdoutTaken } = await import('../../reporters/output.js');
-  const targets = parseOutputSpecs({
+  const { createOutputReporter, reportsBesideConsole, stdoutTaken } = await import(
+    '../../reporters/output.js'
+  );
+  const targets = reportsBesideConsole({
     format: opts.format,
     outputs: opts.outputs,
     isTTY: ctx.stdout.isTTY === true,
     cwd: ctx.cwd,
-    ownStdout: true,
-  }).filter((t) => !(t.path === '-' && t.format === 'console'));
+  });
   // With a record, report files are rendered from it at the end, as `vmunit run` does: `vmunit report`
   // then reproduces them byte for byte.
   const fromRecord = opts.results === undefined ? [] : targets.filter((t) => t.path !== '-');
