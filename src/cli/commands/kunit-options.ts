@@ -43,6 +43,8 @@ export interface KunitCli {
   /** The shared output grammar (reporters/output.ts); --json/--junit stay kunit.py's. */
   readonly format: string | undefined;
   readonly outputs: readonly string[];
+  /** parse: keep the run record (events.jsonl, record.json) in this folder. */
+  readonly results: string | undefined;
 }
 
 /** kunit.py's pseudo-boolean flags: bare, they mean these values. */
@@ -256,7 +258,13 @@ export function buildKunitProgram(
           [],
         );
     }
-    if (name === 'parse') cmd.argument('[input_file]', 'Specifies the file to read results from.');
+    if (name === 'parse') {
+      cmd.argument('[input_file]', 'Specifies the file to read results from.');
+      cmd.option(
+        '--results <dir>',
+        'keep the run record (events.jsonl, record.json) in this folder (vmunit extension)',
+      );
+    }
     cmd.action(async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
       await onParsed(toCli(name, command.opts(), command.processedArgs));
@@ -298,5 +306,6 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
     file: subcommand === 'parse' ? str(positional[0]) : undefined,
     format: str(o.format),
     outputs: list(o.output),
+    results: str(o.results),
   };
 }

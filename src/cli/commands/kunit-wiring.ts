@@ -10,7 +10,7 @@ import { KtapParser } from '../../ktap/parser.js';
 import { createConsoleReporter } from '../../reporters/console.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from '../../reporters/json-kunit.js';
 import { createJUnitReporter } from '../../reporters/junit.js';
-import { createOutputReporter, parseOutputSpecs, stdoutTaken } from '../../reporters/output.js';
+import { createOutputReporter, reportsBesideConsole, stdoutTaken } from '../../reporters/output.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 
 /** A KTAP core parser for one boot (or one parsed file); run events are the caller's. */
@@ -53,8 +53,7 @@ export interface ReportTargets {
 /** True when `--format`/`--output` send a report to stdout: kunit.py's own lines then go to stderr. */
 export function reportOnStdout(format: string | undefined, outputs: readonly string[], cwd: string): boolean {
   if (format === undefined && outputs.length === 0) return false;
-  const list = parseOutputSpecs({ format, outputs, isTTY: true, cwd, ownStdout: true });
-  return stdoutTaken(list);
+  return stdoutTaken(reportsBesideConsole({ format, outputs, isTTY: true, cwd }));
 }
 
 /** The `--format`/`--output` reports; the console stays kunit.py's own, so `--format console` adds none. */
@@ -62,13 +61,12 @@ function grammarReporter(targets: ReportTargets): { reporter: Reporter | undefin
   const g = targets.grammar;
   if (g === undefined || (g.format === undefined && g.outputs.length === 0))
     return { reporter: undefined, taken: false };
-  const list = parseOutputSpecs({
+  const list = reportsBesideConsole({
     format: g.format,
     outputs: g.outputs,
     isTTY: targets.stdout.isTTY === true,
     cwd: g.cwd,
-    ownStdout: true,
-  }).filter((t) => !(t.path === '-' && t.format === 'console'));
+  });
   const reporter = createOutputReporter(list, {
     stdout: targets.stdout,
     color: false,
