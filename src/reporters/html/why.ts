@@ -2,7 +2,8 @@
  * The lines of a failed test's output that say why it failed, shown before anything else. The patterns are
  * what kvm-unit-tests guests, QEMU and kernels print when a test dies rather than reports a failed check
  * (failed checks are listed as checks): an assertion, an abort, an unhandled exception, an emulation
- * failure, a panic, a signal.
+ * failure, a panic, a QEMU error. Not QEMU's `terminating on signal`: that is the harness ending a timed-out
+ * guest, and the log's tail shows better where it stopped.
  */
 
 import { clipLine } from './excerpt.js';
@@ -17,7 +18,6 @@ const MARKERS: readonly RegExp[] = [
   /Kernel panic/,
   /\bBUG:/,
   /\bOops\b/,
-  /terminat(ed|ing) on signal/,
   /^qemu-system-[^:]+: (?!warning)/,
 ];
 
