@@ -18,7 +18,7 @@ const MARKERS: readonly RegExp[] = [
   /Kernel panic/,
   /\bBUG:/,
   /\bOops\b/,
-  /^qemu-system-[^:]+: (?!warning)/,
+  /^qemu-system-[^:]+: (?!warning|terminating on signal)/,
 ];
 
 const MAX_LINES = 12;
