@@ -7,13 +7,13 @@
 
 import type { TreeConfig } from '../../guest/config-mak.js';
 import { chooseAccel } from '../../guest/qemu/accel.js';
-import type { ArchProfile } from '../../guest/qemu/arch/index.js';
+import type { GuestArchProfile } from '../../guest/qemu/arch/index.js';
 import { type QemuProber, qemuArchFor, qemuCandidates } from '../../guest/qemu/probe.js';
 import type { RunMetaInput } from '../../record/builder.js';
 
 export interface RunMetaFacts {
   readonly tree: TreeConfig;
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly prober: QemuProber;
   readonly kvmDevice: boolean;
