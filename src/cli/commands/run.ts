@@ -32,6 +32,7 @@ import { FanOutReporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
 import { parseJobs } from '../../util/pool.js';
 import type { CliContext } from '../context.js';
+import { guestRunMeta } from './run-meta.js';
 import { runTargets } from './run-output.js';
 
 export interface RunFlags {
@@ -230,15 +231,7 @@ export async function runCommand(
           dir: resultsDir,
           meta: {
             ...processMeta(ctx),
-            producer: 'guest',
-            name: tree.dir,
-            arch: tree.arch,
-            tree: { dir: tree.dir, ...(tree.buildHead === '' ? {} : { head: tree.buildHead }) },
-            kernelRelease: release(),
-            ...(Number.isInteger(Number(guestEnv.maxSmp)) ? { maxSmp: Number(guestEnv.maxSmp) } : {}),
-            jobs,
-            // Per test otherwise (cfg `accel`, /dev/kvm): only a forced accelerator is a fact of the run.
-            ...(ctx.env.ACCEL ? { accel: ctx.env.ACCEL, accelReason: `ACCEL=${ctx.env.ACCEL}` } : {}),
+            ...(await guestRunMeta({ tree, profile, env, prober, kvmDevice, maxSmp: guestEnv.maxSmp, jobs })),
           },
           onRecord: (r) => {
             record = r;
