@@ -17,8 +17,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['util'],
   ['events'],
   ['ktap'],
-  ['reporters'],
   ['record'],
+  ['reporters'],
   ['guest', 'kernel', 'unit'],
   ['cli'],
   ['.'], // src/index.ts, the package's entry

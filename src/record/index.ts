@@ -1,4 +1,7 @@
-/** Public surface of the run record (`vmunit/record`): builder, writer, reader, replay and counts. */
+/**
+ * Public surface of the run record (`vmunit/record`): builder, writer, reader, replay and counts.
+ * Must not import: reporters, guest, kernel, unit, cli.
+ */
 
 export { RecordBuilder, type RunMetaInput } from './builder.js';
 export { countsOf, emptyLevelCounts, formatLevelCounts, sumCounts, verdictOf } from './counts.js';

@@ -1,10 +1,11 @@
 /**
  * Reporters: RunEvents in, console (kunit.py), KernelCI JSON, JUnit, KTAP and HTML text out.
- * Must not import: record, guest, kernel, unit, cli.
+ * Must not import: guest, kernel, unit, cli.
  *
  * Public surface of vmunit's reporters (`vmunit/reporters`): factories, renderers and the registry.
  */
 
+export { checkWritable, openStreamSink, type TextSink, writeAtomic, writeDocument } from '../util/sink.js';
 export { type ConsoleFactoryOptions, ConsoleReporter, createConsoleReporter } from './console.js';
 export { htmlEscape, replaceInvalidXmlChars, xmlAttr, xmlText } from './escape.js';
 export { formatFailure, formatLocation } from './failure-text.js';
@@ -50,6 +51,5 @@ export {
   REPORTER_FORMATS,
   type ReporterFormat,
 } from './registry.js';
-export { checkWritable, openStreamSink, type TextSink, writeAtomic, writeDocument } from './sink.js';
 export { FanOutReporter, type Reporter, type ReporterOptions } from './types.js';
 export { addVerdictCases } from './verdict.js';

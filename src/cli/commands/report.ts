@@ -11,10 +11,10 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatLevelCounts } from '../../record/counts.js';
 import { readRecord } from '../../record/read.js';
-import { renderRecord } from '../../record/render.js';
 import type { RunRecord } from '../../record/types.js';
 import { parseOutputSpecs, stdoutTaken } from '../../reporters/output.js';
 import { REPORTER_FORMATS } from '../../reporters/registry.js';
+import { renderRecord } from '../../reporters/render-record.js';
 import type { CliContext } from '../context.js';
 
 export interface ReportFlags {

@@ -4,9 +4,9 @@
  */
 
 import type { ProducerKind } from '../events/types.js';
-import { createOutputReporter, type OutputContext, type OutputTarget } from '../reporters/output.js';
-import { recordToEvents } from './to-events.js';
-import type { RunRecord } from './types.js';
+import { recordToEvents } from '../record/to-events.js';
+import type { RunRecord } from '../record/types.js';
+import { createOutputReporter, type OutputContext, type OutputTarget } from './output.js';
 
 /** The HTML title of each producer's report, so a report names the command that ran. */
 const TITLES: Readonly<Record<ProducerKind, string>> = {
