@@ -36,7 +36,7 @@ export function test(
   };
 }
 
-export function record(tests: RecordTest[], shard?: ShardInfo, head = 'abc123'): RunRecord {
+export function record(tests: readonly RecordTest[], shard?: ShardInfo, head = 'abc123'): RunRecord {
   return recountRecord({
     format: 'vmunit-record',
     version: 1,
