@@ -11,11 +11,13 @@ const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 function scalar(value: string | number | boolean | null): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`not a YAML number: ${value}`);
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new TypeError(`not a YAML number: ${value}`);
   return String(value);
 }
 
-const key = (k: string): string => (PLAIN_KEY.test(k) && k !== 'null' && k !== 'true' && k !== 'false' ? k : JSON.stringify(k));
+const key = (k: string): string =>
+  PLAIN_KEY.test(k) && k !== 'null' && k !== 'true' && k !== 'false' ? k : JSON.stringify(k);
 
 const isEmpty = (v: Data): boolean =>
   v !== null && typeof v === 'object' && (Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0);

@@ -1,5 +1,6 @@
 /** Test helper (not a suite): small synthetic run records for merge, compare and KCIDB tests. */
 
+import { emptyLevelCounts } from '../../src/record/counts.js';
 import type { RecordCheck, RecordTest, RunRecord, ShardInfo, Verdict } from '../../src/record/types.js';
 import { recountRecord } from '../../src/scale/record-counts.js';
 
@@ -57,10 +58,6 @@ export function record(tests: readonly RecordTest[], shard?: ShardInfo, head = '
       ...(shard === undefined ? {} : { shard }),
     },
     tests,
-    counts: { tests: emptyCounts(), checks: emptyCounts() },
+    counts: { tests: emptyLevelCounts(), checks: emptyLevelCounts() },
   });
-}
-
-function emptyCounts() {
-  return { total: 0, passed: 0, failed: 0, skipped: 0, errors: 0, missing: 0 };
 }
