@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VmunitError } from '../util/errors.js';
-import type { GuestTestSpec } from './cfg/spec.js';
 import { parseUnittestsCfg } from './cfg/parse.js';
+import type { GuestTestSpec } from './cfg/spec.js';
 import { readTreeConfig, type TreeConfig } from './config-mak.js';
-import { effectiveTarget, type EnvRecord, harnessShellVars, hostOnlineCpus, resolveGuestEnv } from './env.js';
+import { type EnvRecord, effectiveTarget, harnessShellVars, hostOnlineCpus, resolveGuestEnv } from './env.js';
 import { type ArchProfile, archProfile } from './qemu/arch/index.js';
 import type { SelectOptions } from './select.js';
 
