@@ -11,8 +11,11 @@
 
 import { createHash } from 'node:crypto';
 import type { ProducerKind, TestStatus } from '../events/types.js';
+import { RecordBuilder, type RunMetaInput } from '../record/builder.js';
 import type { RecordCheck, RecordTest, RunMeta, RunRecord, Verdict } from '../record/types.js';
 import { VmunitError } from '../util/errors.js';
+import { writeDocument } from './sink.js';
+import type { Reporter } from './types.js';
 
 /** The schema's origin pattern (kcidb_io v03_00 `origin_pattern`). */
 export const KCIDB_ORIGIN_PATTERN = /^[a-z0-9_]+$/;
@@ -214,4 +217,21 @@ export function recordToKcidb(record: RunRecord, options: KcidbOptions): KcidbDo
   const parts = siblingComponents(record.tests.map((t) => t.name));
   const tests = record.tests.flatMap((t, i) => testObjects(ctx, t, `${root}.${parts[i]}`));
   return { version: { major: 5, minor: 3 }, checkouts: [checkout], builds: [build], tests };
+}
+
+export interface KcidbReporterOptions extends KcidbOptions {
+  readonly destination: NodeJS.WritableStream | string;
+  /** Run facts the events do not carry (tree HEAD, QEMU, host), as the record writer gets them. */
+  readonly meta?: RunMetaInput;
+}
+
+/** `--format kcidb` on a live run: folds the events into a record and writes the document at close. */
+export function createKcidbReporter(opts: KcidbReporterOptions): Reporter {
+  checkOrigin(opts.origin);
+  const builder = new RecordBuilder(opts.meta);
+  return {
+    onEvent: (event) => builder.push(event),
+    close: () =>
+      writeDocument(opts.destination, `${JSON.stringify(recordToKcidb(builder.record(), opts), null, 2)}\n`),
+  };
 }

@@ -8,14 +8,22 @@ import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js'
 import { createHtmlReporter } from './html.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from './json-kunit.js';
 import { createJUnitReporter, type JUnitStyle } from './junit.js';
+import { createKcidbReporter } from './kcidb.js';
 import { createKtapReporter } from './ktap.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 /** The output formats vmunit writes. */
-export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html';
+export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html' | 'kcidb';
 
 /** All formats, in the order help texts list them. */
-export const REPORTER_FORMATS: readonly ReporterFormat[] = ['console', 'json', 'junit', 'ktap', 'html'];
+export const REPORTER_FORMATS: readonly ReporterFormat[] = [
+  'console',
+  'json',
+  'junit',
+  'ktap',
+  'html',
+  'kcidb',
+];
 
 /** Per-format settings; each reporter reads only its own. */
 export interface CreateReporterOptions extends ReporterOptions {
@@ -29,6 +37,9 @@ export interface CreateReporterOptions extends ReporterOptions {
   readonly kunitCompatible?: boolean;
   /** html: page title. */
   readonly title?: string;
+  /** kcidb: the submitting origin (`--origin`, required) and where test logs are published. */
+  readonly origin?: string;
+  readonly logUrlBase?: string;
 }
 
 type Factory = (opts: CreateReporterOptions) => Reporter;
@@ -52,6 +63,12 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
     }),
   ktap: (o) => createKtapReporter(base(o)),
   html: (o) => createHtmlReporter({ ...base(o), ...(o.title === undefined ? {} : { title: o.title }) }),
+  kcidb: (o) =>
+    createKcidbReporter({
+      destination: o.destination,
+      origin: o.origin ?? '',
+      ...(o.logUrlBase === undefined ? {} : { logUrlBase: o.logUrlBase }),
+    }),
 };
 
 /** Type guard for user-supplied format names. */

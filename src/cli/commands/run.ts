@@ -21,15 +21,17 @@ import { type ArchProfile, archProfile } from '../../guest/qemu/arch/index.js';
 import { defaultCapture, QemuProber, qemuArchFor, qemuCandidates } from '../../guest/qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
 import { parseJobs } from '../../guest/scheduler.js';
-import { formatTestList, selectTest } from '../../guest/select.js';
+import { formatTestList, listTests, selectTest } from '../../guest/select.js';
 import type { ChildLike } from '../../guest/supervise.js';
 import { Tap13Reporter } from '../../guest/tap13.js';
+import { RecordWriter } from '../../record/writer.js';
 import { FanOutReporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { createRunReporters, pairOutputs } from './run-output.js';
+import { addSliceOptions, formatSlice, type SliceFlags, sliceList } from './shard-options.js';
 
-export interface RunFlags {
+export interface RunFlags extends SliceFlags {
   directory?: string;
   group: string[];
   all?: boolean;
@@ -151,10 +153,16 @@ export async function runCommand(
   if (unknown.length > 0) {
     throw new VmunitError('TEST_NOT_FOUND', `no test named ${unknown.join(', ')} in ${cfgFile}`);
   }
+  // Shards partition the selected list (positional names and -g applied, nodefault still in it).
+  const full = listTests(specs, flags.group).filter((n) => tests.length === 0 || tests.includes(n));
+  const slice = await sliceList(full, flags, ctx);
+  const sliced = slice.shard !== undefined || flags.failed !== undefined;
   if (flags.list) {
-    ctx.stdout.write(formatTestList(specs, flags.group));
+    ctx.stdout.write(sliced ? formatSlice(slice) : formatTestList(specs, flags.group));
     return 0;
   }
+  const kept = new Set(slice.names);
+  const runSpecs = sliced ? specs.filter((s) => kept.has(s.name)) : specs;
   const jobs = parseJobs(flags.parallel ?? ctx.env.unittest_run_queues ?? '1');
   if (jobs === undefined) throw new VmunitError('USAGE', `Invalid -j option: ${flags.parallel ?? ''}`);
   const prober = new QemuProber();
@@ -210,10 +218,22 @@ export async function runCommand(
     out: ctx.stdout,
     live: tty && ctx.env.CI === undefined,
     color,
-    total: specs.length,
+    total: runSpecs.length,
   });
   const reporters = createRunReporters(requests, ctx.stdout);
   if (flags.tap13) reporters.push(new Tap13Reporter(ctx.stdout));
+  if (resultsDir) {
+    const head = tree.buildHead.trim();
+    const meta = {
+      producer: 'guest' as const,
+      name: tree.dir,
+      tool: { name: 'vmunit' as const, version: ctx.version },
+      arch: tree.arch,
+      tree: { dir: tree.dir, ...(head === '' ? {} : { head }) },
+      ...(slice.info === undefined ? {} : { shard: slice.info }),
+    };
+    reporters.push(new RecordWriter({ dir: resultsDir, meta }));
+  }
   const reporter = new FanOutReporter(reporters);
   const live = new Set<ChildLike>();
   const intr = interruptible(live);
@@ -224,7 +244,7 @@ export async function runCommand(
       treeDir: tree.dir,
       profile,
       tree: treeFacts(tree, errataText),
-      specs,
+      specs: runSpecs,
       select: (spec) => selectTest(spec, selectOptions, { treeDir: tree.dir }),
       env,
       jobs,
@@ -255,7 +275,7 @@ export async function runCommand(
 
 /** Registers `vmunit run` (CommandModule). */
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a kvm-unit-tests tree (run_tests.sh compatible)')
     .argument('[tests...]', 'only run these tests (exact names)')
@@ -282,10 +302,10 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       [],
     )
     .option('--color', 'force colour')
-    .option('--no-color', 'no colour')
-    .action(async (tests: string[], flags: RunFlags) => {
-      setStatus(await runCommand(tests, flags, ctx));
-    });
+    .option('--no-color', 'no colour');
+  addSliceOptions(cmd).action(async (tests: string[], flags: RunFlags) => {
+    setStatus(await runCommand(tests, flags, ctx));
+  });
 }
 
 /**
