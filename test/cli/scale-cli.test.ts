@@ -288,3 +288,49 @@ describe('vmunit lava-job', () => {
     assert.match(r.err, /no test named nosuch/);
   });
 });
+
+describe('--shard in vmunit test, standalone and install', () => {
+  it('vmunit test --list --shard: the shards split the suites, each listed with its cases', () => {
+    const examples = resolve(import.meta.dirname, '../../examples/unit');
+    const whole = vmunit(['test', examples, '--list']);
+    assert.equal(whole.status, 0, whole.err);
+    const suitesOf = (text: string) => text.split('\n').filter((l) => l !== '' && !l.includes('.'));
+    const parts = [1, 2].map((i) => vmunit(['test', examples, '--list', '--shard', `${i}/2`]));
+    for (const p of parts) assert.equal(p.status, 0, p.err);
+    const union = parts.flatMap((p) => suitesOf(p.out));
+    assert.deepEqual([...union].sort(), suitesOf(whole.out).sort());
+    assert.ok(parts.every((p) => suitesOf(p.out).length > 0));
+    assert.equal(
+      parts
+        .map((p) => p.out)
+        .join('')
+        .split('\n')
+        .filter((l) => l !== '').length,
+      whole.out.split('\n').filter((l) => l !== '').length,
+    );
+  });
+
+  it("vmunit standalone --shard writes only its shard's scripts; an empty shard writes nothing", async () => {
+    const out = join(root, 'standalone-2');
+    const r = vmunit(['standalone', '-C', tree, '-o', out, '--shard', '2/3']);
+    assert.equal(r.status, 0, r.err);
+    const expected = partition([...NAMES, 'manual'], 3)[1] ?? [];
+    const written = r.out
+      .split('\n')
+      .filter((l) => l.startsWith('Written '))
+      .map((l) => l.replace(/^Written .*\/(.*)\.$/, '$1'));
+    assert.deepEqual(written.sort(), [...expected].sort());
+    const empty = vmunit([
+      'install',
+      '-C',
+      tree,
+      '--prefix',
+      join(root, 'prefix'),
+      'alpha',
+      '--shard',
+      '2/2',
+    ]);
+    assert.equal(empty.status, 0, empty.err);
+    assert.match(empty.err, /this shard has no tests; nothing installed/);
+  });
+});

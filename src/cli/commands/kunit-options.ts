@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { SliceFlags } from './shard-options.js';
 
 /** Subcommands in kunit.py's order. */
 export const KUNIT_SUBCOMMANDS = ['run', 'config', 'build', 'exec', 'parse'] as const;
@@ -40,6 +41,8 @@ export interface KunitCli {
   readonly json: string | undefined;
   readonly junit: string | undefined;
   readonly file: string | undefined;
+  /** vmunit's --shard, --shard-total, --durations, --failed-from (isolated exec/run only). */
+  readonly slice: SliceFlags;
 }
 
 /** kunit.py's pseudo-boolean flags: bare, they mean these values. */
@@ -171,6 +174,13 @@ function addExecOptions(cmd: Command): void {
       positiveInt,
       availableParallelism(),
     )
+    .option('--shard <i/N>', 'With --run_isolated: only shard i of N of the boots (vmunit extension).')
+    .option('--shard-total <N>', 'Shard count for a 0-based JOB_COMPLETION_INDEX (vmunit extension).')
+    .option('--durations <results>', 'Balance shards by the durations in this record (vmunit extension).')
+    .option(
+      '--failed-from <results>',
+      'With --run_isolated: only the suites that failed in this record (vmunit extension).',
+    )
     .option('--list_tests', 'If set, list all tests that will be run.', false)
     .option('--list_tests_attr', 'If set, list all tests and test attributes.', false);
 }
@@ -281,5 +291,17 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
     json: o.json === true ? 'stdout' : str(o.json),
     junit: o.junit === true ? 'stdout' : str(o.junit),
     file: subcommand === 'parse' ? str(positional[0]) : undefined,
+    slice: sliceFlags(o),
+  };
+}
+
+function sliceFlags(o: Record<string, unknown>): SliceFlags {
+  const pick = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const [shard, shardTotal, durations, failed] = [o.shard, o.shardTotal, o.durations, o.failedFrom].map(pick);
+  return {
+    ...(shard === undefined ? {} : { shard }),
+    ...(shardTotal === undefined ? {} : { shardTotal }),
+    ...(durations === undefined ? {} : { durations }),
+    ...(failed === undefined ? {} : { failed }),
   };
 }

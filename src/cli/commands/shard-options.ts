@@ -8,6 +8,7 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { readTreeSelection } from '../../guest/tree-select.js';
 import { readRecord } from '../../record/read.js';
 import type { ShardInfo, Verdict } from '../../record/types.js';
 import { partition, resolveShard, type Shard } from '../../scale/shard.js';
@@ -53,12 +54,20 @@ async function durationsOf(path: string, ctx: CliContext): Promise<Map<string, n
   return new Map(record.tests.flatMap((t) => (t.durationMs === undefined ? [] : [[t.name, t.durationMs]])));
 }
 
-/** The part of `list` this process runs. Usage errors (bad shard, disagreeing CI variables) throw. */
-export async function sliceList(list: readonly string[], flags: SliceFlags, ctx: CliContext): Promise<Slice> {
+/**
+ * The part of `list` this process runs. Usage errors (bad shard, disagreeing CI variables) throw.
+ * `keyOf` maps an entry to the record test it produces (a KUnit boot glob `suite.test*` → `suite`).
+ */
+export async function sliceList(
+  list: readonly string[],
+  flags: SliceFlags,
+  ctx: CliContext,
+  keyOf: (name: string) => string = (name) => name,
+): Promise<Slice> {
   let names = [...list];
   if (flags.failed !== undefined) {
     const failed = await failedNames(flags.failed, ctx);
-    names = names.filter((n) => failed.has(n));
+    names = names.filter((n) => failed.has(keyOf(n)));
   }
   const shard = resolveShard(flags, ctx.env);
   if (shard === undefined) return { names };
@@ -77,4 +86,20 @@ export async function sliceList(list: readonly string[], flags: SliceFlags, ctx:
 /** `--list` output for a slice: one name a line. */
 export function formatSlice(slice: Slice): string {
   return slice.names.map((n) => `${n}\n`).join('');
+}
+
+/**
+ * `standalone`/`install`: the unittests.cfg entries (or the names given) of this shard. `undefined` means
+ * "not sliced" (every entry); an empty list means this shard has nothing to write.
+ */
+export async function sliceCfgNames(
+  treeDir: string,
+  tests: readonly string[],
+  flags: SliceFlags,
+  ctx: CliContext,
+): Promise<readonly string[] | undefined> {
+  if (flags.failed === undefined && resolveShard(flags, ctx.env) === undefined) return undefined;
+  const { specs } = await readTreeSelection({ dir: treeDir, env: ctx.env, tests, groups: [], all: true });
+  const full = tests.length > 0 ? tests : specs.map((s) => s.name);
+  return (await sliceList(full, flags, ctx)).names;
 }
