@@ -74,7 +74,7 @@ const imbalance = (w) => (Math.max(...w) - Math.min(...w)) / Math.max(...w);
 const fmt = (s) => `${s.toFixed(1)} s`;
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
 console.log(`tree ${kut}, ${n} shards, ACCEL=${env.ACCEL}, results in ${work}`);
-console.log(`one run (-j ${n}):                 ${fmt(wholeWall)}`);
+console.log(`one run (${reuse ? 'reused from WORK' : `-j ${n}`}):      ${fmt(wholeWall)}`);
 console.log(`${n} shards round-robin (parallel): ${fmt(rr.total)}  (${(rr.total / wholeWall).toFixed(2)}x one run)`);
 console.log(`   per shard: ${rr.walls.map(fmt).join(', ')}; imbalance ${pct(imbalance(rr.walls))}`);
 console.log(

@@ -49,9 +49,13 @@ async function failedNames(path: string, ctx: CliContext): Promise<Set<string>> 
   return new Set(record.tests.filter((t) => RERUN.has(t.verdict)).map((t) => t.name));
 }
 
+/**
+ * Every test of the record with its duration; one that took no time (a selection SKIP records none) counts
+ * 0, so only tests the record lacks are estimated (partition() gives them the mean).
+ */
 async function durationsOf(path: string, ctx: CliContext): Promise<Map<string, number>> {
   const record = await readRecord(resolve(ctx.cwd, path));
-  return new Map(record.tests.flatMap((t) => (t.durationMs === undefined ? [] : [[t.name, t.durationMs]])));
+  return new Map(record.tests.map((t) => [t.name, t.durationMs ?? 0]));
 }
 
 /**
