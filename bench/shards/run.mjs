@@ -7,7 +7,8 @@
 //
 // ACCEL defaults to tcg. The tree is only read. WORK (default: a temp dir) keeps each run's results
 // folder; set REUSE=1 to take the unsharded and round-robin runs from WORK (e.g. e2e/shards-kut.sh's, whose
-// folders are named the same: whole/, shard1..N/) and run only the balanced shards.
+// folders are named the same: whole/, shard1..N/) and run only the balanced shards; DURATIONS=dir balances
+// by another record than whole/'s.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,12 +69,14 @@ if (reuse && existsSync(join(work, 'shard1', 'record.json'))) {
   const walls = dirs.map(recordWall);
   rr = { walls, total: Math.max(...walls), dirs };
 } else rr = await shards('shard', []);
-const balanced = await shards('balanced', ['--durations', whole]);
+// DURATIONS: another record to balance by (e.g. a merged sharded run, timed under the shards' own load).
+const durations = process.env.DURATIONS === undefined ? whole : resolve(process.env.DURATIONS);
+const balanced = await shards('balanced', ['--durations', durations]);
 
 const imbalance = (w) => (Math.max(...w) - Math.min(...w)) / Math.max(...w);
 const fmt = (s) => `${s.toFixed(1)} s`;
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
-console.log(`tree ${kut}, ${n} shards, ACCEL=${env.ACCEL}, results in ${work}`);
+console.log(`tree ${kut}, ${n} shards, ACCEL=${env.ACCEL}, durations from ${durations}, results in ${work}`);
 console.log(`one run (${reuse ? 'reused from WORK' : `-j ${n}`}):      ${fmt(wholeWall)}`);
 console.log(`${n} shards round-robin (parallel): ${fmt(rr.total)}  (${(rr.total / wholeWall).toFixed(2)}x one run)`);
 console.log(`   per shard: ${rr.walls.map(fmt).join(', ')}; imbalance ${pct(imbalance(rr.walls))}`);

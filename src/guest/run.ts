@@ -123,9 +123,9 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
     depth: 0,
     isSuite: true,
   });
-  const state = new RunState(o);
   const runnables: Runnable[] = [];
   const selections = await selectAll(o);
+  const state = new RunState(o, selections);
   o.progress.setTotal(selections.length);
   for (const { spec, sel } of selections) {
     if (o.signal?.aborted) break;
@@ -181,16 +181,20 @@ class RunState {
   readonly #qemu = new Map<string, Promise<QemuInfo>>();
   readonly #environ = new Map<string, Promise<string>>();
   #tmpDir: Promise<string> | undefined;
-  #index = 0;
+  /** cfg position among the selected tests: the test:start index, whatever order `-j` starts them in. */
+  readonly #position = new Map<string, number>();
   #write: Promise<void> = Promise.resolve();
   counts = { passed: 0, failed: 0, skipped: 0 };
 
-  constructor(o: GuestRunOptions) {
+  constructor(o: GuestRunOptions, selections: readonly Kept[]) {
     this.#o = o;
+    selections.forEach(({ spec }, i) => {
+      if (!this.#position.has(spec.name)) this.#position.set(spec.name, i + 1);
+    });
   }
 
   #start(name: string): string {
-    const index = ++this.#index;
+    const index = this.#position.get(name) ?? this.#position.size + 1;
     const id = `${ROOT_ID}/${index}`;
     this.#o.emit({
       type: 'test:start',

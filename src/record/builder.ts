@@ -9,6 +9,7 @@
  * Children are kept in `test:start` index order, so a `-j` run records the cfg order.
  */
 
+import { insertByIndex } from '../events/order.js';
 import type { ProducerKind, RunEvent, RunStartEvent, TestResultEvent, TestStatus } from '../events/types.js';
 import { countsOf, emptyLevelCounts, sumCounts, verdictOf } from './counts.js';
 import {
@@ -42,13 +43,6 @@ interface Node {
 }
 
 const ROOT_INDEX = 0;
-
-/** Inserts `node` after every sibling whose index is not larger (stable for equal indexes). */
-function insertByIndex(list: Node[], node: Node): void {
-  let at = list.length;
-  while (at > 0 && (list[at - 1] as Node).index > node.index) at--;
-  list.splice(at, 0, node);
-}
 
 function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
@@ -142,7 +136,7 @@ export class RecordBuilder {
     };
     this.#nodes.set(event.id, node);
     if (parent === undefined) this.#roots.push(node);
-    else insertByIndex(parent.children, node);
+    else insertByIndex(parent.children, node, (n) => n.index);
   }
 
   #issue(event: Extract<RunEvent, { type: 'parse:issue' }>): void {
@@ -187,7 +181,7 @@ export class RecordBuilder {
       producer,
       name: this.#meta.name ?? start?.name ?? '',
       ...(arch === undefined ? {} : { arch }),
-      startTime: this.#meta.startTime ?? iso(start?.time) ?? new Date(0).toISOString(),
+      startTime: iso(start?.time) ?? this.#meta.startTime ?? new Date(0).toISOString(),
       ...(this.#endTime === undefined ? {} : { endTime: iso(this.#endTime) }),
       complete: this.#ended && !this.#interrupted,
       interrupted: this.#interrupted,

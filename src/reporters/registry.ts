@@ -3,6 +3,7 @@
  * and asks this table for the reporters; nothing else knows which formats exist.
  */
 
+import { Tap13Reporter } from '../guest/tap13.js';
 import { VmunitError } from '../util/errors.js';
 import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js';
 import { createHtmlReporter } from './html.js';
@@ -13,7 +14,7 @@ import { createKtapReporter } from './ktap.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 /** The output formats vmunit writes. */
-export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html' | 'kcidb';
+export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html' | 'tap13' | 'kcidb';
 
 /** All formats, in the order help texts list them. */
 export const REPORTER_FORMATS: readonly ReporterFormat[] = [
@@ -22,6 +23,7 @@ export const REPORTER_FORMATS: readonly ReporterFormat[] = [
   'junit',
   'ktap',
   'html',
+  'tap13',
   'kcidb',
 ];
 
@@ -32,8 +34,9 @@ export interface CreateReporterOptions extends ReporterOptions {
   readonly summaryOnly?: boolean;
   /** json: KernelCI metadata (arch, defconfig, build dir). */
   readonly metadata?: KunitJsonMetadata;
-  /** junit: framing and strict kunit_junit.py output. */
+  /** junit: framing. */
   readonly junitStyle?: JUnitStyle;
+  /** junit, json: exactly kunit.py's kunit_junit.py / kunit_json.py output. */
   readonly kunitCompatible?: boolean;
   /** html: page title. */
   readonly title?: string;
@@ -54,7 +57,11 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
       ...(o.summaryOnly === undefined ? {} : { summaryOnly: o.summaryOnly }),
     }),
   json: (o) =>
-    createKunitJsonReporter({ ...base(o), ...(o.metadata === undefined ? {} : { metadata: o.metadata }) }),
+    createKunitJsonReporter({
+      ...base(o),
+      ...(o.metadata === undefined ? {} : { metadata: o.metadata }),
+      ...(o.kunitCompatible === undefined ? {} : { kunitCompatible: o.kunitCompatible }),
+    }),
   junit: (o) =>
     createJUnitReporter({
       ...base(o),
@@ -63,6 +70,8 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
     }),
   ktap: (o) => createKtapReporter(base(o)),
   html: (o) => createHtmlReporter({ ...base(o), ...(o.title === undefined ? {} : { title: o.title }) }),
+  // run_tests.sh's `-t` output: one line per guest check, so it only means something for guest runs.
+  tap13: (o) => new Tap13Reporter(o.destination),
   kcidb: (o) =>
     createKcidbReporter({
       destination: o.destination,

@@ -11,20 +11,19 @@ import type { Command } from 'commander';
 import { formatLevelCounts } from '../../record/counts.js';
 import { RECORD_FILE } from '../../record/files.js';
 import { readRecord } from '../../record/read.js';
+import { renderRecord } from '../../record/render.js';
 import type { RunRecord } from '../../record/types.js';
 import { parseOutputSpecs } from '../../reporters/output.js';
 import { writeAtomic } from '../../reporters/sink.js';
 import { mergeRecords } from '../../scale/merge.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { verdictLines, writeRecordOutputs } from './record-output.js';
+import { addKcidbOptions, type KcidbFlags, kcidbOptions, verdictLines } from './record-output.js';
 
-interface MergeFlags {
+interface MergeFlags extends KcidbFlags {
   readonly results: string;
   readonly format?: string;
   readonly output: string[];
-  readonly origin?: string;
-  readonly logUrl?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -73,11 +72,10 @@ export async function mergeCommand(
   await writeAtomic(join(dir, RECORD_FILE), `${JSON.stringify(merged, null, 2)}\n`);
   if (flags.format === undefined && !targets.some((t) => t.path === '-'))
     ctx.stdout.write(verdictLines(merged));
-  await writeRecordOutputs(merged, targets, {
+  await renderRecord(merged, targets, {
     stdout: ctx.stdout,
     color: ctx.stdout.isTTY === true && ctx.env.NO_COLOR === undefined,
-    ...(flags.origin === undefined ? {} : { origin: flags.origin }),
-    ...(flags.logUrl === undefined ? {} : { logUrlBase: flags.logUrl }),
+    ...kcidbOptions(flags),
   });
   ctx.stderr.write(
     `vmunit: merged ${paths.length} records: ${formatLevelCounts(merged.counts)}; ${join(dir, RECORD_FILE)}\n`,
@@ -87,7 +85,7 @@ export async function mergeCommand(
 
 /** Registers `vmunit merge`. */
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
-  program
+  const cmd = program
     .command('merge')
     .description('merge the records of a sharded run into one (missing tests become MISS)')
     .argument('<records...>', 'results folders or record.json files, one per shard')
@@ -98,10 +96,8 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       'also write FORMAT:PATH (or PATH with a known extension); repeatable',
       collect,
       [],
-    )
-    .option('--origin <name>', 'KCIDB origin ([a-z0-9_]+), required by kcidb')
-    .option('--log-url <url>', "KCIDB: where the shards' logs are published (log_url = URL/<test log>)")
-    .action(async (paths: string[], flags: MergeFlags) => {
-      setStatus(await mergeCommand(paths, flags, ctx));
-    });
+    );
+  addKcidbOptions(cmd).action(async (paths: string[], flags: MergeFlags) => {
+    setStatus(await mergeCommand(paths, flags, ctx));
+  });
 }

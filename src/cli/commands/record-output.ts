@@ -1,22 +1,10 @@
 /**
- * Writing a record (merged or read back) in the formats a run writes: every reporter replays the record's
- * events, except KCIDB, which is rendered from the record itself so that verdicts events cannot carry (a
- * merge's MISS) reach it unchanged. The default text is one run_tests.sh-style line per test.
+ * What commands that write a record's reports share beyond record/render.ts: run_tests.sh-style result
+ * lines from a record, and the KCIDB flags (`--origin`, `--log-url`).
  */
 
-import { recordToEvents } from '../../record/to-events.js';
+import type { Command } from 'commander';
 import type { RecordTest, RunRecord } from '../../record/types.js';
-import { recordToKcidb } from '../../reporters/kcidb.js';
-import type { OutputTarget } from '../../reporters/output.js';
-import { createReporter } from '../../reporters/registry.js';
-import { writeDocument } from '../../reporters/sink.js';
-
-export interface RecordOutputOptions {
-  readonly stdout: NodeJS.WritableStream;
-  readonly color: boolean;
-  readonly origin?: string;
-  readonly logUrlBase?: string;
-}
 
 /**
  * `PASS setjmp (10 tests)`, `FAIL ioapic (timeout; duration=90s)`, `MISS sieve (missing from shard 2/3 …)`:
@@ -33,24 +21,22 @@ export function verdictLines(record: RunRecord): string {
   return record.tests.map((t) => `${verdictLine(t)}\n`).join('');
 }
 
-/** Writes `record` to every target. */
-export async function writeRecordOutputs(
-  record: RunRecord,
-  targets: readonly OutputTarget[],
-  o: RecordOutputOptions,
-): Promise<void> {
-  for (const t of targets) {
-    const destination = t.path === '-' ? o.stdout : t.path;
-    if (t.format === 'kcidb') {
-      const doc = recordToKcidb(record, {
-        origin: o.origin ?? '',
-        ...(o.logUrlBase === undefined ? {} : { logUrlBase: o.logUrlBase }),
-      });
-      await writeDocument(destination, `${JSON.stringify(doc, null, 2)}\n`);
-      continue;
-    }
-    const reporter = createReporter(t.format, { destination, color: t.path === '-' && o.color });
-    for (const event of recordToEvents(record)) reporter.onEvent(event);
-    await reporter.close();
-  }
+/** The KCIDB flags every command that can write `--format kcidb` takes. */
+export interface KcidbFlags {
+  readonly origin?: string;
+  readonly logUrl?: string;
+}
+
+export function addKcidbOptions(cmd: Command): Command {
+  return cmd
+    .option('--origin <name>', 'KCIDB origin ([a-z0-9_]+), required by the kcidb format')
+    .option('--log-url <url>', "KCIDB: where the results folder is published (log_url = URL/<test's log>)");
+}
+
+/** Reporter settings from the KCIDB flags. */
+export function kcidbOptions(flags: KcidbFlags): { origin?: string; logUrlBase?: string } {
+  return {
+    ...(flags.origin === undefined ? {} : { origin: flags.origin }),
+    ...(flags.logUrl === undefined ? {} : { logUrlBase: flags.logUrl }),
+  };
 }
