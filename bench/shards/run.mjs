@@ -78,10 +78,16 @@ const fmt = (s) => `${s.toFixed(1)} s`;
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
 console.log(`tree ${kut}, ${n} shards, ACCEL=${env.ACCEL}, durations from ${durations}, results in ${work}`);
 console.log(`one run (${reuse ? 'reused from WORK' : `-j ${n}`}):      ${fmt(wholeWall)}`);
-console.log(`${n} shards round-robin (parallel): ${fmt(rr.total)}  (${(rr.total / wholeWall).toFixed(2)}x one run)`);
+console.log(
+  `${n} shards round-robin (parallel): ${fmt(rr.total)}  (${(rr.total / wholeWall).toFixed(2)}x one run)`,
+);
 console.log(`   per shard: ${rr.walls.map(fmt).join(', ')}; imbalance ${pct(imbalance(rr.walls))}`);
 console.log(
   `${n} shards by durations (parallel): ${fmt(balanced.total)}  (${(balanced.total / wholeWall).toFixed(2)}x one run)`,
 );
-console.log(`   per shard: ${balanced.walls.map(fmt).join(', ')}; imbalance ${pct(imbalance(balanced.walls))}`);
-console.log(`goal: imbalance <= 15% with durations: ${imbalance(balanced.walls) <= 0.15 ? 'met' : 'NOT met'}`);
+console.log(
+  `   per shard: ${balanced.walls.map(fmt).join(', ')}; imbalance ${pct(imbalance(balanced.walls))}`,
+);
+console.log(
+  `goal: imbalance <= 15% with durations: ${imbalance(balanced.walls) <= 0.15 ? 'met' : 'NOT met'}`,
+);
