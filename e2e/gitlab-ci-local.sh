@@ -7,23 +7,9 @@
 #
 # usage: KUT_DIR=… e2e/gitlab-ci-local.sh [work dir]   (TESTS: test names, default a quick set; ACCEL=tcg)
 set -euo pipefail
-kut=$(cd "${KUT_DIR:?set KUT_DIR to a configured and built kvm-unit-tests tree}" && pwd)
-work=${1:-$(mktemp -d -t vmunit-glci.XXXXXX)}
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-repo=$(cd "$(dirname "$0")/.." && pwd)
-export ACCEL=${ACCEL:-tcg}
+# shellcheck source=./scale-lib.sh
+. "$(dirname "$0")/scale-lib.sh"
 tests=${TESTS:-setjmp smptest vmexit_cpuid tsc hypercall rmap_chain tsc_adjust umip}
-vmunit() { node "$repo/bin/vmunit.js" "$@"; }
-lines() { grep -E '^(PASS|FAIL|SKIP|MISS) ' "$1" | sort; }
-ok=1
-check() {
-  local what=$1
-  shift
-  if "$@" > "$work/check.out" 2>&1; then echo "ok:     $what"; else
-    echo "FAILED: $what"; head -20 "$work/check.out"; ok=0
-  fi
-}
 
 project="$work/project"
 rm -rf "$project" "$work/whole" "$work/remerged"

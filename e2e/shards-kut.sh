@@ -11,25 +11,11 @@
 #        REUSE=1 skips steps 1–2 when the work dir already holds their results)
 # Exit status 0 only when every check holds.
 set -euo pipefail
-kut=$(cd "${KUT_DIR:?set KUT_DIR to a configured and built kvm-unit-tests tree}" && pwd)
-work=${1:-$(mktemp -d -t vmunit-shards.XXXXXX)}
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-repo=$(cd "$(dirname "$0")/.." && pwd)
-export ACCEL=${ACCEL:-tcg}
+# shellcheck source=./scale-lib.sh
+. "$(dirname "$0")/scale-lib.sh"
 jobs=${JOBS:-2}
 read -r -a tests <<< "${TESTS:-}"
-vmunit() { node "$repo/bin/vmunit.js" "$@"; }
 now() { date +%s.%N; }
-lines() { grep -E '^(PASS|FAIL|SKIP|MISS) ' "$1" | sed -e 's/\x1b\[[0-9;]*m//g' | sort; }
-ok=1
-check() { # check <what> <command…>
-  local what=$1
-  shift
-  if "$@" > "$work/check.out" 2>&1; then echo "ok:     $what"; else
-    echo "FAILED: $what"; head -20 "$work/check.out"; ok=0
-  fi
-}
 
 if [ "${REUSE:-}" != 1 ] || [ ! -f "$work/whole/record.json" ]; then
   rm -rf "$work/whole" "$work"/shard[123]
