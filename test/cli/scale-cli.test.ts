@@ -109,6 +109,19 @@ describe('vmunit run --list with shards', () => {
     assert.match(noTotal.err, /needs the shard count/);
   });
 
+  it('--durations balances by a record; tests it ran in no time (SKIPs record none) count 0', async () => {
+    const tests = [...NAMES, 'manual'].map((n) => {
+      const { durationMs: _d, ...t } = test(n, n === 'manual' ? 'SKIP' : 'PASS');
+      return n === 'alpha' ? { ...t, durationMs: 100_000 } : t;
+    });
+    const dir = await writeRecord(join(root, 'durations'), record(tests));
+    const one = vmunit(['run', '-C', tree, '--list', '--shard', '1/2', '--durations', dir]);
+    assert.equal(one.status, 0, one.err);
+    assert.equal(one.out, 'alpha\n');
+    const two = vmunit(['run', '-C', tree, '--list', '--shard', '2/2', '--durations', dir]);
+    assert.equal(two.out.split('\n').filter((l) => l !== '').length, NAMES.length);
+  });
+
   it('--failed RESULTS lists only what failed there, and shards that', async () => {
     const dirs = await shardFolders('failed', 'gamma');
     await writeRecord(
