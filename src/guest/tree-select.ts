@@ -11,12 +11,12 @@ import { parseUnittestsCfg } from './cfg/parse.js';
 import type { GuestTestSpec } from './cfg/spec.js';
 import { readTreeConfig, type TreeConfig } from './config-mak.js';
 import { type EnvRecord, effectiveTarget, harnessShellVars, hostOnlineCpus, resolveGuestEnv } from './env.js';
-import { type ArchProfile, archProfile } from './qemu/arch/index.js';
+import { archProfile, type GuestArchProfile } from './qemu/arch/index.js';
 import type { SelectOptions } from './select.js';
 
 export interface TreeSelection {
   readonly tree: TreeConfig;
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   readonly cfgFile: string;
   readonly specs: readonly GuestTestSpec[];
   readonly options: SelectOptions;

@@ -17,12 +17,12 @@
  */
 
 import type { ResolvedGuestTest } from '../guest/cfg/spec.js';
-import type { ArchProfile } from '../guest/qemu/arch/types.js';
+import type { GuestArchProfile } from '../guest/qemu/arch/types.js';
 import { buildFixedArgs, type QemuPlatform, shellQuote } from '../guest/qemu/args.js';
 
 export interface LavaJobInput {
   readonly test: ResolvedGuestTest;
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   /** Platform facts without a local QEMU: accelerator, CPU and machine choices as the run script makes them. */
   readonly platform: Omit<QemuPlatform, 'qemu' | 'profile' | 'hasPciTestdev' | 'machine'>;
   /** Base URL where the tree's binaries are published (`https://ci/job/42/artifacts`). */
