@@ -20,6 +20,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['record'],
   ['reporters'],
   ['guest', 'kernel', 'unit'],
+  ['scale'], // shards, merge, compare, LAVA jobs: over records and guest trees
   ['cli'],
   ['.'], // src/index.ts, the package's entry
 ];

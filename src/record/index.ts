@@ -1,6 +1,6 @@
 /**
  * Public surface of the run record (`vmunit/record`): builder, writer, reader, replay and counts.
- * Must not import: reporters, guest, kernel, unit, cli.
+ * Must not import: reporters, guest, kernel, unit, scale, cli.
  */
 
 export { RecordBuilder, type RunMetaInput } from './builder.js';

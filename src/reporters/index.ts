@@ -1,6 +1,6 @@
 /**
  * Reporters: RunEvents in, console (kunit.py), KernelCI JSON, JUnit, KTAP and HTML text out.
- * Must not import: guest, kernel, unit, cli.
+ * Must not import: guest, kernel, unit, scale, cli.
  *
  * Public surface of vmunit's reporters (`vmunit/reporters`): factories, renderers and the registry.
  */
