@@ -4,6 +4,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { cancelOnSignals } from '../util/cancel.js';
 
 export interface CliContext {
   readonly version: string;
@@ -12,6 +13,11 @@ export interface CliContext {
   readonly stdin: NodeJS.ReadableStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * The one cancellation path: aborted by SIGINT, SIGTERM or SIGHUP (reason: the signal's name). Every
+   * command passes it down to what it spawns; main() turns it into the exit status.
+   */
+  readonly signal: AbortSignal;
 }
 
 function packageVersion(): string {
@@ -29,5 +35,6 @@ export function defaultContext(): CliContext {
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    signal: cancelOnSignals(process).signal,
   };
 }

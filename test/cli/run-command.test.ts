@@ -19,6 +19,7 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
     stdin: process.stdin,
     env: { PATH: process.env.PATH, CI: '1', ...env },
     cwd: '/',
+    signal: new AbortController().signal,
   });
   return { status, out: stdout.text(), err: stderr.text() };
 }

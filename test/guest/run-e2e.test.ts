@@ -62,6 +62,7 @@ function context(cwd: string, env: Record<string, string | undefined> = {}) {
     stdin: process.stdin,
     env: { PATH: process.env.PATH, ACCEL: 'tcg', CI: '1', ...env },
     cwd,
+    signal: new AbortController().signal,
   };
   return { ctx, stdout, stderr };
 }

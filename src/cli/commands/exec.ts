@@ -31,33 +31,26 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .passThroughOptions()
     .allowUnknownOption()
     .action(async (file: string, qemu: string[], flags: ExecFlags) => {
-      const controller = new AbortController();
-      const onSignal = (): void => controller.abort();
-      process.once('SIGINT', onSignal);
-      try {
-        const status = await execGuest(
-          {
-            file,
-            qemuArgs: qemu,
-            ...(flags.directory === undefined ? {} : { treeDir: flags.directory }),
-            ...(flags.arch === undefined ? {} : { arch: flags.arch }),
-            dryRun: flags.dryRun === true,
-          },
-          {
-            cwd: ctx.cwd,
-            env: ctx.env,
-            out: (text) => ctx.stdout.write(text),
-            err: (text) => ctx.stderr.write(text),
-            prober: new QemuProber(),
-            kvmDevice: kvmDeviceUsable(),
-            machine: machine(),
-            kernelRelease: release(),
-            signal: controller.signal,
-          },
-        );
-        setStatus(status);
-      } finally {
-        process.removeListener('SIGINT', onSignal);
-      }
+      const status = await execGuest(
+        {
+          file,
+          qemuArgs: qemu,
+          ...(flags.directory === undefined ? {} : { treeDir: flags.directory }),
+          ...(flags.arch === undefined ? {} : { arch: flags.arch }),
+          dryRun: flags.dryRun === true,
+        },
+        {
+          cwd: ctx.cwd,
+          env: ctx.env,
+          out: (text) => ctx.stdout.write(text),
+          err: (text) => ctx.stderr.write(text),
+          prober: new QemuProber(),
+          kvmDevice: kvmDeviceUsable(),
+          machine: machine(),
+          kernelRelease: release(),
+          signal: ctx.signal,
+        },
+      );
+      setStatus(status);
     });
 }

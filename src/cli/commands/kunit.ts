@@ -5,7 +5,6 @@
  * (as kunit.py), 2 on bad input (a VmunitError, as every vmunit command).
  */
 
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -24,6 +23,7 @@ import { printTimestamped } from '../../kernel/printer.js';
 import { loadQemuConfigFile } from '../../kernel/qemu-config-file.js';
 import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from '../../kernel/types.js';
 import { VmunitError } from '../../util/errors.js';
+import { spawnGroup } from '../../util/process-group.js';
 import type { CliContext } from '../context.js';
 import { buildKunitProgram, type KunitCli, massageArgv } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
@@ -31,7 +31,7 @@ import { createBootParser, createReporters, extractLines } from './kunit-wiring.
 
 function kernelIo(ctx: CliContext, signal: AbortSignal): KernelIo {
   return {
-    spawn,
+    spawn: spawnGroup,
     env: ctx.env,
     out: (text) => ctx.stdout.write(text),
     err: (text) => ctx.stderr.write(text),
@@ -138,18 +138,17 @@ async function withReporters(
  * kernels (own process groups) and ends the command with INTERRUPTED (exit 130).
  */
 export async function runKunit(ctx: CliContext, cli: KunitCli): Promise<number> {
-  const interrupt = new AbortController();
-  const onSigint = () => {
+  // kunit.py's signal handler prints this line on SIGINT.
+  const onAbort = (): void => {
     ctx.stderr.write('ERROR:root:Build interruption occurred. Cleaning console.\n');
-    interrupt.abort();
   };
-  process.once('SIGINT', onSigint);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const code = await dispatch(ctx, cli, kernelIo(ctx, interrupt.signal));
-    if (interrupt.signal.aborted) throw new VmunitError('INTERRUPTED', 'interrupted');
+    const code = await dispatch(ctx, cli, kernelIo(ctx, ctx.signal));
+    if (ctx.signal.aborted) throw new VmunitError('INTERRUPTED', 'interrupted');
     return code;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    ctx.signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -151,7 +151,9 @@ export async function testCommand(
   });
   let summary: Awaited<ReturnType<typeof runTests>>;
   try {
-    summary = await runTests({ ...options, listed }, (e: RunEvent) => reporter.onEvent(e));
+    summary = await runTests({ ...options, listed, signal: ctx.signal }, (e: RunEvent) =>
+      reporter.onEvent(e),
+    );
   } finally {
     await reporter.close();
   }
