@@ -22,9 +22,10 @@ import { decodeExit, parseExitLine } from './exit-code.js';
 import { chooseAccel } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
 import type { ArchName, ArchProfile } from './qemu/arch/types.js';
-import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
+import { buildQemuArgv, formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
-import { type QemuProber, qemuArchFor, qemuCandidates } from './qemu/probe.js';
+import { resolvePlatform } from './qemu/platform.js';
+import type { QemuProber } from './qemu/probe.js';
 import { parseDuration } from './select.js';
 import { type SpawnFn, supervise } from './supervise.js';
 
@@ -184,32 +185,30 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     io.err(`${accel.message}\n`);
     return 2;
   }
-  const qemuArch = qemuArchFor(profile, accel.accel, tree.host, io.env.QEMU_ARCH);
-  let found: { path: string; help: string };
+  let resolved: Awaited<ReturnType<typeof resolvePlatform>>;
   try {
-    found = await io.prober.findBinary(qemuCandidates(io.env.QEMU, qemuArch), io.env.PATH ?? '', io.cwd);
+    resolved = await resolvePlatform(
+      io.prober,
+      {
+        profile,
+        tree,
+        host: tree.host,
+        accel: accel.accel,
+        accelProps: accel.props,
+        machine: io.env.MACHINE ?? '',
+      },
+      { env: io.env, cwd: io.cwd },
+    );
   } catch (error) {
     if (!(error instanceof VmunitError) || error.code !== 'QEMU_NOT_FOUND') throw error;
     io.err(`${error.message}\n`);
     return 2;
   }
-  const info = await io.prober.info(found.path, found.help, profile);
+  const { platform, info } = resolved;
   if (info.missing !== undefined) {
     io.out(`${info.missing}\n`);
     return 2;
   }
-  const platform: QemuPlatform = {
-    profile,
-    qemu: info.path,
-    accel: accel.accel,
-    accelProps: accel.props,
-    host: tree.host,
-    targetCpu: tree.targetCpu,
-    defaultCpu: tree.defaultCpu,
-    firmware: tree.firmware,
-    machine: io.env.MACHINE ?? '',
-    hasPciTestdev: info.hasPciTestdev,
-  };
   const base = buildQemuArgv(platform, { kernel: req.file, vmmArgs: req.qemuArgs });
   const timeoutText = io.env.TIMEOUT ?? '';
   const timeoutMs = timeoutText === '' ? 0 : parseDuration(timeoutText);

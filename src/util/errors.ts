@@ -70,10 +70,15 @@ export function formatErrorChain(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
     const text = describe(current, depth === 0);
-    if (!parts.some((p) => p.includes(text))) parts.push(text);
+    if (!parts.some((p) => p.includes(text)) && !saysMissingTwice(parts, current)) parts.push(text);
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join(': ');
+}
+
+/** ENOENT under a message that already says "not found" adds nothing but noise. */
+function saysMissingTwice(parts: readonly string[], cause: unknown): boolean {
+  return (cause as { code?: unknown }).code === 'ENOENT' && parts.some((p) => p.includes('not found'));
 }
 
 function describe(error: unknown, top: boolean): string {
