@@ -3,12 +3,13 @@
  * log, decode the exit status, classify start-up failures, emit the result.
  */
 
-import type { FailureDetail, RunEvent, TestDirective, TestStatus } from '../events/types.js';
+import type { FailureDetail, RunEvent, TestDirective, TestResultEvent, TestStatus } from '../events/types.js';
 import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
 import { classifyStartupFailure, decodeExit, type Verdict } from './exit-code.js';
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
 import type { TestLog } from './logs.js';
+import { resultText } from './progress.js';
 import type { ArchProfile } from './qemu/arch/types.js';
 import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
 import { type ChildLike, type SpawnFn, supervise } from './supervise.js';
@@ -116,7 +117,7 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
     reason = premature;
   }
   const summary = adapter.summary;
-  const text = reason !== undefined ? `(${reason})` : summary;
+  const text = resultText(reason, summary);
   input.log?.line('');
   const failures: FailureDetail[] = adapter.failedChecks.map((message) => ({ message }));
   if (verdict === 'FAIL' && failures.length === 0) {
@@ -126,7 +127,10 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   }
   const status = premature !== undefined ? 77 : decoded.status;
   input.emit({ type: 'test:attr', id: input.id, key: 'exit_status', value: String(status) });
-  input.emit(resultEvent(input.id, input.test.spec.name, verdict, reason ?? summary, end, failures));
+  input.emit({
+    ...resultEvent(input.id, input.test.spec.name, verdict, reason ?? summary, end, failures),
+    resultText: text,
+  });
   return {
     verdict,
     text,
@@ -143,7 +147,7 @@ function resultEvent(
   reason: string,
   end: { timedOut: boolean; durationMs: number },
   failures: FailureDetail[],
-): RunEvent {
+): TestResultEvent {
   const statusMap: Record<Verdict, TestStatus> = { PASS: 'SUCCESS', FAIL: 'FAILURE', SKIP: 'SKIPPED' };
   let directive: TestDirective | undefined;
   if (verdict === 'SKIP') directive = { kind: 'SKIP', reason };

@@ -97,11 +97,11 @@ describe('vmunit run: closing totals line', () => {
   it('counts, time and the logs folder; marks an interrupted run', () => {
     const s = { passed: 7, failed: 1, skipped: 2, interrupted: false };
     assert.equal(
-      formatRunTotals(s, 12_345, '/t/logs'),
+      formatRunTotals({ ...s, elapsedMs: 12_345, resultsDir: '/t/logs' }),
       'vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 12.3 s; logs in /t/logs\n',
     );
     assert.equal(
-      formatRunTotals({ ...s, interrupted: true }, 50, undefined),
+      formatRunTotals({ ...s, interrupted: true, elapsedMs: 50, resultsDir: undefined }),
       'vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 0.1 s (interrupted)\n',
     );
   });

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/events/types.js';
 import type { GuestTestSpec, ResolvedGuestTest } from '../../src/guest/cfg/spec.js';
 import { prepareResultsDir } from '../../src/guest/logs.js';
-import { Progress } from '../../src/guest/progress.js';
+import { ResultLinesReporter } from '../../src/guest/progress.js';
 import { ARCH_PROFILES } from '../../src/guest/qemu/arch/index.js';
 import { QemuProber } from '../../src/guest/qemu/probe.js';
 import { type GuestRunOptions, type GuestSelection, runGuestTests } from '../../src/guest/run.js';
@@ -70,6 +70,7 @@ function options(over: Partial<GuestRunOptions> & Pick<GuestRunOptions, 'specs' 
 } {
   const events: RunEvent[] = [];
   const out = sink();
+  const lines = new ResultLinesReporter({ out, live: false, color: false });
   const o: GuestRunOptions = {
     treeDir: '/t',
     profile: ARCH_PROFILES.x86_64,
@@ -91,9 +92,11 @@ function options(over: Partial<GuestRunOptions> & Pick<GuestRunOptions, 'specs' 
     dryRun: false,
     resultsDir: undefined,
     previousDurations: new Map(),
-    emit: (e) => events.push(e),
-    progress: new Progress({ out, live: false, color: false, total: 3 }),
-    print: (l) => out.write(`${l}\n`),
+    emit: (e) => {
+      events.push(e);
+      lines.onEvent(e);
+    },
+    print: (l) => lines.print(l),
     prober: new QemuProber(async (_f, args) => ({
       stdout: args[0] === '--help' ? `${QEMU_HELP}QEMU` : 'name "pc-testdev"\nname "pci-testdev"\n',
       stderr: '',
