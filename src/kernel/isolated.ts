@@ -109,9 +109,10 @@ async function isolatedBoot(
   const outcome = await runBoot(deps.io, req, spec, (line) => {
     tail.push(line);
     if (tail.length > 20) tail.shift();
-    events.push(...parser.push(line));
+    // Not push(...): one line can end a large plan and stand for more events than a call takes arguments.
+    for (const event of parser.push(line)) events.push(event);
   });
-  events.push(...parser.end());
+  for (const event of parser.end()) events.push(event);
   await rm(tmp, { recursive: true, force: true });
   const summary = { glob, idPrefix, failure: describeEnd(outcome, req.timeoutSec), tail };
   return { glob, events, summary, logPath, timedOut: outcome.timedOut, elapsedMs: outcome.elapsedMs };
