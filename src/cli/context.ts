@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { cancelOnSignals } from '../util/cancel.js';
+import { guardClosedPipe } from '../util/pipe.js';
 
 export interface CliContext {
   readonly version: string;
@@ -18,6 +19,8 @@ export interface CliContext {
    * command passes it down to what it spawns; main() turns it into the exit status.
    */
   readonly signal: AbortSignal;
+  /** The command line after `node` (recorded in run records); absent in in-process tests. */
+  readonly argv?: readonly string[];
 }
 
 function packageVersion(): string {
@@ -26,8 +29,12 @@ function packageVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
-/** The real process's context. */
+/** The real process's context. A closed stdout pipe is not an error (util/pipe.ts). */
 export function defaultContext(): CliContext {
+  guardClosedPipe(process.stdout, (error) => {
+    process.stderr.write(`vmunit: error: cannot write to stdout: ${error.message}\n`);
+    process.exitCode = 2;
+  });
   return {
     version: packageVersion(),
     stdout: process.stdout,
@@ -36,5 +43,6 @@ export function defaultContext(): CliContext {
     env: process.env,
     cwd: process.cwd(),
     signal: cancelOnSignals(process).signal,
+    argv: process.argv.slice(1),
   };
 }

@@ -132,6 +132,8 @@ export interface TestResultEvent extends EventBase {
    * duration=90s)`, `(12 tests, 1 unexpected failures)` or '' (guest runner tests only).
    */
   readonly resultText?: string;
+  /** The test's log file, relative to the results folder, when the producer wrote one. */
+  readonly log?: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
 import { classifyStartupFailure, decodeExit, type Verdict } from './exit-code.js';
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
-import type { TestLog } from './logs.js';
+import { logFileName, type TestLog } from './logs.js';
 import { resultText } from './progress.js';
 import type { ArchProfile } from './qemu/arch/types.js';
 import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
@@ -127,10 +127,11 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   }
   const status = premature !== undefined ? 77 : decoded.status;
   input.emit({ type: 'test:attr', id: input.id, key: 'exit_status', value: String(status) });
-  input.emit({
+  const result = {
     ...resultEvent(input.id, input.test.spec.name, verdict, reason ?? summary, end, failures),
     resultText: text,
-  });
+  };
+  input.emit(input.log === undefined ? result : { ...result, log: logFileName(input.test.spec.name) });
   return {
     verdict,
     text,

@@ -17,6 +17,7 @@
  * children counts as crashed.
  */
 
+import { insertByIndex } from '../events/order.js';
 import type { RunEvent, RunStartEvent, TestStatus } from '../events/types.js';
 import {
   addCounts,
@@ -39,6 +40,8 @@ export class TreeBuilder {
   readonly #nodes = new Map<string, TestNode>();
   readonly #roots: TestNode[] = [];
   readonly #finished = new Set<string>();
+  /** test:start index of each node: children are kept in index order (a `-j` run starts them out of it). */
+  readonly #index = new Map<string, number>();
   #runStart: RunStartEvent | undefined;
   #interrupted = false;
   #elapsedMs: number | undefined;
@@ -54,7 +57,7 @@ export class TreeBuilder {
         this.#runStart ??= event;
         return;
       case 'test:start':
-        this.#start(event.id, event.parentId, event.name, event.isSuite);
+        this.#start(event.id, event.parentId, event.name, event.isSuite, event.index);
         return;
       case 'test:plan': {
         const node = this.#nodes.get(event.id);
@@ -92,13 +95,14 @@ export class TreeBuilder {
     }
   }
 
-  #start(id: string, parentId: string | null, name: string, isSuite: boolean): void {
+  #start(id: string, parentId: string | null, name: string, isSuite: boolean, index: number): void {
     const node = newTestNode(id, name);
     node.isSuite = isSuite;
     this.#nodes.set(id, node);
+    this.#index.set(id, index);
     const parent = parentId === null ? undefined : this.#nodes.get(parentId);
     if (parent) {
-      parent.subtests.push(node);
+      insertByIndex(parent.subtests, node, (n) => this.#index.get(n.id) ?? 0);
       parent.isSuite = true;
     } else this.#roots.push(node);
   }

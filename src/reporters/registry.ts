@@ -3,6 +3,7 @@
  * and asks this table for the reporters; nothing else knows which formats exist.
  */
 
+import { Tap13Reporter } from '../guest/tap13.js';
 import { VmunitError } from '../util/errors.js';
 import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js';
 import { createHtmlReporter } from './html.js';
@@ -12,10 +13,17 @@ import { createKtapReporter } from './ktap.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 /** The output formats vmunit writes. */
-export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html';
+export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html' | 'tap13';
 
 /** All formats, in the order help texts list them. */
-export const REPORTER_FORMATS: readonly ReporterFormat[] = ['console', 'json', 'junit', 'ktap', 'html'];
+export const REPORTER_FORMATS: readonly ReporterFormat[] = [
+  'console',
+  'json',
+  'junit',
+  'ktap',
+  'html',
+  'tap13',
+];
 
 /** Per-format settings; each reporter reads only its own. */
 export interface CreateReporterOptions extends ReporterOptions {
@@ -24,8 +32,9 @@ export interface CreateReporterOptions extends ReporterOptions {
   readonly summaryOnly?: boolean;
   /** json: KernelCI metadata (arch, defconfig, build dir). */
   readonly metadata?: KunitJsonMetadata;
-  /** junit: framing and strict kunit_junit.py output. */
+  /** junit: framing. */
   readonly junitStyle?: JUnitStyle;
+  /** junit, json: exactly kunit.py's kunit_junit.py / kunit_json.py output. */
   readonly kunitCompatible?: boolean;
   /** html: page title. */
   readonly title?: string;
@@ -43,7 +52,11 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
       ...(o.summaryOnly === undefined ? {} : { summaryOnly: o.summaryOnly }),
     }),
   json: (o) =>
-    createKunitJsonReporter({ ...base(o), ...(o.metadata === undefined ? {} : { metadata: o.metadata }) }),
+    createKunitJsonReporter({
+      ...base(o),
+      ...(o.metadata === undefined ? {} : { metadata: o.metadata }),
+      ...(o.kunitCompatible === undefined ? {} : { kunitCompatible: o.kunitCompatible }),
+    }),
   junit: (o) =>
     createJUnitReporter({
       ...base(o),
@@ -52,6 +65,8 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
     }),
   ktap: (o) => createKtapReporter(base(o)),
   html: (o) => createHtmlReporter({ ...base(o), ...(o.title === undefined ? {} : { title: o.title }) }),
+  // run_tests.sh's `-t` output: one line per guest check, so it only means something for guest runs.
+  tap13: (o) => new Tap13Reporter(o.destination),
 };
 
 /** Type guard for user-supplied format names. */

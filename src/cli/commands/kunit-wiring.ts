@@ -65,6 +65,7 @@ export function createReporters(targets: ReportTargets): { reporter: Reporter; f
         destination: destination(targets.json),
         color: false,
         metadata: targets.metadata,
+        kunitCompatible: true,
       }),
     );
   }
