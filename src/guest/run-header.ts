@@ -4,6 +4,7 @@
  * names of the run record's RunMeta (src/record/types.ts), dotted where RunMeta nests them.
  */
 
+import type { RunMetaInput } from '../record/builder.js';
 import type { ArchProfile } from './qemu/arch/types.js';
 
 /** What the header reports. */
@@ -66,6 +67,23 @@ export function headerMeta(f: RunHeaderFacts): Record<string, string> {
     maxSmp: f.maxSmp,
     jobs: String(f.jobs),
     ...(f.resultsDir === undefined ? {} : { resultsDir: f.resultsDir }),
+  };
+}
+
+/** The facts as the run record's metadata (RunMeta's own fields). */
+export function headerRecordMeta(f: RunHeaderFacts): RunMetaInput {
+  const maxSmp = Number(f.maxSmp);
+  return {
+    producer: 'guest',
+    name: f.treeDir,
+    arch: f.arch,
+    accel: f.accel,
+    accelReason: f.accelReason,
+    ...(f.qemuPath === 'not found' ? {} : { qemu: { path: f.qemuPath, version: f.qemuVersion } }),
+    tree: { dir: f.treeDir, ...(f.treeHead === '' ? {} : { head: f.treeHead }) },
+    kernelRelease: f.kernelRelease,
+    ...(Number.isInteger(maxSmp) ? { maxSmp } : {}),
+    jobs: f.jobs,
   };
 }
 

@@ -25,6 +25,9 @@ import { resolvePlatform } from './qemu/platform.js';
 import { defaultCapture, QemuProber } from './qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from './run.js';
 import { accelReason, formatRunHeader, headerMeta, type RunHeaderFacts, slowKvmNote } from './run-header.js';
+
+export type { RunHeaderFacts } from './run-header.js';
+
 import { parseJobs } from './scheduler.js';
 import { decideTest } from './select.js';
 
@@ -56,8 +59,11 @@ export interface RunTreeRequest {
 
 /** Where a run's output goes. */
 export interface RunTreeSinks {
-  /** Opens the reporters once the results folder is known (reports default into it). */
-  readonly open: (resultsDir: string | undefined) => Reporter;
+  /**
+   * Opens the reporters once the results folder is known (reports and the run record default into it);
+   * `facts` are the run header's, for the record's metadata.
+   */
+  readonly open: (resultsDir: string | undefined, facts: RunHeaderFacts) => Reporter;
   /** Lines run_tests.sh prints that are not results: dry-run command lines, `-v` lines. */
   readonly print: (line: string) => void;
   /** Notes for a human (stderr): the run header, cfg warnings, the MAX_SMP notice. */
@@ -218,7 +224,7 @@ export async function runTree(
   // Durations are read before the folder rotates; reports are opened after, so they land in the new one.
   const previousDurations = resultsDir ? await readPreviousDurations(resultsDir) : new Map<string, number>();
   if (resultsDir) await prepareResultsDir(resultsDir, tree.buildHead);
-  const reporter = sinks.open(resultsDir);
+  const reporter = sinks.open(resultsDir, facts);
   let summary: GuestRunSummary;
   try {
     summary = await runGuestTests({

@@ -176,7 +176,7 @@ export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBu
     new Map(records.filter((r) => !r.timedOut).map((r) => [r.glob, r.elapsedMs])),
   );
   for (const event of merger.finish()) emit(event);
-  finish(records.some((r) => r.timedOut));
+  finish(records.some((r) => r.timedOut) || deps.io.signal?.aborted === true);
   await concatenateLogs(req, records);
   return globs.length;
 }

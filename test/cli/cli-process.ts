@@ -94,17 +94,27 @@ export async function processesIn(dir: string, except: readonly number[] = []): 
   return found;
 }
 
-/** Sends `signal` once `ready` holds; resolves with the exit status and the ms the exit took. */
+/**
+ * Sends `signal` once `ready` holds; resolves with the exit status, the ms the exit took, and what still
+ * runs in `dir` 2 s after the signal (a process caught mid-exit by one look at /proc is given that long).
+ */
 export async function interrupt(
   p: Spawned,
   signal: NodeJS.Signals,
   ready: () => boolean | Promise<boolean>,
   what: string,
-): Promise<{ status: number; ms: number }> {
+  dir: string,
+): Promise<{ status: number; ms: number; survivors: string[] }> {
   await waitFor(async () => (await ready()) || p.child.exitCode !== null, 60_000, what);
   if (p.child.exitCode !== null) throw new Error(`vmunit ended before ${what}: ${p.stderr()}`);
   const sent = Date.now();
   p.child.kill(signal);
   const status = await p.exited;
-  return { status, ms: Date.now() - sent };
+  const ms = Date.now() - sent;
+  let left = await processesIn(dir);
+  while (left.size > 0 && Date.now() - sent < 2000) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = await processesIn(dir);
+  }
+  return { status, ms, survivors: [...left.values()] };
 }

@@ -5,7 +5,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -42,11 +42,12 @@ describe('vmunit run and exec: cancellation and streams (real QEMU, TCG)', {
   ] as const) {
     it(`${signal}: QEMU gone within 2 s, exit ${status}, KTAP and JUnit closed as whole documents`, async () => {
       const p = vmunitProcess(['run', 'hang', '--format', 'ktap', '--format', 'junit'], tree, TCG);
-      const qemuRuns = async () => (await processesIn(tree, [p.child.pid ?? 0])).size > 0;
-      const end = await interrupt(p, signal, qemuRuns, 'QEMU to start');
+      const qemuRuns = async () =>
+        [...(await processesIn(tree)).values()].some((cmd) => cmd.includes('-kernel x86/hang.flat'));
+      const end = await interrupt(p, signal, qemuRuns, 'QEMU to start', tree);
       assert.equal(end.status, status, p.stderr());
       assert.ok(end.ms < 2000, `exit took ${end.ms} ms`);
-      assert.deepEqual([...(await processesIn(tree)).values()], [], 'a child survived');
+      assert.deepEqual(end.survivors, [], 'a child survived');
       const ktap = await readFile(join(tree, 'logs', 'results.ktap'), 'utf8');
       assert.match(ktap, /^KTAP version 1\n1\.\.1\n/);
       assert.match(ktap, /^not ok 1 hang$/m);
@@ -54,15 +55,20 @@ describe('vmunit run and exec: cancellation and streams (real QEMU, TCG)', {
       assert.match(junit, /failures="1"/);
       assert.match(junit.trimEnd(), /<\/testsuites?>$/);
       assert.match(p.stdout(), /^FAIL hang \(terminated on SIGTERM\)$/m);
+      const record = JSON.parse(await readFile(join(tree, 'logs', 'record.json'), 'utf8'));
+      assert.equal(record.run.interrupted, true);
+      assert.equal(record.run.accel, 'tcg');
+      assert.equal(record.run.accelReason, 'ACCEL=tcg');
     });
   }
 
   it('exec: SIGTERM stops QEMU, exit 143', async () => {
     const p = vmunitProcess(['exec', 'x86/hang.flat'], tree, TCG);
-    const end = await interrupt(p, 'SIGTERM', () => p.stdout().includes('spinning'), 'the guest to print');
+    const spinning = () => p.stdout().includes('spinning');
+    const end = await interrupt(p, 'SIGTERM', spinning, 'the guest to print', tree);
     assert.equal(end.status, 143, p.stderr());
     assert.ok(end.ms < 2000, `exit took ${end.ms} ms`);
-    assert.deepEqual([...(await processesIn(tree)).values()], [], 'QEMU survived');
+    assert.deepEqual(end.survivors, [], 'QEMU survived');
   });
 
   it('--format junit --output -: stdout is only the XML, the result lines and the header go to stderr', async () => {
@@ -106,15 +112,12 @@ describe('vmunit run and exec: cancellation and streams (real QEMU, TCG)', {
   });
 
   it('-n leaves no temp folder, --results . is refused (exit 2, nothing moved), the cause of a failure is printed', async () => {
-    const before = await tmpEntries();
-    const dry = await vmunitRun(['run', '-n', 'pass'], tree, TCG);
+    const tmp = await mkdtemp(join(tmpdir(), 'vmunit-signals-tmp-'));
+    const dry = await vmunitRun(['run', '-n', 'pass'], tree, { ...TCG, TMPDIR: tmp });
     assert.equal(dry.status, 0);
     assert.match(dry.stdout, / -kernel x86\/pass\.flat -smp 1 # -initrd <environ file>\n$/);
-    assert.deepEqual(
-      (await tmpEntries()).filter((e) => !before.includes(e)),
-      [],
-      'a dry run left something in the temp folder',
-    );
+    assert.deepEqual(await readdir(tmp), [], 'a dry run left something in the temp folder');
+    await rm(tmp, { recursive: true });
     const dot = await vmunitRun(['run', '--results', '.', 'pass'], tree, TCG);
     assert.equal(dot.status, 2);
     assert.match(dot.stderr, /results folder \S+ exists and was not made by a vmunit run/);
@@ -129,11 +132,6 @@ describe('vmunit run and exec: cancellation and streams (real QEMU, TCG)', {
     );
   });
 });
-
-async function tmpEntries(): Promise<string[]> {
-  const { readdir } = await import('node:fs/promises');
-  return (await readdir(tmpdir())).filter((e) => e.startsWith('vmunit-'));
-}
 
 describe('vmunit kunit: cancellation (fake kernel tree)', { skip: notBuilt }, () => {
   let tree = '';
@@ -153,10 +151,14 @@ describe('vmunit kunit: cancellation (fake kernel tree)', { skip: notBuilt }, ()
         'SIGTERM',
         async () => (await processesIn(tree, [p.child.pid ?? 0])).size > 0 && (await exists(log)),
         'the kernel to boot',
+        tree,
       );
       assert.equal(end.status, 143, p.stderr());
       assert.ok(end.ms < 2000, `exit took ${end.ms} ms`);
-      assert.deepEqual([...(await processesIn(tree)).values()], [], 'a kernel process survived');
+      assert.deepEqual(end.survivors, [], 'a kernel process survived');
+      const record = JSON.parse(await readFile(join(tree, '.kunit', 'record.json'), 'utf8'));
+      assert.equal(record.run.interrupted, true);
+      assert.equal(record.run.producer, 'kernel');
     });
   }
 });
@@ -180,8 +182,19 @@ describe('vmunit test and parse: cancellation', { skip: notBuilt }, () => {
   });
 
   it('test: SIGINT mid-case leaves a complete KTAP on stdout and a JUnit file, exit 130', async () => {
-    const p = vmunitProcess(['test', '--format', 'ktap', '-o', 'junit:r.xml', '--backend', 'process'], dir);
-    const end = await interrupt(p, 'SIGINT', () => /ok 1 quick/.test(p.stdout()), 'the first case');
+    const args = [
+      'test',
+      '--format',
+      'ktap',
+      '-o',
+      'junit:r.xml',
+      '--backend',
+      'process',
+      '--results',
+      'rec',
+    ];
+    const p = vmunitProcess(args, dir);
+    const end = await interrupt(p, 'SIGINT', () => /ok 1 quick/.test(p.stdout()), 'the first case', dir);
     assert.equal(end.status, 130, p.stderr());
     assert.ok(end.ms < 2000, `exit took ${end.ms} ms`);
     assert.match(p.stdout(), /^ {4}not ok 2 waits # ERROR crashed: interrupted$/m);
@@ -192,13 +205,19 @@ describe('vmunit test and parse: cancellation', { skip: notBuilt }, () => {
     assert.match(parsed.stdout(), /Testing complete\. Ran 2 tests: passed: 1, failed: 1$/m);
     const junit = await readFile(join(dir, 'r.xml'), 'utf8');
     assert.match(junit.trimEnd(), /<\/testsuites?>$/);
-    assert.deepEqual([...(await processesIn(dir)).values()], [], 'a unit host survived');
+    assert.deepEqual(end.survivors, [], 'a unit host survived');
+    const record = JSON.parse(await readFile(join(dir, 'rec', 'record.json'), 'utf8'));
+    assert.equal(record.run.interrupted, true);
+    assert.deepEqual(
+      record.tests.map((t: { name: string; verdict: string }) => `${t.name} ${t.verdict}`),
+      ['slow FAIL'],
+    );
   });
 
   it('parse: SIGTERM while stdin stays open ends the input there, writes whole reports, exit 143', async () => {
     const p = vmunitProcess(['parse', '--json=out.json', '--ktap=out.ktap'], dir);
     p.child.stdin?.write('KTAP version 1\n1..2\nok 1 first\n');
-    const end = await interrupt(p, 'SIGTERM', () => p.stdout().includes('first'), 'the first result');
+    const end = await interrupt(p, 'SIGTERM', () => p.stdout().includes('first'), 'the first result', dir);
     assert.equal(end.status, 143, p.stderr());
     const json = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8')) as { test_cases: unknown[] };
     assert.equal(json.test_cases.length > 0, true);

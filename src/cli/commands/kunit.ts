@@ -22,9 +22,11 @@ import {
 import { printTimestamped } from '../../kernel/printer.js';
 import { loadQemuConfigFile } from '../../kernel/qemu-config-file.js';
 import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from '../../kernel/types.js';
+import { FanOutReporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
 import { spawnGroup } from '../../util/process-group.js';
 import type { CliContext } from '../context.js';
+import { recordWriter } from '../record-sink.js';
 import { buildKunitProgram, type KunitCli, massageArgv } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
 import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
@@ -125,7 +127,19 @@ async function withReporters(
     console: !raw,
     metadata: { arch: t.profile.linuxArch, defconfig: 'kunit_defconfig', buildDir: t.buildDirArg },
   });
-  const result = await body({ io, createParser: createBootParser, extractKtap: extractLines, reporter });
+  // The run record lives beside test.log in the build folder, whatever kunit.py's options ask for.
+  const record = recordWriter(ctx, t.buildDir, {
+    producer: 'kernel',
+    name: t.buildDir,
+    arch: t.profile.linuxArch,
+  });
+  const both = new FanOutReporter([reporter, record]);
+  let result: PipelineResult;
+  try {
+    result = await body({ io, createParser: createBootParser, extractKtap: extractLines, reporter: both });
+  } finally {
+    await record.close();
+  }
   // No report files when the tests never ran (a failed config or build), as kunit.py.
   if (!result.exec?.root) return result;
   await reporter.close();

@@ -9,11 +9,19 @@ import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { ResultLinesReporter } from '../../guest/progress.js';
-import { loadTree, type RunTreeRequest, type RunTreeResult, runTree } from '../../guest/run-tree.js';
+import { headerRecordMeta } from '../../guest/run-header.js';
+import {
+  loadTree,
+  type RunHeaderFacts,
+  type RunTreeRequest,
+  type RunTreeResult,
+  runTree,
+} from '../../guest/run-tree.js';
 import { formatTestList } from '../../guest/select.js';
 import { Tap13Reporter } from '../../guest/tap13.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 import type { CliContext } from '../context.js';
+import { recordWriter } from '../record-sink.js';
 import { createRunReporters, pairOutputs } from './run-output.js';
 
 export interface RunFlags {
@@ -69,9 +77,10 @@ function runSinks(flags: RunFlags, ctx: CliContext) {
     live: tty && ctx.env.CI === undefined,
     color: flags.color ?? (tty && ctx.env.NO_COLOR === undefined),
   });
-  const open = (resultsDir: string | undefined): Reporter => {
+  const open = (resultsDir: string | undefined, facts: RunHeaderFacts): Reporter => {
     const reporters = createRunReporters(pairOutputs(flags.format, flags.output, resultsDir), ctx.stdout);
     if (flags.tap13) reporters.push(new Tap13Reporter(ctx.stdout));
+    if (resultsDir !== undefined) reporters.push(recordWriter(ctx, resultsDir, headerRecordMeta(facts)));
     return new FanOutReporter([lines, ...reporters]);
   };
   return {
