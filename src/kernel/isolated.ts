@@ -10,7 +10,7 @@
  * management socket live in <uml_dir>/<umid>).
  */
 
-import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { RunEvent } from '../events/types.js';
@@ -20,6 +20,7 @@ import { BootMerger, type BootSummary } from './boot-merge.js';
 import { listTests, openRootRun, ROOT_ID, runBoot } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
 import { isolatedGlobs } from './listing.js';
+import { mergeBootLogs } from './merged-log.js';
 import { printTimestamped } from './printer.js';
 import type { ExecDeps, ExecRequest } from './types.js';
 
@@ -181,9 +182,12 @@ export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBu
   return globs.length;
 }
 
-/** `<build_dir>/test.log` gets every boot's output in boot order (kunit.py keeps only the last boot's). */
+/**
+ * `<build_dir>/test.log` gets every boot's output in boot order as one KTAP document (merged-log.ts), so it
+ * re-parses to every test (kunit.py keeps only the last boot's).
+ */
 async function concatenateLogs(req: ExecRequest, records: readonly BootRecord[]): Promise<void> {
   const target = join(req.target.buildDir, BUILD_DIR_FILES.testLog);
-  await writeFile(target, '');
-  for (const record of records) await appendFile(target, await readFile(record.logPath));
+  const logs = await Promise.all(records.map((r) => readFile(r.logPath, 'utf8').catch(() => '')));
+  await writeFile(target, mergeBootLogs(logs));
 }
