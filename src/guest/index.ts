@@ -24,7 +24,7 @@ export { logFileName } from './logs.js';
 export { ResultLinesReporter } from './progress.js';
 export { chooseAccel, kvmDeviceUsable } from './qemu/accel.js';
 export { ARCH_PROFILES, archProfile } from './qemu/arch/index.js';
-export type { ArchName, ArchProfile } from './qemu/arch/types.js';
+export type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
 export { buildQemuArgv, formatCommandLine, type QemuPlatform, type QemuTestArgs } from './qemu/args.js';
 export { buildEnviron } from './qemu/environ.js';
 export { qemuPlatform, resolvePlatform } from './qemu/platform.js';

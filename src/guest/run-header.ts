@@ -5,7 +5,7 @@
  */
 
 import type { RunMetaInput } from '../record/builder.js';
-import type { ArchProfile } from './qemu/arch/types.js';
+import type { GuestArchProfile } from './qemu/arch/types.js';
 
 /** What the header reports. */
 export interface RunHeaderFacts {
@@ -29,7 +29,7 @@ export function accelReason(
   requested: string,
   accel: string,
   kvmDevice: boolean,
-  profile: ArchProfile,
+  profile: GuestArchProfile,
   host: string,
 ): string {
   if (requested !== '') return `ACCEL=${requested}`;

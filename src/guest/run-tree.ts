@@ -20,7 +20,7 @@ import { prepareResultsDir, readPreviousDurations } from './logs.js';
 import { probeMaxSmp } from './max-smp.js';
 import { chooseAccel, kvmDeviceUsable } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
-import type { ArchProfile } from './qemu/arch/types.js';
+import type { GuestArchProfile } from './qemu/arch/types.js';
 import { resolvePlatform } from './qemu/platform.js';
 import { defaultCapture, QemuProber } from './qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from './run.js';
@@ -79,7 +79,7 @@ export interface RunTreeResult extends GuestRunSummary {
 /** A tree and its parsed unittests.cfg. */
 export interface LoadedTree {
   readonly tree: TreeConfig;
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   readonly cfgFile: string;
   readonly specs: readonly GuestTestSpec[];
 }

@@ -5,13 +5,13 @@
  */
 
 import type { QemuTreeFacts } from '../config-mak.js';
-import type { ArchProfile } from './arch/types.js';
+import type { GuestArchProfile } from './arch/types.js';
 import type { QemuPlatform } from './args.js';
 import { type QemuInfo, type QemuProber, qemuArchFor, qemuCandidates } from './probe.js';
 
 /** What a platform is built from besides the binary. */
 export interface PlatformBase {
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   readonly tree: Pick<QemuTreeFacts, 'targetCpu' | 'defaultCpu' | 'firmware'>;
   /** config.mak HOST (the standalone generator writes one variant per KVM host). */
   readonly host: string;
@@ -51,7 +51,7 @@ export interface QemuSearch {
  */
 export async function findQemu(
   prober: QemuProber,
-  profile: ArchProfile,
+  profile: GuestArchProfile,
   host: string,
   accel: string,
   search: QemuSearch,
