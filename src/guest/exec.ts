@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { VmunitError } from '../util/errors.js';
 import { type QemuTreeFacts, qemuTreeFacts, readTreeConfig, type TreeConfig } from './config-mak.js';
 import { archFromElfHeader } from './elf-arch.js';
-import { decodeExit, parseExitLine } from './exit-code.js';
+import { decodeExit, parseExitLine, QEMU_ABORTED } from './exit-code.js';
 import { chooseAccel } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
 import type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
@@ -275,7 +275,7 @@ async function superviseGuest(
     io.err(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}\n`);
     return 2;
   }
-  if (end.code === 134) io.err('QEMU Aborted\n');
+  if (end.code === QEMU_ABORTED) io.err('QEMU Aborted\n');
   const decoded = decodeExit({
     end,
     channel: profile.status,
