@@ -204,7 +204,7 @@ describe('runGuestTests', () => {
     assert.equal(spawned, 0);
   });
 
-  it('with -j starts the longest previous tests first', async () => {
+  it('with -j starts the longest previous tests first, and test:start index stays the cfg position', async () => {
     const specs = ['a', 'b', 'c'].map(spec);
     const started: string[] = [];
     const spawn: SpawnFn = (_f, args) => {
@@ -213,7 +213,7 @@ describe('runGuestTests', () => {
       setImmediate(() => q.end(1));
       return q as unknown as ChildLike;
     };
-    const { o } = options({
+    const { o, events } = options({
       specs,
       select: async (s) => ({ kind: 'run', test: resolved(s) }),
       spawn,
@@ -226,5 +226,10 @@ describe('runGuestTests', () => {
     });
     await runGuestTests(o);
     assert.deepEqual(started, ['x86/b.flat', 'x86/c.flat', 'x86/a.flat']);
+    const starts = events.filter((e) => e.type === 'test:start' && e.depth === 1);
+    assert.deepEqual(
+      starts.map((e) => (e.type === 'test:start' ? `${e.name}:${e.index}` : '')),
+      ['b:2', 'c:3', 'a:1'],
+    );
   });
 });
