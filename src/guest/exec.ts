@@ -15,9 +15,11 @@
 import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { RunEvent } from '../events/types.js';
 import { VmunitError } from '../util/errors.js';
 import { type QemuTreeFacts, qemuTreeFacts, readTreeConfig, type TreeConfig } from './config-mak.js';
 import { archFromElfHeader } from './elf-arch.js';
+import { ExecEvents } from './exec-events.js';
 import { decodeExit, parseExitLine, QEMU_ABORTED } from './exit-code.js';
 import { chooseAccel } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
@@ -55,6 +57,8 @@ export interface ExecIo {
   readonly kernelRelease: string;
   readonly spawn?: SpawnFn;
   readonly signal?: AbortSignal;
+  /** Receives the run as RunEvents (the CLI's run record); the console output is printed either way. */
+  readonly emit?: (event: RunEvent) => void;
 }
 
 /** config.mak DEFAULT_QEMU_CPU as ./configure writes it, for binaries run without a tree. */
@@ -225,7 +229,14 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     const argv = initrd === undefined ? base : [...base, '-initrd', initrd];
     // As run_test: the command line, ' #' when an environ file follows, then the -initrd words.
     io.out(`${formatCommandLine(base)}${initrd === undefined ? ' ' : ` # -initrd ${initrd}`}\n`);
-    return superviseGuest(argv, profile, timeoutMs, timeoutText, io);
+    const meta = {
+      arch: profile.arch,
+      accel: platform.accel,
+      'qemu.path': info.path,
+      'qemu.version': info.versionString,
+    };
+    const events = io.emit ? new ExecEvents(io.emit, req.file, meta) : undefined;
+    return superviseGuest(argv, profile, timeoutMs, timeoutText, io, events);
   });
 }
 
@@ -251,6 +262,7 @@ async function superviseGuest(
   timeoutMs: number,
   timeoutText: string,
   io: ExecIo,
+  events: ExecEvents | undefined,
 ): Promise<number> {
   const stderr: string[] = [];
   let exitLineStatus: number | undefined;
@@ -262,6 +274,7 @@ async function superviseGuest(
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.spawn ? { spawn: io.spawn } : {}),
     onLine: (stream, line) => {
+      events?.line(stream, line);
       if (stream === 'stdout') {
         io.out(`${line}\n`);
         exitLineStatus ??= parseExitLine(line);
@@ -273,6 +286,7 @@ async function superviseGuest(
   });
   if (end.spawnError) {
     io.err(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}\n`);
+    events?.finish(undefined, end.aborted);
     return 2;
   }
   if (end.code === QEMU_ABORTED) io.err('QEMU Aborted\n');
@@ -283,5 +297,6 @@ async function superviseGuest(
     ...(exitLineStatus === undefined ? {} : { exitLineStatus }),
     timeoutText,
   });
+  events?.finish(decoded, end.aborted);
   return decoded.status;
 }

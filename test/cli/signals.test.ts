@@ -62,13 +62,25 @@ describe('vmunit run and exec: cancellation and streams (real QEMU, TCG)', {
     });
   }
 
-  it('exec: SIGTERM stops QEMU, exit 143', async () => {
-    const p = vmunitProcess(['exec', 'x86/hang.flat'], tree, TCG);
+  it('exec: SIGTERM stops QEMU, exit 143, and its run record says so', async () => {
+    const p = vmunitProcess(['exec', '--results', 'exec-rec', 'x86/hang.flat'], tree, TCG);
     const spinning = () => p.stdout().includes('spinning');
     const end = await interrupt(p, 'SIGTERM', spinning, 'the guest to print', tree);
     assert.equal(end.status, 143, p.stderr());
     assert.ok(end.ms < 2000, `exit took ${end.ms} ms`);
     assert.deepEqual(end.survivors, [], 'QEMU survived');
+    const record = JSON.parse(await readFile(join(tree, 'exec-rec', 'record.json'), 'utf8'));
+    assert.equal(record.run.interrupted, true);
+    assert.deepEqual(
+      record.tests.map((t: { name: string; verdict: string }) => `${t.name} ${t.verdict}`),
+      ['x86/hang.flat FAIL'],
+    );
+    const pass = await vmunitRun(['exec', '--results', 'exec-pass', 'x86/pass.flat'], tree, TCG);
+    assert.equal(pass.status, 0, pass.stderr);
+    const passed = JSON.parse(await readFile(join(tree, 'exec-pass', 'record.json'), 'utf8'));
+    assert.equal(passed.run.complete, true);
+    assert.equal(passed.tests[0]?.verdict, 'PASS');
+    assert.equal(passed.counts.checks.passed, 2);
   });
 
   it('--format junit --output -: stdout is only the XML, the result lines and the header go to stderr', async () => {
