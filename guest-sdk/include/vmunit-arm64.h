@@ -39,9 +39,10 @@ vmu_irq_handler handle_irq(int irq, vmu_irq_handler handler);
 bool gic_available(void);
 void gic_enable_irq(int irq);
 void gic_disable_irq(int irq);
-/* Software-generated interrupt `irq` (0-15) to CPU interface `cpu` (its GIC number), or to itself. */
+/* Software-generated interrupt `irq` (0-15) to CPU number `cpu` (see nr_cpus()), or to the caller. */
 void gic_send_sgi(int cpu, int irq);
 void gic_send_sgi_self(int irq);
+uint8_t vmu_cpu_gic_mask(int cpu); /* CPU number → its bit in the GIC's SGI target list */
 static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" : : : "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" : : : "memory"); }
 /* wfi with IRQs unmasked: a pending interrupt is taken right after the wfi returns. */

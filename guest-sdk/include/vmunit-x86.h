@@ -217,6 +217,30 @@ uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector);
 /* The error code of the exception that ended the last user run. */
 uint64_t vmu_last_user_fault(void);
 
+/* ---- ACPI (arch/x86_64/acpi.c) --------------------------------------------------------------------- */
+struct acpi_table_header {
+	char signature[4];
+	uint32_t length;
+	uint8_t revision, checksum;
+	char oem_id[6], oem_table_id[8];
+	uint32_t oem_revision, creator_id, creator_revision;
+} __attribute__((packed));
+
+/* A table by signature ("APIC", "FACP", ...) through RSDP → XSDT/RSDT, checksums verified; NULL if none. */
+const struct acpi_table_header *acpi_find_table(const char *signature);
+
+/* What the MADT says: the enabled CPUs' local APIC IDs (up to VMU_MAX_CPUS) and the first I/O APIC. */
+struct acpi_madt_info {
+	uint32_t lapic_address;
+	uint32_t ioapic_address;
+	int nr_cpus;
+	uint8_t apic_ids[VMU_MAX_CPUS];
+};
+bool acpi_madt(struct acpi_madt_info *info);
+#define IOAPIC_ID 0x00
+#define IOAPIC_VERSION 0x01
+uint32_t ioapic_read(uintptr_t base, uint8_t reg);
+
 /* Exception vectors a test commonly provokes. */
 enum {
 	DE_VECTOR = 0,  /* divide error */

@@ -25,14 +25,16 @@ export {
   treeToEvents,
   treeToKtap,
 } from './ktap.js';
-export { diagnosticLine, escapeKtapName, resultLine } from './ktap-lines.js';
+export { diagnosticLine, escapeKtapName, KTAP_HASH_SUBSTITUTE, resultLine } from './ktap-lines.js';
 export {
   createOutputReporter,
   type OutputContext,
   type OutputSpecInput,
   type OutputTarget,
   parseOutputSpecs,
+  reportsBesideConsole,
   resolveInside,
+  stdoutTaken,
 } from './output.js';
 export { Printer, type PrinterOptions } from './printer.js';
 export {
@@ -45,3 +47,4 @@ export {
 } from './registry.js';
 export { checkWritable, openStreamSink, type TextSink, writeAtomic, writeDocument } from './sink.js';
 export { FanOutReporter, type Reporter, type ReporterOptions } from './types.js';
+export { addVerdictCases } from './verdict.js';

@@ -155,6 +155,16 @@ export function parseOutputSpecs(input: OutputSpecInput): OutputTarget[] {
   return [{ format: defaultFormat(input.isTTY), path: '-' }, ...files];
 }
 
+/**
+ * The reports of a command whose own output is kunit.py's console (parse, kunit): stdout keeps that console
+ * unless a report takes it, and `--format console` asks for nothing more.
+ */
+export function reportsBesideConsole(input: Omit<OutputSpecInput, 'ownStdout'>): OutputTarget[] {
+  return parseOutputSpecs({ ...input, ownStdout: true }).filter(
+    (t) => !(t.path === '-' && t.format === 'console'),
+  );
+}
+
 /** True when a report (not the human console) goes to stdout: the command's own lines then use stderr. */
 export function stdoutTaken(targets: readonly OutputTarget[]): boolean {
   return targets.some((t) => t.path === '-' && t.format !== 'console');

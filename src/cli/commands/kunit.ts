@@ -23,13 +23,13 @@ import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
 import { buildKunitProgram, type KunitCli, massageKunitArgv } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
-import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
+import { createBootParser, createReporters, extractLines, reportOnStdout } from './kunit-wiring.js';
 
-function kernelIo(ctx: CliContext, signal: AbortSignal): KernelIo {
+function kernelIo(ctx: CliContext, signal: AbortSignal, human: NodeJS.WritableStream): KernelIo {
   return {
     spawn: spawnGroup,
     env: ctx.env,
-    out: (text) => ctx.stdout.write(text),
+    out: (text) => human.write(text),
     err: (text) => ctx.stderr.write(text),
     now: () => Date.now(),
     signal,
@@ -119,6 +119,7 @@ async function withReporters(
     json: raw ? undefined : cli.json,
     junit: raw ? undefined : cli.junit,
     console: !raw,
+    grammar: { format: cli.format, outputs: cli.outputs, cwd: ctx.cwd, stderr: ctx.stderr },
     metadata: { arch: t.profile.linuxArch, defconfig: 'kunit_defconfig', buildDir: t.buildDirArg },
   });
   // The run record lives beside test.log in the build folder, whatever kunit.py's options ask for.
@@ -152,7 +153,8 @@ export async function runKunit(ctx: CliContext, cli: KunitCli): Promise<number> 
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const code = await dispatch(ctx, cli, kernelIo(ctx, ctx.signal));
+    const human = reportOnStdout(cli.format, cli.outputs, ctx.cwd) ? ctx.stderr : ctx.stdout;
+    const code = await dispatch(ctx, cli, kernelIo(ctx, ctx.signal, human));
     if (ctx.signal.aborted) throw new VmunitError('INTERRUPTED', 'interrupted');
     return code;
   } finally {

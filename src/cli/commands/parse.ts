@@ -144,31 +144,42 @@ interface Output {
  */
 async function grammarOutputs(ctx: CliContext, opts: ParseOptions, file: string | undefined) {
   const list: Output[] = [];
-  let taken = false;
-  if (opts.format !== undefined || (opts.outputs ?? []).length > 0) {
-    const { createOutputReporter, parseOutputSpecs, stdoutTaken } = await import('../../reporters/output.js');
-    const targets = parseOutputSpecs({
-      format: opts.format,
-      outputs: opts.outputs,
-      isTTY: ctx.stdout.isTTY === true,
-      cwd: ctx.cwd,
-      ownStdout: true,
-    }).filter((t) => !(t.path === '-' && t.format === 'console'));
-    taken = stdoutTaken(targets);
-    const reporter = createOutputReporter(targets, {
-      stdout: ctx.stdout,
-      color: false,
-      title: 'vmunit parse',
-    });
+  if (opts.format === undefined && (opts.outputs ?? []).length === 0 && opts.results === undefined) {
+    return { list, taken: false };
+  }
+  const { createOutputReporter, reportsBesideConsole, stdoutTaken } = await import(
+    '../../reporters/output.js'
+  );
+  const targets = reportsBesideConsole({
+    format: opts.format,
+    outputs: opts.outputs,
+    isTTY: ctx.stdout.isTTY === true,
+    cwd: ctx.cwd,
+  });
+  // With a record, report files are rendered from it at the end, as `vmunit run` does: `vmunit report`
+  // then reproduces them byte for byte.
+  const fromRecord = opts.results === undefined ? [] : targets.filter((t) => t.path !== '-');
+  const live = targets.filter((t) => !fromRecord.includes(t));
+  if (live.length > 0) {
+    const reporter = createOutputReporter(live, { stdout: ctx.stdout, color: false, title: 'vmunit parse' });
     list.push({ reporter, file: undefined });
   }
   if (opts.results !== undefined) {
     const { RecordWriter } = await import('../../record/writer.js');
     const { processMeta } = await import('../../record/meta.js');
+    const { renderRecord } = await import('../../record/render.js');
     const meta = { ...processMeta(ctx), producer: 'ktap' as const, name: file ?? 'stdin' };
-    list.push({ reporter: new RecordWriter({ dir: resolve(ctx.cwd, opts.results), meta }), file: undefined });
+    const writer = new RecordWriter({ dir: resolve(ctx.cwd, opts.results), meta });
+    const reporter: Reporter = {
+      onEvent: (event) => writer.onEvent(event),
+      close: async () => {
+        await writer.close();
+        await renderRecord(writer.builder.record(), fromRecord, { stdout: ctx.stdout, color: false });
+      },
+    };
+    list.push({ reporter, file: undefined });
   }
-  return { list, taken };
+  return { list, taken: stdoutTaken(targets) };
 }
 
 /** The requested document reporters, loaded only when asked for (startup time counts on small logs). */

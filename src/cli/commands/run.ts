@@ -15,14 +15,18 @@ import {
   type RunHeaderFacts,
   type RunTreeRequest,
   type RunTreeResult,
+  type RunTreeSinks,
   runTree,
 } from '../../guest/run-tree.js';
 import { formatTestList } from '../../guest/select.js';
-import { Tap13Reporter } from '../../guest/tap13.js';
+import { formatLevelCounts } from '../../record/counts.js';
+import { renderRecord } from '../../record/render.js';
+import type { RunRecord } from '../../record/types.js';
+import { createOutputReporter, type OutputTarget, stdoutTaken } from '../../reporters/output.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
-import { createRunReporters, pairOutputs } from './run-output.js';
+import { runTargets } from './run-output.js';
 
 export interface RunFlags {
   directory?: string;
@@ -61,32 +65,57 @@ function runRequest(tests: readonly string[], flags: RunFlags, ctx: CliContext):
 const discard = (): Writable => new Writable({ write: (_c, _e, done) => done() });
 
 /**
- * Where the human lines go: stdout as run_tests.sh, stderr when a report goes to stdout (so it stays
- * parseable), nowhere with -t (TAP replaces them; run_tests.sh sends them to /dev/null). Reports are
- * opened once the results folder is known.
+ * Where a run's output goes. Result lines: stdout as run_tests.sh, stderr when a report goes to stdout (so
+ * it stays parseable), nowhere with -t (TAP replaces them; run_tests.sh sends them to /dev/null). Reports
+ * on stdout stream; report files are rendered from the run record at the end (run-output.ts), once the
+ * results folder is known.
  */
-function runSinks(flags: RunFlags, ctx: CliContext) {
-  // Validate --format/--output before anything runs; a dry run has no folder, so reports default to stdout.
-  const reportOnStdout = pairOutputs(flags.format, flags.output, flags.dryRun ? undefined : '.').some(
-    (r) => r.destination === '-',
-  );
-  const lineOut = flags.tap13 ? discard() : reportOnStdout ? ctx.stderr : ctx.stdout;
-  const tty = (lineOut as { isTTY?: boolean }).isTTY === true;
-  const lines = new ResultLinesReporter({
-    out: lineOut,
-    live: tty && ctx.env.CI === undefined,
-    color: flags.color ?? (tty && ctx.env.NO_COLOR === undefined),
-  });
-  const open = (resultsDir: string | undefined, facts: RunHeaderFacts): Reporter => {
-    const reporters = createRunReporters(pairOutputs(flags.format, flags.output, resultsDir), ctx.stdout);
-    if (flags.tap13) reporters.push(new Tap13Reporter(ctx.stdout));
-    if (resultsDir !== undefined) reporters.push(recordWriter(ctx, resultsDir, headerRecordMeta(facts)));
-    return new FanOutReporter([lines, ...reporters]);
+class RunSinks implements RunTreeSinks {
+  readonly #flags: RunFlags;
+  readonly #ctx: CliContext;
+  readonly #lines: ResultLinesReporter;
+  fromRecord: readonly OutputTarget[] = [];
+  record: RunRecord | undefined;
+
+  constructor(flags: RunFlags, ctx: CliContext) {
+    this.#flags = flags;
+    this.#ctx = ctx;
+    // The grammar is checked before anything runs; a dry run has no folder, so its reports all stream.
+    const probe = this.#targets(flags.dryRun ? undefined : ctx.cwd);
+    const lineOut = flags.tap13 ? discard() : stdoutTaken(probe.live) ? ctx.stderr : ctx.stdout;
+    const tty = (lineOut as { isTTY?: boolean }).isTTY === true;
+    this.#lines = new ResultLinesReporter({
+      out: lineOut,
+      live: tty && ctx.env.CI === undefined,
+      color: flags.color ?? (tty && ctx.env.NO_COLOR === undefined),
+    });
+  }
+
+  #targets(resultsDir: string | undefined) {
+    const tap13 = this.#flags.tap13 === true;
+    return runTargets(this.#flags.format, this.#flags.output, { tap13, resultsDir, cwd: this.#ctx.cwd });
+  }
+
+  open = (resultsDir: string | undefined, facts: RunHeaderFacts): Reporter => {
+    const ctx = this.#ctx;
+    const targets = this.#targets(resultsDir);
+    this.fromRecord = targets.fromRecord;
+    const live = createOutputReporter(targets.live, {
+      stdout: ctx.stdout,
+      color: false,
+      title: 'vmunit run',
+    });
+    if (resultsDir === undefined) return new FanOutReporter([this.#lines, live]);
+    const writer = recordWriter(ctx, resultsDir, headerRecordMeta(facts), (r) => {
+      this.record = r;
+    });
+    return new FanOutReporter([this.#lines, live, writer]);
   };
-  return {
-    open,
-    print: (line: string) => lines.print(line),
-    note: (line: string) => ctx.stderr.write(`${line}\n`),
+
+  print = (line: string): void => this.#lines.print(line);
+
+  note = (line: string): void => {
+    this.#ctx.stderr.write(`${line}\n`);
   };
 }
 
@@ -102,8 +131,13 @@ export async function runCommand(
     ctx.stdout.write(formatTestList(loaded.specs, flags.group));
     return 0;
   }
-  const result = await runTree(request, { signal: ctx.signal, sinks: runSinks(flags, ctx) });
-  if (!flags.dryRun) ctx.stderr.write(formatRunTotals(result));
+  const sinks = new RunSinks(flags, ctx);
+  const result = await runTree(request, { signal: ctx.signal, sinks });
+  // What `vmunit report` would render from this folder, byte for byte.
+  if (sinks.record !== undefined) {
+    await renderRecord(sinks.record, sinks.fromRecord, { stdout: ctx.stdout, color: false });
+  }
+  if (!flags.dryRun) ctx.stderr.write(formatRunTotals(result, sinks.record?.counts));
   if (result.interrupted) return 130;
   return result.failed > 0 ? 1 : 0;
 }
@@ -126,13 +160,13 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('--results <dir>', 'results folder (default: <tree>/logs, or $unittest_log_dir)')
     .option(
       '--format <format>',
-      'also write a report: ktap, junit, json (KernelCI), html (repeatable)',
+      'also write a report to the results folder: ktap, junit, json (KernelCI), html, tap13 (repeatable)',
       collect,
       [],
     )
     .option(
-      '--output <path>',
-      "where the matching --format goes ('-' = stdout; default: results folder)",
+      '-o, --output <[format:]path>',
+      "write a report there instead ('-' = stdout; format from the extension or the --format)",
       collect,
       [],
     )
@@ -145,12 +179,17 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
 
 /**
  * The closing line, on stderr so that stdout keeps exactly run_tests.sh's result lines (or TAP with -t):
- * `vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 12.3 s; logs in DIR`.
+ * `vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 12.3 s; logs in DIR`, or with the run record's
+ * two levels `vmunit: 10 tests (7 passed, 1 failed, 2 skipped), 130 checks (…) in 12.3 s; logs in DIR`.
  */
-export function formatRunTotals(s: RunTreeResult): string {
+export function formatRunTotals(s: RunTreeResult, counts?: RunRecord['counts']): string {
   const total = s.passed + s.failed + s.skipped;
   const where = s.resultsDir === undefined ? '' : `; logs in ${s.resultsDir}`;
   const cut = s.interrupted ? ' (interrupted)' : '';
   const secs = (s.elapsedMs / 1000).toFixed(1);
-  return `vmunit: ${total} tests: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped in ${secs} s${where}${cut}\n`;
+  const tally =
+    counts === undefined
+      ? `${total} tests: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`
+      : formatLevelCounts(counts);
+  return `vmunit: ${tally} in ${secs} s${where}${cut}\n`;
 }
