@@ -30,6 +30,33 @@ struct vmu_regs {
 	uint64_t elr, spsr, pad;
 };
 
+/* ---- Synchronous exceptions (arch/arm64/traps.c) ----------------------------------------------------
+ * vmu_expect_exception(ec, fn, arg) runs fn(arg) and returns true if it raised a synchronous exception of
+ * class `ec` (ESR_EL1.EC); execution resumes in the helper. Other exceptions are fatal: their ESR, ELR, FAR
+ * and a STACK: line are printed and the test aborts. */
+enum {
+	EC_UNKNOWN = 0x00,
+	EC_SVC64 = 0x15,
+	EC_HVC64 = 0x16,
+	EC_SYS64 = 0x18,
+	EC_IABT_EL0 = 0x20,
+	EC_IABT_EL1 = 0x21,
+	EC_PC_ALIGN = 0x22,
+	EC_DABT_EL0 = 0x24,
+	EC_DABT_EL1 = 0x25,
+	EC_SP_ALIGN = 0x26,
+	EC_BRK64 = 0x3c,
+};
+struct vmu_exception {
+	int ec; /* -1: none */
+	uint64_t esr, elr, far;
+};
+bool vmu_expect_exception(int ec, void (*fn)(void *), void *arg);
+struct vmu_exception vmu_last_exception(void);
+const char *vmu_exception_name(int ec); /* "data abort", "BRK", ... ("" when unnamed) */
+/* A stack dump that starts at the faulting instruction `pc` and walks the frames from `fp`. */
+void vmu_dump_frame(uint64_t pc, uint64_t fp);
+
 /* ---- Interrupts (arch/arm64/gic.c): GICv2 on QEMU's virt machine ---------------------------------------
  * handle_irq() installs a handler for an interrupt ID (SGIs 0-15, PPIs 16-31, SPIs 32-1019); the GIC code
  * acknowledges and ends the interrupt around it. gic_init() runs at start-up; it returns false (and every
