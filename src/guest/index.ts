@@ -4,9 +4,10 @@
  * reporters and stopping on your AbortSignal; `ResultLinesReporter` prints run_tests.sh's result lines from
  * those events. The pieces below it are pure: parse a unittests.cfg, select tests with run_tests.sh's
  * rules, build QEMU command lines from per-arch data, decode exit statuses.
- * Must not import src/cli (the CLI builds on this, never the reverse).
+ * Must not import: kernel, unit, cli.
  */
 
+export { parseJobs } from '../util/pool.js';
 export { parseUnittestsCfg } from './cfg/parse.js';
 export type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 export { readTreeConfig, type TreeConfig } from './config-mak.js';
@@ -38,5 +39,4 @@ export {
   type RunTreeSinks,
   runTree,
 } from './run-tree.js';
-export { parseJobs } from './scheduler.js';
 export { decideTest, type Selection, selectTest } from './select.js';

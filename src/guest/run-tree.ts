@@ -28,7 +28,7 @@ import { accelReason, formatRunHeader, headerMeta, type RunHeaderFacts, slowKvmN
 
 export type { RunHeaderFacts } from './run-header.js';
 
-import { parseJobs } from './scheduler.js';
+import { parseJobs } from '../util/pool.js';
 import { decideTest } from './select.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -1,9 +1,14 @@
-/** Public surface of vmunit's reporters (`vmunit/reporters`): factories, renderers and the registry. */
+/**
+ * Reporters: RunEvents in, console (kunit.py), KernelCI JSON, JUnit, KTAP and HTML text out.
+ * Must not import: record, guest, kernel, unit, cli.
+ *
+ * Public surface of vmunit's reporters (`vmunit/reporters`): factories, renderers and the registry.
+ */
 
 export { type ConsoleFactoryOptions, ConsoleReporter, createConsoleReporter } from './console.js';
 export { htmlEscape, replaceInvalidXmlChars, xmlAttr, xmlText } from './escape.js';
 export { formatFailure, formatLocation } from './failure-text.js';
-export { createHtmlReporter, type HtmlReportInfo, treeToHtml } from './html.js';
+export { createHtmlReporter, htmlFromEvents, renderHtml } from './html/index.js';
 export {
   createKunitJsonReporter,
   type KunitJsonMetadata,
