@@ -4,6 +4,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { cancelOnSignals } from '../util/cancel.js';
 import { guardClosedPipe } from '../util/pipe.js';
 
 export interface CliContext {
@@ -13,6 +14,11 @@ export interface CliContext {
   readonly stdin: NodeJS.ReadableStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * The one cancellation path: aborted by SIGINT, SIGTERM or SIGHUP (reason: the signal's name). Every
+   * command passes it down to what it spawns; main() turns it into the exit status.
+   */
+  readonly signal: AbortSignal;
   /** The command line after `node` (recorded in run records); absent in in-process tests. */
   readonly argv?: readonly string[];
 }
@@ -36,6 +42,7 @@ export function defaultContext(): CliContext {
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    signal: cancelOnSignals(process).signal,
     argv: process.argv.slice(1),
   };
 }

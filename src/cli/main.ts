@@ -4,7 +4,8 @@
  */
 
 import { Command, CommanderError } from 'commander';
-import { exitCodeFor, VmunitError } from '../util/errors.js';
+import { cancelledStatus } from '../util/cancel.js';
+import { exitCodeFor, formatErrorChain } from '../util/errors.js';
 import { type CommandModule, loadCommands } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { defaultContext } from './context.js';
@@ -37,14 +38,15 @@ export async function main(argv: readonly string[], ctx: CliContext = defaultCon
   });
   try {
     await program.parseAsync([...argv]);
-    return status;
+    // A cancelled command has closed its reports; its status says which signal stopped it.
+    return ctx.signal.aborted ? cancelledStatus(ctx.signal) : status;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through exitOverride with exit code 0.
       return error.exitCode === 0 ? 0 : 2;
     }
-    const message = error instanceof VmunitError ? error.message : String((error as Error)?.stack ?? error);
-    ctx.stderr.write(`vmunit: error: ${message}\n`);
+    if (ctx.signal.aborted) return cancelledStatus(ctx.signal);
+    ctx.stderr.write(`vmunit: error: ${formatErrorChain(error)}\n`);
     return exitCodeFor(error);
   }
 }

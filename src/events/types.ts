@@ -127,6 +127,11 @@ export interface TestResultEvent extends EventBase {
   /** Why: a guest runner reason string ("x86_64 only", "timeout"), or a crash explanation. */
   readonly reason?: string;
   readonly failures?: readonly FailureDetail[];
+  /**
+   * The harness's own words after the name on its result line, e.g. run_tests.sh's `(timeout;
+   * duration=90s)`, `(12 tests, 1 unexpected failures)` or '' (guest runner tests only).
+   */
+  readonly resultText?: string;
   /** The test's log file, relative to the results folder, when the producer wrote one. */
   readonly log?: string;
 }

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { VmunitError } from '../util/errors.js';
+import { readInputFile } from '../util/read-input.js';
 
 /** The config.mak keys run_tests.sh and its scripts use at run time, typed; `vars` has every line. */
 export interface TreeConfig {
@@ -121,16 +122,10 @@ export function treeConfigFromVars(
 export async function readTreeConfig(dir: string): Promise<TreeConfig> {
   const abs = resolve(dir);
   const file = join(abs, 'config.mak');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new VmunitError(
-      'INPUT_NOT_FOUND',
-      `${file} not found: not a configured kvm-unit-tests tree (run ./configure && make first. See ./configure -h)`,
-      { cause },
-    );
-  }
+  const text = await readInputFile(
+    file,
+    ': not a configured kvm-unit-tests tree (run ./configure && make first. See ./configure -h)',
+  );
   const vars = parseConfigMak(text);
   for (const key of ['ARCH', 'TEST_DIR']) {
     if ((vars[key] ?? '') === '') {

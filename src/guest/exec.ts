@@ -15,16 +15,19 @@
 import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { RunEvent } from '../events/types.js';
 import { VmunitError } from '../util/errors.js';
 import { type QemuTreeFacts, qemuTreeFacts, readTreeConfig, type TreeConfig } from './config-mak.js';
 import { archFromElfHeader } from './elf-arch.js';
-import { decodeExit, parseExitLine } from './exit-code.js';
+import { ExecEvents } from './exec-events.js';
+import { decodeExit, parseExitLine, QEMU_ABORTED } from './exit-code.js';
 import { chooseAccel } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
 import type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
-import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
+import { buildQemuArgv, formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
-import { type QemuProber, qemuArchFor, qemuCandidates } from './qemu/probe.js';
+import { resolvePlatform } from './qemu/platform.js';
+import type { QemuProber } from './qemu/probe.js';
 import { parseDuration } from './select.js';
 import { type SpawnFn, supervise } from './supervise.js';
 
@@ -54,6 +57,8 @@ export interface ExecIo {
   readonly kernelRelease: string;
   readonly spawn?: SpawnFn;
   readonly signal?: AbortSignal;
+  /** Receives the run as RunEvents (the CLI's run record); the console output is printed either way. */
+  readonly emit?: (event: RunEvent) => void;
 }
 
 /** config.mak DEFAULT_QEMU_CPU as ./configure writes it, for binaries run without a tree. */
@@ -184,32 +189,30 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     io.err(`${accel.message}\n`);
     return 2;
   }
-  const qemuArch = qemuArchFor(profile, accel.accel, tree.host, io.env.QEMU_ARCH);
-  let found: { path: string; help: string };
+  let resolved: Awaited<ReturnType<typeof resolvePlatform>>;
   try {
-    found = await io.prober.findBinary(qemuCandidates(io.env.QEMU, qemuArch), io.env.PATH ?? '', io.cwd);
+    resolved = await resolvePlatform(
+      io.prober,
+      {
+        profile,
+        tree,
+        host: tree.host,
+        accel: accel.accel,
+        accelProps: accel.props,
+        machine: io.env.MACHINE ?? '',
+      },
+      { env: io.env, cwd: io.cwd },
+    );
   } catch (error) {
     if (!(error instanceof VmunitError) || error.code !== 'QEMU_NOT_FOUND') throw error;
     io.err(`${error.message}\n`);
     return 2;
   }
-  const info = await io.prober.info(found.path, found.help, profile);
+  const { platform, info } = resolved;
   if (info.missing !== undefined) {
     io.out(`${info.missing}\n`);
     return 2;
   }
-  const platform: QemuPlatform = {
-    profile,
-    qemu: info.path,
-    accel: accel.accel,
-    accelProps: accel.props,
-    host: tree.host,
-    targetCpu: tree.targetCpu,
-    defaultCpu: tree.defaultCpu,
-    firmware: tree.firmware,
-    machine: io.env.MACHINE ?? '',
-    hasPciTestdev: info.hasPciTestdev,
-  };
   const base = buildQemuArgv(platform, { kernel: req.file, vmmArgs: req.qemuArgs });
   const timeoutText = io.env.TIMEOUT ?? '';
   const timeoutMs = timeoutText === '' ? 0 : parseDuration(timeoutText);
@@ -226,7 +229,14 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     const argv = initrd === undefined ? base : [...base, '-initrd', initrd];
     // As run_test: the command line, ' #' when an environ file follows, then the -initrd words.
     io.out(`${formatCommandLine(base)}${initrd === undefined ? ' ' : ` # -initrd ${initrd}`}\n`);
-    return superviseGuest(argv, profile, timeoutMs, timeoutText, io);
+    const meta = {
+      arch: profile.arch,
+      accel: platform.accel,
+      'qemu.path': info.path,
+      'qemu.version': info.versionString,
+    };
+    const events = io.emit ? new ExecEvents(io.emit, req.file, meta) : undefined;
+    return superviseGuest(argv, profile, timeoutMs, timeoutText, io, events);
   });
 }
 
@@ -252,6 +262,7 @@ async function superviseGuest(
   timeoutMs: number,
   timeoutText: string,
   io: ExecIo,
+  events: ExecEvents | undefined,
 ): Promise<number> {
   const stderr: string[] = [];
   let exitLineStatus: number | undefined;
@@ -263,6 +274,7 @@ async function superviseGuest(
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.spawn ? { spawn: io.spawn } : {}),
     onLine: (stream, line) => {
+      events?.line(stream, line);
       if (stream === 'stdout') {
         io.out(`${line}\n`);
         exitLineStatus ??= parseExitLine(line);
@@ -274,9 +286,10 @@ async function superviseGuest(
   });
   if (end.spawnError) {
     io.err(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}\n`);
+    events?.finish(undefined, end.aborted);
     return 2;
   }
-  if (end.code === 134) io.err('QEMU Aborted\n');
+  if (end.code === QEMU_ABORTED) io.err('QEMU Aborted\n');
   const decoded = decodeExit({
     end,
     channel: profile.status,
@@ -284,5 +297,6 @@ async function superviseGuest(
     ...(exitLineStatus === undefined ? {} : { exitLineStatus }),
     timeoutText,
   });
+  events?.finish(decoded, end.aborted);
   return decoded.status;
 }

@@ -185,6 +185,9 @@ export function parseExitLine(line: string): number | undefined {
   return m?.[1] === undefined ? undefined : Number(m[1]);
 }
 
+/** run_qemu's status for a QEMU killed by SIGABRT, after which it prints `QEMU Aborted` on stderr. */
+export const QEMU_ABORTED = 134;
+
 /** QEMU messages that mean "QEMU got as far as loading the kernel" (`qemu_parse_premature_failure`). */
 const KERNEL_LOAD_ERRORS = /[Cc]ould not (load|open) kernel|error loading|failed to load/;
 
@@ -205,7 +208,8 @@ export interface StartupInput {
  * and no error is about loading the kernel. Returns the SKIP reason, or undefined when the run was real.
  */
 export function classifyStartupFailure(input: StartupInput): string | undefined {
-  if (input.status !== 1 || input.stdoutLines > 0) return undefined;
+  // 134: QEMU aborted (an assertion while setting up the accelerator); run_qemu then prints "QEMU Aborted".
+  if ((input.status !== 1 && input.status !== QEMU_ABORTED) || input.stdoutLines > 0) return undefined;
   if (!input.stderr.some((l) => l.trim() !== '')) return undefined;
   const loadError = input.output.some((l) => l.includes(input.kernel) && KERNEL_LOAD_ERRORS.test(l));
   if (loadError) return undefined;

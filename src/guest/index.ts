@@ -1,12 +1,13 @@
 /**
- * `vmunit/guest`: the kvm-unit-tests runner (unittests.cfg, selection, QEMU profiles, verdicts) as a library.
+ * `vmunit/guest`: the kvm-unit-tests runner as a library.
  * Must not import: kernel, unit, scale, cli.
- *
- * Parse a tree's unittests.cfg, select tests with run_tests.sh's rules, build QEMU command lines from
- * per-arch data, decode exit statuses, and run a whole tree as a stream of RunEvents.
+ * `runTree` runs a configured and built tree as `vmunit run` does (run_tests.sh's selection, verdicts, logs folder), streaming RunEvents to your
+ * reporters and stopping on your AbortSignal; `ResultLinesReporter` prints run_tests.sh's result lines from
+ * those events. The pieces below it are pure: parse a unittests.cfg, select tests with run_tests.sh's
+ * rules, build QEMU command lines from per-arch data, decode exit statuses.
  */
 
-export { parseJobs, runPool, startOrder } from '../util/pool.js';
+export { parseJobs } from '../util/pool.js';
 export { parseUnittestsCfg } from './cfg/parse.js';
 export type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 export { readTreeConfig, type TreeConfig } from './config-mak.js';
@@ -20,14 +21,22 @@ export {
   type Verdict,
 } from './exit-code.js';
 export { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
-export { logFileName, prepareResultsDir, readPreviousDurations, TestLog } from './logs.js';
-export { Progress } from './progress.js';
+export { logFileName } from './logs.js';
+export { ResultLinesReporter } from './progress.js';
 export { chooseAccel, kvmDeviceUsable } from './qemu/accel.js';
 export { ARCH_PROFILES, archProfile } from './qemu/arch/index.js';
 export type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
 export { buildQemuArgv, formatCommandLine, type QemuPlatform, type QemuTestArgs } from './qemu/args.js';
 export { buildEnviron } from './qemu/environ.js';
-export { QemuProber } from './qemu/probe.js';
-export { type GuestRunOptions, type GuestRunSummary, runGuestTests, type TreeFacts } from './run.js';
-export { type Selection, selectTest } from './select.js';
-export { type SuperviseOptions, supervise } from './supervise.js';
+export { qemuPlatform, resolvePlatform } from './qemu/platform.js';
+export type { GuestRunSummary } from './run.js';
+export type { RunHeaderFacts } from './run-header.js';
+export {
+  type LoadedTree,
+  loadTree,
+  type RunTreeRequest,
+  type RunTreeResult,
+  type RunTreeSinks,
+  runTree,
+} from './run-tree.js';
+export { decideTest, type Selection, selectTest } from './select.js';

@@ -3,15 +3,18 @@
  * `<dir>/<test>.log` (the exact command line first, then guest console and QEMU stderr in arrival order,
  * then one empty line), `<dir>/SUMMARY` (`BUILD_HEAD=<build-head>`), the previous run rotated to
  * `<dir>.old`. vmunit adds `<dir>/results.json` (verdicts and durations, used by `-j` to start the
- * longest tests first next time). Test names come from unittests.cfg section headers, so they are made
+ * longest tests first next time), `<dir>/environ-<accel>` (the `-initrd` file each log's first line
+ * names) and the marker `.vmunit-results`: only a folder a run made (marked, or run_tests.sh's own logs
+ * folder) is ever rotated or deleted, so `--results .` or a typo cannot move someone's tree. Test names come from unittests.cfg section headers, so they are made
  * safe before they become file names: a name can never write outside the folder.
  */
 
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { VmunitError } from '../util/errors.js';
 import { pathInside } from '../util/paths.js';
+import { isMissing } from '../util/read-input.js';
 
 /** Default cap of one test log: a guest flooding its serial port cannot fill the disk or the heap. */
 export const DEFAULT_LOG_CAP_BYTES = 8 * 1024 * 1024;
@@ -34,13 +37,41 @@ export interface StoredResult {
   readonly durationMs: number;
 }
 
-async function exists(path: string): Promise<boolean> {
+/** The file that says a folder is a results folder a run made. */
+export const RESULTS_MARKER = '.vmunit-results';
+
+/**
+ * What is at `path`: nothing, an empty folder, a results folder a run made (vmunit's marker, or
+ * run_tests.sh's logs folder: a SUMMARY with BUILD_HEAD and nothing but `*.log` files), or anything else.
+ */
+export async function resultsFolderKind(path: string): Promise<'none' | 'empty' | 'results' | 'foreign'> {
+  let entries: string[];
   try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
+    if (!(await stat(path)).isDirectory()) return 'foreign';
+    entries = await readdir(path);
+  } catch (error) {
+    // ENOTDIR (a file where a parent folder should be) is left for mkdir to report.
+    if (isMissing(error)) return 'none';
+    throw error;
   }
+  if (entries.length === 0) return 'empty';
+  if (entries.includes(RESULTS_MARKER)) return 'results';
+  const summary = await readFile(join(path, 'SUMMARY'), 'utf8').catch(() => '');
+  const upstream =
+    summary.startsWith('BUILD_HEAD=') && entries.every((e) => e === 'SUMMARY' || e.endsWith('.log'));
+  return upstream ? 'results' : 'foreign';
+}
+
+/** The folder's kind; a foreign folder is refused (exit 2), never moved or deleted. */
+async function checkedKind(path: string, role: string): Promise<'none' | 'empty' | 'results'> {
+  const kind = await resultsFolderKind(path).catch((cause: unknown) => {
+    throw new VmunitError('OUTPUT_UNWRITABLE', `cannot prepare ${role} ${path}`, { cause });
+  });
+  if (kind !== 'foreign') return kind;
+  throw new VmunitError(
+    'OUTPUT_UNWRITABLE',
+    `${role} ${path} exists and was not made by a vmunit run (no ${RESULTS_MARKER}); choose another --results folder or remove it yourself`,
+  );
 }
 
 /** Durations of the previous run (`<dir>/results.json`), read before the folder is rotated. */
@@ -57,12 +88,22 @@ export async function readPreviousDurations(dir: string): Promise<Map<string, nu
   return map;
 }
 
-/** `rm -rf <dir>.old; mv <dir> <dir>.old; mkdir <dir>; echo BUILD_HEAD=… > <dir>/SUMMARY`. */
+/**
+ * `rm -rf <dir>.old; mv <dir> <dir>.old; mkdir <dir>; echo BUILD_HEAD=… > <dir>/SUMMARY`, plus the marker,
+ * for folders a run made only.
+ * @throws VmunitError OUTPUT_UNWRITABLE when `<dir>` or `<dir>.old` exists and is not a results folder
+ *   (nothing is moved or deleted then), or when the folder cannot be made (the cause says why).
+ */
 export async function prepareResultsDir(dir: string, buildHead: string): Promise<void> {
+  const kind = await checkedKind(dir, 'results folder');
+  if (kind === 'results') await checkedKind(`${dir}.old`, 'previous results folder');
   try {
-    await rm(`${dir}.old`, { recursive: true, force: true });
-    if (await exists(dir)) await rename(dir, `${dir}.old`);
+    if (kind === 'results') {
+      await rm(`${dir}.old`, { recursive: true, force: true });
+      await rename(dir, `${dir}.old`);
+    }
     await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, RESULTS_MARKER), 'made by vmunit run: rotated to .old by the next run\n');
     await writeFile(join(dir, 'SUMMARY'), `BUILD_HEAD=${buildHead}\n`);
   } catch (error) {
     throw new VmunitError('OUTPUT_UNWRITABLE', `cannot prepare results folder ${dir}`, { cause: error });

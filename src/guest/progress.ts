@@ -6,6 +6,8 @@
  */
 
 import pc from 'picocolors';
+import type { RunEvent, TestStatus } from '../events/types.js';
+import type { Reporter } from '../reporters/types.js';
 import type { Verdict } from './exit-code.js';
 
 export interface ProgressOptions {
@@ -109,5 +111,46 @@ export class Progress {
   close(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#clear();
+  }
+}
+
+const VERDICT_OF: Readonly<Partial<Record<TestStatus, Verdict>>> = {
+  SUCCESS: 'PASS',
+  SKIPPED: 'SKIP',
+};
+
+/**
+ * run_tests.sh's result lines and the live status line, as a reporter on the guest runner's event stream:
+ * a line per harness-level test (depth 1) as it ends. The CLI picks the stream (stdout, or stderr when a
+ * report goes to stdout) or leaves it out (`-t`); the runner never prints.
+ */
+export class ResultLinesReporter implements Reporter {
+  readonly #progress: Progress;
+  /** Harness-level tests still running, by id. */
+  readonly #names = new Map<string, string>();
+
+  constructor(options: Omit<ProgressOptions, 'total'>) {
+    this.#progress = new Progress({ ...options, total: 0 });
+  }
+
+  onEvent(event: RunEvent): void {
+    if (event.type === 'run:start') {
+      this.#progress.setTotal(Number(event.meta?.tests ?? 0));
+    } else if (event.type === 'test:start' && event.depth === 1) {
+      this.#names.set(event.id, event.name);
+      this.#progress.started(event.name);
+    } else if (event.type === 'test:result' && this.#names.delete(event.id)) {
+      const verdict = VERDICT_OF[event.status] ?? 'FAIL';
+      this.#progress.finished(event.name, verdict, event.resultText ?? '');
+    }
+  }
+
+  /** A line that is not a result (`-v` command lines, dry-run lines), printed above the live line. */
+  print(line: string): void {
+    this.#progress.print(line);
+  }
+
+  async close(): Promise<void> {
+    this.#progress.close();
   }
 }

@@ -6,12 +6,15 @@
 import type { FailureDetail, RunEvent, TestDirective, TestResultEvent, TestStatus } from '../events/types.js';
 import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
-import { classifyStartupFailure, decodeExit, type Verdict } from './exit-code.js';
+import { classifyStartupFailure, decodeExit, QEMU_ABORTED, type Verdict } from './exit-code.js';
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
 import { logFileName, type TestLog } from './logs.js';
+import { resultText } from './progress.js';
 import type { GuestArchProfile } from './qemu/arch/types.js';
 import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
 import { type ChildLike, type SpawnFn, supervise } from './supervise.js';
+
+const ABORTED_LINE = 'QEMU Aborted';
 
 /** Keep at most this many stderr lines for decoding (the oldest are dropped). */
 const STDERR_KEEP = 2000;
@@ -100,6 +103,11 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
     ...(adapter.exitLineStatus === undefined ? {} : { exitLineStatus: adapter.exitLineStatus }),
     timeoutText: input.test.timeoutText,
   });
+  if (decoded.status === QEMU_ABORTED && !end.timedOut) {
+    // run_qemu's line: in the log, and the last output line a premature-failure SKIP quotes.
+    input.log?.line(ABORTED_LINE);
+    output.push(ABORTED_LINE);
+  }
   const premature = end.timedOut
     ? undefined
     : classifyStartupFailure({
@@ -116,7 +124,7 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
     reason = premature;
   }
   const summary = adapter.summary;
-  const text = reason !== undefined ? `(${reason})` : summary;
+  const text = resultText(reason, summary);
   input.log?.line('');
   const failures: FailureDetail[] = adapter.failedChecks.map((message) => ({ message }));
   if (verdict === 'FAIL' && failures.length === 0) {
@@ -126,7 +134,10 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   }
   const status = premature !== undefined ? 77 : decoded.status;
   input.emit({ type: 'test:attr', id: input.id, key: 'exit_status', value: String(status) });
-  const result = resultEvent(input.id, input.test.spec.name, verdict, reason ?? summary, end, failures);
+  const result = {
+    ...resultEvent(input.id, input.test.spec.name, verdict, reason ?? summary, end, failures),
+    resultText: text,
+  };
   input.emit(input.log === undefined ? result : { ...result, log: logFileName(input.test.spec.name) });
   return {
     verdict,

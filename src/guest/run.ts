@@ -1,12 +1,11 @@
 /**
- * `vmunit run` orchestration for a kvm-unit-tests tree: select every cfg entry (guest-A's select.ts),
- * report the harness skips, resolve the accelerator and QEMU binary once, build the environ file once per
- * accelerator, run the remaining tests on the `-j` pool, and stream everything as RunEvents. The console
- * lines, the results folder and the exit status follow from the outcomes.
+ * The test loop of `vmunit run` for one tree (runTree in run-tree.ts prepares it): decide every cfg entry
+ * (select.ts), report the harness skips, resolve the accelerator and QEMU binary once, write the environ
+ * file once per accelerator into the results folder, run the remaining tests on the `-j` pool, and stream
+ * everything as RunEvents. It never prints: result lines and progress are reporters on those events.
  */
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent, TestStatus } from '../events/types.js';
 import { aggregateStatus } from '../ktap/status.js';
@@ -16,22 +15,26 @@ import type { QemuTreeFacts } from './config-mak.js';
 import type { Verdict } from './exit-code.js';
 import type { KtapSinkFactory } from './guest-output.js';
 import { type StoredResult, TestLog, writeResultsJson } from './logs.js';
-import type { Progress } from './progress.js';
+import { resultText } from './progress.js';
 import { chooseAccel } from './qemu/accel.js';
 import type { GuestArchProfile } from './qemu/arch/types.js';
-import type { QemuPlatform } from './qemu/args.js';
 import { formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
-import { type QemuInfo, type QemuProber, qemuArchFor, qemuCandidates } from './qemu/probe.js';
+import { resolvePlatform } from './qemu/platform.js';
+import type { QemuInfo, QemuProber } from './qemu/probe.js';
 import { runOneTest, testArgv } from './run-one.js';
-import { verboseCommandLine } from './select.js';
+import { type PendingTest, verboseCommandLine } from './select.js';
 import type { ChildLike, SpawnFn } from './supervise.js';
 
-/** What selection decided for one cfg entry (structurally select.ts's `Selection`). */
+/**
+ * What selection decided for one cfg entry (select.ts's `Selection` or `Decision`): a test to run comes
+ * resolved, or pending, expanded when it starts.
+ */
 export type GuestSelection =
   | { readonly kind: 'filtered' }
   | { readonly kind: 'skip'; readonly reason: string }
-  | { readonly kind: 'run'; readonly test: ResolvedGuestTest };
+  | { readonly kind: 'run'; readonly test: ResolvedGuestTest }
+  | PendingTest;
 
 /** config.mak facts the QEMU side needs, plus what `vmunit run` adds for the environ file and logs. */
 export interface TreeFacts extends QemuTreeFacts {
@@ -58,7 +61,8 @@ export interface GuestRunOptions {
   /** Test durations of the previous run (`readPreviousDurations`), for longest-first scheduling. */
   readonly previousDurations: ReadonlyMap<string, number>;
   readonly emit: (event: RunEvent) => void;
-  readonly progress: Progress;
+  /** Facts for run:start's meta (the run header's); the runner adds `arch` and `tests`. */
+  readonly meta?: Readonly<Record<string, string>>;
   /** Dry-run command lines and `-v` lines go here. */
   readonly print: (line: string) => void;
   readonly prober: QemuProber;
@@ -88,31 +92,40 @@ const ROOT_ID = 'guest';
 const UNSUPPORTED_GROUPS: ReadonlySet<string> = new Set(['migration', 'panic']);
 
 interface Runnable {
-  readonly test: ResolvedGuestTest;
+  readonly spec: GuestTestSpec;
+  readonly sel: Extract<GuestSelection, { kind: 'run' | 'pending' }>;
+  /** Position among the selected tests (cfg order), 1-based: test:start's index, whatever -j does. */
+  readonly index: number;
   readonly accel: string;
   readonly props: string;
 }
 
-type Kept = { spec: GuestTestSpec; sel: Exclude<GuestSelection, { kind: 'filtered' }> };
+type Kept = { spec: GuestTestSpec; sel: Exclude<GuestSelection, { kind: 'filtered' }>; index: number };
 
-/** Selection is cheap (no QEMU), so it runs first: the progress line then knows the total. */
+/** Selection is cheap (no QEMU, no expansion), so it runs first: the progress line then knows the total. */
 async function selectAll(o: GuestRunOptions): Promise<Kept[]> {
   const kept: Kept[] = [];
   for (const spec of o.specs) {
     const sel = await o.select(spec);
-    if (sel.kind !== 'filtered') kept.push({ spec, sel });
+    if (sel.kind !== 'filtered') kept.push({ spec, sel, index: kept.length + 1 });
   }
   return kept;
+}
+
+/** The test's values, expanded now (a pending test's `$(…)` runs when the test starts). */
+function resolveNow(sel: Runnable['sel']): Promise<ResolvedGuestTest> {
+  return sel.kind === 'run' ? Promise.resolve(sel.test) : sel.expand();
 }
 
 /** Runs (or, with dryRun, prints) the selected tests of one tree. */
 export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary> {
   const started = performance.now();
+  const selections = await selectAll(o);
   o.emit({
     type: 'run:start',
     producer: 'guest',
     name: o.treeDir,
-    meta: { arch: o.profile.arch },
+    meta: { ...o.meta, arch: o.profile.arch, tests: String(o.dryRun ? 0 : selections.length) },
     time: Date.now(),
   });
   o.emit({
@@ -124,41 +137,39 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
     depth: 0,
     isSuite: true,
   });
+  const state = new RunState(o);
   const runnables: Runnable[] = [];
-  const selections = await selectAll(o);
-  const state = new RunState(o, selections);
-  o.progress.setTotal(selections.length);
-  for (const { spec, sel } of selections) {
+  for (const { spec, sel, index } of selections) {
     if (o.signal?.aborted) break;
     if (sel.kind === 'skip') {
-      await state.harnessSkip(spec.name, sel.reason, undefined);
+      await state.harnessSkip(spec.name, index, sel.reason, undefined);
       continue;
     }
     const unsupported = spec.groups.find((g) => UNSUPPORTED_GROUPS.has(g));
     if (unsupported !== undefined) {
       // Without the QMP dance these guests would wait for a key press until their timeout.
       const reason = `vmunit does not run '${unsupported}' tests yet`;
-      await state.harnessSkip(spec.name, reason, reason);
+      await state.harnessSkip(spec.name, index, reason, reason);
       continue;
     }
     const accel = chooseAccel({
-      requested: sel.test.accelRequested,
+      requested: sel.kind === 'run' ? sel.test.accelRequested : sel.accelRequested,
       host: o.tree.host,
       profile: o.profile,
       kvmDevice: o.kvmDevice,
     });
     if (!accel.ok) {
       // Upstream: the run script exits 2 with this message, the premature-failure probe turns it into SKIP.
-      await state.harnessSkip(spec.name, accel.message, accel.message);
+      await state.harnessSkip(spec.name, index, accel.message, accel.message);
       continue;
     }
-    const r = { test: sel.test, accel: accel.accel, props: accel.props };
+    const r: Runnable = { spec, sel, index, accel: accel.accel, props: accel.props };
     // -j 1 keeps run_tests.sh's order exactly: each test runs where it stands in the cfg.
     if (o.jobs <= 1 && !o.dryRun) await state.run(r);
     else runnables.push(r);
   }
   const order = startOrder(
-    runnables.map((r) => r.test.spec.name),
+    runnables.map((r) => r.spec.name),
     o.previousDurations,
     o.dryRun ? 1 : o.jobs,
   );
@@ -179,23 +190,16 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
 class RunState {
   readonly #o: GuestRunOptions;
   readonly #results: StoredResult[] = [];
-  readonly #qemu = new Map<string, Promise<QemuInfo>>();
-  readonly #environ = new Map<string, Promise<string>>();
-  #tmpDir: Promise<string> | undefined;
-  /** cfg position among the selected tests: the test:start index, whatever order `-j` starts them in. */
-  readonly #position = new Map<string, number>();
+  readonly #environ = new Map<string, Promise<string | undefined>>();
   #write: Promise<void> = Promise.resolve();
   counts = { passed: 0, failed: 0, skipped: 0 };
 
-  constructor(o: GuestRunOptions, selections: readonly Kept[]) {
+  constructor(o: GuestRunOptions) {
     this.#o = o;
-    selections.forEach(({ spec }, i) => {
-      if (!this.#position.has(spec.name)) this.#position.set(spec.name, i + 1);
-    });
   }
 
-  #start(name: string): string {
-    const index = this.#position.get(name) ?? this.#position.size + 1;
+  /** test:start with the test's cfg position as index, so reports keep cfg order whatever -j starts first. */
+  #start(name: string, index: number): string {
     const id = `${ROOT_ID}/${index}`;
     this.#o.emit({
       type: 'test:start',
@@ -211,9 +215,9 @@ class RunState {
   }
 
   /** A SKIP decided before QEMU ran (selection, accelerator, missing QEMU feature). */
-  async harnessSkip(name: string, reason: string, logText: string | undefined): Promise<void> {
+  async harnessSkip(name: string, index: number, reason: string, logText: string | undefined): Promise<void> {
     if (this.#o.dryRun) return;
-    const id = this.#start(name);
+    const id = this.#start(name, index);
     if (logText !== undefined && this.#o.resultsDir) {
       const log = new TestLog(this.#o.resultsDir, name, this.#o.logCapBytes);
       log.line(logText);
@@ -227,12 +231,12 @@ class RunState {
       status: 'SKIPPED',
       directive: { kind: 'SKIP', reason },
       reason,
+      resultText: resultText(reason, ''),
     });
-    this.#record(name, 'SKIP', `(${reason})`, reason, 0);
+    this.#record(name, 'SKIP', reason, 0);
   }
 
-  #record(name: string, verdict: Verdict, text: string, reason: string, durationMs: number): void {
-    this.#o.progress.finished(name, verdict, text);
+  #record(name: string, verdict: Verdict, reason: string, durationMs: number): void {
     if (verdict === 'PASS') this.counts.passed++;
     else if (verdict === 'FAIL') this.counts.failed++;
     else this.counts.skipped++;
@@ -244,25 +248,23 @@ class RunState {
     }
   }
 
-  /** QEMU binary and capabilities for one accelerator, probed once. */
-  #qemuFor(accel: string): Promise<QemuInfo> {
+  /** QEMU binary and capabilities for one accelerator (probed once: the prober caches). */
+  #qemuFor(accel: string, props: string, machine: string) {
     const { profile, tree, env, treeDir, prober } = this.#o;
-    const arch = qemuArchFor(profile, accel, tree.host, env.QEMU_ARCH);
-    let info = this.#qemu.get(arch);
-    if (info === undefined) {
-      info = prober
-        .findBinary(qemuCandidates(env.QEMU, arch), env.PATH ?? '', treeDir)
-        .then((b) => prober.info(b.path, b.help, profile));
-      this.#qemu.set(arch, info);
-    }
-    return info;
+    const base = { profile, tree, host: tree.host, accel, accelProps: props, machine };
+    return resolvePlatform(prober, base, { env, cwd: treeDir });
   }
 
-  /** The environ file for one accelerator, written once. */
-  #environFor(accel: string, info: QemuInfo): Promise<string> {
+  /**
+   * The environ file for one accelerator, written once into the results folder (`environ-<accel>`), so
+   * the command at the top of each log runs as it stands, as long as the folder is kept. A dry run writes
+   * nothing and prints the command without it.
+   */
+  #environFor(accel: string, info: QemuInfo): Promise<string | undefined> {
     let file = this.#environ.get(accel);
     if (file === undefined) {
       const o = this.#o;
+      const dir = o.resultsDir;
       const text = buildEnviron({
         target: o.tree.target,
         accel,
@@ -272,12 +274,10 @@ class RunState {
         ...(o.userEnv === undefined ? {} : { userEnv: o.userEnv }),
         errata: { path: o.tree.errataPath, text: o.tree.errataText },
       });
-      this.#tmpDir ??= mkdtemp(join(tmpdir(), 'vmunit-environ-'));
-      file = this.#tmpDir.then(async (dir) => {
-        const path = join(dir, `environ-${accel}`);
-        await writeFile(path, text);
-        return path;
-      });
+      file =
+        dir === undefined || o.dryRun
+          ? Promise.resolve(undefined)
+          : writeFile(join(dir, `environ-${accel}`), text).then(() => join(dir, `environ-${accel}`));
       this.#environ.set(accel, file);
     }
     return file;
@@ -285,36 +285,25 @@ class RunState {
 
   async run(r: Runnable): Promise<void> {
     const o = this.#o;
-    const name = r.test.spec.name;
-    const info = await this.#qemuFor(r.accel);
+    const name = r.spec.name;
+    const test = await resolveNow(r.sel);
+    const { platform, info } = await this.#qemuFor(r.accel, r.props, test.machine);
     if (info.missing !== undefined) {
-      await this.harnessSkip(name, info.missing, info.missing);
+      await this.harnessSkip(name, r.index, info.missing, info.missing);
       return;
     }
-    const platform: QemuPlatform = {
-      profile: o.profile,
-      qemu: info.path,
-      accel: r.accel,
-      accelProps: r.props,
-      host: o.tree.host,
-      targetCpu: o.tree.targetCpu,
-      defaultCpu: o.tree.defaultCpu,
-      firmware: o.tree.firmware,
-      machine: r.test.machine,
-      hasPciTestdev: info.hasPciTestdev,
-    };
     const initrd = o.tree.environDefault ? await this.#environFor(r.accel, info) : undefined;
     if (o.dryRun) {
-      o.print(`${formatCommandLine(testArgv({ test: r.test, platform, initrd }))}`);
+      const line = formatCommandLine(testArgv({ test, platform, initrd: undefined }));
+      o.print(o.tree.environDefault ? `${line} # -initrd <environ file>` : line);
       return;
     }
     // -v prints run_tests.sh's own line; the exact QEMU command is the first line of the test's log.
-    if (o.verbose) o.print(verboseCommandLine(r.test, o.tree.runScript));
-    const id = this.#start(name);
-    o.progress.started(name);
+    if (o.verbose) o.print(verboseCommandLine(test, o.tree.runScript));
+    const id = this.#start(name, r.index);
     const log = o.resultsDir ? new TestLog(o.resultsDir, name, o.logCapBytes) : undefined;
     const outcome = await runOneTest({
-      test: r.test,
+      test,
       id,
       depth: 1,
       profile: o.profile,
@@ -330,7 +319,7 @@ class RunState {
       ...(o.ktap ? { ktap: o.ktap } : {}),
     });
     await log?.close();
-    this.#record(name, outcome.verdict, outcome.text, outcome.reason, outcome.durationMs);
+    this.#record(name, outcome.verdict, outcome.reason, outcome.durationMs);
   }
 
   rootStatus(): TestStatus {
@@ -339,12 +328,9 @@ class RunState {
 
   /** `elapsedMs`: wall time of the run, stored so benchmarks can separate harness time from QEMU time. */
   async finish(elapsedMs: number): Promise<void> {
-    this.#o.progress.close();
     await this.#write;
     const dir = this.#o.resultsDir;
     if (dir && !this.#o.dryRun)
       await writeResultsJson(dir, this.#results, !this.#o.signal?.aborted, elapsedMs);
-    // Dry runs print command lines that refer to the environ file, so it stays for the user to paste them.
-    if (this.#tmpDir && !this.#o.dryRun) await rm(await this.#tmpDir, { recursive: true, force: true });
   }
 }

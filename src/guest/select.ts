@@ -24,6 +24,20 @@ export type Selection =
   | { readonly kind: 'skip'; readonly reason: string }
   | { readonly kind: 'run'; readonly test: ResolvedGuestTest };
 
+/**
+ * A test selection decided to run, whose values are not expanded yet: `expand()` runs the shell expansion
+ * (`$(date +%s)` included), so a runner calls it when the test starts, as run_tests.sh's eval does.
+ */
+export interface PendingTest {
+  readonly kind: 'pending';
+  /** ACCEL as requested for the test (env, else cfg), known before expansion for the accel decision. */
+  readonly accelRequested: string;
+  expand(): Promise<ResolvedGuestTest>;
+}
+
+/** `selectTest` with the expansion left for later. */
+export type Decision = Exclude<Selection, { kind: 'run' }> | PendingTest;
+
 export interface SelectOptions {
   /** Positional test names (run_tests.sh `only_tests`); empty = every test. */
   readonly tests: readonly string[];
@@ -159,8 +173,8 @@ function runLocals(spec: GuestTestSpec, eff: Effective, o: SelectOptions): Recor
 /**
  * Steps 1–10 of run(): returns `filtered` (no output), `skip` with run_tests.sh's reason, or `run` with the
  * expanded test. Steps 11+ (premature failure, accel availability) are the caller's.
- * Values are expanded NOW (`$(date +%s)` included), as run_tests.sh expands them when it launches the test:
- * with a parallel pool, call this when a slot frees up, not for every test up front.
+ * Values are expanded NOW (`$(date +%s)` included); a parallel runner uses `decideTest` and expands each
+ * test when it starts.
  * @throws VmunitError `CONFIG_INVALID` (with the section's file:line) for a value bash cannot parse or a bad
  *   timeout.
  */
@@ -169,12 +183,26 @@ export async function selectTest(
   o: SelectOptions,
   ctx: SelectContext,
 ): Promise<Selection> {
+  const decision = await decideTest(spec, o, ctx);
+  return decision.kind === 'pending' ? { kind: 'run', test: await decision.expand() } : decision;
+}
+
+/**
+ * `selectTest` without the expansion: the decision (filtered, skip with its reason, or run) and a
+ * `PendingTest` whose `expand()` resolves the values when the test starts.
+ * @throws VmunitError `CONFIG_INVALID` for a bad timeout (now) or a value bash cannot parse (from expand).
+ */
+export async function decideTest(
+  spec: GuestTestSpec,
+  o: SelectOptions,
+  ctx: SelectContext,
+): Promise<Decision> {
   const fs = ctx.fs ?? realFs;
   // No `file =` leaves run_tests.sh's kernel empty (not "x86/"): the reason reads `Test file '' not found`.
   let kernel = spec.kernel === '' ? '' : `${o.testDir}/${spec.kernel}`;
   if (o.configEfi) kernel = kernel.replace(/\.flat$/, '.efi');
   if (isFiltered(spec, o.tests, o.groups)) return { kind: 'filtered' };
-  const skip = (reason: string): Selection => ({ kind: 'skip', reason });
+  const skip = (reason: string): Decision => ({ kind: 'skip', reason });
 
   if (o.genSeHeader === '' && spec.groups.includes('pv-host')) {
     return skip('no gen-se-header available for pv-host test');
@@ -206,13 +234,12 @@ export async function selectTest(
   if (kernel === '' || !(await fs.isFile(kernelPath))) return skip(`Test file '${kernel}' not found`);
 
   const timeoutMs = timeoutToMs(timeout, o.configEfi, spec, env.timeout !== '');
-  const words = await expandCommandLine(spec, o, vars, shellOpts);
   const { name, props } = splitAccel(accel);
-  const test: ResolvedGuestTest = {
+  const expand = async (): Promise<ResolvedGuestTest> => ({
     spec,
     kernelPath,
     kernel,
-    ...words,
+    ...(await expandCommandLine(spec, o, vars, shellOpts)),
     target: o.target === 'kvmtool' ? 'kvmtool' : 'qemu',
     accel: name,
     accelProps: props,
@@ -220,8 +247,8 @@ export async function selectTest(
     machine,
     timeoutMs,
     timeoutText: timeout,
-  };
-  return { kind: 'run', test };
+  });
+  return { kind: 'pending', accelRequested: accel, expand };
 }
 
 function bashOpt(ctx: SelectContext): { bash?: string } {

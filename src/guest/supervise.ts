@@ -5,9 +5,9 @@
  * injected so that the escalation logic can be tested with a fake process.
  */
 
-import { spawn as nodeSpawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { LineSplitter } from '../util/lines.js';
+import { spawnGroup } from '../util/process-group.js';
 import type { ProcessEnd } from './exit-code.js';
 
 /** The part of a ChildProcess the supervisor uses. */
@@ -27,8 +27,9 @@ export type SpawnFn = (
   options: { cwd?: string; env?: NodeJS.ProcessEnv },
 ) => ChildLike;
 
+/** QEMU in its own process group: a timeout or a cancel stops whatever it started too. */
 export const defaultSpawn: SpawnFn = (file, args, options) =>
-  nodeSpawn(file, [...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawnGroup(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
 
 export interface SuperviseOptions {
   readonly argv: readonly string[];

@@ -18,6 +18,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VmunitError } from '../util/errors.js';
 import { LineSplitter } from '../util/lines.js';
+import { terminate } from '../util/process-group.js';
 import type { Argv } from './argv.js';
 import type { KernelIo } from './types.js';
 
@@ -84,27 +85,24 @@ function startKernel(io: KernelIo, options: BootOptions, onTimeout: () => void):
         env: options.env as NodeJS.ProcessEnv,
         // stdin is a pipe that is never written (as kunit.py): the kernel must not read the terminal.
         stdio: ['pipe', fd, fd],
-        // Own process group: UML forks helper processes, and a timeout must stop all of them.
-        detached: true,
       });
     } finally {
       closeSync(fd);
     }
-    const kill = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
-      } catch {
-        child.kill(signal);
-      }
+    // Once stopping, a second reason (a cancel after the timeout) must not restart the grace period.
+    let stopping = false;
+    const stop = (graceMs: number): void => {
+      if (stopping) return;
+      stopping = true;
+      terminate(child, graceMs);
     };
-    let killTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       onTimeout();
-      kill('SIGTERM');
-      killTimer = setTimeout(() => kill('SIGKILL'), options.killGraceMs ?? 5000);
+      stop(options.killGraceMs ?? 5000);
     }, options.timeoutMs);
-    // Kernels run in their own process group, so the terminal's Ctrl-C does not reach them: relay it.
-    const onAbort = () => kill('SIGKILL');
+    // Kernels run in their own process group, so the terminal's Ctrl-C does not reach them: the one
+    // cancellation path stops them, TERM then KILL within a second.
+    const onAbort = (): void => stop(Math.min(options.killGraceMs ?? 5000, 1000));
     if (io.signal?.aborted) onAbort();
     io.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdin?.on('error', () => {});
@@ -118,7 +116,6 @@ function startKernel(io: KernelIo, options: BootOptions, onTimeout: () => void):
     child.on('exit', (code, signal) => {
       io.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
       child.stdin?.destroy();
       resolve({ code, signal });
     });

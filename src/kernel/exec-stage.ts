@@ -51,7 +51,7 @@ async function singleBoot(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder): 
     },
   );
   for (const event of parser.end()) emit(event);
-  finish(outcome.timedOut);
+  finish(outcome.timedOut || deps.io.signal?.aborted === true);
 }
 
 function crashHint(io: KernelIo, req: ExecRequest, argv0: string): void {

@@ -10,7 +10,7 @@
  * management socket live in <uml_dir>/<umid>).
  */
 
-import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent } from '../events/types.js';
 import type { TreeBuilder } from '../ktap/tree.js';
@@ -19,6 +19,7 @@ import { BootMerger, type BootSummary } from './boot-merge.js';
 import { listTests, openRootRun, ROOT_ID, runBoot } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
 import { isolatedGlobs } from './listing.js';
+import { mergeBootLogs } from './merged-log.js';
 import { printTimestamped } from './printer.js';
 import type { ExecDeps, ExecRequest } from './types.js';
 
@@ -108,9 +109,10 @@ async function isolatedBoot(
   const outcome = await runBoot(deps.io, req, spec, (line) => {
     tail.push(line);
     if (tail.length > 20) tail.shift();
-    events.push(...parser.push(line));
+    // Not push(...): one line can end a large plan and stand for more events than a call takes arguments.
+    for (const event of parser.push(line)) events.push(event);
   });
-  events.push(...parser.end());
+  for (const event of parser.end()) events.push(event);
   await rm(tmp, { recursive: true, force: true });
   const summary = { glob, idPrefix, failure: describeEnd(outcome, req.timeoutSec), tail };
   return { glob, events, summary, logPath, timedOut: outcome.timedOut, elapsedMs: outcome.elapsedMs };
@@ -172,14 +174,17 @@ export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBu
     new Map(records.filter((r) => !r.timedOut).map((r) => [r.glob, r.elapsedMs])),
   );
   for (const event of merger.finish()) emit(event);
-  finish(records.some((r) => r.timedOut));
+  finish(records.some((r) => r.timedOut) || deps.io.signal?.aborted === true);
   await concatenateLogs(req, records);
   return globs.length;
 }
 
-/** `<build_dir>/test.log` gets every boot's output in boot order (kunit.py keeps only the last boot's). */
+/**
+ * `<build_dir>/test.log` gets every boot's output in boot order as one KTAP document (merged-log.ts), so it
+ * re-parses to every test (kunit.py keeps only the last boot's).
+ */
 async function concatenateLogs(req: ExecRequest, records: readonly BootRecord[]): Promise<void> {
   const target = join(req.target.buildDir, BUILD_DIR_FILES.testLog);
-  await writeFile(target, '');
-  for (const record of records) await appendFile(target, await readFile(record.logPath));
+  const logs = await Promise.all(records.map((r) => readFile(r.logPath, 'utf8').catch(() => '')));
+  await writeFile(target, mergeBootLogs(logs));
 }

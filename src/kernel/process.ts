@@ -4,6 +4,7 @@
  */
 
 import { VmunitError } from '../util/errors.js';
+import { terminate } from '../util/process-group.js';
 import type { Argv } from './argv.js';
 import type { KernelIo } from './types.js';
 
@@ -39,10 +40,18 @@ export function runCapture(io: KernelIo, argv: Argv, options: CaptureOptions): P
     child.stderr?.on('data', (chunk: Buffer) => {
       (options.mergeStderr ? out : err).push(chunk);
     });
+    // make runs in its own group (io.spawn): a cancel stops the compilers it started too.
+    const onAbort = (): void => {
+      terminate(child, 1000);
+    };
+    if (io.signal?.aborted) onAbort();
+    else io.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (cause) => {
+      io.signal?.removeEventListener('abort', onAbort);
       reject(new VmunitError('SPAWN_FAILED', `could not run ${argv.file}: ${cause.message}`, { cause }));
     });
     child.on('close', (code, signal) => {
+      io.signal?.removeEventListener('abort', onAbort);
       resolve({
         code,
         signal,

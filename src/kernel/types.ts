@@ -3,7 +3,7 @@
  * KunitExecRequest, KunitResult), and the injected outside world every stage uses.
  */
 
-import type { spawn } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import type { RunEvent } from '../events/types.js';
 import type { Reporter } from '../reporters/types.js';
 import type { VmunitError } from '../util/errors.js';
@@ -22,7 +22,8 @@ export interface StageResult {
 
 /** The outside world, injected so that stages run in tests with a fake clock and captured output. */
 export interface KernelIo {
-  readonly spawn: typeof spawn;
+  /** Starts a child in its own process group (src/util/process-group.ts): `kill()` stops the group. */
+  readonly spawn: (file: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Writes text to stdout as is (callers add newlines). */
   readonly out: (text: string) => void;
@@ -30,7 +31,7 @@ export interface KernelIo {
   readonly err: (text: string) => void;
   /** Wall clock in epoch milliseconds (timestamps and elapsed times). */
   readonly now: () => number;
-  /** Aborted on Ctrl-C: running kernels are stopped (they run in their own process groups). */
+  /** The CLI's cancellation (SIGINT/SIGTERM/SIGHUP): running kernels and make are stopped. */
   readonly signal?: AbortSignal;
 }
 

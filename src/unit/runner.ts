@@ -38,6 +38,8 @@ export interface RunOptions extends SelectOptions {
   readonly name?: string;
   /** Suites already listed by `listSuites` (the CLI lists first so load errors come before any output). */
   readonly listed?: readonly SuiteInfo[];
+  /** Cancellation: running hosts are killed, cases left are closed, run:end says interrupted. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a run returns besides its events. */
@@ -148,6 +150,7 @@ export async function runTests(options: RunOptions, emit: (e: RunEvent) => void)
     rootDir: options.rootDir ?? process.cwd(),
     fresh: freshToken(),
     ...(options.memoryLimitMb ? { memoryLimitMb: options.memoryLimitMb } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   const statuses: TestStatus[] = [];
   const inListOrder = selected.map((_, i) => i);
@@ -165,7 +168,7 @@ export async function runTests(options: RunOptions, emit: (e: RunEvent) => void)
     }
   });
   out({ type: 'test:result', id: ROOT_ID, name: 'main', status: aggregateStatus(countStatuses(statuses)) });
-  out({ type: 'run:end', elapsedMs: Date.now() - started });
+  out({ type: 'run:end', elapsedMs: Date.now() - started, interrupted: options.signal?.aborted === true });
   const root = tree.root();
   return { root, ok: selected.length === 0 || isOkStatus(root.status) };
 }

@@ -26,6 +26,8 @@ export interface SuperviseOptions {
   readonly rootDir: string;
   /** For isolation "none": a token that makes each in-realm load evaluate test files afresh. */
   readonly fresh?: string;
+  /** The CLI's cancellation: the running host is killed and the cases left are closed as interrupted. */
+  readonly signal?: AbortSignal;
 }
 
 type AttemptEnd =
@@ -84,6 +86,10 @@ export class SuiteSupervisor {
     for (const batch of batches) {
       let remaining: readonly CaseSelection[] = batch;
       while (remaining.length > 0 || !this.#planned) {
+        if (this.#opts.signal?.aborted) {
+          this.#failUnrun(remaining, 'interrupted');
+          return this.#finish();
+        }
         const before = this.#caseStatus.size;
         const end = await this.#attempt(remaining);
         if (end.crashed) this.#closeCrashed(end.reason, end.timedOut);
@@ -157,6 +163,7 @@ export class SuiteSupervisor {
           onOutput: (stream, line) =>
             this.#emit({ type: 'test:log', id: this.#open.at(-1) ?? this.#id, line, stream }),
           onExit: (exit) => {
+            this.#opts.signal?.removeEventListener('abort', onAbort);
             clearTimeout(watchdog);
             if (done) resolve({ crashed: false });
             else
@@ -168,6 +175,12 @@ export class SuiteSupervisor {
           },
         },
       );
+      const onAbort = (): void => {
+        fatal = 'interrupted';
+        host.kill();
+      };
+      if (this.#opts.signal?.aborted) onAbort();
+      else this.#opts.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -59,3 +59,30 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof VmunitError && error.code === 'INTERRUPTED') return 130;
   return 2;
 }
+
+/**
+ * An error and its causes on one line, `message: cause: cause…`, so that "cannot prepare results folder X"
+ * also says ENOTDIR. A cause whose text the message already contains is not repeated. Errors vmunit did not
+ * raise on purpose keep their stack: they are bugs, and the stack is what a report needs.
+ */
+export function formatErrorChain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
+    const text = describe(current, depth === 0);
+    if (!parts.some((p) => p.includes(text)) && !saysMissingTwice(parts, current)) parts.push(text);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(': ');
+}
+
+/** ENOENT under a message that already says "not found" adds nothing but noise. */
+function saysMissingTwice(parts: readonly string[], cause: unknown): boolean {
+  return (cause as { code?: unknown }).code === 'ENOENT' && parts.some((p) => p.includes('not found'));
+}
+
+function describe(error: unknown, top: boolean): string {
+  if (error instanceof VmunitError) return error.message;
+  if (error instanceof Error) return top ? String(error.stack ?? error.message) : error.message;
+  return String(error);
+}

@@ -14,6 +14,7 @@ async function cli(args: string[]) {
     stdin: process.stdin,
     env: { PATH: process.env.PATH },
     cwd: '/',
+    signal: new AbortController().signal,
   });
   return { status, out: stdout.text(), err: stderr.text() };
 }

@@ -30,6 +30,7 @@ async function run(
     stdin: Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]),
     env: opts.env ?? {},
     cwd: FIX,
+    signal: new AbortController().signal,
   };
   const code = await main(['node', 'vmunit', ...(opts.command ?? ['parse']), ...args], ctx);
   return { code, out: stdout.text, err: stderr.text };

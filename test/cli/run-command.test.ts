@@ -17,6 +17,7 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
     stdin: process.stdin,
     env: { PATH: process.env.PATH, CI: '1', ...env },
     cwd: '/',
+    signal: new AbortController().signal,
   });
   return { status, out: stdout.text(), err: stderr.text() };
 }
@@ -94,11 +95,11 @@ describe('vmunit run: closing totals line', () => {
   it('counts, time and the logs folder; marks an interrupted run', () => {
     const s = { passed: 7, failed: 1, skipped: 2, interrupted: false };
     assert.equal(
-      formatRunTotals(s, 12_345, '/t/logs'),
+      formatRunTotals({ ...s, elapsedMs: 12_345, resultsDir: '/t/logs' }),
       'vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 12.3 s; logs in /t/logs\n',
     );
     assert.equal(
-      formatRunTotals({ ...s, interrupted: true }, 50, undefined),
+      formatRunTotals({ ...s, interrupted: true, elapsedMs: 50, resultsDir: undefined }),
       'vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 0.1 s (interrupted)\n',
     );
   });

@@ -204,6 +204,7 @@ describe('vmunit new (CLI)', () => {
       stdin: new PassThrough(),
       env: {},
       cwd: scratch,
+      signal: new AbortController().signal,
     });
     return { status, stderr: err };
   }

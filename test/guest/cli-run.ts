@@ -32,6 +32,7 @@ export async function runCli(argv: string[], cwd: string, env: Record<string, st
     stdin: new PassThrough(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     cwd,
+    signal: new AbortController().signal,
   };
   const status = await main(['node', 'vmunit', ...argv], ctx);
   return { status, stdout: out, stderr: err };

@@ -136,6 +136,15 @@ describe('classifyStartupFailure (premature-failure semantics from the real run)
       "qemu-system-x86_64: CPU model 'host' requires KVM or HVF",
     );
   });
+  it("QEMU aborting before the guest prints (134) is SKIP with run_qemu's 'QEMU Aborted', as upstream's probe", () => {
+    const stderr = [
+      'qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69',
+      "kvm.c:3183: Assertion `ret' failed.",
+    ];
+    const output = [...stderr, 'QEMU Aborted'];
+    assert.equal(classifyStartupFailure({ ...base, status: 134, stderr, output }), 'QEMU Aborted');
+    assert.equal(classifyStartupFailure({ ...base, status: 134, stdoutLines: 3, stderr, output }), undefined);
+  });
   it('a kernel that fails to load is a real failure', () => {
     const stderr = ["qemu: could not load kernel 'x86/tsc.flat': Bad ELF"];
     assert.equal(classifyStartupFailure({ ...base, stderr, output: stderr }), undefined);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/events/types.js';
 import { GuestOutputAdapter, type KtapSink } from '../../src/guest/guest-output.js';
+import { defaultKtapSink } from '../../src/guest/run-one.js';
 
 function feed(adapter: GuestOutputAdapter, lines: string[]): RunEvent[] {
   return [...lines.flatMap((l) => adapter.push(l)), ...adapter.end()];
@@ -98,5 +99,28 @@ describe('GuestOutputAdapter: KTAP passthrough', () => {
     assert.deepEqual(options, { idPrefix: 'g/3/', parentId: 'g/3', parentDepth: 1 });
     assert.equal(events.filter((e) => e.type === 'test:result').length, 0);
     assert.equal(events.at(-1)?.type === 'test:log' ? events.at(-1)?.type : '', 'test:log');
+  });
+});
+
+describe('GuestOutputAdapter: unbounded KTAP answers', () => {
+  it('six lines (a subtest planning a million children, then its result) do not crash with RangeError', () => {
+    const a = new GuestOutputAdapter({ testId: 't', depth: 1, ktap: defaultKtapSink });
+    let count = 0;
+    let last: RunEvent | undefined;
+    const lines = [
+      'KTAP version 1',
+      '1..1',
+      '    KTAP version 1',
+      '    # Subtest: big',
+      '    1..1000000',
+      'ok 1 big',
+    ];
+    for (const line of lines) {
+      const events = a.push(line);
+      count += events.length;
+      last = events.at(-1) ?? last;
+    }
+    assert.ok(count > 100_000, `a large plan's missing subtests are events (${count})`);
+    assert.equal(last?.type === 'test:result' ? last.name : '', 'big');
   });
 });

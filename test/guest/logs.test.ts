@@ -10,6 +10,7 @@ import {
   TestLog,
   writeResultsJson,
 } from '../../src/guest/logs.js';
+import type { VmunitError } from '../../src/util/errors.js';
 import { pathInside } from '../../src/util/paths.js';
 
 const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'vmunit-logs-'));
@@ -55,8 +56,49 @@ describe('results folder', () => {
     await writeFile(join(dir, 'second.log'), '2');
     await prepareResultsDir(dir, '');
     assert.equal(await readFile(join(dir, 'SUMMARY'), 'utf8'), 'BUILD_HEAD=\n');
-    assert.deepEqual((await readdir(`${dir}.old`)).sort(), ['SUMMARY', 'second.log']);
+    assert.deepEqual((await readdir(`${dir}.old`)).sort(), ['.vmunit-results', 'SUMMARY', 'second.log']);
     assert.deepEqual((await readdir(root)).sort(), ['logs', 'logs.old']);
+  });
+
+  it('refuses a folder no run made (nothing moved or deleted), and a foreign .old', async () => {
+    const root = await tmp();
+    await writeFile(join(root, 'config.mak'), 'ARCH=x86_64\n');
+    await assert.rejects(prepareResultsDir(root, ''), (e: VmunitError) => {
+      assert.equal(e.code, 'OUTPUT_UNWRITABLE');
+      assert.match(e.message, /exists and was not made by a vmunit run \(no \.vmunit-results\)/);
+      return true;
+    });
+    assert.deepEqual(await readdir(root), ['config.mak']);
+    const dir = join(root, 'logs');
+    await prepareResultsDir(dir, '');
+    await mkdir(`${dir}.old`);
+    await writeFile(join(`${dir}.old`, 'precious.txt'), 'keep');
+    await assert.rejects(prepareResultsDir(dir, ''), /previous results folder .*logs\.old exists/);
+    assert.equal(await readFile(join(`${dir}.old`, 'precious.txt'), 'utf8'), 'keep');
+  });
+
+  it("rotates run_tests.sh's own logs folder (SUMMARY and *.log only) and uses an empty folder in place", async () => {
+    const root = await tmp();
+    const dir = join(root, 'logs');
+    await mkdir(dir);
+    await writeFile(join(dir, 'SUMMARY'), 'BUILD_HEAD=1da1819e\n');
+    await writeFile(join(dir, 'setjmp.log'), 'x');
+    await prepareResultsDir(dir, '');
+    assert.deepEqual((await readdir(`${dir}.old`)).sort(), ['SUMMARY', 'setjmp.log']);
+    const empty = join(root, 'empty');
+    await mkdir(empty);
+    await prepareResultsDir(empty, '');
+    assert.deepEqual((await readdir(empty)).sort(), ['.vmunit-results', 'SUMMARY']);
+  });
+
+  it('a file where a parent folder should be: the cause (ENOTDIR) is kept', async () => {
+    const root = await tmp();
+    await writeFile(join(root, 'file'), '');
+    await assert.rejects(prepareResultsDir(join(root, 'file', 'logs'), ''), (e: VmunitError) => {
+      assert.match(e.message, /^cannot prepare results folder/);
+      assert.equal((e.cause as NodeJS.ErrnoException).code, 'ENOTDIR');
+      return true;
+    });
   });
 
   it('results.json round-trips durations for the scheduler', async () => {

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/events/types.js';
 import type { GuestTestSpec, ResolvedGuestTest } from '../../src/guest/cfg/spec.js';
 import { prepareResultsDir } from '../../src/guest/logs.js';
-import { Progress } from '../../src/guest/progress.js';
+import { ResultLinesReporter } from '../../src/guest/progress.js';
 import { ARCH_PROFILES } from '../../src/guest/qemu/arch/index.js';
 import { QemuProber } from '../../src/guest/qemu/probe.js';
 import { type GuestRunOptions, type GuestSelection, runGuestTests } from '../../src/guest/run.js';
@@ -70,6 +70,7 @@ function options(over: Partial<GuestRunOptions> & Pick<GuestRunOptions, 'specs' 
 } {
   const events: RunEvent[] = [];
   const out = sink();
+  const lines = new ResultLinesReporter({ out, live: false, color: false });
   const o: GuestRunOptions = {
     treeDir: '/t',
     profile: ARCH_PROFILES.x86_64,
@@ -91,9 +92,11 @@ function options(over: Partial<GuestRunOptions> & Pick<GuestRunOptions, 'specs' 
     dryRun: false,
     resultsDir: undefined,
     previousDurations: new Map(),
-    emit: (e) => events.push(e),
-    progress: new Progress({ out, live: false, color: false, total: 3 }),
-    print: (l) => out.write(`${l}\n`),
+    emit: (e) => {
+      events.push(e);
+      lines.onEvent(e);
+    },
+    print: (l) => lines.print(l),
     prober: new QemuProber(async (_f, args) => ({
       stdout: args[0] === '--help' ? `${QEMU_HELP}QEMU` : 'name "pc-testdev"\nname "pci-testdev"\n',
       stderr: '',
@@ -201,7 +204,7 @@ describe('runGuestTests', () => {
     assert.equal(spawned, 0);
   });
 
-  it('with -j starts the longest previous tests first', async () => {
+  it('with -j starts the longest previous tests first, and test:start index stays the cfg position', async () => {
     const specs = ['a', 'b', 'c'].map(spec);
     const started: string[] = [];
     const spawn: SpawnFn = (_f, args) => {
@@ -210,7 +213,7 @@ describe('runGuestTests', () => {
       setImmediate(() => q.end(1));
       return q as unknown as ChildLike;
     };
-    const { o } = options({
+    const { o, events } = options({
       specs,
       select: async (s) => ({ kind: 'run', test: resolved(s) }),
       spawn,
@@ -223,5 +226,10 @@ describe('runGuestTests', () => {
     });
     await runGuestTests(o);
     assert.deepEqual(started, ['x86/b.flat', 'x86/c.flat', 'x86/a.flat']);
+    const starts = events.filter((e) => e.type === 'test:start' && e.depth === 1);
+    assert.deepEqual(
+      starts.map((e) => (e.type === 'test:start' ? `${e.name}:${e.index}` : '')),
+      ['b:2', 'c:3', 'a:1'],
+    );
   });
 });

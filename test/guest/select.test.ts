@@ -21,6 +21,7 @@ import { treeConfigFromVars } from '../../src/guest/config-mak.js';
 import { harnessShellVars, resolveGuestEnv } from '../../src/guest/env.js';
 import type { SelectFs, Selection, SelectOptions } from '../../src/guest/select.js';
 import {
+  decideTest,
   findWord,
   formatTestList,
   listTests,
@@ -280,6 +281,23 @@ describe('selectTest: options', () => {
     );
     const s = await selectTest(spec('last', specs), options(), { treeDir: TREE, fs: memFs });
     assert.equal(describeSelection(s), 'SKIP (disabled because: true)');
+  });
+});
+
+describe('decideTest: values expand when the test starts', () => {
+  it("the decision runs no expansion; each expand() runs the cfg's $(…) anew, as run_tests.sh at launch", async () => {
+    const specs = parseUnittestsCfg(
+      '[late]\nfile = present.flat\nextra_params = -append "$(date +%s%N)"\n',
+      'l',
+    );
+    const d = await decideTest(spec('late', specs), options(), { treeDir: TREE, fs: memFs });
+    assert.equal(d.kind, 'pending');
+    if (d.kind !== 'pending') return;
+    const first = (await d.expand()).qemuParams;
+    await new Promise((r) => setTimeout(r, 5));
+    const second = (await d.expand()).qemuParams;
+    assert.equal(first[0], '-append');
+    assert.notEqual(first[1], second[1]);
   });
 });
 

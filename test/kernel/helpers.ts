@@ -65,6 +65,7 @@ export async function vmunit(
     stdin,
     env: { ...process.env, NO_COLOR: '1', ...env },
     cwd,
+    signal: new AbortController().signal,
   };
   const code = await main(['node', 'vmunit', ...args], ctx);
   return { code, stdout: out.text(), stderr: err.text() };

@@ -120,9 +120,14 @@ describe('vmunit kunit exec --run_isolated (fake tree)', () => {
         seen.add(v);
       }
     }
-    // test.log holds every boot, in order.
+    // test.log holds every boot, in order, as one KTAP document (one suite per boot here).
     const all = await readFile(join(tree, '.kunit/test.log'), 'utf8');
-    assert.equal(all.match(/^KTAP version 1$/gm)?.length, boots.length);
+    assert.equal(all.match(/^KTAP version 1$/gm)?.length, 1);
+    assert.match(all, new RegExp(`^1\\.\\.${boots.length}$`, 'm'));
+    assert.deepEqual(
+      [...all.matchAll(/^ok (\d+) /gm)].map((m) => Number(m[1])),
+      boots.map((_, i) => i + 1),
+    );
   });
 
   it('by test, merges the one-test boots of a suite back into one suite node', async () => {
@@ -160,5 +165,22 @@ describe('vmunit kunit exec --run_isolated (fake tree)', () => {
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, / 'kunit\.filter_glob=string-stream-test\.\*init\*' /);
     assert.match(normalize(r.stdout), /^Testing complete\. Ran 1 tests: passed: 1$/m);
+  });
+});
+
+describe('vmunit kunit exec --run_isolated: the merged test.log', () => {
+  it('re-parses to every test of every boot (one KTAP document), with kunit parse and vmunit parse', async () => {
+    const tree = await fakeTree();
+    assert.equal((await vmunit(tree, ['kunit', 'build'])).code, 0);
+    const isolated = await vmunit(tree, ['kunit', 'exec', '--run_isolated', 'suite', '-j', '2']);
+    const ran = /^Testing complete\. (Ran \d+ tests: .*)$/m.exec(normalize(isolated.stdout))?.[1];
+    assert.ok(ran !== undefined && !ran.startsWith('Ran 1 tests'), isolated.stdout);
+    for (const command of [
+      ['kunit', 'parse', '.kunit/test.log'],
+      ['parse', '.kunit/test.log'],
+    ]) {
+      const again = await vmunit(tree, command);
+      assert.equal(/^Testing complete\. (Ran \d+ tests: .*)$/m.exec(normalize(again.stdout))?.[1], ran);
+    }
   });
 });

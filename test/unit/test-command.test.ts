@@ -24,6 +24,7 @@ function context(): { ctx: CliContext; out: () => string } {
     stdin: new PassThrough(),
     env: {},
     cwd: fixtures,
+    signal: new AbortController().signal,
   };
   return { ctx, out: () => text };
 }

@@ -4,16 +4,21 @@
  */
 
 import { machine, release } from 'node:os';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { RunEvent } from '../../events/types.js';
 import { execGuest } from '../../guest/exec.js';
 import { kvmDeviceUsable } from '../../guest/qemu/accel.js';
 import { QemuProber } from '../../guest/qemu/probe.js';
+import type { Reporter } from '../../reporters/types.js';
 import type { CliContext } from '../context.js';
+import { recordWriter } from '../record-sink.js';
 
 interface ExecFlags {
   readonly directory?: string;
   readonly arch?: string;
   readonly dryRun?: boolean;
+  readonly results?: string;
 }
 
 /** Registers `exec`. */
@@ -28,36 +33,48 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak (default: search upward)')
     .option('--arch <arch>', 'config.mak ARCH when there is no tree (default: from the ELF header)')
     .option('--dry-run', 'print the QEMU command line instead of running it')
+    .option('--results <dir>', 'keep the run record (events.jsonl, record.json) in this folder')
     .passThroughOptions()
     .allowUnknownOption()
     .action(async (file: string, qemu: string[], flags: ExecFlags) => {
-      const controller = new AbortController();
-      const onSignal = (): void => controller.abort();
-      process.once('SIGINT', onSignal);
+      const record =
+        flags.results === undefined || flags.dryRun
+          ? undefined
+          : recordWriter(ctx, resolve(ctx.cwd, flags.results), { producer: 'guest', name: file });
       try {
-        const status = await execGuest(
-          {
-            file,
-            qemuArgs: qemu,
-            ...(flags.directory === undefined ? {} : { treeDir: flags.directory }),
-            ...(flags.arch === undefined ? {} : { arch: flags.arch }),
-            dryRun: flags.dryRun === true,
-          },
-          {
-            cwd: ctx.cwd,
-            env: ctx.env,
-            out: (text) => ctx.stdout.write(text),
-            err: (text) => ctx.stderr.write(text),
-            prober: new QemuProber(),
-            kvmDevice: kvmDeviceUsable(),
-            machine: machine(),
-            kernelRelease: release(),
-            signal: controller.signal,
-          },
-        );
-        setStatus(status);
+        setStatus(await execute(file, qemu, flags, ctx, record));
       } finally {
-        process.removeListener('SIGINT', onSignal);
+        await record?.close();
       }
     });
+}
+
+function execute(
+  file: string,
+  qemu: readonly string[],
+  flags: ExecFlags,
+  ctx: CliContext,
+  record: Reporter | undefined,
+): Promise<number> {
+  return execGuest(
+    {
+      file,
+      qemuArgs: qemu,
+      ...(flags.directory === undefined ? {} : { treeDir: flags.directory }),
+      ...(flags.arch === undefined ? {} : { arch: flags.arch }),
+      dryRun: flags.dryRun === true,
+    },
+    {
+      cwd: ctx.cwd,
+      env: ctx.env,
+      out: (text) => ctx.stdout.write(text),
+      err: (text) => ctx.stderr.write(text),
+      prober: new QemuProber(),
+      kvmDevice: kvmDeviceUsable(),
+      machine: machine(),
+      kernelRelease: release(),
+      signal: ctx.signal,
+      ...(record === undefined ? {} : { emit: (e: RunEvent) => record.onEvent(e) }),
+    },
+  );
 }

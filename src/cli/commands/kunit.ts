@@ -5,7 +5,6 @@
  * (as kunit.py), 2 on bad input (a VmunitError, as every vmunit command).
  */
 
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -17,9 +16,12 @@ import { kunitBuild, kunitConfig, kunitExec, kunitRun, type PipelineResult } fro
 import { printTimestamped } from '../../kernel/printer.js';
 import { loadQemuConfigFile } from '../../kernel/qemu-config-file.js';
 import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from '../../kernel/types.js';
+import { FanOutReporter } from '../../reporters/types.js';
 import { resolveShard } from '../../scale/shard.js';
 import { VmunitError } from '../../util/errors.js';
+import { spawnGroup } from '../../util/process-group.js';
 import type { CliContext } from '../context.js';
+import { recordWriter } from '../record-sink.js';
 import { buildKunitProgram, type KunitCli, massageKunitArgv } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
 import { createBootParser, createReporters, extractLines, reportOnStdout } from './kunit-wiring.js';
@@ -27,7 +29,7 @@ import { sliceList } from './shard-options.js';
 
 function kernelIo(ctx: CliContext, signal: AbortSignal, human: NodeJS.WritableStream): KernelIo {
   return {
-    spawn,
+    spawn: spawnGroup,
     env: ctx.env,
     out: (text) => human.write(text),
     err: (text) => ctx.stderr.write(text),
@@ -143,7 +145,19 @@ async function withReporters(
     grammar: { format: cli.format, outputs: cli.outputs, cwd: ctx.cwd, stderr: ctx.stderr },
     metadata: { arch: t.profile.linuxArch, defconfig: 'kunit_defconfig', buildDir: t.buildDirArg },
   });
-  const result = await body({ io, createParser: createBootParser, extractKtap: extractLines, reporter });
+  // The run record lives beside test.log in the build folder, whatever kunit.py's options ask for.
+  const record = recordWriter(ctx, t.buildDir, {
+    producer: 'kernel',
+    name: t.buildDir,
+    arch: t.profile.linuxArch,
+  });
+  const both = new FanOutReporter([reporter, record]);
+  let result: PipelineResult;
+  try {
+    result = await body({ io, createParser: createBootParser, extractKtap: extractLines, reporter: both });
+  } finally {
+    await record.close();
+  }
   // No report files when the tests never ran (a failed config or build), as kunit.py.
   if (!result.exec?.root) return result;
   await reporter.close();
@@ -156,19 +170,18 @@ async function withReporters(
  * kernels (own process groups) and ends the command with INTERRUPTED (exit 130).
  */
 export async function runKunit(ctx: CliContext, cli: KunitCli): Promise<number> {
-  const interrupt = new AbortController();
-  const onSigint = () => {
+  // kunit.py's signal handler prints this line on SIGINT.
+  const onAbort = (): void => {
     ctx.stderr.write('ERROR:root:Build interruption occurred. Cleaning console.\n');
-    interrupt.abort();
   };
-  process.once('SIGINT', onSigint);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     const human = reportOnStdout(cli.format, cli.outputs, ctx.cwd) ? ctx.stderr : ctx.stdout;
-    const code = await dispatch(ctx, cli, kernelIo(ctx, interrupt.signal, human));
-    if (interrupt.signal.aborted) throw new VmunitError('INTERRUPTED', 'interrupted');
+    const code = await dispatch(ctx, cli, kernelIo(ctx, ctx.signal, human));
+    if (ctx.signal.aborted) throw new VmunitError('INTERRUPTED', 'interrupted');
     return code;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    ctx.signal.removeEventListener('abort', onAbort);
   }
 }
 

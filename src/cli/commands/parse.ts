@@ -9,6 +9,7 @@
 
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { RunEvent } from '../../events/types.js';
 import { KtapExtractor } from '../../ktap/extract.js';
@@ -17,6 +18,7 @@ import { pyRstrip } from '../../ktap/py-text.js';
 import { ConsoleReporter } from '../../reporters/console.js';
 import { Printer } from '../../reporters/printer.js';
 import type { Reporter } from '../../reporters/types.js';
+import { untilAborted } from '../../util/cancel.js';
 import { VmunitError } from '../../util/errors.js';
 import { LineSplitter } from '../../util/lines.js';
 import { waitDrain } from '../../util/pipe.js';
@@ -227,10 +229,13 @@ export async function runParse(
     }
   };
   const parser = new KtapParser({ name: file ?? 'stdin', ...(opts.allBlocks ? { blocks: 'all' } : {}) });
-  for await (const batch of batches) {
+  // A cancel ends the input where it stands; the reports below still close as whole documents.
+  for await (const batch of untilAborted(batches, ctx.signal)) {
     for (const line of batch) deliver(parser.push(line));
     await out.flushAndWait(); // live progress: a chunk's results are on screen before the next read
   }
+  // A stdin read still pending would keep the process alive after a cancel.
+  if (ctx.signal.aborted) (ctx.stdin as Partial<Readable>).destroy?.();
   deliver(parser.end());
   out.flush();
   await consoleReporter.close();

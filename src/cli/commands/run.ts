@@ -5,35 +5,28 @@
  * and machine-readable reports.
  */
 
-import { readFile } from 'node:fs/promises';
-import { release } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { parseUnittestsCfg } from '../../guest/cfg/parse.js';
-import { qemuTreeFacts, readTreeConfig, type TreeConfig } from '../../guest/config-mak.js';
-import { effectiveTarget, harnessShellVars, hostOnlineCpus, resolveGuestEnv } from '../../guest/env.js';
-import { prepareResultsDir, readPreviousDurations } from '../../guest/logs.js';
-import { probeMaxSmp } from '../../guest/max-smp.js';
-import { Progress } from '../../guest/progress.js';
-import { chooseAccel, kvmDeviceUsable } from '../../guest/qemu/accel.js';
-import { archProfile, type GuestArchProfile } from '../../guest/qemu/arch/index.js';
-import { defaultCapture, QemuProber, qemuArchFor, qemuCandidates } from '../../guest/qemu/probe.js';
-import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
-import { formatTestList, listTests, selectTest } from '../../guest/select.js';
-import type { ChildLike } from '../../guest/supervise.js';
+import { ResultLinesReporter } from '../../guest/progress.js';
+import { headerRecordMeta } from '../../guest/run-header.js';
+import {
+  loadTree,
+  type RunHeaderFacts,
+  type RunTreeRequest,
+  type RunTreeResult,
+  type RunTreeSinks,
+  runTree,
+} from '../../guest/run-tree.js';
+import { formatTestList, listTests } from '../../guest/select.js';
 import { formatLevelCounts } from '../../record/counts.js';
-import { processMeta } from '../../record/meta.js';
-import type { RunRecord } from '../../record/types.js';
-import { RecordWriter } from '../../record/writer.js';
-import { createOutputReporter, stdoutTaken } from '../../reporters/output.js';
+import type { RunRecord, ShardInfo } from '../../record/types.js';
+import { createOutputReporter, type OutputTarget, stdoutTaken } from '../../reporters/output.js';
 import { renderRecord } from '../../reporters/render-record.js';
-import { FanOutReporter } from '../../reporters/types.js';
-import { VmunitError } from '../../util/errors.js';
-import { parseJobs } from '../../util/pool.js';
+import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 import type { CliContext } from '../context.js';
+import { recordWriter } from '../record-sink.js';
 import { addKcidbOptions, type KcidbFlags, kcidbOptions } from './record-output.js';
-import { guestRunMeta } from './run-meta.js';
 import { runTargets } from './run-output.js';
 import { addSliceOptions, formatSlice, type SliceFlags, sliceList } from './shard-options.js';
 
@@ -55,87 +48,87 @@ export interface RunFlags extends SliceFlags, KcidbFlags {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function treeFacts(tree: TreeConfig, errataText: string | undefined): TreeFacts {
-  return {
-    ...qemuTreeFacts(tree),
-    errataPath: tree.erratatxt,
-    errataText,
-    buildHead: tree.buildHead,
-    runScript: `./${tree.testSubdir}/run`,
-  };
-}
-
-/**
- * SIGINT/SIGTERM abort the run (running QEMUs get SIGTERM, then SIGKILL after 1 s, results so far are
- * kept). A second signal, or the process exiting for any other reason, SIGKILLs what still runs.
- */
-function interruptible(live: Set<ChildLike>): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const killAll = (): void => {
-    for (const c of live) c.kill('SIGKILL');
-  };
-  const onSignal = (): void => {
-    if (controller.signal.aborted) killAll();
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('exit', killAll);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.off('exit', killAll);
-    },
-  };
-}
-
-/**
- * `--probe-maxsmp`: the environment with MAX_SMP lowered to what QEMU accepts (notice on stderr). Takes the
- * run's prober, so the run reuses the QEMU binary search and listings instead of spawning them again.
- */
-async function withProbedMaxSmp(
-  tree: TreeConfig,
-  profile: GuestArchProfile,
+/** The flags as runTree's typed request. */
+function runRequest(
+  tests: readonly string[],
+  flags: RunFlags,
   ctx: CliContext,
-  prober: QemuProber,
-  kvmDevice: boolean,
-): Promise<CliContext['env']> {
-  const maxSmp = resolveGuestEnv(ctx.env, { onlineCpus: hostOnlineCpus() }).maxSmp;
-  const accel = chooseAccel({
-    requested: ctx.env.ACCEL ?? '',
-    host: tree.host,
-    profile,
-    kvmDevice,
-  });
-  if (!accel.ok) throw new VmunitError('ACCEL_UNAVAILABLE', accel.message);
-  const qemuArch = qemuArchFor(profile, accel.accel, tree.host, ctx.env.QEMU_ARCH);
-  const bin = await prober.findBinary(qemuCandidates(ctx.env.QEMU, qemuArch), ctx.env.PATH ?? '', tree.dir);
-  const info = await prober.info(bin.path, bin.help, profile);
-  const platform = {
-    profile,
-    qemu: bin.path,
-    accel: accel.accel,
-    accelProps: accel.props,
-    host: tree.host,
-    targetCpu: tree.targetCpu,
-    defaultCpu: tree.defaultQemuCpu,
-    firmware: tree.firmware,
-    machine: ctx.env.MACHINE ?? '',
-    hasPciTestdev: info.hasPciTestdev,
+  only: readonly string[] | undefined,
+): RunTreeRequest {
+  return {
+    dir: resolve(ctx.cwd, flags.directory ?? '.'),
+    ...(only === undefined ? {} : { only }),
+    tests,
+    groups: flags.group,
+    all: flags.all === true,
+    dryRun: flags.dryRun === true,
+    verbose: flags.verbose === true,
+    ...(flags.parallel === undefined ? {} : { parallel: flags.parallel }),
+    ...(flags.results === undefined ? {} : { results: flags.results }),
+    probeMaxSmp: flags.probeMaxsmp === true,
+    env: ctx.env,
   };
-  const probed = await probeMaxSmp(platform, maxSmp, defaultCapture);
-  if (probed.notice !== undefined) ctx.stderr.write(`${probed.notice}\n`);
-  return { ...ctx.env, MAX_SMP: probed.maxSmp };
+}
+
+const discard = (): Writable => new Writable({ write: (_c, _e, done) => done() });
+
+/**
+ * Where a run's output goes. Result lines: stdout as run_tests.sh, stderr when a report goes to stdout (so
+ * it stays parseable), nowhere with -t (TAP replaces them; run_tests.sh sends them to /dev/null). Reports
+ * on stdout stream; report files are rendered from the run record at the end (run-output.ts), once the
+ * results folder is known.
+ */
+class RunSinks implements RunTreeSinks {
+  readonly #flags: RunFlags;
+  readonly #ctx: CliContext;
+  readonly #lines: ResultLinesReporter;
+  readonly #shard: ShardInfo | undefined;
+  fromRecord: readonly OutputTarget[] = [];
+  record: RunRecord | undefined;
+
+  constructor(flags: RunFlags, ctx: CliContext, shard: ShardInfo | undefined) {
+    this.#flags = flags;
+    this.#ctx = ctx;
+    this.#shard = shard;
+    // The grammar is checked before anything runs; a dry run has no folder, so its reports all stream.
+    const probe = this.#targets(flags.dryRun ? undefined : ctx.cwd);
+    const lineOut = flags.tap13 ? discard() : stdoutTaken(probe.live) ? ctx.stderr : ctx.stdout;
+    const tty = (lineOut as { isTTY?: boolean }).isTTY === true;
+    this.#lines = new ResultLinesReporter({
+      out: lineOut,
+      live: tty && ctx.env.CI === undefined,
+      color: flags.color ?? (tty && ctx.env.NO_COLOR === undefined),
+    });
+  }
+
+  #targets(resultsDir: string | undefined) {
+    const tap13 = this.#flags.tap13 === true;
+    return runTargets(this.#flags.format, this.#flags.output, { tap13, resultsDir, cwd: this.#ctx.cwd });
+  }
+
+  open = (resultsDir: string | undefined, facts: RunHeaderFacts): Reporter => {
+    const ctx = this.#ctx;
+    const targets = this.#targets(resultsDir);
+    this.fromRecord = targets.fromRecord;
+    const live = createOutputReporter(targets.live, {
+      stdout: ctx.stdout,
+      color: false,
+      title: 'vmunit run',
+      ...kcidbOptions(this.#flags),
+    });
+    if (resultsDir === undefined) return new FanOutReporter([this.#lines, live]);
+    const meta = { ...headerRecordMeta(facts), ...(this.#shard === undefined ? {} : { shard: this.#shard }) };
+    const writer = recordWriter(ctx, resultsDir, meta, (r) => {
+      this.record = r;
+    });
+    return new FanOutReporter([this.#lines, live, writer]);
+  };
+
+  print = (line: string): void => this.#lines.print(line);
+
+  note = (line: string): void => {
+    this.#ctx.stderr.write(`${line}\n`);
+  };
 }
 
 /** The whole command, callable in-process by tests. Returns the exit status. */
@@ -145,159 +138,34 @@ export async function runCommand(
   ctx: CliContext,
 ): Promise<number> {
   const dir = resolve(ctx.cwd, flags.directory ?? '.');
-  const tree = await readTreeConfig(dir);
-  const profile = archProfile(tree.arch);
-  const cfgFile = join(tree.dir, tree.testDir, 'unittests.cfg');
-  const cfgText = await readOptional(cfgFile);
-  if (cfgText === undefined) throw new VmunitError('INPUT_NOT_FOUND', `${cfgFile} not found`);
-  // Lines run_tests.sh silently ignores (unknown keys, typos) are worth a warning on stderr.
-  const specs = parseUnittestsCfg(cfgText, cfgFile, {
-    onWarning: (w) => ctx.stderr.write(`vmunit: warning: ${w.file}:${w.line}: ${w.message}\n`),
+  // runTree loads the tree again and prints its cfg warnings then; here they matter only for -l.
+  const loaded = await loadTree(dir, tests, (line) => {
+    if (flags.list) ctx.stderr.write(`${line}\n`);
   });
-  // run_tests.sh silently runs nothing for a misspelt name and exits 0; a CI job would pass on nothing.
-  const unknown = tests.filter((name) => !specs.some((spec) => spec.name === name));
-  if (unknown.length > 0) {
-    throw new VmunitError('TEST_NOT_FOUND', `no test named ${unknown.join(', ')} in ${cfgFile}`);
-  }
-  // Shards partition the selected list (positional names and -g applied, nodefault still in it).
-  const full = listTests(specs, flags.group).filter((n) => tests.length === 0 || tests.includes(n));
+  // Shards partition the selected list (positional names and -g applied, nodefault still in it), so every
+  // shard sees the same list and a nodefault test keeps the verdict it has in a whole run.
+  const full = listTests(loaded.specs, flags.group).filter((n) => tests.length === 0 || tests.includes(n));
   const slice = await sliceList(full, flags, ctx);
-  const sliced = slice.shard !== undefined || flags.failed !== undefined;
+  const only = slice.shard !== undefined || flags.failed !== undefined ? slice.names : undefined;
   if (flags.list) {
-    ctx.stdout.write(sliced ? formatSlice(slice) : formatTestList(specs, flags.group));
+    ctx.stdout.write(only === undefined ? formatTestList(loaded.specs, flags.group) : formatSlice(slice));
     return 0;
   }
-  const kept = new Set(slice.names);
-  const runSpecs = sliced ? specs.filter((s) => kept.has(s.name)) : specs;
-  const jobs = parseJobs(flags.parallel ?? ctx.env.unittest_run_queues ?? '1');
-  if (jobs === undefined) throw new VmunitError('USAGE', `Invalid -j option: ${flags.parallel ?? ''}`);
-  const prober = new QemuProber();
-  const kvmDevice = kvmDeviceUsable();
-  let runEnv = ctx.env;
-  if (flags.probeMaxsmp) runEnv = await withProbedMaxSmp(tree, profile, ctx, prober, kvmDevice);
-  const guestEnv = resolveGuestEnv(runEnv, { onlineCpus: hostOnlineCpus() });
-  const all = flags.all === true;
-  const shellVars = harnessShellVars(runEnv, tree, guestEnv, all);
-  const target = effectiveTarget(tree, guestEnv);
-  if (target !== 'qemu') {
-    throw new VmunitError(
-      'CONFIG_INVALID',
-      `TARGET=${target}: vmunit run drives QEMU only (kvmtool is not supported yet)`,
-    );
-  }
-  const selectOptions = {
-    tests,
-    groups: flags.group,
-    all,
-    arch: tree.arch,
-    testDir: tree.testDir,
-    target,
-    configEfi: tree.configEfi,
-    genSeHeader: tree.genSeHeader,
-    env: guestEnv,
-    shellVars,
-  };
-  const env = all ? { ...runEnv, ERRATA_FORCE: 'y' } : runEnv;
-  const userEnvFile = guestEnv.kvmUnitTestsEnv;
-  const userEnv = userEnvFile === undefined ? undefined : await readOptional(resolve(dir, userEnvFile));
-  const errataText = tree.erratatxt === '' ? undefined : await readOptional(resolve(dir, tree.erratatxt));
-  const resultsArg = flags.results ?? guestEnv.logDir;
-  const resultsDir = flags.dryRun
-    ? undefined
-    : isAbsolute(resultsArg)
-      ? resultsArg
-      : join(tree.dir, resultsArg);
-  const targets = runTargets(flags.format, flags.output, {
-    tap13: flags.tap13 === true,
-    resultsDir,
-    cwd: ctx.cwd,
-  });
-  // Durations are read before the folder rotates; reports are opened after, so they land in the new one.
-  const previousDurations = resultsDir ? await readPreviousDurations(resultsDir) : new Map<string, number>();
-  if (resultsDir) await prepareResultsDir(resultsDir, tree.buildHead);
-  // With a report on stdout, the result lines move to stderr so the report stays parseable.
-  // With -t, TAP replaces the result lines on stdout (run_tests.sh sends them to /dev/null).
-  const lineOut = flags.tap13
-    ? new Writable({ write: (_c, _e, done) => done() })
-    : stdoutTaken(targets.live)
-      ? ctx.stderr
-      : ctx.stdout;
-  const tty = (lineOut as { isTTY?: boolean }).isTTY === true;
-  const color = flags.color ?? (tty && ctx.env.NO_COLOR === undefined);
-  const progress = new Progress({
-    out: lineOut,
-    live: tty && ctx.env.CI === undefined,
-    color,
-    total: runSpecs.length,
-  });
-  const kcidb = kcidbOptions(flags);
-  const live = createOutputReporter(targets.live, {
-    stdout: ctx.stdout,
-    color: false,
-    title: 'vmunit run',
-    ...kcidb,
-  });
-  let record: RunRecord | undefined;
-  const writer =
-    resultsDir === undefined
-      ? undefined
-      : new RecordWriter({
-          dir: resultsDir,
-          meta: {
-            ...processMeta(ctx),
-            ...(await guestRunMeta({ tree, profile, env, prober, kvmDevice, maxSmp: guestEnv.maxSmp, jobs })),
-            ...(slice.info === undefined ? {} : { shard: slice.info }),
-          },
-          onRecord: (r) => {
-            record = r;
-          },
-        });
-  const reporter = new FanOutReporter(writer === undefined ? [live] : [live, writer]);
-  const children = new Set<ChildLike>();
-  const intr = interruptible(children);
-  let summary: GuestRunSummary;
-  const startedAt = performance.now();
-  try {
-    summary = await runGuestTests({
-      treeDir: tree.dir,
-      profile,
-      tree: treeFacts(tree, errataText),
-      specs: runSpecs,
-      select: (spec) => selectTest(spec, selectOptions, { treeDir: tree.dir }),
-      env,
-      jobs,
-      verbose: flags.verbose === true,
-      dryRun: flags.dryRun === true,
-      resultsDir,
-      previousDurations,
-      emit: (e) => reporter.onEvent(e),
-      progress,
-      print: (line) => progress.print(line),
-      prober,
-      kvmDevice,
-      kernelRelease: release(),
-      graceMs: 1000,
-      signal: intr.signal,
-      live: children,
-      ...(userEnv === undefined ? {} : { userEnv }),
-    });
-  } finally {
-    intr.dispose();
-    progress.close();
-    await reporter.close();
-  }
-  if (record !== undefined)
-    await renderRecord(record, targets.fromRecord, {
+  const request = runRequest(tests, flags, ctx, only);
+  const sinks = new RunSinks(flags, ctx, slice.info);
+  const result = await runTree(request, { signal: ctx.signal, sinks });
+  // What `vmunit report` would render from this folder, byte for byte.
+  if (sinks.record !== undefined) {
+    await renderRecord(sinks.record, sinks.fromRecord, {
       stdout: ctx.stdout,
       color: false,
-      ...(resultsDir === undefined ? {} : { resultsDir }),
-      ...kcidb,
+      ...(result.resultsDir === undefined ? {} : { resultsDir: result.resultsDir }),
+      ...kcidbOptions(flags),
     });
-  if (!flags.dryRun) {
-    ctx.stderr.write(formatRunTotals(summary, performance.now() - startedAt, resultsDir, record?.counts));
   }
-  if (summary.interrupted) return 130;
-  return summary.failed > 0 ? 1 : 0;
+  if (!flags.dryRun) ctx.stderr.write(formatRunTotals(result, sinks.record?.counts));
+  if (result.interrupted) return 130;
+  return result.failed > 0 ? 1 : 0;
 }
 
 /** Registers `vmunit run` (CommandModule). */
@@ -340,16 +208,11 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
  * `vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 12.3 s; logs in DIR`, or with the run record's
  * two levels `vmunit: 10 tests (7 passed, 1 failed, 2 skipped), 130 checks (…) in 12.3 s; logs in DIR`.
  */
-export function formatRunTotals(
-  s: GuestRunSummary,
-  elapsedMs: number,
-  resultsDir: string | undefined,
-  counts?: RunRecord['counts'],
-): string {
+export function formatRunTotals(s: RunTreeResult, counts?: RunRecord['counts']): string {
   const total = s.passed + s.failed + s.skipped;
-  const where = resultsDir === undefined ? '' : `; logs in ${resultsDir}`;
+  const where = s.resultsDir === undefined ? '' : `; logs in ${s.resultsDir}`;
   const cut = s.interrupted ? ' (interrupted)' : '';
-  const secs = (elapsedMs / 1000).toFixed(1);
+  const secs = (s.elapsedMs / 1000).toFixed(1);
   const tally =
     counts === undefined
       ? `${total} tests: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import picomatch from 'picomatch';
 import type { RunEvent } from '../../events/types.js';
 import { createOutputReporter, parseOutputSpecs } from '../../reporters/output.js';
+import { FanOutReporter } from '../../reporters/types.js';
 import { selectTests } from '../../unit/filter.js';
 import type { HostBackend } from '../../unit/isolate.js';
 import { DEFAULT_TIMEOUT_MS } from '../../unit/protocol.js';
@@ -18,6 +19,7 @@ import { listSuites, type RunOptions, runTests } from '../../unit/runner.js';
 import type { Isolation } from '../../unit/supervisor.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
+import { recordWriter } from '../record-sink.js';
 import { addSliceOptions, type SliceFlags, sliceList } from './shard-options.js';
 
 /** Test files the command picks up. */
@@ -38,6 +40,7 @@ interface TestFlags extends SliceFlags {
   output: string[];
   list?: boolean;
   list_attr?: boolean;
+  results?: string;
 }
 
 function walk(dir: string, out: string[]): void {
@@ -149,14 +152,23 @@ export async function testCommand(
   }
   const tty = ctx.stdout.isTTY === true;
   const targets = parseOutputSpecs({ format: flags.format, outputs: flags.output, isTTY: tty, cwd: ctx.cwd });
-  const reporter = createOutputReporter(targets, {
+  const outputs = createOutputReporter(targets, {
     stdout: ctx.stdout,
     color: tty && ctx.env.NO_COLOR === undefined,
     title: 'vmunit test',
   });
+  const reporter =
+    flags.results === undefined
+      ? outputs
+      : new FanOutReporter([
+          outputs,
+          recordWriter(ctx, resolve(ctx.cwd, flags.results), { producer: 'unit', name: ctx.cwd }),
+        ]);
   let summary: Awaited<ReturnType<typeof runTests>>;
   try {
-    summary = await runTests({ ...options, listed }, (e: RunEvent) => reporter.onEvent(e));
+    summary = await runTests({ ...options, listed, signal: ctx.signal }, (e: RunEvent) =>
+      reporter.onEvent(e),
+    );
   } finally {
     await reporter.close();
   }
@@ -190,6 +202,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       collect,
       [],
     )
+    .option('--results <dir>', 'keep the run record (events.jsonl, record.json) in this folder')
     .option('--list', 'list suite.case names and exit')
     .option('--list_attr', 'list names with attributes and exit');
   addSliceOptions(cmd, 'suites').action(async (paths: string[], flags: TestFlags) => {

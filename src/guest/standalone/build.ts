@@ -7,6 +7,7 @@
 import { access, chmod, constants, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { VmunitError } from '../../util/errors.js';
+import { readInputFile } from '../../util/read-input.js';
 import { parseUnittestsCfg } from '../cfg/parse.js';
 import type { GuestTestSpec } from '../cfg/spec.js';
 import { qemuTreeFacts, readTreeConfig, type TreeConfig } from '../config-mak.js';
@@ -168,9 +169,7 @@ export async function writeStandaloneTests(o: StandaloneBuildOptions): Promise<S
   const tree = await readTreeConfig(o.treeDir);
   const profile = archProfile(tree.arch);
   const cfgFile = join(tree.dir, tree.testDir, 'unittests.cfg');
-  const cfgText = await readFile(cfgFile, 'utf8').catch((cause: unknown) => {
-    throw new VmunitError('INPUT_NOT_FOUND', `${cfgFile} not found`, { cause });
-  });
+  const cfgText = await readInputFile(cfgFile);
   const specs = pickTests(parseUnittestsCfg(cfgText, cfgFile), o.names, cfgFile);
   for (const spec of specs) checkName(spec);
   const base = standaloneTree(tree, await errataLines(tree));

@@ -18,7 +18,8 @@ import { VmunitError } from '../../util/errors.js';
 import type { GuestTestSpec } from '../cfg/spec.js';
 import type { QemuTreeFacts } from '../config-mak.js';
 import type { GuestArchProfile } from '../qemu/arch/types.js';
-import { buildFixedArgs, type QemuPlatform, shellQuote } from '../qemu/args.js';
+import { buildFixedArgs, shellQuote } from '../qemu/args.js';
+import { qemuPlatform } from '../qemu/platform.js';
 import { type EncodedPayload, encodePayload, renderPayloadFunction } from './payload.js';
 
 /** config.mak facts a standalone script needs (the tree itself is not shipped). */
@@ -100,18 +101,8 @@ function fixedArgVariants(input: StandaloneInput): string[] {
   const lines = ['vmunit_select_fixed_args() {', '  case "$1" in'];
   for (const a of accels) {
     for (const pci of [true, false]) {
-      const platform: QemuPlatform = {
-        profile,
-        qemu: '',
-        accel: a.accel,
-        accelProps: ACCEL_PROPS,
-        host: a.host,
-        targetCpu: tree.targetCpu,
-        defaultCpu: tree.defaultCpu,
-        firmware: tree.firmware,
-        machine: MACHINE,
-        hasPciTestdev: pci,
-      };
+      const base = { profile, tree, host: a.host, accel: a.accel, accelProps: ACCEL_PROPS, machine: MACHINE };
+      const platform = qemuPlatform(base, '', pci);
       const key = `${a.key}:${pci ? 'pci' : 'nopci'}`;
       lines.push(`  ${shellQuote(key)}) ${assignArray('vmunit_fixed', buildFixedArgs(platform))} ;;`);
     }
