@@ -31,4 +31,3 @@ export { QemuProber } from './qemu/probe.js';
 export { type GuestRunOptions, type GuestRunSummary, runGuestTests, type TreeFacts } from './run.js';
 export { type Selection, selectTest } from './select.js';
 export { type SuperviseOptions, supervise } from './supervise.js';
-export { Tap13Reporter } from './tap13.js';

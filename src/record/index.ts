@@ -1,4 +1,9 @@
-/** Public surface of the run record (`vmunit/record`): builder, writer, reader, replay and counts. */
+/**
+ * The run record: events folded into the versioned two-level document every report is rendered from.
+ * Must not import: guest, kernel, unit, cli.
+ *
+ * Public surface of the run record (`vmunit/record`): builder, writer, reader, replay and counts.
+ */
 
 export { RecordBuilder, type RunMetaInput } from './builder.js';
 export { countsOf, emptyLevelCounts, formatLevelCounts, sumCounts, verdictOf } from './counts.js';

@@ -3,13 +3,13 @@
  * and asks this table for the reporters; nothing else knows which formats exist.
  */
 
-import { Tap13Reporter } from '../guest/tap13.js';
 import { VmunitError } from '../util/errors.js';
 import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js';
 import { createHtmlReporter } from './html.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from './json-kunit.js';
 import { createJUnitReporter, type JUnitStyle } from './junit.js';
 import { createKtapReporter } from './ktap.js';
+import { Tap13Reporter } from './tap13.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 /** The output formats vmunit writes. */

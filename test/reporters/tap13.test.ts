@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/events/types.js';
-import { Tap13Reporter } from '../../src/guest/tap13.js';
-import { sink } from './e2e-helpers.js';
+import { Tap13Reporter } from '../../src/reporters/tap13.js';
+import { sink } from '../guest/e2e-helpers.js';
 
 function test(
   id: string,

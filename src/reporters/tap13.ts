@@ -12,8 +12,8 @@
  */
 
 import type { RunEvent } from '../events/types.js';
-import { openStreamSink, type TextSink } from '../reporters/sink.js';
-import type { Reporter } from '../reporters/types.js';
+import { openStreamSink, type TextSink } from './sink.js';
+import type { Reporter } from './types.js';
 
 interface Pending {
   readonly name: string;
