@@ -20,13 +20,21 @@ export function reportTitle(producer: ProducerKind): string {
   return TITLES[producer];
 }
 
-/** Writes `record` to every target and closes them. */
+/**
+ * Writes `record` to every target and closes them. The run's metadata goes along (the events carry only
+ * the producer's part of it), and `ctx.resultsDir` lets the HTML page excerpt and link the log files.
+ */
 export async function renderRecord(
   record: RunRecord,
   targets: readonly OutputTarget[],
-  ctx: Omit<OutputContext, 'title'>,
+  ctx: Omit<OutputContext, 'title' | 'meta'>,
 ): Promise<void> {
-  const reporter = createOutputReporter(targets, { ...ctx, title: reportTitle(record.run.producer) });
+  const { complete, interrupted, properties, elapsedMs, ...meta } = record.run;
+  const reporter = createOutputReporter(targets, {
+    ...ctx,
+    title: reportTitle(record.run.producer),
+    meta,
+  });
   for (const event of recordToEvents(record)) reporter.onEvent(event);
   await reporter.close();
 }

@@ -8,7 +8,7 @@
 export { type ConsoleFactoryOptions, ConsoleReporter, createConsoleReporter } from './console.js';
 export { htmlEscape, replaceInvalidXmlChars, xmlAttr, xmlText } from './escape.js';
 export { formatFailure, formatLocation } from './failure-text.js';
-export { createHtmlReporter, type HtmlReportInfo, treeToHtml } from './html.js';
+export { createHtmlReporter, htmlFromEvents, renderHtml } from './html/index.js';
 export {
   createKunitJsonReporter,
   type KunitJsonMetadata,

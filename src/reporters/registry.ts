@@ -3,9 +3,10 @@
  * and asks this table for the reporters; nothing else knows which formats exist.
  */
 
+import type { RunMetaInput } from '../record/builder.js';
 import { VmunitError } from '../util/errors.js';
 import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js';
-import { createHtmlReporter } from './html.js';
+import { createHtmlReporter } from './html/index.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from './json-kunit.js';
 import { createJUnitReporter, type JUnitStyle } from './junit.js';
 import { createKtapReporter } from './ktap.js';
@@ -36,8 +37,11 @@ export interface CreateReporterOptions extends ReporterOptions {
   readonly junitStyle?: JUnitStyle;
   /** junit, json: exactly kunit.py's kunit_junit.py / kunit_json.py output. */
   readonly kunitCompatible?: boolean;
-  /** html: page title. */
+  /** html: page title, and the results folder whose log files the page excerpts and links. */
   readonly title?: string;
+  readonly resultsDir?: string;
+  /** html: what the CLI knows about the run beyond its events (tool version, tree, accelerator). */
+  readonly meta?: RunMetaInput;
 }
 
 type Factory = (opts: CreateReporterOptions) => Reporter;
@@ -64,7 +68,13 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
       ...(o.kunitCompatible === undefined ? {} : { kunitCompatible: o.kunitCompatible }),
     }),
   ktap: (o) => createKtapReporter(base(o)),
-  html: (o) => createHtmlReporter({ ...base(o), ...(o.title === undefined ? {} : { title: o.title }) }),
+  html: (o) =>
+    createHtmlReporter({
+      ...base(o),
+      ...(o.title === undefined ? {} : { title: o.title }),
+      ...(o.resultsDir === undefined ? {} : { resultsDir: o.resultsDir }),
+      ...(o.meta === undefined ? {} : { meta: o.meta }),
+    }),
   // run_tests.sh's `-t` output: one line per guest check, so it only means something for guest runs.
   tap13: (o) => new Tap13Reporter(o.destination),
 };

@@ -6,7 +6,8 @@
  * 2 for a bad record.
  */
 
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatLevelCounts } from '../../record/counts.js';
 import { readRecord } from '../../record/read.js';
@@ -30,11 +31,14 @@ export function summaryLine(record: RunRecord): string {
 }
 
 export async function reportCommand(results: string, flags: ReportFlags, ctx: CliContext): Promise<number> {
-  const record = await readRecord(resolve(ctx.cwd, results));
+  const input = resolve(ctx.cwd, results);
+  const record = await readRecord(input);
   const tty = ctx.stdout.isTTY === true;
   const targets = parseOutputSpecs({ format: flags.format, outputs: flags.output, isTTY: tty, cwd: ctx.cwd });
   const color = flags.color ?? (tty && ctx.env.NO_COLOR === undefined);
-  await renderRecord(record, targets, { stdout: ctx.stdout, color });
+  // Log paths in the record are relative to the results folder: the folder given, or the one holding the file.
+  const resultsDir = (await stat(input)).isDirectory() ? input : dirname(input);
+  await renderRecord(record, targets, { stdout: ctx.stdout, color, resultsDir });
   (stdoutTaken(targets) ? ctx.stderr : ctx.stdout).write(summaryLine(record));
   const t = record.counts.tests;
   return t.failed + t.errors + t.missing === 0 && (record.run.complete || record.run.interrupted === false)

@@ -272,7 +272,11 @@ export async function runCommand(
     await reporter.close();
   }
   if (record !== undefined)
-    await renderRecord(record, targets.fromRecord, { stdout: ctx.stdout, color: false });
+    await renderRecord(record, targets.fromRecord, {
+      stdout: ctx.stdout,
+      color: false,
+      ...(resultsDir === undefined ? {} : { resultsDir }),
+    });
   if (!flags.dryRun) {
     ctx.stderr.write(formatRunTotals(summary, performance.now() - startedAt, resultsDir, record?.counts));
   }
