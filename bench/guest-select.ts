@@ -28,8 +28,8 @@ import { join } from 'node:path';
 import { evalCondition, expandValues } from '../src/guest/cfg/expand.js';
 import { parseUnittestsCfg } from '../src/guest/cfg/parse.js';
 import { readTreeConfig } from '../src/guest/config-mak.js';
-import { effectiveTarget, harnessShellVars, resolveGuestEnv } from '../src/guest/env.js';
 import { listTests, selectTest } from '../src/guest/select.js';
+import { readTreeSelection } from '../src/guest/tree-select.js';
 
 const KUT = process.argv[2] ?? '/work/scratch/kut';
 const RUNS = 3;
@@ -75,19 +75,7 @@ async function timeOurs(dir: string, full: boolean): Promise<{ ms: number; tests
     listTests(specs);
     return { ms: performance.now() - t0, tests: specs.length, ran: 0 };
   }
-  const env = resolveGuestEnv(ENV, { onlineCpus: 2 });
-  const options = {
-    tests: [],
-    groups: [],
-    all: false,
-    arch: tree.arch,
-    testDir: tree.testDir,
-    target: effectiveTarget(tree, env),
-    configEfi: tree.configEfi,
-    genSeHeader: tree.genSeHeader,
-    env,
-    shellVars: harnessShellVars(ENV, tree, env),
-  };
+  const { options } = await readTreeSelection({ dir, env: ENV, tests: [], groups: [], all: false });
   let ran = 0;
   for (const spec of specs) {
     const sel = await selectTest(spec, options, { treeDir: dir });

@@ -17,9 +17,10 @@ const LAYERS: readonly (readonly string[])[] = [
   ['util'],
   ['events'],
   ['ktap'],
-  ['reporters'],
   ['record'],
+  ['reporters'],
   ['guest', 'kernel', 'unit'],
+  ['scale'], // shards, merge, compare, LAVA jobs: over records and guest trees
   ['cli'],
   ['.'], // src/index.ts, the package's entry
 ];

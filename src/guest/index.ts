@@ -1,6 +1,6 @@
 /**
  * `vmunit/guest`: the kvm-unit-tests runner (unittests.cfg, selection, QEMU profiles, verdicts) as a library.
- * Must not import: kernel, unit, cli.
+ * Must not import: kernel, unit, scale, cli.
  *
  * Parse a tree's unittests.cfg, select tests with run_tests.sh's rules, build QEMU command lines from
  * per-arch data, decode exit statuses, and run a whole tree as a stream of RunEvents.

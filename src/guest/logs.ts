@@ -9,8 +9,9 @@
 
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { VmunitError } from '../util/errors.js';
+import { pathInside } from '../util/paths.js';
 
 /** Default cap of one test log: a guest flooding its serial port cannot fill the disk or the heap. */
 export const DEFAULT_LOG_CAP_BYTES = 8 * 1024 * 1024;
@@ -23,17 +24,6 @@ export function logFileName(testName: string): string {
   let safe = testName.replace(/[/\\\0]/g, '_');
   if (safe === '' || safe.startsWith('.')) safe = `_${safe}`;
   return `${safe}.log`;
-}
-
-/** Resolves `rel` under `root`, refusing anything that would land outside it. */
-export function pathInside(root: string, rel: string): string {
-  const base = resolve(root);
-  const full = resolve(base, rel);
-  const r = relative(base, full);
-  if (r === '' || r.startsWith(`..${sep}`) || r === '..' || isAbsolute(r)) {
-    throw new VmunitError('PATH_ESCAPE', `log path '${rel}' escapes the results folder ${base}`);
-  }
-  return full;
 }
 
 /** One test's outcome as stored in results.json. */

@@ -1,6 +1,6 @@
 /**
  * `vmunit/kernel`: the kunit.py-compatible kernel tool (config, build, exec, parse stages).
- * Must not import: guest, unit, cli.
+ * Must not import: guest, unit, scale, cli.
  *
  * Exported: the stage pipeline, the arch profiles (data) and the Kconfig model. Internals (boot sessions,
  * isolation scheduling) stay private.

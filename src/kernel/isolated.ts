@@ -147,7 +147,8 @@ class OrderedRelease {
 export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder): Promise<number> {
   const mode = req.runIsolated ?? 'suite';
   const tests = await listTests(deps, req);
-  const globs = isolatedGlobs(mode, tests, req.filterGlob);
+  const all = isolatedGlobs(mode, tests, req.filterGlob);
+  const globs = req.selectBoots === undefined ? all : [...(await req.selectBoots(all))];
   const perSuite = new Map<string, number>();
   for (const t of tests) {
     const suite = t.split('.')[0] as string;

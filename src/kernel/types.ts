@@ -80,6 +80,8 @@ export interface ExecRequest {
   readonly listTestsAttr: boolean;
   /** `--raw_output`: print the kernel's output (all of it, or its KTAP part) instead of parsing it. */
   readonly rawOutput: 'all' | 'kunit' | undefined;
+  /** Isolated runs: which of the boots (suite or test globs, in list order) this process runs (a shard). */
+  readonly selectBoots?: (globs: readonly string[]) => Promise<readonly string[]>;
 }
 
 /** The KTAP core's streaming parser, as the kernel tool drives it: one instance per boot. */

@@ -1,6 +1,6 @@
 /**
  * The KTAP core: streaming parser, extraction, grammar, directives, result tree, counts and the status rule.
- * Must not import: reporters, record, guest, kernel, unit, cli.
+ * Must not import: reporters, record, guest, kernel, unit, scale, cli.
  */
 
 export {

@@ -1,8 +1,6 @@
 /**
- * The run record: events folded into the versioned two-level document every report is rendered from.
- * Must not import: guest, kernel, unit, cli.
- *
  * Public surface of the run record (`vmunit/record`): builder, writer, reader, replay and counts.
+ * Must not import: reporters, guest, kernel, unit, scale, cli.
  */
 
 export { RecordBuilder, type RunMetaInput } from './builder.js';

@@ -48,6 +48,11 @@ export interface ShardInfo {
   readonly total: number;
   /** The full selected list every shard partitioned (after selection and nodefault expansion). */
   readonly list: readonly string[];
+  /**
+   * For each entry of `list`, the 1-based shard that runs it, so a merge can name the shard a missing
+   * test belonged to even when that shard left no record.
+   */
+  readonly assignment?: readonly number[];
 }
 
 /** Where and how the run happened. Fields a producer does not know are omitted. */

@@ -11,9 +11,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../events/types.js';
-import { writeAtomic } from '../reporters/sink.js';
-import type { Reporter } from '../reporters/types.js';
 import { VmunitError } from '../util/errors.js';
+import { writeAtomic } from '../util/sink.js';
 import { RecordBuilder, type RunMetaInput } from './builder.js';
 import { EVENTS_FILE, type EventsHeader, RECORD_FILE } from './files.js';
 import { RECORD_FORMAT, RECORD_VERSION, type RunRecord } from './types.js';
@@ -32,7 +31,8 @@ export interface RecordWriterOptions {
 /** Flush the event buffer past this size even when no test ended (a guest flooding its console). */
 const FLUSH_BYTES = 1 << 20;
 
-export class RecordWriter implements Reporter {
+/** A `Reporter` (reporters/types.ts) by shape: record sits below reporters and does not import them. */
+export class RecordWriter {
   readonly #builder: RecordBuilder;
   readonly #dir: string;
   readonly #intervalMs: number;

@@ -1,10 +1,11 @@
 /**
  * Reporters: RunEvents in, console (kunit.py), KernelCI JSON, JUnit, KTAP, HTML and TAP 13 text out.
- * Must not import: record, guest, kernel, unit, cli.
+ * Must not import: guest, kernel, unit, scale, cli.
  *
  * Public surface of vmunit's reporters (`vmunit/reporters`): factories, renderers and the registry.
  */
 
+export { checkWritable, openStreamSink, type TextSink, writeAtomic, writeDocument } from '../util/sink.js';
 export { type ConsoleFactoryOptions, ConsoleReporter, createConsoleReporter } from './console.js';
 export { htmlEscape, replaceInvalidXmlChars, xmlAttr, xmlText } from './escape.js';
 export { formatFailure, formatLocation } from './failure-text.js';
@@ -50,7 +51,6 @@ export {
   REPORTER_FORMATS,
   type ReporterFormat,
 } from './registry.js';
-export { checkWritable, openStreamSink, type TextSink, writeAtomic, writeDocument } from './sink.js';
 export { Tap13Reporter } from './tap13.js';
 export { FanOutReporter, type Reporter, type ReporterOptions } from './types.js';
 export { addVerdictCases } from './verdict.js';

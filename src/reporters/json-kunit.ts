@@ -14,7 +14,7 @@
 import type { RunEvent, TestStatus } from '../events/types.js';
 import type { TestNode } from '../ktap/model.js';
 import { TreeBuilder } from '../ktap/tree.js';
-import { writeDocument } from './sink.js';
+import { writeDocument } from '../util/sink.js';
 import type { Reporter, ReporterOptions } from './types.js';
 import { addVerdictCases } from './verdict.js';
 

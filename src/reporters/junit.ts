@@ -21,9 +21,9 @@ import type { RunEvent, RunStartEvent } from '../events/types.js';
 import type { TestNode } from '../ktap/model.js';
 import { totalTests } from '../ktap/model.js';
 import { TreeBuilder } from '../ktap/tree.js';
+import { writeDocument } from '../util/sink.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { formatFailure } from './failure-text.js';
-import { writeDocument } from './sink.js';
 import type { Reporter, ReporterOptions } from './types.js';
 import { addVerdictCases } from './verdict.js';
 

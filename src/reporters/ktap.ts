@@ -19,9 +19,9 @@
 import { insertByIndex } from '../events/order.js';
 import type { RunEvent, TestResultEvent } from '../events/types.js';
 import type { TestNode } from '../ktap/model.js';
+import { openStreamSink, type TextSink } from '../util/sink.js';
 import { formatFailure } from './failure-text.js';
 import { diagnosticLine, directiveFor, KTAP_INDENT, resultLine, subtestLine } from './ktap-lines.js';
-import { openStreamSink, type TextSink } from './sink.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 interface WriterNode {

@@ -22,6 +22,7 @@
 
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { VmunitError } from '../util/errors.js';
+import { checkWritable } from '../util/sink.js';
 import {
   type CreateReporterOptions,
   createReporter,
@@ -30,7 +31,6 @@ import {
   REPORTER_FORMATS,
   type ReporterFormat,
 } from './registry.js';
-import { checkWritable } from './sink.js';
 import { FanOutReporter } from './types.js';
 
 /** One resolved destination. `path` is absolute, or '-' for stdout. */

@@ -9,12 +9,13 @@ import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js'
 import { createHtmlReporter } from './html/index.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from './json-kunit.js';
 import { createJUnitReporter, type JUnitStyle } from './junit.js';
+import { createKcidbReporter } from './kcidb.js';
 import { createKtapReporter } from './ktap.js';
 import { Tap13Reporter } from './tap13.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 /** The output formats vmunit writes. */
-export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html' | 'tap13';
+export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html' | 'tap13' | 'kcidb';
 
 /** All formats, in the order help texts list them. */
 export const REPORTER_FORMATS: readonly ReporterFormat[] = [
@@ -24,6 +25,7 @@ export const REPORTER_FORMATS: readonly ReporterFormat[] = [
   'ktap',
   'html',
   'tap13',
+  'kcidb',
 ];
 
 /** Per-format settings; each reporter reads only its own. */
@@ -42,6 +44,9 @@ export interface CreateReporterOptions extends ReporterOptions {
   readonly resultsDir?: string;
   /** html: what the CLI knows about the run beyond its events (tool version, tree, accelerator). */
   readonly meta?: RunMetaInput;
+  /** kcidb: the submitting origin (`--origin`, required) and where test logs are published. */
+  readonly origin?: string;
+  readonly logUrlBase?: string;
 }
 
 type Factory = (opts: CreateReporterOptions) => Reporter;
@@ -77,6 +82,12 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
     }),
   // run_tests.sh's `-t` output: one line per guest check, so it only means something for guest runs.
   tap13: (o) => new Tap13Reporter(o.destination),
+  kcidb: (o) =>
+    createKcidbReporter({
+      destination: o.destination,
+      origin: o.origin ?? '',
+      ...(o.logUrlBase === undefined ? {} : { logUrlBase: o.logUrlBase }),
+    }),
 };
 
 /** Type guard for user-supplied format names. */

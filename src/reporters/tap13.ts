@@ -12,7 +12,7 @@
  */
 
 import type { RunEvent } from '../events/types.js';
-import { openStreamSink, type TextSink } from './sink.js';
+import { openStreamSink, type TextSink } from '../util/sink.js';
 import type { Reporter } from './types.js';
 
 interface Pending {

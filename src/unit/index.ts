@@ -1,6 +1,6 @@
 /**
  * `vmunit/unit`: KUnit's testing model for TypeScript (suites, cases, checks, isolated hosts).
- * Must not import: guest, kernel, cli.
+ * Must not import: guest, kernel, scale, cli.
  *
  * Define suites with `defineSuite`, write cases as functions of a context `t` (checks in `t.expect`/
  * `t.assert`, `t.log`, `t.skip`, `t.addAction`), and run them with `vmunit test` or `runTests`.

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   logFileName,
-  pathInside,
   prepareResultsDir,
   readPreviousDurations,
   TestLog,
   writeResultsJson,
 } from '../../src/guest/logs.js';
+import { pathInside } from '../../src/util/paths.js';
 
 const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'vmunit-logs-'));
 

@@ -148,9 +148,9 @@ describe('resolveInside', () => {
 
 describe('registry', () => {
   it('creates every format and defaults by terminal', () => {
-    assert.deepEqual([...REPORTER_FORMATS], ['console', 'json', 'junit', 'ktap', 'html', 'tap13']);
+    assert.deepEqual([...REPORTER_FORMATS], ['console', 'json', 'junit', 'ktap', 'html', 'tap13', 'kcidb']);
     for (const format of REPORTER_FORMATS) {
-      const reporter = createReporter(format, { destination: new Capture(), color: false });
+      const reporter = createReporter(format, { destination: new Capture(), color: false, origin: 'lab' });
       assert.equal(typeof reporter.onEvent, 'function');
     }
     assert.equal(defaultFormat(true), 'console');

@@ -28,6 +28,9 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'kunit', load: () => import('./kunit.js') },
   { name: 'test', load: () => import('./test.js') },
   { name: 'report', load: () => import('./report.js') },
+  { name: 'merge', load: () => import('./merge.js') },
+  { name: 'compare', load: () => import('./compare.js') },
+  { name: 'lava-job', load: () => import('./lava-job.js') },
 ];
 
 /**

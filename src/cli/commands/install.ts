@@ -7,8 +7,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { installTests } from '../../guest/install.js';
 import type { CliContext } from '../context.js';
+import { addSliceOptions, type SliceFlags, sliceCfgNames } from './shard-options.js';
 
-interface InstallFlags {
+interface InstallFlags extends SliceFlags {
   readonly prefix: string;
   readonly directory?: string;
   readonly allowMissing?: boolean;
@@ -16,23 +17,30 @@ interface InstallFlags {
 
 /** Registers `install`. */
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
-  program
+  const cmd = program
     .command('install')
     .description('install the standalone tests and tests.json under PREFIX/share/vmunit (like make install)')
     .argument('[tests...]', 'test names (default: every entry)')
     .option('--prefix <dir>', 'installation prefix', '/usr/local')
     .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak', '.')
-    .option('--allow-missing', 'install a skip script (exit 2) for a test whose binary is missing')
-    .action(async (tests: string[], flags: InstallFlags) => {
-      const result = await installTests({
-        prefix: resolve(ctx.cwd, flags.prefix),
-        treeDir: resolve(ctx.cwd, flags.directory ?? '.'),
-        names: tests,
-        allowMissing: flags.allowMissing === true,
-        generator: `vmunit ${ctx.version}`,
-      });
-      ctx.stdout.write(`Installed ${result.entries.length} tests in ${result.dir}\n`);
-      ctx.stdout.write(`Wrote ${result.manifest}\n`);
+    .option('--allow-missing', 'install a skip script (exit 2) for a test whose binary is missing');
+  addSliceOptions(cmd).action(async (tests: string[], flags: InstallFlags) => {
+    const treeDir = resolve(ctx.cwd, flags.directory ?? '.');
+    const sliced = await sliceCfgNames(treeDir, tests, flags, ctx);
+    if (sliced?.length === 0) {
+      ctx.stderr.write('vmunit: this shard has no tests; nothing installed\n');
       setStatus(0);
+      return;
+    }
+    const result = await installTests({
+      prefix: resolve(ctx.cwd, flags.prefix),
+      treeDir,
+      names: sliced ?? tests,
+      allowMissing: flags.allowMissing === true,
+      generator: `vmunit ${ctx.version}`,
     });
+    ctx.stdout.write(`Installed ${result.entries.length} tests in ${result.dir}\n`);
+    ctx.stdout.write(`Wrote ${result.manifest}\n`);
+    setStatus(0);
+  });
 }

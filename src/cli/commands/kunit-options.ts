@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { SliceFlags } from './shard-options.js';
 
 /** Subcommands in kunit.py's order. */
 export const KUNIT_SUBCOMMANDS = ['run', 'config', 'build', 'exec', 'parse'] as const;
@@ -40,6 +41,8 @@ export interface KunitCli {
   readonly json: string | undefined;
   readonly junit: string | undefined;
   readonly file: string | undefined;
+  /** vmunit's --shard, --shard-total, --durations, --failed-from (isolated exec/run only). */
+  readonly slice: SliceFlags;
   /** The shared output grammar (reporters/output.ts); --json/--junit stay kunit.py's. */
   readonly format: string | undefined;
   readonly outputs: readonly string[];
@@ -176,6 +179,13 @@ function addExecOptions(cmd: Command): void {
       positiveInt,
       availableParallelism(),
     )
+    .option('--shard <i/N>', 'With --run_isolated: only shard i of N of the boots (vmunit extension).')
+    .option('--shard-total <N>', 'Shard count for a 0-based JOB_COMPLETION_INDEX (vmunit extension).')
+    .option('--durations <results>', 'Balance shards by the durations in this record (vmunit extension).')
+    .option(
+      '--failed-from <results>',
+      'With --run_isolated: only the suites that failed in this record (vmunit extension).',
+    )
     .option('--list_tests', 'If set, list all tests that will be run.', false)
     .option('--list_tests_attr', 'If set, list all tests and test attributes.', false);
 }
@@ -307,5 +317,17 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
     format: str(o.format),
     outputs: list(o.output),
     results: str(o.results),
+    slice: sliceFlags(o),
+  };
+}
+
+function sliceFlags(o: Record<string, unknown>): SliceFlags {
+  const pick = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const [shard, shardTotal, durations, failed] = [o.shard, o.shardTotal, o.durations, o.failedFrom].map(pick);
+  return {
+    ...(shard === undefined ? {} : { shard }),
+    ...(shardTotal === undefined ? {} : { shardTotal }),
+    ...(durations === undefined ? {} : { durations }),
+    ...(failed === undefined ? {} : { failed }),
   };
 }

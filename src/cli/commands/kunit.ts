@@ -17,11 +17,13 @@ import { kunitBuild, kunitConfig, kunitExec, kunitRun, type PipelineResult } fro
 import { printTimestamped } from '../../kernel/printer.js';
 import { loadQemuConfigFile } from '../../kernel/qemu-config-file.js';
 import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from '../../kernel/types.js';
+import { resolveShard } from '../../scale/shard.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { buildKunitProgram, type KunitCli, massageKunitArgv } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
 import { createBootParser, createReporters, extractLines, reportOnStdout } from './kunit-wiring.js';
+import { sliceList } from './shard-options.js';
 
 function kernelIo(ctx: CliContext, signal: AbortSignal, human: NodeJS.WritableStream): KernelIo {
   return {
@@ -83,8 +85,29 @@ async function buildRequest(cli: KunitCli, t: KernelTarget): Promise<BuildReques
   return { target: t, kunitconfig, makeOptions: cli.makeOptions, jobs: cli.jobs };
 }
 
-function execRequest(cli: KunitCli, t: KernelTarget, qemuArgs: string[]): ExecRequest {
+/**
+ * The boots this process runs. Sharding a single boot cannot split anything, and every shard running the
+ * whole suite is the failure CI labs hit, so a shard without --run_isolated is a usage error.
+ */
+function bootSelection(ctx: CliContext, cli: KunitCli): Pick<ExecRequest, 'selectBoots'> {
+  const shard = resolveShard(cli.slice, ctx.env);
+  if (cli.runIsolated === undefined) {
+    if (shard !== undefined || cli.slice.failed !== undefined) {
+      throw new VmunitError(
+        'USAGE',
+        `${shard?.source ?? '--failed-from'} needs --run_isolated suite or test`,
+      );
+    }
+    return {};
+  }
+  if (shard === undefined && cli.slice.failed === undefined) return {};
+  const suiteOf = (glob: string): string => glob.split('.')[0] ?? glob;
+  return { selectBoots: async (globs) => (await sliceList(globs, cli.slice, ctx, suiteOf)).names };
+}
+
+function execRequest(ctx: CliContext, cli: KunitCli, t: KernelTarget, qemuArgs: string[]): ExecRequest {
   return {
+    ...bootSelection(ctx, cli),
     target: t,
     extraQemuArgs: qemuArgs,
     timeoutSec: cli.timeout,
@@ -164,14 +187,14 @@ async function dispatch(ctx: CliContext, cli: KunitCli, io: KernelIo): Promise<n
       break;
     case 'exec':
       result = await withReporters(ctx, io, cli, root, t, (deps) =>
-        kunitExec(deps, execRequest(cli, t, qemuArgs)),
+        kunitExec(deps, execRequest(ctx, cli, t, qemuArgs)),
       );
       break;
     case 'run': {
       await mkdir(t.buildDir, { recursive: true });
       const build = await buildRequest(cli, t);
       result = await withReporters(ctx, io, cli, root, t, (deps) =>
-        kunitRun(deps, build, execRequest(cli, t, qemuArgs)),
+        kunitRun(deps, build, execRequest(ctx, cli, t, qemuArgs)),
       );
       break;
     }

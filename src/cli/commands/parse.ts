@@ -162,7 +162,7 @@ async function grammarOutputs(ctx: CliContext, opts: ParseOptions, file: string 
   if (opts.results !== undefined) {
     const { RecordWriter } = await import('../../record/writer.js');
     const { processMeta } = await import('../../record/meta.js');
-    const { renderRecord } = await import('../../record/render.js');
+    const { renderRecord } = await import('../../reporters/render-record.js');
     const meta = { ...processMeta(ctx), producer: 'ktap' as const, name: file ?? 'stdin' };
     const writer = new RecordWriter({ dir: resolve(ctx.cwd, opts.results), meta });
     const reporter: Reporter = {

@@ -11,13 +11,14 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatLevelCounts } from '../../record/counts.js';
 import { readRecord } from '../../record/read.js';
-import { renderRecord } from '../../record/render.js';
 import type { RunRecord } from '../../record/types.js';
 import { parseOutputSpecs, stdoutTaken } from '../../reporters/output.js';
 import { REPORTER_FORMATS } from '../../reporters/registry.js';
+import { renderRecord } from '../../reporters/render-record.js';
 import type { CliContext } from '../context.js';
+import { addKcidbOptions, type KcidbFlags, kcidbOptions } from './record-output.js';
 
-export interface ReportFlags {
+export interface ReportFlags extends KcidbFlags {
   readonly format?: string;
   readonly output: string[];
   readonly color?: boolean;
@@ -38,7 +39,7 @@ export async function reportCommand(results: string, flags: ReportFlags, ctx: Cl
   const color = flags.color ?? (tty && ctx.env.NO_COLOR === undefined);
   // Log paths in the record are relative to the results folder: the folder given, or the one holding the file.
   const resultsDir = (await stat(input)).isDirectory() ? input : dirname(input);
-  await renderRecord(record, targets, { stdout: ctx.stdout, color, resultsDir });
+  await renderRecord(record, targets, { stdout: ctx.stdout, color, resultsDir, ...kcidbOptions(flags) });
   (stdoutTaken(targets) ? ctx.stderr : ctx.stdout).write(summaryLine(record));
   const t = record.counts.tests;
   return t.failed + t.errors + t.missing === 0 && (record.run.complete || record.run.interrupted === false)
@@ -50,7 +51,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 /** Registers `vmunit report` (CommandModule). */
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
-  program
+  const cmd = program
     .command('report')
     .description('render a saved run (results folder, record.json or events.jsonl) in any format')
     .argument('<results>', 'results folder, record.json or events.jsonl')
@@ -65,8 +66,8 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       [],
     )
     .option('--color', 'force colour')
-    .option('--no-color', 'no colour')
-    .action(async (results: string, flags: ReportFlags) => {
-      setStatus(await reportCommand(results, flags, ctx));
-    });
+    .option('--no-color', 'no colour');
+  addKcidbOptions(cmd).action(async (results: string, flags: ReportFlags) => {
+    setStatus(await reportCommand(results, flags, ctx));
+  });
 }

@@ -20,22 +20,24 @@ import { chooseAccel, kvmDeviceUsable } from '../../guest/qemu/accel.js';
 import { archProfile, type GuestArchProfile } from '../../guest/qemu/arch/index.js';
 import { defaultCapture, QemuProber, qemuArchFor, qemuCandidates } from '../../guest/qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
-import { formatTestList, selectTest } from '../../guest/select.js';
+import { formatTestList, listTests, selectTest } from '../../guest/select.js';
 import type { ChildLike } from '../../guest/supervise.js';
 import { formatLevelCounts } from '../../record/counts.js';
 import { processMeta } from '../../record/meta.js';
-import { renderRecord } from '../../record/render.js';
 import type { RunRecord } from '../../record/types.js';
 import { RecordWriter } from '../../record/writer.js';
 import { createOutputReporter, stdoutTaken } from '../../reporters/output.js';
+import { renderRecord } from '../../reporters/render-record.js';
 import { FanOutReporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
 import { parseJobs } from '../../util/pool.js';
 import type { CliContext } from '../context.js';
+import { addKcidbOptions, type KcidbFlags, kcidbOptions } from './record-output.js';
 import { guestRunMeta } from './run-meta.js';
 import { runTargets } from './run-output.js';
+import { addSliceOptions, formatSlice, type SliceFlags, sliceList } from './shard-options.js';
 
-export interface RunFlags {
+export interface RunFlags extends SliceFlags, KcidbFlags {
   directory?: string;
   group: string[];
   all?: boolean;
@@ -157,10 +159,16 @@ export async function runCommand(
   if (unknown.length > 0) {
     throw new VmunitError('TEST_NOT_FOUND', `no test named ${unknown.join(', ')} in ${cfgFile}`);
   }
+  // Shards partition the selected list (positional names and -g applied, nodefault still in it).
+  const full = listTests(specs, flags.group).filter((n) => tests.length === 0 || tests.includes(n));
+  const slice = await sliceList(full, flags, ctx);
+  const sliced = slice.shard !== undefined || flags.failed !== undefined;
   if (flags.list) {
-    ctx.stdout.write(formatTestList(specs, flags.group));
+    ctx.stdout.write(sliced ? formatSlice(slice) : formatTestList(specs, flags.group));
     return 0;
   }
+  const kept = new Set(slice.names);
+  const runSpecs = sliced ? specs.filter((s) => kept.has(s.name)) : specs;
   const jobs = parseJobs(flags.parallel ?? ctx.env.unittest_run_queues ?? '1');
   if (jobs === undefined) throw new VmunitError('USAGE', `Invalid -j option: ${flags.parallel ?? ''}`);
   const prober = new QemuProber();
@@ -220,9 +228,15 @@ export async function runCommand(
     out: lineOut,
     live: tty && ctx.env.CI === undefined,
     color,
-    total: specs.length,
+    total: runSpecs.length,
   });
-  const live = createOutputReporter(targets.live, { stdout: ctx.stdout, color: false, title: 'vmunit run' });
+  const kcidb = kcidbOptions(flags);
+  const live = createOutputReporter(targets.live, {
+    stdout: ctx.stdout,
+    color: false,
+    title: 'vmunit run',
+    ...kcidb,
+  });
   let record: RunRecord | undefined;
   const writer =
     resultsDir === undefined
@@ -232,6 +246,7 @@ export async function runCommand(
           meta: {
             ...processMeta(ctx),
             ...(await guestRunMeta({ tree, profile, env, prober, kvmDevice, maxSmp: guestEnv.maxSmp, jobs })),
+            ...(slice.info === undefined ? {} : { shard: slice.info }),
           },
           onRecord: (r) => {
             record = r;
@@ -247,7 +262,7 @@ export async function runCommand(
       treeDir: tree.dir,
       profile,
       tree: treeFacts(tree, errataText),
-      specs,
+      specs: runSpecs,
       select: (spec) => selectTest(spec, selectOptions, { treeDir: tree.dir }),
       env,
       jobs,
@@ -276,6 +291,7 @@ export async function runCommand(
       stdout: ctx.stdout,
       color: false,
       ...(resultsDir === undefined ? {} : { resultsDir }),
+      ...kcidb,
     });
   if (!flags.dryRun) {
     ctx.stderr.write(formatRunTotals(summary, performance.now() - startedAt, resultsDir, record?.counts));
@@ -286,7 +302,7 @@ export async function runCommand(
 
 /** Registers `vmunit run` (CommandModule). */
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a kvm-unit-tests tree (run_tests.sh compatible)')
     .argument('[tests...]', 'only run these tests (exact names)')
@@ -313,10 +329,10 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       [],
     )
     .option('--color', 'force colour')
-    .option('--no-color', 'no colour')
-    .action(async (tests: string[], flags: RunFlags) => {
-      setStatus(await runCommand(tests, flags, ctx));
-    });
+    .option('--no-color', 'no colour');
+  addSliceOptions(addKcidbOptions(cmd)).action(async (tests: string[], flags: RunFlags) => {
+    setStatus(await runCommand(tests, flags, ctx));
+  });
 }
 
 /**

@@ -7,8 +7,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeStandaloneTests } from '../../guest/standalone/build.js';
 import type { CliContext } from '../context.js';
+import { addSliceOptions, type SliceFlags, sliceCfgNames } from './shard-options.js';
 
-interface StandaloneFlags {
+interface StandaloneFlags extends SliceFlags {
   readonly output?: string;
   readonly directory?: string;
   readonly allowMissing?: boolean;
@@ -16,24 +17,33 @@ interface StandaloneFlags {
 
 /** Registers `standalone`. */
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
-  program
+  const cmd = program
     .command('standalone')
     .description('write one self-contained bash script per unittests.cfg entry (like make standalone)')
     .argument('[tests...]', 'test names (default: every entry)')
     .option('-o, --output <dir>', 'output folder (default: TREE/tests, where make standalone writes)')
     .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak', '.')
-    .option('--allow-missing', 'write a skip script (exit 2) for a test whose binary is missing, as upstream')
-    .action(async (tests: string[], flags: StandaloneFlags) => {
-      const treeDir = resolve(ctx.cwd, flags.directory ?? '.');
-      const entries = await writeStandaloneTests({
-        treeDir,
-        names: tests,
-        outDir: flags.output === undefined ? resolve(treeDir, 'tests') : resolve(ctx.cwd, flags.output),
-        allowMissing: flags.allowMissing === true,
-        generator: `vmunit ${ctx.version}`,
-        onWritten: (path) => ctx.stdout.write(`Written ${path}.\n`),
-      });
-      if (entries.length === 0) ctx.stderr.write('vmunit: unittests.cfg has no entries; nothing written\n');
+    .option(
+      '--allow-missing',
+      'write a skip script (exit 2) for a test whose binary is missing, as upstream',
+    );
+  addSliceOptions(cmd).action(async (tests: string[], flags: StandaloneFlags) => {
+    const treeDir = resolve(ctx.cwd, flags.directory ?? '.');
+    const sliced = await sliceCfgNames(treeDir, tests, flags, ctx);
+    if (sliced?.length === 0) {
+      ctx.stderr.write('vmunit: this shard has no tests; nothing written\n');
       setStatus(0);
+      return;
+    }
+    const entries = await writeStandaloneTests({
+      treeDir,
+      names: sliced ?? tests,
+      outDir: flags.output === undefined ? resolve(treeDir, 'tests') : resolve(ctx.cwd, flags.output),
+      allowMissing: flags.allowMissing === true,
+      generator: `vmunit ${ctx.version}`,
+      onWritten: (path) => ctx.stdout.write(`Written ${path}.\n`),
     });
+    if (entries.length === 0) ctx.stderr.write('vmunit: unittests.cfg has no entries; nothing written\n');
+    setStatus(0);
+  });
 }

@@ -18,13 +18,14 @@ import { listSuites, type RunOptions, runTests } from '../../unit/runner.js';
 import type { Isolation } from '../../unit/supervisor.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
+import { addSliceOptions, type SliceFlags, sliceList } from './shard-options.js';
 
 /** Test files the command picks up. */
 const TEST_FILE = /\.kunit\.[cm]?[jt]s$/;
 /** Folders never searched (dependencies, build output, VCS data). */
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'dist-check', '.git']);
 
-interface TestFlags {
+interface TestFlags extends SliceFlags {
   filter?: string;
   filter_glob?: string;
   filter_action?: string;
@@ -136,8 +137,12 @@ export async function testCommand(
     ...(flags.filter_action === 'skip' ? { filterAction: 'skip' as const } : {}),
   };
   // Listing first: a file that cannot load, or a bad filter, fails before any report is started.
-  const listed = await listSuites(options);
-  selectTests(listed, options);
+  const all = await listSuites(options);
+  // Shards split the selected suites; every shard lists the same ones first.
+  const selected = selectTests(all, options).map((s) => s.suite.name);
+  const slice = await sliceList(selected, flags, ctx);
+  const kept = new Set(slice.names);
+  const listed = kept.size === selected.length ? all : all.filter((s) => kept.has(s.name));
   if (flags.list || flags.list_attr) {
     for (const line of listing(listed, options, flags.list_attr === true)) ctx.stdout.write(`${line}\n`);
     return 0;
@@ -160,7 +165,7 @@ export async function testCommand(
 
 /** Registers `vmunit test` (CommandModule). */
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
-  program
+  const cmd = program
     .command('test')
     .description('run KUnit-style TypeScript/JavaScript unit tests (*.kunit.ts, *.kunit.js)')
     .argument(
@@ -186,8 +191,8 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       [],
     )
     .option('--list', 'list suite.case names and exit')
-    .option('--list_attr', 'list names with attributes and exit')
-    .action(async (paths: string[], flags: TestFlags) => {
-      setStatus(await testCommand(paths, flags, ctx));
-    });
+    .option('--list_attr', 'list names with attributes and exit');
+  addSliceOptions(cmd, 'suites').action(async (paths: string[], flags: TestFlags) => {
+    setStatus(await testCommand(paths, flags, ctx));
+  });
 }

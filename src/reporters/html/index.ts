@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { RunEvent } from '../../events/types.js';
 import { RecordBuilder, type RunMetaInput } from '../../record/builder.js';
 import type { RunRecord } from '../../record/types.js';
-import { writeDocument } from '../sink.js';
+import { writeDocument } from '../../util/sink.js';
 import type { Reporter, ReporterOptions } from '../types.js';
 import { readLogExcerpt } from './log-file.js';
 import { type HtmlRenderOptions, renderHtml } from './page.js';

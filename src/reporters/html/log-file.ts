@@ -5,7 +5,7 @@
  */
 
 import { type FileHandle, open } from 'node:fs/promises';
-import { pathInside } from '../../guest/logs.js';
+import { pathInside } from '../../util/paths.js';
 import { type ExcerptLimits, type ExcerptPart, excerpt, excerptParts, LOG_LIMITS } from './excerpt.js';
 
 const CHUNK = 1 << 20;

@@ -4,9 +4,11 @@
  */
 
 import type { ProducerKind } from '../events/types.js';
-import { createOutputReporter, type OutputContext, type OutputTarget } from '../reporters/output.js';
-import { recordToEvents } from './to-events.js';
-import type { RunRecord } from './types.js';
+import { recordToEvents } from '../record/to-events.js';
+import type { RunRecord } from '../record/types.js';
+import { writeDocument } from '../util/sink.js';
+import { recordToKcidb } from './kcidb.js';
+import { createOutputReporter, type OutputContext, type OutputTarget } from './output.js';
 
 /** The HTML title of each producer's report, so a report names the command that ran. */
 const TITLES: Readonly<Record<ProducerKind, string>> = {
@@ -22,15 +24,25 @@ export function reportTitle(producer: ProducerKind): string {
 
 /**
  * Writes `record` to every target and closes them. The run's metadata goes along (the events carry only
- * the producer's part of it), and `ctx.resultsDir` lets the HTML page excerpt and link the log files.
+ * the producer's part of it), and `ctx.resultsDir` lets the HTML page excerpt and link the log files. KCIDB
+ * is rendered from the record itself rather than from replayed events, so verdicts no event carries (a
+ * merge's MISS) reach it unchanged.
  */
 export async function renderRecord(
   record: RunRecord,
   targets: readonly OutputTarget[],
   ctx: Omit<OutputContext, 'title' | 'meta'>,
 ): Promise<void> {
+  for (const t of targets.filter((t) => t.format === 'kcidb')) {
+    const doc = recordToKcidb(record, {
+      origin: ctx.origin ?? '',
+      ...(ctx.logUrlBase === undefined ? {} : { logUrlBase: ctx.logUrlBase }),
+    });
+    await writeDocument(t.path === '-' ? ctx.stdout : t.path, `${JSON.stringify(doc, null, 2)}\n`);
+  }
+  const others = targets.filter((t) => t.format !== 'kcidb');
   const { complete, interrupted, properties, elapsedMs, ...meta } = record.run;
-  const reporter = createOutputReporter(targets, {
+  const reporter = createOutputReporter(others, {
     ...ctx,
     title: reportTitle(record.run.producer),
     meta,

@@ -10,7 +10,7 @@
 import { closeSync, createWriteStream, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { VmunitError } from '../util/errors.js';
+import { VmunitError } from './errors.js';
 
 /** A text destination that is written incrementally and closed once. */
 export interface TextSink {
