@@ -1,5 +1,5 @@
 /**
- * Reporters: RunEvents in, console (kunit.py), KernelCI JSON, JUnit, KTAP and HTML text out.
+ * Reporters: RunEvents in, console (kunit.py), KernelCI JSON, JUnit, KTAP, HTML and TAP 13 text out.
  * Must not import: guest, kernel, unit, scale, cli.
  *
  * Public surface of vmunit's reporters (`vmunit/reporters`): factories, renderers and the registry.
@@ -51,5 +51,6 @@ export {
   REPORTER_FORMATS,
   type ReporterFormat,
 } from './registry.js';
+export { Tap13Reporter } from './tap13.js';
 export { FanOutReporter, type Reporter, type ReporterOptions } from './types.js';
 export { addVerdictCases } from './verdict.js';
