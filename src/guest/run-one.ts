@@ -8,10 +8,11 @@ import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
 import { classifyStartupFailure, decodeExit, type Verdict } from './exit-code.js';
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
+import { harnessKind, launchTest } from './launch.js';
 import type { TestLog } from './logs.js';
 import type { ArchProfile } from './qemu/arch/types.js';
 import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
-import { type ChildLike, type SpawnFn, supervise } from './supervise.js';
+import type { ChildLike, SpawnFn } from './supervise.js';
 
 /** Keep at most this many stderr lines for decoding (the oldest are dropped). */
 const STDERR_KEEP = 2000;
@@ -41,6 +42,8 @@ export interface RunOneInput {
   readonly live?: Set<ChildLike>;
   readonly ktap?: KtapSinkFactory;
   readonly maxLineBytes?: number;
+  /** Keep run_tests.sh's wait until the timeout when the guest is dead (KVM internal error). */
+  readonly waitTimeouts?: boolean;
 }
 
 /** Guests that print KTAP are parsed by the KTAP core, nested under their test. */
@@ -69,28 +72,34 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   const stderr: string[] = [];
   const output: string[] = [];
   let stdoutLines = 0;
-  const end = await supervise({
-    argv,
-    cwd: input.cwd,
-    timeoutMs: input.test.timeoutMs,
-    graceMs: input.graceMs,
-    ...(input.signal ? { signal: input.signal } : {}),
-    ...(input.spawn ? { spawn: input.spawn } : {}),
-    ...(input.live ? { live: input.live } : {}),
-    maxLineBytes: input.maxLineBytes ?? 64 * 1024,
-    onLine: (stream, line) => {
-      input.log?.line(line);
-      if (stream === 'stdout') {
-        stdoutLines++;
-        for (const e of adapter.push(line)) input.emit(e);
-      } else {
-        stderr.push(line);
-        if (stderr.length > STDERR_KEEP) stderr.shift();
-        input.emit({ type: 'test:log', id: input.id, line, stream: 'stderr' });
-      }
-      if (stdoutLines === 0 && output.length < STDERR_KEEP) output.push(line);
+  const kind = harnessKind(input.test.spec.groups);
+  const end = await launchTest(
+    {
+      argv,
+      cwd: input.cwd,
+      timeoutMs: input.test.timeoutMs,
+      graceMs: input.graceMs,
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.spawn ? { spawn: input.spawn } : {}),
+      ...(input.live ? { live: input.live } : {}),
+      maxLineBytes: input.maxLineBytes ?? 64 * 1024,
+      note: (line) => input.log?.line(line),
+      onLine: (stream, line) => {
+        input.log?.line(line);
+        if (stream === 'stdout') {
+          stdoutLines++;
+          for (const e of adapter.push(line)) input.emit(e);
+        } else {
+          stderr.push(line);
+          if (stderr.length > STDERR_KEEP) stderr.shift();
+          input.emit({ type: 'test:log', id: input.id, line, stream: 'stderr' });
+        }
+        if (stdoutLines === 0 && output.length < STDERR_KEEP) output.push(line);
+      },
     },
-  });
+    kind,
+    input.waitTimeouts ?? false,
+  );
   for (const e of adapter.end()) input.emit(e);
   if (end.spawnError) stderr.push(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}`);
   const decoded = decodeExit({
@@ -110,15 +119,19 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
         status: decoded.status,
       });
   let verdict = decoded.verdict;
-  let reason = decoded.reason;
+  let reason = decoded.reason ?? end.reason;
   if (premature !== undefined) {
     verdict = 'SKIP';
     reason = premature;
+  } else if (end.dead !== undefined) {
+    verdict = 'FAIL';
+    reason = end.dead.reason;
   }
   const summary = adapter.summary;
   const text = reason !== undefined ? `(${reason})` : summary;
   input.log?.line('');
   const failures: FailureDetail[] = adapter.failedChecks.map((message) => ({ message }));
+  if (end.dead !== undefined) failures.push({ message: `${end.dead.reason}\n${end.dead.dump}` });
   if (verdict === 'FAIL' && failures.length === 0) {
     failures.push({
       message: reason ?? (decoded.aborted ? 'guest aborted' : `exit status ${decoded.status}`),

@@ -72,6 +72,8 @@ export interface GuestRunOptions {
   /** Filled with the running QEMU processes, so the CLI can SIGKILL them if it must exit at once. */
   readonly live?: Set<ChildLike>;
   readonly ktap?: KtapSinkFactory;
+  /** `--wait-timeouts`: a dead guest waits for its timeout, as under run_tests.sh. */
+  readonly waitTimeouts?: boolean;
 }
 
 export interface GuestRunSummary {
@@ -82,9 +84,6 @@ export interface GuestRunSummary {
 }
 
 const ROOT_ID = 'guest';
-
-/** Groups whose tests need harness cooperation vmunit lacks (QMP migration, panic events). */
-const UNSUPPORTED_GROUPS: ReadonlySet<string> = new Set(['migration', 'panic']);
 
 interface Runnable {
   readonly test: ResolvedGuestTest;
@@ -131,13 +130,6 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
     if (o.signal?.aborted) break;
     if (sel.kind === 'skip') {
       await state.harnessSkip(spec.name, sel.reason, undefined);
-      continue;
-    }
-    const unsupported = spec.groups.find((g) => UNSUPPORTED_GROUPS.has(g));
-    if (unsupported !== undefined) {
-      // Without the QMP dance these guests would wait for a key press until their timeout.
-      const reason = `vmunit does not run '${unsupported}' tests yet`;
-      await state.harnessSkip(spec.name, reason, reason);
       continue;
     }
     const accel = chooseAccel({
@@ -323,6 +315,7 @@ class RunState {
       ...(o.spawn ? { spawn: o.spawn } : {}),
       ...(o.live ? { live: o.live } : {}),
       ...(o.ktap ? { ktap: o.ktap } : {}),
+      ...(o.waitTimeouts ? { waitTimeouts: true } : {}),
     });
     await log?.close();
     this.#record(name, outcome.verdict, outcome.text, outcome.reason, outcome.durationMs);

@@ -6,7 +6,7 @@
  */
 
 import { spawn as nodeSpawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { LineSplitter } from '../util/lines.js';
 import type { ProcessEnd } from './exit-code.js';
 
@@ -15,6 +15,8 @@ export interface ChildLike {
   readonly pid?: number | undefined;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
+  /** Present when spawned with `stdin: 'pipe'` (a console the harness types into). */
+  readonly stdin?: Writable | null;
   kill(signal?: NodeJS.Signals): boolean;
   on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
   on(event: 'close', listener: () => void): this;
@@ -24,11 +26,11 @@ export interface ChildLike {
 export type SpawnFn = (
   file: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv },
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: 'pipe' },
 ) => ChildLike;
 
-export const defaultSpawn: SpawnFn = (file, args, options) =>
-  nodeSpawn(file, [...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+export const defaultSpawn: SpawnFn = (file, args, { stdin, ...options }) =>
+  nodeSpawn(file, [...args], { ...options, stdio: [stdin ?? 'ignore', 'pipe', 'pipe'] });
 
 export interface SuperviseOptions {
   readonly argv: readonly string[];
@@ -45,6 +47,10 @@ export interface SuperviseOptions {
   readonly spawn?: SpawnFn;
   /** Live processes of the run: the child is in it from spawn to exit (for a last-resort kill on exit). */
   readonly live?: Set<ChildLike>;
+  /** stdin is /dev/null as upstream, or a pipe (migration: the harness presses keys on the console). */
+  readonly stdin?: 'pipe';
+  /** Called once the process is started (before its first line). */
+  readonly onSpawn?: (child: ChildLike) => void;
 }
 
 export interface SupervisedEnd extends ProcessEnd {
@@ -118,6 +124,7 @@ export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
       child = spawn(file ?? '', args, {
         ...(opts.cwd ? { cwd: opts.cwd } : {}),
         ...(opts.env ? { env: opts.env } : {}),
+        ...(opts.stdin ? { stdin: opts.stdin } : {}),
       });
     } catch (error) {
       finish(error as Error);
@@ -125,6 +132,9 @@ export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
     }
     const proc = child;
     opts.live?.add(proc);
+    // A guest that ends while the harness types must not turn EPIPE into an unhandled error.
+    proc.stdin?.on('error', () => undefined);
+    opts.onSpawn?.(proc);
     for (const stream of ['stdout', 'stderr'] as const) {
       proc[stream]?.on('data', (chunk: Buffer) => {
         if (done) return;

@@ -20,6 +20,19 @@ export interface QmpConnectOptions {
   readonly signal?: AbortSignal;
 }
 
+/** QEMU answered a command with `{"error": {"class", "desc"}}`. */
+export class QmpCommandError extends VmunitError {
+  readonly errorClass: string;
+  /** QEMU's own words, e.g. `Migration is disabled when using feature 'peer mode' in device 'ivshmem'`. */
+  readonly desc: string;
+
+  constructor(command: string, errorClass: string, desc: string) {
+    super('QMP_FAILED', `QMP '${command}' failed: ${errorClass}: ${desc}`);
+    this.errorClass = errorClass;
+    this.desc = desc;
+  }
+}
+
 interface Pending {
   readonly command: string;
   readonly resolve: (value: unknown) => void;
@@ -204,8 +217,8 @@ export class QmpClient {
       const pending = this.#pending.get(msg.id);
       if (pending === undefined) return;
       if (msg.error) {
-        const text = `${msg.error.class ?? 'Error'}: ${msg.error.desc ?? 'unknown error'}`;
-        pending.reject(new VmunitError('QMP_FAILED', `QMP '${pending.command}' failed: ${text}`));
+        const { class: errorClass = 'Error', desc = 'unknown error' } = msg.error;
+        pending.reject(new QmpCommandError(pending.command, errorClass, desc));
       } else pending.resolve(msg.return);
     }
   }
