@@ -205,7 +205,8 @@ export interface StartupInput {
  * and no error is about loading the kernel. Returns the SKIP reason, or undefined when the run was real.
  */
 export function classifyStartupFailure(input: StartupInput): string | undefined {
-  if (input.status !== 1 || input.stdoutLines > 0) return undefined;
+  // 134: QEMU aborted (an assertion while setting up the vCPU) before the guest printed anything.
+  if ((input.status !== 1 && input.status !== 134) || input.stdoutLines > 0) return undefined;
   if (!input.stderr.some((l) => l.trim() !== '')) return undefined;
   const loadError = input.output.some((l) => l.includes(input.kernel) && KERNEL_LOAD_ERRORS.test(l));
   if (loadError) return undefined;

@@ -12,10 +12,14 @@ import { harnessKind, launchTest } from './launch.js';
 import type { TestLog } from './logs.js';
 import type { ArchProfile } from './qemu/arch/types.js';
 import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
+import { PrettyStacks, StackResolver } from './stack.js';
 import type { ChildLike, SpawnFn } from './supervise.js';
 
 /** Keep at most this many stderr lines for decoding (the oldest are dropped). */
 const STDERR_KEEP = 2000;
+
+/** QEMU's status after abort() (128 + SIGABRT), which upstream announces as `QEMU Aborted`. */
+const QEMU_ABORTED = 134;
 
 export interface TestOutcome {
   readonly verdict: Verdict;
@@ -44,6 +48,8 @@ export interface RunOneInput {
   readonly maxLineBytes?: number;
   /** Keep run_tests.sh's wait until the timeout when the guest is dead (KVM internal error). */
   readonly waitTimeouts?: boolean;
+  /** PRETTY_PRINT_STACKS=yes: resolve `STACK:` lines with this addr2line (config.mak ADDR2LINE). */
+  readonly addr2line?: string;
 }
 
 /** Guests that print KTAP are parsed by the KTAP core, nested under their test. */
@@ -63,6 +69,13 @@ export function testArgv(input: Pick<RunOneInput, 'test' | 'platform' | 'initrd'
 export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   const argv = testArgv(input);
   input.log?.line(formatCommandLine(argv));
+  const stacks =
+    input.addr2line === undefined
+      ? undefined
+      : new PrettyStacks(new StackResolver(input.cwd, input.test.kernel, input.addr2line), (l) =>
+          input.log?.line(l),
+        );
+  const logLine = (line: string): void => (stacks ? stacks.line(line) : input.log?.line(line));
   const adapter = new GuestOutputAdapter({
     testId: input.id,
     depth: input.depth,
@@ -83,9 +96,9 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
       ...(input.spawn ? { spawn: input.spawn } : {}),
       ...(input.live ? { live: input.live } : {}),
       maxLineBytes: input.maxLineBytes ?? 64 * 1024,
-      note: (line) => input.log?.line(line),
+      note: logLine,
       onLine: (stream, line) => {
-        input.log?.line(line);
+        logLine(line);
         if (stream === 'stdout') {
           stdoutLines++;
           for (const e of adapter.push(line)) input.emit(e);
@@ -101,6 +114,11 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
     input.waitTimeouts ?? false,
   );
   for (const e of adapter.end()) input.emit(e);
+  if (!end.timedOut && (end.signal === 'SIGABRT' || end.code === QEMU_ABORTED)) {
+    // qemu_fixup_return_code's own stderr line; it is also the premature-failure SKIP reason upstream.
+    for (const lines of [stderr, output]) lines.push('QEMU Aborted');
+    logLine('QEMU Aborted');
+  }
   if (end.spawnError) stderr.push(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}`);
   const decoded = decodeExit({
     end,
@@ -129,8 +147,10 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   }
   const summary = adapter.summary;
   const text = reason !== undefined ? `(${reason})` : summary;
-  input.log?.line('');
+  logLine('');
+  await stacks?.flush();
   const failures: FailureDetail[] = adapter.failedChecks.map((message) => ({ message }));
+  if (verdict === 'FAIL') for (const stack of stacks?.resolved ?? []) failures.push({ message: stack });
   if (end.dead !== undefined) failures.push({ message: `${end.dead.reason}\n${end.dead.dump}` });
   if (verdict === 'FAIL' && failures.length === 0) {
     failures.push({

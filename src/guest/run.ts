@@ -40,6 +40,8 @@ export interface TreeFacts extends QemuTreeFacts {
   readonly buildHead: string;
   /** `./$TEST_SUBDIR/run`, named in `-v` lines as run_tests.sh prints them. */
   readonly runScript: string;
+  /** PRETTY_PRINT_STACKS=yes: the addr2line that resolves `STACK:` lines in logs (config.mak ADDR2LINE). */
+  readonly addr2line?: string;
 }
 
 export interface GuestRunOptions {
@@ -316,6 +318,7 @@ class RunState {
       ...(o.live ? { live: o.live } : {}),
       ...(o.ktap ? { ktap: o.ktap } : {}),
       ...(o.waitTimeouts ? { waitTimeouts: true } : {}),
+      ...(o.tree.addr2line === undefined ? {} : { addr2line: o.tree.addr2line }),
     });
     await log?.close();
     this.#record(name, outcome.verdict, outcome.text, outcome.reason, outcome.durationMs);

@@ -114,6 +114,7 @@ pml4:		.skip 4096
 pdpt:		.skip 4096
 page_dirs:	.skip 4 * 4096
 	.balign 16
+	.globl boot_stack
 boot_stack:	.skip 64 * 1024
 	.globl boot_stack_top
 boot_stack_top:

@@ -65,6 +65,29 @@ void vmu_setup_idt(void)
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 }
 
+extern char boot_stack[], boot_stack_top[];
+
+/*
+ * The faulting address, then the return addresses found by walking the frame-pointer chain (the SDK builds
+ * with -fno-omit-frame-pointer and boot.S starts the chain with rbp = 0), in the `STACK:` line format that
+ * kvm-unit-tests' pretty printer and `vmunit run` resolve to function, file and line: `@` marks an address
+ * that is not a return address.
+ */
+static void print_stack(const struct vmu_regs *r)
+{
+	const uint64_t *frame = (const uint64_t *)r->rbp;
+
+	printf("\tSTACK: @%lx", r->rip);
+	for (int depth = 0; depth < 16; depth++) {
+		if ((const char *)frame < boot_stack || (const char *)(frame + 2) > boot_stack_top ||
+		    ((uintptr_t)frame & 7) || frame[1] == 0)
+			break;
+		printf(" %lx", frame[1]);
+		frame = (const uint64_t *)frame[0];
+	}
+	printf("\n");
+}
+
 static void __attribute__((noreturn)) unhandled(const struct vmu_regs *r)
 {
 	uint64_t cr2;
@@ -76,6 +99,7 @@ static void __attribute__((noreturn)) unhandled(const struct vmu_regs *r)
 		 r->rflags, r->cs, r->rsp, cr2);
 	vmu_diag("rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx", r->rax, r->rbx, r->rcx, r->rdx);
 	vmu_diag("rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8=0x%016lx", r->rsi, r->rdi, r->rbp, r->r8);
+	print_stack(r);
 	abort();
 }
 

@@ -43,6 +43,7 @@ export interface RunFlags {
   format: string[];
   output: string[];
   probeMaxsmp?: boolean;
+  waitTimeouts?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -62,6 +63,7 @@ function treeFacts(tree: TreeConfig, errataText: string | undefined): TreeFacts 
     errataText,
     buildHead: tree.buildHead,
     runScript: `./${tree.testSubdir}/run`,
+    ...(tree.prettyPrintStacks ? { addr2line: tree.vars.ADDR2LINE ?? 'addr2line' } : {}),
   };
 }
 
@@ -242,6 +244,7 @@ export async function runCommand(
       signal: intr.signal,
       live,
       ...(userEnv === undefined ? {} : { userEnv }),
+      ...(flags.waitTimeouts ? { waitTimeouts: true } : {}),
     });
   } finally {
     intr.dispose();
@@ -268,6 +271,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('-j, --parallel <n>', "number of tests run at once, or 'auto' (one per CPU)")
     .option('-t, --tap13', 'TAP 13 output instead of result lines')
     .option('--probe-maxsmp', 'lower MAX_SMP to the most vCPUs QEMU accepts (one QEMU probe)')
+    .option('--wait-timeouts', "a dead guest (KVM internal error) waits for its timeout, as run_tests.sh's")
     .option('--results <dir>', 'results folder (default: <tree>/logs, or $unittest_log_dir)')
     .option(
       '--format <format>',
