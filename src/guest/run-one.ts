@@ -6,12 +6,13 @@
 import type { FailureDetail, RunEvent, TestDirective, TestStatus } from '../events/types.js';
 import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
+import { type EfiCase, efiArgs } from './efi.js';
 import { classifyStartupFailure, decodeExit, type Verdict } from './exit-code.js';
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
 import { harnessKind, launchTest } from './launch.js';
 import type { TestLog } from './logs.js';
 import type { ArchProfile } from './qemu/arch/types.js';
-import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
+import { buildFixedArgs, buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
 import { PrettyStacks, StackResolver } from './stack.js';
 import type { ChildLike, SpawnFn } from './supervise.js';
 
@@ -50,6 +51,8 @@ export interface RunOneInput {
   readonly waitTimeouts?: boolean;
   /** PRETTY_PRINT_STACKS=yes: resolve `STACK:` lines with this addr2line (config.mak ADDR2LINE). */
   readonly addr2line?: string;
+  /** CONFIG_EFI=y: boot the test's `.efi` through OVMF instead of `-kernel`. */
+  readonly efi?: EfiCase | undefined;
 }
 
 /** Guests that print KTAP are parsed by the KTAP core, nested under their test. */
@@ -57,7 +60,15 @@ export const defaultKtapSink: KtapSinkFactory = (o) =>
   new KtapParser({ idPrefix: o.idPrefix, parentId: o.parentId, depth: o.parentDepth });
 
 /** The argv a test runs with. */
-export function testArgv(input: Pick<RunOneInput, 'test' | 'platform' | 'initrd'>): string[] {
+export function testArgv(input: Pick<RunOneInput, 'test' | 'platform' | 'initrd' | 'efi'>): string[] {
+  if (input.efi) {
+    const { settings, caseName } = input.efi;
+    return [
+      input.platform.qemu,
+      ...buildFixedArgs(input.platform),
+      ...efiArgs(settings, caseName, input.test.vmmArgs),
+    ];
+  }
   return buildQemuArgv(input.platform, {
     kernel: input.test.kernel,
     vmmArgs: input.test.vmmArgs,

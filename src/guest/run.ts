@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { RunEvent } from '../events/types.js';
 import type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 import type { QemuTreeFacts } from './config-mak.js';
+import { type EfiCase, efiCaseName, efiSettings, prepareEfiCase } from './efi.js';
 import type { Verdict } from './exit-code.js';
 import type { KtapSinkFactory } from './guest-output.js';
 import { type StoredResult, TestLog, writeResultsJson } from './logs.js';
@@ -40,6 +41,8 @@ export interface TreeFacts extends QemuTreeFacts {
   readonly buildHead: string;
   /** `./$TEST_SUBDIR/run`, named in `-v` lines as run_tests.sh prints them. */
   readonly runScript: string;
+  /** CONFIG_EFI=y: TEST_DIR (x86/efi/run's default EFI_SRC); undefined for a tree without EFI. */
+  readonly efiTestDir?: string;
   /** PRETTY_PRINT_STACKS=yes: the addr2line that resolves `STACK:` lines in logs (config.mak ADDR2LINE). */
   readonly addr2line?: string;
 }
@@ -292,9 +295,15 @@ class RunState {
       machine: r.test.machine,
       hasPciTestdev: info.hasPciTestdev,
     };
-    const initrd = o.tree.environDefault ? await this.#environFor(r.accel, info) : undefined;
+    let efi: EfiCase | undefined;
+    if (o.tree.efiTestDir !== undefined) {
+      efi = await this.#efiCase(r.test, o.tree.efiTestDir);
+      if (efi === undefined) return;
+    }
+    // x86/run sets ENVIRON_DEFAULT=n for EFI: without -kernel QEMU refuses -initrd.
+    const initrd = o.tree.environDefault && !efi ? await this.#environFor(r.accel, info) : undefined;
     if (o.dryRun) {
-      o.print(`${formatCommandLine(testArgv({ test: r.test, platform, initrd }))}`);
+      o.print(`${formatCommandLine(testArgv({ test: r.test, platform, initrd, efi }))}`);
       return;
     }
     // -v prints run_tests.sh's own line; the exact QEMU command is the first line of the test's log.
@@ -319,9 +328,24 @@ class RunState {
       ...(o.ktap ? { ktap: o.ktap } : {}),
       ...(o.waitTimeouts ? { waitTimeouts: true } : {}),
       ...(o.tree.addr2line === undefined ? {} : { addr2line: o.tree.addr2line }),
+      ...(efi ? { efi } : {}),
     });
     await log?.close();
     this.#record(name, outcome.verdict, outcome.text, outcome.reason, outcome.durationMs);
+  }
+
+  /** The test's EFI boot folder, or undefined after reporting x86/efi/run's failure as a SKIP. */
+  async #efiCase(test: ResolvedGuestTest, testDir: string): Promise<EfiCase | undefined> {
+    const settings = efiSettings(this.#o.env, testDir);
+    const caseName = efiCaseName(settings, test.kernel);
+    try {
+      await prepareEfiCase(this.#o.treeDir, settings, caseName);
+      return { settings, caseName };
+    } catch (error) {
+      const lines = (error as Error).message.split('\n');
+      await this.harnessSkip(test.spec.name, lines.at(-1) ?? '', lines.join('\n'));
+      return undefined;
+    }
   }
 
   rootStatus(): 'SUCCESS' | 'FAILURE' | 'SKIPPED' | 'NO_TESTS' {
