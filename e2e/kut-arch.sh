@@ -8,8 +8,10 @@
 # is built here: configure and build the tree first, e.g.
 #   ./configure --arch=arm64 --cross-prefix=aarch64-linux-gnu- && make
 # run_tests.sh needs `ncat` for the migration group (Debian: apt-get install ncat). vmunit runs with a PATH
-# that holds only the QEMU binaries and the tree's addr2line, so it cannot use ncat (or anything else).
-# Environment: MAX_SMP (default 2), ACCEL (default tcg), JOBS (default 2), VMUNIT (default: this checkout).
+# of links to every program in /usr/bin and /bin except ncat/nc/netcat, so it cannot use them.
+# Environment: MAX_SMP (default 2), ACCEL (default tcg), JOBS (default 2), VMUNIT (default: this checkout),
+# UPSTREAM_RESULTS: a file of run_tests.sh result lines from an earlier run of the same tree (its wall time
+# is then not measured); UPSTREAM_SAVE: where to keep this run's run_tests.sh lines.
 # Colours are stripped; result lines are compared sorted (with -j they come in completion order).
 set -euo pipefail
 
@@ -29,16 +31,22 @@ fi
 out=$(mktemp -d -t vmunit-kut-arch.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-# A PATH for vmunit with QEMU and addr2line only: proves the migration group needs no ncat.
+# A PATH for vmunit without netcat: proves the migration group needs no ncat.
 mkdir "$out/bin"
-for tool in /usr/bin/qemu-system-* "$(command -v "$(sed -n 's/^ADDR2LINE=//p' "$KUT_DIR/config.mak")" || true)"; do
-	[ -x "$tool" ] && ln -s "$tool" "$out/bin/"
+for tool in /bin/* /usr/bin/*; do
+	case ${tool##*/} in ncat | nc | netcat | nc.*) continue ;; esac
+	[ -x "$tool" ] && [ ! -e "$out/bin/${tool##*/}" ] && ln -s "$tool" "$out/bin/"
 done
 
 strip() { sed 's/\x1b\[[0-9;]*m//g' | grep -E '^(PASS|FAIL|SKIP) ' | sort; }
 
 start=$(date +%s.%N)
-(cd "$KUT_DIR" && ./run_tests.sh -j "$jobs" "$@") | strip > "$out/upstream.txt" || true
+if [ -n "${UPSTREAM_RESULTS:-}" ]; then
+	strip < "$UPSTREAM_RESULTS" > "$out/upstream.txt"
+else
+	(cd "$KUT_DIR" && ./run_tests.sh -j "$jobs" "$@") | strip > "$out/upstream.txt" || true
+	[ -n "${UPSTREAM_SAVE:-}" ] && cp "$out/upstream.txt" "$UPSTREAM_SAVE"
+fi
 mid=$(date +%s.%N)
 PATH="$out/bin" "$(command -v node)" "$vmunit" run -C "$KUT_DIR" -j "$jobs" --results "$out/logs" "$@" \
 	2> "$out/vmunit.err" | strip > "$out/vmunit.txt" || true
