@@ -11,7 +11,7 @@ import { classifyStartupFailure, decodeExit, type Verdict } from './exit-code.js
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
 import { harnessKind, launchTest } from './launch.js';
 import type { TestLog } from './logs.js';
-import type { ArchProfile } from './qemu/arch/types.js';
+import type { GuestArchProfile } from './qemu/arch/types.js';
 import { buildFixedArgs, buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
 import { PrettyStacks, StackResolver } from './stack.js';
 import type { ChildLike, SpawnFn } from './supervise.js';
@@ -35,7 +35,7 @@ export interface RunOneInput {
   readonly test: ResolvedGuestTest;
   readonly id: string;
   readonly depth: number;
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   readonly platform: QemuPlatform;
   readonly initrd: string | undefined;
   readonly cwd: string;
