@@ -8,7 +8,7 @@
 import { type DeadGuest, DeadGuestWatcher, DUMP_SETTLE_MS } from './dead-guest.js';
 import { runMigration } from './migration.js';
 import { runPanic } from './panic.js';
-import type { HarnessEnd, QemuLaunch } from './qmp/instance.js';
+import { type HarnessEnd, launchOptions, type QemuLaunch } from './qmp/instance.js';
 import { supervise } from './supervise.js';
 
 export interface LaunchEnd extends HarnessEnd {
@@ -36,16 +36,8 @@ async function runPlain(launch: QemuLaunch, waitTimeouts: boolean): Promise<Laun
   const watcher = new DeadGuestWatcher();
   const stop = new AbortController();
   let settle: NodeJS.Timeout | undefined;
-  const signal = launch.signal ? AbortSignal.any([launch.signal, stop.signal]) : stop.signal;
   const end = await supervise({
-    argv: launch.argv,
-    cwd: launch.cwd,
-    timeoutMs: launch.timeoutMs,
-    graceMs: launch.graceMs,
-    signal,
-    ...(launch.spawn ? { spawn: launch.spawn } : {}),
-    ...(launch.live ? { live: launch.live } : {}),
-    maxLineBytes: launch.maxLineBytes,
+    ...launchOptions(launch, launch.argv, stop.signal),
     onLine: (stream, line) => {
       launch.onLine(stream, line);
       if (stream !== 'stderr' || waitTimeouts) return;

@@ -15,13 +15,13 @@
  * socket and temporary folder is gone when this returns, also after a timeout or an abort.
  */
 
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type QmpClient, QmpCommandError } from './qmp/client.js';
 import {
   type HarnessEnd,
   harnessStatus,
+  inTempDir,
   QemuInstance,
   type QemuLaunch,
   QMP_REPLY_MS,
@@ -246,21 +246,21 @@ class Migration {
 }
 
 /** Runs one migration test; never rejects. */
-export async function runMigration(launch: QemuLaunch): Promise<HarnessEnd> {
-  const started = performance.now();
-  const dir = await mkdtemp(join(tmpdir(), 'vmunit-mig-'));
-  const migration = new Migration(launch, dir);
-  try {
-    const end = await migration.run();
-    return { ...end, durationMs: performance.now() - started, aborted: launch.signal?.aborted ?? false };
-  } catch (error) {
-    const aborted = launch.signal?.aborted ?? false;
-    if (error instanceof HarnessError) return harnessStatus(error.status, started, aborted, error.reason);
-    const message = error instanceof Error ? error.message : String(error);
-    launch.onLine('stderr', `vmunit: migration harness: ${message}`);
-    return harnessStatus(2, started, aborted, message);
-  } finally {
-    await migration.dispose();
-    await rm(dir, { recursive: true, force: true });
-  }
+export function runMigration(launch: QemuLaunch): Promise<HarnessEnd> {
+  return inTempDir('vmunit-mig-', async (dir) => {
+    const started = performance.now();
+    const migration = new Migration(launch, dir);
+    try {
+      const end = await migration.run();
+      return { ...end, durationMs: performance.now() - started, aborted: launch.signal?.aborted ?? false };
+    } catch (error) {
+      const aborted = launch.signal?.aborted ?? false;
+      if (error instanceof HarnessError) return harnessStatus(error.status, started, aborted, error.reason);
+      const message = error instanceof Error ? error.message : String(error);
+      launch.onLine('stderr', `vmunit: migration harness: ${message}`);
+      return harnessStatus(2, started, aborted, message);
+    } finally {
+      await migration.dispose();
+    }
+  });
 }

@@ -6,21 +6,23 @@
  * run_panic's: 1 (which run_test's fix-up turns into PASS when stderr is clean) or 3.
  */
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type HarnessEnd,
   harnessStatus,
+  inTempDir,
   QemuInstance,
   type QemuLaunch,
   QMP_REPLY_MS,
 } from './qmp/instance.js';
 
 /** Runs one panic test; never rejects. */
-export async function runPanic(launch: QemuLaunch): Promise<HarnessEnd> {
+export function runPanic(launch: QemuLaunch): Promise<HarnessEnd> {
+  return inTempDir('vmunit-panic-', (dir) => panicIn(dir, launch));
+}
+
+async function panicIn(dir: string, launch: QemuLaunch): Promise<HarnessEnd> {
   const started = performance.now();
-  const dir = await mkdtemp(join(tmpdir(), 'vmunit-panic-'));
   const qemu = new QemuInstance(
     launch,
     ['-S'],
@@ -48,7 +50,6 @@ export async function runPanic(launch: QemuLaunch): Promise<HarnessEnd> {
     if (end === undefined) why = (error as Error).message;
   }
   await qemu.dispose();
-  await rm(dir, { recursive: true, force: true });
   launch.onLine('stdout', panicked ? 'PASS: guest panicked' : 'FAIL: guest did not panic');
   // As run_panic: a QEMU that timed out without the event "did not panic" (3); it is not a timeout.
   return harnessStatus(

@@ -4,8 +4,17 @@
  * that console. Each instance has its own deadline, as upstream gives each QEMU its own `timeout(1)`.
  */
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatCommandLine } from '../qemu/args.js';
-import { type ChildLike, type SpawnFn, type SupervisedEnd, supervise } from '../supervise.js';
+import {
+  type ChildLike,
+  type SpawnFn,
+  type SupervisedEnd,
+  type SuperviseOptions,
+  supervise,
+} from '../supervise.js';
 import { openQmp, type QmpClient } from './client.js';
 
 /** What a harness needs to start QEMUs for one test (the plain path's supervise options, minus the argv). */
@@ -37,6 +46,37 @@ export const QMP_REPLY_MS = 30_000;
 /** `-chardev socket … -mon …` for a QMP monitor on a unix socket that QEMU creates without waiting. */
 export function qmpMonitorArgs(path: string): string[] {
   return ['-chardev', `socket,id=mon,path=${path},server=on,wait=off`, '-mon', 'chardev=mon,mode=control'];
+}
+
+/**
+ * The supervisor options every QEMU of a test shares (deadline, grace, Ctrl-C, live set, line cap), with the
+ * harness's own stop signal joined to the run's.
+ */
+export function launchOptions(
+  launch: QemuLaunch,
+  argv: readonly string[],
+  stop: AbortSignal,
+): Omit<SuperviseOptions, 'onLine'> {
+  return {
+    argv,
+    cwd: launch.cwd,
+    timeoutMs: launch.timeoutMs,
+    graceMs: launch.graceMs,
+    signal: launch.signal ? AbortSignal.any([launch.signal, stop]) : stop,
+    ...(launch.spawn ? { spawn: launch.spawn } : {}),
+    ...(launch.live ? { live: launch.live } : {}),
+    maxLineBytes: launch.maxLineBytes,
+  };
+}
+
+/** Runs `work` with a private temporary folder (sockets), removed afterwards whatever happens. */
+export async function inTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** An ended process that never ran, carrying a harness status (run_migration's `return 3`). */
@@ -75,16 +115,8 @@ export class QemuInstance {
     this.#signal = launch.signal;
     const argv = [...launch.argv, ...qmpMonitorArgs(qmpPath), ...extraArgs];
     launch.note(`vmunit: ${role} QEMU: ${formatCommandLine(argv)}`);
-    const signal = launch.signal ? AbortSignal.any([launch.signal, this.#stop.signal]) : this.#stop.signal;
     this.end = supervise({
-      argv,
-      cwd: launch.cwd,
-      timeoutMs: launch.timeoutMs,
-      graceMs: launch.graceMs,
-      signal,
-      ...(launch.spawn ? { spawn: launch.spawn } : {}),
-      ...(launch.live ? { live: launch.live } : {}),
-      maxLineBytes: launch.maxLineBytes,
+      ...launchOptions(launch, argv, this.#stop.signal),
       stdin: 'pipe',
       onSpawn: (child) => {
         this.#child = child;
