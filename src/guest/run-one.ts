@@ -7,12 +7,13 @@ import type { FailureDetail, RunEvent, TestDirective, TestStatus } from '../even
 import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
 import { type EfiCase, efiArgs } from './efi.js';
-import { classifyStartupFailure, decodeExit, type Verdict } from './exit-code.js';
+import { classifyStartupFailure, type DecodedExit, decodeExit, type Verdict } from './exit-code.js';
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
-import { harnessKind, launchTest } from './launch.js';
+import { harnessKind, type LaunchEnd, launchTest } from './launch.js';
 import type { TestLog } from './logs.js';
 import type { GuestArchProfile } from './qemu/arch/types.js';
 import { buildFixedArgs, buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
+import type { QemuLaunch } from './qmp/instance.js';
 import { PrettyStacks, StackResolver } from './stack.js';
 import type { ChildLike, SpawnFn } from './supervise.js';
 
@@ -80,12 +81,7 @@ export function testArgv(input: Pick<RunOneInput, 'test' | 'platform' | 'initrd'
 export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   const argv = testArgv(input);
   input.log?.line(formatCommandLine(argv));
-  const stacks =
-    input.addr2line === undefined
-      ? undefined
-      : new PrettyStacks(new StackResolver(input.cwd, input.test.kernel, input.addr2line), (l) =>
-          input.log?.line(l),
-        );
+  const stacks = prettyStacks(input);
   const logLine = (line: string): void => (stacks ? stacks.line(line) : input.log?.line(line));
   const adapter = new GuestOutputAdapter({
     testId: input.id,
@@ -96,32 +92,20 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   const stderr: string[] = [];
   const output: string[] = [];
   let stdoutLines = 0;
-  const kind = harnessKind(input.test.spec.groups);
   const end = await launchTest(
-    {
-      argv,
-      cwd: input.cwd,
-      timeoutMs: input.test.timeoutMs,
-      graceMs: input.graceMs,
-      ...(input.signal ? { signal: input.signal } : {}),
-      ...(input.spawn ? { spawn: input.spawn } : {}),
-      ...(input.live ? { live: input.live } : {}),
-      maxLineBytes: input.maxLineBytes ?? 64 * 1024,
-      note: logLine,
-      onLine: (stream, line) => {
-        logLine(line);
-        if (stream === 'stdout') {
-          stdoutLines++;
-          for (const e of adapter.push(line)) input.emit(e);
-        } else {
-          stderr.push(line);
-          if (stderr.length > STDERR_KEEP) stderr.shift();
-          input.emit({ type: 'test:log', id: input.id, line, stream: 'stderr' });
-        }
-        if (stdoutLines === 0 && output.length < STDERR_KEEP) output.push(line);
-      },
-    },
-    kind,
+    launchFor(input, argv, logLine, (stream, line) => {
+      logLine(line);
+      if (stream === 'stdout') {
+        stdoutLines++;
+        for (const e of adapter.push(line)) input.emit(e);
+      } else {
+        stderr.push(line);
+        if (stderr.length > STDERR_KEEP) stderr.shift();
+        input.emit({ type: 'test:log', id: input.id, line, stream: 'stderr' });
+      }
+      if (stdoutLines === 0 && output.length < STDERR_KEEP) output.push(line);
+    }),
+    harnessKind(input.test.spec.groups),
     input.waitTimeouts ?? false,
   );
   for (const e of adapter.end()) input.emit(e);
@@ -147,15 +131,7 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
         kernel: input.test.kernel,
         status: decoded.status,
       });
-  let verdict = decoded.verdict;
-  let reason = decoded.reason ?? end.reason;
-  if (premature !== undefined) {
-    verdict = 'SKIP';
-    reason = premature;
-  } else if (end.dead !== undefined) {
-    verdict = 'FAIL';
-    reason = end.dead.reason;
-  }
+  const { verdict, reason } = judge(decoded, end, premature);
   const summary = adapter.summary;
   const text = reason !== undefined ? `(${reason})` : summary;
   logLine('');
@@ -178,6 +154,44 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
     durationMs: end.durationMs,
     status,
   };
+}
+
+/** The log with `STACK:` lines resolved (PRETTY_PRINT_STACKS=yes), or undefined for the plain log. */
+function prettyStacks(input: RunOneInput): PrettyStacks | undefined {
+  if (input.addr2line === undefined) return undefined;
+  const resolver = new StackResolver(input.cwd, input.test.kernel, input.addr2line);
+  return new PrettyStacks(resolver, (l) => input.log?.line(l));
+}
+
+function launchFor(
+  input: RunOneInput,
+  argv: readonly string[],
+  note: (line: string) => void,
+  onLine: QemuLaunch['onLine'],
+): QemuLaunch {
+  return {
+    argv,
+    cwd: input.cwd,
+    timeoutMs: input.test.timeoutMs,
+    graceMs: input.graceMs,
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.spawn ? { spawn: input.spawn } : {}),
+    ...(input.live ? { live: input.live } : {}),
+    maxLineBytes: input.maxLineBytes ?? 64 * 1024,
+    note,
+    onLine,
+  };
+}
+
+/** A start-up failure is SKIP; a dead guest is FAIL with its own reason; else the decoded status decides. */
+function judge(
+  decoded: DecodedExit,
+  end: LaunchEnd,
+  premature: string | undefined,
+): { verdict: Verdict; reason: string | undefined } {
+  if (premature !== undefined) return { verdict: 'SKIP', reason: premature };
+  if (end.dead !== undefined) return { verdict: 'FAIL', reason: end.dead.reason };
+  return { verdict: decoded.verdict, reason: decoded.reason ?? end.reason };
 }
 
 function resultEvent(
