@@ -1,21 +1,15 @@
 /*
- * Memory and paging: the page allocator and malloc over the multiboot memory map, then page tables: map a
- * page at an address nothing mapped before, write-protect it, unmap it, and a guard page, each fault caught
- * with vmu_expect_exception and checked against the #PF error code and CR2.
+ * Page tables: map a page at an address nothing mapped before, write-protect it, unmap it, and a guard
+ * page, each fault caught with vmu_expect_exception and checked against the #PF error code and CR2.
  *
  * EXPECT-STATUS: 1
- * EXPECT: ok 1 paging: alloc: pages are page-aligned, distinct and zeroed
- * EXPECT: ok 2 paging: alloc: a freed page is handed out again
- * EXPECT: ok 3 paging: alloc: malloc'd blocks do not overlap and keep their contents
- * EXPECT: ok 4 paging: alloc: calloc zeroes, memalign aligns to 64 KiB
- * EXPECT: ok 5 paging: alloc: an impossible request returns NULL
- * EXPECT: ok 6 paging: map: identity addresses translate to themselves
- * EXPECT: ok 7 paging: map: a page mapped at 4 TiB aliases its physical page
- * EXPECT: ok 8 paging: map: read-only page: write raises PF (P|W) at the address
- * EXPECT: ok 9 paging: map: read-only page still reads
- * EXPECT: ok 10 paging: map: unmapped page: read raises PF (not present) at the address
- * EXPECT: ok 11 paging: map: guard page faults
- * EXPECT: ok 12 paging: map: the rest of a split 2 MiB page still works
+ * EXPECT: ok 1 paging: map: identity addresses translate to themselves
+ * EXPECT: ok 2 paging: map: a page mapped at 4 TiB aliases its physical page
+ * EXPECT: ok 3 paging: map: read-only page: write raises PF (P|W) at the address
+ * EXPECT: ok 4 paging: map: read-only page still reads
+ * EXPECT: ok 5 paging: map: unmapped page: read raises PF (not present) at the address
+ * EXPECT: ok 6 paging: map: guard page faults
+ * EXPECT: ok 7 paging: map: the rest of a split 2 MiB page still works
  */
 #include "vmunit.h"
 
@@ -29,53 +23,6 @@ static void read_byte(void *addr)
 static void write_byte(void *addr)
 {
 	*(volatile char *)addr = 1;
-}
-
-static bool all_zero(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (p[i])
-			return false;
-	}
-	return true;
-}
-
-static void test_alloc(void)
-{
-	char *a = alloc_page(), *b = alloc_page();
-	char *blocks[32];
-	bool ok = true;
-	char *z;
-	void *big;
-
-	report_prefix_push("alloc");
-	report(a && b && a != b && !((uintptr_t)a & (PAGE_SIZE - 1)) && !((uintptr_t)b & (PAGE_SIZE - 1)) &&
-		       all_zero(a, PAGE_SIZE),
-	       "pages are page-aligned, distinct and zeroed");
-	free_page(b);
-	report(alloc_page() == b, "a freed page is handed out again");
-
-	for (int i = 0; i < 32; i++) {
-		blocks[i] = malloc(24 + (size_t)i * 40);
-		if (!blocks[i])
-			ok = false;
-		else
-			memset(blocks[i], i, 24 + (size_t)i * 40);
-	}
-	for (int i = 0; ok && i < 32; i += 2)
-		free(blocks[i]);
-	for (int i = 1; ok && i < 32; i += 2)
-		for (size_t j = 0; j < 24 + (size_t)i * 40; j++)
-			ok = ok && blocks[i][j] == (char)i;
-	report(ok, "malloc'd blocks do not overlap and keep their contents");
-
-	z = calloc(100, 10);
-	big = memalign(64 * 1024, 100);
-	report(z && all_zero(z, 1000) && big && !((uintptr_t)big & 0xffff), "calloc zeroes, memalign aligns to 64 KiB");
-	free(z);
-	free(big);
-	report(malloc((size_t)1 << 45) == NULL && alloc_pages(40) == NULL, "an impossible request returns NULL");
-	report_prefix_pop();
 }
 
 static void test_map(void)
@@ -121,7 +68,6 @@ int main(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	report_prefix_push("paging");
-	test_alloc();
 	test_map();
 	return report_summary();
 }
