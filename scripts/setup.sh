@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what vmunit's demo and tests need on a fresh Debian machine: QEMU, the cross compiler for the
-# arm64 guests, and the npm dependencies; then builds vmunit. Safe to run again: it installs only what is
-# missing. Needs root (or sudo) for apt.
+# arm64 guests, Chromium for the HTML report test, and the npm dependencies; then builds vmunit. Safe to
+# run again: it installs only what is missing. Needs root (or sudo) for apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,8 @@ command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
 command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
 command -v make >/dev/null || need+=(make)
 command -v gcc >/dev/null || need+=(gcc)
+# The HTML report's browser test drives Debian's Chromium (test/reporters/html-chromium.test.ts).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

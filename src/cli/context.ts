@@ -4,6 +4,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { guardClosedPipe } from '../util/pipe.js';
 
 export interface CliContext {
   readonly version: string;
@@ -12,6 +13,8 @@ export interface CliContext {
   readonly stdin: NodeJS.ReadableStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** The command line after `node` (recorded in run records); absent in in-process tests. */
+  readonly argv?: readonly string[];
 }
 
 function packageVersion(): string {
@@ -20,8 +23,12 @@ function packageVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
-/** The real process's context. */
+/** The real process's context. A closed stdout pipe is not an error (util/pipe.ts). */
 export function defaultContext(): CliContext {
+  guardClosedPipe(process.stdout, (error) => {
+    process.stderr.write(`vmunit: error: cannot write to stdout: ${error.message}\n`);
+    process.exitCode = 2;
+  });
   return {
     version: packageVersion(),
     stdout: process.stdout,
@@ -29,5 +36,6 @@ export function defaultContext(): CliContext {
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    argv: process.argv.slice(1),
   };
 }

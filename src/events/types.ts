@@ -127,6 +127,8 @@ export interface TestResultEvent extends EventBase {
   /** Why: a guest runner reason string ("x86_64 only", "timeout"), or a crash explanation. */
   readonly reason?: string;
   readonly failures?: readonly FailureDetail[];
+  /** The test's log file, relative to the results folder, when the producer wrote one. */
+  readonly log?: string;
 }
 
 /**

@@ -3,14 +3,14 @@
  * log, decode the exit status, classify start-up failures, emit the result.
  */
 
-import type { FailureDetail, RunEvent, TestDirective, TestStatus } from '../events/types.js';
+import type { FailureDetail, RunEvent, TestDirective, TestResultEvent, TestStatus } from '../events/types.js';
 import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
 import { type EfiCase, efiArgs } from './efi.js';
 import { classifyStartupFailure, type DecodedExit, decodeExit, type Verdict } from './exit-code.js';
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
 import { harnessKind, type LaunchEnd, launchTest } from './launch.js';
-import type { TestLog } from './logs.js';
+import { logFileName, type TestLog } from './logs.js';
 import type { GuestArchProfile } from './qemu/arch/types.js';
 import { buildFixedArgs, buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
 import type { QemuLaunch } from './qmp/instance.js';
@@ -146,7 +146,8 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   }
   const status = premature !== undefined ? 77 : decoded.status;
   input.emit({ type: 'test:attr', id: input.id, key: 'exit_status', value: String(status) });
-  input.emit(resultEvent(input.id, input.test.spec.name, verdict, reason ?? summary, end, failures));
+  const result = resultEvent(input.id, input.test.spec.name, verdict, reason ?? summary, end, failures);
+  input.emit(input.log === undefined ? result : { ...result, log: logFileName(input.test.spec.name) });
   return {
     verdict,
     text,
@@ -201,7 +202,7 @@ function resultEvent(
   reason: string,
   end: { timedOut: boolean; durationMs: number },
   failures: FailureDetail[],
-): RunEvent {
+): TestResultEvent {
   const statusMap: Record<Verdict, TestStatus> = { PASS: 'SUCCESS', FAIL: 'FAILURE', SKIP: 'SKIPPED' };
   let directive: TestDirective | undefined;
   if (verdict === 'SKIP') directive = { kind: 'SKIP', reason };

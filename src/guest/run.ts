@@ -8,7 +8,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunEvent } from '../events/types.js';
+import type { RunEvent, TestStatus } from '../events/types.js';
+import { aggregateStatus } from '../ktap/status.js';
+import { runPool, startOrder } from '../util/pool.js';
 import type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 import type { QemuTreeFacts } from './config-mak.js';
 import { type EfiCase, efiCaseName, efiSettings, prepareEfiCase } from './efi.js';
@@ -23,7 +25,6 @@ import { formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
 import { type QemuInfo, type QemuProber, qemuArchFor, qemuCandidates } from './qemu/probe.js';
 import { runOneTest, testArgv } from './run-one.js';
-import { runPool, startOrder } from './scheduler.js';
 import { verboseCommandLine } from './select.js';
 import type { ChildLike, SpawnFn } from './supervise.js';
 
@@ -127,9 +128,9 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
     depth: 0,
     isSuite: true,
   });
-  const state = new RunState(o);
   const runnables: Runnable[] = [];
   const selections = await selectAll(o);
+  const state = new RunState(o, selections);
   o.progress.setTotal(selections.length);
   for (const { spec, sel } of selections) {
     if (o.signal?.aborted) break;
@@ -178,16 +179,20 @@ class RunState {
   readonly #qemu = new Map<string, Promise<QemuInfo>>();
   readonly #environ = new Map<string, Promise<string>>();
   #tmpDir: Promise<string> | undefined;
-  #index = 0;
+  /** cfg position among the selected tests: the test:start index, whatever order `-j` starts them in. */
+  readonly #position = new Map<string, number>();
   #write: Promise<void> = Promise.resolve();
   counts = { passed: 0, failed: 0, skipped: 0 };
 
-  constructor(o: GuestRunOptions) {
+  constructor(o: GuestRunOptions, selections: readonly Kept[]) {
     this.#o = o;
+    selections.forEach(({ spec }, i) => {
+      if (!this.#position.has(spec.name)) this.#position.set(spec.name, i + 1);
+    });
   }
 
   #start(name: string): string {
-    const index = ++this.#index;
+    const index = this.#position.get(name) ?? this.#position.size + 1;
     const id = `${ROOT_ID}/${index}`;
     this.#o.emit({
       type: 'test:start',
@@ -348,10 +353,8 @@ class RunState {
     }
   }
 
-  rootStatus(): 'SUCCESS' | 'FAILURE' | 'SKIPPED' | 'NO_TESTS' {
-    if (this.counts.failed > 0) return 'FAILURE';
-    if (this.counts.passed > 0) return 'SUCCESS';
-    return this.counts.skipped > 0 ? 'SKIPPED' : 'NO_TESTS';
+  rootStatus(): TestStatus {
+    return aggregateStatus({ ...this.counts, crashed: 0, errors: 0 });
   }
 
   /** `elapsedMs`: wall time of the run, stored so benchmarks can separate harness time from QEMU time. */

@@ -7,10 +7,12 @@
  * and `… aborted` lines, numbers everything in completion order and ends with the plan `1..N`.
  * It prints nothing for harness skips and for failures without a `FAIL:` line (a QEMU error, `s3`'s exit
  * status 3); vmunit adds one line for those (`ok N - <test> # SKIP <reason>`, `not ok N - <test>: <reason>`),
- * so every test appears in the TAP stream.
+ * so every test appears in the TAP stream, and a test whose own verdict is not a pass (a crash, an
+ * interruption) is `not ok` even when every check it printed passed.
  */
 
 import type { RunEvent } from '../events/types.js';
+import { openStreamSink, type TextSink } from '../reporters/sink.js';
 import type { Reporter } from '../reporters/types.js';
 
 interface Pending {
@@ -21,15 +23,16 @@ interface Pending {
   status: number | undefined;
 }
 
-/** A reporter writing upstream-shaped TAP 13 to `out` as tests finish. */
+/** A reporter writing upstream-shaped TAP 13 to a stream or file as tests finish. */
 export class Tap13Reporter implements Reporter {
-  readonly #out: NodeJS.WritableStream;
+  readonly #out: TextSink;
   readonly #tests = new Map<string, Pending>();
   #n = 0;
   #started = false;
+  #interrupted = false;
 
-  constructor(out: NodeJS.WritableStream) {
-    this.#out = out;
+  constructor(destination: NodeJS.WritableStream | string) {
+    this.#out = openStreamSink(destination);
   }
 
   #line(text: string): void {
@@ -57,6 +60,9 @@ export class Tap13Reporter implements Reporter {
         return;
       case 'test:result':
         this.#result(event);
+        return;
+      case 'run:end':
+        if (event.interrupted) this.#interrupted = true;
         return;
       default:
         return;
@@ -88,7 +94,7 @@ export class Tap13Reporter implements Reporter {
       this.#line(`not ok TEST_NUMBER - ${name}: ${reason}`);
     } else if (t.status === 127) {
       this.#line(`not ok TEST_NUMBER - ${name}: aborted`);
-    } else if (event.status === 'FAILURE' && t.failLines === 0) {
+    } else if (event.status !== 'SUCCESS' && event.status !== 'SKIPPED' && t.failLines === 0) {
       // Upstream drops these (QEMU errors, a guest failing through its exit status only).
       const why =
         t.status === undefined ? reason : `exit status ${t.status}${reason === '' ? '' : ` ${reason}`}`;
@@ -100,6 +106,11 @@ export class Tap13Reporter implements Reporter {
   }
 
   async close(): Promise<void> {
+    const why = this.#interrupted ? 'interrupted' : 'did not finish';
+    for (const [id, t] of this.#tests) {
+      this.#result({ type: 'test:result', id, name: t.name, status: 'TEST_CRASHED', reason: why });
+    }
     if (this.#started) this.#out.write(`1..${this.#n}\n`);
+    await this.#out.close();
   }
 }

@@ -15,7 +15,13 @@
  * version; changing the meaning of one bumps it. The JSON Schema is docs/record.schema.json.
  */
 
-import type { FailureDetail, ProducerKind, TestDirective, TestStatus } from '../events/types.js';
+import type {
+  FailureDetail,
+  ParseIssueKind,
+  ProducerKind,
+  TestDirective,
+  TestStatus,
+} from '../events/types.js';
 
 export const RECORD_FORMAT = 'vmunit-record';
 export const RECORD_VERSION = 1;
@@ -78,6 +84,13 @@ export interface RunMeta {
   readonly interrupted: boolean;
   /** Anything else a producer knows (KernelCI-style `key: value`). */
   readonly extra?: Readonly<Record<string, string>>;
+  /** The run's wall time as run:end gave it. */
+  readonly elapsedMs?: number;
+  /**
+   * The producer's run:start `meta`, verbatim: what JUnit shows as `<properties>`. Kept apart from the
+   * fields above (which the CLI fills) so that a report rendered from the record equals the live one.
+   */
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
 /** A result inside a test, nested as the producer nested it. */
@@ -91,6 +104,36 @@ export interface RecordCheck {
   /** Diagnostic lines that belong to this check. */
   readonly log?: readonly string[];
   readonly checks?: readonly RecordCheck[];
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** The rest of what the producer said about the node, so every reporter can render it again. */
+  readonly node?: NodeFacts;
+}
+
+/**
+ * Producer facts below the verdict: the number printed on the result line, a plan, attributes, parse
+ * issues, and whether the node was announced as a parent. Optional; absent facts were not given.
+ */
+export interface NodeFacts {
+  /** The event id, when it is not `<parent id>/<position>` (`root` for a root). */
+  readonly id?: string;
+  /** The name at test:start, when the result renamed the node (a `# Subtest:` header's name). */
+  readonly startName?: string;
+  /** The test:start index, when it is not the position (a producer that skipped numbers). */
+  readonly index?: number;
+  /** The node never got its result: its status is the crash the record gave it. */
+  readonly unfinished?: boolean;
+  readonly number?: number;
+  readonly plan?: number;
+  readonly suite?: boolean;
+  readonly issues?: readonly RecordIssue[];
+}
+
+/** A parse problem on a node (`parse:issue`), as the KTAP parser reported it. */
+export interface RecordIssue {
+  readonly message: string;
+  readonly line?: number;
+  readonly kind?: ParseIssueKind;
+  readonly testName?: string;
 }
 
 /** One harness-level test. */
@@ -113,15 +156,37 @@ export interface RecordTest {
   readonly counts: LevelCounts;
   /** Lines from the run that belong to the test itself (a harness message, the abort line). */
   readonly output?: readonly string[];
-  /** Parse problems found in this test's output (KTAP issues), as `[ERROR]` lines print them. */
+  /** Reserved; parse problems are in `node.issues`, with their line and kind. */
   readonly issues?: readonly string[];
   readonly attributes?: Readonly<Record<string, string>>;
+  readonly failures?: readonly FailureDetail[];
+  /** Index into `RunRecord.roots` when there are several. */
+  readonly root?: number;
+  /** As `RecordCheck.node`. */
+  readonly node?: NodeFacts;
+}
+
+/**
+ * The node tests hang from: the guest run's arch node, KTAP's "main", a kernel run. It is not a test, but
+ * reports show its name, plan, log and parse issues.
+ */
+export interface RecordRoot {
+  readonly name: string;
+  readonly status: TestStatus;
+  readonly directive?: TestDirective;
+  readonly reason?: string;
+  readonly durationMs?: number;
+  readonly log?: readonly string[];
+  readonly attributes?: Readonly<Record<string, string>>;
+  readonly node?: NodeFacts;
 }
 
 export interface RunRecord {
   readonly format: typeof RECORD_FORMAT;
   readonly version: typeof RECORD_VERSION;
   readonly run: RunMeta;
+  /** One per run:start of the events (several for merged runs); tests point at theirs by `root`. */
+  readonly roots?: readonly RecordRoot[];
   readonly tests: readonly RecordTest[];
   readonly counts: { readonly tests: LevelCounts; readonly checks: LevelCounts };
 }

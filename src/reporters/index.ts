@@ -1,9 +1,14 @@
-/** Public surface of vmunit's reporters (`vmunit/reporters`): factories, renderers and the registry. */
+/**
+ * Reporters: RunEvents in, console (kunit.py), KernelCI JSON, JUnit, KTAP and HTML text out.
+ * Must not import: record, guest, kernel, unit, cli.
+ *
+ * Public surface of vmunit's reporters (`vmunit/reporters`): factories, renderers and the registry.
+ */
 
 export { type ConsoleFactoryOptions, ConsoleReporter, createConsoleReporter } from './console.js';
 export { htmlEscape, replaceInvalidXmlChars, xmlAttr, xmlText } from './escape.js';
 export { formatFailure, formatLocation } from './failure-text.js';
-export { createHtmlReporter, type HtmlReportInfo, treeToHtml } from './html.js';
+export { createHtmlReporter, htmlFromEvents, renderHtml } from './html/index.js';
 export {
   createKunitJsonReporter,
   type KunitJsonMetadata,
@@ -25,14 +30,16 @@ export {
   treeToEvents,
   treeToKtap,
 } from './ktap.js';
-export { diagnosticLine, escapeKtapName, resultLine } from './ktap-lines.js';
+export { diagnosticLine, escapeKtapName, KTAP_HASH_SUBSTITUTE, resultLine } from './ktap-lines.js';
 export {
   createOutputReporter,
   type OutputContext,
   type OutputSpecInput,
   type OutputTarget,
   parseOutputSpecs,
+  reportsBesideConsole,
   resolveInside,
+  stdoutTaken,
 } from './output.js';
 export { Printer, type PrinterOptions } from './printer.js';
 export {
@@ -45,3 +52,4 @@ export {
 } from './registry.js';
 export { checkWritable, openStreamSink, type TextSink, writeAtomic, writeDocument } from './sink.js';
 export { FanOutReporter, type Reporter, type ReporterOptions } from './types.js';
+export { addVerdictCases } from './verdict.js';

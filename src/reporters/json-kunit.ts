@@ -5,6 +5,9 @@
  * SUCCESS→PASS, SKIPPED→SKIP, TEST_CRASHED→ERROR, anything else→FAIL, the top group renamed
  * "KUnit Test Group", and Python's `json.dumps(indent=4)` text (ASCII only, `\uXXXX` escapes).
  *
+ * vmunit's reporter adds a case for the verdict of a test whose own result failed while its checks passed
+ * (verdict.ts); `kunitCompatible` leaves it off, as `vmunit parse --json` and `vmunit kunit` need.
+ *
  * Needs the whole tree, so it folds events with TreeBuilder and writes on close (memory O(tests)).
  */
 
@@ -13,6 +16,7 @@ import type { TestNode } from '../ktap/model.js';
 import { TreeBuilder } from '../ktap/tree.js';
 import { writeDocument } from './sink.js';
 import type { Reporter, ReporterOptions } from './types.js';
+import { addVerdictCases } from './verdict.js';
 
 /** kunit_json.Metadata: empty for `parse`; the kernel tool passes its arch, defconfig and build dir. */
 export interface KunitJsonMetadata {
@@ -73,6 +77,8 @@ export function kunitJson(root: TestNode, meta: KunitJsonMetadata = {}): string 
 
 export interface KunitJsonReporterOptions extends ReporterOptions {
   readonly metadata?: KunitJsonMetadata;
+  /** Exactly kunit_json.py: no case for the verdict of a test whose checks passed (verdict.ts). */
+  readonly kunitCompatible?: boolean;
 }
 
 /**
@@ -86,7 +92,9 @@ export function createKunitJsonReporter(opts: KunitJsonReporterOptions): Reporte
       builder.push(event);
     },
     async close(): Promise<void> {
-      const text = kunitJson(builder.root(), opts.metadata);
+      const root = builder.root();
+      if (!opts.kunitCompatible) addVerdictCases(root);
+      const text = kunitJson(root, opts.metadata);
       if (typeof opts.destination === 'string') await writeDocument(opts.destination, text);
       else opts.destination.write(`${text}\n`);
     },

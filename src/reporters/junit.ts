@@ -12,7 +12,8 @@
  * enclosing suites, dot-joined, which Jenkins and the GitHub actions group by), and when events carry the
  * data: `time` in seconds from durations, `message`/`type` attributes plus KUnit-style detail text from
  * FailureDetail and result reasons, the run's start as `timestamp` and its metadata (arch, accel, ...) as
- * `<properties>` on the root.
+ * `<properties>` on the root, and a test case for the verdict of a test whose own result
+ * failed while its checks passed (verdict.ts).
  * Unlike ElementTree, characters that XML 1.0 forbids are replaced (see escape.ts) so the file always parses.
  */
 
@@ -24,6 +25,7 @@ import { xmlAttr, xmlText } from './escape.js';
 import { formatFailure } from './failure-text.js';
 import { writeDocument } from './sink.js';
 import type { Reporter, ReporterOptions } from './types.js';
+import { addVerdictCases } from './verdict.js';
 
 /** ElementTree's declaration, single quotes and all. */
 export const XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>";
@@ -204,6 +206,7 @@ export function createJUnitReporter(opts: JUnitReporterOptions): Reporter {
       const elapsedMs = builder.elapsedMs;
       const style = opts.style ?? (typeof opts.destination === 'string' ? 'file' : 'dump');
       const roots = builder.finish();
+      if (!opts.kunitCompatible) for (const root of roots) addVerdictCases(root);
       const xml = treeToJUnit(roots.length > 0 ? roots : builder.root(), {
         style,
         ...(opts.kunitCompatible === undefined ? {} : { kunitCompatible: opts.kunitCompatible }),

@@ -16,6 +16,7 @@
  * after a note, with a plan when their header was still unwritten, so the file stays a valid document.
  */
 
+import { insertByIndex } from '../events/order.js';
 import type { RunEvent, TestResultEvent } from '../events/types.js';
 import type { TestNode } from '../ktap/model.js';
 import { formatFailure } from './failure-text.js';
@@ -27,6 +28,8 @@ interface WriterNode {
   readonly id: string;
   name: string;
   readonly parent: WriterNode | undefined;
+  /** test:start's index: children are written in index order, each once its predecessor is. */
+  readonly index: number;
   /** 0 for a root; a node's result line is indented by level-1 steps, its inner lines by level steps. */
   readonly level: number;
   suite: boolean;
@@ -63,7 +66,7 @@ export class KtapWriter {
   push(event: RunEvent): void {
     switch (event.type) {
       case 'test:start':
-        this.#start(event.id, event.parentId, event.name, event.isSuite);
+        this.#start(event);
         break;
       case 'test:plan':
         this.#plan(event.id, event.count);
@@ -101,15 +104,17 @@ export class KtapWriter {
     if (!this.#versionWritten) this.#out('KTAP version 1\n1..0\n');
   }
 
-  #start(id: string, parentId: string | null, name: string, isSuite: boolean): void {
+  #start(event: Extract<RunEvent, { type: 'test:start' }>): void {
+    const { id, parentId } = event;
     if (this.#nodes.has(id)) return;
     const parent = parentId === null ? undefined : this.#nodes.get(parentId);
     const node: WriterNode = {
       id,
-      name,
+      name: event.name,
       parent,
+      index: event.index,
       level: parent ? parent.level + 1 : 0,
-      suite: isSuite,
+      suite: event.isSuite,
       plan: undefined,
       attrs: [],
       logs: [],
@@ -121,7 +126,7 @@ export class KtapWriter {
       written: 0,
     };
     this.#nodes.set(id, node);
-    if (parent) parent.children.push(node);
+    if (parent) insertByIndex(parent.children, node, (n) => n.index, parent.written);
     else this.#roots.push(node);
   }
 
@@ -192,10 +197,17 @@ export class KtapWriter {
     return first.logs.length === 0 && first.attrs.length === 0 && !r.failures?.length && !reasonLine;
   }
 
-  /** Writes node's children in order as far as they are finished; true when all known ones are written. */
+  /**
+   * Writes node's children in index order as far as they are finished; true when all known ones are
+   * written. A child whose index skips one waits (a sibling started later by a `-j` run goes first) until
+   * the run closes.
+   */
   #drain(node: WriterNode): boolean {
     while (node.written < node.children.length) {
-      if (!this.#writeChild(node.children[node.written] as WriterNode)) return false;
+      const child = node.children[node.written] as WriterNode;
+      const previous = node.children[node.written - 1]?.index ?? 0;
+      if (child.index > previous + 1 && !this.#closing) return false;
+      if (!this.#writeChild(child)) return false;
       node.written++;
     }
     return true;

@@ -1,13 +1,18 @@
 /**
- * `--format` / `--output` resolution, shared by every command that reports results.
+ * `--format` / `--output`: the one output grammar of every command that reports results (run, test, parse,
+ * kunit, report).
  *
- *   --format F            what stdout shows: console | json | junit | ktap | html | none
- *                         (default: console on a terminal, ktap otherwise)
- *   --output F:PATH       also write format F to PATH (repeatable; PATH `-` means stdout, replacing --format)
- *   --output PATH         also write to PATH, the format taken from --format when that names a file format
- *                         (`--format junit --output results.xml`, stdout then keeps its default) or else
- *                         from the extension: .xml junit, .json json, .ktap/.tap ktap, .html/.htm html,
- *                         .txt/.log console
+ *   --format F            what stdout shows: console | json | junit | ktap | html | tap13 | none
+ *                         (default: console on a terminal, ktap otherwise; `vmunit run`: its result lines)
+ *   --output F:PATH       write format F to PATH (repeatable; PATH `-` is stdout, over --format)
+ *   --output PATH         the format from the extension: .xml junit, .json json, .ktap/.tap ktap,
+ *                         .html/.htm html, .txt/.log console; a PATH without one (or `-`) takes the
+ *                         format of the single --format given
+ *
+ * A `--format F` that an `--output` also writes is paired with it (`--format junit --output r.xml` writes
+ * r.xml, and stdout keeps its default), as `vmunit run`'s pairs always were. For `vmunit run`, a --format
+ * left unpaired goes to its default file in the results folder (`defaultFiles`); for the other commands,
+ * to stdout (one format at most). Whether the human lines must leave stdout is `stdoutTaken`.
  *
  * Tree formats (json, junit, html) are written to a temporary file and renamed on close, so a killed run
  * leaves the previous report or none, never half a file; ktap and console stream, so an interrupted run
@@ -22,6 +27,7 @@ import {
   createReporter,
   defaultFormat,
   isReporterFormat,
+  REPORTER_FORMATS,
   type ReporterFormat,
 } from './registry.js';
 import { checkWritable } from './sink.js';
@@ -35,13 +41,24 @@ export interface OutputTarget {
 
 /** What the flags said, plus the facts needed to resolve them. */
 export interface OutputSpecInput {
-  readonly format?: string | undefined;
+  /** --format value(s). */
+  readonly format?: string | readonly string[] | undefined;
   readonly outputs?: readonly string[] | undefined;
   readonly isTTY: boolean;
   /** Base for relative paths when there is no results folder. */
   readonly cwd: string;
   /** When set, every relative path is resolved inside it, and absolute or `..` paths must stay inside. */
   readonly resultsDir?: string | undefined;
+  /**
+   * `vmunit run`: an unpaired --format goes to this file (its results folder's; stdout when the format
+   * has none, as in a dry run), and stdout keeps the command's own lines when no report is sent there.
+   */
+  readonly defaultFiles?: Readonly<Partial<Record<ReporterFormat, string>>>;
+  /**
+   * The command prints its own lines on stdout when no report goes there (run's result lines, parse's
+   * kunit.py console), instead of the default format.
+   */
+  readonly ownStdout?: boolean;
 }
 
 const BY_EXTENSION: Readonly<Record<string, ReporterFormat>> = {
@@ -81,12 +98,12 @@ function checkFormat(name: string, flag: string): ReporterFormat | 'none' {
   if (name === 'none' || isReporterFormat(name)) return name;
   throw new VmunitError(
     'USAGE',
-    `${flag}: unknown format '${name}' (choose from console, json, junit, ktap, html)`,
+    `${flag}: unknown format '${name}' (choose from ${REPORTER_FORMATS.join(', ')}, none)`,
   );
 }
 
 /** Parses one `--output` value into a format and a raw path. */
-function parseOutput(spec: string, fileFormat: ReporterFormat | undefined): OutputTarget {
+function parseOutput(spec: string, onlyFormat: ReporterFormat | undefined): OutputTarget {
   const colon = spec.indexOf(':');
   const prefix = colon > 0 ? spec.slice(0, colon) : '';
   if (isReporterFormat(prefix)) {
@@ -94,11 +111,11 @@ function parseOutput(spec: string, fileFormat: ReporterFormat | undefined): Outp
     if (path === '') throw new VmunitError('USAGE', `--output ${spec}: missing path after '${prefix}:'`);
     return { format: prefix, path };
   }
-  const format = fileFormat ?? BY_EXTENSION[extname(spec).toLowerCase()];
+  const format = (spec === '-' ? undefined : BY_EXTENSION[extname(spec).toLowerCase()]) ?? onlyFormat;
   if (format === undefined) {
     throw new VmunitError(
       'USAGE',
-      `--output ${spec}: cannot tell the format; write FORMAT:${spec} or pass --format`,
+      `--output ${spec}: cannot tell the format; write FORMAT:${spec} or give one --format`,
     );
   }
   return { format, path: spec };
@@ -106,27 +123,51 @@ function parseOutput(spec: string, fileFormat: ReporterFormat | undefined): Outp
 
 /** The pure part: flags → list of targets (stdout first when it gets anything). */
 export function parseOutputSpecs(input: OutputSpecInput): OutputTarget[] {
-  const stdoutFormat = input.format === undefined ? undefined : checkFormat(input.format, '--format');
-  const outputs = input.outputs ?? [];
-  // `--format junit --output results.xml`: the format names the bare file(s), stdout keeps its default.
-  const hasBare = outputs.some((spec) => !isReporterFormat(spec.slice(0, Math.max(0, spec.indexOf(':')))));
-  const fileFormat =
-    hasBare && stdoutFormat !== undefined && stdoutFormat !== 'none' && stdoutFormat !== 'console'
-      ? stdoutFormat
-      : undefined;
-  const targets = outputs.map((spec) => parseOutput(spec, fileFormat));
+  const raw =
+    input.format === undefined ? [] : typeof input.format === 'string' ? [input.format] : input.format;
+  const formats = raw.map((f) => checkFormat(f, '--format'));
+  const reports = formats.filter((f): f is ReporterFormat => f !== 'none');
+  const only = reports.length === 1 ? reports[0] : undefined;
+  const targets = (input.outputs ?? []).map((spec) => parseOutput(spec, only));
+  const unpaired = reports.filter((f) => !targets.some((t) => t.format === f));
+  // An explicit `--output F:-` decides what stdout shows, over --format.
+  const stdoutGiven = targets.some((t) => t.path === '-');
+  for (const format of unpaired) {
+    const file = input.defaultFiles?.[format];
+    if (file !== undefined) targets.push({ format, path: file });
+    else if (!stdoutGiven) targets.push({ format, path: '-' });
+  }
   const seen = new Set<string>();
   const resolved = targets.map((t) => {
     const path = resolvePath(t.path, input);
-    if (seen.has(path))
-      throw new VmunitError('USAGE', `--output: ${path === '-' ? 'stdout' : path} given twice`);
+    if (seen.has(path)) {
+      const what = path === '-' ? 'stdout' : path;
+      throw new VmunitError('USAGE', `--format/--output: ${what} given twice`);
+    }
     seen.add(path);
     return { format: t.format, path };
   });
-  if (seen.has('-') || stdoutFormat === 'none') return resolved;
-  const onStdout =
-    fileFormat !== undefined || stdoutFormat === undefined ? defaultFormat(input.isTTY) : stdoutFormat;
-  return [{ format: onStdout as ReporterFormat, path: '-' }, ...resolved];
+  const stdout = resolved.filter((t) => t.path === '-');
+  const files = resolved.filter((t) => t.path !== '-');
+  if (stdout.length > 0 || formats.includes('none') || input.ownStdout === true) {
+    return [...stdout, ...files];
+  }
+  return [{ format: defaultFormat(input.isTTY), path: '-' }, ...files];
+}
+
+/**
+ * The reports of a command whose own output is kunit.py's console (parse, kunit): stdout keeps that console
+ * unless a report takes it, and `--format console` asks for nothing more.
+ */
+export function reportsBesideConsole(input: Omit<OutputSpecInput, 'ownStdout'>): OutputTarget[] {
+  return parseOutputSpecs({ ...input, ownStdout: true }).filter(
+    (t) => !(t.path === '-' && t.format === 'console'),
+  );
+}
+
+/** True when a report (not the human console) goes to stdout: the command's own lines then use stderr. */
+export function stdoutTaken(targets: readonly OutputTarget[]): boolean {
+  return targets.some((t) => t.path === '-' && t.format !== 'console');
 }
 
 /** Where stdout-bound reporters write, whether colour is wanted there, and per-format settings. */

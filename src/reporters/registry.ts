@@ -3,19 +3,28 @@
  * and asks this table for the reporters; nothing else knows which formats exist.
  */
 
+import { Tap13Reporter } from '../guest/tap13.js';
+import type { RunMetaInput } from '../record/builder.js';
 import { VmunitError } from '../util/errors.js';
 import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js';
-import { createHtmlReporter } from './html.js';
+import { createHtmlReporter } from './html/index.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from './json-kunit.js';
 import { createJUnitReporter, type JUnitStyle } from './junit.js';
 import { createKtapReporter } from './ktap.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 /** The output formats vmunit writes. */
-export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html';
+export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html' | 'tap13';
 
 /** All formats, in the order help texts list them. */
-export const REPORTER_FORMATS: readonly ReporterFormat[] = ['console', 'json', 'junit', 'ktap', 'html'];
+export const REPORTER_FORMATS: readonly ReporterFormat[] = [
+  'console',
+  'json',
+  'junit',
+  'ktap',
+  'html',
+  'tap13',
+];
 
 /** Per-format settings; each reporter reads only its own. */
 export interface CreateReporterOptions extends ReporterOptions {
@@ -24,11 +33,15 @@ export interface CreateReporterOptions extends ReporterOptions {
   readonly summaryOnly?: boolean;
   /** json: KernelCI metadata (arch, defconfig, build dir). */
   readonly metadata?: KunitJsonMetadata;
-  /** junit: framing and strict kunit_junit.py output. */
+  /** junit: framing. */
   readonly junitStyle?: JUnitStyle;
+  /** junit, json: exactly kunit.py's kunit_junit.py / kunit_json.py output. */
   readonly kunitCompatible?: boolean;
-  /** html: page title. */
+  /** html: page title, and the results folder whose log files the page excerpts and links. */
   readonly title?: string;
+  readonly resultsDir?: string;
+  /** html: what the CLI knows about the run beyond its events (tool version, tree, accelerator). */
+  readonly meta?: RunMetaInput;
 }
 
 type Factory = (opts: CreateReporterOptions) => Reporter;
@@ -43,7 +56,11 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
       ...(o.summaryOnly === undefined ? {} : { summaryOnly: o.summaryOnly }),
     }),
   json: (o) =>
-    createKunitJsonReporter({ ...base(o), ...(o.metadata === undefined ? {} : { metadata: o.metadata }) }),
+    createKunitJsonReporter({
+      ...base(o),
+      ...(o.metadata === undefined ? {} : { metadata: o.metadata }),
+      ...(o.kunitCompatible === undefined ? {} : { kunitCompatible: o.kunitCompatible }),
+    }),
   junit: (o) =>
     createJUnitReporter({
       ...base(o),
@@ -51,7 +68,15 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
       ...(o.kunitCompatible === undefined ? {} : { kunitCompatible: o.kunitCompatible }),
     }),
   ktap: (o) => createKtapReporter(base(o)),
-  html: (o) => createHtmlReporter({ ...base(o), ...(o.title === undefined ? {} : { title: o.title }) }),
+  html: (o) =>
+    createHtmlReporter({
+      ...base(o),
+      ...(o.title === undefined ? {} : { title: o.title }),
+      ...(o.resultsDir === undefined ? {} : { resultsDir: o.resultsDir }),
+      ...(o.meta === undefined ? {} : { meta: o.meta }),
+    }),
+  // run_tests.sh's `-t` output: one line per guest check, so it only means something for guest runs.
+  tap13: (o) => new Tap13Reporter(o.destination),
 };
 
 /** Type guard for user-supplied format names. */

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatRunTotals } from '../../src/cli/commands/run.js';
-import { createRunReporters, pairOutputs } from '../../src/cli/commands/run-output.js';
+import { runTargets } from '../../src/cli/commands/run-output.js';
 import { main } from '../../src/cli/main.js';
 import { findQemu, makeTree, sink } from '../guest/e2e-helpers.js';
 
@@ -68,7 +66,7 @@ describe('vmunit run: command line errors exit 2', () => {
     assert.equal((await cli(['run', '-C', dir, '-l', '-g', 'g2'])).out, 'b\n');
     const bad = await cli(['run', '-C', dir, '--format', 'yaml']);
     assert.equal(bad.status, 2);
-    assert.match(bad.err, /unknown --format 'yaml'/);
+    assert.match(bad.err, /--format: unknown format 'yaml'/);
   });
 });
 
@@ -106,21 +104,34 @@ describe('vmunit run: closing totals line', () => {
   });
 });
 
-describe('vmunit run --format reporters', () => {
-  it('writes each format to its default file in the results folder (html titled "vmunit run")', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vmunit-runfmt-'));
-    trees.push(dir);
-    const requests = pairOutputs(['ktap', 'junit', 'json', 'html'], [], dir);
-    const reporters = createRunReporters(requests, sink());
-    for (const r of reporters) await r.close();
-    assert.deepEqual(
-      requests.map((q) => q.destination),
-      ['results.ktap', 'junit.xml', 'kernelci.json', 'report.html'].map((f) => join(dir, f)),
-    );
-    assert.match(await readFile(join(dir, 'results.ktap'), 'utf8'), /^KTAP version 1/);
-    assert.match(await readFile(join(dir, 'junit.xml'), 'utf8'), /<testsuite\b/);
-    assert.doesNotThrow(() => JSON.parse(readFileSync(join(dir, 'kernelci.json'), 'utf8')));
-    assert.match(await readFile(join(dir, 'report.html'), 'utf8'), /<title>[^<]*vmunit run/);
+describe('vmunit run --format/--output', () => {
+  it('sends each unpaired format to its default file, an --output by its extension, stdout live', () => {
+    const show = (t: { format: string; path: string }) => `${t.format}:${t.path}`;
+    const all = runTargets(['ktap', 'junit', 'json', 'html'], [], {
+      tap13: false,
+      resultsDir: '/r',
+      cwd: '/c',
+    });
+    assert.deepEqual(all.fromRecord.map(show), [
+      'ktap:/r/results.ktap',
+      'junit:/r/junit.xml',
+      'json:/r/kernelci.json',
+      'html:/r/report.html',
+    ]);
+    assert.deepEqual(all.live, []);
+    // The issue's case: the HTML must not land in a.xml.
+    const mixed = runTargets(['html', 'junit'], ['a.xml'], { tap13: false, resultsDir: '/r', cwd: '/c' });
+    assert.deepEqual(mixed.fromRecord.map(show), ['junit:/c/a.xml', 'html:/r/report.html']);
+    const piped = runTargets(['junit'], ['-'], { tap13: false, resultsDir: '/r', cwd: '/c' });
+    assert.deepEqual(piped, { live: [{ format: 'junit', path: '-' }], fromRecord: [] });
+    const tap = runTargets([], [], { tap13: true, resultsDir: '/r', cwd: '/c' });
+    assert.deepEqual(tap.live, [{ format: 'tap13', path: '-' }]);
+    // -t and a report on stdout cannot share it.
+    assert.throws(() => runTargets(['junit'], ['-'], { tap13: true, resultsDir: '/r', cwd: '/c' }), /twice/);
+  });
+  it('streams everything when there is no results folder (dry run)', () => {
+    const dry = runTargets(['junit'], [], { tap13: false, resultsDir: undefined, cwd: '/c' });
+    assert.deepEqual(dry, { live: [{ format: 'junit', path: '-' }], fromRecord: [] });
   });
 });
 

@@ -60,12 +60,14 @@ describe('vmunit install (QEMU, TCG)', { skip: sdkSkip }, () => {
     const manifestPath = join(prefix, 'share', 'vmunit', 'tests.json');
     const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as TestsManifest;
     const names = m.tests.map((t) => t.name);
-    const cfg = readFileSync(join(tree, 'x86', 'unittests.cfg'), 'utf8');
+    // Every entry of the tree's cfg, in cfg order (the SDK adds examples; the list is not written here twice).
+    const cfgPath = join(tree, 'x86', 'unittests.cfg');
+    const specs = parseUnittestsCfg(readFileSync(cfgPath, 'utf8'), cfgPath);
+    assert.ok(names.length > 0);
     assert.deepEqual(
       names,
-      parseUnittestsCfg(cfg, 'unittests.cfg').map((s) => s.name),
+      specs.map((s) => s.name),
     );
-    assert.ok(names.includes('fail_demo'));
     for (const t of m.tests) {
       const file = join(prefix, 'share', 'vmunit', t.path);
       assert.equal(sha256Hex(readFileSync(file)), t.sha256, t.name);

@@ -61,14 +61,14 @@ describe('KTAP writer golden output', () => {
     # # Subtest: fake
     # KTAP version 1
     # <script>alert(1)</script>
-    not ok 2 hash \\# and \\\\ backslash
+    not ok 2 hash \uff03 and \\ backslash
     ok 3 line ok 99 injected
 not ok 1 suite <&> "q" 'a'
 `,
     );
     assert.deepEqual(checkKtap(text), [
       '1:1:ok:case<1> & "two"\tTAB \\x1b[31m \\x00 # SKIP needs <kvm> & "root" ]]>',
-      '1:2:not ok:hash \\# and \\\\ backslash',
+      '1:2:not ok:hash \uff03 and \\ backslash',
       '1:3:ok:line ok 99 injected',
       '0:1:not ok:suite <&> "q" \'a\'',
     ]);
@@ -120,7 +120,7 @@ not ok 1 suite <&> "q" 'a'
     );
   });
   it('formats result lines and escapes per the spec', () => {
-    assert.equal(escapeKtapName('a#b\\c'), 'a\\#b\\\\c');
+    assert.equal(escapeKtapName('#DB a#b\\c'), '\uff03DB a\uff03b\\c');
     assert.equal(resultLine(2, 'x', 'SKIPPED', { kind: 'SKIP', reason: '' }), 'ok 2 x # SKIP');
     assert.equal(resultLine(3, '', 'FAILURE', undefined), 'not ok 3');
     assert.equal(

@@ -31,7 +31,11 @@ describe('--format/--output resolution', () => {
     [undefined, [], false, ['ktap:-']],
     ['junit', [], true, ['junit:-']],
     ['junit', ['results.xml'], true, ['console:-', 'junit:/work/run/results.xml']],
-    ['ktap', ['out/run.txt'], false, ['ktap:-', 'ktap:/work/run/out/run.txt']],
+    // The extension decides; --format ktap stays on stdout.
+    ['ktap', ['out/run.txt'], false, ['ktap:-', 'console:/work/run/out/run.txt']],
+    // No extension: the single --format's format, paired with it.
+    ['junit', ['-'], true, ['junit:-']],
+    ['ktap', ['out/run'], true, ['console:-', 'ktap:/work/run/out/run']],
     [
       undefined,
       ['junit:a.out', 'html:r/report.html'],
@@ -53,7 +57,9 @@ describe('--format/--output resolution', () => {
     ['json', ['ktap:-'], true, ['ktap:-']],
     ['none', ['junit:/abs/r.xml'], true, ['junit:/abs/r.xml']],
     ['junit', ['ktap:run.ktap'], true, ['junit:-', 'ktap:/work/run/run.ktap']],
-    ['console', ['c:\\odd'], true, []],
+    ['console', ['c:\\odd'], true, ['console:-', 'console:/work/run/c:\\odd']],
+    [undefined, ['c:\\odd'], true, []],
+    ['junit', ['-', 'ktap:-'], true, []],
   ];
   for (const [format, outputs, tty, expected] of cases) {
     const label = `--format ${format ?? '(none)'} ${outputs.map((o) => `--output ${o}`).join(' ')} tty=${tty}`;
@@ -67,6 +73,21 @@ describe('--format/--output resolution', () => {
       it(label, () => assert.deepEqual(specs(format, outputs, tty), expected));
     }
   }
+  it("pairs run's formats with outputs by format and sends the rest to the results folder", () => {
+    const run = (
+      format: string[],
+      outputs: string[],
+      files = { html: '/res/report.html', junit: '/res/junit.xml' },
+    ) =>
+      parseOutputSpecs({ format, outputs, isTTY: true, cwd: CWD, defaultFiles: files, ownStdout: true }).map(
+        (t) => `${t.format}:${t.path}`,
+      );
+    assert.deepEqual(run(['html', 'junit'], ['a.xml']), ['junit:/work/run/a.xml', 'html:/res/report.html']);
+    assert.deepEqual(run(['junit'], ['-']), ['junit:-']);
+    assert.deepEqual(run(['html'], []), ['html:/res/report.html']);
+    assert.deepEqual(run([], []), []);
+    assert.deepEqual(run(['html'], [], {} as never), ['html:-']);
+  });
   it('rejects unknown formats, duplicate destinations and unguessable files', () => {
     assert.equal(
       code(() => specs('xml', [])),
@@ -127,7 +148,7 @@ describe('resolveInside', () => {
 
 describe('registry', () => {
   it('creates every format and defaults by terminal', () => {
-    assert.deepEqual([...REPORTER_FORMATS], ['console', 'json', 'junit', 'ktap', 'html']);
+    assert.deepEqual([...REPORTER_FORMATS], ['console', 'json', 'junit', 'ktap', 'html', 'tap13']);
     for (const format of REPORTER_FORMATS) {
       const reporter = createReporter(format, { destination: new Capture(), color: false });
       assert.equal(typeof reporter.onEvent, 'function');

@@ -27,6 +27,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'parse', load: () => import('./parse.js') },
   { name: 'kunit', load: () => import('./kunit.js') },
   { name: 'test', load: () => import('./test.js') },
+  { name: 'report', load: () => import('./report.js') },
 ];
 
 /**

@@ -40,6 +40,11 @@ export interface KunitCli {
   readonly json: string | undefined;
   readonly junit: string | undefined;
   readonly file: string | undefined;
+  /** The shared output grammar (reporters/output.ts); --json/--junit stay kunit.py's. */
+  readonly format: string | undefined;
+  readonly outputs: readonly string[];
+  /** parse: keep the run record (events.jsonl, record.json) in this folder. */
+  readonly results: string | undefined;
 }
 
 /** kunit.py's pseudo-boolean flags: bare, they mean these values. */
@@ -240,8 +245,26 @@ export function buildKunitProgram(
         availableParallelism(),
       );
     if (name === 'run' || name === 'exec') addExecOptions(cmd);
-    if (name !== 'config' && name !== 'build') addKunitParseOptions(cmd);
-    if (name === 'parse') cmd.argument('[input_file]', 'Specifies the file to read results from.');
+    if (name !== 'config' && name !== 'build') {
+      addKunitParseOptions(cmd)
+        .option(
+          '--format <format>',
+          'stdout: a report (ktap, junit, json, html, tap13) instead of the console (vmunit extension)',
+        )
+        .option(
+          '-o, --output <[format:]path>',
+          'also write a report file (repeatable; format from the extension) (vmunit extension)',
+          (value: string, previous: string[]) => [...previous, value],
+          [],
+        );
+    }
+    if (name === 'parse') {
+      cmd.argument('[input_file]', 'Specifies the file to read results from.');
+      cmd.option(
+        '--results <dir>',
+        'keep the run record (events.jsonl, record.json) in this folder (vmunit extension)',
+      );
+    }
     cmd.action(async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
       await onParsed(toCli(name, command.opts(), command.processedArgs));
@@ -281,5 +304,8 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
     json: o.json === true ? 'stdout' : str(o.json),
     junit: o.junit === true ? 'stdout' : str(o.junit),
     file: subcommand === 'parse' ? str(positional[0]) : undefined,
+    format: str(o.format),
+    outputs: list(o.output),
+    results: str(o.results),
   };
 }

@@ -5,12 +5,15 @@
  * `--raw_output` prints the input (or its KTAP part) instead and exits 0.
  */
 
+import { resolve } from 'node:path';
 import { printTimestamped } from '../../kernel/printer.js';
 import { pyRstrip } from '../../ktap/py-text.js';
 import { TreeBuilder } from '../../ktap/tree.js';
+import { processMeta } from '../../record/meta.js';
+import { RecordWriter } from '../../record/writer.js';
 import type { CliContext } from '../context.js';
 import type { KunitCli } from './kunit-options.js';
-import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
+import { createBootParser, createReporters, extractLines, reportOnStdout } from './kunit-wiring.js';
 import { inputBatches } from './parse.js';
 
 /**
@@ -38,12 +41,21 @@ export async function parseLog(ctx: CliContext, cli: KunitCli, root: string): Pr
     json: cli.json,
     junit: cli.junit,
     console: true,
+    grammar: { format: cli.format, outputs: cli.outputs, cwd: ctx.cwd, stderr: ctx.stderr },
     metadata: {},
   });
   const tree = new TreeBuilder();
+  const record =
+    cli.results === undefined
+      ? undefined
+      : new RecordWriter({
+          dir: resolve(ctx.cwd, cli.results),
+          meta: { ...processMeta(ctx), producer: 'ktap', name: cli.file ?? 'stdin' },
+        });
   const emit = (event: Parameters<typeof reporter.onEvent>[0]) => {
     tree.push(event);
     reporter.onEvent(event);
+    record?.onEvent(event);
   };
   emit({
     type: 'run:start',
@@ -56,7 +68,9 @@ export async function parseLog(ctx: CliContext, cli: KunitCli, root: string): Pr
   for (const event of parser.end()) emit(event);
   emit({ type: 'run:end' });
   await reporter.close();
-  const io = { out: (t: string) => ctx.stdout.write(t), now: () => Date.now() };
+  await record?.close();
+  const human = reportOnStdout(cli.format, cli.outputs, ctx.cwd) ? ctx.stderr : ctx.stdout;
+  const io = { out: (t: string) => human.write(t), now: () => Date.now() };
   for (const file of files) printTimestamped(io, `Test results stored in ${file.path}`);
   return tree.root().status === 'SUCCESS' ? 0 : 1;
 }

@@ -10,6 +10,7 @@ import { KtapParser } from '../../ktap/parser.js';
 import { createConsoleReporter } from '../../reporters/console.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from '../../reporters/json-kunit.js';
 import { createJUnitReporter } from '../../reporters/junit.js';
+import { createOutputReporter, reportsBesideConsole, stdoutTaken } from '../../reporters/output.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 
 /** A KTAP core parser for one boot (or one parsed file); run events are the caller's. */
@@ -39,6 +40,40 @@ export interface ReportTargets {
   readonly console: boolean;
   /** JSON metadata: the kernel tool's arch, defconfig and build dir; empty for `parse`. */
   readonly metadata: KunitJsonMetadata;
+  /** `--format`/`--output` (reporters/output.ts), relative paths from `cwd`; a report on stdout moves the
+   * console to `stderr`. */
+  readonly grammar?: {
+    readonly format: string | undefined;
+    readonly outputs: readonly string[];
+    readonly cwd: string;
+    readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  };
+}
+
+/** True when `--format`/`--output` send a report to stdout: kunit.py's own lines then go to stderr. */
+export function reportOnStdout(format: string | undefined, outputs: readonly string[], cwd: string): boolean {
+  if (format === undefined && outputs.length === 0) return false;
+  return stdoutTaken(reportsBesideConsole({ format, outputs, isTTY: true, cwd }));
+}
+
+/** The `--format`/`--output` reports; the console stays kunit.py's own, so `--format console` adds none. */
+function grammarReporter(targets: ReportTargets): { reporter: Reporter | undefined; taken: boolean } {
+  const g = targets.grammar;
+  if (g === undefined || (g.format === undefined && g.outputs.length === 0))
+    return { reporter: undefined, taken: false };
+  const list = reportsBesideConsole({
+    format: g.format,
+    outputs: g.outputs,
+    isTTY: targets.stdout.isTTY === true,
+    cwd: g.cwd,
+  });
+  const reporter = createOutputReporter(list, {
+    stdout: targets.stdout,
+    color: false,
+    metadata: targets.metadata,
+    title: 'vmunit kunit',
+  });
+  return { reporter, taken: stdoutTaken(list) };
 }
 
 /** A file report that was written, for the "Test results stored in" line. */
@@ -56,8 +91,13 @@ export function createReporters(targets: ReportTargets): { reporter: Reporter; f
     files.push({ path });
     return path;
   };
-  if (targets.console)
-    reporters.push(createConsoleReporter({ destination: targets.stdout, color: targets.color }));
+  const grammar = grammarReporter(targets);
+  if (targets.console) {
+    const human = grammar.taken && targets.grammar ? targets.grammar.stderr : targets.stdout;
+    reporters.push(
+      createConsoleReporter({ destination: human, color: targets.color && human.isTTY === true }),
+    );
+  }
   // kunit.py prints the JSON after the summary line, then (since JUnit support) the JUnit document.
   if (targets.json !== undefined) {
     reporters.push(
@@ -65,6 +105,7 @@ export function createReporters(targets: ReportTargets): { reporter: Reporter; f
         destination: destination(targets.json),
         color: false,
         metadata: targets.metadata,
+        kunitCompatible: true,
       }),
     );
   }
@@ -73,5 +114,6 @@ export function createReporters(targets: ReportTargets): { reporter: Reporter; f
       createJUnitReporter({ destination: destination(targets.junit), color: false, kunitCompatible: true }),
     );
   }
+  if (grammar.reporter !== undefined) reporters.push(grammar.reporter);
   return { reporter: new FanOutReporter(reporters), files };
 }

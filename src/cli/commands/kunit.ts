@@ -21,13 +21,13 @@ import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { buildKunitProgram, type KunitCli, massageKunitArgv } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
-import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
+import { createBootParser, createReporters, extractLines, reportOnStdout } from './kunit-wiring.js';
 
-function kernelIo(ctx: CliContext, signal: AbortSignal): KernelIo {
+function kernelIo(ctx: CliContext, signal: AbortSignal, human: NodeJS.WritableStream): KernelIo {
   return {
     spawn,
     env: ctx.env,
-    out: (text) => ctx.stdout.write(text),
+    out: (text) => human.write(text),
     err: (text) => ctx.stderr.write(text),
     now: () => Date.now(),
     signal,
@@ -117,6 +117,7 @@ async function withReporters(
     json: raw ? undefined : cli.json,
     junit: raw ? undefined : cli.junit,
     console: !raw,
+    grammar: { format: cli.format, outputs: cli.outputs, cwd: ctx.cwd, stderr: ctx.stderr },
     metadata: { arch: t.profile.linuxArch, defconfig: 'kunit_defconfig', buildDir: t.buildDirArg },
   });
   const result = await body({ io, createParser: createBootParser, extractKtap: extractLines, reporter });
@@ -139,7 +140,8 @@ export async function runKunit(ctx: CliContext, cli: KunitCli): Promise<number> 
   };
   process.once('SIGINT', onSigint);
   try {
-    const code = await dispatch(ctx, cli, kernelIo(ctx, interrupt.signal));
+    const human = reportOnStdout(cli.format, cli.outputs, ctx.cwd) ? ctx.stderr : ctx.stdout;
+    const code = await dispatch(ctx, cli, kernelIo(ctx, interrupt.signal, human));
     if (interrupt.signal.aborted) throw new VmunitError('INTERRUPTED', 'interrupted');
     return code;
   } finally {

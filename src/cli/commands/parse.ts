@@ -7,7 +7,6 @@
  * `--all-blocks`; colour only on a TTY without NO_COLOR.
  */
 
-import { once } from 'node:events';
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -20,6 +19,7 @@ import { Printer } from '../../reporters/printer.js';
 import type { Reporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
 import { LineSplitter } from '../../util/lines.js';
+import { waitDrain } from '../../util/pipe.js';
 import type { CliContext } from '../context.js';
 import { addKunitParseOptions } from './kunit-options.js';
 
@@ -30,6 +30,11 @@ export interface ParseOptions {
   readonly ktap?: string;
   readonly summary?: boolean;
   readonly allBlocks?: boolean;
+  /** The shared output grammar (reporters/output.ts). */
+  readonly format?: string;
+  readonly outputs?: readonly string[];
+  /** Keep the run record (events.jsonl, record.json) in this folder. */
+  readonly results?: string;
 }
 
 /** kunit.py's massage_argv: a bare `--json` means stdout (so a following word stays the input file). */
@@ -79,35 +84,32 @@ export async function* inputBatches(
 
 /** Output collected in memory and written once per input batch: one write per chunk, not per line. */
 class BatchedWriter {
-  #parts: string[] = [];
+  /** Appended to, not joined from parts: V8 concatenates small strings without copying until the write. */
+  #text = '';
   readonly #out: NodeJS.WritableStream;
 
   constructor(out: NodeJS.WritableStream) {
     this.#out = out;
   }
 
-  #size = 0;
-
   write = (text: string): void => {
-    this.#parts.push(text);
-    this.#size += text.length;
-    // Keep each joined write well under V8's large-object size: large strings go straight to the old
+    this.#text += text;
+    // Keep each write well under V8's large-object size: large strings go straight to the old
     // generation and would pile up there until a full GC, inflating RSS on gigabyte logs.
-    if (this.#size >= 32_768) this.flush();
+    if (this.#text.length >= 32_768) this.flush();
   };
 
   /** Writes what was collected; false when the stream asks the caller to wait for 'drain'. */
   flush(): boolean {
-    if (this.#parts.length === 0) return true;
-    const ok = this.#out.write(this.#parts.join(''));
-    this.#parts = [];
-    this.#size = 0;
+    if (this.#text.length === 0) return true;
+    const ok = this.#out.write(this.#text);
+    this.#text = '';
     return ok;
   }
 
   /** Flushes and, if the destination is full (a slow pipe), waits: memory stays bounded on huge logs. */
   async flushAndWait(): Promise<void> {
-    if (!this.flush()) await once(this.#out, 'drain');
+    if (!this.flush()) await waitDrain(this.#out);
   }
 }
 
@@ -131,6 +133,50 @@ interface Output {
   readonly file: string | undefined;
 }
 
+/**
+ * `--format`/`--output` reports and the run record, beside kunit.py's own options; loaded only when asked
+ * for. parse's own console stays the console: `--format console` asks for nothing more.
+ */
+async function grammarOutputs(ctx: CliContext, opts: ParseOptions, file: string | undefined) {
+  const list: Output[] = [];
+  if (opts.format === undefined && (opts.outputs ?? []).length === 0 && opts.results === undefined) {
+    return { list, taken: false };
+  }
+  const { createOutputReporter, reportsBesideConsole, stdoutTaken } = await import(
+    '../../reporters/output.js'
+  );
+  const targets = reportsBesideConsole({
+    format: opts.format,
+    outputs: opts.outputs,
+    isTTY: ctx.stdout.isTTY === true,
+    cwd: ctx.cwd,
+  });
+  // With a record, report files are rendered from it at the end, as `vmunit run` does: `vmunit report`
+  // then reproduces them byte for byte.
+  const fromRecord = opts.results === undefined ? [] : targets.filter((t) => t.path !== '-');
+  const live = targets.filter((t) => !fromRecord.includes(t));
+  if (live.length > 0) {
+    const reporter = createOutputReporter(live, { stdout: ctx.stdout, color: false, title: 'vmunit parse' });
+    list.push({ reporter, file: undefined });
+  }
+  if (opts.results !== undefined) {
+    const { RecordWriter } = await import('../../record/writer.js');
+    const { processMeta } = await import('../../record/meta.js');
+    const { renderRecord } = await import('../../record/render.js');
+    const meta = { ...processMeta(ctx), producer: 'ktap' as const, name: file ?? 'stdin' };
+    const writer = new RecordWriter({ dir: resolve(ctx.cwd, opts.results), meta });
+    const reporter: Reporter = {
+      onEvent: (event) => writer.onEvent(event),
+      close: async () => {
+        await writer.close();
+        await renderRecord(writer.builder.record(), fromRecord, { stdout: ctx.stdout, color: false });
+      },
+    };
+    list.push({ reporter, file: undefined });
+  }
+  return { list, taken: stdoutTaken(targets) };
+}
+
 /** The requested document reporters, loaded only when asked for (startup time counts on small logs). */
 async function outputs(ctx: CliContext, opts: ParseOptions): Promise<Output[]> {
   const list: Output[] = [];
@@ -141,7 +187,9 @@ async function outputs(ctx: CliContext, opts: ParseOptions): Promise<Output[]> {
   };
   if (opts.json !== undefined) {
     const { createKunitJsonReporter } = await import('../../reporters/json-kunit.js');
-    add(opts.json, (destination) => createKunitJsonReporter({ destination, color: false }));
+    add(opts.json, (destination) =>
+      createKunitJsonReporter({ destination, color: false, kunitCompatible: true }),
+    );
   }
   if (opts.junit !== undefined) {
     const { createJUnitReporter } = await import('../../reporters/junit.js');
@@ -164,11 +212,14 @@ export async function runParse(
 ): Promise<number> {
   if (opts.rawOutput !== undefined) return rawOutput(ctx, file, opts.rawOutput);
   const batches = inputBatches(ctx, file);
-  const color = ctx.stdout.isTTY === true && !ctx.env.NO_COLOR;
-  const out = new BatchedWriter(ctx.stdout);
+  const extra = await grammarOutputs(ctx, opts, file);
+  // A report on stdout moves the kunit.py console to stderr.
+  const human = extra.taken ? ctx.stderr : ctx.stdout;
+  const color = human.isTTY === true && !ctx.env.NO_COLOR;
+  const out = new BatchedWriter(human);
   const printer = new Printer({ write: out.write, color });
   const consoleReporter = new ConsoleReporter({ printer, ...(opts.summary ? { summaryOnly: true } : {}) });
-  const docs = await outputs(ctx, opts);
+  const docs = [...(await outputs(ctx, opts)), ...extra.list];
   const deliver = (events: RunEvent[]) => {
     for (const event of events) {
       consoleReporter.onEvent(event);
@@ -202,21 +253,37 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('--ktap [FILE]', 'Re-emits the results as normalised KTAP to stdout or a file.')
     .option('--summary', 'Prints only the summary line for parsed test results.')
     .option(
+      '--format <format>',
+      'stdout: a report (console, ktap, junit, json, html, tap13) instead of the console',
+    )
+    .option(
+      '-o, --output <[format:]path>',
+      'also write a report file (repeatable; format from the extension)',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .option('--results <dir>', 'keep the run record (events.jsonl, record.json) in this folder')
+    .option(
       '--all-blocks',
       'Parse every KTAP document in the log, not only the first (kunit.py: first only).',
     )
-    .action(async (file: string | undefined, raw: Record<string, string | boolean | undefined>) => {
-      const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-      const opts: ParseOptions = {
-        ...(str(raw.raw_output) === undefined ? {} : { rawOutput: str(raw.raw_output) }),
-        ...(str(raw.json) === undefined ? {} : { json: str(raw.json) }),
-        ...(str(raw.junit) === undefined ? {} : { junit: str(raw.junit) }),
-        ...(str(raw.ktap) === undefined ? {} : { ktap: str(raw.ktap) }),
-        summary: raw.summary === true,
-        allBlocks: raw.allBlocks === true,
-      };
-      setStatus(await runParse(ctx, file, opts));
-    });
+    .action(
+      async (file: string | undefined, raw: Record<string, string | string[] | boolean | undefined>) => {
+        const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        const opts: ParseOptions = {
+          ...(str(raw.raw_output) === undefined ? {} : { rawOutput: str(raw.raw_output) }),
+          ...(str(raw.json) === undefined ? {} : { json: str(raw.json) }),
+          ...(str(raw.junit) === undefined ? {} : { junit: str(raw.junit) }),
+          ...(str(raw.ktap) === undefined ? {} : { ktap: str(raw.ktap) }),
+          summary: raw.summary === true,
+          allBlocks: raw.allBlocks === true,
+          ...(str(raw.format) === undefined ? {} : { format: str(raw.format) }),
+          outputs: Array.isArray(raw.output) ? (raw.output as string[]) : [],
+          ...(str(raw.results) === undefined ? {} : { results: str(raw.results) }),
+        };
+        setStatus(await runParse(ctx, file, opts));
+      },
+    );
   // Bare --json/--junit/--ktap/--raw_output take no value, as kunit.py's massage_argv arranges.
   const parseOptions = cmd.parseOptions.bind(cmd);
   cmd.parseOptions = (args: string[]) => parseOptions(massageParseArgv(args));

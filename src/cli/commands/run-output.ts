@@ -1,60 +1,51 @@
 /**
- * `vmunit run --format F [--output PATH]`: machine-readable reports of a guest run through the shared
- * reporters. Formats pair with outputs in order; a format without an output writes to a default file in
- * the results folder; `-` means stdout (the result lines then stay on stderr's side: see run.ts).
+ * `vmunit run`'s reports through the shared grammar (reporters/output.ts): `--format F` without a paired
+ * `--output` writes F to its default file in the results folder; `--output PATH` / `F:PATH` anywhere
+ * (`-` = stdout, the result lines then go to stderr). Reports on stdout stream as the run goes; report
+ * files are rendered from the run record when the run ends (record/render.ts), which is what
+ * `vmunit report` renders later, byte for byte. A run without a results folder (a dry run) streams them all.
  */
 
 import { join } from 'node:path';
-import { createReporter } from '../../reporters/registry.js';
-import type { Reporter } from '../../reporters/types.js';
-import { VmunitError } from '../../util/errors.js';
+import { type OutputTarget, parseOutputSpecs } from '../../reporters/output.js';
+import type { ReporterFormat } from '../../reporters/registry.js';
 
 /** Format name → default file name in the results folder. */
-export const RUN_FORMATS: Readonly<Record<string, string>> = {
+export const RUN_FORMATS: Readonly<Partial<Record<ReporterFormat, string>>> = {
   ktap: 'results.ktap',
   junit: 'junit.xml',
   json: 'kernelci.json',
   html: 'report.html',
+  tap13: 'results.tap13',
 };
 
-export interface OutputRequest {
-  readonly format: string;
-  /** A path, or `-` for stdout. */
-  readonly destination: string;
+export interface RunTargets {
+  /** Streamed to as the run goes (stdout, and every file when there is no results folder). */
+  readonly live: readonly OutputTarget[];
+  /** Rendered from the record at the end. */
+  readonly fromRecord: readonly OutputTarget[];
 }
 
-/** Pairs `--format` values with `--output` values. Throws USAGE for unknown formats or extra outputs. */
-export function pairOutputs(
+/** `--format`/`--output` (and `-t`, TAP 13 on stdout) → where each report goes. */
+export function runTargets(
   formats: readonly string[],
   outputs: readonly string[],
-  resultsDir: string | undefined,
-): OutputRequest[] {
-  if (outputs.length > formats.length) {
-    throw new VmunitError('USAGE', `--output given ${outputs.length} times for ${formats.length} --format`);
-  }
-  return formats.map((format, i) => {
-    const file = RUN_FORMATS[format];
-    if (file === undefined) {
-      throw new VmunitError(
-        'USAGE',
-        `unknown --format '${format}' (known: ${Object.keys(RUN_FORMATS).join(', ')})`,
-      );
-    }
-    const destination = outputs[i] ?? (resultsDir === undefined ? '-' : join(resultsDir, file));
-    return { format, destination };
-  });
-}
-
-/** Creates the reporters through the shared registry; `stdout` receives `-` destinations. */
-export function createRunReporters(
-  requests: readonly OutputRequest[],
-  stdout: NodeJS.WritableStream,
-): Reporter[] {
-  return requests.map(({ format, destination }) =>
-    createReporter(format, {
-      destination: destination === '-' ? stdout : destination,
-      color: false,
-      title: 'vmunit run',
-    }),
+  opts: { readonly tap13: boolean; readonly resultsDir: string | undefined; readonly cwd: string },
+): RunTargets {
+  const files = Object.fromEntries(
+    Object.entries(RUN_FORMATS).map(([f, name]) => [
+      f,
+      opts.resultsDir === undefined ? undefined : join(opts.resultsDir, name),
+    ]),
   );
+  const targets = parseOutputSpecs({
+    format: formats,
+    outputs: opts.tap13 ? [...outputs, 'tap13:-'] : outputs,
+    isTTY: false,
+    cwd: opts.cwd,
+    defaultFiles: opts.resultsDir === undefined ? {} : files,
+    ownStdout: true,
+  });
+  if (opts.resultsDir === undefined) return { live: targets, fromRecord: [] };
+  return { live: targets.filter((t) => t.path === '-'), fromRecord: targets.filter((t) => t.path !== '-') };
 }

@@ -20,14 +20,20 @@ import { chooseAccel, kvmDeviceUsable } from '../../guest/qemu/accel.js';
 import { archProfile, type GuestArchProfile } from '../../guest/qemu/arch/index.js';
 import { defaultCapture, QemuProber, qemuArchFor, qemuCandidates } from '../../guest/qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
-import { parseJobs } from '../../guest/scheduler.js';
 import { formatTestList, selectTest } from '../../guest/select.js';
 import type { ChildLike } from '../../guest/supervise.js';
-import { Tap13Reporter } from '../../guest/tap13.js';
+import { formatLevelCounts } from '../../record/counts.js';
+import { processMeta } from '../../record/meta.js';
+import { renderRecord } from '../../record/render.js';
+import type { RunRecord } from '../../record/types.js';
+import { RecordWriter } from '../../record/writer.js';
+import { createOutputReporter, stdoutTaken } from '../../reporters/output.js';
 import { FanOutReporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
+import { parseJobs } from '../../util/pool.js';
 import type { CliContext } from '../context.js';
-import { createRunReporters, pairOutputs } from './run-output.js';
+import { guestRunMeta } from './run-meta.js';
+import { runTargets } from './run-output.js';
 
 export interface RunFlags {
   directory?: string;
@@ -196,30 +202,47 @@ export async function runCommand(
     : isAbsolute(resultsArg)
       ? resultsArg
       : join(tree.dir, resultsArg);
+  const targets = runTargets(flags.format, flags.output, {
+    tap13: flags.tap13 === true,
+    resultsDir,
+    cwd: ctx.cwd,
+  });
   // Durations are read before the folder rotates; reports are opened after, so they land in the new one.
-  const requests = pairOutputs(flags.format, flags.output, resultsDir);
   const previousDurations = resultsDir ? await readPreviousDurations(resultsDir) : new Map<string, number>();
   if (resultsDir) await prepareResultsDir(resultsDir, tree.buildHead);
   // With a report on stdout, the result lines move to stderr so the report stays parseable.
   // With -t, TAP replaces the result lines on stdout (run_tests.sh sends them to /dev/null).
   const lineOut = flags.tap13
     ? new Writable({ write: (_c, _e, done) => done() })
-    : requests.some((r) => r.destination === '-')
+    : stdoutTaken(targets.live)
       ? ctx.stderr
       : ctx.stdout;
   const tty = (lineOut as { isTTY?: boolean }).isTTY === true;
   const color = flags.color ?? (tty && ctx.env.NO_COLOR === undefined);
   const progress = new Progress({
-    out: ctx.stdout,
+    out: lineOut,
     live: tty && ctx.env.CI === undefined,
     color,
     total: specs.length,
   });
-  const reporters = createRunReporters(requests, ctx.stdout);
-  if (flags.tap13) reporters.push(new Tap13Reporter(ctx.stdout));
-  const reporter = new FanOutReporter(reporters);
-  const live = new Set<ChildLike>();
-  const intr = interruptible(live);
+  const live = createOutputReporter(targets.live, { stdout: ctx.stdout, color: false, title: 'vmunit run' });
+  let record: RunRecord | undefined;
+  const writer =
+    resultsDir === undefined
+      ? undefined
+      : new RecordWriter({
+          dir: resultsDir,
+          meta: {
+            ...processMeta(ctx),
+            ...(await guestRunMeta({ tree, profile, env, prober, kvmDevice, maxSmp: guestEnv.maxSmp, jobs })),
+          },
+          onRecord: (r) => {
+            record = r;
+          },
+        });
+  const reporter = new FanOutReporter(writer === undefined ? [live] : [live, writer]);
+  const children = new Set<ChildLike>();
+  const intr = interruptible(children);
   let summary: GuestRunSummary;
   const startedAt = performance.now();
   try {
@@ -243,7 +266,7 @@ export async function runCommand(
       kernelRelease: release(),
       graceMs: 1000,
       signal: intr.signal,
-      live,
+      live: children,
       ...(userEnv === undefined ? {} : { userEnv }),
       ...(flags.waitTimeouts ? { waitTimeouts: true } : {}),
     });
@@ -252,7 +275,15 @@ export async function runCommand(
     progress.close();
     await reporter.close();
   }
-  if (!flags.dryRun) ctx.stderr.write(formatRunTotals(summary, performance.now() - startedAt, resultsDir));
+  if (record !== undefined)
+    await renderRecord(record, targets.fromRecord, {
+      stdout: ctx.stdout,
+      color: false,
+      ...(resultsDir === undefined ? {} : { resultsDir }),
+    });
+  if (!flags.dryRun) {
+    ctx.stderr.write(formatRunTotals(summary, performance.now() - startedAt, resultsDir, record?.counts));
+  }
   if (summary.interrupted) return 130;
   return summary.failed > 0 ? 1 : 0;
 }
@@ -276,13 +307,13 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('--results <dir>', 'results folder (default: <tree>/logs, or $unittest_log_dir)')
     .option(
       '--format <format>',
-      'also write a report: ktap, junit, json (KernelCI), html (repeatable)',
+      'also write a report to the results folder: ktap, junit, json (KernelCI), html, tap13 (repeatable)',
       collect,
       [],
     )
     .option(
-      '--output <path>',
-      "where the matching --format goes ('-' = stdout; default: results folder)",
+      '-o, --output <[format:]path>',
+      "write a report there instead ('-' = stdout; format from the extension or the --format)",
       collect,
       [],
     )
@@ -295,16 +326,22 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
 
 /**
  * The closing line, on stderr so that stdout keeps exactly run_tests.sh's result lines (or TAP with -t):
- * `vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 12.3 s; logs in DIR`.
+ * `vmunit: 10 tests: 7 passed, 1 failed, 2 skipped in 12.3 s; logs in DIR`, or with the run record's
+ * two levels `vmunit: 10 tests (7 passed, 1 failed, 2 skipped), 130 checks (…) in 12.3 s; logs in DIR`.
  */
 export function formatRunTotals(
   s: GuestRunSummary,
   elapsedMs: number,
   resultsDir: string | undefined,
+  counts?: RunRecord['counts'],
 ): string {
   const total = s.passed + s.failed + s.skipped;
   const where = resultsDir === undefined ? '' : `; logs in ${resultsDir}`;
   const cut = s.interrupted ? ' (interrupted)' : '';
   const secs = (elapsedMs / 1000).toFixed(1);
-  return `vmunit: ${total} tests: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped in ${secs} s${where}${cut}\n`;
+  const tally =
+    counts === undefined
+      ? `${total} tests: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`
+      : formatLevelCounts(counts);
+  return `vmunit: ${tally} in ${secs} s${where}${cut}\n`;
 }
