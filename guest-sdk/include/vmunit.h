@@ -28,6 +28,8 @@ int vprintf(const char *fmt, va_list va);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list va);
 int putchar(int c);
+/* Waits for one byte on the console (QEMU's stdin with -serial stdio) and returns it. */
+int getchar(void);
 
 /* ---- Strings and memory --------------------------------------------------------------------------- */
 size_t strlen(const char *s);
@@ -181,6 +183,22 @@ void report_prefix_popn(int n);
 /* Prints the totals and returns main's exit code: 0 all passed, 1 some failure,
  * 38 (77 >> 1) when every check was skipped or none ran. */
 int report_summary(void);
+
+/* ---- Live migration (the kvm-unit-tests harness protocol, lib/migrate.h there) ----------------------
+ * A test in the cfg group `migration` runs under a harness that watches the console for these requests,
+ * migrates the guest to a new QEMU over QMP, and then presses a key on the destination's console.
+ * migrate(): one migration, then "Migration complete" is reported as information.
+ * migrate_quiet(): the same without console noise (the harness hides the request line).
+ * migrate_once(): migrate() the first time it is called, nothing later.
+ * migrate_skip(): tells the harness no migration will happen (the test skipped its migrating part).
+ * migrate_begin_continuous() / migrate_end_continuous(): the harness migrates again and again while the
+ * guest keeps running between the two calls. */
+void migrate(void);
+void migrate_quiet(void);
+void migrate_once(void);
+void migrate_skip(void);
+void migrate_begin_continuous(void);
+void migrate_end_continuous(void);
 
 /* ---- Assertions ------------------------------------------------------------------------------------- */
 void vmu_assert_failed(const char *file, int line, const char *cond, const char *fmt, ...)

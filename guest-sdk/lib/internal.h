@@ -11,6 +11,9 @@
 /* Sends one byte to the console (the serial port), waiting while the port is busy. */
 void vmu_arch_putc(char c);
 
+/* Waits for one byte from the console and returns it (polled; there are no interrupts). */
+int vmu_arch_getc(void);
+
 /* Writes bytes to the console; "\n" becomes "\r\n" as on a serial terminal (lib/printf.c). */
 void vmu_console_write(const char *s, size_t n);
 

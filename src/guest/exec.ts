@@ -18,13 +18,14 @@ import { dirname, join, resolve } from 'node:path';
 import type { RunEvent } from '../events/types.js';
 import { VmunitError } from '../util/errors.js';
 import { type QemuTreeFacts, qemuTreeFacts, readTreeConfig, type TreeConfig } from './config-mak.js';
+import { type EfiCase, efiArgs, efiCaseName, efiSettings, prepareEfiCase } from './efi.js';
 import { archFromElfHeader } from './elf-arch.js';
 import { ExecEvents } from './exec-events.js';
 import { decodeExit, parseExitLine, QEMU_ABORTED } from './exit-code.js';
 import { chooseAccel } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
 import type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
-import { buildQemuArgv, formatCommandLine } from './qemu/args.js';
+import { buildFixedArgs, buildQemuArgv, formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
 import { resolvePlatform } from './qemu/platform.js';
 import type { QemuProber } from './qemu/probe.js';
@@ -213,18 +214,21 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     io.out(`${info.missing}\n`);
     return 2;
   }
-  const base = buildQemuArgv(platform, { kernel: req.file, vmmArgs: req.qemuArgs });
+  const efi = await efiBoot(req, profile.arch, io);
+  const base = efi
+    ? [platform.qemu, ...buildFixedArgs(platform), ...efiArgs(efi.settings, efi.caseName, req.qemuArgs)]
+    : buildQemuArgv(platform, { kernel: req.file, vmmArgs: req.qemuArgs });
   const timeoutText = io.env.TIMEOUT ?? '';
   const timeoutMs = timeoutText === '' ? 0 : parseDuration(timeoutText);
   if (timeoutMs === undefined)
     throw new VmunitError('INPUT_INVALID', `TIMEOUT=${timeoutText} is not a duration`);
   if (req.dryRun) {
-    io.out(`${formatCommandLine(base)}${tree.environDefault ? ' # -initrd <environ file>' : ''}\n`);
+    io.out(`${formatCommandLine(base)}${tree.environDefault && !efi ? ' # -initrd <environ file>' : ''}\n`);
     return 0;
   }
-  const environ = tree.environDefault
-    ? await environText(tree, accel.accel, info.versionString, io)
-    : undefined;
+  // x86/efi/run passes ENVIRON_DEFAULT=n: QEMU refuses -initrd without -kernel.
+  const environ =
+    tree.environDefault && !efi ? await environText(tree, accel.accel, info.versionString, io) : undefined;
   return runWithEnviron(environ, async (initrd) => {
     const argv = initrd === undefined ? base : [...base, '-initrd', initrd];
     // As run_test: the command line, ' #' when an environ file follows, then the -initrd words.
@@ -238,6 +242,18 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     const events = io.emit ? new ExecEvents(io.emit, req.file, meta) : undefined;
     return superviseGuest(argv, profile, timeoutMs, timeoutText, io, events);
   });
+}
+
+/**
+ * `x86/efi/run FILE.efi …`: an `.efi` on x86 boots through OVMF from `efi-tests/<name>/` in the working
+ * directory (EFI_SRC defaults to the file's folder here, where x86/efi/run uses TEST_DIR).
+ */
+async function efiBoot(req: ExecRequest, arch: string, io: ExecIo): Promise<EfiCase | undefined> {
+  if (!req.file.endsWith('.efi') || (arch !== 'x86_64' && arch !== 'i386')) return undefined;
+  const settings = efiSettings(io.env, dirname(req.file));
+  const caseName = efiCaseName(settings, req.file);
+  await prepareEfiCase(io.cwd, settings, caseName);
+  return { settings, caseName };
 }
 
 /** Writes the environ file to a private temporary folder for the run and removes it afterwards. */

@@ -11,7 +11,7 @@
 
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, } from 'node:path';
+import { join } from 'node:path';
 import { VmunitError } from '../util/errors.js';
 import { pathInside } from '../util/paths.js';
 import { isMissing } from '../util/read-input.js';

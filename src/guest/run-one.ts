@@ -6,18 +6,30 @@
 import type { FailureDetail, RunEvent, TestDirective, TestResultEvent, TestStatus } from '../events/types.js';
 import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
-import { classifyStartupFailure, decodeExit, QEMU_ABORTED, type Verdict } from './exit-code.js';
+import { type EfiCase, efiArgs } from './efi.js';
+import {
+  classifyStartupFailure,
+  type DecodedExit,
+  decodeExit,
+  QEMU_ABORTED,
+  type Verdict,
+} from './exit-code.js';
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
+import { harnessKind, type LaunchEnd, launchTest } from './launch.js';
 import { logFileName, type TestLog } from './logs.js';
 import { resultText } from './progress.js';
 import type { GuestArchProfile } from './qemu/arch/types.js';
-import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
-import { type ChildLike, type SpawnFn, supervise } from './supervise.js';
+import { buildFixedArgs, buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
+import type { QemuLaunch } from './qmp/instance.js';
+import { PrettyStacks, StackResolver } from './stack.js';
+import type { ChildLike, SpawnFn } from './supervise.js';
 
 const ABORTED_LINE = 'QEMU Aborted';
 
 /** Keep at most this many stderr lines for decoding (the oldest are dropped). */
 const STDERR_KEEP = 2000;
+
+/** QEMU's status after abort() (128 + SIGABRT), which upstream announces as `QEMU Aborted`. */
 
 export interface TestOutcome {
   readonly verdict: Verdict;
@@ -44,6 +56,12 @@ export interface RunOneInput {
   readonly live?: Set<ChildLike>;
   readonly ktap?: KtapSinkFactory;
   readonly maxLineBytes?: number;
+  /** Keep run_tests.sh's wait until the timeout when the guest is dead (KVM internal error). */
+  readonly waitTimeouts?: boolean;
+  /** PRETTY_PRINT_STACKS=yes: resolve `STACK:` lines with this addr2line (config.mak ADDR2LINE). */
+  readonly addr2line?: string;
+  /** CONFIG_EFI=y: boot the test's `.efi` through OVMF instead of `-kernel`. */
+  readonly efi?: EfiCase | undefined;
 }
 
 /** Guests that print KTAP are parsed by the KTAP core, nested under their test. */
@@ -51,7 +69,15 @@ export const defaultKtapSink: KtapSinkFactory = (o) =>
   new KtapParser({ idPrefix: o.idPrefix, parentId: o.parentId, depth: o.parentDepth });
 
 /** The argv a test runs with. */
-export function testArgv(input: Pick<RunOneInput, 'test' | 'platform' | 'initrd'>): string[] {
+export function testArgv(input: Pick<RunOneInput, 'test' | 'platform' | 'initrd' | 'efi'>): string[] {
+  if (input.efi) {
+    const { settings, caseName } = input.efi;
+    return [
+      input.platform.qemu,
+      ...buildFixedArgs(input.platform),
+      ...efiArgs(settings, caseName, input.test.vmmArgs),
+    ];
+  }
   return buildQemuArgv(input.platform, {
     kernel: input.test.kernel,
     vmmArgs: input.test.vmmArgs,
@@ -63,6 +89,8 @@ export function testArgv(input: Pick<RunOneInput, 'test' | 'platform' | 'initrd'
 export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   const argv = testArgv(input);
   input.log?.line(formatCommandLine(argv));
+  const stacks = prettyStacks(input);
+  const logLine = (line: string): void => (stacks ? stacks.line(line) : input.log?.line(line));
   const adapter = new GuestOutputAdapter({
     testId: input.id,
     depth: input.depth,
@@ -72,17 +100,9 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   const stderr: string[] = [];
   const output: string[] = [];
   let stdoutLines = 0;
-  const end = await supervise({
-    argv,
-    cwd: input.cwd,
-    timeoutMs: input.test.timeoutMs,
-    graceMs: input.graceMs,
-    ...(input.signal ? { signal: input.signal } : {}),
-    ...(input.spawn ? { spawn: input.spawn } : {}),
-    ...(input.live ? { live: input.live } : {}),
-    maxLineBytes: input.maxLineBytes ?? 64 * 1024,
-    onLine: (stream, line) => {
-      input.log?.line(line);
+  const end = await launchTest(
+    launchFor(input, argv, logLine, (stream, line) => {
+      logLine(line);
       if (stream === 'stdout') {
         stdoutLines++;
         for (const e of adapter.push(line)) input.emit(e);
@@ -92,8 +112,10 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
         input.emit({ type: 'test:log', id: input.id, line, stream: 'stderr' });
       }
       if (stdoutLines === 0 && output.length < STDERR_KEEP) output.push(line);
-    },
-  });
+    }),
+    harnessKind(input.test.spec.groups),
+    input.waitTimeouts ?? false,
+  );
   for (const e of adapter.end()) input.emit(e);
   if (end.spawnError) stderr.push(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}`);
   const decoded = decodeExit({
@@ -105,7 +127,7 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   });
   if (decoded.status === QEMU_ABORTED && !end.timedOut) {
     // run_qemu's line: in the log, and the last output line a premature-failure SKIP quotes.
-    input.log?.line(ABORTED_LINE);
+    logLine(ABORTED_LINE);
     output.push(ABORTED_LINE);
   }
   const premature = end.timedOut
@@ -117,16 +139,14 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
         kernel: input.test.kernel,
         status: decoded.status,
       });
-  let verdict = decoded.verdict;
-  let reason = decoded.reason;
-  if (premature !== undefined) {
-    verdict = 'SKIP';
-    reason = premature;
-  }
+  const { verdict, reason } = judge(decoded, end, premature);
   const summary = adapter.summary;
   const text = resultText(reason, summary);
-  input.log?.line('');
+  logLine('');
+  await stacks?.flush();
   const failures: FailureDetail[] = adapter.failedChecks.map((message) => ({ message }));
+  if (verdict === 'FAIL') for (const stack of stacks?.resolved ?? []) failures.push({ message: stack });
+  if (end.dead !== undefined) failures.push({ message: `${end.dead.reason}\n${end.dead.dump}` });
   if (verdict === 'FAIL' && failures.length === 0) {
     failures.push({
       message: reason ?? (decoded.aborted ? 'guest aborted' : `exit status ${decoded.status}`),
@@ -146,6 +166,44 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
     durationMs: end.durationMs,
     status,
   };
+}
+
+/** The log with `STACK:` lines resolved (PRETTY_PRINT_STACKS=yes), or undefined for the plain log. */
+function prettyStacks(input: RunOneInput): PrettyStacks | undefined {
+  if (input.addr2line === undefined) return undefined;
+  const resolver = new StackResolver(input.cwd, input.test.kernel, input.addr2line);
+  return new PrettyStacks(resolver, (l) => input.log?.line(l));
+}
+
+function launchFor(
+  input: RunOneInput,
+  argv: readonly string[],
+  note: (line: string) => void,
+  onLine: QemuLaunch['onLine'],
+): QemuLaunch {
+  return {
+    argv,
+    cwd: input.cwd,
+    timeoutMs: input.test.timeoutMs,
+    graceMs: input.graceMs,
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.spawn ? { spawn: input.spawn } : {}),
+    ...(input.live ? { live: input.live } : {}),
+    maxLineBytes: input.maxLineBytes ?? 64 * 1024,
+    note,
+    onLine,
+  };
+}
+
+/** A start-up failure is SKIP; a dead guest is FAIL with its own reason; else the decoded status decides. */
+function judge(
+  decoded: DecodedExit,
+  end: LaunchEnd,
+  premature: string | undefined,
+): { verdict: Verdict; reason: string | undefined } {
+  if (premature !== undefined) return { verdict: 'SKIP', reason: premature };
+  if (end.dead !== undefined) return { verdict: 'FAIL', reason: end.dead.reason };
+  return { verdict: decoded.verdict, reason: decoded.reason ?? end.reason };
 }
 
 function resultEvent(

@@ -58,6 +58,8 @@ export interface RunTreeRequest {
   readonly results?: string;
   /** `--probe-maxsmp`: lower MAX_SMP to what QEMU accepts. */
   readonly probeMaxSmp: boolean;
+  /** `--wait-timeouts`: a dead guest (KVM internal error) waits for its timeout, as run_tests.sh's. */
+  readonly waitTimeouts?: boolean;
   /** The harness environment (ACCEL, QEMU, MACHINE, TIMEOUT, MAX_SMP, …). */
   readonly env: Env;
 }
@@ -118,6 +120,8 @@ function treeFacts(tree: TreeConfig, errataText: string | undefined): TreeFacts 
     errataText,
     buildHead: tree.buildHead,
     runScript: `./${tree.testSubdir}/run`,
+    ...(tree.prettyPrintStacks ? { addr2line: tree.vars.ADDR2LINE ?? 'addr2line' } : {}),
+    ...(tree.configEfi ? { efiTestDir: tree.testDir } : {}),
   };
 }
 
@@ -246,6 +250,7 @@ export async function runTree(
       profile,
       tree: treeFacts(tree, errataText),
       specs: onlyThese(loaded.specs, request.only),
+      ...(request.waitTimeouts ? { waitTimeouts: true } : {}),
       select: (spec) => decideTest(spec, selectOptions, { treeDir: tree.dir }),
       env: request.all ? { ...env, ERRATA_FORCE: 'y' } : env,
       jobs,

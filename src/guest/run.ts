@@ -12,6 +12,7 @@ import { aggregateStatus } from '../ktap/status.js';
 import { runPool, startOrder } from '../util/pool.js';
 import type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 import type { QemuTreeFacts } from './config-mak.js';
+import { type EfiCase, efiCaseName, efiSettings, prepareEfiCase } from './efi.js';
 import type { Verdict } from './exit-code.js';
 import type { KtapSinkFactory } from './guest-output.js';
 import { type StoredResult, TestLog, writeResultsJson } from './logs.js';
@@ -44,6 +45,10 @@ export interface TreeFacts extends QemuTreeFacts {
   readonly buildHead: string;
   /** `./$TEST_SUBDIR/run`, named in `-v` lines as run_tests.sh prints them. */
   readonly runScript: string;
+  /** CONFIG_EFI=y: TEST_DIR (x86/efi/run's default EFI_SRC); undefined for a tree without EFI. */
+  readonly efiTestDir?: string;
+  /** PRETTY_PRINT_STACKS=yes: the addr2line that resolves `STACK:` lines in logs (config.mak ADDR2LINE). */
+  readonly addr2line?: string;
 }
 
 export interface GuestRunOptions {
@@ -77,6 +82,8 @@ export interface GuestRunOptions {
   /** Filled with the running QEMU processes, so the CLI can SIGKILL them if it must exit at once. */
   readonly live?: Set<ChildLike>;
   readonly ktap?: KtapSinkFactory;
+  /** `--wait-timeouts`: a dead guest waits for its timeout, as under run_tests.sh. */
+  readonly waitTimeouts?: boolean;
 }
 
 export interface GuestRunSummary {
@@ -87,9 +94,6 @@ export interface GuestRunSummary {
 }
 
 const ROOT_ID = 'guest';
-
-/** Groups whose tests need harness cooperation vmunit lacks (QMP migration, panic events). */
-const UNSUPPORTED_GROUPS: ReadonlySet<string> = new Set(['migration', 'panic']);
 
 interface Runnable {
   readonly spec: GuestTestSpec;
@@ -143,13 +147,6 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
     if (o.signal?.aborted) break;
     if (sel.kind === 'skip') {
       await state.harnessSkip(spec.name, index, sel.reason, undefined);
-      continue;
-    }
-    const unsupported = spec.groups.find((g) => UNSUPPORTED_GROUPS.has(g));
-    if (unsupported !== undefined) {
-      // Without the QMP dance these guests would wait for a key press until their timeout.
-      const reason = `vmunit does not run '${unsupported}' tests yet`;
-      await state.harnessSkip(spec.name, index, reason, reason);
       continue;
     }
     const accel = chooseAccel({
@@ -292,10 +289,17 @@ class RunState {
       await this.harnessSkip(name, r.index, info.missing, info.missing);
       return;
     }
-    const initrd = o.tree.environDefault ? await this.#environFor(r.accel, info) : undefined;
+    let efi: EfiCase | undefined;
+    if (o.tree.efiTestDir !== undefined) {
+      efi = await this.#efiCase(test, r.index, o.tree.efiTestDir);
+      if (efi === undefined) return;
+    }
+    // x86/run sets ENVIRON_DEFAULT=n for EFI: without -kernel QEMU refuses -initrd.
+    const environ = o.tree.environDefault && !efi;
+    const initrd = environ ? await this.#environFor(r.accel, info) : undefined;
     if (o.dryRun) {
-      const line = formatCommandLine(testArgv({ test, platform, initrd: undefined }));
-      o.print(o.tree.environDefault ? `${line} # -initrd <environ file>` : line);
+      const line = formatCommandLine(testArgv({ test, platform, initrd: undefined, efi }));
+      o.print(environ ? `${line} # -initrd <environ file>` : line);
       return;
     }
     // -v prints run_tests.sh's own line; the exact QEMU command is the first line of the test's log.
@@ -317,9 +321,26 @@ class RunState {
       ...(o.spawn ? { spawn: o.spawn } : {}),
       ...(o.live ? { live: o.live } : {}),
       ...(o.ktap ? { ktap: o.ktap } : {}),
+      ...(o.waitTimeouts ? { waitTimeouts: true } : {}),
+      ...(o.tree.addr2line === undefined ? {} : { addr2line: o.tree.addr2line }),
+      ...(efi ? { efi } : {}),
     });
     await log?.close();
     this.#record(name, outcome.verdict, outcome.reason, outcome.durationMs);
+  }
+
+  /** The test's EFI boot folder, or undefined after reporting x86/efi/run's failure as a SKIP. */
+  async #efiCase(test: ResolvedGuestTest, index: number, testDir: string): Promise<EfiCase | undefined> {
+    const settings = efiSettings(this.#o.env, testDir);
+    const caseName = efiCaseName(settings, test.kernel);
+    try {
+      await prepareEfiCase(this.#o.treeDir, settings, caseName);
+      return { settings, caseName };
+    } catch (error) {
+      const lines = (error as Error).message.split('\n');
+      await this.harnessSkip(test.spec.name, index, lines.at(-1) ?? '', lines.join('\n'));
+      return undefined;
+    }
   }
 
   rootStatus(): TestStatus {

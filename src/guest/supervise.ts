@@ -5,7 +5,7 @@
  * injected so that the escalation logic can be tested with a fake process.
  */
 
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { LineSplitter } from '../util/lines.js';
 import { spawnGroup } from '../util/process-group.js';
 import type { ProcessEnd } from './exit-code.js';
@@ -15,6 +15,8 @@ export interface ChildLike {
   readonly pid?: number | undefined;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
+  /** Present when spawned with `stdin: 'pipe'` (a console the harness types into). */
+  readonly stdin?: Writable | null;
   kill(signal?: NodeJS.Signals): boolean;
   on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
   on(event: 'close', listener: () => void): this;
@@ -24,12 +26,12 @@ export interface ChildLike {
 export type SpawnFn = (
   file: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv },
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: 'pipe' },
 ) => ChildLike;
 
 /** QEMU in its own process group: a timeout or a cancel stops whatever it started too. */
-export const defaultSpawn: SpawnFn = (file, args, options) =>
-  spawnGroup(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+export const defaultSpawn: SpawnFn = (file, args, { stdin, ...options }) =>
+  spawnGroup(file, args, { ...options, stdio: [stdin ?? 'ignore', 'pipe', 'pipe'] });
 
 export interface SuperviseOptions {
   readonly argv: readonly string[];
@@ -46,6 +48,10 @@ export interface SuperviseOptions {
   readonly spawn?: SpawnFn;
   /** Live processes of the run: the child is in it from spawn to exit (for a last-resort kill on exit). */
   readonly live?: Set<ChildLike>;
+  /** stdin is /dev/null as upstream, or a pipe (migration: the harness presses keys on the console). */
+  readonly stdin?: 'pipe';
+  /** Called once the process is started (before its first line). */
+  readonly onSpawn?: (child: ChildLike) => void;
 }
 
 export interface SupervisedEnd extends ProcessEnd {
@@ -119,6 +125,7 @@ export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
       child = spawn(file ?? '', args, {
         ...(opts.cwd ? { cwd: opts.cwd } : {}),
         ...(opts.env ? { env: opts.env } : {}),
+        ...(opts.stdin ? { stdin: opts.stdin } : {}),
       });
     } catch (error) {
       finish(error as Error);
@@ -126,6 +133,9 @@ export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
     }
     const proc = child;
     opts.live?.add(proc);
+    // A guest that ends while the harness types must not turn EPIPE into an unhandled error.
+    proc.stdin?.on('error', () => undefined);
+    opts.onSpawn?.(proc);
     for (const stream of ['stdout', 'stderr'] as const) {
       proc[stream]?.on('data', (chunk: Buffer) => {
         if (done) return;

@@ -149,6 +149,19 @@ describe('classifyStartupFailure (premature-failure semantics from the real run)
     const stderr = ["qemu: could not load kernel 'x86/tsc.flat': Bad ELF"];
     assert.equal(classifyStartupFailure({ ...base, stderr, output: stderr }), undefined);
   });
+  it('QEMU aborting before the guest printed anything is SKIP (QEMU Aborted), as the probe sees it', () => {
+    // Nested PVM KVM with -cpu max (rdpru, xsave, smap, memory): QEMU asserts while setting up MSRs.
+    const stderr = [
+      'qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69',
+      "qemu-system-x86_64: ../../target/i386/kvm/kvm.c:3183: kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs' failed.",
+      'QEMU Aborted',
+    ];
+    assert.equal(classifyStartupFailure({ ...base, status: 134, stderr, output: stderr }), 'QEMU Aborted');
+    assert.equal(
+      classifyStartupFailure({ ...base, status: 134, stdoutLines: 2, stderr, output: stderr }),
+      undefined,
+    );
+  });
   it('guest output or another status means the guest ran', () => {
     const stderr = ['qemu: something'];
     assert.equal(classifyStartupFailure({ ...base, stdoutLines: 1, stderr, output: stderr }), undefined);

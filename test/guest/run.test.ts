@@ -188,21 +188,46 @@ describe('runGuestTests', () => {
     );
   });
 
-  it('skips migration/panic tests instead of letting them wait for a key press until the timeout', async () => {
-    const m = { ...spec('mig'), groups: ['migration'] };
-    let spawned = 0;
-    const { o, out } = options({
-      specs: [m],
-      select: async (s) => ({ kind: 'run', test: resolved(s) }),
-      spawn: () => {
-        spawned++;
-        return new FakeQemu() as unknown as ChildLike;
-      },
+  for (const waitTimeouts of [false, true]) {
+    it(`a KVM internal error ${waitTimeouts ? 'waits for the timeout with --wait-timeouts' : 'ends the test at once'}`, async () => {
+      const kvmDeath = [
+        'KVM internal error. Suberror: 1',
+        'extra data[0]: 0x0000000000000000',
+        'emulation failure',
+        'RAX=0000000000000000 RBX=0000000000000000 RCX=0000000000000000 RDX=0000000000000000',
+        'Code=00 00 <0f> 01 fd 00 00 00 00 00',
+      ];
+      const spawn: SpawnFn = () => {
+        const q = new FakeQemu();
+        // The VM is stopped: QEMU prints the dump and waits forever (until killed).
+        setImmediate(() => q.stderr.write(`${kvmDeath.join('\n')}\n`));
+        return q as unknown as ChildLike;
+      };
+      const test = { ...resolved(spec('rdpru')), timeoutMs: 1500, timeoutText: '1.5' };
+      const { o, out, events } = options({
+        specs: [spec('rdpru')],
+        select: async () => ({ kind: 'run', test }),
+        spawn,
+        waitTimeouts,
+      });
+      const started = performance.now();
+      await runGuestTests(o);
+      const ms = performance.now() - started;
+      if (waitTimeouts) {
+        assert.equal(out.text(), 'FAIL rdpru (timeout; duration=1.5)\n');
+        assert.ok(ms >= 1400, `waited for the timeout (${ms} ms)`);
+      } else {
+        assert.equal(out.text(), 'FAIL rdpru (KVM internal error: emulation failure)\n');
+        assert.ok(ms < 1400, `ended before the timeout (${ms} ms)`);
+        const result = events.find((e) => e.type === 'test:result' && e.name === 'rdpru');
+        assert.ok(result?.type === 'test:result');
+        assert.match(
+          result.failures?.[0]?.message ?? '',
+          /^KVM internal error: emulation failure\n.*RAX=.*\nCode=/s,
+        );
+      }
     });
-    await runGuestTests(o);
-    assert.equal(out.text(), "SKIP mig (vmunit does not run 'migration' tests yet)\n");
-    assert.equal(spawned, 0);
-  });
+  }
 
   it('with -j starts the longest previous tests first, and test:start index stays the cfg position', async () => {
     const specs = ['a', 'b', 'c'].map(spec);

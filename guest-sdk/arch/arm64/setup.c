@@ -12,6 +12,7 @@
 #define PL011_DR 0x00
 #define PL011_FR 0x18
 #define PL011_FR_TXFF (1u << 5)
+#define PL011_FR_RXFE (1u << 4)
 
 /* QEMU places the device tree at the start of RAM when it loads an ELF that leaves room there. */
 #define FDT_ADDR 0x40000000ul
@@ -25,6 +26,13 @@ void vmu_arch_putc(char c)
 	while (readl(PL011_BASE + PL011_FR) & PL011_FR_TXFF)
 		;
 	writel((uint8_t)c, PL011_BASE + PL011_DR);
+}
+
+int vmu_arch_getc(void)
+{
+	while (readl(PL011_BASE + PL011_FR) & PL011_FR_RXFE)
+		;
+	return (int)(readl(PL011_BASE + PL011_DR) & 0xff);
 }
 
 static void psci_system_off(void)

@@ -22,7 +22,9 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
+#define UART_RBR 0 /* receive buffer register (DLAB=0) */
 
 /* QEMU's isa-debug-exit, as kvm-unit-tests' x86/run configures it: iobase=0xf4, iosize=4. */
 #define DEBUG_EXIT_PORT 0xf4
@@ -109,6 +111,13 @@ void vmu_arch_exit(int code)
 	printf("vmunit: exit(%d) without isa-debug-exit; halting\n", code);
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+int vmu_arch_getc(void)
+{
+	while (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
+		__asm__ volatile("pause");
+	return inb(COM1 + UART_RBR);
 }
 
 /* Called by boot.S in long mode with the multiboot magic and info address. */

@@ -44,6 +44,7 @@ export interface RunFlags extends SliceFlags, KcidbFlags {
   format: string[];
   output: string[];
   probeMaxsmp?: boolean;
+  waitTimeouts?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -66,6 +67,7 @@ function runRequest(
     ...(flags.parallel === undefined ? {} : { parallel: flags.parallel }),
     ...(flags.results === undefined ? {} : { results: flags.results }),
     probeMaxSmp: flags.probeMaxsmp === true,
+    ...(flags.waitTimeouts ? { waitTimeouts: true } : {}),
     env: ctx.env,
   };
 }
@@ -183,6 +185,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('-j, --parallel <n>', "number of tests run at once, or 'auto' (one per CPU)")
     .option('-t, --tap13', 'TAP 13 output instead of result lines')
     .option('--probe-maxsmp', 'lower MAX_SMP to the most vCPUs QEMU accepts (one QEMU probe)')
+    .option('--wait-timeouts', "a dead guest (KVM internal error) waits for its timeout, as run_tests.sh's")
     .option('--results <dir>', 'results folder (default: <tree>/logs, or $unittest_log_dir)')
     .option(
       '--format <format>',

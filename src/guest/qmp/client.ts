@@ -1,0 +1,264 @@
+/**
+ * An in-house QMP client over a unix socket (node:net), replacing the `ncat -U` pipes kvm-unit-tests'
+ * arch-run.bash uses. QEMU speaks one JSON object per line: a greeting, then replies to commands (matched
+ * here by `id`) and asynchronous events. Every wait has a deadline, and when QEMU goes away mid-conversation
+ * every pending wait fails at once with a typed `QMP_CLOSED` error instead of hanging.
+ */
+
+import { connect, type Socket } from 'node:net';
+import { VmunitError } from '../../util/errors.js';
+
+/** An asynchronous QMP event (`{"event": "GUEST_PANICKED", "data": …, "timestamp": …}`). */
+export interface QmpEvent {
+  readonly event: string;
+  readonly data?: Record<string, unknown>;
+}
+
+export interface QmpConnectOptions {
+  /** Deadline for the connection, the greeting and the capabilities handshake together. */
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** QEMU answered a command with `{"error": {"class", "desc"}}`. */
+export class QmpCommandError extends VmunitError {
+  readonly errorClass: string;
+  /** QEMU's own words, e.g. `Migration is disabled when using feature 'peer mode' in device 'ivshmem'`. */
+  readonly desc: string;
+
+  constructor(command: string, errorClass: string, desc: string) {
+    super('QMP_FAILED', `QMP '${command}' failed: ${errorClass}: ${desc}`);
+    this.errorClass = errorClass;
+    this.desc = desc;
+  }
+}
+
+interface Pending {
+  readonly command: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface EventWaiter {
+  readonly names: ReadonlySet<string>;
+  readonly resolve: (event: QmpEvent) => void;
+  readonly reject: (error: Error) => void;
+}
+
+type Message = {
+  QMP?: unknown;
+  id?: unknown;
+  return?: unknown;
+  error?: { class?: string; desc?: string };
+} & {
+  event?: string;
+  data?: Record<string, unknown>;
+};
+
+/** Rejects with QMP_TIMEOUT after `ms`, or with INTERRUPTED when `signal` fires. */
+function deadline<T>(work: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new VmunitError('INTERRUPTED', `QMP: interrupted while waiting for ${what}`));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(new VmunitError('QMP_TIMEOUT', `QMP: no ${what} within ${ms} ms`));
+    }, ms);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+export class QmpClient {
+  readonly #socket: Socket;
+  readonly #path: string;
+  readonly #pending = new Map<number, Pending>();
+  readonly #waiters = new Set<EventWaiter>();
+  /** Every event received, in order (the caller may ask for one that already came). */
+  readonly events: QmpEvent[] = [];
+  #greeting: ((v: unknown) => void) | undefined;
+  #nextId = 1;
+  #buffer = '';
+  #closed: VmunitError | undefined;
+
+  private constructor(socket: Socket, path: string) {
+    this.#socket = socket;
+    this.#path = path;
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => this.#onData(chunk));
+    socket.on('error', (error) => this.#fail(error));
+    socket.on('close', () => this.#fail(undefined));
+  }
+
+  /** Connects to QEMU's QMP socket, reads the greeting and negotiates capabilities. */
+  static async connect(path: string, options: QmpConnectOptions): Promise<QmpClient> {
+    const opened = new Promise<QmpClient>((resolve, reject) => {
+      const socket = connect(path);
+      const client = new QmpClient(socket, path);
+      socket.once('error', reject);
+      const greeted = new Promise((r) => {
+        client.#greeting = r;
+      });
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        greeted.then(() => resolve(client), reject);
+      });
+      client.#onClose(reject);
+    });
+    const client = await deadline(opened, options.timeoutMs, `QMP greeting on ${path}`, options.signal).catch(
+      (e: unknown) => {
+        throw e instanceof VmunitError
+          ? e
+          : new VmunitError('QMP_CLOSED', `QMP: cannot connect to ${path}`, { cause: e });
+      },
+    );
+    try {
+      await client.execute('qmp_capabilities', undefined, options);
+    } catch (error) {
+      client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  /** Sends a command and resolves with its `return` value; QEMU's `error` becomes a QMP_FAILED error. */
+  execute(
+    command: string,
+    args: Record<string, unknown> | undefined,
+    options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
+  ): Promise<unknown> {
+    if (this.#closed) return Promise.reject(this.#closed);
+    const id = this.#nextId++;
+    const reply = new Promise<unknown>((resolve, reject) => {
+      this.#pending.set(id, { command, resolve, reject });
+    });
+    const message = { execute: command, ...(args ? { arguments: args } : {}), id };
+    this.#socket.write(`${JSON.stringify(message)}\n`);
+    return deadline(reply, options.timeoutMs, `reply to '${command}'`, options.signal).finally(() =>
+      this.#pending.delete(id),
+    );
+  }
+
+  /** Resolves with the first event named in `names` (one already received counts). */
+  waitEvent(
+    names: readonly string[],
+    options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
+  ): Promise<QmpEvent> {
+    const wanted = new Set(names);
+    const seen = this.events.find((e) => wanted.has(e.event));
+    if (seen) return Promise.resolve(seen);
+    if (this.#closed) return Promise.reject(this.#closed);
+    let waiter: EventWaiter | undefined;
+    const arrived = new Promise<QmpEvent>((resolve, reject) => {
+      waiter = { names: wanted, resolve, reject };
+      this.#waiters.add(waiter);
+    });
+    return deadline(arrived, options.timeoutMs, `event ${names.join('/')}`, options.signal).finally(() => {
+      if (waiter) this.#waiters.delete(waiter);
+    });
+  }
+
+  /** True once the connection is gone (QEMU quit or died). */
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+
+  #onClose(reject: (e: Error) => void): void {
+    this.#socket.once('close', () => reject(this.#closed ?? new VmunitError('QMP_CLOSED', 'QMP closed')));
+  }
+
+  #onData(chunk: string): void {
+    this.#buffer += chunk;
+    let nl = this.#buffer.indexOf('\n');
+    while (nl >= 0) {
+      const line = this.#buffer.slice(0, nl).trim();
+      this.#buffer = this.#buffer.slice(nl + 1);
+      if (line !== '') this.#onMessage(line);
+      nl = this.#buffer.indexOf('\n');
+    }
+  }
+
+  #onMessage(line: string): void {
+    let msg: Message;
+    try {
+      msg = JSON.parse(line) as Message;
+    } catch (error) {
+      this.#fail(
+        new VmunitError('QMP_FAILED', `QMP: not JSON from ${this.#path}: ${line}`, { cause: error }),
+      );
+      return;
+    }
+    if (msg.QMP !== undefined) {
+      this.#greeting?.(msg.QMP);
+      this.#greeting = undefined;
+    } else if (typeof msg.event === 'string') {
+      const event: QmpEvent = { event: msg.event, ...(msg.data ? { data: msg.data } : {}) };
+      this.events.push(event);
+      for (const w of this.#waiters) if (w.names.has(event.event)) w.resolve(event);
+    } else if (typeof msg.id === 'number') {
+      const pending = this.#pending.get(msg.id);
+      if (pending === undefined) return;
+      if (msg.error) {
+        const { class: errorClass = 'Error', desc = 'unknown error' } = msg.error;
+        pending.reject(new QmpCommandError(pending.command, errorClass, desc));
+      } else pending.resolve(msg.return);
+    }
+  }
+
+  /** The connection ended: every pending reply and event wait fails now, naming what was outstanding. */
+  #fail(cause: Error | undefined): void {
+    if (this.#closed) return;
+    const outstanding = [...this.#pending.values()].map((p) => `'${p.command}'`);
+    const what = outstanding.length > 0 ? ` while waiting for ${outstanding.join(', ')}` : '';
+    this.#closed = new VmunitError('QMP_CLOSED', `QMP: QEMU closed ${this.#path}${what}`, {
+      ...(cause ? { cause } : {}),
+    });
+    for (const p of this.#pending.values()) p.reject(this.#closed);
+    for (const w of this.#waiters) w.reject(this.#closed);
+    this.#pending.clear();
+    this.#waiters.clear();
+    this.#socket.destroy();
+  }
+}
+
+const RETRY_MS = 20;
+
+/**
+ * Connects once QEMU has created its QMP socket (`server=on,wait=off` creates it during start-up), retrying
+ * while the path is missing or refuses. `alive` ends the wait early when QEMU has already exited.
+ */
+export async function openQmp(
+  path: string,
+  options: QmpConnectOptions & { readonly alive: () => boolean },
+): Promise<QmpClient> {
+  const until = Date.now() + options.timeoutMs;
+  for (;;) {
+    try {
+      return await QmpClient.connect(path, { ...options, timeoutMs: Math.max(until - Date.now(), 1) });
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      const retry = code === 'ENOENT' || code === 'ECONNREFUSED';
+      if (!retry || Date.now() >= until || options.signal?.aborted) throw error;
+      if (!options.alive()) throw new VmunitError('QMP_CLOSED', `QMP: QEMU exited before opening ${path}`);
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * An OVMF boot through the real entry point: a CONFIG_EFI=y tree whose one test is a tiny UEFI application
+ * (test/fixtures/guests/efi-pass.S, linked as PE32+ at test time), run by `node bin/vmunit.js run` and
+ * `node bin/vmunit.js exec` under TCG. Needs Debian's `ovmf` (/usr/share/ovmf/OVMF.fd).
+ */
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DEFAULT_OVMF } from '../../src/guest/efi.js';
+import { CONFIG_MAK, findQemu, GUEST_SRC } from './e2e-helpers.js';
+import { tempDir } from './sdk-tree.js';
+
+const BIN = resolve(import.meta.dirname, '../../bin/vmunit.js');
+const built = existsSync(resolve(import.meta.dirname, '../../dist/cli/main.js'));
+const skip =
+  (findQemu() === undefined && 'qemu-system-x86_64 not installed') ||
+  (!existsSync(DEFAULT_OVMF) && `no ${DEFAULT_OVMF} (Debian package ovmf)`) ||
+  (!built && 'dist/ not built (npm run build)');
+if (skip && process.env.VMUNIT_REQUIRE?.includes('qemu')) throw new Error(`VMUNIT_REQUIRE=qemu: ${skip}`);
+
+// OVMF under TCG on a loaded 2-core host can take a minute before it starts the application.
+const CFG = '[efi_pass]\nfile = efi-pass.flat\ntimeout = 240\n';
+
+describe('CONFIG_EFI=y: OVMF boots the test', { skip }, () => {
+  let tree = '';
+  before(() => {
+    tree = tempDir('efi-boot');
+    mkdirSync(join(tree, 'x86'));
+    const obj = join(tree, 'efi-pass.o');
+    execFileSync('as', ['--64', '-o', obj, join(GUEST_SRC, 'efi-pass.S')]);
+    execFileSync('ld', [
+      '-m',
+      'i386pep',
+      '--subsystem',
+      '10',
+      '-e',
+      'efi_main',
+      '-o',
+      join(tree, 'x86', 'efi-pass.efi'),
+      obj,
+    ]);
+    const config = CONFIG_MAK.replace('TEST_SUBDIR=x86', 'TEST_SUBDIR=x86/efi').replace(
+      'CONFIG_EFI=',
+      'CONFIG_EFI=y',
+    );
+    writeFileSync(join(tree, 'config.mak'), config);
+    writeFileSync(join(tree, 'x86', 'unittests.cfg'), CFG);
+  });
+  after(() => rmSync(tree, { recursive: true, force: true }));
+
+  it('vmunit run: PASS with the summary, the x86/efi/run command line, the boot folder', () => {
+    const r = spawnSync(process.execPath, [BIN, 'run', '-C', tree], {
+      env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    assert.equal(r.stdout, 'PASS efi_pass (1 tests)\n', r.stderr);
+    assert.equal(r.status, 0);
+    const log = readFileSync(join(tree, 'logs', 'efi_pass.log'), 'utf8');
+    const first = log.split('\n')[0] ?? '';
+    assert.match(
+      first,
+      / -machine accel=tcg -drive file=\/usr\/share\/ovmf\/OVMF\.fd,format=raw,if=pflash,readonly=on /,
+    );
+    assert.match(
+      first,
+      / file\.dir=efi-tests\/efi-pass\/,file\.driver=vvfat,.* -net none -nographic -m 256 -smp 1 -smp 1$/,
+    );
+    assert.doesNotMatch(first, /-kernel|-initrd/);
+    assert.ok(existsSync(join(tree, 'efi-tests', 'efi-pass', 'EFI', 'BOOT', 'BOOTX64.EFI')));
+  });
+
+  it('vmunit exec FILE.efi boots the same way', () => {
+    const r = spawnSync(process.execPath, [BIN, 'exec', 'x86/efi-pass.efi'], {
+      cwd: tree,
+      env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^PASS: booted by UEFI firmware\r?$/m);
+    assert.match(r.stdout, /-drive file\.dir=efi-tests\/efi-pass\/,file\.driver=vvfat/);
+  });
+});

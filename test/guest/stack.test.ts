@@ -1,0 +1,86 @@
+/**
+ * PRETTY_PRINT_STACKS: the pure parts (addresses, symbol file, addr2line output formatting) and, through
+ * `node bin/vmunit.js run`, a guest-SDK crash whose `STACK:` line is resolved in the log and in the KTAP
+ * report's failure detail with the real addr2line.
+ */
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { formatResolved, stackAddresses, symbolFile } from '../../src/guest/stack.js';
+import { buildSdkTree, customTree, sdkSkip, tempDir } from './sdk-tree.js';
+
+describe('STACK: lines (pure)', () => {
+  it('takes return addresses one byte back and @-marked ones as they are', () => {
+    assert.deepEqual(stackAddresses('\tSTACK: @1000ea 101fd0 1000be'), ['1000ea', '101fcf', '1000bd']);
+    assert.deepEqual(stackAddresses('STACK: 0'), ['0']);
+    assert.equal(stackAddresses('PASS: STACK: not at the start'), undefined);
+  });
+
+  it('finds the symbols beside the kernel', () => {
+    assert.equal(symbolFile('x86/emulator.flat'), 'x86/emulator.elf');
+    assert.equal(symbolFile('x86/emulator.efi'), 'x86/emulator.efi.debug');
+    assert.equal(symbolFile('s390x/sie.elf'), 's390x/sie.elf');
+  });
+
+  it('prints paths relative to the tree, source context, and stops at the first unresolved line', async () => {
+    const output = [
+      '0x00000000004002be: start64 at /tree/x86/cstart64.S:3',
+      ' (inlined by) test_x at /tree/x86/vmx.c:1 (discriminator 1)',
+      '0x0000000000000010: ?? ??:0',
+      'never printed at /tree/x.c:1',
+    ].join('\n');
+    const sources: Record<string, string[]> = {
+      '/tree/x86/cstart64.S': ['a', 'b', 'c', 'd'],
+      '/tree/x86/vmx.c': ['only'],
+    };
+    const lines = await formatResolved(output, '/tree', async (p) => sources[p]);
+    assert.deepEqual(lines, [
+      '0x00000000004002be: start64 at x86/cstart64.S:3',
+      '        b',
+      '      > c',
+      '        d',
+      ' (inlined by) test_x at x86/vmx.c:1 (discriminator 1)',
+      '      > only',
+      // addr2line's "?? ??:0" has no " at ": printed as is, and the rest is dropped (pretty_print_stacks.py).
+      '0x0000000000000010: ?? ??:0',
+    ]);
+  });
+});
+
+const BIN = resolve(import.meta.dirname, '../../bin/vmunit.js');
+const built = existsSync(resolve(import.meta.dirname, '../../dist/cli/main.js'));
+const addr2line = spawnSync('addr2line', ['--version']).status === 0;
+const skip = sdkSkip || (!built && 'dist/ not built (npm run build)') || (!addr2line && 'needs addr2line');
+if (skip && process.env.VMUNIT_REQUIRE?.includes('qemu')) throw new Error(`VMUNIT_REQUIRE=qemu: ${skip}`);
+
+describe('vmunit run resolves a crashing guest stack', { skip }, () => {
+  let dir = '';
+  let tree = '';
+  before(() => {
+    dir = tempDir('stack');
+    tree = customTree(buildSdkTree(dir), dir, '[crash_demo]\nfile = crash_demo.flat\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('in the log and in the failure detail', () => {
+    const ktap = join(dir, 'report.ktap');
+    const r = spawnSync(process.execPath, [BIN, 'run', '-C', tree, '--format', 'ktap', '--output', ktap], {
+      env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, 'FAIL crash_demo \n');
+    const log = readFileSync(join(tree, 'logs', 'crash_demo.log'), 'utf8');
+    const stack =
+      /^\tSTACK: @[0-9a-f]+( [0-9a-f]+)+\n0x[0-9a-f]{16}: main at \S*examples\/crash_demo\.c:\d+\n/m;
+    assert.match(log, stack);
+    assert.match(log, /^ {6}> \t__builtin_trap\(\);/m);
+    assert.match(log, /: vmu_start at \S*arch\/x86_64\/setup\.c:\d+$/m);
+    const report = readFileSync(ktap, 'utf8');
+    assert.match(report, /^ *# STACK: @[0-9a-f]+ .*: main at \S*crash_demo\.c:\d+ /m);
+    assert.match(report, /^not ok 1 crash_demo$/m);
+  });
+});
