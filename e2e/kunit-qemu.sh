@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# End-to-end check of `vmunit kunit` against kunit.py on real QEMU kernels: both tools configure, build and
+# boot the same Linux tree for ARCH, each in its own build dir, and must agree on
+#   - the .config, the build command, the QEMU command line, the per-test statuses and counts, the exit status
+#     (`run --arch=ARCH`, default kunitconfig: KUNIT_ALL_TESTS);
+#   - `exec --run_isolated=suite` (vmunit boots in parallel, -j2, and merges; kunit.py boots one by one);
+#   - `--qemu_args` and `--kernel_args` (the QEMU command line), `--kconfig_add` (the .config of `config`);
+#   - `--timeout` on a kernel that hangs and a kernel that panics: the same verdict and counts, no QEMU left
+#     behind, and vmunit's --json report still valid JSON.
+#
+# usage: LINUX_DIR=<linux tree> e2e/kunit-qemu.sh <x86_64|arm64|ARCH> [work dir]
+#   arm64 is cross-built with --cross_compile=aarch64-linux-gnu- (CROSS_COMPILE=… overrides the prefix).
+#   The work dir (default: a new temp dir) keeps both build dirs: reusing it makes both builds incremental.
+#   CCACHE=1 puts /usr/lib/ccache first in PATH for both tools (same make command lines, faster rebuilds).
+# Nothing is downloaded. Exit status 0 only when everything matches. Not run in CI: a build takes minutes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=./kunit-lib.sh
+. "$here/kunit-lib.sh"
+
+arch=${1:?usage: LINUX_DIR=<linux tree> kunit-qemu.sh <arch> [work dir]}
+tree=$(cd "${LINUX_DIR:?set LINUX_DIR to a Linux source tree}" && pwd)
+work=${2:-$(mktemp -d -t kunit-qemu.XXXXXX)}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+[ -f "$tree/tools/testing/kunit/kunit.py" ] || { echo "$tree has no tools/testing/kunit/kunit.py" >&2; exit 2; }
+[ "${CCACHE:-0}" = 1 ] && [ -d /usr/lib/ccache ] && export PATH="/usr/lib/ccache:$PATH" CCACHE_NOHASHDIR=1
+common=(--arch="$arch")
+case "$arch" in
+  arm64) common+=(--cross_compile="${CROSS_COMPILE:-aarch64-linux-gnu-}") ;;
+  *) [ -n "${CROSS_COMPILE:-}" ] && common+=(--cross_compile="$CROSS_COMPILE") ;;
+esac
+
+tool() { # tool <ref|vmunit> <subcommand> <args…>: kunit.py from the tree, or vmunit on the same tree
+  local which=$1 sub=$2
+  shift 2
+  if [ "$which" = ref ]; then
+    (cd "$tree" && python3 tools/testing/kunit/kunit.py "$sub" "$@")
+  else
+    vmunit kunit "$sub" --kernel_root "$tree" "$@"
+  fi
+}
+
+ok=1
+check() { # check <what> <command…>: prints the verdict, remembers a failure
+  local what=$1
+  shift
+  if "$@" > "$work/check.out" 2>&1; then echo "same:      $what"; else
+    echo "DIFFERENT: $what"; head -20 "$work/check.out"; ok=0
+  fi
+}
+# norm <file>: console text with timestamps, elapsed times and the tool's own build dir name made neutral.
+norm() { sed -E "s/^\[..:..:..\] //; s/Elapsed time: .*/Elapsed time: …/; s#$work/[a-z0-9_-]+-(ref|vmunit)#BUILD_DIR#g" "$1"; }
+# cmdline <file> <header>: the command echoed after a "Building with:"/"Running tests with:" header.
+cmdline() { norm "$1" | grep -A1 -F "$2" | grep '^\$ ' | sort -u; }
+# qemu_left <build dir>: QEMU processes still running on that build dir's kernel (must be none).
+qemu_left() { pgrep -af "qemu-system-.*$1/" || true; }
+valid_json() { node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$1"; }
+timed() { # timed <name> <which> <subcommand> <args…>: runs a tool, keeps its output, rc and seconds
+  local name=$1 which=$2
+  shift 2
+  local t0 rc
+  t0=$(now_ms)
+  tool "$which" "$@" > "$work/$name-$which.txt" 2>&1 && rc=0 || rc=$?
+  echo "$rc" > "$work/$name-$which.rc"
+  echo "$(( ($(now_ms) - t0) / 1000 ))" > "$work/$name-$which.s"
+  echo "   $which $*: exit $rc, $(cat "$work/$name-$which.s") s"
+}
+same_run() { # same_run <name> [json]: compares the two tools' outputs of one scenario
+  local name=$1
+  check "$name: exit status ($(cat "$work/$name-ref.rc"))" diff "$work/$name-ref.rc" "$work/$name-vmunit.rc"
+  statuses "$work/$name-ref.txt" > "$work/$name-ref.statuses"
+  statuses "$work/$name-vmunit.txt" > "$work/$name-vmunit.statuses"
+  check "$name: per-test statuses and counts ($(tail -1 "$work/$name-ref.statuses"))" \
+    diff "$work/$name-ref.statuses" "$work/$name-vmunit.statuses"
+  check "$name: QEMU command lines" diff <(cmdline "$work/$name-ref.txt" 'Running tests with:') \
+    <(cmdline "$work/$name-vmunit.txt" 'Running tests with:')
+}
+
+echo "== $arch: run (config, build, boot) in $work"
+for which in ref vmunit; do
+  bd="$work/run-$which"
+  mkdir -p "$bd"
+  extra=()
+  [ "$which" = vmunit ] && extra=(--json="$work/run-vmunit.json")
+  timed run "$which" run "${common[@]}" --build_dir="$bd" "${extra[@]}"
+done
+check "run: .config" diff <(grep -v '^#' "$work/run-ref/.config" | sort) <(grep -v '^#' "$work/run-vmunit/.config" | sort)
+check "run: build command" diff <(cmdline "$work/run-ref.txt" 'Building with:') <(cmdline "$work/run-vmunit.txt" 'Building with:')
+same_run run
+check "run: vmunit --json is valid" valid_json "$work/run-vmunit.json"
+
+echo "== $arch: --qemu_args, --kernel_args, filter glob (exec on the built kernels)"
+for which in ref vmunit; do
+  timed args "$which" exec "${common[@]}" --build_dir="$work/run-$which" --qemu_args='-smp 2' \
+    --kernel_args=vmunit_e2e=1 --kernel_args=loglevel=7 'kunit*'
+done
+same_run args
+
+echo "== $arch: --run_isolated=suite 'kunit*' (vmunit: -j2, merged)"
+timed isolated ref exec "${common[@]}" --build_dir="$work/run-ref" --run_isolated=suite 'kunit*'
+timed isolated vmunit exec "${common[@]}" --build_dir="$work/run-vmunit" --run_isolated=suite -j2 \
+  --json="$work/isolated-vmunit.json" 'kunit*'
+same_run isolated
+check "isolated: vmunit --json is valid" valid_json "$work/isolated-vmunit.json"
+echo "   isolated boots: kunit.py $(cat "$work/isolated-ref.s") s, vmunit $(cat "$work/isolated-vmunit.s") s"
+
+# A kernel that panics mid-suite (oops=panic on kunit_fault's NULL dereference; panic=-1 reboots, and
+# -no-reboot ends QEMU), and one that hangs (the same panic without panic=-1: the kernel halts until the
+# per-boot --timeout kills QEMU).
+echo "== $arch: a kernel that panics"
+for which in ref vmunit; do
+  extra=()
+  [ "$which" = vmunit ] && extra=(--json="$work/panic-vmunit.json")
+  timed panic "$which" exec "${common[@]}" --build_dir="$work/run-$which" --timeout=120 \
+    --kernel_args=oops=panic --kernel_args=panic=-1 "${extra[@]}" 'kunit_fault'
+  check "panic: no QEMU left ($which)" test -z "$(qemu_left "$work/run-$which")"
+done
+same_run panic
+check "panic: vmunit --json is valid" valid_json "$work/panic-vmunit.json"
+
+echo "== $arch: a kernel that hangs (--timeout=20)"
+for which in ref vmunit; do
+  extra=()
+  [ "$which" = vmunit ] && extra=(--json="$work/hang-vmunit.json")
+  timed hang "$which" exec "${common[@]}" --build_dir="$work/run-$which" --timeout=20 \
+    --kernel_args=oops=panic "${extra[@]}" 'kunit_fault'
+  check "hang: no QEMU left ($which)" test -z "$(qemu_left "$work/run-$which")"
+done
+same_run hang
+check "hang: vmunit --json is valid" valid_json "$work/hang-vmunit.json"
+
+echo "== $arch: --kconfig_add (config only)"
+for which in ref vmunit; do
+  bd="$work/kconfig-$which"
+  rm -rf "$bd"
+  mkdir -p "$bd"
+  timed kconfig "$which" config "${common[@]}" --build_dir="$bd" --kconfig_add=CONFIG_KUNIT_DEBUGFS=y \
+    --kconfig_add=CONFIG_LIST_KUNIT_TEST=m
+done
+check "kconfig_add: exit status" diff "$work/kconfig-ref.rc" "$work/kconfig-vmunit.rc"
+check "kconfig_add: .config" diff <(grep -v '^#' "$work/kconfig-ref/.config" | sort) \
+  <(grep -v '^#' "$work/kconfig-vmunit/.config" | sort)
+check "kconfig_add: olddefconfig command" diff <(cmdline "$work/kconfig-ref.txt" 'Populating config with:') \
+  <(cmdline "$work/kconfig-vmunit.txt" 'Populating config with:')
+
+echo "== $arch: timings (s)"
+for name in run args isolated panic hang; do
+  echo "   $name: kunit.py $(cat "$work/$name-ref.s"), vmunit $(cat "$work/$name-vmunit.s")"
+done
+echo "outputs in $work"
+[ "$ok" = 1 ]
