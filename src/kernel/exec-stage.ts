@@ -40,7 +40,12 @@ async function rawBoot(deps: ExecDeps, req: ExecRequest): Promise<void> {
 async function singleBoot(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder): Promise<void> {
   printTimestamped(deps.io, 'Starting KUnit Kernel (1/1)...');
   const { emit, finish } = openRootRun(deps, req, tree);
-  const parser = deps.createParser({ idPrefix: '', parentId: ROOT_ID, depth: 0 });
+  const parser = deps.createParser({
+    idPrefix: '',
+    parentId: ROOT_ID,
+    depth: 0,
+    ...(req.target.rules ? { rules: req.target.rules } : {}),
+  });
   const outcome = await runBoot(
     deps.io,
     req,

@@ -5,6 +5,7 @@
 
 import type { spawn } from 'node:child_process';
 import type { RunEvent } from '../events/types.js';
+import type { KunitRules } from '../ktap/rules.js';
 import type { Reporter } from '../reporters/types.js';
 import type { VmunitError } from '../util/errors.js';
 import type { ArchProfile } from './arch-profiles.js';
@@ -44,6 +45,8 @@ export interface KernelTarget {
   readonly buildDirArg: string;
   readonly profile: ArchProfile;
   readonly crossCompile: string | undefined;
+  /** How the tree's kunit.py reads logs (src/kernel/kunit-version.ts); mainline's when absent. */
+  readonly rules?: KunitRules;
 }
 
 /** `config`: make the build dir's .config a superset of the kunitconfig. */
@@ -97,6 +100,7 @@ export interface KtapParserOptions {
   readonly idPrefix: string;
   readonly parentId: string | null;
   readonly depth: number;
+  readonly rules?: KunitRules;
 }
 
 /** What the exec stage needs besides the outside world: the KTAP core and where events go. */

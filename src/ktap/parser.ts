@@ -26,6 +26,7 @@ import { type Frame, newFrame, type PendingLine, versionProblem } from './frame.
 import { attributeOf, type ClassifiedLine, classifyLine, parseResultLine } from './line-type.js';
 import { addCounts, addStatus, ensureCounts } from './model.js';
 import { pyRstrip } from './py-text.js';
+import { KUNIT_MAINLINE_RULES, type KunitRules, noKtapMessage } from './rules.js';
 import { applyBubbleUp, rootStatus } from './tree.js';
 
 export interface KtapParserOptions {
@@ -49,6 +50,8 @@ export interface KtapParserOptions {
    * top-level version line starts another block whose tests are appended to the root.
    */
   readonly blocks?: 'first' | 'all';
+  /** The kunit.py version's rules (counting, messages). Default: mainline's. */
+  readonly rules?: KunitRules;
 }
 
 /** Tests kunit.py would synthesize without reading a line (missing subtests) before vmunit stops copying it. */
@@ -64,6 +67,7 @@ export class KtapParser {
   readonly #runEvents: boolean;
   readonly #name: string;
   readonly #allBlocks: boolean;
+  readonly #rules: KunitRules;
   readonly #stack: Frame[] = [];
   #out: RunEvent[] = [];
   #next: ClassifiedLine | undefined;
@@ -86,6 +90,7 @@ export class KtapParser {
     this.#runEvents = options.runEvents ?? options.parentId === undefined;
     this.#name = options.name ?? 'ktap';
     this.#allBlocks = options.blocks === 'all';
+    this.#rules = options.rules ?? KUNIT_MAINLINE_RULES;
     this.#rootId = options.parentId ?? this.#newId();
   }
 
@@ -149,7 +154,8 @@ export class KtapParser {
   #begin(): void {
     if (this.#begun) return;
     this.#begun = true;
-    if (this.#runEvents) this.#out.push({ type: 'run:start', producer: 'ktap', name: this.#name });
+    if (this.#runEvents)
+      this.#out.push({ type: 'run:start', producer: 'ktap', name: this.#name, rules: this.#rules });
     if (this.#embedded === undefined) {
       this.#emit({
         type: 'test:start',
@@ -179,7 +185,7 @@ export class KtapParser {
   #noKtap(): void {
     this.#issue(undefined, {
       id: this.#rootId,
-      message: 'Could not find any KTAP output. Did any KUnit tests run?',
+      message: noKtapMessage(this.#rules),
       kind: 'no-ktap',
       testName: '<missing>',
     });
@@ -221,7 +227,7 @@ export class KtapParser {
       return f.isMain ? rootStatus(into, status) : status;
     }
     f.counts.errors += f.errors;
-    status = applyBubbleUp(f.counts, status);
+    status = applyBubbleUp(f.counts, status, this.#rules);
     if (f.isMain) return rootStatus(f.counts, status);
     if (parent) addCounts(ensureCounts(parent), f.counts);
     return status;

@@ -39,6 +39,8 @@ export interface KunitCli {
   readonly rawOutput: 'all' | 'kunit' | undefined;
   readonly json: string | undefined;
   readonly junit: string | undefined;
+  readonly summary: boolean;
+  readonly failed: boolean;
   readonly file: string | undefined;
 }
 
@@ -194,6 +196,14 @@ export function addKunitParseOptions(cmd: Command): Command {
     .option(
       '--junit [FILE]',
       'Prints parsed test results as JUnit XML to stdout or a file if a filename is specified. Does nothing if --raw_output is set.',
+    )
+    .option(
+      '--summary',
+      'Prints only the summary line for parsed test results. Does nothing if --raw_output is set.',
+    )
+    .option(
+      '--failed',
+      'Prints only the failed parsed test results and summary line. Does nothing if --raw_output is set.',
     );
 }
 
@@ -280,6 +290,8 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
     rawOutput: raw === undefined ? undefined : raw === 'kunit' ? 'kunit' : 'all',
     json: o.json === true ? 'stdout' : str(o.json),
     junit: o.junit === true ? 'stdout' : str(o.junit),
+    summary: o.summary === true,
+    failed: o.failed === true,
     file: subcommand === 'parse' ? str(positional[0]) : undefined,
   };
 }

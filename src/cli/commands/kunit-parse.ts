@@ -5,6 +5,7 @@
  * `--raw_output` prints the input (or its KTAP part) instead and exits 0.
  */
 
+import { kunitRulesForTree } from '../../kernel/kunit-version.js';
 import { printTimestamped } from '../../kernel/printer.js';
 import { pyRstrip } from '../../ktap/py-text.js';
 import { TreeBuilder } from '../../ktap/tree.js';
@@ -38,8 +39,12 @@ export async function parseLog(ctx: CliContext, cli: KunitCli, root: string): Pr
     json: cli.json,
     junit: cli.junit,
     console: true,
+    summary: cli.summary,
+    failed: cli.failed,
     metadata: {},
   });
+  // The tree's kunit.py decides how the log is counted and worded (mainline's without a tree).
+  const rules = kunitRulesForTree(root);
   const tree = new TreeBuilder();
   const emit = (event: Parameters<typeof reporter.onEvent>[0]) => {
     tree.push(event);
@@ -50,8 +55,9 @@ export async function parseLog(ctx: CliContext, cli: KunitCli, root: string): Pr
     producer: 'ktap',
     name: cli.file ?? 'stdin',
     meta: { arch: '', defconfig: '', build_dir: '' },
+    rules,
   });
-  const parser = createBootParser({ idPrefix: '', parentId: null, depth: 0 });
+  const parser = createBootParser({ idPrefix: '', parentId: null, depth: 0, rules });
   for (const line of lines) for (const event of parser.push(line)) emit(event);
   for (const event of parser.end()) emit(event);
   emit({ type: 'run:end' });

@@ -19,6 +19,7 @@ export function createBootParser(options: KtapParserOptions): KtapLineParser {
     ...(options.parentId === null ? {} : { parentId: options.parentId }),
     depth: options.depth,
     runEvents: false,
+    ...(options.rules ? { rules: options.rules } : {}),
   });
 }
 
@@ -37,6 +38,9 @@ export interface ReportTargets {
   readonly junit: string | undefined;
   /** kunit.py's streaming console output (off for --raw_output). */
   readonly console: boolean;
+  /** `--summary` / `--failed`: what the console shows. */
+  readonly summary?: boolean;
+  readonly failed?: boolean;
   /** JSON metadata: the kernel tool's arch, defconfig and build dir; empty for `parse`. */
   readonly metadata: KunitJsonMetadata;
 }
@@ -57,7 +61,14 @@ export function createReporters(targets: ReportTargets): { reporter: Reporter; f
     return path;
   };
   if (targets.console)
-    reporters.push(createConsoleReporter({ destination: targets.stdout, color: targets.color }));
+    reporters.push(
+      createConsoleReporter({
+        destination: targets.stdout,
+        color: targets.color,
+        ...(targets.summary ? { summaryOnly: true } : {}),
+        ...(targets.failed ? { failedOnly: true } : {}),
+      }),
+    );
   // kunit.py prints the JSON after the summary line, then (since JUnit support) the JUnit document.
   if (targets.json !== undefined) {
     reporters.push(

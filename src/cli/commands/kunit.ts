@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { CommanderError } from 'commander';
 import { type ArchProfile, knownArches, profileForArch } from '../../kernel/arch-profiles.js';
 import { shellSplit } from '../../kernel/argv.js';
+import { kunitRulesForTree } from '../../kernel/kunit-version.js';
 import { assembleKunitconfig } from '../../kernel/kunitconfig.js';
 import {
   buildCommand,
@@ -73,6 +74,7 @@ async function target(cli: KunitCli, root: string): Promise<{ target: KernelTarg
       buildDirArg: cli.buildDir,
       profile,
       crossCompile: cli.crossCompile,
+      rules: kunitRulesForTree(root),
     },
     qemuArgs,
   };
@@ -123,6 +125,8 @@ async function withReporters(
     json: raw ? undefined : cli.json,
     junit: raw ? undefined : cli.junit,
     console: !raw,
+    summary: cli.summary,
+    failed: cli.failed,
     metadata: { arch: t.profile.linuxArch, defconfig: 'kunit_defconfig', buildDir: t.buildDirArg },
   });
   const result = await body({ io, createParser: createBootParser, extractKtap: extractLines, reporter });

@@ -3,7 +3,8 @@
  * absent or `-`) as kunit.py does (invalid UTF-8 as `\xNN`, Python line boundaries), streams it through the
  * KTAP parser into the kunit.py-style console, and exits 0 only when the run's status is SUCCESS (so an
  * all-skipped run exits 1, as kunit.py parse does). `--raw_output` prints the input (or its KTAP part)
- * instead and exits 0. Beyond kunit.py: `--junit`, `--ktap` (normalised KTAP), `--summary`,
+ * instead and exits 0. `--summary` and `--failed` as mainline kunit.py; counting and messages follow
+ * mainline kunit.py (there is no kernel tree here). Beyond kunit.py: `--ktap` (normalised KTAP),
  * `--all-blocks`; colour only on a TTY without NO_COLOR.
  */
 
@@ -29,6 +30,7 @@ export interface ParseOptions {
   readonly junit?: string;
   readonly ktap?: string;
   readonly summary?: boolean;
+  readonly failed?: boolean;
   readonly allBlocks?: boolean;
 }
 
@@ -167,7 +169,11 @@ export async function runParse(
   const color = ctx.stdout.isTTY === true && !ctx.env.NO_COLOR;
   const out = new BatchedWriter(ctx.stdout);
   const printer = new Printer({ write: out.write, color });
-  const consoleReporter = new ConsoleReporter({ printer, ...(opts.summary ? { summaryOnly: true } : {}) });
+  const consoleReporter = new ConsoleReporter({
+    printer,
+    ...(opts.summary ? { summaryOnly: true } : {}),
+    ...(opts.failed ? { failedOnly: true } : {}),
+  });
   const docs = await outputs(ctx, opts);
   const deliver = (events: RunEvent[]) => {
     for (const event of events) {
@@ -200,7 +206,6 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       .argument('[input_file]', 'Specifies the file to read results from (stdin when absent or -).'),
   )
     .option('--ktap [FILE]', 'Re-emits the results as normalised KTAP to stdout or a file.')
-    .option('--summary', 'Prints only the summary line for parsed test results.')
     .option(
       '--all-blocks',
       'Parse every KTAP document in the log, not only the first (kunit.py: first only).',
@@ -213,6 +218,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
         ...(str(raw.junit) === undefined ? {} : { junit: str(raw.junit) }),
         ...(str(raw.ktap) === undefined ? {} : { ktap: str(raw.ktap) }),
         summary: raw.summary === true,
+        failed: raw.failed === true,
         allBlocks: raw.allBlocks === true,
       };
       setStatus(await runParse(ctx, file, opts));
