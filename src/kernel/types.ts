@@ -81,6 +81,8 @@ export interface ExecRequest {
   readonly parallel: number;
   readonly listTests: boolean;
   readonly listTestsAttr: boolean;
+  /** `--list_suites`: print the suites a boot would run (also cached for shell completion). */
+  readonly listSuites?: boolean;
   /** `--raw_output`: print the kernel's output (all of it, or its KTAP part) instead of parsing it. */
   readonly rawOutput: 'all' | 'kunit' | undefined;
 }

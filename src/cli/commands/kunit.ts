@@ -26,7 +26,7 @@ import { loadQemuConfigFile } from '../../kernel/qemu-config-file.js';
 import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from '../../kernel/types.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { buildKunitProgram, type KunitCli, massageArgv } from './kunit-options.js';
+import { buildKunitProgram, type KunitCli, massageArgv, rootListing } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
 import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
 
@@ -104,6 +104,7 @@ function execRequest(cli: KunitCli, t: KernelTarget, qemuArgs: string[]): ExecRe
     parallel: cli.parallel,
     listTests: cli.listTests,
     listTestsAttr: cli.listTestsAttr,
+    listSuites: cli.listSuites,
     rawOutput: cli.rawOutput,
   };
 }
@@ -209,6 +210,11 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       try {
         if (args.length === 0) {
           inner.outputHelp();
+          return;
+        }
+        const listing = rootListing(args);
+        if (listing !== undefined) {
+          ctx.stdout.write(`${listing}\n`);
           return;
         }
         await inner.parseAsync(massageArgv(args), { from: 'user' });
