@@ -138,7 +138,7 @@ function addCommonOptions(cmd: Command, env: Readonly<Record<string, string | un
     )
     .option(
       '--qemu_config <FILE>',
-      'QEMU profile file: JSON with QemuArchParams fields, or a .js/.mjs module exporting QEMU_ARCH.',
+      'A kunit.py qemu_configs file (QEMU_ARCH = QemuArchParams(...), read without running Python), or JSON with the same fields, or a .js/.mjs module exporting QEMU_ARCH.',
     )
     .option('--qemu_args <args>', 'Additional QEMU arguments, e.g. "-smp 8". Can be repeated.', collect);
 }
