@@ -10,8 +10,10 @@
 #
 # usage: LINUX_DIR=<linux tree> e2e/kunit-qemu.sh <x86_64|arm64|ARCH> [work dir]
 #   arm64 is cross-built with --cross_compile=aarch64-linux-gnu- (CROSS_COMPILE=… overrides the prefix).
-#   The work dir (default: a new temp dir) keeps both build dirs: reusing it makes both builds incremental.
-#   CCACHE=1 puts /usr/lib/ccache first in PATH for both tools (same make command lines, faster rebuilds).
+#   The work dir (default: a new temp dir) keeps both build dirs, <arch>-ref and <arch>-vmunit: reusing it
+#   makes both builds incremental. CCACHE=1 puts /usr/lib/ccache first in PATH for both tools (same make
+#   command lines); kbuild writes the source tree's path relative to the build dir, so the second build
+#   hits the cache only when the work dir is the tree's parent (the two build dirs are then its siblings).
 # Nothing is downloaded. Exit status 0 only when everything matches. Not run in CI: a build takes minutes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,7 +52,7 @@ check() { # check <what> <command…>: prints the verdict, remembers a failure
   fi
 }
 # norm <file>: console text with timestamps, elapsed times and the tool's own build dir name made neutral.
-norm() { sed -E "s/^\[..:..:..\] //; s/Elapsed time: .*/Elapsed time: …/; s#$work/[a-z0-9_-]+-(ref|vmunit)#BUILD_DIR#g" "$1"; }
+norm() { sed -E "s/^\[..:..:..\] //; s/Elapsed time: .*/Elapsed time: …/; s#$work/$arch-[a-z0-9_-]*(ref|vmunit)#BUILD_DIR#g" "$1"; }
 # cmdline <file> <header>: the command echoed after a "Building with:"/"Running tests with:" header.
 cmdline() { norm "$1" | grep -A1 -F "$2" | grep '^\$ ' | sort -u; }
 # qemu_left <build dir>: QEMU processes still running on that build dir's kernel (must be none).
@@ -61,49 +63,49 @@ timed() { # timed <name> <which> <subcommand> <args…>: runs a tool, keeps its 
   shift 2
   local t0 rc
   t0=$(now_ms)
-  tool "$which" "$@" > "$work/$name-$which.txt" 2>&1 && rc=0 || rc=$?
-  echo "$rc" > "$work/$name-$which.rc"
-  echo "$(( ($(now_ms) - t0) / 1000 ))" > "$work/$name-$which.s"
-  echo "   $which $*: exit $rc, $(cat "$work/$name-$which.s") s"
+  tool "$which" "$@" > "$work/$arch-$name-$which.txt" 2>&1 && rc=0 || rc=$?
+  echo "$rc" > "$work/$arch-$name-$which.rc"
+  echo "$(( ($(now_ms) - t0) / 1000 ))" > "$work/$arch-$name-$which.s"
+  echo "   $which $*: exit $rc, $(cat "$work/$arch-$name-$which.s") s"
 }
 same_run() { # same_run <name> [json]: compares the two tools' outputs of one scenario
   local name=$1
-  check "$name: exit status ($(cat "$work/$name-ref.rc"))" diff "$work/$name-ref.rc" "$work/$name-vmunit.rc"
-  statuses "$work/$name-ref.txt" > "$work/$name-ref.statuses"
-  statuses "$work/$name-vmunit.txt" > "$work/$name-vmunit.statuses"
-  check "$name: per-test statuses and counts ($(tail -1 "$work/$name-ref.statuses"))" \
-    diff "$work/$name-ref.statuses" "$work/$name-vmunit.statuses"
-  check "$name: QEMU command lines" diff <(cmdline "$work/$name-ref.txt" 'Running tests with:') \
-    <(cmdline "$work/$name-vmunit.txt" 'Running tests with:')
+  check "$name: exit status ($(cat "$work/$arch-$name-ref.rc"))" diff "$work/$arch-$name-ref.rc" "$work/$arch-$name-vmunit.rc"
+  statuses "$work/$arch-$name-ref.txt" > "$work/$arch-$name-ref.statuses"
+  statuses "$work/$arch-$name-vmunit.txt" > "$work/$arch-$name-vmunit.statuses"
+  check "$name: per-test statuses and counts ($(tail -1 "$work/$arch-$name-ref.statuses"))" \
+    diff "$work/$arch-$name-ref.statuses" "$work/$arch-$name-vmunit.statuses"
+  check "$name: QEMU command lines" diff <(cmdline "$work/$arch-$name-ref.txt" 'Running tests with:') \
+    <(cmdline "$work/$arch-$name-vmunit.txt" 'Running tests with:')
 }
 
 echo "== $arch: run (config, build, boot) in $work"
 for which in ref vmunit; do
-  bd="$work/run-$which"
+  bd="$work/$arch-$which"
   mkdir -p "$bd"
   extra=()
-  [ "$which" = vmunit ] && extra=(--json="$work/run-vmunit.json")
+  [ "$which" = vmunit ] && extra=(--json="$work/$arch-run-vmunit.json")
   timed run "$which" run "${common[@]}" --build_dir="$bd" "${extra[@]}"
 done
-check "run: .config" diff <(grep -v '^#' "$work/run-ref/.config" | sort) <(grep -v '^#' "$work/run-vmunit/.config" | sort)
-check "run: build command" diff <(cmdline "$work/run-ref.txt" 'Building with:') <(cmdline "$work/run-vmunit.txt" 'Building with:')
+check "run: .config" diff <(grep -v '^#' "$work/$arch-ref/.config" | sort) <(grep -v '^#' "$work/$arch-vmunit/.config" | sort)
+check "run: build command" diff <(cmdline "$work/$arch-run-ref.txt" 'Building with:') <(cmdline "$work/$arch-run-vmunit.txt" 'Building with:')
 same_run run
-check "run: vmunit --json is valid" valid_json "$work/run-vmunit.json"
+check "run: vmunit --json is valid" valid_json "$work/$arch-run-vmunit.json"
 
 echo "== $arch: --qemu_args, --kernel_args, filter glob (exec on the built kernels)"
 for which in ref vmunit; do
-  timed args "$which" exec "${common[@]}" --build_dir="$work/run-$which" --qemu_args='-smp 2' \
+  timed args "$which" exec "${common[@]}" --build_dir="$work/$arch-$which" --qemu_args='-smp 2' \
     --kernel_args=vmunit_e2e=1 --kernel_args=loglevel=7 'kunit*'
 done
 same_run args
 
 echo "== $arch: --run_isolated=suite 'kunit*' (vmunit: -j2, merged)"
-timed isolated ref exec "${common[@]}" --build_dir="$work/run-ref" --run_isolated=suite 'kunit*'
-timed isolated vmunit exec "${common[@]}" --build_dir="$work/run-vmunit" --run_isolated=suite -j2 \
-  --json="$work/isolated-vmunit.json" 'kunit*'
+timed isolated ref exec "${common[@]}" --build_dir="$work/$arch-ref" --run_isolated=suite 'kunit*'
+timed isolated vmunit exec "${common[@]}" --build_dir="$work/$arch-vmunit" --run_isolated=suite -j2 \
+  --json="$work/$arch-isolated-vmunit.json" 'kunit*'
 same_run isolated
-check "isolated: vmunit --json is valid" valid_json "$work/isolated-vmunit.json"
-echo "   isolated boots: kunit.py $(cat "$work/isolated-ref.s") s, vmunit $(cat "$work/isolated-vmunit.s") s"
+check "isolated: vmunit --json is valid" valid_json "$work/$arch-isolated-vmunit.json"
+echo "   isolated boots: kunit.py $(cat "$work/$arch-isolated-ref.s") s, vmunit $(cat "$work/$arch-isolated-vmunit.s") s"
 
 # A kernel that panics mid-suite (oops=panic on kunit_fault's NULL dereference; panic=-1 reboots, and
 # -no-reboot ends QEMU), and one that hangs (the same panic without panic=-1: the kernel halts until the
@@ -111,42 +113,42 @@ echo "   isolated boots: kunit.py $(cat "$work/isolated-ref.s") s, vmunit $(cat 
 echo "== $arch: a kernel that panics"
 for which in ref vmunit; do
   extra=()
-  [ "$which" = vmunit ] && extra=(--json="$work/panic-vmunit.json")
-  timed panic "$which" exec "${common[@]}" --build_dir="$work/run-$which" --timeout=120 \
+  [ "$which" = vmunit ] && extra=(--json="$work/$arch-panic-vmunit.json")
+  timed panic "$which" exec "${common[@]}" --build_dir="$work/$arch-$which" --timeout=120 \
     --kernel_args=oops=panic --kernel_args=panic=-1 "${extra[@]}" 'kunit_fault'
-  check "panic: no QEMU left ($which)" test -z "$(qemu_left "$work/run-$which")"
+  check "panic: no QEMU left ($which)" test -z "$(qemu_left "$work/$arch-$which")"
 done
 same_run panic
-check "panic: vmunit --json is valid" valid_json "$work/panic-vmunit.json"
+check "panic: vmunit --json is valid" valid_json "$work/$arch-panic-vmunit.json"
 
 echo "== $arch: a kernel that hangs (--timeout=20)"
 for which in ref vmunit; do
   extra=()
-  [ "$which" = vmunit ] && extra=(--json="$work/hang-vmunit.json")
-  timed hang "$which" exec "${common[@]}" --build_dir="$work/run-$which" --timeout=20 \
+  [ "$which" = vmunit ] && extra=(--json="$work/$arch-hang-vmunit.json")
+  timed hang "$which" exec "${common[@]}" --build_dir="$work/$arch-$which" --timeout=20 \
     --kernel_args=oops=panic "${extra[@]}" 'kunit_fault'
-  check "hang: no QEMU left ($which)" test -z "$(qemu_left "$work/run-$which")"
+  check "hang: no QEMU left ($which)" test -z "$(qemu_left "$work/$arch-$which")"
 done
 same_run hang
-check "hang: vmunit --json is valid" valid_json "$work/hang-vmunit.json"
+check "hang: vmunit --json is valid" valid_json "$work/$arch-hang-vmunit.json"
 
 echo "== $arch: --kconfig_add (config only)"
 for which in ref vmunit; do
-  bd="$work/kconfig-$which"
+  bd="$work/$arch-kconfig-$which"
   rm -rf "$bd"
   mkdir -p "$bd"
   timed kconfig "$which" config "${common[@]}" --build_dir="$bd" --kconfig_add=CONFIG_KUNIT_DEBUGFS=y \
     --kconfig_add=CONFIG_LIST_KUNIT_TEST=m
 done
-check "kconfig_add: exit status" diff "$work/kconfig-ref.rc" "$work/kconfig-vmunit.rc"
-check "kconfig_add: .config" diff <(grep -v '^#' "$work/kconfig-ref/.config" | sort) \
-  <(grep -v '^#' "$work/kconfig-vmunit/.config" | sort)
-check "kconfig_add: olddefconfig command" diff <(cmdline "$work/kconfig-ref.txt" 'Populating config with:') \
-  <(cmdline "$work/kconfig-vmunit.txt" 'Populating config with:')
+check "kconfig_add: exit status" diff "$work/$arch-kconfig-ref.rc" "$work/$arch-kconfig-vmunit.rc"
+check "kconfig_add: .config" diff <(grep -v '^#' "$work/$arch-kconfig-ref/.config" | sort) \
+  <(grep -v '^#' "$work/$arch-kconfig-vmunit/.config" | sort)
+check "kconfig_add: olddefconfig command" diff <(cmdline "$work/$arch-kconfig-ref.txt" 'Populating config with:') \
+  <(cmdline "$work/$arch-kconfig-vmunit.txt" 'Populating config with:')
 
 echo "== $arch: timings (s)"
 for name in run args isolated panic hang; do
-  echo "   $name: kunit.py $(cat "$work/$name-ref.s"), vmunit $(cat "$work/$name-vmunit.s")"
+  echo "   $name: kunit.py $(cat "$work/$arch-$name-ref.s"), vmunit $(cat "$work/$arch-$name-vmunit.s")"
 done
 echo "outputs in $work"
 [ "$ok" = 1 ]
