@@ -8,7 +8,7 @@
  */
 
 /** What kunit.py's QemuArchParams holds; field meanings are the same. */
-export interface QemuArchProfile {
+export interface KunitQemuProfile {
   readonly kind: 'qemu';
   /** Value of make's ARCH=. */
   readonly linuxArch: string;
@@ -34,7 +34,7 @@ export interface UmlProfile {
   readonly kconfigPath: string;
 }
 
-export type ArchProfile = QemuArchProfile | UmlProfile;
+export type KunitArchProfile = KunitQemuProfile | UmlProfile;
 
 /** kunit.py's UML arch fragment, read from the kernel source tree at config time. */
 export const UML_PROFILE: UmlProfile = {
@@ -43,7 +43,7 @@ export const UML_PROFILE: UmlProfile = {
   kconfigPath: 'tools/testing/kunit/configs/arch_uml.config',
 };
 
-function qemu(p: Omit<QemuArchProfile, 'kind' | 'serial'> & { serial?: string }): QemuArchProfile {
+function qemu(p: Omit<KunitQemuProfile, 'kind' | 'serial'> & { serial?: string }): KunitQemuProfile {
   return { kind: 'qemu', serial: 'stdio', ...p };
 }
 
@@ -59,7 +59,7 @@ const SYSCON_RESET = 'CONFIG_POWER_RESET=y\nCONFIG_POWER_RESET_SYSCON=y';
 const MIPS64 = 'CONFIG_CPU_MIPS64_R2=y\nCONFIG_64BIT=y';
 
 /** kunit.py's four MIPS profiles: the Malta board with a 32- or 64-bit, big- or little-endian CPU. */
-function malta(qemuArch: string, cpu: string, cpuArgs: readonly string[]): QemuArchProfile {
+function malta(qemuArch: string, cpu: string, cpuArgs: readonly string[]): KunitQemuProfile {
   return qemu({
     linuxArch: 'mips',
     kconfig: `${cpu}\nCONFIG_MIPS_MALTA=y\n${SERIAL_8250}\n${SYSCON_RESET}`,
@@ -71,7 +71,7 @@ function malta(qemuArch: string, cpu: string, cpuArgs: readonly string[]): QemuA
 }
 
 /** Built-in QEMU profiles, keyed by the `--arch` value. */
-export const QEMU_PROFILES: Readonly<Record<string, QemuArchProfile>> = {
+export const QEMU_PROFILES: Readonly<Record<string, KunitQemuProfile>> = {
   alpha: qemu({
     linuxArch: 'alpha',
     kconfig: SERIAL_8250,
@@ -243,7 +243,7 @@ export function knownArches(): string[] {
 }
 
 /** The profile for `--arch`, or undefined when unknown. */
-export function profileForArch(arch: string): ArchProfile | undefined {
+export function profileForArch(arch: string): KunitArchProfile | undefined {
   if (arch === 'um') return UML_PROFILE;
   return Object.hasOwn(QEMU_PROFILES, arch) ? QEMU_PROFILES[arch] : undefined;
 }

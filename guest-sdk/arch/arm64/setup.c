@@ -57,12 +57,31 @@ void vmu_exception(uint64_t index, uint64_t esr, uint64_t elr, uint64_t far, uin
 	abort();
 }
 
+extern char __bss_end[];
+
+/* The MMU on over the device tree's RAM, and that RAM past our image handed to the page allocator. */
+static void setup_memory(const void *fdt)
+{
+	uint64_t base, size, start = (uintptr_t)__bss_end;
+
+	if (!vmu_fdt_memory(fdt, &base, &size)) {
+		vmu_mmu_enable(FDT_ADDR, 1ull << 30); /* virt's RAM starts here; assume its smallest size */
+		return;
+	}
+	vmu_mmu_enable(base, size);
+	if (start < base + size)
+		vmu_mem_add_region((uintptr_t)start, (uintptr_t)(base + size));
+}
+
 /* Called by boot.S. */
 void vmu_start(void) __attribute__((noreturn));
 void vmu_start(void)
 {
 	static char cmdline[1024];
-	const char *bootargs = vmu_fdt_bootargs((const void *)FDT_ADDR);
+	const char *bootargs;
+
+	setup_memory((const void *)FDT_ADDR);
+	bootargs = vmu_fdt_bootargs((const void *)FDT_ADDR);
 	char **argv;
 	int argc;
 
