@@ -33,24 +33,7 @@ case "$arch" in
   *) [ -n "${CROSS_COMPILE:-}" ] && common+=(--cross_compile="$CROSS_COMPILE") ;;
 esac
 
-tool() { # tool <ref|vmunit> <subcommand> <args…>: kunit.py from the tree, or vmunit on the same tree
-  local which=$1 sub=$2
-  shift 2
-  if [ "$which" = ref ]; then
-    (cd "$tree" && python3 tools/testing/kunit/kunit.py "$sub" "$@")
-  else
-    vmunit kunit "$sub" --kernel_root "$tree" "$@"
-  fi
-}
-
 ok=1
-check() { # check <what> <command…>: prints the verdict, remembers a failure
-  local what=$1
-  shift
-  if "$@" > "$work/check.out" 2>&1; then echo "same:      $what"; else
-    echo "DIFFERENT: $what"; head -20 "$work/check.out"; ok=0
-  fi
-}
 # norm <file>: console text with timestamps, elapsed times and the tool's own build dir name made neutral.
 norm() { sed -E "s/^\[..:..:..\] //; s/Elapsed time: .*/Elapsed time: …/; s#$work/$arch-[a-z0-9_-]*(ref|vmunit)#BUILD_DIR#g" "$1"; }
 # cmdline <file> <header>: the command echoed after a "Building with:"/"Running tests with:" header.
@@ -116,27 +99,21 @@ echo "   isolated boots: kunit.py $(cat "$work/$arch-isolated-ref.s") s, vmunit 
 # A kernel that panics mid-suite (oops=panic on kunit_fault's NULL dereference; panic=-1 reboots, and
 # -no-reboot ends QEMU), and one that hangs (the same panic without panic=-1: the kernel halts until the
 # per-boot --timeout kills QEMU).
-echo "== $arch: a kernel that panics"
-for which in ref vmunit; do
-  extra=()
-  [ "$which" = vmunit ] && extra=(--json="$work/$arch-panic-vmunit.json")
-  timed panic "$which" exec "${common[@]}" --build_dir="$kernel" --timeout=120 \
-    --kernel_args=oops=panic --kernel_args=panic=-1 "${extra[@]}" 'kunit_fault'
-  check "panic: no QEMU left ($which)" test -z "$(qemu_left "$kernel")"
-done
-same_run panic
-check "panic: vmunit --json is valid" valid_json "$work/$arch-panic-vmunit.json"
-
-echo "== $arch: a kernel that hangs (--timeout=20)"
-for which in ref vmunit; do
-  extra=()
-  [ "$which" = vmunit ] && extra=(--json="$work/$arch-hang-vmunit.json")
-  timed hang "$which" exec "${common[@]}" --build_dir="$kernel" --timeout=20 \
-    --kernel_args=oops=panic "${extra[@]}" 'kunit_fault'
-  check "hang: no QEMU left ($which)" test -z "$(qemu_left "$kernel")"
-done
-same_run hang
-check "hang: vmunit --json is valid" valid_json "$work/$arch-hang-vmunit.json"
+crash_case() { # crash_case <name> <exec args…>: both tools boot kunit_fault; the QEMU must be gone after
+  local name=$1
+  shift
+  echo "== $arch: $name"
+  for which in ref vmunit; do
+    extra=()
+    [ "$which" = vmunit ] && extra=(--json="$work/$arch-$name-vmunit.json")
+    timed "$name" "$which" exec "${common[@]}" --build_dir="$kernel" "$@" "${extra[@]}" 'kunit_fault'
+    check "$name: no QEMU left ($which)" test -z "$(qemu_left "$kernel")"
+  done
+  same_run "$name"
+  check "$name: vmunit --json is valid" valid_json "$work/$arch-$name-vmunit.json"
+}
+crash_case panic --timeout=120 --kernel_args=oops=panic --kernel_args=panic=-1
+crash_case hang --timeout=20 --kernel_args=oops=panic
 
 echo "== $arch: --kconfig_add (config only)"
 for which in ref vmunit; do
