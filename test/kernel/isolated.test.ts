@@ -55,7 +55,7 @@ describe('vmunit kunit exec --run_isolated (fake tree)', () => {
     await assert.rejects(readFile(join(tree, '.kunit', '.vmunit-suites'), 'utf8'));
     const all = await vmunit(tree, ['kunit', 'exec', '--list_suites']);
     assert.equal(all.code, 0);
-    const printed = all.stdout.split('\n').filter((l) => /^\w+$/.test(l));
+    const printed = all.stdout.split('\n').filter((l) => /^[\w-]+$/.test(l));
     assert.ok(printed.includes('fail_suite') && printed.length > 1, all.stdout);
     assert.deepEqual(
       (await readFile(join(tree, '.kunit', '.vmunit-suites'), 'utf8')).trimEnd().split('\n'),
