@@ -199,6 +199,8 @@ void apic_eoi(void);
 void apic_icr_write(uint32_t low, uint32_t dest);
 void apic_send_ipi(int cpu, int vector);
 uint32_t vmu_cpu_apic_id(int cpu); /* the local APIC ID of CPU number `cpu` */
+/* An MSI to the local APIC `apic_id` (physical destination, fixed delivery); the data is the vector. */
+static inline uint64_t msi_address(uint32_t apic_id) { return 0xfee00000ull | (uint64_t)(apic_id & 0xff) << 12; }
 bool x2apic_supported(void);
 bool x2apic_enabled(void);
 /* Switches this CPU to x2APIC mode; false when the CPU has no x2APIC. */
@@ -214,6 +216,30 @@ void apic_timer_stop(void);
 uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector);
 /* The error code of the exception that ended the last user run. */
 uint64_t vmu_last_user_fault(void);
+
+/* ---- ACPI (arch/x86_64/acpi.c) --------------------------------------------------------------------- */
+struct acpi_table_header {
+	char signature[4];
+	uint32_t length;
+	uint8_t revision, checksum;
+	char oem_id[6], oem_table_id[8];
+	uint32_t oem_revision, creator_id, creator_revision;
+} __attribute__((packed));
+
+/* A table by signature ("APIC", "FACP", ...) through RSDP → XSDT/RSDT, checksums verified; NULL if none. */
+const struct acpi_table_header *acpi_find_table(const char *signature);
+
+/* What the MADT says: the enabled CPUs' local APIC IDs (up to VMU_MAX_CPUS) and the first I/O APIC. */
+struct acpi_madt_info {
+	uint32_t lapic_address;
+	uint32_t ioapic_address;
+	int nr_cpus;
+	uint8_t apic_ids[VMU_MAX_CPUS];
+};
+bool acpi_madt(struct acpi_madt_info *info);
+#define IOAPIC_ID 0x00
+#define IOAPIC_VERSION 0x01
+uint32_t ioapic_read(uintptr_t base, uint8_t reg);
 
 /* Exception vectors a test commonly provokes. */
 enum {

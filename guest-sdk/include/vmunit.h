@@ -134,6 +134,8 @@ uint64_t pci_bar_size(pcidevaddr_t dev, int bar); /* 0: BAR not implemented */
 void pci_enable(pcidevaddr_t dev);                /* I/O, memory and bus mastering on */
 /* Offset of capability `id` in configuration space, 0 when the device has none. */
 uint8_t pci_find_cap(pcidevaddr_t dev, uint8_t id);
+/* Programs and enables the device's MSI capability (one vector); false without one. x86: see msi_address(). */
+bool pci_enable_msi(pcidevaddr_t dev, uint64_t address, uint32_t data);
 /* Runs QEMU's pci-testdev tests on every BAR (QEMU docs/specs/pci-testdev.rst), one report() each;
  * returns how many ran, -1 when there is no pci-testdev. */
 int pci_testdev(void);

@@ -130,6 +130,36 @@ uint8_t pci_find_cap(pcidevaddr_t dev, uint8_t id)
 	return 0;
 }
 
+#define PCI_MSI_FLAGS 2
+#define PCI_MSI_FLAGS_ENABLE 0x1
+#define PCI_MSI_FLAGS_64BIT 0x80
+#define PCI_MSI_ADDRESS_LO 4
+#define PCI_MSI_ADDRESS_HI 8
+
+bool pci_enable_msi(pcidevaddr_t dev, uint64_t address, uint32_t data)
+{
+	uint8_t cap = pci_find_cap(dev, PCI_CAP_ID_MSI);
+	uint16_t flags;
+	uint8_t data_reg;
+
+	if (!cap)
+		return false;
+	flags = pci_config_readw(dev, (uint8_t)(cap + PCI_MSI_FLAGS));
+	pci_config_writel(dev, (uint8_t)(cap + PCI_MSI_ADDRESS_LO), (uint32_t)address);
+	if (flags & PCI_MSI_FLAGS_64BIT) {
+		pci_config_writel(dev, (uint8_t)(cap + PCI_MSI_ADDRESS_HI), (uint32_t)(address >> 32));
+		data_reg = (uint8_t)(cap + 12);
+	} else {
+		if (address >> 32)
+			return false;
+		data_reg = (uint8_t)(cap + 8);
+	}
+	pci_config_writew(dev, data_reg, (uint16_t)data);
+	/* One vector (Multiple Message Enable = 0), then on. */
+	pci_config_writew(dev, (uint8_t)(cap + PCI_MSI_FLAGS), (uint16_t)((flags & ~0x70u) | PCI_MSI_FLAGS_ENABLE));
+	return true;
+}
+
 /* ---- pci-testdev --------------------------------------------------------------------------------------- */
 
 /* Header offsets (all little endian). */

@@ -213,13 +213,15 @@ for (const a of ARCHES) {
       const testArgs = splitPlainWords(spec.testArgs) ?? [];
       // The cfg's smp, as kvm-unit-tests' runner passes it (the examples use plain numbers).
       const smp = spec.smp === '' ? '1' : spec.smp;
+      // qemu_params words (the examples use plain words, e.g. `-device edu`), before -append as x86/run puts them.
+      const qemuParams = splitPlainWords(spec.qemuParams) ?? [];
       const crashed = expected.status === 127;
       const trailer = a.trailer(expected.status);
 
       it(`${spec.name}: KTAP output and exit status ${expected.status}`, async () => {
         const run = await boot(
           a.qemu,
-          withArgs(a.argv(join(out, 'ktap', a.testDir, spec.kernel), smp), testArgs),
+          withArgs([...a.argv(join(out, 'ktap', a.testDir, spec.kernel), smp), ...qemuParams], testArgs),
         );
         times.push(`${spec.name} ${run.ms.toFixed(0)} ms`);
         assert.equal(run.status, expected.status, run.lines.join('\n'));
@@ -241,7 +243,7 @@ for (const a of ARCHES) {
       it(`${spec.name}: legacy PASS:/FAIL:/SUMMARY: output and the same status`, async () => {
         const run = await boot(
           a.qemu,
-          withArgs(a.argv(join(out, 'legacy', a.testDir, spec.kernel), smp), testArgs),
+          withArgs([...a.argv(join(out, 'legacy', a.testDir, spec.kernel), smp), ...qemuParams], testArgs),
         );
         assert.equal(run.status, expected.status, run.lines.join('\n'));
         const lines = body(run, trailer);
