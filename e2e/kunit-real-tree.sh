@@ -33,13 +33,6 @@ t2=$(now_ms)
 echo "   exit $vm_rc, $(((t2 - t1) / 1000)) s; $(grep -o 'Elapsed time: .*' "$work/kunit-vmunit.txt" | tail -1)"
 
 ok=1
-check() { # check <what> <command…>: prints the verdict, remembers a failure
-  local what=$1
-  shift
-  if "$@" > "$work/check.out" 2>&1; then echo "same:      $what"; else
-    echo "DIFFERENT: $what"; head -20 "$work/check.out"; ok=0
-  fi
-}
 check "exit status ($ref_rc)" test "$ref_rc" = "$vm_rc"
 check ".config" diff <(grep -v '^#' "$work/kunit-ref/.config" | sort) <(grep -v '^#' "$work/kunit-vmunit/.config" | sort)
 check "summary line" diff <(grep -o 'Testing complete.*' "$work/kunit-ref.txt") <(grep -o 'Testing complete.*' "$work/kunit-vmunit.txt")
@@ -62,15 +55,6 @@ echo "counts: $(tail -1 "$work/kunit-vmunit.statuses")"
 
 # QEMU side, without building an x86_64 kernel: `config --arch=x86_64` must give the same .config and
 # last_used_kunitconfig, and `exec` the same QEMU command line and messages (the missing image boots nothing).
-tool() { # tool <ref|vmunit> <subcommand> <args…>, run from the kernel root
-  local which=$1 sub=$2
-  shift 2
-  if [ "$which" = ref ]; then
-    (cd "$tree" && python3 tools/testing/kunit/kunit.py "$sub" "$@")
-  else
-    vmunit kunit "$sub" --kernel_root "$tree" "$@"
-  fi
-}
 for which in ref vmunit; do
   bd="$work/kunit-x86-$which"
   rm -rf "$bd"

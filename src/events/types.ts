@@ -69,6 +69,11 @@ export interface RunStartEvent extends EventBase {
   readonly name: string;
   /** Free-form metadata: arch, accel, qemu version, kernel config... (KernelCI JSON takes arch etc.). */
   readonly meta?: Readonly<Record<string, string>>;
+  /**
+   * Counting rules of the kunit.py version the producer follows; TreeBuilder and CountTracker adopt them
+   * unless given their own, so every reporter counts as the producer's console does.
+   */
+  readonly rules?: { readonly parentFailure?: boolean };
 }
 
 /** A test node begins. For KTAP leaves it is emitted right before their `test:result`. */

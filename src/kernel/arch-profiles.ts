@@ -2,7 +2,9 @@
  * Per-architecture knowledge as data: how to build (ARCH=, the Kconfig fragment put under the user's
  * kunitconfig) and how to boot. One record per `tools/testing/kunit/qemu_configs/*.py` that kunit.py 6.12
  * ships (alpha, arm, arm64, i386, m68k, powerpc, riscv, s390, sh, sparc, x86_64), plus mainline's
- * loongarch, plus UML. `--qemu_config FILE` loads a record of the same shape (see qemu-config-file.ts).
+ * loongarch, armeb, mips, mipsel, mips64, mips64el, or1k, powerpc32, powerpcle, riscv32 and sparc64, plus
+ * UML. test/kernel/arch-profiles.test.ts compares each with its qemu_configs file (goldens in
+ * test/fixtures/kunit-mainline/qemu-configs-*.json). `--qemu_config FILE` loads a record of the same shape (see qemu-config-file.ts).
  */
 
 /** What kunit.py's QemuArchParams holds; field meanings are the same. */
@@ -52,6 +54,21 @@ const AMBA_PL01X =
 
 /** Path of the OpenSBI firmware kunit.py's riscv profile hard-codes (Debian's qemu-system-misc). */
 export const OPENSBI_PATH = '/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin';
+
+const SYSCON_RESET = 'CONFIG_POWER_RESET=y\nCONFIG_POWER_RESET_SYSCON=y';
+const MIPS64 = 'CONFIG_CPU_MIPS64_R2=y\nCONFIG_64BIT=y';
+
+/** kunit.py's four MIPS profiles: the Malta board with a 32- or 64-bit, big- or little-endian CPU. */
+function malta(qemuArch: string, cpu: string, cpuArgs: readonly string[]): KunitQemuProfile {
+  return qemu({
+    linuxArch: 'mips',
+    kconfig: `${cpu}\nCONFIG_MIPS_MALTA=y\n${SERIAL_8250}\n${SYSCON_RESET}`,
+    qemuArch,
+    kernelPath: 'vmlinuz',
+    kernelCommandLine: 'console=ttyS0',
+    extraQemuParams: ['-M', 'malta', ...cpuArgs],
+  });
+}
 
 /** Built-in QEMU profiles, keyed by the `--arch` value. */
 export const QEMU_PROFILES: Readonly<Record<string, KunitQemuProfile>> = {
@@ -151,6 +168,63 @@ export const QEMU_PROFILES: Readonly<Record<string, KunitQemuProfile>> = {
     kernelPath: 'arch/sparc/boot/zImage',
     kernelCommandLine: 'console=ttyS0 mem=256M',
     extraQemuParams: ['-m', '256'],
+  }),
+  armeb: qemu({
+    linuxArch: 'arm',
+    kconfig: `CONFIG_CPU_BIG_ENDIAN=y\nCONFIG_ARCH_VIRT=y\n${AMBA_PL01X}`,
+    qemuArch: 'arm',
+    kernelPath: 'arch/arm/boot/zImage',
+    kernelCommandLine: 'console=ttyAMA0',
+    extraQemuParams: ['-machine', 'virt'],
+  }),
+  mips: malta('mips', 'CONFIG_32BIT=y\nCONFIG_CPU_BIG_ENDIAN=y', []),
+  mipsel: malta('mipsel', 'CONFIG_32BIT=y\nCONFIG_CPU_LITTLE_ENDIAN=y', []),
+  mips64: malta('mips64', `${MIPS64}\nCONFIG_CPU_BIG_ENDIAN=y`, ['-cpu', '5KEc']),
+  mips64el: malta('mips64el', `${MIPS64}\nCONFIG_CPU_LITTLE_ENDIAN=y`, ['-cpu', '5KEc']),
+  or1k: qemu({
+    linuxArch: 'openrisc',
+    kconfig: `${SERIAL_8250}\nCONFIG_SERIAL_OF_PLATFORM=y\n${SYSCON_RESET}`,
+    qemuArch: 'or1k',
+    kernelPath: 'vmlinux',
+    kernelCommandLine: 'console=ttyS0',
+    extraQemuParams: ['-machine', 'virt', '-m', '512'],
+  }),
+  powerpc32: qemu({
+    linuxArch: 'powerpc',
+    kconfig:
+      'CONFIG_PPC32=y\nCONFIG_CPU_BIG_ENDIAN=y\nCONFIG_ADB_CUDA=y\nCONFIG_SERIAL_PMACZILOG=y\n' +
+      'CONFIG_SERIAL_PMACZILOG_TTYS=y\nCONFIG_SERIAL_PMACZILOG_CONSOLE=y',
+    qemuArch: 'ppc',
+    kernelPath: 'vmlinux',
+    kernelCommandLine: 'console=ttyS0',
+    extraQemuParams: ['-M', 'g3beige', '-cpu', 'max'],
+  }),
+  powerpcle: qemu({
+    linuxArch: 'powerpc',
+    kconfig: 'CONFIG_PPC64=y\nCONFIG_CPU_LITTLE_ENDIAN=y\nCONFIG_HVC_CONSOLE=y',
+    qemuArch: 'ppc64',
+    kernelPath: 'vmlinux',
+    kernelCommandLine: 'console=ttyS0',
+    extraQemuParams: ['-M', 'pseries', '-cpu', 'power8'],
+  }),
+  riscv32: qemu({
+    linuxArch: 'riscv',
+    kconfig:
+      `CONFIG_NONPORTABLE=y\nCONFIG_ARCH_RV32I=y\nCONFIG_ARCH_VIRT=y\n${SERIAL_8250}\n` +
+      'CONFIG_SERIAL_OF_PLATFORM=y',
+    qemuArch: 'riscv32',
+    kernelPath: 'arch/riscv/boot/Image',
+    kernelCommandLine: 'console=ttyS0',
+    extraQemuParams: ['-machine', 'virt'],
+  }),
+  sparc64: qemu({
+    linuxArch: 'sparc',
+    kconfig:
+      'CONFIG_64BIT=y\nCONFIG_SPARC64=y\nCONFIG_PCI=y\nCONFIG_SERIAL_SUNSU=y\nCONFIG_SERIAL_SUNSU_CONSOLE=y',
+    qemuArch: 'sparc64',
+    kernelPath: 'arch/sparc/boot/image',
+    kernelCommandLine: 'console=ttyS0 kunit_shutdown=poweroff',
+    extraQemuParams: [],
   }),
   x86_64: qemu({
     linuxArch: 'x86_64',

@@ -86,6 +86,7 @@ function runStartEvent(req: ExecRequest, now: number): RunEvent {
       build_dir: req.target.buildDirArg,
     },
     time: now,
+    ...(req.target.rules ? { rules: req.target.rules } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   missingEntries,
   parseKconfig,
 } from './kconfig.js';
+import { explainMissing } from './kconfig-deps.js';
 import { printTimestamped } from './printer.js';
 import { runCapture } from './process.js';
 import type { ConfigRequest, KernelIo, KernelTarget, StageResult } from './types.js';
@@ -94,6 +95,9 @@ export async function validateConfig(target: KernelTarget, wanted: Kconfig): Pro
       "\nNote: many Kconfig options aren't available on UML. You can try running on a different " +
       'architecture with something like "--arch=x86_64".';
   }
+  // Beyond kunit.py: which dependency of each missing option the tree's Kconfig files say is unmet.
+  const why = await explainMissing(missing, actual, target.kernelRoot, target.profile.linuxArch);
+  if (why.length > 0) message += `\n${why.join('\n')}`;
   throw new VmunitError('KCONFIG_FAILED', message);
 }
 

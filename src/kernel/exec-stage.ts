@@ -13,6 +13,7 @@ import { TreeBuilder } from '../ktap/tree.js';
 import { listingBoot, listTests, openRootRun, ROOT_ID, runBoot, testLogPath } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
 import { runIsolated } from './isolated.js';
+import { suitesFromTests, writeSuiteCache } from './listing.js';
 import { printTimestamped } from './printer.js';
 import type { ExecDeps, ExecRequest, KernelIo, StageResult } from './types.js';
 
@@ -41,7 +42,12 @@ async function rawBoot(deps: ExecDeps, req: ExecRequest): Promise<void> {
 async function singleBoot(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder): Promise<void> {
   printTimestamped(deps.io, 'Starting KUnit Kernel (1/1)...');
   const { emit, finish } = openRootRun(deps, req, tree);
-  const parser = deps.createParser({ idPrefix: '', parentId: ROOT_ID, depth: 0 });
+  const parser = deps.createParser({
+    idPrefix: '',
+    parentId: ROOT_ID,
+    depth: 0,
+    ...(req.target.rules ? { rules: req.target.rules } : {}),
+  });
   const outcome = await runBoot(
     deps.io,
     req,
@@ -62,6 +68,16 @@ function crashHint(io: KernelIo, req: ExecRequest, argv0: string): void {
   );
 }
 
+/** What the listing modes print, in kunit.py's precedence: tests, then tests with attributes, then suites. */
+async function listing(deps: ExecDeps, req: ExecRequest): Promise<string[]> {
+  if (req.listTestsAttr && !req.listTests) return (await listingBoot(deps, req, 'list_attr')).slice(1);
+  const tests = await listTests(deps, req);
+  // Only an unfiltered listing is the whole suite list shell completion wants.
+  if (req.filterGlob === '' && req.filter === '')
+    await writeSuiteCache(req.target.buildDir, suitesFromTests(tests));
+  return req.listTests ? tests : suitesFromTests(tests);
+}
+
 /** The exec stage. `argv0` is what the crash hint tells the user to pipe into (`vmunit kunit`). */
 export async function execStage(
   deps: ExecDeps,
@@ -69,11 +85,8 @@ export async function execStage(
   argv0 = 'vmunit kunit',
 ): Promise<ExecOutcome> {
   const io = deps.io;
-  if (req.listTests || req.listTestsAttr) {
-    const lines = req.listTests
-      ? await listTests(deps, req)
-      : (await listingBoot(deps, req, 'list_attr')).slice(1);
-    for (const line of lines) io.out(`${pyRstrip(line)}\n`);
+  if (req.listTests || req.listTestsAttr || req.listSuites) {
+    for (const line of await listing(deps, req)) io.out(`${pyRstrip(line)}\n`);
     return { status: 'SUCCESS', elapsedMs: 0, root: undefined };
   }
   const start = io.now();

@@ -93,7 +93,12 @@ async function isolatedBoot(
   await writeFile(logPath, '');
   printTimestamped(deps.io, `Starting KUnit Kernel (${i + 1}/${n})...`);
   const idPrefix = `b${i + 1}:`;
-  const parser = deps.createParser({ idPrefix, parentId: ROOT_ID, depth: 0 });
+  const parser = deps.createParser({
+    idPrefix,
+    parentId: ROOT_ID,
+    depth: 0,
+    ...(req.target.rules ? { rules: req.target.rules } : {}),
+  });
   const events: RunEvent[] = [];
   const tail: string[] = [];
   const spec = {

@@ -1,8 +1,11 @@
 /**
  * What a `kunit.action=list` boot prints, turned into test names, and the filter globs of an isolated run
- * (kunit.py's _list_tests, _suites_from_test_list and the suite/test split of --run_isolated). Pure.
+ * (kunit.py's _list_tests, _suites_from_test_list and the suite/test split of --run_isolated), pure; and the
+ * suite list cached for shell completion.
  */
 
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { VmunitError } from '../util/errors.js';
 import type { IsolationMode } from './types.js';
 
@@ -44,4 +47,16 @@ export function isolatedGlobs(mode: IsolationMode, tests: readonly string[], use
   if (dot < 0) return suites;
   const testPart = userGlob.slice(dot + 1).split('.')[0] as string;
   return suites.map((suite) => `${suite}.${testPart}`);
+}
+
+/**
+ * `<build_dir>/.vmunit-suites`: the suites of the last unfiltered listing boot, one per line, for shell
+ * completion (which must not boot a kernel to offer suite names).
+ */
+export function suiteCachePath(buildDir: string): string {
+  return join(buildDir, '.vmunit-suites');
+}
+
+export async function writeSuiteCache(buildDir: string, suites: readonly string[]): Promise<void> {
+  await writeFile(suiteCachePath(buildDir), suites.map((s) => `${s}\n`).join(''));
 }

@@ -1,8 +1,9 @@
 /**
  * `--qemu_config FILE`: a QEMU profile supplied by the user. kunit.py imports a Python module defining
- * `QEMU_ARCH = QemuArchParams(...)`; vmunit takes the same fields (same snake_case names) from a JSON file,
- * or from an ES module (.js/.mjs, or .ts when running under a TypeScript loader) exporting `QEMU_ARCH` or a
- * default export. The shape is validated with zod and errors name the file and the field.
+ * `QEMU_ARCH = QemuArchParams(...)`; vmunit reads such a .py file without running it (qemu-config-py.ts),
+ * and also takes the same fields (same snake_case names) from a JSON file, or from an ES module (.js/.mjs,
+ * or .ts when running under a TypeScript loader) exporting `QEMU_ARCH` or a default export. The shape is
+ * validated with zod and errors name the file and the field.
  */
 
 import { readFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { VmunitError } from '../util/errors.js';
 import type { KunitQemuProfile } from './arch-profiles.js';
+import { readQemuConfigPy } from './qemu-config-py.js';
 
 /** kunit.py's QemuArchParams fields. */
 export const qemuConfigSchema = z
@@ -52,13 +54,9 @@ export function profileFromObject(value: unknown, source: string): KunitQemuProf
 /** Loads `--qemu_config`. `path` must be absolute (the CLI resolves it against the kernel root). */
 export async function loadQemuConfigFile(path: string): Promise<KunitQemuProfile> {
   const ext = extname(path);
+  if (ext === '.py') return profileFromObject(readQemuConfigPy(await readText(path), path), path);
   if (ext === '.json') {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (cause) {
-      throw new VmunitError('INPUT_NOT_FOUND', `cannot read QEMU config ${path}`, { cause });
-    }
+    const text = await readText(path);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -85,6 +83,14 @@ export async function loadQemuConfigFile(path: string): Promise<KunitQemuProfile
   }
   throw new VmunitError(
     'CONFIG_INVALID',
-    `unsupported QEMU config file type "${ext}" (use .json, or a .js/.mjs/.ts module exporting QEMU_ARCH): ${path}`,
+    `unsupported QEMU config file type "${ext}" (use a kunit.py .py file, .json, or a .js/.mjs/.ts module exporting QEMU_ARCH): ${path}`,
   );
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new VmunitError('INPUT_NOT_FOUND', `cannot read QEMU config ${path}`, { cause });
+  }
 }

@@ -5,6 +5,7 @@
 
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import type { RunEvent } from '../events/types.js';
+import type { KunitRules } from '../ktap/rules.js';
 import type { Reporter } from '../reporters/types.js';
 import type { VmunitError } from '../util/errors.js';
 import type { KunitArchProfile } from './arch-profiles.js';
@@ -45,6 +46,8 @@ export interface KernelTarget {
   readonly buildDirArg: string;
   readonly profile: KunitArchProfile;
   readonly crossCompile: string | undefined;
+  /** How the tree's kunit.py reads logs (src/kernel/kunit-version.ts); mainline's when absent. */
+  readonly rules?: KunitRules;
 }
 
 /** `config`: make the build dir's .config a superset of the kunitconfig. */
@@ -79,6 +82,8 @@ export interface ExecRequest {
   readonly parallel: number;
   readonly listTests: boolean;
   readonly listTestsAttr: boolean;
+  /** `--list_suites`: print the suites a boot would run (also cached for shell completion). */
+  readonly listSuites?: boolean;
   /** `--raw_output`: print the kernel's output (all of it, or its KTAP part) instead of parsing it. */
   readonly rawOutput: 'all' | 'kunit' | undefined;
   /** Isolated runs: which of the boots (suite or test globs, in list order) this process runs (a shard). */
@@ -100,6 +105,7 @@ export interface BootParserOptions {
   readonly idPrefix: string;
   readonly parentId: string | null;
   readonly depth: number;
+  readonly rules?: KunitRules;
 }
 
 /** What the exec stage needs besides the outside world: the KTAP core and where events go. */

@@ -79,11 +79,14 @@ function leafCounts(status: TestStatus): Readonly<TestCounts> {
 export class CountTracker {
   readonly #open = new Map<string, OpenNode>();
   readonly #trackFailures: boolean;
-  readonly #bubble: StatusRule;
+  #bubble: StatusRule;
+  readonly #explicitBubble: boolean;
 
   constructor(options: CountTrackerOptions = {}) {
     this.#trackFailures = options.trackFailures ?? false;
     this.#bubble = { parentFailure: options.parentFailure ?? false };
+    // Without an explicit rule, the run:start event's rules apply (as in TreeBuilder).
+    this.#explicitBubble = options.parentFailure !== undefined;
   }
 
   /** True while the test is started and not finished. */
@@ -94,6 +97,10 @@ export class CountTracker {
   /** Applies one event; returns the finished test for `test:result` of an open test. */
   push(event: RunEvent): FinishedTest | undefined {
     switch (event.type) {
+      case 'run:start':
+        if (!this.#explicitBubble && event.rules)
+          this.#bubble = { parentFailure: event.rules.parentFailure ?? false };
+        return undefined;
       case 'test:start':
         this.#open.set(event.id, {
           parentId: event.parentId,

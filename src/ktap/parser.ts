@@ -24,7 +24,7 @@ import type { ParseState } from './parse-state.js';
 import { diagnostics, loopDiagnostics, plan, subtestHeader, versionLine } from './phase-header.js';
 import { finish, resultLine } from './phase-result.js';
 import { loopCheck, loopDecide } from './phase-subtests.js';
-import type { StatusRule } from './status.js';
+import { KUNIT_MAINLINE_RULES, type KunitRules, noKtapMessage } from './rules.js';
 
 export interface KtapParserOptions {
   /** Prefix of every node id, so several parsers in one run give unique ids. Default ''. */
@@ -47,8 +47,8 @@ export interface KtapParserOptions {
    * top-level version line starts another block whose tests are appended to the root.
    */
   readonly blocks?: 'first' | 'all';
-  /** Variant of the status rule (status.ts). Default: kunit.py 6.12's. */
-  readonly statusRule?: StatusRule;
+  /** The kunit.py version's rules (status-rule variant, messages). Default: mainline's (rules.ts). */
+  readonly rules?: KunitRules;
 }
 
 export class KtapParser {
@@ -57,6 +57,7 @@ export class KtapParser {
   readonly #runEvents: boolean;
   readonly #name: string;
   readonly #rootId: string;
+  readonly #rules: KunitRules;
   readonly #cursor: LineCursor;
   readonly #out: EventOutput;
   readonly #state: ParseState;
@@ -68,6 +69,7 @@ export class KtapParser {
     this.#depth = options.depth ?? 0;
     this.#runEvents = options.runEvents ?? !this.#embedded;
     this.#name = options.name ?? 'ktap';
+    this.#rules = options.rules ?? KUNIT_MAINLINE_RULES;
     const cursor = new LineCursor(options.extract !== false);
     this.#cursor = cursor;
     this.#out = new EventOutput(options.idPrefix ?? '', () => cursor.lineNo);
@@ -76,7 +78,7 @@ export class KtapParser {
       cursor,
       out: this.#out,
       stack: [],
-      rule: options.statusRule ?? {},
+      rule: this.#rules,
       allBlocks: options.blocks === 'all',
       embedded: this.#embedded,
       done: false,
@@ -126,7 +128,8 @@ export class KtapParser {
 
   #begin(): void {
     this.#begun = true;
-    if (this.#runEvents) this.#out.emit({ type: 'run:start', producer: 'ktap', name: this.#name });
+    if (this.#runEvents)
+      this.#out.emit({ type: 'run:start', producer: 'ktap', name: this.#name, rules: this.#rules });
     if (!this.#embedded) {
       this.#out.emit({
         type: 'test:start',
@@ -156,7 +159,7 @@ export class KtapParser {
   #noKtap(): void {
     this.#out.issue(undefined, {
       id: this.#rootId,
-      message: 'Could not find any KTAP output. Did any KUnit tests run?',
+      message: noKtapMessage(this.#rules),
       kind: 'no-ktap',
       testName: '<missing>',
     });

@@ -23,7 +23,8 @@ function own<K extends 'log' | 'issues' | 'failures'>(node: TestNode, key: K): T
 }
 
 export class TreeBuilder {
-  readonly #options: StatusRule;
+  #options: StatusRule;
+  readonly #explicit: boolean;
   readonly #nodes = new Map<string, TestNode>();
   readonly #roots: TestNode[] = [];
   readonly #finished = new Set<string>();
@@ -33,8 +34,10 @@ export class TreeBuilder {
   #interrupted = false;
   #elapsedMs: number | undefined;
 
-  constructor(options: StatusRule = {}) {
-    this.#options = options;
+  /** Without `options`, the rules of the run:start event apply (kunit.py 6.12's when it has none). */
+  constructor(options?: StatusRule) {
+    this.#options = options ?? {};
+    this.#explicit = options !== undefined;
   }
 
   /** Applies one event. Events for unknown ids are ignored (a producer bug must not crash a reporter). */
@@ -42,6 +45,7 @@ export class TreeBuilder {
     switch (event.type) {
       case 'run:start':
         this.#runStart ??= event;
+        if (!this.#explicit && event.rules) this.#options = event.rules;
         return;
       case 'test:start':
         this.#start(event.id, event.parentId, event.name, event.isSuite, event.index);

@@ -18,8 +18,9 @@ import type {
   TestStatus,
 } from '../events/types.js';
 import { CountTracker, type FinishedTest, summarizeFailures } from '../ktap/counts.js';
-import { formatCounts, isOkStatus, totalTests } from '../ktap/model.js';
+import { formatCounts, isOkStatus, type TestNode, totalTests } from '../ktap/model.js';
 import { pyDedentLines, pyLen, pySplitlines } from '../ktap/py-text.js';
+import { TreeBuilder } from '../ktap/tree.js';
 import { Printer } from './printer.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
@@ -48,6 +49,12 @@ export interface ConsoleReporterOptions {
   readonly printer: Printer;
   /** Print only the summary line(s) (kunit.py `--summary`). */
   readonly summaryOnly?: boolean;
+  /**
+   * Print nothing while parsing, then only the failed and crashed tests (with their logs and the headers
+   * and footers of their failing parents) and the summary (mainline kunit.py `--failed`, which wins over
+   * `--summary`).
+   */
+  readonly failedOnly?: boolean;
 }
 
 interface Open {
@@ -66,14 +73,16 @@ export class ConsoleReporter implements Reporter {
   readonly #out: Printer;
   readonly #tracker = new CountTracker({ trackFailures: true });
   readonly #open = new Map<string, Open>();
+  /** The whole tree, kept only for `failedOnly` (printed once the run is over, as kunit.py does). */
+  readonly #tree: TreeBuilder | undefined;
   #pendingHeader: string | undefined;
   #last: FinishedTest | undefined;
 
   constructor(options: ConsoleReporterOptions) {
     this.#out = options.printer;
-    this.#p = options.summaryOnly
-      ? new Printer({ write: () => {}, color: options.printer.color })
-      : this.#out;
+    const quiet = options.summaryOnly === true || options.failedOnly === true;
+    this.#p = quiet ? new Printer({ write: () => {}, color: options.printer.color }) : this.#out;
+    this.#tree = options.failedOnly ? new TreeBuilder() : undefined;
   }
 
   /** The last finished root (status, counts): what `kunit.py parse` bases its exit status on. */
@@ -82,6 +91,7 @@ export class ConsoleReporter implements Reporter {
   }
 
   onEvent(event: RunEvent): void {
+    this.#tree?.push(event);
     const finished = this.#tracker.push(event);
     switch (event.type) {
       case 'test:start':
@@ -163,22 +173,26 @@ export class ConsoleReporter implements Reporter {
     // A version problem is found before kunit.py prints the header; every other issue comes after it.
     if (!(event.kind === 'version' && event.id === this.#pendingHeader)) this.#flushHeader();
     const node = this.#open.get(event.id);
-    if (event.kind === 'no-tests' || event.kind === 'no-more-results') this.#printLog(node?.log);
+    if (event.kind === 'no-tests' || event.kind === 'no-more-results') this.#printLog(this.#p, node?.log);
     const name = event.testName ?? node?.name ?? '';
     this.#p.printWithTimestamp(`${this.#p.red('[ERROR]')} Test: ${name}: ${event.message}`);
   }
 
-  #printLog(log: readonly string[] | undefined): void {
+  #printLog(p: Printer, log: readonly string[] | undefined): void {
     if (!log || log.length === 0) return;
     // kunit.py: textwrap.dedent('\n'.join(log)).splitlines()
     for (const line of pySplitlines(pyDedentLines(log.join('\n').split('\n')).join('\n'))) {
-      this.#p.printWithTimestamp(this.#p.yellow(line));
+      p.printWithTimestamp(p.yellow(line));
     }
   }
 
   /** kunit.py's format_test_result, printing the log first for failures and crashes. */
-  #formatResult(name: string, status: TestStatus, log: readonly string[] | undefined): [string, string] {
-    const p = this.#p;
+  #formatResult(
+    p: Printer,
+    name: string,
+    status: TestStatus,
+    log: readonly string[] | undefined,
+  ): [string, string] {
     switch (status) {
       case 'SUCCESS':
         return [p.green('[PASSED] ') + name, `[PASSED] ${name}`];
@@ -187,10 +201,10 @@ export class ConsoleReporter implements Reporter {
       case 'NO_TESTS':
         return [p.yellow('[NO TESTS RUN] ') + name, `[NO TESTS RUN] ${name}`];
       case 'TEST_CRASHED':
-        this.#printLog(log);
+        this.#printLog(p, log);
         return [p.red('[CRASHED] ') + name, `[CRASHED] ${name}`];
       default:
-        this.#printLog(log);
+        this.#printLog(p, log);
         return [p.red('[FAILED] ') + name, `[FAILED] ${name}`];
     }
   }
@@ -203,14 +217,36 @@ export class ConsoleReporter implements Reporter {
       this.#summary(finished);
       return;
     }
-    const [colored, plain] = this.#formatResult(event.name, finished.status, node.log);
+    const [colored, plain] = this.#formatResult(this.#p, event.name, finished.status, node.log);
     if (node.isSuite) this.#p.printWithTimestamp(formatTestDivider(colored, pyLen(plain)));
     else this.#p.printWithTimestamp(colored);
+  }
+
+  /** mainline kunit.py's print_test(test, failed_only=True): what failed, after the run. */
+  #printFailed(node: TestNode, isRoot: boolean): void {
+    const out = this.#out;
+    if (isRoot && node.name === 'main') {
+      out.printWithTimestamp(DIVIDER);
+      for (const child of node.subtests) this.#printFailed(child, false);
+      out.printWithTimestamp(DIVIDER);
+      return;
+    }
+    if (isOkStatus(node.status)) return;
+    if (node.subtests.length === 0) {
+      out.printWithTimestamp(this.#formatResult(out, node.name, node.status, node.log)[0]);
+      return;
+    }
+    const message = headerMessage(node.name, node.expectedCount);
+    out.printWithTimestamp(formatTestDivider(message, pyLen(message)));
+    for (const child of node.subtests) this.#printFailed(child, false);
+    const [colored, plain] = this.#formatResult(out, node.name, node.status, node.log);
+    out.printWithTimestamp(formatTestDivider(colored, pyLen(plain)));
   }
 
   #summary(root: FinishedTest): void {
     this.#last = root;
     this.#p.printWithTimestamp(DIVIDER);
+    if (this.#tree) this.#printFailed(this.#tree.root(), true);
     const out = this.#out;
     const color =
       root.status === 'SUCCESS'
@@ -229,6 +265,7 @@ export class ConsoleReporter implements Reporter {
 export interface ConsoleFactoryOptions extends ReporterOptions {
   readonly now?: () => number;
   readonly summaryOnly?: boolean;
+  readonly failedOnly?: boolean;
 }
 
 /** A console reporter writing to a stream or a file (streamed as events arrive). */
@@ -242,7 +279,11 @@ export function createConsoleReporter(opts: ConsoleFactoryOptions): ConsoleRepor
     color: opts.color,
     ...(opts.now ? { now: opts.now } : {}),
   });
-  const reporter = new ConsoleReporter({ printer, ...(opts.summaryOnly ? { summaryOnly: true } : {}) });
+  const reporter = new ConsoleReporter({
+    printer,
+    ...(opts.summaryOnly ? { summaryOnly: true } : {}),
+    ...(opts.failedOnly ? { failedOnly: true } : {}),
+  });
   if (typeof opts.destination === 'string') {
     const close = reporter.close.bind(reporter);
     reporter.close = async () => {

@@ -115,7 +115,10 @@ describe('migration and panic groups under real QEMU', { skip }, () => {
     ]);
     assert.equal(r.status, 1, r.stderr);
     // stderr: the run header, then the totals line.
-    assert.match(r.stderr, /^vmunit: tree .*\nvmunit: 5 tests \(2 passed, 3 failed\), .* in [\d.]+ s; logs in \S+\n$/);
+    assert.match(
+      r.stderr,
+      /^vmunit: tree .*\nvmunit: 5 tests \(2 passed, 3 failed\), .* in [\d.]+ s; logs in \S+\n$/,
+    );
     const log = readFileSync(join(tree, 'logs', 'migrate.log'), 'utf8');
     assert.equal(log.match(/^vmunit: source QEMU: .* -chardev socket,id=mon,path=\S+ /gm)?.length, 1);
     // One destination per request: both QEMUs' command lines are in the log.

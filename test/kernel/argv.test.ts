@@ -80,6 +80,25 @@ describe('boot argv per arch (golden)', () => {
     );
   });
   const golden: Record<string, string> = {
+    // mainline-only arches: argv captured from kunit.py's own start() on mainline's qemu_configs files
+    armeb:
+      "qemu-system-arm -nodefaults -m 1024 -kernel /b/arch/arm/boot/zImage -append 'kunit.filter_glob=example kunit.enable=1 console=ttyAMA0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -machine virt -smp 2",
+    mips: "qemu-system-mips -nodefaults -m 1024 -kernel /b/vmlinuz -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -M malta -smp 2",
+    mips64:
+      "qemu-system-mips64 -nodefaults -m 1024 -kernel /b/vmlinuz -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -M malta -cpu 5KEc -smp 2",
+    mips64el:
+      "qemu-system-mips64el -nodefaults -m 1024 -kernel /b/vmlinuz -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -M malta -cpu 5KEc -smp 2",
+    mipsel:
+      "qemu-system-mipsel -nodefaults -m 1024 -kernel /b/vmlinuz -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -M malta -smp 2",
+    or1k: "qemu-system-or1k -nodefaults -m 1024 -kernel /b/vmlinux -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -machine virt -m 512 -smp 2",
+    powerpc32:
+      "qemu-system-ppc -nodefaults -m 1024 -kernel /b/vmlinux -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -M g3beige -cpu max -smp 2",
+    powerpcle:
+      "qemu-system-ppc64 -nodefaults -m 1024 -kernel /b/vmlinux -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -M pseries -cpu power8 -smp 2",
+    riscv32:
+      "qemu-system-riscv32 -nodefaults -m 1024 -kernel /b/arch/riscv/boot/Image -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -machine virt -smp 2",
+    sparc64:
+      "qemu-system-sparc64 -nodefaults -m 1024 -kernel /b/arch/sparc/boot/image -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=poweroff kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -smp 2",
     x86_64:
       "qemu-system-x86_64 -nodefaults -m 1024 -kernel /b/arch/x86/boot/bzImage -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -bios qboot.rom -smp 2",
     i386: "qemu-system-i386 -nodefaults -m 1024 -kernel /b/arch/x86/boot/bzImage -append 'kunit.filter_glob=example kunit.enable=1 console=ttyS0 kunit_shutdown=reboot' -no-reboot -nographic -serial stdio -smp 2",

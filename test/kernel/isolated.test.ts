@@ -48,6 +48,21 @@ describe('vmunit kunit exec --run_isolated (fake tree)', () => {
     );
   });
 
+  it('--list_suites prints the suites and caches an unfiltered list for shell completion', async () => {
+    const filtered = await vmunit(tree, ['kunit', 'exec', '--list_suites', 'fail*']);
+    assert.equal(filtered.code, 0);
+    assert.match(filtered.stdout, /^fail_suite$/m);
+    await assert.rejects(readFile(join(tree, '.kunit', '.vmunit-suites'), 'utf8'));
+    const all = await vmunit(tree, ['kunit', 'exec', '--list_suites']);
+    assert.equal(all.code, 0);
+    const printed = all.stdout.split('\n').filter((l) => /^[\w-]+$/.test(l));
+    assert.ok(printed.includes('fail_suite') && printed.length > 1, all.stdout);
+    assert.deepEqual(
+      (await readFile(join(tree, '.kunit', '.vmunit-suites'), 'utf8')).trimEnd().split('\n'),
+      printed,
+    );
+  });
+
   it('gives the same per-test results as one boot, in one merged summary, and a crashed or hung boot fails only its suite', async () => {
     const single = await vmunit(tree, ['kunit', 'exec', '--timeout', '2', '--json=single.json', 'ex*']);
     const isolated = await vmunit(tree, [

@@ -154,7 +154,13 @@ describe('--qemu_config files', () => {
         e.message.includes('qemu_arch') &&
         e.message.includes('kernel_path'),
     );
+    // A .py file is read (never run): anything but a QemuArchParams call is refused with its line.
     await writeFile(join(dir, 'x.py'), 'QEMU_ARCH = None');
-    await assert.rejects(loadQemuConfigFile(join(dir, 'x.py')), /unsupported QEMU config file type/);
+    await assert.rejects(
+      loadQemuConfigFile(join(dir, 'x.py')),
+      /x\.py:1: QEMU_ARCH must be a QemuArchParams/,
+    );
+    await writeFile(join(dir, 'x.toml'), 'linux_arch = "x86_64"');
+    await assert.rejects(loadQemuConfigFile(join(dir, 'x.toml')), /unsupported QEMU config file type/);
   });
 });

@@ -37,9 +37,12 @@ export interface KunitCli {
   readonly runIsolated: 'suite' | 'test' | undefined;
   readonly listTests: boolean;
   readonly listTestsAttr: boolean;
+  readonly listSuites: boolean;
   readonly rawOutput: 'all' | 'kunit' | undefined;
   readonly json: string | undefined;
   readonly junit: string | undefined;
+  readonly summary: boolean;
+  readonly failed: boolean;
   readonly file: string | undefined;
   /** vmunit's --shard, --shard-total, --durations, --failed-from (isolated exec/run only). */
   readonly slice: SliceFlags;
@@ -70,6 +73,7 @@ const UNDERSCORE_OPTIONS = [
   'run_isolated',
   'list_tests',
   'list_tests_attr',
+  'list_suites',
   'raw_output',
   'kernel_root',
 ];
@@ -142,7 +146,7 @@ function addCommonOptions(cmd: Command, env: Readonly<Record<string, string | un
     )
     .option(
       '--qemu_config <FILE>',
-      'QEMU profile file: JSON with QemuArchParams fields, or a .js/.mjs module exporting QEMU_ARCH.',
+      'A kunit.py qemu_configs file (QEMU_ARCH = QemuArchParams(...), read without running Python), or JSON with the same fields, or a .js/.mjs module exporting QEMU_ARCH.',
     )
     .option('--qemu_args <args>', 'Additional QEMU arguments, e.g. "-smp 8". Can be repeated.', collect);
 }
@@ -187,7 +191,8 @@ function addExecOptions(cmd: Command): void {
       'With --run_isolated: only the suites that failed in this record (vmunit extension).',
     )
     .option('--list_tests', 'If set, list all tests that will be run.', false)
-    .option('--list_tests_attr', 'If set, list all tests and test attributes.', false);
+    .option('--list_tests_attr', 'If set, list all tests and test attributes.', false)
+    .option('--list_suites', 'If set, list all suites that will be run.', false);
 }
 
 /**
@@ -209,6 +214,14 @@ export function addKunitParseOptions(cmd: Command): Command {
     .option(
       '--junit [FILE]',
       'Prints parsed test results as JUnit XML to stdout or a file if a filename is specified. Does nothing if --raw_output is set.',
+    )
+    .option(
+      '--summary',
+      'Prints only the summary line for parsed test results. Does nothing if --raw_output is set.',
+    )
+    .option(
+      '--failed',
+      'Prints only the failed parsed test results and summary line. Does nothing if --raw_output is set.',
     );
 }
 
@@ -242,11 +255,9 @@ export function buildKunitProgram(
     .configureOutput(output);
   for (const name of KUNIT_SUBCOMMANDS) {
     const cmd = program.command(name).description(HELP[name]);
-    cmd.option(
-      '--kernel_root <DIR>',
-      'Linux source tree (default: the current directory) (vmunit extension).',
-    );
     if (name !== 'parse') addCommonOptions(cmd, env);
+    // kunit.py's hidden completion hook sits after the common options (after the parse options for parse).
+    if (name !== 'parse') cmd.addOption(listOptsOption());
     if (name === 'run' || name === 'build')
       cmd.option(
         '--jobs <N>',
@@ -270,17 +281,53 @@ export function buildKunitProgram(
     }
     if (name === 'parse') {
       cmd.argument('[input_file]', 'Specifies the file to read results from.');
+      cmd.addOption(listOptsOption());
       cmd.option(
         '--results <dir>',
         'keep the run record (events.jsonl, record.json) in this folder (vmunit extension)',
       );
     }
+    cmd.option(
+      '--kernel_root <DIR>',
+      'Linux source tree (default: the current directory) (vmunit extension).',
+    );
     cmd.action(async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
+      if (command.opts().listOpts === true) {
+        output.writeOut(`${listOpts(command)}\n`);
+        return;
+      }
       await onParsed(toCli(name, command.opts(), command.processedArgs));
     });
   }
   return program;
+}
+
+function listOptsOption(): Option {
+  return new Option('--list-opts', 'Print the option strings (bash completion hook).').hideHelp();
+}
+
+/** Options vmunit adds to kunit.py's: listed after kunit.py's own, so kunit.py's list stays a prefix. */
+const VMUNIT_ONLY_OPTIONS = new Set(['--kernel_root', '--parallel']);
+
+/**
+ * kunit.py's `--list-opts`: the subcommand's option strings in definition order (`-h --help` first), as
+ * its bash completion reads them; vmunit's own options follow.
+ */
+export function listOpts(cmd: Command): string {
+  const strings = (o: Option) => [o.short, o.long].filter((s): s is string => s !== undefined);
+  const own = cmd.options.filter((o) => !VMUNIT_ONLY_OPTIONS.has(o.long ?? ''));
+  const extra = cmd.options.filter((o) => VMUNIT_ONLY_OPTIONS.has(o.long ?? ''));
+  return ['-h', '--help', ...own.flatMap(strings), ...extra.flatMap(strings)].join(' ');
+}
+
+/** kunit.py's root-level hooks: `--list-cmds` (the subcommands) and `--list-opts` (the root's options). */
+export function rootListing(args: readonly string[]): string | undefined {
+  const sub = args.findIndex((a) => (KUNIT_SUBCOMMANDS as readonly string[]).includes(a));
+  const before = sub < 0 ? args : args.slice(0, sub);
+  if (before.includes('--list-cmds')) return KUNIT_SUBCOMMANDS.join(' ');
+  if (before.includes('--list-opts') && sub < 0) return '-h --help --list-cmds --list-opts';
+  return undefined;
 }
 
 function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, positional: unknown[]): KunitCli {
@@ -309,10 +356,13 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
     runIsolated: o.run_isolated === 'suite' || o.run_isolated === 'test' ? o.run_isolated : undefined,
     listTests: o.list_tests === true,
     listTestsAttr: o.list_tests_attr === true,
+    listSuites: o.list_suites === true,
     // 'full' is mainline's synonym of 'all'.
     rawOutput: raw === undefined ? undefined : raw === 'kunit' ? 'kunit' : 'all',
     json: o.json === true ? 'stdout' : str(o.json),
     junit: o.junit === true ? 'stdout' : str(o.junit),
+    summary: o.summary === true,
+    failed: o.failed === true,
     file: subcommand === 'parse' ? str(positional[0]) : undefined,
     format: str(o.format),
     outputs: list(o.output),

@@ -6,6 +6,7 @@
  */
 
 import { resolve } from 'node:path';
+import { kunitRulesForTree } from '../../kernel/kunit-version.js';
 import { printTimestamped } from '../../kernel/printer.js';
 import { pyRstrip } from '../../ktap/py-text.js';
 import { TreeBuilder } from '../../ktap/tree.js';
@@ -42,8 +43,12 @@ export async function parseLog(ctx: CliContext, cli: KunitCli, root: string): Pr
     junit: cli.junit,
     console: true,
     grammar: { format: cli.format, outputs: cli.outputs, cwd: ctx.cwd, stderr: ctx.stderr },
+    summary: cli.summary,
+    failed: cli.failed,
     metadata: {},
   });
+  // The tree's kunit.py decides how the log is counted and worded (mainline's without a tree).
+  const rules = kunitRulesForTree(root);
   const tree = new TreeBuilder();
   const record =
     cli.results === undefined
@@ -62,8 +67,9 @@ export async function parseLog(ctx: CliContext, cli: KunitCli, root: string): Pr
     producer: 'ktap',
     name: cli.file ?? 'stdin',
     meta: { arch: '', defconfig: '', build_dir: '' },
+    rules,
   });
-  const parser = createBootParser({ idPrefix: '', parentId: null, depth: 0 });
+  const parser = createBootParser({ idPrefix: '', parentId: null, depth: 0, rules });
   for (const line of lines) for (const event of parser.push(line)) emit(event);
   for (const event of parser.end()) emit(event);
   emit({ type: 'run:end' });

@@ -20,6 +20,7 @@ export function createBootParser(options: BootParserOptions): KtapLineParser {
     ...(options.parentId === null ? {} : { parentId: options.parentId }),
     depth: options.depth,
     runEvents: false,
+    ...(options.rules ? { rules: options.rules } : {}),
   });
 }
 
@@ -38,6 +39,9 @@ export interface ReportTargets {
   readonly junit: string | undefined;
   /** kunit.py's streaming console output (off for --raw_output). */
   readonly console: boolean;
+  /** `--summary` / `--failed`: what the console shows. */
+  readonly summary?: boolean;
+  readonly failed?: boolean;
   /** JSON metadata: the kernel tool's arch, defconfig and build dir; empty for `parse`. */
   readonly metadata: KunitJsonMetadata;
   /** `--format`/`--output` (reporters/output.ts), relative paths from `cwd`; a report on stdout moves the
@@ -95,7 +99,12 @@ export function createReporters(targets: ReportTargets): { reporter: Reporter; f
   if (targets.console) {
     const human = grammar.taken && targets.grammar ? targets.grammar.stderr : targets.stdout;
     reporters.push(
-      createConsoleReporter({ destination: human, color: targets.color && human.isTTY === true }),
+      createConsoleReporter({
+        destination: human,
+        color: targets.color && human.isTTY === true,
+        ...(targets.summary ? { summaryOnly: true } : {}),
+        ...(targets.failed ? { failedOnly: true } : {}),
+      }),
     );
   }
   // kunit.py prints the JSON after the summary line, then (since JUnit support) the JUnit document.

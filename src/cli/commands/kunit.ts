@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { CommanderError } from 'commander';
 import { type KunitArchProfile, knownArches, profileForArch } from '../../kernel/arch-profiles.js';
 import { shellSplit } from '../../kernel/argv.js';
+import { kunitRulesForTree } from '../../kernel/kunit-version.js';
 import { assembleKunitconfig } from '../../kernel/kunitconfig.js';
 import { kunitBuild, kunitConfig, kunitExec, kunitRun, type PipelineResult } from '../../kernel/pipeline.js';
 import { printTimestamped } from '../../kernel/printer.js';
@@ -22,7 +23,7 @@ import { VmunitError } from '../../util/errors.js';
 import { spawnGroup } from '../../util/process-group.js';
 import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
-import { buildKunitProgram, type KunitCli, massageKunitArgv } from './kunit-options.js';
+import { buildKunitProgram, type KunitCli, massageKunitArgv, rootListing } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
 import { createBootParser, createReporters, extractLines, reportOnStdout } from './kunit-wiring.js';
 import { sliceList } from './shard-options.js';
@@ -71,6 +72,7 @@ async function target(cli: KunitCli, root: string): Promise<{ target: KernelTarg
       buildDirArg: cli.buildDir,
       profile,
       crossCompile: cli.crossCompile,
+      rules: kunitRulesForTree(root),
     },
     qemuArgs,
   };
@@ -121,6 +123,7 @@ function execRequest(ctx: CliContext, cli: KunitCli, t: KernelTarget, qemuArgs: 
     parallel: cli.parallel,
     listTests: cli.listTests,
     listTestsAttr: cli.listTestsAttr,
+    listSuites: cli.listSuites,
     rawOutput: cli.rawOutput,
   };
 }
@@ -143,6 +146,8 @@ async function withReporters(
     junit: raw ? undefined : cli.junit,
     console: !raw,
     grammar: { format: cli.format, outputs: cli.outputs, cwd: ctx.cwd, stderr: ctx.stderr },
+    summary: cli.summary,
+    failed: cli.failed,
     metadata: { arch: t.profile.linuxArch, defconfig: 'kunit_defconfig', buildDir: t.buildDirArg },
   });
   // The run record lives beside test.log in the build folder, whatever kunit.py's options ask for.
@@ -237,6 +242,11 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       try {
         if (args.length === 0) {
           inner.outputHelp();
+          return;
+        }
+        const listing = rootListing(args);
+        if (listing !== undefined) {
+          ctx.stdout.write(`${listing}\n`);
           return;
         }
         await inner.parseAsync(massageKunitArgv(args), { from: 'user' });

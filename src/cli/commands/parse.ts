@@ -3,7 +3,8 @@
  * absent or `-`) as kunit.py does (invalid UTF-8 as `\xNN`, Python line boundaries), streams it through the
  * KTAP parser into the kunit.py-style console, and exits 0 only when the run's status is SUCCESS (so an
  * all-skipped run exits 1, as kunit.py parse does). `--raw_output` prints the input (or its KTAP part)
- * instead and exits 0. Beyond kunit.py: `--junit`, `--ktap` (normalised KTAP), `--summary`,
+ * instead and exits 0. `--summary` and `--failed` as mainline kunit.py; counting and messages follow
+ * mainline kunit.py (there is no kernel tree here). Beyond kunit.py: `--ktap` (normalised KTAP),
  * `--all-blocks`; colour only on a TTY without NO_COLOR.
  */
 
@@ -31,6 +32,7 @@ export interface ParseOptions {
   readonly junit?: string;
   readonly ktap?: string;
   readonly summary?: boolean;
+  readonly failed?: boolean;
   readonly allBlocks?: boolean;
   /** The shared output grammar (reporters/output.ts). */
   readonly format?: string;
@@ -220,7 +222,11 @@ export async function runParse(
   const color = human.isTTY === true && !ctx.env.NO_COLOR;
   const out = new BatchedWriter(human);
   const printer = new Printer({ write: out.write, color });
-  const consoleReporter = new ConsoleReporter({ printer, ...(opts.summary ? { summaryOnly: true } : {}) });
+  const consoleReporter = new ConsoleReporter({
+    printer,
+    ...(opts.summary ? { summaryOnly: true } : {}),
+    ...(opts.failed ? { failedOnly: true } : {}),
+  });
   const docs = [...(await outputs(ctx, opts)), ...extra.list];
   const deliver = (events: RunEvent[]) => {
     for (const event of events) {
@@ -256,7 +262,6 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       .argument('[input_file]', 'Specifies the file to read results from (stdin when absent or -).'),
   )
     .option('--ktap [FILE]', 'Re-emits the results as normalised KTAP to stdout or a file.')
-    .option('--summary', 'Prints only the summary line for parsed test results.')
     .option(
       '--format <format>',
       'stdout: a report (console, ktap, junit, json, html, tap13) instead of the console',
@@ -281,6 +286,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
           ...(str(raw.junit) === undefined ? {} : { junit: str(raw.junit) }),
           ...(str(raw.ktap) === undefined ? {} : { ktap: str(raw.ktap) }),
           summary: raw.summary === true,
+          failed: raw.failed === true,
           allBlocks: raw.allBlocks === true,
           ...(str(raw.format) === undefined ? {} : { format: str(raw.format) }),
           outputs: Array.isArray(raw.output) ? (raw.output as string[]) : [],

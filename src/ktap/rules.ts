@@ -1,0 +1,25 @@
+/**
+ * What differs between kunit.py versions when they read the same log. vmunit follows the kunit.py of the
+ * kernel tree in use (see src/kernel/kunit-version.ts), and mainline's when there is no tree.
+ */
+
+import type { StatusRule } from './status.js';
+
+export interface KunitRules extends StatusRule {
+  /** Mainline adds a second line to the "no KTAP" error, pointing at --raw_output=all. */
+  readonly noKtapHint: boolean;
+}
+
+/** Linux 6.12's kunit.py: the reference of the conformance goldens. */
+export const KUNIT_6_12_RULES: KunitRules = { parentFailure: false, noKtapHint: false };
+
+/** Mainline kunit.py (2026): a `not ok` parent whose subtests passed counts one failure; two-line hint. */
+export const KUNIT_MAINLINE_RULES: KunitRules = { parentFailure: true, noKtapHint: true };
+
+/** kunit.py's error when a log holds no KTAP, with mainline's hint line when `rules` ask for it. */
+export function noKtapMessage(rules: KunitRules): string {
+  const first = 'Could not find any KTAP output. Did any KUnit tests run?';
+  return rules.noKtapHint
+    ? `${first}\nTry running with the --raw_output=all option to see any log messages.`
+    : first;
+}
