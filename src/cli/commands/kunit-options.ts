@@ -308,7 +308,17 @@ function listOptsOption(): Option {
 }
 
 /** Options vmunit adds to kunit.py's: listed after kunit.py's own, so kunit.py's list stays a prefix. */
-const VMUNIT_ONLY_OPTIONS = new Set(['--kernel_root', '--parallel']);
+const VMUNIT_ONLY_OPTIONS = new Set([
+  '--kernel_root',
+  '--parallel',
+  '--shard',
+  '--shard-total',
+  '--durations',
+  '--failed-from',
+  '--format',
+  '--output',
+  '--results',
+]);
 
 /**
  * kunit.py's `--list-opts`: the subcommand's option strings in definition order (`-h --help` first), as
