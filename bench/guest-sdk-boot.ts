@@ -3,7 +3,7 @@
  * there), beside kvm-unit-tests' smallest comparable guest (x86/setjmp.flat) booted the same way, with image
  * sizes.
  *
- *   node --import tsx bench/guest-sdk-boot.ts [KUT_TREE] [RUNS]   (default /work/scratch/kut, 5 runs)
+ *   node --import tsx bench/guest-sdk-boot.ts [KUT_TREE] [RUNS]   (default $KUT_DIR, 5 runs)
  *
  * Each example is built into a temporary O= tree and booted RUNS times with kvm-unit-tests' x86 command line
  * (`-machine accel=tcg`); the median wall time from spawn to QEMU's exit is printed. Without a built
@@ -18,7 +18,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SDK = fileURLToPath(new URL('../guest-sdk/', import.meta.url));
-const KUT = process.argv[2] ?? '/work/scratch/kut';
+const KUT = process.argv[2] ?? process.env.KUT_DIR ?? '';
+if (KUT === '') {
+  console.error('usage: bench/guest-sdk-boot.ts KUT_TREE [RUNS]   (or set KUT_DIR)');
+  process.exit(2);
+}
 const RUNS = Number(process.argv[3] ?? 5);
 const ARGS: Readonly<Record<string, string>> = { args: 'alpha 42 --flag=x' };
 
