@@ -8,6 +8,7 @@ import { exitCodeFor, VmunitError } from '../util/errors.js';
 import { type CommandModule, loadCommands } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { defaultContext } from './context.js';
+import { addEnvHelp } from './env-help.js';
 
 /** Builds the commander program. Each command module registers itself and records its exit status. */
 export function buildProgram(
@@ -26,6 +27,7 @@ export function buildProgram(
   // Options after a subcommand belong to it (`vmunit exec FILE -smp 2` passes QEMU options through).
   program.enablePositionalOptions();
   for (const mod of modules) mod.register(program, ctx, setStatus);
+  addEnvHelp(program);
   return program;
 }
 

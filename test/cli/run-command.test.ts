@@ -89,7 +89,7 @@ describe('vmunit run: test names', () => {
     const dir = await tree();
     const r = await cli(['run', '-C', dir, 'a', 'nosuch']);
     assert.equal(r.status, 2);
-    assert.match(r.err, /no test named nosuch in .*unittests\.cfg/);
+    assert.match(r.err, /unknown test 'nosuch': no \[nosuch\] section in .*unittests\.cfg/);
   });
 });
 

@@ -25,6 +25,7 @@ import { loadQemuConfigFile } from '../../kernel/qemu-config-file.js';
 import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from '../../kernel/types.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
+import { addEnvHelp } from '../env-help.js';
 import { buildKunitProgram, type KunitCli, massageArgv } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
 import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
@@ -202,6 +203,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
         },
         { writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) },
       );
+      addEnvHelp(inner, 'kunit');
       try {
         if (args.length === 0) {
           inner.outputHelp();

@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { parseUnittestsCfg } from '../../guest/cfg/parse.js';
 import { qemuTreeFacts, readTreeConfig, type TreeConfig } from '../../guest/config-mak.js';
 import { effectiveTarget, harnessShellVars, hostOnlineCpus, resolveGuestEnv } from '../../guest/env.js';
+import { treeDirFor } from '../../guest/exec.js';
 import { prepareResultsDir, readPreviousDurations } from '../../guest/logs.js';
 import { probeMaxSmp } from '../../guest/max-smp.js';
 import { Progress } from '../../guest/progress.js';
@@ -22,6 +23,7 @@ import { defaultCapture, QemuProber, qemuArchFor, qemuCandidates } from '../../g
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
 import { parseJobs } from '../../guest/scheduler.js';
 import { formatTestList, selectTest } from '../../guest/select.js';
+import { checkSelection, checkTestNames } from '../../guest/selection-check.js';
 import type { ChildLike } from '../../guest/supervise.js';
 import { Tap13Reporter } from '../../guest/tap13.js';
 import { FanOutReporter } from '../../reporters/types.js';
@@ -43,6 +45,7 @@ export interface RunFlags {
   format: string[];
   output: string[];
   probeMaxsmp?: boolean;
+  allowEmpty?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -136,7 +139,8 @@ export async function runCommand(
   flags: RunFlags,
   ctx: CliContext,
 ): Promise<number> {
-  const dir = resolve(ctx.cwd, flags.directory ?? '.');
+  // Like exec, the tree is found upward from the current folder (run_tests.sh must be run from its root).
+  const dir = await treeDirFor(ctx.cwd, flags.directory);
   const tree = await readTreeConfig(dir);
   const profile = archProfile(tree.arch);
   const cfgFile = join(tree.dir, tree.testDir, 'unittests.cfg');
@@ -146,11 +150,8 @@ export async function runCommand(
   const specs = parseUnittestsCfg(cfgText, cfgFile, {
     onWarning: (w) => ctx.stderr.write(`vmunit: warning: ${w.file}:${w.line}: ${w.message}\n`),
   });
-  // run_tests.sh silently runs nothing for a misspelt name and exits 0; a CI job would pass on nothing.
-  const unknown = tests.filter((name) => !specs.some((spec) => spec.name === name));
-  if (unknown.length > 0) {
-    throw new VmunitError('TEST_NOT_FOUND', `no test named ${unknown.join(', ')} in ${cfgFile}`);
-  }
+  checkTestNames(specs, tests, cfgFile);
+  if (!flags.list && !flags.allowEmpty) checkSelection(specs, tests, flags.group, cfgFile);
   if (flags.list) {
     ctx.stdout.write(formatTestList(specs, flags.group));
     return 0;
@@ -259,10 +260,14 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .command('run')
     .description('run a kvm-unit-tests tree (run_tests.sh compatible)')
     .argument('[tests...]', 'only run these tests (exact names)')
-    .option('-C, --directory <dir>', 'configured and built kvm-unit-tests tree (default: .)')
+    .option(
+      '-C, --directory <dir>',
+      'configured and built kvm-unit-tests tree (default: the nearest folder upward with a config.mak)',
+    )
     .option('-g, --group <group>', 'only tests in this group (repeatable, comma lists allowed)', collect, [])
     .option('-a, --all', "run 'nodefault' tests too and force errata (ERRATA_FORCE=y)")
     .option('-l, --list', 'list test names (honours -g) and exit')
+    .option('--allow-empty', 'an unknown group or a selection of no test runs nothing and exits 0')
     .option('-n, --dry-run', "print each test's QEMU command line instead of running it")
     .option('-v, --verbose', 'print the command line of each test before running it')
     .option('-j, --parallel <n>', "number of tests run at once, or 'auto' (one per CPU)")
