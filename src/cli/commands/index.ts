@@ -27,6 +27,8 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'parse', load: () => import('./parse.js') },
   { name: 'kunit', load: () => import('./kunit.js') },
   { name: 'test', load: () => import('./test.js') },
+  { name: 'completion', load: () => import('./completion.js') },
+  { name: '__complete', load: () => import('./completion.js') },
 ];
 
 /**
@@ -39,7 +41,8 @@ export async function loadCommands(args: readonly string[]): Promise<CommandModu
   if (word === undefined && args.some(isVersionFlag) && !args.some(isHelpFlag)) return [];
   const entry = commandTable.find((e) => e.name === word);
   const entries = entry === undefined ? commandTable : [entry];
-  return Promise.all(entries.map((e) => e.load()));
+  // Two names may share a module (completion, __complete): register each module once.
+  return [...new Set(await Promise.all(entries.map((e) => e.load())))];
 }
 
 const isVersionFlag = (a: string): boolean => a === '-V' || a === '--version';
