@@ -1,13 +1,14 @@
 /**
  * Boot-to-exit time of the guest SDK's examples under QEMU TCG (x86_64, and arm64 when the cross compiler is
- * there), beside kvm-unit-tests' smallest comparable guest (x86/setjmp.flat) booted the same way, with image
- * sizes.
+ * there), with image sizes, beside kvm-unit-tests' guests for the same subsystems booted the same way
+ * (PAIRS: setjmp, smptest, apic, pcid, vmexit), with the ratio of times and sizes.
  *
- *   node --import tsx bench/guest-sdk-boot.ts [KUT_TREE] [RUNS]   (default $KUT_DIR, 5 runs)
+ *   KUT_DIR=/path/to/built/kvm-unit-tests node --import tsx bench/guest-sdk-boot.ts [RUNS]   (5 runs)
  *
  * Each example is built into a temporary O= tree and booted RUNS times with kvm-unit-tests' x86 command line
- * (`-machine accel=tcg`); the median wall time from spawn to QEMU's exit is printed. Without a built
- * kvm-unit-tests tree only our side is printed. The time is dominated by QEMU start-up and SeaBIOS, so the
+ * (`-machine accel=tcg`) and its cfg's -smp; the median wall time from spawn to QEMU's exit is printed.
+ * Without KUT_DIR only our side is printed. kvm-unit-tests' apic and vmexit run many more checks than ours,
+ * so those ratios bound our cost from above rather than compare like with like. The time is dominated by QEMU start-up and SeaBIOS, so the
  * ratio mostly shows that the SDK's own boot path (page tables, long mode, IDT) adds nothing measurable.
  */
 
@@ -18,13 +19,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SDK = fileURLToPath(new URL('../guest-sdk/', import.meta.url));
-const KUT = process.argv[2] ?? process.env.KUT_DIR ?? '';
-if (KUT === '') {
-  console.error('usage: bench/guest-sdk-boot.ts KUT_TREE [RUNS]   (or set KUT_DIR)');
-  process.exit(2);
-}
-const RUNS = Number(process.argv[3] ?? 5);
+const KUT = process.env.KUT_DIR;
+const RUNS = Number(process.argv[2] ?? 5);
 const ARGS: Readonly<Record<string, string>> = { args: 'alpha 42 --flag=x' };
+/** Our example, kvm-unit-tests' guest for the same subsystem, and the -smp both boot with. */
+const PAIRS: readonly { ours: string; theirs: string; smp: number }[] = [
+  { ours: 'arith', theirs: 'setjmp', smp: 1 },
+  { ours: 'smp', theirs: 'smptest', smp: 4 },
+  { ours: 'apic_timer', theirs: 'apic', smp: 1 },
+  { ours: 'paging', theirs: 'pcid', smp: 1 },
+  { ours: 'vmexit_bench', theirs: 'vmexit', smp: 1 },
+];
+const SMP: Readonly<Record<string, number>> = Object.fromEntries(PAIRS.map((p) => [p.ours, p.smp]));
 
 /** kvm-unit-tests' x86/run and arm/run command lines (harness doc §3.5), TCG. */
 const QEMU_LINES: Readonly<Record<string, { qemu: string; args: readonly string[] }>> = {
@@ -55,31 +61,45 @@ const QEMU_LINES: Readonly<Record<string, { qemu: string; args: readonly string[
   },
 };
 
-function bootMs(kernel: string, append: string | undefined): { ms: number; status: number | null } {
+function bootMs(
+  kernel: string,
+  append: string | undefined,
+  smp: number,
+): { ms: number; status: number | null } {
   const line = kernel.includes('/arm/') ? QEMU_LINES.arm : QEMU_LINES.x86;
   if (line === undefined) throw new Error('no QEMU line');
   const argv = [
     ...line.args,
-    ...['-kernel', kernel, '-smp', '1', ...(append === undefined ? [] : ['-append', append])],
+    ...['-kernel', kernel, '-smp', String(smp), ...(append === undefined ? [] : ['-append', append])],
   ];
   const started = performance.now();
   const r = spawnSync(line.qemu, argv, { stdio: 'ignore', timeout: 60_000 });
   return { ms: performance.now() - started, status: r.status };
 }
 
-function median(kernel: string, append?: string): { ms: number; status: number | null } {
-  const runs = Array.from({ length: RUNS }, () => bootMs(kernel, append));
+function median(
+  kernel: string,
+  append: string | undefined,
+  smp: number,
+): { ms: number; status: number | null } {
+  const runs = Array.from({ length: RUNS }, () => bootMs(kernel, append, smp));
   runs.sort((a, b) => a.ms - b.ms);
   return runs[Math.floor(runs.length / 2)] ?? { ms: Number.NaN, status: null };
 }
 
-function row(name: string, kernel: string, append?: string): number {
-  const m = median(kernel, append);
-  const kib = (statSync(kernel).size / 1024).toFixed(0);
+interface Row {
+  readonly ms: number;
+  readonly bytes: number;
+}
+
+function row(name: string, kernel: string, append?: string, smp = 1): Row {
+  const m = median(kernel, append, smp);
+  const bytes = statSync(kernel).size;
+  const kib = (bytes / 1024).toFixed(0);
   console.log(
     `${name.padEnd(28)} ${m.ms.toFixed(0).padStart(6)} ms  status ${String(m.status).padStart(3)}  ${kib.padStart(4)} KiB`,
   );
-  return m.ms;
+  return { ms: m.ms, bytes };
 }
 
 const out = mkdtempSync(join(tmpdir(), 'vmunit-bench-sdk-'));
@@ -87,12 +107,12 @@ try {
   const make = spawnSync('make', ['-C', SDK, '-j2', `O=${out}`], { encoding: 'utf8' });
   if (make.status !== 0) throw new Error(`make failed:\n${make.stderr}`);
   console.log(`median of ${RUNS} boots, TCG, kvm-unit-tests' x86 command line`);
-  const ours: Record<string, number> = {};
+  const ours: Record<string, Row> = {};
   for (const f of readdirSync(join(out, 'x86'))
     .filter((n) => n.endsWith('.flat'))
     .sort()) {
     const name = f.slice(0, -'.flat'.length);
-    ours[name] = row(`vmunit ${name}`, join(out, 'x86', f), ARGS[name]);
+    ours[name] = row(`vmunit ${name}`, join(out, 'x86', f), ARGS[name], SMP[name] ?? 1);
   }
   const arm = spawnSync('make', ['-C', SDK, '-j2', 'ARCH=arm64', `O=${join(out, 'arm64')}`], {
     encoding: 'utf8',
@@ -107,13 +127,21 @@ try {
   } else {
     console.log('(arm64 build failed or no cross compiler: arm64 rows skipped)');
   }
-  const kutSetjmp = join(KUT, 'x86', 'setjmp.flat');
-  if (existsSync(kutSetjmp)) {
-    const theirs = row('kvm-unit-tests setjmp', kutSetjmp);
-    const arith = ours.arith ?? Number.NaN;
-    console.log(`ratio vmunit arith / kvm-unit-tests setjmp: ${(arith / theirs).toFixed(2)}`);
+  if (KUT === undefined) {
+    console.log('(KUT_DIR not set: kvm-unit-tests side skipped)');
   } else {
-    console.log(`(no ${kutSetjmp}: kvm-unit-tests side skipped)`);
+    for (const pair of PAIRS) {
+      const kernel = join(KUT, 'x86', `${pair.theirs}.flat`);
+      const mine = ours[pair.ours];
+      if (!existsSync(kernel) || mine === undefined) {
+        console.log(`(no ${kernel}: ${pair.theirs} skipped)`);
+        continue;
+      }
+      const theirs = row(`kvm-unit-tests ${pair.theirs}`, kernel, undefined, pair.smp);
+      console.log(
+        `  ratio ${pair.ours} / ${pair.theirs}: time ${(mine.ms / theirs.ms).toFixed(2)}, size ${(mine.bytes / theirs.bytes).toFixed(2)}`,
+      );
+    }
   }
 } finally {
   rmSync(out, { recursive: true, force: true });

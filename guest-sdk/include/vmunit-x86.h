@@ -6,6 +6,7 @@
 #define VMUNIT_X86_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 static inline void outb(uint8_t v, uint16_t port) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
@@ -71,6 +72,175 @@ static inline uint64_t rdmsr(uint32_t index)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* Time-stamp counter: cycles at a constant rate on every CPU QEMU models (invariant TSC). */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+#define VMU_CYCLE_COUNTER "tsc"
+static inline uint64_t vmu_cycles(void) { return rdtsc(); }
+
+static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+/* Reloading CR3 flushes every non-global TLB entry. */
+static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+
+static inline void wrmsr(uint32_t index, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(index), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+static inline void invlpg(const volatile void *va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+
+#define X86_CR0_WP (1ul << 16)
+#define MSR_EFER 0xc0000080u
+#define EFER_NXE (1ul << 11)
+
+/* ---- Page tables (arch/x86_64/vm.c) -----------------------------------------------------------------
+ * Four levels (4 = PML4 ... 1 = PT); the boot tables map the first 4 GiB 1:1 with 2 MiB pages. Mapping or
+ * changing one 4 KiB page inside a large page splits the large page first. Every call flushes the TLB entry
+ * of the address it changes. Supervisor writes to read-only pages fault (CR0.WP is set at start-up). */
+typedef uint64_t pteval_t;
+#define PT_PRESENT (1ull << 0)
+#define PT_WRITABLE (1ull << 1)
+#define PT_USER (1ull << 2)
+#define PT_PWT (1ull << 3)
+#define PT_PCD (1ull << 4)
+#define PT_ACCESSED (1ull << 5)
+#define PT_DIRTY (1ull << 6)
+#define PT_PAGE_SIZE (1ull << 7) /* in a PD or PDPT entry: a 2 MiB or 1 GiB page */
+#define PT_GLOBAL (1ull << 8)
+#define PT_NX (1ull << 63)       /* honoured when the CPU has NX (EFER.NXE is set at start-up) */
+#define VMU_BAD_PHYS (~0ull)
+
+/* #PF error code bits (SDM vol. 3A §4.7). */
+#define PFERR_PRESENT (1u << 0)
+#define PFERR_WRITE (1u << 1)
+#define PFERR_USER (1u << 2)
+#define PFERR_FETCH (1u << 4)
+
+pteval_t *vmu_pgtable_root(void);                        /* the live PML4 (CR3) */
+pteval_t *get_pte(pteval_t *pgd, const void *virt);     /* 4 KiB entry; NULL if unmapped or in a large page */
+pteval_t *get_pte_level(pteval_t *pgd, const void *virt, int level);
+/* Writes `pte` at `level` for virt, creating missing tables and splitting large pages on the way. NULL when
+ * a table page cannot be allocated. */
+pteval_t *install_pte(pteval_t *pgd, int level, void *virt, pteval_t pte);
+pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt); /* present + writable, 4 KiB */
+bool install_pages(pteval_t *pgd, uint64_t phys, size_t len, void *virt);
+void unmap_page(pteval_t *pgd, void *virt);
+/* Sets then clears PT_* bits of the 4 KiB page holding virt; false if nothing maps it. */
+bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear);
+uint64_t virt_to_phys(const void *virt); /* through the live tables; VMU_BAD_PHYS when unmapped */
+void *phys_to_virt(uint64_t phys);       /* the identity map (physical memory below 4 GiB) */
+/* A fresh page-sized hole: an allocated page whose mapping is removed, so any access raises #PF. */
+void *vmu_guard_page(void);
+
+/* ---- Interrupts (arch/x86_64/trap.c, apic.c) ---------------------------------------------------------
+ * handle_irq() installs a handler for any vector 0-255 on every CPU and returns the previous one (NULL:
+ * none). Interrupt handlers must call apic_eoi() for APIC-delivered vectors. Exceptions a handler does not
+ * take are fatal unless vmu_expect_exception() is waiting for them. */
+struct vmu_regs;
+typedef void (*vmu_irq_handler)(struct vmu_regs *regs);
+vmu_irq_handler handle_irq(int vector, vmu_irq_handler handler);
+
+static inline void irq_enable(void) { __asm__ volatile("sti" : : : "memory"); }
+static inline void irq_disable(void) { __asm__ volatile("cli" : : : "memory"); }
+/* sti;hlt: an interrupt pending or arriving here wakes the CPU (STI's one-instruction shadow covers hlt). */
+static inline void safe_halt(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
+static inline void pause(void) { __asm__ volatile("pause" : : : "memory"); }
+static inline void cpu_relax(void) { pause(); }
+
+/* Local APIC, xAPIC (MMIO at 0xfee00000) or x2APIC (MSRs); registers by their xAPIC offset. */
+#define APIC_ID 0x20
+#define APIC_LVR 0x30
+#define APIC_TPR 0x80
+#define APIC_EOI 0xb0
+#define APIC_SPIV 0xf0
+#define APIC_ICR 0x300
+#define APIC_ICR2 0x310
+#define APIC_LVTT 0x320
+#define APIC_TMICT 0x380
+#define APIC_TMCCT 0x390
+#define APIC_TDCR 0x3e0
+#define APIC_SPIV_ENABLE (1u << 8)
+#define APIC_DM_FIXED 0x000
+#define APIC_DM_NMI 0x400
+#define APIC_DM_INIT 0x500
+#define APIC_DM_STARTUP 0x600
+#define APIC_INT_ASSERT 0x4000
+#define APIC_ICR_BUSY 0x1000
+#define APIC_DEST_SELF 0x40000
+#define APIC_DEST_ALLINC 0x80000
+#define APIC_DEST_ALLBUT 0xc0000
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+uint32_t apic_read(unsigned int reg);
+void apic_write(unsigned int reg, uint32_t val);
+uint32_t apic_id(void);
+void apic_eoi(void);
+/* Sends a fixed IPI `vector` to the local APIC `dest` (or, with a shorthand in `flags`, as it says). */
+void apic_icr_write(uint32_t low, uint32_t dest);
+void apic_send_ipi(int cpu, int vector);
+uint32_t vmu_cpu_apic_id(int cpu); /* the local APIC ID of CPU number `cpu` */
+/* An MSI to the local APIC `apic_id` (physical destination, fixed delivery); the data is the vector. */
+static inline uint64_t msi_address(uint32_t apic_id) { return 0xfee00000ull | (uint64_t)(apic_id & 0xff) << 12; }
+bool x2apic_supported(void);
+bool x2apic_enabled(void);
+/* Switches this CPU to x2APIC mode; false when the CPU has no x2APIC. */
+bool enable_x2apic(void);
+/* One-shot (or periodic) APIC timer: `count` ticks of the bus clock divided by 1. */
+void apic_timer_start(int vector, uint32_t count, bool periodic);
+void apic_timer_stop(void);
+
+/* ---- User mode (arch/x86_64/user.c) -------------------------------------------------------------------
+ * Runs fn(arg) at CPL 3 (boot CPU only) and returns its result. *vector (if not NULL) is -1 when fn returned,
+ * else the exception that ended it (the result is then 0). The identity map becomes user-accessible on
+ * first use. */
+uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector);
+/* The error code of the exception that ended the last user run. */
+uint64_t vmu_last_user_fault(void);
+
+/* ---- ACPI (arch/x86_64/acpi.c) --------------------------------------------------------------------- */
+struct acpi_table_header {
+	char signature[4];
+	uint32_t length;
+	uint8_t revision, checksum;
+	char oem_id[6], oem_table_id[8];
+	uint32_t oem_revision, creator_id, creator_revision;
+} __attribute__((packed));
+
+/* A table by signature ("APIC", "FACP", ...) through RSDP → XSDT/RSDT, checksums verified; NULL if none. */
+const struct acpi_table_header *acpi_find_table(const char *signature);
+
+/* What the MADT says: the enabled CPUs' local APIC IDs (up to VMU_MAX_CPUS) and the first I/O APIC. */
+struct acpi_madt_info {
+	uint32_t lapic_address;
+	uint32_t ioapic_address;
+	int nr_cpus;
+	uint8_t apic_ids[VMU_MAX_CPUS];
+};
+bool acpi_madt(struct acpi_madt_info *info);
+#define IOAPIC_ID 0x00
+#define IOAPIC_VERSION 0x01
+uint32_t ioapic_read(uintptr_t base, uint8_t reg);
+
 /* Exception vectors a test commonly provokes. */
 enum {
 	DE_VECTOR = 0,  /* divide error */
@@ -95,6 +265,7 @@ struct vmu_exception {
 	int vector;
 	uint64_t error_code;
 	uint64_t rip;
+	uint64_t cr2; /* the faulting address, for #PF */
 };
 
 /*
@@ -105,6 +276,9 @@ struct vmu_exception {
  */
 bool vmu_expect_exception(int vector, void (*fn)(void *), void *arg);
 struct vmu_exception vmu_last_exception(void);
+
+/* A stack dump that starts at the faulting instruction `pc` and walks the frames from `rbp`. */
+void vmu_dump_frame(uint64_t pc, uint64_t rbp);
 
 /* Short name of an exception vector ("#GP"), or "" when it has none. */
 const char *vmu_exception_name(int vector);

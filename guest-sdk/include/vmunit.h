@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmunit-limits.h"
+
 #define __noreturn __attribute__((noreturn))
 #define __printf(f, a) __attribute__((format(printf, f, a)))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -37,6 +39,112 @@ void *memcpy(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 long strtol(const char *s, char **end, int base);
 int atoi(const char *s);
+
+/* ---- Memory (lib/alloc.c) ---------------------------------------------------------------------------
+ * Pages come from the RAM the firmware reports (x86_64: the multiboot memory map below 4 GiB, where the boot
+ * page tables map it 1:1; arm64: the device tree's /memory), minus the image. Every allocation is zeroed
+ * where the name says page; all of them return NULL when memory runs out (nothing aborts). */
+#define PAGE_SIZE 4096ul
+void *alloc_page(void);
+void *alloc_pages(unsigned int order); /* 2^order physically contiguous pages */
+void free_page(void *page);
+void free_pages(void *pages, unsigned int order);
+void *malloc(size_t size);
+void *calloc(size_t nmemb, size_t size);
+void free(void *ptr);
+void *memalign(size_t alignment, size_t size); /* alignment: a power of two */
+size_t vmu_free_memory(void);                  /* bytes alloc_page can still hand out */
+
+/* ---- SMP (arch/<arch>/smp.c) ------------------------------------------------------------------------
+ * Every CPU QEMU was given (-smp N, N <= VMU_MAX_CPUS) is brought up before main() and waits, interrupts
+ * enabled, for work. CPU numbers are 0 .. nr_cpus() - 1, the boot CPU is 0. on_cpu() runs fn(data) on a CPU
+ * and waits for it to return; on_cpu_async() does not wait (a second call to the same CPU waits for the
+ * first). A CPU may call them for itself (fn then runs at once). The report API may be used on any CPU. */
+int nr_cpus(void);
+int smp_id(void);
+void on_cpu(int cpu, void (*fn)(void *), void *data);
+void on_cpu_async(int cpu, void (*fn)(void *), void *data);
+/* Waits until every CPU but the caller is idle (no on_cpu_async work left). */
+void vmu_wait_idle(void);
+
+/* Spinlocks (test-and-set with a relaxing pause) and barriers. */
+struct spinlock {
+	int v;
+};
+void spin_lock(struct spinlock *lock);
+void spin_unlock(struct spinlock *lock);
+#define barrier() __asm__ volatile("" : : : "memory")
+#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define atomic_inc(p) __atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST)
+#define atomic_dec(p) __atomic_sub_fetch((p), 1, __ATOMIC_SEQ_CST)
+#define atomic_read(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define atomic_set(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define atomic_cmpxchg(p, old, new)                                                                     \
+	({                                                                                               \
+		__typeof__(*(p)) _old = (old);                                                           \
+		__atomic_compare_exchange_n((p), &_old, (new), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+		_old;                                                                                    \
+	})
+
+/* CPU sets, one bit a CPU. */
+typedef struct {
+	uint64_t bits;
+} cpumask_t;
+static inline void cpumask_clear(cpumask_t *m) { m->bits = 0; }
+static inline void cpumask_set_cpu(int cpu, cpumask_t *m) { __atomic_or_fetch(&m->bits, 1ull << cpu, __ATOMIC_SEQ_CST); }
+static inline void cpumask_clear_cpu(int cpu, cpumask_t *m) { __atomic_and_fetch(&m->bits, ~(1ull << cpu), __ATOMIC_SEQ_CST); }
+static inline bool cpumask_test_cpu(int cpu, const cpumask_t *m) { return (__atomic_load_n(&m->bits, __ATOMIC_ACQUIRE) >> cpu) & 1; }
+static inline int cpumask_weight(const cpumask_t *m) { return __builtin_popcountll(__atomic_load_n(&m->bits, __ATOMIC_ACQUIRE)); }
+#define for_each_cpu(cpu) for (int cpu = 0; cpu < nr_cpus(); cpu++)
+
+/* ---- PCI (lib/pci.c; configuration space: arch/<arch>/pci.c) -----------------------------------------
+ * Devices are named by bus/device/function, `(bus << 8) | (dev << 3) | fn`. The firmware (SeaBIOS on
+ * x86_64) has assigned the BARs; pci_bar_size() finds a BAR's size by the all-ones probe and restores it. */
+typedef uint16_t pcidevaddr_t;
+#define PCIDEVADDR_INVALID ((pcidevaddr_t)0xffff)
+#define PCI_VENDOR_ID 0x00
+#define PCI_DEVICE_ID 0x02
+#define PCI_COMMAND 0x04
+#define PCI_STATUS 0x06
+#define PCI_CLASS_REVISION 0x08
+#define PCI_HEADER_TYPE 0x0e
+#define PCI_BASE_ADDRESS_0 0x10
+#define PCI_CAPABILITY_LIST 0x34
+#define PCI_INTERRUPT_LINE 0x3c
+#define PCI_INTERRUPT_PIN 0x3d
+#define PCI_COMMAND_IO 0x1
+#define PCI_COMMAND_MEMORY 0x2
+#define PCI_COMMAND_MASTER 0x4
+#define PCI_STATUS_CAP_LIST 0x10
+#define PCI_CAP_ID_MSI 0x05
+#define PCI_VENDOR_ID_REDHAT 0x1b36
+#define PCI_DEVICE_ID_REDHAT_TEST 0x0005
+uint32_t pci_config_readl(pcidevaddr_t dev, uint8_t reg);
+void pci_config_writel(pcidevaddr_t dev, uint8_t reg, uint32_t val);
+uint16_t pci_config_readw(pcidevaddr_t dev, uint8_t reg);
+void pci_config_writew(pcidevaddr_t dev, uint8_t reg, uint16_t val);
+uint8_t pci_config_readb(pcidevaddr_t dev, uint8_t reg);
+/* Calls fn for every function present on buses 0..max_bus; stops early when fn returns true. */
+void pci_scan(int max_bus, bool (*fn)(pcidevaddr_t dev, void *data), void *data);
+pcidevaddr_t pci_find_dev(uint16_t vendor, uint16_t device); /* PCIDEVADDR_INVALID if absent */
+bool pci_bar_is_io(pcidevaddr_t dev, int bar);
+bool pci_bar_is64(pcidevaddr_t dev, int bar);
+uint64_t pci_bar_get_addr(pcidevaddr_t dev, int bar);
+uint64_t pci_bar_size(pcidevaddr_t dev, int bar); /* 0: BAR not implemented */
+void pci_enable(pcidevaddr_t dev);                /* I/O, memory and bus mastering on */
+/* Offset of capability `id` in configuration space, 0 when the device has none. */
+uint8_t pci_find_cap(pcidevaddr_t dev, uint8_t id);
+/* Programs and enables the device's MSI capability (one vector); false without one. x86: see msi_address(). */
+bool pci_enable_msi(pcidevaddr_t dev, uint64_t address, uint32_t data);
+/* Runs QEMU's pci-testdev tests on every BAR (QEMU docs/specs/pci-testdev.rst), one report() each;
+ * returns how many ran, -1 when there is no pci-testdev. */
+int pci_testdev(void);
+
+/* ---- Timing (lib/bench.c) ---------------------------------------------------------------------------
+ * vmu_cycles() reads the arch's free-running counter (VMU_CYCLE_COUNTER names it: "tsc" on x86_64, "cntvct"
+ * on arm64). vmu_bench() runs fn(arg) `iterations` times after one warm-up call, prints
+ * "# bench: NAME: N iterations, T <counter> ticks each" and returns T. */
+uint64_t vmu_bench(const char *name, void (*fn)(void *), void *arg, unsigned long iterations);
 
 /* ---- Non-local jumps (arch/<arch>/setjmp.S) ------------------------------------------------------- */
 typedef unsigned long jmp_buf[16]; /* large enough for every supported arch */
@@ -87,6 +195,11 @@ void vmu_assert_failed(const char *file, int line, const char *cond, const char 
 		if (!(cond))                                                                     \
 			vmu_assert_failed(__FILE__, __LINE__, #cond, fmt, ##__VA_ARGS__);        \
 	} while (0)
+
+/* Prints the call chain as kvm-unit-tests does ("\tSTACK: <return addresses>"), which `vmunit run` and
+ * upstream's pretty_print_stacks.py resolve to functions and source lines. assert() and fatal exceptions
+ * print one before aborting. */
+void vmu_dump_stack(void);
 
 /* A line of diagnostics: "# ..." in KTAP output, the bare text in legacy output. */
 void vmu_diag(const char *fmt, ...) __printf(1, 2);

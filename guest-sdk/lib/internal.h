@@ -6,6 +6,7 @@
 #define VMUNIT_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Sends one byte to the console (the serial port), waiting while the port is busy. */
 void vmu_arch_putc(char c);
@@ -21,6 +22,9 @@ int vmu_setup_args(const char *cmdline, char ***argv);
 
 /* Prints the output header ("KTAP version 1" unless built for legacy output). */
 void vmu_report_begin(void);
+
+/* Hands a range of free RAM to the page allocator (lib/alloc.c); called by the arch's start-up code. */
+void vmu_mem_add_region(uintptr_t start, uintptr_t end);
 
 int main(int argc, char **argv);
 

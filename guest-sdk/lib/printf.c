@@ -215,13 +215,18 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+/* One writer at a time, so that lines printed by several CPUs do not interleave. */
+static struct spinlock console_lock;
+
 void vmu_console_write(const char *s, size_t n)
 {
+	spin_lock(&console_lock);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
 			vmu_arch_putc('\r');
 		vmu_arch_putc(s[i]);
 	}
+	spin_unlock(&console_lock);
 }
 
 int vprintf(const char *fmt, va_list va)

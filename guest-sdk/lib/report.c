@@ -151,11 +151,15 @@ static void count(enum outcome o)
 		rs.failures++;
 }
 
+/* Checks from several CPUs: numbering and counting must stay in step with the printed order. */
+static struct spinlock report_lock;
+
 static void va_report(enum outcome o, const char *fmt, va_list va)
 {
 	char msg[NAME_MAX];
 
 	vsnprintf(msg, sizeof(msg), fmt, va);
+	spin_lock(&report_lock);
 	count(o);
 #ifdef VMU_LEGACY
 	printf("%s: %s%s\n", legacy_tag[o], rs.prefixes, msg);
@@ -165,6 +169,7 @@ static void va_report(enum outcome o, const char *fmt, va_list va)
 	ktap_name(name, sizeof(name), msg);
 	printf("%s %u %s%s\n", ktap_result[o], rs.tests, name, ktap_directive[o]);
 #endif
+	spin_unlock(&report_lock);
 }
 
 bool report(bool pass, const char *fmt, ...)
@@ -289,6 +294,7 @@ void vmu_assert_failed(const char *file, int line, const char *cond, const char 
 		va_end(va);
 	}
 	vmu_diag("%s:%d: assert failed: %s%s%s", file, line, cond, *msg ? ": " : "", msg);
+	vmu_dump_stack();
 	abort();
 }
 

@@ -21,7 +21,7 @@ import { archFromElfHeader } from './elf-arch.js';
 import { decodeExit, parseExitLine } from './exit-code.js';
 import { chooseAccel } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
-import type { ArchName, ArchProfile } from './qemu/arch/types.js';
+import type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
 import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
 import { type QemuProber, qemuArchFor, qemuCandidates } from './qemu/probe.js';
@@ -65,7 +65,7 @@ const CONFIGURE_DEFAULT_CPU: Readonly<Partial<Record<ArchName, string>>> = {
 
 /** The facts exec needs, from config.mak or defaults. */
 interface ExecTree extends QemuTreeFacts {
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   /** Absolute errata file path ('' = none). */
   readonly errataPath: string;
 }
@@ -257,7 +257,7 @@ async function runWithEnviron(
 
 async function superviseGuest(
   argv: readonly string[],
-  profile: ArchProfile,
+  profile: GuestArchProfile,
   timeoutMs: number,
   timeoutText: string,
   io: ExecIo,

@@ -21,7 +21,7 @@ export { logFileName, prepareResultsDir, readPreviousDurations, TestLog } from '
 export { Progress } from './progress.js';
 export { chooseAccel, kvmDeviceUsable } from './qemu/accel.js';
 export { ARCH_PROFILES, archProfile } from './qemu/arch/index.js';
-export type { ArchName, ArchProfile } from './qemu/arch/types.js';
+export type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
 export { buildQemuArgv, formatCommandLine, type QemuPlatform, type QemuTestArgs } from './qemu/args.js';
 export { buildEnviron } from './qemu/environ.js';
 export { QemuProber } from './qemu/probe.js';

@@ -9,7 +9,7 @@ import type { ResolvedGuestTest } from './cfg/spec.js';
 import { classifyStartupFailure, decodeExit, type Verdict } from './exit-code.js';
 import { GuestOutputAdapter, type KtapSinkFactory } from './guest-output.js';
 import type { TestLog } from './logs.js';
-import type { ArchProfile } from './qemu/arch/types.js';
+import type { GuestArchProfile } from './qemu/arch/types.js';
 import { buildQemuArgv, formatCommandLine, type QemuPlatform } from './qemu/args.js';
 import { type ChildLike, type SpawnFn, supervise } from './supervise.js';
 
@@ -29,7 +29,7 @@ export interface RunOneInput {
   readonly test: ResolvedGuestTest;
   readonly id: string;
   readonly depth: number;
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   readonly platform: QemuPlatform;
   readonly initrd: string | undefined;
   readonly cwd: string;

@@ -16,7 +16,7 @@ import type { KtapSinkFactory } from './guest-output.js';
 import { type StoredResult, TestLog, writeResultsJson } from './logs.js';
 import type { Progress } from './progress.js';
 import { chooseAccel } from './qemu/accel.js';
-import type { ArchProfile } from './qemu/arch/types.js';
+import type { GuestArchProfile } from './qemu/arch/types.js';
 import type { QemuPlatform } from './qemu/args.js';
 import { formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
@@ -44,7 +44,7 @@ export interface TreeFacts extends QemuTreeFacts {
 
 export interface GuestRunOptions {
   readonly treeDir: string;
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   readonly tree: TreeFacts;
   readonly specs: readonly GuestTestSpec[];
   readonly select: (spec: GuestTestSpec) => Promise<GuestSelection>;

@@ -6,7 +6,7 @@
  */
 
 /** What kunit.py's QemuArchParams holds; field meanings are the same. */
-export interface QemuArchProfile {
+export interface KunitQemuProfile {
   readonly kind: 'qemu';
   /** Value of make's ARCH=. */
   readonly linuxArch: string;
@@ -32,7 +32,7 @@ export interface UmlProfile {
   readonly kconfigPath: string;
 }
 
-export type ArchProfile = QemuArchProfile | UmlProfile;
+export type KunitArchProfile = KunitQemuProfile | UmlProfile;
 
 /** kunit.py's UML arch fragment, read from the kernel source tree at config time. */
 export const UML_PROFILE: UmlProfile = {
@@ -41,7 +41,7 @@ export const UML_PROFILE: UmlProfile = {
   kconfigPath: 'tools/testing/kunit/configs/arch_uml.config',
 };
 
-function qemu(p: Omit<QemuArchProfile, 'kind' | 'serial'> & { serial?: string }): QemuArchProfile {
+function qemu(p: Omit<KunitQemuProfile, 'kind' | 'serial'> & { serial?: string }): KunitQemuProfile {
   return { kind: 'qemu', serial: 'stdio', ...p };
 }
 
@@ -54,7 +54,7 @@ const AMBA_PL01X =
 export const OPENSBI_PATH = '/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin';
 
 /** Built-in QEMU profiles, keyed by the `--arch` value. */
-export const QEMU_PROFILES: Readonly<Record<string, QemuArchProfile>> = {
+export const QEMU_PROFILES: Readonly<Record<string, KunitQemuProfile>> = {
   alpha: qemu({
     linuxArch: 'alpha',
     kconfig: SERIAL_8250,
@@ -169,7 +169,7 @@ export function knownArches(): string[] {
 }
 
 /** The profile for `--arch`, or undefined when unknown. */
-export function profileForArch(arch: string): ArchProfile | undefined {
+export function profileForArch(arch: string): KunitArchProfile | undefined {
   if (arch === 'um') return UML_PROFILE;
   return Object.hasOwn(QEMU_PROFILES, arch) ? QEMU_PROFILES[arch] : undefined;
 }

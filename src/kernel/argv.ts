@@ -5,7 +5,7 @@
  */
 
 import { join } from 'node:path';
-import type { ArchProfile, QemuArchProfile } from './arch-profiles.js';
+import type { KunitArchProfile, KunitQemuProfile } from './arch-profiles.js';
 
 /** What both make invocations need. */
 export interface MakeTarget {
@@ -75,7 +75,7 @@ export function umlBootArgv(buildDir: string, args: readonly string[]): Argv {
  * -no-reboot -nographic -serial <serial> <extra params> <--qemu_args>`.
  */
 export function qemuBootArgv(
-  profile: QemuArchProfile,
+  profile: KunitQemuProfile,
   buildDir: string,
   args: readonly string[],
   extraQemuArgs: readonly string[],
@@ -103,7 +103,7 @@ export function qemuBootArgv(
 
 /** The boot argv for any profile. */
 export function bootArgv(
-  profile: ArchProfile,
+  profile: KunitArchProfile,
   buildDir: string,
   args: readonly string[],
   extraQemuArgs: readonly string[],
@@ -123,7 +123,7 @@ export function quoteArg(arg: string): string {
 }
 
 /** Echo line of a boot as kunit.py prints it (UML: binary unquoted, QEMU: every word quoted). */
-export function formatBootCommand(profile: ArchProfile, argv: Argv): string {
+export function formatBootCommand(profile: KunitArchProfile, argv: Argv): string {
   const quotedArgs = argv.args.map(quoteArg).join(' ');
   return profile.kind === 'uml' ? `${argv.file} ${quotedArgs}` : `${quoteArg(argv.file)} ${quotedArgs}`;
 }

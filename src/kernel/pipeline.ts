@@ -23,7 +23,7 @@ export function reportStageError(io: KernelIo, result: StageResult): void {
 }
 
 /** `config`: configure only. */
-export async function configCommand(io: KernelIo, req: BuildRequest): Promise<PipelineResult> {
+export async function kunitConfig(io: KernelIo, req: BuildRequest): Promise<PipelineResult> {
   const config = await configStage(io, req);
   reportStageError(io, config);
   printTimestamped(io, `Elapsed time: ${seconds(config.elapsedMs)}s\n`);
@@ -31,7 +31,7 @@ export async function configCommand(io: KernelIo, req: BuildRequest): Promise<Pi
 }
 
 /** `build`: configure, then build if that worked; the elapsed time printed is the last stage's. */
-export async function buildCommand(io: KernelIo, req: BuildRequest): Promise<PipelineResult> {
+export async function kunitBuild(io: KernelIo, req: BuildRequest): Promise<PipelineResult> {
   const config = await configStage(io, req);
   reportStageError(io, config);
   if (config.status !== 'SUCCESS') {
@@ -45,14 +45,14 @@ export async function buildCommand(io: KernelIo, req: BuildRequest): Promise<Pip
 }
 
 /** `exec`: boot and parse. */
-export async function execCommand(deps: ExecDeps, req: ExecRequest, argv0?: string): Promise<PipelineResult> {
+export async function kunitExec(deps: ExecDeps, req: ExecRequest, argv0?: string): Promise<PipelineResult> {
   const exec = await execStage(deps, req, argv0);
   printTimestamped(deps.io, `Elapsed time: ${seconds(exec.elapsedMs)}s\n`);
   return { status: exec.status, exec };
 }
 
 /** `run`: config → build → exec, stopping at the first failing stage (no elapsed line then, as kunit.py). */
-export async function runCommand(
+export async function kunitRun(
   deps: ExecDeps,
   build: BuildRequest,
   exec: ExecRequest,

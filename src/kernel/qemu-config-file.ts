@@ -10,7 +10,7 @@ import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { VmunitError } from '../util/errors.js';
-import type { QemuArchProfile } from './arch-profiles.js';
+import type { KunitQemuProfile } from './arch-profiles.js';
 
 /** kunit.py's QemuArchParams fields. */
 export const qemuConfigSchema = z
@@ -28,7 +28,7 @@ export const qemuConfigSchema = z
 export type QemuConfigFile = z.infer<typeof qemuConfigSchema>;
 
 /** Validates a parsed object and turns it into a profile; `source` names the file in errors. */
-export function profileFromObject(value: unknown, source: string): QemuArchProfile {
+export function profileFromObject(value: unknown, source: string): KunitQemuProfile {
   const parsed = qemuConfigSchema.safeParse(value);
   if (!parsed.success) {
     const detail = parsed.error.issues
@@ -50,7 +50,7 @@ export function profileFromObject(value: unknown, source: string): QemuArchProfi
 }
 
 /** Loads `--qemu_config`. `path` must be absolute (the CLI resolves it against the kernel root). */
-export async function loadQemuConfigFile(path: string): Promise<QemuArchProfile> {
+export async function loadQemuConfigFile(path: string): Promise<KunitQemuProfile> {
   const ext = extname(path);
   if (ext === '.json') {
     let text: string;

@@ -7,7 +7,7 @@ import type { spawn } from 'node:child_process';
 import type { RunEvent } from '../events/types.js';
 import type { Reporter } from '../reporters/types.js';
 import type { VmunitError } from '../util/errors.js';
-import type { ArchProfile } from './arch-profiles.js';
+import type { KunitArchProfile } from './arch-profiles.js';
 import type { Kconfig } from './kconfig.js';
 
 /** kunit.py's KunitStatus. */
@@ -42,7 +42,7 @@ export interface KernelTarget {
   readonly buildDir: string;
   /** The build dir as the user wrote it (kunit.py reports it this way in JSON and the crash hint). */
   readonly buildDirArg: string;
-  readonly profile: ArchProfile;
+  readonly profile: KunitArchProfile;
   readonly crossCompile: string | undefined;
 }
 
@@ -93,7 +93,7 @@ export interface KtapLineParser {
  * node (isolated boots merge into one tree) and `depth` is that node's depth; ids are prefixed so that boots
  * never collide. The parser must not emit run:start/run:end (the exec stage emits them, with metadata).
  */
-export interface KtapParserOptions {
+export interface BootParserOptions {
   readonly idPrefix: string;
   readonly parentId: string | null;
   readonly depth: number;
@@ -102,7 +102,7 @@ export interface KtapParserOptions {
 /** What the exec stage needs besides the outside world: the KTAP core and where events go. */
 export interface ExecDeps {
   readonly io: KernelIo;
-  readonly createParser: (options: KtapParserOptions) => KtapLineParser;
+  readonly createParser: (options: BootParserOptions) => KtapLineParser;
   /** kunit.py's extract_tap_lines: the KTAP part of a kernel's output, prefixes stripped. */
   readonly extractKtap: (lines: readonly string[]) => string[];
   /** Receives every event of the run (console, JSON, JUnit reporters fanned out by the caller). */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { massageArgv } from '../../src/cli/commands/parse.js';
+import { massageParseArgv } from '../../src/cli/commands/parse.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 import { Capture } from '../reporters/capture.js';
@@ -70,7 +70,7 @@ describe('vmunit parse', () => {
       JSON.parse(json),
       JSON.parse(readFileSync(join(FIX, 'test_is_test_passed-all_passed.expected.json'), 'utf8')),
     );
-    assert.deepEqual(massageArgv(['--json', '--raw_output', '--json=x']), [
+    assert.deepEqual(massageParseArgv(['--json', '--raw_output', '--json=x']), [
       '--json=stdout',
       '--raw_output=kunit',
       '--json=x',

@@ -4,7 +4,7 @@
  *  - the exit status, decoded as kvm-unit-tests does ((code << 1) | 1 from isa-debug-exit on x86_64, from
  *    chr-testdev on arm64);
  *  - the result lines against the EXPECT lines in the example's own header comment, in both formats;
- *  - the KTAP framing (version line first, plan last) and the SUMMARY line, byte-compatible with
+ *  - the KTAP framing (version line first, no plan: the count is unknown up front) and the SUMMARY line, byte-compatible with
  *    kvm-unit-tests' report_summary().
  * An arch is skipped when its QEMU or compiler is not installed.
  */
@@ -52,7 +52,7 @@ interface SdkArchCase {
   readonly compiler: string;
   /** Lines the arch's exit path prints after the test's own output (arm64: "", "EXIT: STATUS=n"). */
   readonly trailer: (status: number) => readonly string[];
-  readonly argv: (kernel: string) => string[];
+  readonly argv: (kernel: string, smp: string) => string[];
 }
 
 const ARCHES: readonly SdkArchCase[] = [
@@ -64,10 +64,10 @@ const ARCHES: readonly SdkArchCase[] = [
     compiler: 'gcc',
     trailer: () => [],
     // x86/run (harness doc §3.5), with TCG.
-    argv: (kernel) => [
+    argv: (kernel, smp) => [
       ...['-nodefaults', '-device', 'pc-testdev', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4'],
       ...['-vnc', 'none', '-serial', 'stdio', '-device', 'pci-testdev', '-machine', 'accel=tcg'],
-      ...['-kernel', kernel, '-smp', '1'],
+      ...['-kernel', kernel, '-smp', smp],
     ],
   },
   {
@@ -78,7 +78,7 @@ const ARCHES: readonly SdkArchCase[] = [
     compiler: 'aarch64-linux-gnu-gcc',
     trailer: (status) => ['', `EXIT: STATUS=${status}`],
     // arm/run on an x86 host (harness doc §3.5): TCG, chr-testdev on a virtio console.
-    argv: (kernel) => [
+    argv: (kernel, smp) => [
       ...['-nodefaults', '-machine', 'virt', '-accel', 'tcg', '-cpu', 'max'],
       ...[
         '-device',
@@ -88,7 +88,7 @@ const ARCHES: readonly SdkArchCase[] = [
         '-chardev',
         'testdev,id=ctd',
       ],
-      ...['-device', 'pci-testdev', '-display', 'none', '-serial', 'stdio', '-kernel', kernel, '-smp', '1'],
+      ...['-device', 'pci-testdev', '-display', 'none', '-serial', 'stdio', '-kernel', kernel, '-smp', smp],
     ],
   },
 ];
@@ -207,11 +207,18 @@ for (const a of ARCHES) {
       const source = readFileSync(join(SDK, 'examples', `${spec.name}.c`), 'utf8');
       const expected = readExpectation(source, `${spec.name}.c`);
       const testArgs = splitPlainWords(spec.testArgs) ?? [];
+      // The cfg's smp, as kvm-unit-tests' runner passes it (the examples use plain numbers).
+      const smp = spec.smp === '' ? '1' : spec.smp;
+      // qemu_params words (the examples use plain words, e.g. `-device edu`), before -append as x86/run puts them.
+      const qemuParams = splitPlainWords(spec.qemuParams) ?? [];
       const crashed = expected.status === 127;
       const trailer = a.trailer(expected.status);
 
       it(`${spec.name}: KTAP output and exit status ${expected.status}`, async () => {
-        const run = await boot(a.qemu, withArgs(a.argv(join(out, 'ktap', a.testDir, spec.kernel)), testArgs));
+        const run = await boot(
+          a.qemu,
+          withArgs([...a.argv(join(out, 'ktap', a.testDir, spec.kernel), smp), ...qemuParams], testArgs),
+        );
         times.push(`${spec.name} ${run.ms.toFixed(0)} ms`);
         assert.equal(run.status, expected.status, run.lines.join('\n'));
         const lines = body(run, trailer);
@@ -232,7 +239,7 @@ for (const a of ARCHES) {
       it(`${spec.name}: legacy PASS:/FAIL:/SUMMARY: output and the same status`, async () => {
         const run = await boot(
           a.qemu,
-          withArgs(a.argv(join(out, 'legacy', a.testDir, spec.kernel)), testArgs),
+          withArgs([...a.argv(join(out, 'legacy', a.testDir, spec.kernel), smp), ...qemuParams], testArgs),
         );
         assert.equal(run.status, expected.status, run.lines.join('\n'));
         const lines = body(run, trailer);

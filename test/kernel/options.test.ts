@@ -6,7 +6,7 @@ import {
   buildKunitProgram,
   defaultBuildDir,
   type KunitCli,
-  massageArgv,
+  massageKunitArgv,
 } from '../../src/cli/commands/kunit-options.js';
 import { loadQemuConfigFile } from '../../src/kernel/qemu-config-file.js';
 import { VmunitError } from '../../src/util/errors.js';
@@ -23,14 +23,14 @@ async function parse(args: string[], env: Record<string, string> = {}): Promise<
     },
     { writeErr: () => {}, writeOut: () => {} },
   );
-  await program.parseAsync(massageArgv(args), { from: 'user' });
+  await program.parseAsync(massageKunitArgv(args), { from: 'user' });
   assert.ok(got);
   return got;
 }
 
 describe('kunit command line', () => {
   it('rewrites bare --json/--junit/--raw_output so the next word stays the filter glob', async () => {
-    assert.deepEqual(massageArgv(['run', '--json', 'suite', '--raw_output', '--junit']), [
+    assert.deepEqual(massageKunitArgv(['run', '--json', 'suite', '--raw_output', '--junit']), [
       'run',
       '--json=stdout',
       'suite',
@@ -46,7 +46,7 @@ describe('kunit command line', () => {
   });
   it('accepts dash aliases of underscore flags', async () => {
     assert.deepEqual(
-      massageArgv(['--build-dir=x', '--kernel-args', 'a=1', '--foo-bar', '--', '--build-dir']),
+      massageKunitArgv(['--build-dir=x', '--kernel-args', 'a=1', '--foo-bar', '--', '--build-dir']),
       ['--build_dir=x', '--kernel_args', 'a=1', '--foo-bar', '--', '--build-dir'],
     );
     const cli = await parse(['exec', '--build-dir', 'bd', '--run-isolated', 'test', '--list-tests']);

@@ -1,7 +1,7 @@
 /*
  * arm64 boot on QEMU's virt machine. QEMU enters `start` at EL1 with the MMU and caches off. We set the stack,
  * clear .bss, install the exception vectors, allow FP/SIMD instructions (so that a test's own use of them
- * does not trap) and call vmu_start() in C. The MMU stays off.
+ * does not trap) and call vmu_start() in C, which turns the MMU on.
  */
 #define CPACR_FPEN_EL0_EL1 (3 << 20)
 
@@ -34,11 +34,15 @@ start:
 
 /*
  * Exception vectors: 16 entries of 0x80 bytes (current EL with SP_EL0 / SP_ELx, lower EL AArch64 / AArch32,
- * each synchronous, IRQ, FIQ, SError). Every exception is fatal here: the entry passes its index to
- * vmu_exception(), which prints ESR/ELR/FAR and aborts.
+ * each synchronous, IRQ, FIQ, SError). Each entry saves x0-x30, ELR and SPSR in a struct vmu_regs on the
+ * stack and calls vmu_vector(slot, regs); IRQs come back here and resume with eret, anything fatal aborts.
  */
+#define FRAME_SIZE (34 * 8)
+
 	.macro	entry index
 	.balign	0x80
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #0]
 	mov	x0, #\index
 	b	exception_common
 	.endm
@@ -51,12 +55,47 @@ vectors:
 	.endr
 
 exception_common:
-	mrs	x1, esr_el1
-	mrs	x2, elr_el1
-	mrs	x3, far_el1
-	mrs	x4, spsr_el1
-	bl	vmu_exception
-	b	.
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	mrs	x1, elr_el1
+	stp	x30, x1, [sp, #240]
+	mrs	x1, spsr_el1
+	str	x1, [sp, #256]
+	mov	x1, sp
+	bl	vmu_vector
+	ldr	x1, [sp, #256]
+	msr	spsr_el1, x1
+	ldp	x30, x1, [sp, #240]
+	msr	elr_el1, x1
+	ldp	x28, x29, [sp, #224]
+	ldp	x26, x27, [sp, #208]
+	ldp	x24, x25, [sp, #192]
+	ldp	x22, x23, [sp, #176]
+	ldp	x20, x21, [sp, #160]
+	ldp	x18, x19, [sp, #144]
+	ldp	x16, x17, [sp, #128]
+	ldp	x14, x15, [sp, #112]
+	ldp	x12, x13, [sp, #96]
+	ldp	x10, x11, [sp, #80]
+	ldp	x8, x9, [sp, #64]
+	ldp	x6, x7, [sp, #48]
+	ldp	x4, x5, [sp, #32]
+	ldp	x2, x3, [sp, #16]
+	ldp	x0, x1, [sp, #0]
+	add	sp, sp, #FRAME_SIZE
+	eret
 
 	.section .bss
 	.balign	16

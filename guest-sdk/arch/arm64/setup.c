@@ -48,13 +48,47 @@ void vmu_arch_exit(int code)
 		__asm__ volatile("wfi");
 }
 
-void vmu_exception(uint64_t index, uint64_t esr, uint64_t elr, uint64_t far, uint64_t spsr);
-void vmu_exception(uint64_t index, uint64_t esr, uint64_t elr, uint64_t far, uint64_t spsr)
+#define READ_SYSREG(r)                                       \
+	({                                                   \
+		uint64_t _v;                                 \
+		__asm__ volatile("mrs %0, " #r : "=r"(_v)); \
+		_v;                                          \
+	})
+
+/* VBAR_EL1 slots that are IRQs: current EL with SP_EL0 or SP_ELx, lower EL AArch64. */
+static bool is_irq_slot(uint64_t slot)
 {
-	/* index: VBAR_EL1 slot (4 = synchronous from the current EL with SP_ELx); EC: ESR_EL1[31:26]. */
-	vmu_diag("Unhandled exception EC 0x%02lx (vector slot %lu) at ip 0x%016lx", esr >> 26, index, elr);
-	vmu_diag("ESR=0x%08lx FAR=0x%016lx SPSR=0x%08lx", esr, far, spsr);
+	return slot == 1 || slot == 5 || slot == 9;
+}
+
+/* Called by boot.S's vectors with the saved registers; returns to eret for handled IRQs. */
+void vmu_vector(uint64_t slot, struct vmu_regs *regs);
+void vmu_vector(uint64_t slot, struct vmu_regs *regs)
+{
+	uint64_t esr = READ_SYSREG(esr_el1), far = READ_SYSREG(far_el1);
+
+	if (is_irq_slot(slot) && vmu_gic_handle(regs))
+		return;
+	/* slot: VBAR_EL1 entry (4 = synchronous from the current EL with SP_ELx); EC: ESR_EL1[31:26]. */
+	vmu_diag("Unhandled exception EC 0x%02lx (vector slot %lu) at ip 0x%016lx", esr >> 26, slot, regs->elr);
+	vmu_diag("ESR=0x%08lx FAR=0x%016lx SPSR=0x%08lx", esr, far, regs->spsr);
 	abort();
+}
+
+extern char __bss_end[];
+
+/* The MMU on over the device tree's RAM, and that RAM past our image handed to the page allocator. */
+static void setup_memory(const void *fdt)
+{
+	uint64_t base, size, start = (uintptr_t)__bss_end;
+
+	if (!vmu_fdt_memory(fdt, &base, &size)) {
+		vmu_mmu_enable(FDT_ADDR, 1ull << 30); /* virt's RAM starts here; assume its smallest size */
+		return;
+	}
+	vmu_mmu_enable(base, size);
+	if (start < base + size)
+		vmu_mem_add_region((uintptr_t)start, (uintptr_t)(base + size));
 }
 
 /* Called by boot.S. */
@@ -62,7 +96,11 @@ void vmu_start(void) __attribute__((noreturn));
 void vmu_start(void)
 {
 	static char cmdline[1024];
-	const char *bootargs = vmu_fdt_bootargs((const void *)FDT_ADDR);
+	const char *bootargs;
+
+	setup_memory((const void *)FDT_ADDR);
+	vmu_gic_init((const void *)FDT_ADDR);
+	bootargs = vmu_fdt_bootargs((const void *)FDT_ADDR);
 	char **argv;
 	int argc;
 

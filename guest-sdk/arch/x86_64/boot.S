@@ -97,13 +97,21 @@ start64:
 	hlt
 	jmp	3b
 
-	.section .rodata
+	/* Writable: user.c fills in the TSS descriptor's base at run time. */
+	.data
 	.balign 8
+	.globl	gdt
 gdt:
 	.quad	0                           /* null descriptor */
 	.quad	0x00af9a000000ffff          /* 0x08: 64-bit code, DPL 0 */
 	.quad	0x00cf92000000ffff          /* 0x10: flat data, DPL 0 */
+	.quad	0x00cff2000000ffff          /* 0x18: flat data, DPL 3 (user stack and data) */
+	.quad	0x00affa000000ffff          /* 0x20: 64-bit code, DPL 3 */
+	.globl	gdt_tss
+gdt_tss:
+	.quad	0, 0                        /* 0x28: 64-bit TSS, 16 bytes, set up by user.c */
 gdt_end:
+	.globl	gdt_descriptor
 gdt_descriptor:
 	.word	gdt_end - gdt - 1
 	.quad	gdt                         /* lgdt in 32-bit mode reads only the low 4 bytes */

@@ -1,5 +1,5 @@
 /*
- * Exception entry stubs for vectors 0-31. Each stub makes the stack look the same (the CPU pushes an
+ * Entry stubs for all 256 vectors (exceptions 0-31, interrupts 32-255). Each stub makes the stack look the same (the CPU pushes an
  * error code for some vectors only, so the others push a zero), pushes its vector number and jumps to
  * the common path, which saves the general registers into a struct vmu_regs (include/vmunit-x86.h) and
  * calls vmu_exception(regs). Returning from the handler resumes the interrupted code with the registers
@@ -9,21 +9,28 @@
 /* Vectors for which the CPU pushes an error code: #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX. */
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
+	.altmacro
 	.text
 	.code64
 
 	.macro	stub v
 	.balign	16
 isr_\v:
-	.if	!HAS_ERROR_CODE(\v)
+	.if	HAS_ERROR_CODE(\v) == 0
 	push	$0
 	.endif
 	push	$\v
 	jmp	isr_common
 	.endm
 
-	.irp	v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	stub	\v
+	.macro	stub_addr v
+	.quad	isr_\v
+	.endm
+
+	.set	v, 0
+	.rept	256
+	stub	%v
+	.set	v, v + 1
 	.endr
 
 isr_common:
@@ -69,8 +76,10 @@ isr_common:
 	.balign	8
 	.globl	vmu_isr_table
 vmu_isr_table:
-	.irp	v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	.quad	isr_\v
+	.set	v, 0
+	.rept	256
+	stub_addr %v
+	.set	v, v + 1
 	.endr
 
 	.section .note.GNU-stack, "", @progbits

@@ -67,7 +67,7 @@ const UNDERSCORE_OPTIONS = [
 ];
 
 /** Rewrites dash aliases to kunit.py spelling, then applies kunit.py's massage_argv. Stops at `--`. */
-export function massageArgv(argv: readonly string[]): string[] {
+export function massageKunitArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   let rest = false;
   for (const arg of argv) {

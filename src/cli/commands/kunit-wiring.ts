@@ -4,7 +4,7 @@
  */
 
 import { resolve } from 'node:path';
-import type { KtapLineParser, KtapParserOptions } from '../../kernel/types.js';
+import type { BootParserOptions, KtapLineParser } from '../../kernel/types.js';
 import { extractKtap } from '../../ktap/extract.js';
 import { KtapParser } from '../../ktap/parser.js';
 import { createConsoleReporter } from '../../reporters/console.js';
@@ -13,7 +13,7 @@ import { createJUnitReporter } from '../../reporters/junit.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 
 /** A KTAP core parser for one boot (or one parsed file); run events are the caller's. */
-export function createBootParser(options: KtapParserOptions): KtapLineParser {
+export function createBootParser(options: BootParserOptions): KtapLineParser {
   return new KtapParser({
     idPrefix: options.idPrefix,
     ...(options.parentId === null ? {} : { parentId: options.parentId }),

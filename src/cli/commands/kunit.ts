@@ -10,23 +10,17 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
-import { type ArchProfile, knownArches, profileForArch } from '../../kernel/arch-profiles.js';
+import { type KunitArchProfile, knownArches, profileForArch } from '../../kernel/arch-profiles.js';
 import { shellSplit } from '../../kernel/argv.js';
 import { assembleKunitconfig } from '../../kernel/kunitconfig.js';
-import {
-  buildCommand,
-  configCommand,
-  execCommand,
-  type PipelineResult,
-  runCommand,
-} from '../../kernel/pipeline.js';
+import { kunitBuild, kunitConfig, kunitExec, kunitRun, type PipelineResult } from '../../kernel/pipeline.js';
 import { printTimestamped } from '../../kernel/printer.js';
 import { loadQemuConfigFile } from '../../kernel/qemu-config-file.js';
 import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from '../../kernel/types.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { addEnvHelp } from '../env-help.js';
-import { buildKunitProgram, type KunitCli, massageArgv } from './kunit-options.js';
+import { buildKunitProgram, type KunitCli, massageKunitArgv } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
 import { createBootParser, createReporters, extractLines } from './kunit-wiring.js';
 
@@ -44,7 +38,7 @@ function kernelIo(ctx: CliContext, signal: AbortSignal): KernelIo {
 async function resolveProfile(
   cli: KunitCli,
   root: string,
-): Promise<{ profile: ArchProfile; qemuArgs: string[] }> {
+): Promise<{ profile: KunitArchProfile; qemuArgs: string[] }> {
   const qemuArgs: string[] = [];
   for (const value of cli.qemuArgs) {
     try {
@@ -114,7 +108,7 @@ async function withReporters(
   cli: KunitCli,
   root: string,
   t: KernelTarget,
-  body: (deps: Parameters<typeof execCommand>[0]) => Promise<PipelineResult>,
+  body: (deps: Parameters<typeof kunitExec>[0]) => Promise<PipelineResult>,
 ): Promise<PipelineResult> {
   const raw = cli.rawOutput !== undefined;
   const { reporter, files } = createReporters({
@@ -162,21 +156,21 @@ async function dispatch(ctx: CliContext, cli: KunitCli, io: KernelIo): Promise<n
   switch (cli.subcommand) {
     case 'config':
       await mkdir(t.buildDir, { recursive: true });
-      result = await configCommand(io, await buildRequest(cli, t));
+      result = await kunitConfig(io, await buildRequest(cli, t));
       break;
     case 'build':
-      result = await buildCommand(io, await buildRequest(cli, t));
+      result = await kunitBuild(io, await buildRequest(cli, t));
       break;
     case 'exec':
       result = await withReporters(ctx, io, cli, root, t, (deps) =>
-        execCommand(deps, execRequest(cli, t, qemuArgs)),
+        kunitExec(deps, execRequest(cli, t, qemuArgs)),
       );
       break;
     case 'run': {
       await mkdir(t.buildDir, { recursive: true });
       const build = await buildRequest(cli, t);
       result = await withReporters(ctx, io, cli, root, t, (deps) =>
-        runCommand(deps, build, execRequest(cli, t, qemuArgs)),
+        kunitRun(deps, build, execRequest(cli, t, qemuArgs)),
       );
       break;
     }
@@ -209,7 +203,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
           inner.outputHelp();
           return;
         }
-        await inner.parseAsync(massageArgv(args), { from: 'user' });
+        await inner.parseAsync(massageKunitArgv(args), { from: 'user' });
       } catch (error) {
         if (error instanceof CommanderError) {
           setStatus(error.exitCode === 0 ? 0 : 2);

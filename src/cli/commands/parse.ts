@@ -40,7 +40,7 @@ const BARE_DEFAULTS: Readonly<Record<string, string>> = {
   '--raw_output': '--raw_output=kunit',
 };
 
-export function massageArgv(args: readonly string[]): string[] {
+export function massageParseArgv(args: readonly string[]): string[] {
   return args.map((a) => BARE_DEFAULTS[a] ?? a);
 }
 
@@ -219,5 +219,5 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     });
   // Bare --json/--junit/--ktap/--raw_output take no value, as kunit.py's massage_argv arranges.
   const parseOptions = cmd.parseOptions.bind(cmd);
-  cmd.parseOptions = (args: string[]) => parseOptions(massageArgv(args));
+  cmd.parseOptions = (args: string[]) => parseOptions(massageParseArgv(args));
 }

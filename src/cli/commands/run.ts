@@ -18,7 +18,7 @@ import { prepareResultsDir, readPreviousDurations } from '../../guest/logs.js';
 import { probeMaxSmp } from '../../guest/max-smp.js';
 import { Progress } from '../../guest/progress.js';
 import { chooseAccel, kvmDeviceUsable } from '../../guest/qemu/accel.js';
-import { type ArchProfile, archProfile } from '../../guest/qemu/arch/index.js';
+import { archProfile, type GuestArchProfile } from '../../guest/qemu/arch/index.js';
 import { defaultCapture, QemuProber, qemuArchFor, qemuCandidates } from '../../guest/qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
 import { parseJobs } from '../../guest/scheduler.js';
@@ -100,7 +100,7 @@ function interruptible(live: Set<ChildLike>): { signal: AbortSignal; dispose: ()
  */
 async function withProbedMaxSmp(
   tree: TreeConfig,
-  profile: ArchProfile,
+  profile: GuestArchProfile,
   ctx: CliContext,
   prober: QemuProber,
   kvmDevice: boolean,

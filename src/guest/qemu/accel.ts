@@ -6,14 +6,14 @@
  */
 
 import { closeSync, openSync } from 'node:fs';
-import type { ArchProfile } from './arch/types.js';
+import type { GuestArchProfile } from './arch/types.js';
 
 export interface AccelRequest {
   /** ACCEL as requested for this test (env ACCEL, else cfg `accel`), `,props` included; '' = auto. */
   readonly requested: string;
   /** config.mak HOST. */
   readonly host: string;
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   /** /dev/kvm opens (see `kvmDeviceUsable`). */
   readonly kvmDevice: boolean;
 }

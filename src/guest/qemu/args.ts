@@ -5,11 +5,11 @@
  * would need it so the line can be pasted into a terminal.
  */
 
-import type { ArchProfile, ArgPiece, PieceCondition, PieceWhen } from './arch/types.js';
+import type { ArgPiece, GuestArchProfile, PieceCondition, PieceWhen } from './arch/types.js';
 
 /** Host and tree facts that shape the fixed part of the command line. */
 export interface QemuPlatform {
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   /** Absolute path of the QEMU binary. */
   readonly qemu: string;
   /** Resolved accelerator without properties: `kvm`, `tcg`, `hvf`. */

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { VmunitError } from '../../util/errors.js';
-import type { ArchProfile, Requirement } from './arch/types.js';
+import type { GuestArchProfile, Requirement } from './arch/types.js';
 
 export interface CaptureResult {
   readonly stdout: string;
@@ -136,7 +136,7 @@ export class QemuProber {
   }
 
   /** Version, requirements and optional devices of one binary for one arch profile. */
-  async info(path: string, help: string, profile: ArchProfile): Promise<QemuInfo> {
+  async info(path: string, help: string, profile: GuestArchProfile): Promise<QemuInfo> {
     const versionString = help.split('\n', 1)[0] ?? '';
     let missing: string | undefined;
     for (const req of profile.requirements) {
@@ -162,7 +162,7 @@ export class QemuProber {
  * else the environment's QEMU_ARCH, else config.mak ARCH_NAME (`: "${QEMU_ARCH:=$ARCH_NAME}"`).
  */
 export function qemuArchFor(
-  profile: ArchProfile,
+  profile: GuestArchProfile,
   accel: string,
   host: string,
   envQemuArch: string | undefined,

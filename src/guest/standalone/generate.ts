@@ -17,7 +17,7 @@
 import { VmunitError } from '../../util/errors.js';
 import type { GuestTestSpec } from '../cfg/spec.js';
 import type { QemuTreeFacts } from '../config-mak.js';
-import type { ArchProfile } from '../qemu/arch/types.js';
+import type { GuestArchProfile } from '../qemu/arch/types.js';
 import { buildFixedArgs, type QemuPlatform, shellQuote } from '../qemu/args.js';
 import { type EncodedPayload, encodePayload, renderPayloadFunction } from './payload.js';
 
@@ -36,7 +36,7 @@ export interface StandaloneTree extends Omit<QemuTreeFacts, 'host'> {
 export interface StandaloneInput {
   readonly spec: GuestTestSpec;
   readonly tree: StandaloneTree;
-  readonly profile: ArchProfile;
+  readonly profile: GuestArchProfile;
   /** The guest binary; undefined writes kvm-unit-tests' "test kernel not present" script (exit 2). */
   readonly kernel: Uint8Array | undefined;
   /** Text of runtime.bash. */
@@ -120,7 +120,7 @@ function fixedArgVariants(input: StandaloneInput): string[] {
   return lines;
 }
 
-function requirementWords(profile: ArchProfile): string[] {
+function requirementWords(profile: GuestArchProfile): string[] {
   return profile.requirements.flatMap((r) => [r.list, r.contains, r.message]);
 }
 

@@ -4,9 +4,9 @@
  * the host and the CPU is `host`; arm adds `highmem=off`.
  */
 
-import type { ArchProfile } from './types.js';
+import type { GuestArchProfile } from './types.js';
 
-const armRequirements: ArchProfile['requirements'] = [
+const armRequirements: GuestArchProfile['requirements'] = [
   {
     list: 'machine',
     contains: 'ARM Virtual Machine',
@@ -20,7 +20,7 @@ const armRequirements: ArchProfile['requirements'] = [
   { list: 'chardev', contains: 'testdev', message: "{qemu} doesn't support chr-testdev. Exiting." },
 ];
 
-const armPieces: ArchProfile['pieces'] = [
+const armPieces: GuestArchProfile['pieces'] = [
   { args: ['-nodefaults', '-machine', '{machine}', '-accel', '{accel}', '-cpu', '{cpu}'], when: 'always' },
   {
     args: [
@@ -37,7 +37,7 @@ const armPieces: ArchProfile['pieces'] = [
   { args: ['-display', 'none', '-serial', 'stdio'], when: 'always' },
 ];
 
-export const arm64: ArchProfile = {
+export const arm64: GuestArchProfile = {
   arch: 'arm64',
   qemuArch: 'aarch64',
   kvmHosts: ['aarch64'],
@@ -51,7 +51,7 @@ export const arm64: ArchProfile = {
   binarySuffix: '.flat',
 };
 
-export const arm: ArchProfile = {
+export const arm: GuestArchProfile = {
   ...arm64,
   arch: 'arm',
   qemuArch: 'arm',

@@ -4,9 +4,9 @@
  * so QEMU's own exit status only says "QEMU ended" (upstream `run_test_status`).
  */
 
-import type { ArchProfile } from './types.js';
+import type { GuestArchProfile } from './types.js';
 
-export const ppc64: ArchProfile = {
+export const ppc64: GuestArchProfile = {
   arch: 'ppc64',
   qemuArch: 'ppc64',
   kvmHosts: ['ppc64'],
@@ -37,7 +37,7 @@ export const ppc64: ArchProfile = {
   binarySuffix: '.elf',
 };
 
-export const s390x: ArchProfile = {
+export const s390x: GuestArchProfile = {
   arch: 's390x',
   qemuArch: 's390x',
   kvmHosts: ['s390x'],
@@ -54,7 +54,7 @@ export const s390x: ArchProfile = {
   binarySuffix: '.elf',
 };
 
-export const riscv64: ArchProfile = {
+export const riscv64: GuestArchProfile = {
   arch: 'riscv64',
   qemuArch: 'riscv64',
   kvmHosts: ['riscv64'],

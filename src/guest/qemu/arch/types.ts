@@ -56,7 +56,7 @@ export interface Requirement {
 }
 
 /** Everything vmunit needs to know about one arch. */
-export interface ArchProfile {
+export interface GuestArchProfile {
   readonly arch: ArchName;
   /** config.mak `ARCH_NAME`, default QEMU arch: `qemu-system-<qemuArch>`. */
   readonly qemuArch: string;

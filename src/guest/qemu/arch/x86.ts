@@ -4,9 +4,9 @@
  * lost-tick policy is set to discard so that KVM's re-injection mode does not inhibit (x2)AVIC.
  */
 
-import type { ArchProfile } from './types.js';
+import type { GuestArchProfile } from './types.js';
 
-const x86Pieces: ArchProfile['pieces'] = [
+const x86Pieces: GuestArchProfile['pieces'] = [
   { args: ['--no-reboot', '-nodefaults', '-global', 'kvm-pit.lost_tick_policy=discard'], when: 'always' },
   { args: ['-device', 'pc-testdev', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4'], when: 'always' },
   { args: ['-display', 'none', '-serial', 'stdio'], when: 'always' },
@@ -14,11 +14,11 @@ const x86Pieces: ArchProfile['pieces'] = [
   { args: ['-machine', 'accel={accel}'], when: 'always' },
 ];
 
-const x86Requirements: ArchProfile['requirements'] = [
+const x86Requirements: GuestArchProfile['requirements'] = [
   { list: 'device', contains: '"pc-testdev"', message: 'No Qemu test device support found' },
 ];
 
-export const x86_64: ArchProfile = {
+export const x86_64: GuestArchProfile = {
   arch: 'x86_64',
   qemuArch: 'x86_64',
   kvmHosts: ['x86_64'],
@@ -32,7 +32,7 @@ export const x86_64: ArchProfile = {
   binarySuffix: '.flat',
 };
 
-export const i386: ArchProfile = {
+export const i386: GuestArchProfile = {
   ...x86_64,
   arch: 'i386',
   qemuArch: 'i386',

@@ -1,0 +1,185 @@
+/*
+ * x86_64 SMP: the CPU count from QEMU's fw_cfg, secondary CPUs woken with INIT-SIPI-SIPI broadcast through
+ * the local APIC (Intel SDM vol. 3A §8.4.4) into trampoline.S, per-CPU data through the GS base, and a
+ * mailbox per CPU for on_cpu(). Idle CPUs sleep in hlt with interrupts on; a wake-up IPI brings them to
+ * their mailbox.
+ */
+#include "vmunit.h"
+#include "../../lib/internal.h"
+
+#define FW_CFG_PORT_SEL 0x510
+#define FW_CFG_PORT_DATA 0x511
+#define FW_CFG_SIGNATURE 0x00
+#define FW_CFG_NB_CPUS 0x05
+#define MSR_GS_BASE 0xc0000101u
+#define TRAMPOLINE_BASE 0x8000ul
+#define WAKE_VECTOR 0xf0
+#define SPURIOUS_VECTOR 0xff
+/* Spins of the boot CPU while waiting for the others; generous, since TCG runs CPUs one after another. */
+#define BRINGUP_SPINS 200000000ul
+
+struct percpu {
+	int id; /* first: smp_id() reads it at %gs:0 */
+	uint32_t apic_id;
+	void (*fn)(void *);
+	void *data;
+};
+
+extern const char ap_trampoline[], ap_trampoline_end[], ap_tramp_cr3[], ap_tramp_efer[];
+
+static struct percpu percpu[VMU_MAX_CPUS];
+static int cpus_online = 1;
+
+void vmu_apic_setup(bool boot_cpu);
+void vmu_load_idt(void);
+
+int smp_id(void)
+{
+	int id;
+
+	__asm__ volatile("movl %%gs:0, %0" : "=r"(id));
+	return id;
+}
+
+int nr_cpus(void)
+{
+	return atomic_read(&cpus_online);
+}
+
+uint32_t vmu_cpu_apic_id(int cpu)
+{
+	return percpu[cpu].apic_id;
+}
+
+static void enter_percpu(int cpu)
+{
+	percpu[cpu].id = cpu;
+	wrmsr(MSR_GS_BASE, (uintptr_t)&percpu[cpu]);
+}
+
+static uint16_t fw_cfg_read16(uint16_t key)
+{
+	uint16_t lo, hi;
+
+	outw(key, FW_CFG_PORT_SEL);
+	lo = inb(FW_CFG_PORT_DATA);
+	hi = inb(FW_CFG_PORT_DATA);
+	return (uint16_t)(lo | hi << 8);
+}
+
+/* QEMU's CPU count; 1 without fw_cfg (another VMM). */
+static int fw_cfg_cpus(void)
+{
+	if (fw_cfg_read16(FW_CFG_SIGNATURE) != ('Q' | 'E' << 8))
+		return 1;
+	return fw_cfg_read16(FW_CFG_NB_CPUS);
+}
+
+static void wake(struct vmu_regs *regs)
+{
+	(void)regs;
+	apic_eoi();
+}
+
+static void spurious(struct vmu_regs *regs)
+{
+	(void)regs; /* no EOI for the spurious vector (SDM §11.9) */
+}
+
+/* Runs mailbox work until the end of time; called on a secondary CPU's own stack by trampoline.S. */
+void vmu_ap_main(int cpu) __attribute__((noreturn));
+void vmu_ap_main(int cpu)
+{
+	struct percpu *me = &percpu[cpu];
+
+	enter_percpu(cpu);
+	vmu_load_idt();
+	vmu_apic_setup(false);
+	me->apic_id = apic_id();
+	atomic_inc(&cpus_online);
+	for (;;) {
+		void (*fn)(void *);
+
+		irq_disable();
+		fn = atomic_read(&me->fn);
+		if (!fn) {
+			safe_halt();
+			continue;
+		}
+		irq_enable();
+		fn(me->data);
+		atomic_set(&me->fn, NULL);
+	}
+}
+
+static void short_delay(unsigned long spins)
+{
+	while (spins--)
+		pause();
+}
+
+/* First thing at boot: smp_id() (and so exception handling) works from here on. */
+void vmu_smp_boot_cpu(void)
+{
+	enter_percpu(0);
+}
+
+void vmu_setup_smp(void)
+{
+	int want = fw_cfg_cpus();
+	unsigned long spins = 0;
+
+	vmu_apic_setup(true);
+	percpu[0].apic_id = apic_id();
+	handle_irq(WAKE_VECTOR, wake);
+	handle_irq(SPURIOUS_VECTOR, spurious);
+	if (want <= 1)
+		return;
+	if (want > VMU_MAX_CPUS) {
+		vmu_diag("smp: %d CPUs, the SDK runs the first %d", want, VMU_MAX_CPUS);
+		want = VMU_MAX_CPUS;
+	}
+	memcpy((void *)TRAMPOLINE_BASE, ap_trampoline, (size_t)(ap_trampoline_end - ap_trampoline));
+	*(volatile uint32_t *)(TRAMPOLINE_BASE + (ap_tramp_cr3 - ap_trampoline)) = (uint32_t)read_cr3();
+	*(volatile uint32_t *)(TRAMPOLINE_BASE + (ap_tramp_efer - ap_trampoline)) = (uint32_t)rdmsr(MSR_EFER);
+	apic_icr_write(APIC_DEST_ALLBUT | APIC_DM_INIT | APIC_INT_ASSERT, 0);
+	short_delay(10000);
+	for (int i = 0; i < 2; i++) {
+		apic_icr_write(APIC_DEST_ALLBUT | APIC_DM_STARTUP | (TRAMPOLINE_BASE >> 12), 0);
+		short_delay(1000);
+	}
+	while (nr_cpus() < want && spins++ < BRINGUP_SPINS)
+		pause();
+	if (nr_cpus() < want)
+		vmu_diag("smp: only %d of %d CPUs came up", nr_cpus(), want);
+}
+
+void on_cpu_async(int cpu, void (*fn)(void *), void *data)
+{
+	struct percpu *target = &percpu[cpu];
+
+	if (cpu == smp_id()) {
+		fn(data);
+		return;
+	}
+	while (atomic_read(&target->fn))
+		pause();
+	target->data = data;
+	atomic_set(&target->fn, fn);
+	apic_send_ipi(cpu, WAKE_VECTOR);
+}
+
+void on_cpu(int cpu, void (*fn)(void *), void *data)
+{
+	on_cpu_async(cpu, fn, data);
+	while (atomic_read(&percpu[cpu].fn))
+		pause();
+}
+
+void vmu_wait_idle(void)
+{
+	for_each_cpu(cpu) {
+		while (cpu != smp_id() && atomic_read(&percpu[cpu].fn))
+			pause();
+	}
+}

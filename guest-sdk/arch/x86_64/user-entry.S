@@ -1,0 +1,41 @@
+/*
+ * vmu_enter_user(fn, arg, user_rsp): iretq to user_start at CPL 3 on user_rsp with interrupts off; there
+ * fn(arg) runs and its result goes back to the kernel in %rax with `syscall` (not `int`: this host's nested
+ * KVM, PVM, raises #UD for int n at CPL 3). syscall switches no stack, so vmu_syscall_entry moves to the
+ * kernel stack user.c set up before calling into C, which longjmps back and never returns here.
+ */
+
+#define USER_CS (0x20 | 3)
+#define USER_DS (0x18 | 3)
+
+	.text
+	.code64
+	.globl	vmu_enter_user
+vmu_enter_user:
+	mov	$USER_DS, %eax
+	mov	%eax, %ds
+	mov	%eax, %es
+	push	$USER_DS                    /* SS */
+	push	%rdx                        /* RSP */
+	push	$0x2                        /* RFLAGS: IF off, IOPL 0 */
+	push	$USER_CS                    /* CS */
+	lea	user_start(%rip), %rax
+	push	%rax                        /* RIP */
+	iretq
+
+user_start:
+	mov	%rdi, %rax
+	mov	%rsi, %rdi
+	xor	%ebp, %ebp
+	call	*%rax
+	syscall
+	ud2                                 /* never comes back here */
+
+	.globl	vmu_syscall_entry
+vmu_syscall_entry:
+	mov	vmu_user_kernel_rsp(%rip), %rsp
+	mov	%rax, %rdi
+	call	vmu_user_returned
+	ud2
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,195 @@
+/*
+ * x86_64 page tables: 4-level paging (PML4 → PDPT → PD → PT), facts from the Intel SDM vol. 3A §4.5.
+ *
+ * boot.S maps the first 4 GiB 1:1 with 2 MiB pages, so physical memory below 4 GiB is reachable at the same
+ * virtual address (phys_to_virt is the identity there). Everything here edits the live tables that CR3
+ * points to unless a test passes its own root. Mapping a 4 KiB page inside a 2 MiB page first splits that
+ * large page into a page table with the same translation, so the rest of the 2 MiB keeps working.
+ *
+ * Level numbers follow the SDM's walk: 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT.
+ */
+#include "vmunit.h"
+#include "../../lib/internal.h"
+
+#define PT_ADDR_MASK 0x000ffffffffff000ull
+#define ENTRIES 512
+
+static unsigned int index_of(uintptr_t virt, int level)
+{
+	return (unsigned int)(virt >> (12 + 9 * (level - 1))) & (ENTRIES - 1);
+}
+
+static pteval_t *table_at(pteval_t entry)
+{
+	return phys_to_virt(entry & PT_ADDR_MASK);
+}
+
+pteval_t *vmu_pgtable_root(void)
+{
+	return phys_to_virt(read_cr3() & PT_ADDR_MASK);
+}
+
+/* A large page at `level` (2 or 3) becomes a table of the next level with the same translation. */
+static bool split_large(pteval_t *entry, int level)
+{
+	pteval_t *table = alloc_page();
+	pteval_t flags = *entry & ~PT_ADDR_MASK & ~PT_PAGE_SIZE;
+	uint64_t base = *entry & PT_ADDR_MASK & ~((1ull << (12 + 9 * (level - 1))) - 1);
+	uint64_t step = 1ull << (12 + 9 * (level - 2));
+
+	if (!table)
+		return false;
+	for (int i = 0; i < ENTRIES; i++)
+		table[i] = (base + (uint64_t)i * step) | flags | (level - 1 > 1 ? PT_PAGE_SIZE : 0);
+	*entry = virt_to_phys(table) | (flags & (PT_PRESENT | PT_WRITABLE | PT_USER)) | PT_PRESENT;
+	return true;
+}
+
+pteval_t *get_pte_level(pteval_t *pgd, const void *virt, int level)
+{
+	pteval_t *table = pgd;
+
+	for (int l = 4; l > level; l--) {
+		pteval_t e = table[index_of((uintptr_t)virt, l)];
+
+		if (!(e & PT_PRESENT) || (e & PT_PAGE_SIZE))
+			return NULL;
+		table = table_at(e);
+	}
+	return &table[index_of((uintptr_t)virt, level)];
+}
+
+pteval_t *get_pte(pteval_t *pgd, const void *virt)
+{
+	return get_pte_level(pgd, virt, 1);
+}
+
+pteval_t *install_pte(pteval_t *pgd, int level, void *virt, pteval_t pte)
+{
+	pteval_t *table = pgd;
+
+	for (int l = 4; l > level; l--) {
+		pteval_t *e = &table[index_of((uintptr_t)virt, l)];
+
+		if (!(*e & PT_PRESENT)) {
+			pteval_t *next = alloc_page();
+
+			if (!next)
+				return NULL;
+			/* Intermediate entries allow everything; the leaf decides. */
+			*e = virt_to_phys(next) | PT_PRESENT | PT_WRITABLE | PT_USER;
+		} else if (*e & PT_PAGE_SIZE) {
+			if (!split_large(e, l))
+				return NULL;
+		}
+		table = table_at(*e);
+	}
+	table[index_of((uintptr_t)virt, level)] = pte;
+	invlpg(virt);
+	return &table[index_of((uintptr_t)virt, level)];
+}
+
+pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt)
+{
+	return install_pte(pgd, 1, virt, (phys & PT_ADDR_MASK) | PT_PRESENT | PT_WRITABLE);
+}
+
+bool install_pages(pteval_t *pgd, uint64_t phys, size_t len, void *virt)
+{
+	for (size_t off = 0; off < len; off += PAGE_SIZE) {
+		if (!install_page(pgd, phys + off, (char *)virt + off))
+			return false;
+	}
+	return true;
+}
+
+/* The leaf entry mapping `virt` at whatever level it is (4 KiB, 2 MiB or 1 GiB), and that level. */
+static pteval_t *leaf(pteval_t *pgd, const void *virt, int *level)
+{
+	pteval_t *table = pgd;
+
+	for (int l = 4; l >= 1; l--) {
+		pteval_t *e = &table[index_of((uintptr_t)virt, l)];
+
+		if (!(*e & PT_PRESENT))
+			return NULL;
+		if (l == 1 || (l <= 3 && (*e & PT_PAGE_SIZE))) {
+			*level = l;
+			return e;
+		}
+		table = table_at(*e);
+	}
+	return NULL;
+}
+
+uint64_t virt_to_phys(const void *virt)
+{
+	int level;
+	pteval_t *e = leaf(vmu_pgtable_root(), virt, &level);
+	uint64_t offset_mask;
+
+	if (!e)
+		return VMU_BAD_PHYS;
+	offset_mask = (1ull << (12 + 9 * (level - 1))) - 1;
+	return (*e & PT_ADDR_MASK & ~offset_mask) | ((uintptr_t)virt & offset_mask);
+}
+
+void *phys_to_virt(uint64_t phys)
+{
+	return (void *)(uintptr_t)phys;
+}
+
+/* The 4 KiB entry for `virt`, splitting large pages on the way; NULL when nothing maps it. */
+static pteval_t *pte_4k(pteval_t *pgd, void *virt)
+{
+	pteval_t *table = pgd;
+
+	for (int l = 4; l > 1; l--) {
+		pteval_t *e = &table[index_of((uintptr_t)virt, l)];
+
+		if (!(*e & PT_PRESENT))
+			return NULL;
+		if ((*e & PT_PAGE_SIZE) && !split_large(e, l))
+			return NULL;
+		table = table_at(*e);
+	}
+	return &table[index_of((uintptr_t)virt, 1)];
+}
+
+void unmap_page(pteval_t *pgd, void *virt)
+{
+	pteval_t *e = pte_4k(pgd, virt);
+
+	if (e) {
+		*e = 0;
+		invlpg(virt);
+	}
+}
+
+bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear)
+{
+	pteval_t *e = pte_4k(pgd, virt);
+
+	if (!e)
+		return false;
+	*e = (*e | set) & ~clear;
+	invlpg(virt);
+	return true;
+}
+
+void *vmu_guard_page(void)
+{
+	void *page = alloc_page();
+
+	if (page)
+		unmap_page(vmu_pgtable_root(), page);
+	return page;
+}
+
+/* Supervisor writes to read-only pages fault only with CR0.WP; NX bits are reserved without EFER.NXE. */
+void vmu_setup_vm(void)
+{
+	write_cr0(read_cr0() | X86_CR0_WP);
+	if (cpuid(0x80000000).a >= 0x80000001 && (cpuid(0x80000001).d & (1u << 20)))
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+}
