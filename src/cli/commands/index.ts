@@ -14,6 +14,8 @@ export interface CommandModule {
 export interface CommandEntry {
   /** The subcommand name the module registers. */
   readonly name: string;
+  /** Hidden subcommands the module registers too (helpers for scripts, not listed by --help). */
+  readonly hidden?: readonly string[];
   readonly load: () => Promise<CommandModule>;
 }
 
@@ -27,8 +29,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'parse', load: () => import('./parse.js') },
   { name: 'kunit', load: () => import('./kunit.js') },
   { name: 'test', load: () => import('./test.js') },
-  { name: 'completion', load: () => import('./completion.js') },
-  { name: '__complete', load: () => import('./completion.js') },
+  { name: 'completion', hidden: ['__complete'], load: () => import('./completion.js') },
 ];
 
 /**
@@ -39,10 +40,9 @@ export const commandTable: readonly CommandEntry[] = [
 export async function loadCommands(args: readonly string[]): Promise<CommandModule[]> {
   const word = args.find((a) => !a.startsWith('-'));
   if (word === undefined && args.some(isVersionFlag) && !args.some(isHelpFlag)) return [];
-  const entry = commandTable.find((e) => e.name === word);
+  const entry = commandTable.find((e) => e.name === word || (word !== undefined && e.hidden?.includes(word)));
   const entries = entry === undefined ? commandTable : [entry];
-  // Two names may share a module (completion, __complete): register each module once.
-  return [...new Set(await Promise.all(entries.map((e) => e.load())))];
+  return Promise.all(entries.map((e) => e.load()));
 }
 
 const isVersionFlag = (a: string): boolean => a === '-V' || a === '--version';
