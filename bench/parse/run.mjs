@@ -1,80 +1,36 @@
 #!/usr/bin/env node
-// Benchmark: `vmunit parse` against `python3 kunit.py parse` (Linux 6.12) on one generated KUnit log.
+// Benchmark: `vmunit parse` (console, --json, --junit) against `python3 kunit.py parse` (Linux 6.12) and
+// against the scan floor (scan-floor.mjs: read, split, one regex per line), all on one generated KUnit log
+// in the same run, plus peak RSS on a big log with --all-blocks. Prints each figure, the ratios and the
+// goals of issue 16.
 //
-//   node bench/parse/run.mjs [--cases N] [--kunit PATH/kunit.py] [--memory-gb G]
+//   KUNIT_PY=.../tools/testing/kunit/kunit.py node bench/parse/run.mjs \
+//     [--cases N] [--memory-gb G] [--repeat R] [--base OTHER_CHECKOUT]
 //
-// Generates a KUnit-style kernel log (printk time stamps, 100-case suites, a failing case every 1000,
-// diagnostics before failures; 100k cases ≈ 5.5 MB by default), times both tools on it (stdout to
-// /dev/null; vmunit best of 3, kunit.py once), checks that both print the same summary line, and prints the
-// ratio. With --memory-gb G it also streams a G-GB log through `vmunit parse` and prints the peak RSS.
-// Needs `npm run build` first. kunit.py defaults to /work/scratch/linux-source-6.12/tools/testing/kunit.
+// CPU time (user + system) is compared, best of R runs for vmunit and the floor, one run of kunit.py (it
+// takes about a minute on 1M cases). --base times another built checkout's bin/vmunit.js beside this one
+// (before/after a change). Needs `npm run build` first. Without KUNIT_PY (or --kunit) kunit.py is left out.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeLog } from './kunit-log.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
 };
-const cases = Number(opt('--cases', '100000'));
-const kunitPy = opt('--kunit', '/work/scratch/linux-source-6.12/tools/testing/kunit/kunit.py');
+const cases = Number(opt('--cases', '1000000'));
+const kunitPy = opt('--kunit', process.env.KUNIT_PY);
 const memoryGb = Number(opt('--memory-gb', '0'));
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const vmunit = join(root, 'bin', 'vmunit.js');
+const repeat = Number(opt('--repeat', '3'));
+const base = opt('--base', undefined);
+const here = dirname(fileURLToPath(import.meta.url));
+const vmunit = join(here, '..', '..', 'bin', 'vmunit.js');
+const floor = join(here, 'scan-floor.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'vmunit-bench-'));
-
-/** KUnit output for `n` cases in suites of 100, as a list of lines (one suite at a time). */
-function* kunitLog(n) {
-  const suites = Math.ceil(n / 100);
-  let t = 0;
-  const ts = () => `[${(1 + (t++ % 900000) / 1e6).toFixed(6).padStart(12)}] `;
-  yield `${ts()}KTAP version 1`;
-  yield `${ts()}1..${suites}`;
-  let left = n;
-  for (let s = 1; s <= suites; s++) {
-    const count = Math.min(100, left);
-    left -= count;
-    let failed = false;
-    const out = [
-      `    KTAP version 1`,
-      `    # Subtest: suite_${s}`,
-      `    # module: bench_${s}`,
-      `    1..${count}`,
-    ];
-    for (let c = 1; c <= count; c++) {
-      const fail = ((s - 1) * 100 + c) % 1000 === 0;
-      if (fail) {
-        failed = true;
-        out.push(`    # case_${c}: EXPECTATION FAILED at lib/bench.c:${c}`, `    Expected 1 == 2, but`);
-      }
-      out.push(`    ${fail ? 'not ok' : 'ok'} ${c} case_${c}`);
-    }
-    out.push(`# suite_${s}: pass:${count - (failed ? 1 : 0)} fail:${failed ? 1 : 0} skip:0 total:${count}`);
-    out.push(`${failed ? 'not ok' : 'ok'} ${s} suite_${s}`);
-    for (const line of out) yield ts() + line;
-  }
-}
-
-async function writeLog(path, n, repeatToBytes = 0) {
-  const stream = createWriteStream(path);
-  const write = (s) => (stream.write(s) ? undefined : new Promise((r) => stream.once('drain', r)));
-  let bytes = 0;
-  let chunk = '';
-  for (const line of kunitLog(n)) {
-    chunk += `${line}\n`;
-    if (chunk.length > 1 << 16) {
-      bytes += chunk.length;
-      await write(chunk);
-      chunk = '';
-      if (repeatToBytes && bytes > repeatToBytes) break;
-    }
-  }
-  await write(chunk);
-  await new Promise((r) => stream.end(r));
-}
 
 // CPU time and peak RSS of a child come from Python's getrusage(RUSAGE_CHILDREN): Node has no such API,
 // and on a loaded machine wall time alone says little.
@@ -103,33 +59,61 @@ function timeRun(cmd, argv, discard = false) {
 
 const show = (r) =>
   `cpu ${r.cpu.toFixed(3)} s, wall ${r.wall.toFixed(3)} s, peak RSS ${r.rssMb.toFixed(0)} MB`;
+const best = (cmd, argv) =>
+  Array.from({ length: repeat }, () => timeRun(cmd, argv)).reduce((a, b) => (a.cpu < b.cpu ? a : b));
+const goal = (ok) => (ok ? 'met' : 'NOT met');
 
 const log = join(tmp, 'kunit.log');
 await writeLog(log, cases);
-console.log(`log: ${cases} cases, ${(statSync(log).size / 1e6).toFixed(1)} MB`);
+console.log(`log: ${cases} cases, ${(statSync(log).size / 1e6).toFixed(1)} MB; CPU time, best of ${repeat}`);
 
-const runs = [0, 1, 2].map(() => timeRun(process.execPath, [vmunit, 'parse', log]));
-const best = runs.reduce((a, b) => (a.cpu < b.cpu ? a : b));
-const startup = [0, 1, 2]
-  .map(() => timeRun(process.execPath, [vmunit, '--version']))
-  .reduce((a, b) => (a.cpu < b.cpu ? a : b));
-console.log(`vmunit parse:   ${show(best)}  (${best.summary})`);
-console.log(`  of which \`vmunit --version\` start-up: cpu ${startup.cpu.toFixed(3)} s`);
-if (existsSync(kunitPy)) {
-  const ref = timeRun('python3', [kunitPy, 'parse', log]);
-  console.log(`kunit.py parse: ${show(ref)}  (${ref.summary})`);
-  console.log(`summary lines ${ref.summary === best.summary ? 'identical' : 'DIFFER'}`);
+const runs = {};
+for (const [label, bin] of [
+  ['vmunit', vmunit],
+  ...(base ? [['base', join(base, 'bin', 'vmunit.js')]] : []),
+]) {
+  const consoleRun = best(process.execPath, [bin, 'parse', log]);
+  const json = best(process.execPath, [bin, 'parse', `--json=${join(tmp, 'r.json')}`, log]);
+  const junit = best(process.execPath, [bin, 'parse', `--junit=${join(tmp, 'r.xml')}`, log]);
+  runs[label] = { console: consoleRun, json, junit };
+  console.log(`${label} parse:          ${show(consoleRun)}  (${consoleRun.summary})`);
+  console.log(`${label} parse --json:   ${show(json)}  (${(json.cpu / consoleRun.cpu).toFixed(2)}x console)`);
   console.log(
-    `ratio: vmunit is ${(ref.cpu / best.cpu).toFixed(1)}x faster in CPU time, ${(ref.wall / best.wall).toFixed(1)}x in wall time`,
+    `${label} parse --junit:  ${show(junit)}  (${(junit.cpu / consoleRun.cpu).toFixed(2)}x console)`,
   );
-} else console.log(`kunit.py not found at ${kunitPy}: no ratio`);
+}
+const scan = best(process.execPath, [floor, log]);
+console.log(`scan floor:            ${show(scan)}`);
+const mine = runs.vmunit;
+if (base) {
+  const b = runs.base;
+  const r = (k) => (b[k].cpu / mine[k].cpu).toFixed(2);
+  console.log(`vs base: console ${r('console')}x, --json ${r('json')}x, --junit ${r('junit')}x faster`);
+}
+console.log(
+  `console / floor: ${(mine.console.cpu / scan.cpu).toFixed(1)}x (goal <= 3: ${goal(mine.console.cpu <= 3 * scan.cpu)})`,
+);
+for (const k of ['json', 'junit']) {
+  const ratio = mine[k].cpu / mine.console.cpu;
+  console.log(`--${k} / console: ${ratio.toFixed(2)}x (goal <= 1.5: ${goal(ratio <= 1.5)})`);
+}
+if (kunitPy && existsSync(kunitPy)) {
+  const ref = timeRun('python3', [kunitPy, 'parse', log]);
+  console.log(`kunit.py parse:        ${show(ref)}  (${ref.summary})`);
+  console.log(`summary lines ${ref.summary === mine.console.summary ? 'identical' : 'DIFFER'}`);
+  const ratio = ref.cpu / mine.console.cpu;
+  console.log(`kunit.py / console: ${ratio.toFixed(1)}x (goal >= 40: ${goal(ratio >= 40)})`);
+} else console.log('kunit.py: set KUNIT_PY (or --kunit) to its kunit.py for the reference figure');
 
 if (memoryGb > 0) {
   const big = join(tmp, 'big.log');
   const target = memoryGb * 1e9;
   // Enough cases (about 35 bytes each) to pass the target size, where writing stops.
   await writeLog(big, Math.ceil(target / 30), target);
-  const run = timeRun(process.execPath, [vmunit, 'parse', big], true);
-  console.log(`memory: ${(statSync(big).size / 1e9).toFixed(2)} GB log: ${show(run)}, exit ${run.status}`);
+  const run = timeRun(process.execPath, [vmunit, 'parse', '--all-blocks', big], true);
+  const ok = run.rssMb <= 150;
+  console.log(
+    `memory: ${(statSync(big).size / 1e9).toFixed(2)} GB log, --all-blocks: ${show(run)}, exit ${run.status} (goal <= 150 MB: ${goal(ok)})`,
+  );
 }
 rmSync(tmp, { recursive: true, force: true });

@@ -30,6 +30,33 @@ struct vmu_regs {
 	uint64_t elr, spsr, pad;
 };
 
+/* ---- Synchronous exceptions (arch/arm64/traps.c) ----------------------------------------------------
+ * vmu_expect_exception(ec, fn, arg) runs fn(arg) and returns true if it raised a synchronous exception of
+ * class `ec` (ESR_EL1.EC); execution resumes in the helper. Other exceptions are fatal: their ESR, ELR, FAR
+ * and a STACK: line are printed and the test aborts. */
+enum {
+	EC_UNKNOWN = 0x00,
+	EC_SVC64 = 0x15,
+	EC_HVC64 = 0x16,
+	EC_SYS64 = 0x18,
+	EC_IABT_EL0 = 0x20,
+	EC_IABT_EL1 = 0x21,
+	EC_PC_ALIGN = 0x22,
+	EC_DABT_EL0 = 0x24,
+	EC_DABT_EL1 = 0x25,
+	EC_SP_ALIGN = 0x26,
+	EC_BRK64 = 0x3c,
+};
+struct vmu_exception {
+	int ec; /* -1: none */
+	uint64_t esr, elr, far;
+};
+bool vmu_expect_exception(int ec, void (*fn)(void *), void *arg);
+struct vmu_exception vmu_last_exception(void);
+const char *vmu_exception_name(int ec); /* "data abort", "BRK", ... ("" when unnamed) */
+/* A stack dump that starts at the faulting instruction `pc` and walks the frames from `fp`. */
+void vmu_dump_frame(uint64_t pc, uint64_t fp);
+
 /* ---- Interrupts (arch/arm64/gic.c): GICv2 on QEMU's virt machine ---------------------------------------
  * handle_irq() installs a handler for an interrupt ID (SGIs 0-15, PPIs 16-31, SPIs 32-1019); the GIC code
  * acknowledges and ends the interrupt around it. gic_init() runs at start-up; it returns false (and every
@@ -39,9 +66,10 @@ vmu_irq_handler handle_irq(int irq, vmu_irq_handler handler);
 bool gic_available(void);
 void gic_enable_irq(int irq);
 void gic_disable_irq(int irq);
-/* Software-generated interrupt `irq` (0-15) to CPU interface `cpu` (its GIC number), or to itself. */
+/* Software-generated interrupt `irq` (0-15) to CPU number `cpu` (see nr_cpus()), or to the caller. */
 void gic_send_sgi(int cpu, int irq);
 void gic_send_sgi_self(int irq);
+uint8_t vmu_cpu_gic_mask(int cpu); /* CPU number → its bit in the GIC's SGI target list */
 static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" : : : "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" : : : "memory"); }
 /* wfi with IRQs unmasked: a pending interrupt is taken right after the wfi returns. */

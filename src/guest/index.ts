@@ -1,9 +1,12 @@
 /**
- * `vmunit/guest`: the kvm-unit-tests runner as a library. Parse a tree's unittests.cfg, select tests with
- * run_tests.sh's rules, build QEMU command lines from per-arch data, decode exit statuses, and run a whole
- * tree as a stream of RunEvents.
+ * `vmunit/guest`: the kvm-unit-tests runner (unittests.cfg, selection, QEMU profiles, verdicts) as a library.
+ * Must not import: kernel, unit, cli.
+ *
+ * Parse a tree's unittests.cfg, select tests with run_tests.sh's rules, build QEMU command lines from
+ * per-arch data, decode exit statuses, and run a whole tree as a stream of RunEvents.
  */
 
+export { parseJobs, runPool, startOrder } from '../util/pool.js';
 export { parseUnittestsCfg } from './cfg/parse.js';
 export type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 export { readTreeConfig, type TreeConfig } from './config-mak.js';
@@ -26,7 +29,6 @@ export { buildQemuArgv, formatCommandLine, type QemuPlatform, type QemuTestArgs 
 export { buildEnviron } from './qemu/environ.js';
 export { QemuProber } from './qemu/probe.js';
 export { type GuestRunOptions, type GuestRunSummary, runGuestTests, type TreeFacts } from './run.js';
-export { parseJobs, runPool, startOrder } from './scheduler.js';
 export { type Selection, selectTest } from './select.js';
 export { type SuperviseOptions, supervise } from './supervise.js';
 export { Tap13Reporter } from './tap13.js';

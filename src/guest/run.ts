@@ -8,7 +8,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunEvent } from '../events/types.js';
+import type { RunEvent, TestStatus } from '../events/types.js';
+import { aggregateStatus } from '../ktap/status.js';
+import { runPool, startOrder } from '../util/pool.js';
 import type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 import type { QemuTreeFacts } from './config-mak.js';
 import type { Verdict } from './exit-code.js';
@@ -22,7 +24,6 @@ import { formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
 import { type QemuInfo, type QemuProber, qemuArchFor, qemuCandidates } from './qemu/probe.js';
 import { runOneTest, testArgv } from './run-one.js';
-import { runPool, startOrder } from './scheduler.js';
 import { verboseCommandLine } from './select.js';
 import type { ChildLike, SpawnFn } from './supervise.js';
 
@@ -332,10 +333,8 @@ class RunState {
     this.#record(name, outcome.verdict, outcome.text, outcome.reason, outcome.durationMs);
   }
 
-  rootStatus(): 'SUCCESS' | 'FAILURE' | 'SKIPPED' | 'NO_TESTS' {
-    if (this.counts.failed > 0) return 'FAILURE';
-    if (this.counts.passed > 0) return 'SUCCESS';
-    return this.counts.skipped > 0 ? 'SKIPPED' : 'NO_TESTS';
+  rootStatus(): TestStatus {
+    return aggregateStatus({ ...this.counts, crashed: 0, errors: 0 });
   }
 
   /** `elapsedMs`: wall time of the run, stored so benchmarks can separate harness time from QEMU time. */

@@ -6,8 +6,9 @@
  */
 
 import { join } from 'node:path';
-import { aggregateStatus, isOkStatus, type TestNode } from '../ktap/model.js';
+import { isOkStatus, type TestNode } from '../ktap/model.js';
 import { pyRstrip } from '../ktap/py-text.js';
+import { aggregateStatus } from '../ktap/status.js';
 import { TreeBuilder } from '../ktap/tree.js';
 import { listingBoot, listTests, openRootRun, ROOT_ID, runBoot, testLogPath } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';

@@ -1,6 +1,9 @@
 /**
- * `vmunit/kernel`: the kunit.py-compatible kernel tool's stable pieces: the stage pipeline, the arch
- * profiles (data) and the Kconfig model. Internals (boot sessions, isolation scheduling) stay private.
+ * `vmunit/kernel`: the kunit.py-compatible kernel tool (config, build, exec, parse stages).
+ * Must not import: guest, unit, cli.
+ *
+ * Exported: the stage pipeline, the arch profiles (data) and the Kconfig model. Internals (boot sessions,
+ * isolation scheduling) stay private.
  */
 
 export type { KunitArchProfile, KunitQemuProfile, UmlProfile } from './arch-profiles.js';

@@ -12,10 +12,9 @@
 
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import type { RunEvent } from '../events/types.js';
-import { startOrder } from '../guest/scheduler.js';
 import type { TreeBuilder } from '../ktap/tree.js';
+import { runPool, startOrder } from '../util/pool.js';
 import { BootMerger, type BootSummary } from './boot-merge.js';
 import { listTests, openRootRun, ROOT_ID, runBoot } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
@@ -160,14 +159,11 @@ export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBu
   await rm(isolatedDir(req.target.buildDir), { recursive: true, force: true });
   const merger = new BootMerger(ROOT_ID, mode, (suite) => perSuite.get(suite));
   const release = new OrderedRelease(globs.length, merger, emit);
-  const limit = pLimit(Math.max(1, req.parallel));
   // The guest runner's -j order: with several jobs, unknown boots first, then known ones longest first, so
   // the longest boot never starts last; with one job, list order (kunit.py's sequence). Reports stay in list order.
   const order = startOrder(globs, await loadBootTimes(req.target.buildDir), req.parallel);
-  await Promise.all(
-    order.map((i) =>
-      limit(async () => release.done(i, await isolatedBoot(deps, req, globs[i] as string, i, globs.length))),
-    ),
+  await runPool(globs, order, req.parallel, async (glob, i) =>
+    release.done(i, await isolatedBoot(deps, req, glob, i, globs.length)),
   );
   const records = release.records.filter((r): r is BootRecord => r !== undefined);
   await saveBootTimes(

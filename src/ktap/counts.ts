@@ -8,7 +8,7 @@
 
 import type { RunEvent, TestStatus } from '../events/types.js';
 import { addCounts, addStatus, emptyCounts, ensureCounts, isOkStatus, type TestCounts } from './model.js';
-import { applyBubbleUp, type BubbleOptions, rootStatus } from './tree.js';
+import { type StatusRule, settleLeaf, settleStatus, TEST_STATUSES } from './status.js';
 
 /** A non-ok test kept for the failure summary. */
 export interface FailedNode {
@@ -42,25 +42,16 @@ interface OpenNode {
   failedCount: number;
 }
 
-export interface CountTrackerOptions extends BubbleOptions {
+export interface CountTrackerOptions extends StatusRule {
   /** Keep failed tests' names for `Failures:` (costs memory per failed test). */
   readonly trackFailures?: boolean;
 }
 
 const NO_FAILURES: readonly FailedNode[] = [];
 
-const ALL_STATUSES: readonly TestStatus[] = [
-  'SUCCESS',
-  'FAILURE',
-  'SKIPPED',
-  'TEST_CRASHED',
-  'NO_TESTS',
-  'FAILURE_TO_PARSE_TESTS',
-];
-
 /** The counts of a leaf with each status (kunit.py's add_status on empty counts): constant, frozen. */
 const LEAF_COUNTS: ReadonlyMap<TestStatus, Readonly<TestCounts>> = new Map(
-  ALL_STATUSES.map((status) => {
+  TEST_STATUSES.map((status) => {
     const c = emptyCounts();
     addStatus(c, status);
     return [status, Object.freeze(c)] as const;
@@ -88,7 +79,7 @@ function leafCounts(status: TestStatus): Readonly<TestCounts> {
 export class CountTracker {
   readonly #open = new Map<string, OpenNode>();
   readonly #trackFailures: boolean;
-  readonly #bubble: BubbleOptions;
+  readonly #bubble: StatusRule;
 
   constructor(options: CountTrackerOptions = {}) {
     this.#trackFailures = options.trackFailures ?? false;
@@ -131,19 +122,16 @@ export class CountTracker {
     const parent = node.parentId === null ? undefined : this.#open.get(node.parentId);
     const isRoot = parent === undefined;
     if (node.counts === undefined && parent) {
-      // A leaf (nothing counted below, no errors): it adds its own status to the parent, allocation-free.
-      addStatus(ensureCounts(parent), reported);
+      // A leaf (nothing counted below, no errors): settled into the parent's counts, allocation-free.
+      const status = settleLeaf(ensureCounts(parent), reported);
       parent.childCount++;
-      if (this.#trackFailures && !isOkStatus(reported)) {
+      if (this.#trackFailures && !isOkStatus(status)) {
         addFailed(parent, { name, childCount: 0, failedCount: 0, failedChildren: NO_FAILURES });
       }
-      return { id, name, status: reported, counts: leafCounts(reported), isRoot: false };
+      return { id, name, status, counts: leafCounts(status), isRoot: false };
     }
     const counts = node.counts ?? emptyCounts();
-    // kunit.py never bubbles a root that found no KTAP (FAILURE_TO_PARSE_TESTS): its counts keep the error.
-    const skipBubble = isRoot && reported === 'FAILURE_TO_PARSE_TESTS';
-    let status = skipBubble ? reported : applyBubbleUp(counts, reported, this.#bubble);
-    if (isRoot) status = rootStatus(counts, status);
+    const status = settleStatus(counts, reported, isRoot, this.#bubble);
     const failed: FailedNode | undefined =
       this.#trackFailures && !isOkStatus(status)
         ? {

@@ -1,5 +1,6 @@
 /**
- * The KTAP core: streaming parser, extraction, grammar, directives, result tree and streaming counts.
+ * The KTAP core: streaming parser, extraction, grammar, directives, result tree, counts and the status rule.
+ * Must not import: reporters, record, guest, kernel, unit, cli.
  */
 
 export {
@@ -25,4 +26,14 @@ export {
 } from './line-type.js';
 export * from './model.js';
 export { KtapParser, type KtapParserOptions, parseKtapLines } from './parser.js';
-export { applyBubbleUp, type BubbleOptions, bubbleUp, buildTree, rootStatus, TreeBuilder } from './tree.js';
+export {
+  aggregateStatus,
+  applyBubbleUp,
+  countStatuses,
+  rootStatus,
+  type StatusRule,
+  settleLeaf,
+  settleStatus,
+  suiteStatus,
+} from './status.js';
+export { buildTree, TreeBuilder } from './tree.js';

@@ -91,39 +91,48 @@ export interface ClassifiedLine {
 
 /**
  * The only production a line can match, from its first non-blank character (the productions' first
- * characters `o n # K T 1` are distinct), or ORDER when that character might be Python whitespace we did
- * not skip. Most kernel log lines match none, so at most one regex runs per line.
+ * characters `o n # K T 1` are distinct); undefined for none, 'any' (try ORDER) when that character might
+ * be Python whitespace we did not skip. So at most one regex runs per ordinary line.
  */
-function candidates(text: string): readonly Production[] {
+function candidate(text: string): Production | 'any' | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x09) continue;
     switch (c) {
       case 0x6f /* o */:
       case 0x6e /* n */:
-        return [GRAMMAR.result];
+        return GRAMMAR.result;
       case 0x23 /* # */:
-        return [GRAMMAR.subtestHeader];
+        return GRAMMAR.subtestHeader;
       case 0x4b /* K */:
-        return [GRAMMAR.ktapVersion];
+        return GRAMMAR.ktapVersion;
       case 0x54 /* T */:
-        return [GRAMMAR.tapVersion];
+        return GRAMMAR.tapVersion;
       case 0x31 /* 1 */:
-        return [GRAMMAR.plan];
+        return GRAMMAR.plan;
       default:
-        return c < 0x20 || c >= 0x80 ? ORDER : NONE;
+        return c < 0x20 || c >= 0x80 ? 'any' : undefined;
     }
   }
-  return NONE;
+  return undefined;
 }
 
-const NONE: readonly Production[] = [];
+function classified(text: string, lineNo: number, p: Production): ClassifiedLine | undefined {
+  const match = p.pattern.exec(text);
+  return match ? { text, lineNo, kind: p.kind, match } : undefined;
+}
 
 /** Classifies one extracted (right-stripped) line. */
 export function classifyLine(text: string, lineNo: number): ClassifiedLine {
-  for (const p of candidates(text)) {
-    const match = p.pattern.exec(text);
-    if (match) return { text, lineNo, kind: p.kind, match };
+  const c = candidate(text);
+  if (c === 'any') {
+    for (const p of ORDER) {
+      const line = classified(text, lineNo, p);
+      if (line) return line;
+    }
+  } else if (c !== undefined) {
+    const line = classified(text, lineNo, c);
+    if (line) return line;
   }
   return { text, lineNo, kind: 'diagnostic', match: undefined };
 }
@@ -148,7 +157,8 @@ export function parseResultLine(line: ClassifiedLine): ResultLine | undefined {
   if (line.kind !== 'result' || !m) return undefined;
   const skip = line.text.includes(' # SKIP') ? RESULT_SKIP.exec(line.text) : null;
   const plainName = m[4] ?? '';
-  const digits = (m[2] ?? '0').replace(/^0+(?=.)/, '');
+  const written = m[2] ?? '0';
+  const digits = written.charCodeAt(0) === 0x30 ? written.replace(/^0+(?=.)/, '') : written;
   return {
     ok: m[1] === 'ok',
     numberText: digits,

@@ -1,6 +1,6 @@
 /**
  * The result model: a tree of `TestNode`s built by folding `RunEvent`s (see tree.ts), with kunit.py's
- * counting and status-precedence rules (kunit_parser.TestCounts) written down once, here.
+ * counting rules (kunit_parser.TestCounts); the status rule built on them is status.ts.
  */
 
 import type { FailureDetail, TestDirective, TestStatus } from '../events/types.js';
@@ -53,18 +53,6 @@ export function totalTests(c: TestCounts): number {
   return c.passed + c.failed + c.crashed + c.skipped;
 }
 
-/**
- * The one status-precedence rule (kunit_parser.TestCounts.get_status):
- * no tests → NO_TESTS; any crash → TEST_CRASHED; any failure → FAILURE; any pass → SUCCESS; else SKIPPED.
- */
-export function aggregateStatus(c: TestCounts): TestStatus {
-  if (totalTests(c) === 0) return 'NO_TESTS';
-  if (c.crashed > 0) return 'TEST_CRASHED';
-  if (c.failed > 0) return 'FAILURE';
-  if (c.passed > 0) return 'SUCCESS';
-  return 'SKIPPED';
-}
-
 /** Adds one finished test's status to counts (kunit_parser.TestCounts.add_status). */
 export function addStatus(c: TestCounts, status: TestStatus): void {
   switch (status) {
@@ -109,7 +97,19 @@ export function formatCounts(c: TestCounts): string {
   return `Ran ${totalTests(c)} tests: ${parts.join(', ')}`;
 }
 
-/** A fresh node with kunit.py's defaults (status starts as TEST_CRASHED: a test that never ends crashed). */
+/**
+ * Shared empty values of a fresh node: most nodes are leaves without logs, issues, failures or attributes,
+ * and a million-case tree should not hold four million empty arrays. Frozen, so a writer that forgets to
+ * give the node its own (TreeBuilder does, on first write) fails loudly instead of writing into all nodes.
+ */
+const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
+const NO_FAILURES: FailureDetail[] = Object.freeze([]) as unknown as FailureDetail[];
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * A fresh node with kunit.py's defaults (status starts as TEST_CRASHED: a test that never ends crashed).
+ * `log`, `issues`, `failures` and `attributes` start as shared frozen empties: assign new ones to write.
+ */
 export function newTestNode(id: string, name: string): TestNode {
   return {
     id,
@@ -119,13 +119,13 @@ export function newTestNode(id: string, name: string): TestNode {
     number: undefined,
     expectedCount: undefined,
     subtests: [],
-    log: [],
-    attributes: {},
-    issues: [],
+    log: NO_LINES,
+    attributes: NO_ATTRIBUTES,
+    issues: NO_LINES,
     counts: emptyCounts(),
     durationMs: undefined,
     reason: undefined,
-    failures: [],
+    failures: NO_FAILURES,
     isSuite: false,
   };
 }

@@ -3,39 +3,26 @@
  * JUnit, HTML) feed it every event and read `root()` at the end; it works with interleaved events from
  * concurrent producers because it keys on ids.
  *
- * Counting follows kunit.py's `bubble_up_test_results` (Linux 6.12, the reference of the conformance
- * checks), applied when a node's result arrives:
- * - children's counts are summed into the parent (errors included);
- * - a node whose subtree counted nothing contributes its own status (a leaf, or an empty parent);
- * - a subtree with a crash makes the node TEST_CRASHED (the only status override).
- * Newer kunit.py (2025-12, "Don't overwrite test status based on subtest counts") also counts one synthetic
- * failure for a `not ok` parent whose children all passed; `{ parentFailure: true }` turns that on.
- * The root never gets a result line in KTAP: `finish()` bubbles it and derives its status from its counts.
+ * Counting is the status rule of status.ts (kunit.py's bubble-up), applied when a node's result arrives,
+ * with its children's counts (errors included) summed into it first. The root never gets a result line in KTAP: `finish()` bubbles it and derives its status from its counts.
  * A producer should still emit a `test:result` for its root: NO_TESTS when nothing ran and
  * FAILURE_TO_PARSE_TESTS when no KTAP was found (both kept as is; the latter is not counted, as kunit.py
  * never bubbles it), any other status (replaced by the counts' status). A root with no result and no
  * children counts as crashed.
  */
 
-import type { RunEvent, RunStartEvent, TestStatus } from '../events/types.js';
-import {
-  addCounts,
-  addStatus,
-  aggregateStatus,
-  newTestNode,
-  type TestCounts,
-  type TestNode,
-  totalTests,
-} from './model.js';
+import type { RunEvent, RunStartEvent } from '../events/types.js';
+import { addCounts, newTestNode, type TestNode } from './model.js';
+import { type StatusRule, settleStatus } from './status.js';
 
-/** Counting options shared by TreeBuilder and CountTracker. */
-export interface BubbleOptions {
-  /** Count a synthetic failure for a FAILURE parent whose subtree passed (kunit.py after 6.12). */
-  readonly parentFailure?: boolean;
+/** The node's own array, replacing the shared frozen empty that newTestNode gives on first write. */
+function own<K extends 'log' | 'issues' | 'failures'>(node: TestNode, key: K): TestNode[K] {
+  if (Object.isFrozen(node[key])) node[key] = [] as TestNode[K];
+  return node[key];
 }
 
 export class TreeBuilder {
-  readonly #options: BubbleOptions;
+  readonly #options: StatusRule;
   readonly #nodes = new Map<string, TestNode>();
   readonly #roots: TestNode[] = [];
   readonly #finished = new Set<string>();
@@ -43,7 +30,7 @@ export class TreeBuilder {
   #interrupted = false;
   #elapsedMs: number | undefined;
 
-  constructor(options: BubbleOptions = {}) {
+  constructor(options: StatusRule = {}) {
     this.#options = options;
   }
 
@@ -66,16 +53,20 @@ export class TreeBuilder {
       }
       case 'test:attr': {
         const node = this.#nodes.get(event.id);
-        if (node) node.attributes[event.key] = event.value;
+        if (!node) return;
+        if (Object.isFrozen(node.attributes)) node.attributes = {};
+        node.attributes[event.key] = event.value;
         return;
       }
-      case 'test:log':
-        this.#nodes.get(event.id)?.log.push(event.line);
+      case 'test:log': {
+        const node = this.#nodes.get(event.id);
+        if (node) own(node, 'log').push(event.line);
         return;
+      }
       case 'parse:issue': {
         const node = this.#nodes.get(event.id);
         if (node) {
-          node.issues.push(event.message);
+          own(node, 'issues').push(event.message);
           node.counts.errors++;
         }
         return;
@@ -112,11 +103,15 @@ export class TreeBuilder {
     node.directive = event.directive;
     node.durationMs = event.durationMs;
     node.reason = event.reason;
-    if (event.failures) node.failures.push(...event.failures);
-    // kunit.py never bubbles a root that found no KTAP: its counts keep only the error.
-    if (!(event.status === 'FAILURE_TO_PARSE_TESTS' && this.#roots.includes(node)))
-      bubbleUp(node, this.#options);
-    this.#finished.add(event.id);
+    if (event.failures) own(node, 'failures').push(...event.failures);
+    this.#settle(node, this.#roots.includes(node));
+  }
+
+  /** Sums the children's counts into the node and applies the status rule (status.ts) to it. */
+  #settle(node: TestNode, isRoot: boolean): void {
+    for (const child of node.subtests) addCounts(node.counts, child.counts);
+    node.status = settleStatus(node.counts, node.status, isRoot, this.#options);
+    this.#finished.add(node.id);
   }
 
   /** True once `run:end` said the run was cut short. */
@@ -143,12 +138,9 @@ export class TreeBuilder {
   }
 
   #finishNode(node: TestNode, isRoot: boolean): void {
-    if (!this.#finished.has(node.id)) {
-      for (const child of node.subtests) this.#finishNode(child, false);
-      bubbleUp(node, this.#options);
-      this.#finished.add(node.id);
-    }
-    if (isRoot) node.status = rootStatus(node.counts, node.status);
+    if (this.#finished.has(node.id)) return;
+    for (const child of node.subtests) this.#finishNode(child, false);
+    this.#settle(node, isRoot);
   }
 
   /** The first root, or an empty "main" node when nothing was started. */
@@ -157,42 +149,8 @@ export class TreeBuilder {
   }
 }
 
-/**
- * kunit.py's bubble_up_test_results on counts that already include the children's: a node that counted
- * nothing adds its own status; a crash below makes it TEST_CRASHED. Returns the node's new status.
- */
-export function applyBubbleUp(
-  counts: TestCounts,
-  status: TestStatus,
-  options: BubbleOptions = {},
-): TestStatus {
-  let result = status;
-  if (totalTests(counts) === 0) addStatus(counts, status);
-  else if (aggregateStatus(counts) === 'TEST_CRASHED') result = 'TEST_CRASHED';
-  if (options.parentFailure && status === 'FAILURE' && aggregateStatus(counts) === 'SUCCESS')
-    addStatus(counts, 'FAILURE');
-  return result;
-}
-
-/**
- * kunit.py's parse_run_tests: the main test's status is its counts' status, unless it ran nothing
- * (NO_TESTS) or no KTAP was found (FAILURE_TO_PARSE_TESTS).
- */
-export function rootStatus(counts: TestCounts, status: TestStatus): TestStatus {
-  return status === 'NO_TESTS' || status === 'FAILURE_TO_PARSE_TESTS' ? status : aggregateStatus(counts);
-}
-
-/**
- * kunit.py's bubble_up_test_results for one node. Counts already on the node (a parser that counted a
- * crash for a missing subtest on the parent, or parse issues) are kept and added to.
- */
-export function bubbleUp(node: TestNode, options: BubbleOptions = {}): void {
-  for (const child of node.subtests) addCounts(node.counts, child.counts);
-  node.status = applyBubbleUp(node.counts, node.status, options);
-}
-
 /** Convenience: fold a finished list of events into the root node. */
-export function buildTree(events: Iterable<RunEvent>, options: BubbleOptions = {}): TestNode {
+export function buildTree(events: Iterable<RunEvent>, options: StatusRule = {}): TestNode {
   const builder = new TreeBuilder(options);
   for (const event of events) builder.push(event);
   return builder.root();

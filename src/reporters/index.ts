@@ -1,4 +1,9 @@
-/** Public surface of vmunit's reporters (`vmunit/reporters`): factories, renderers and the registry. */
+/**
+ * Reporters: RunEvents in, console (kunit.py), KernelCI JSON, JUnit, KTAP and HTML text out.
+ * Must not import: record, guest, kernel, unit, cli.
+ *
+ * Public surface of vmunit's reporters (`vmunit/reporters`): factories, renderers and the registry.
+ */
 
 export { type ConsoleFactoryOptions, ConsoleReporter, createConsoleReporter } from './console.js';
 export { htmlEscape, replaceInvalidXmlChars, xmlAttr, xmlText } from './escape.js';

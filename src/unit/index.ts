@@ -1,7 +1,9 @@
 /**
- * `vmunit/unit`: KUnit's testing model for TypeScript. Define suites with `defineSuite`, write cases as
- * functions of a context `t` (checks in `t.expect`/`t.assert`, `t.log`, `t.skip`, `t.addAction`), and run
- * them with `vmunit test` or `runTests`.
+ * `vmunit/unit`: KUnit's testing model for TypeScript (suites, cases, checks, isolated hosts).
+ * Must not import: guest, kernel, cli.
+ *
+ * Define suites with `defineSuite`, write cases as functions of a context `t` (checks in `t.expect`/
+ * `t.assert`, `t.log`, `t.skip`, `t.addAction`), and run them with `vmunit test` or `runTests`.
  */
 
 export type { AssertChecks, ErrorMatcher, ExpectChecks } from './checks.js';

@@ -6,11 +6,12 @@
  * exactly what a sequential run would.
  */
 
-import pLimit from 'p-limit';
 import type { RunEvent, TestStatus } from '../events/types.js';
-import { addStatus, aggregateStatus, emptyCounts, isOkStatus, type TestNode } from '../ktap/model.js';
+import { isOkStatus, type TestNode } from '../ktap/model.js';
+import { aggregateStatus, countStatuses } from '../ktap/status.js';
 import { TreeBuilder } from '../ktap/tree.js';
 import { VmunitError } from '../util/errors.js';
+import { runPool } from '../util/pool.js';
 import { type SelectOptions, type SuiteSelection, selectTests } from './filter.js';
 import { type HostBackend, startHost } from './isolate.js';
 import { DEFAULT_TIMEOUT_MS, type HostMessage } from './protocol.js';
@@ -140,7 +141,6 @@ export async function runTests(options: RunOptions, emit: (e: RunEvent) => void)
   out({ type: 'test:start', id: ROOT_ID, parentId: null, name: 'main', index: 0, depth: 0, isSuite: true });
   out({ type: 'test:plan', id: ROOT_ID, count: selected.length });
   const ordered = new OrderedEmitter(selected.length, out);
-  const limit = pLimit(Math.max(1, options.jobs ?? 1));
   const supervise = {
     isolation: options.isolation ?? 'suite',
     backend: options.backend ?? 'worker',
@@ -150,26 +150,21 @@ export async function runTests(options: RunOptions, emit: (e: RunEvent) => void)
     ...(options.memoryLimitMb ? { memoryLimitMb: options.memoryLimitMb } : {}),
   };
   const statuses: TestStatus[] = [];
-  await Promise.all(
-    selected.map((sel, i) =>
-      limit(async () => {
-        try {
-          statuses[i] = await new SuiteSupervisor(
-            sel,
-            `${ROOT_ID}.${i + 1}`,
-            i + 1,
-            supervise,
-            ordered.sink(i),
-          ).run(ROOT_ID);
-        } finally {
-          ordered.finish(i);
-        }
-      }),
-    ),
-  );
-  const counts = emptyCounts();
-  for (const s of statuses) addStatus(counts, s);
-  out({ type: 'test:result', id: ROOT_ID, name: 'main', status: aggregateStatus(counts) });
+  const inListOrder = selected.map((_, i) => i);
+  await runPool(selected, inListOrder, options.jobs ?? 1, async (sel, i) => {
+    try {
+      statuses[i] = await new SuiteSupervisor(
+        sel,
+        `${ROOT_ID}.${i + 1}`,
+        i + 1,
+        supervise,
+        ordered.sink(i),
+      ).run(ROOT_ID);
+    } finally {
+      ordered.finish(i);
+    }
+  });
+  out({ type: 'test:result', id: ROOT_ID, name: 'main', status: aggregateStatus(countStatuses(statuses)) });
   out({ type: 'run:end', elapsedMs: Date.now() - started });
   const root = tree.root();
   return { root, ok: selected.length === 0 || isOkStatus(root.status) };

@@ -6,6 +6,7 @@
  */
 
 import type { RunEvent, TestStatus } from '../events/types.js';
+import { suiteStatus } from '../ktap/status.js';
 import type { SuiteSelection } from './filter.js';
 import { type Host, type HostBackend, type HostExit, startHost } from './isolate.js';
 import type { Activity, CaseSelection, HostMessage, RunRequest } from './protocol.js';
@@ -296,17 +297,8 @@ export class SuiteSupervisor {
     if (totals.total > 1) this.#emit({ type: 'test:log', id: this.#id, line: `# Totals: ${totals.text}` });
   }
 
-  /** kunit_suite_has_succeeded: init failure or any failed case → FAILURE; any pass → SUCCESS; else SKIPPED. */
   #finish(): TestStatus {
-    const statuses = [...this.#caseStatus.values()];
-    let status: TestStatus = 'SKIPPED';
-    if (
-      this.#initFailed ||
-      this.#suiteFailed ||
-      statuses.some((s) => s === 'FAILURE' || s === 'TEST_CRASHED')
-    )
-      status = 'FAILURE';
-    else if (statuses.includes('SUCCESS')) status = 'SUCCESS';
+    const status = suiteStatus(this.#caseStatus.values(), this.#initFailed || this.#suiteFailed);
     if (this.#planned) this.#printStats();
     this.#emit({
       type: 'test:result',

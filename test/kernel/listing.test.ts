@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startOrder } from '../../src/guest/scheduler.js';
 import { isolatedGlobs, suitesFromTests, testNamesFromListing } from '../../src/kernel/listing.js';
+import { startOrder } from '../../src/util/pool.js';
 
 describe('listing', () => {
   it('drops the dummy header and non-test lines (kunit_tool_test.test_list_tests)', () => {

@@ -16,6 +16,12 @@ bool vmu_fdt_has_compatible(const void *fdt, const char *compatible);
 bool vmu_gic_init(const void *fdt);
 struct vmu_regs;
 bool vmu_gic_handle(struct vmu_regs *regs);
+void vmu_gic_cpu_init(void);
+uint8_t vmu_gic_cpu_mask(void);
+int vmu_fdt_cpus(const void *fdt, uint64_t *mpidrs, int max);
+void vmu_setup_smp(const void *fdt);
+/* Ends an armed vmu_expect_exception() by longjmp; returns when none is armed on this CPU. */
+void vmu_expected_exception(int ec, uint64_t esr, uint64_t elr, uint64_t far);
 bool vmu_virtio_console_init(void);
 bool vmu_virtio_console_write(const char *s, size_t n);
 

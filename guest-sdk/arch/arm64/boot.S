@@ -3,6 +3,8 @@
  * clear .bss, install the exception vectors, allow FP/SIMD instructions (so that a test's own use of them
  * does not trap) and call vmu_start() in C, which turns the MMU on.
  */
+#include "vmunit-limits.h"
+
 #define CPACR_FPEN_EL0_EL1 (3 << 20)
 
 	.section .boot, "ax"
@@ -31,6 +33,43 @@ start:
 	bl	vmu_start
 3:	wfi
 	b	3b
+
+/*
+ * A secondary CPU, started by PSCI CPU_ON (smp.c) at EL1 with the MMU off and its number in x0: the boot
+ * CPU's MMU settings (mmu.c's vmu_mmu_regs), its own stack slot, the vectors, then vmu_secondary_main(cpu).
+ */
+	.globl	secondary_start
+secondary_start:
+	mov	x19, x0
+	adrp	x1, vmu_mmu_regs
+	add	x1, x1, :lo12:vmu_mmu_regs
+	ldp	x2, x3, [x1]
+	ldp	x4, x5, [x1, #16]
+	msr	mair_el1, x2
+	msr	tcr_el1, x3
+	msr	ttbr0_el1, x4
+	dsb	ish
+	tlbi	vmalle1
+	dsb	ish
+	isb
+	msr	sctlr_el1, x5
+	isb
+	adrp	x1, secondary_stacks
+	add	x1, x1, :lo12:secondary_stacks
+	mov	x2, #VMU_AP_STACK_SIZE
+	madd	x1, x19, x2, x1             /* top of slot cpu - 1 */
+	mov	sp, x1
+	adrp	x1, vectors
+	add	x1, x1, :lo12:vectors
+	msr	vbar_el1, x1
+	mov	x1, #CPACR_FPEN_EL0_EL1
+	msr	cpacr_el1, x1
+	isb
+	mov	x29, #0
+	mov	x0, x19
+	bl	vmu_secondary_main
+4:	wfi
+	b	4b
 
 /*
  * Exception vectors: 16 entries of 0x80 bytes (current EL with SP_EL0 / SP_ELx, lower EL AArch64 / AArch32,
@@ -101,5 +140,7 @@ exception_common:
 	.balign	16
 boot_stack:	.skip 64 * 1024
 boot_stack_top:
+	.balign	16
+secondary_stacks:	.skip (VMU_MAX_CPUS - 1) * VMU_AP_STACK_SIZE
 
 	.section .note.GNU-stack, "", @progbits

@@ -141,3 +141,49 @@ bool vmu_fdt_has_compatible(const void *fdt, const char *compatible)
 		}
 	}
 }
+
+/* The `reg` (MPIDR affinity) of each /cpus/cpu@N node, in tree order, up to `max`; returns how many. */
+int vmu_fdt_cpus(const void *fdt, uint64_t *mpidrs, int max)
+{
+	const uint8_t *base = fdt;
+	const uint8_t *p, *strings;
+	int depth = 0, n = 0;
+	uint32_t acells = 1;
+	bool in_cpus = false, in_cpu = false;
+
+	if (!fdt || be32(base) != FDT_MAGIC)
+		return 0;
+	p = base + be32(base + 8);
+	strings = base + be32(base + 12);
+	for (;;) {
+		uint32_t token = be32(p);
+
+		p += 4;
+		if (token == FDT_BEGIN_NODE) {
+			const char *name = (const char *)p;
+
+			depth++;
+			if (depth == 2)
+				in_cpus = !strcmp(name, "cpus");
+			in_cpu = in_cpus && depth == 3 && !strncmp(name, "cpu@", 4);
+			p += align4(strlen(name) + 1);
+		} else if (token == FDT_PROP) {
+			uint32_t len = be32(p), nameoff = be32(p + 4);
+			const char *prop = (const char *)strings + nameoff;
+
+			if (in_cpus && depth == 2 && !strcmp(prop, "#address-cells") && len == 4)
+				acells = be32(p + 8);
+			else if (in_cpu && !strcmp(prop, "reg") && len >= 4 * acells && acells <= 2 && n < max)
+				mpidrs[n++] = cells_value(p + 8, acells);
+			p += 8 + align4(len);
+		} else if (token == FDT_END_NODE) {
+			if (depth == 3)
+				in_cpu = false;
+			if (depth == 2)
+				in_cpus = false;
+			depth--;
+		} else if (token != FDT_NOP) {
+			return n;
+		}
+	}
+}

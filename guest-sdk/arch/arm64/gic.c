@@ -12,6 +12,7 @@
 #define GICD_CTLR 0x000
 #define GICD_ISENABLER 0x100
 #define GICD_ICENABLER 0x180
+#define GICD_ITARGETSR 0x800
 #define GICD_SGIR 0xf00
 #define GICD_PIDR2 0xfe8
 #define GICC_CTLR 0x000
@@ -41,10 +42,24 @@ bool vmu_gic_init(const void *fdt)
 	if (rev != 1 && rev != 2)
 		return false;
 	writel(1, GICD_BASE + GICD_CTLR);
+	ready = true;
+	vmu_gic_cpu_init();
+	return true;
+}
+
+/* The CPU interface and the SGI/PPI enables are banked: every CPU sets up its own. */
+void vmu_gic_cpu_init(void)
+{
+	if (!ready)
+		return;
 	writel(0xff, GICC_BASE + GICC_PMR); /* let every priority through */
 	writel(1, GICC_BASE + GICC_CTLR);
-	ready = true;
-	return true;
+}
+
+/* This CPU's bit in SGI target lists: GICD_ITARGETSR0..7 read back the reading CPU's own mask. */
+uint8_t vmu_gic_cpu_mask(void)
+{
+	return ready ? (uint8_t)readl(GICD_BASE + GICD_ITARGETSR) : 0;
 }
 
 vmu_irq_handler handle_irq(int irq, vmu_irq_handler handler)
@@ -70,7 +85,7 @@ void gic_disable_irq(int irq)
 void gic_send_sgi(int cpu, int irq)
 {
 	if (ready)
-		writel((1u << (16 + cpu)) | (uint32_t)irq, GICD_BASE + GICD_SGIR);
+		writel((uint32_t)vmu_cpu_gic_mask(cpu) << 16 | (uint32_t)irq, GICD_BASE + GICD_SGIR);
 }
 
 void gic_send_sgi_self(int irq)

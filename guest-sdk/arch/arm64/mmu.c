@@ -32,6 +32,10 @@
 
 static uint64_t level1[ENTRIES] __attribute__((aligned(4096)));
 
+/* MAIR, TCR, TTBR0 and SCTLR for secondary CPUs (boot.S secondary_start). Written while the boot CPU's
+ * caches are still off, so a secondary, whose MMU and caches are off, reads them from memory. */
+uint64_t vmu_mmu_regs[4];
+
 #define read_sysreg(r)                                         \
 	({                                                     \
 		uint64_t _v;                                   \
@@ -51,13 +55,17 @@ void vmu_mmu_enable(uint64_t ram_base, uint64_t ram_size)
 		level1[i] = pa | DESC_BLOCK | DESC_AF |
 			    (ram ? DESC_ATTRINDX(ATTR_NORMAL) | DESC_SH_INNER : DESC_ATTRINDX(ATTR_DEVICE) | DESC_XN);
 	}
-	write_sysreg(mair_el1, MAIR_DEVICE_nGnRnE << (8 * ATTR_DEVICE) | MAIR_NORMAL_WB << (8 * ATTR_NORMAL));
+	vmu_mmu_regs[0] = MAIR_DEVICE_nGnRnE << (8 * ATTR_DEVICE) | MAIR_NORMAL_WB << (8 * ATTR_NORMAL);
 	/* IPS: the physical address size the CPU implements (ID_AA64MMFR0_EL1.PARange). */
-	write_sysreg(tcr_el1, TCR_T0SZ(25) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_EPD1 |
-				      (read_sysreg(id_aa64mmfr0_el1) & 7) << TCR_IPS_SHIFT);
-	write_sysreg(ttbr0_el1, (uintptr_t)level1);
+	vmu_mmu_regs[1] = TCR_T0SZ(25) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_EPD1 |
+			  (read_sysreg(id_aa64mmfr0_el1) & 7) << TCR_IPS_SHIFT;
+	vmu_mmu_regs[2] = (uintptr_t)level1;
+	vmu_mmu_regs[3] = (read_sysreg(sctlr_el1) | SCTLR_M | SCTLR_C | SCTLR_I) & ~SCTLR_A;
+	write_sysreg(mair_el1, vmu_mmu_regs[0]);
+	write_sysreg(tcr_el1, vmu_mmu_regs[1]);
+	write_sysreg(ttbr0_el1, vmu_mmu_regs[2]);
 	__asm__ volatile("dsb ish; tlbi vmalle1; dsb ish; isb" : : : "memory");
-	write_sysreg(sctlr_el1, (read_sysreg(sctlr_el1) | SCTLR_M | SCTLR_C | SCTLR_I) & ~SCTLR_A);
+	write_sysreg(sctlr_el1, vmu_mmu_regs[3]);
 	__asm__ volatile("isb" : : : "memory");
 }
 

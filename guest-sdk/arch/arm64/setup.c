@@ -61,17 +61,28 @@ static bool is_irq_slot(uint64_t slot)
 	return slot == 1 || slot == 5 || slot == 9;
 }
 
+/* Synchronous exceptions from the current EL (SP_EL0 or SP_ELx): what vmu_expect_exception() can catch. */
+static bool is_sync_slot(uint64_t slot)
+{
+	return slot == 0 || slot == 4;
+}
+
 /* Called by boot.S's vectors with the saved registers; returns to eret for handled IRQs. */
 void vmu_vector(uint64_t slot, struct vmu_regs *regs);
 void vmu_vector(uint64_t slot, struct vmu_regs *regs)
 {
 	uint64_t esr = READ_SYSREG(esr_el1), far = READ_SYSREG(far_el1);
+	int ec = (int)(esr >> 26) & 0x3f;
 
 	if (is_irq_slot(slot) && vmu_gic_handle(regs))
 		return;
+	if (is_sync_slot(slot))
+		vmu_expected_exception(ec, esr, regs->elr, far); /* returns only when no one is waiting */
 	/* slot: VBAR_EL1 entry (4 = synchronous from the current EL with SP_ELx); EC: ESR_EL1[31:26]. */
-	vmu_diag("Unhandled exception EC 0x%02lx (vector slot %lu) at ip 0x%016lx", esr >> 26, slot, regs->elr);
+	vmu_diag("Unhandled exception EC 0x%02x %s (vector slot %lu) at ip 0x%016lx", ec, vmu_exception_name(ec),
+		 slot, regs->elr);
 	vmu_diag("ESR=0x%08lx FAR=0x%016lx SPSR=0x%08lx", esr, far, regs->spsr);
+	vmu_dump_frame(regs->elr, regs->x[29]);
 	abort();
 }
 
@@ -100,6 +111,7 @@ void vmu_start(void)
 
 	setup_memory((const void *)FDT_ADDR);
 	vmu_gic_init((const void *)FDT_ADDR);
+	vmu_setup_smp((const void *)FDT_ADDR);
 	bootargs = vmu_fdt_bootargs((const void *)FDT_ADDR);
 	char **argv;
 	int argc;

@@ -7,11 +7,8 @@
 
 #define MAX_FRAMES 24
 
-void vmu_dump_stack(void)
+static void walk(uint64_t fp)
 {
-	uint64_t fp = (uint64_t)__builtin_frame_address(0);
-
-	printf("\tSTACK:");
 	for (int depth = 0; fp && !(fp & 7) && depth < MAX_FRAMES; depth++) {
 		const uint64_t *frame = (const uint64_t *)fp;
 
@@ -23,4 +20,16 @@ void vmu_dump_stack(void)
 		fp = frame[0];
 	}
 	printf("\n");
+}
+
+void vmu_dump_frame(uint64_t pc, uint64_t fp)
+{
+	printf("\tSTACK: @%lx", pc);
+	walk(fp);
+}
+
+void vmu_dump_stack(void)
+{
+	printf("\tSTACK:");
+	walk((uint64_t)__builtin_frame_address(0));
 }

@@ -79,29 +79,26 @@ export async function* inputBatches(
 
 /** Output collected in memory and written once per input batch: one write per chunk, not per line. */
 class BatchedWriter {
-  #parts: string[] = [];
+  /** Appended to, not joined from parts: V8 concatenates small strings without copying until the write. */
+  #text = '';
   readonly #out: NodeJS.WritableStream;
 
   constructor(out: NodeJS.WritableStream) {
     this.#out = out;
   }
 
-  #size = 0;
-
   write = (text: string): void => {
-    this.#parts.push(text);
-    this.#size += text.length;
-    // Keep each joined write well under V8's large-object size: large strings go straight to the old
+    this.#text += text;
+    // Keep each write well under V8's large-object size: large strings go straight to the old
     // generation and would pile up there until a full GC, inflating RSS on gigabyte logs.
-    if (this.#size >= 32_768) this.flush();
+    if (this.#text.length >= 32_768) this.flush();
   };
 
   /** Writes what was collected; false when the stream asks the caller to wait for 'drain'. */
   flush(): boolean {
-    if (this.#parts.length === 0) return true;
-    const ok = this.#out.write(this.#parts.join(''));
-    this.#parts = [];
-    this.#size = 0;
+    if (this.#text.length === 0) return true;
+    const ok = this.#out.write(this.#text);
+    this.#text = '';
     return ok;
   }
 

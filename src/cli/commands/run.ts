@@ -21,13 +21,13 @@ import { chooseAccel, kvmDeviceUsable } from '../../guest/qemu/accel.js';
 import { archProfile, type GuestArchProfile } from '../../guest/qemu/arch/index.js';
 import { defaultCapture, QemuProber, qemuArchFor, qemuCandidates } from '../../guest/qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from '../../guest/run.js';
-import { parseJobs } from '../../guest/scheduler.js';
 import { formatTestList, selectTest } from '../../guest/select.js';
 import { checkSelection, checkTestNames } from '../../guest/selection-check.js';
 import type { ChildLike } from '../../guest/supervise.js';
 import { Tap13Reporter } from '../../guest/tap13.js';
 import { FanOutReporter } from '../../reporters/types.js';
 import { VmunitError } from '../../util/errors.js';
+import { parseJobs } from '../../util/pool.js';
 import type { CliContext } from '../context.js';
 import { createRunReporters, pairOutputs } from './run-output.js';
 

@@ -1,8 +1,8 @@
 /**
- * The `-j` pool. With one job, tests start in cfg order (as run_tests.sh). With several, the tests that
- * took longest in the previous run start first, so a long test does not start last and stretch the wall
- * time; tests with no recorded duration keep their cfg order ahead of known ones (they may be long).
- * Results are reported as tests finish, as run_tests.sh -j does.
+ * The one `-j` pool, shared by the guest runner, the kernel tool's isolated boots and the unit library.
+ * With one job, items start in list order (as run_tests.sh and kunit.py). With several, the items that took
+ * longest in the previous run start first, so a long item does not start last and stretch the wall time;
+ * items with no recorded duration keep their list order ahead of known ones (they may be long).
  */
 
 import { availableParallelism } from 'node:os';
@@ -32,21 +32,22 @@ export function startOrder(
 }
 
 /**
- * Runs `work(item)` for every item with at most `jobs` at once, in `order`. Stops starting new items once
- * `signal` aborts; resolves when every started item has finished.
+ * Runs `work(item, index)` for every item with at most `jobs` at once, in `order` (indexes into `items`).
+ * Stops starting new items once `signal` aborts; resolves when every started item has finished.
  */
 export async function runPool<T>(
   items: readonly T[],
   order: readonly number[],
   jobs: number,
-  work: (item: T) => Promise<void>,
+  work: (item: T, index: number) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < order.length && !signal?.aborted) {
-      const item = items[order[next++] ?? -1];
-      if (item !== undefined) await work(item);
+      const index = order[next++] ?? -1;
+      const item = items[index];
+      if (item !== undefined) await work(item, index);
     }
   };
   const lanes = Array.from({ length: Math.max(1, Math.min(jobs, order.length)) }, lane);

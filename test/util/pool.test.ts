@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseJobs, runPool, startOrder } from '../../src/guest/scheduler.js';
+import { parseJobs, runPool, startOrder } from '../../src/util/pool.js';
 
 describe('parseJobs', () => {
   it('accepts positive integers and auto', () => {
