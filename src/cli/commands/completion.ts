@@ -1,7 +1,7 @@
 /**
  * `vmunit completion bash|zsh|fish` prints a completion script; the hidden `vmunit __complete -- WORDS…`
- * answers it. The model is the whole commander program (every command module, kunit's inner program),
- * built when asked, so completion always matches the CLI.
+ * answers it. The model is the whole commander program (the command table registers every command for
+ * these two; kunit's inner program is built here), so completion always matches the CLI.
  */
 
 import { readFileSync } from 'node:fs';
@@ -52,13 +52,8 @@ function sourcesFor(ctx: CliContext): CompletionSources {
   };
 }
 
-async function answer(words: readonly string[], ctx: CliContext): Promise<string> {
-  // Loaded here: main.ts loads this module; completion needs every command registered.
-  const [{ buildProgram }, { loadCommands }] = await Promise.all([
-    import('../main.js'),
-    import('./index.js'),
-  ]);
-  const program = buildProgram(ctx, await loadCommands([]), () => undefined);
+/** `program` is the root with every command registered (the command table loads them all for completion). */
+async function answer(program: Command, words: readonly string[], ctx: CliContext): Promise<string> {
   const kunit = buildKunitProgram(ctx.env, async () => undefined, { writeOut: () => {}, writeErr: () => {} });
   const result = await complete(modelOf(program, { kunit }), words, sourcesFor(ctx));
   return result.kind === 'files' ? `${FILES_MARK}\n` : result.words.map((w) => `${w}\n`).join('');
@@ -84,7 +79,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .argument('[words...]')
     .allowUnknownOption()
     .action(async (words: string[]) => {
-      ctx.stdout.write(await answer(words, ctx));
+      ctx.stdout.write(await answer(program, words, ctx));
       setStatus(0);
     });
 }

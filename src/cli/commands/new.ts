@@ -1,12 +1,13 @@
 /**
  * `vmunit new NAME`: create a guest test from the SDK template, add it to unittests.cfg, build it and run it.
  * The logic is in src/guest/new-test.ts; this file maps options to a request and runs the test with this
- * same vmunit, in process (`main` with the same context), so no entry path or PATH lookup is involved.
+ * same vmunit, in process (the run command on the same context), so no entry path or PATH lookup is involved.
  */
 
 import type { Command } from 'commander';
 import { BUNDLED_SDK_DIR, newTest, spawnForwarding } from '../../guest/new-test.js';
 import type { CliContext } from '../context.js';
+import { buildProgram } from '../program.js';
 
 interface NewOptions {
   readonly dir?: string;
@@ -47,9 +48,12 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
           out: (text) => ctx.stdout.write(text),
           exec: spawnForwarding(ctx.stdout, ctx.stderr, ctx.env),
           runTests: async (args) => {
-            // Loaded here: main.ts loads this module, and `new` is the one command that runs another.
-            const { main } = await import('../main.js');
-            return main(['node', 'vmunit', 'run', ...args], ctx);
+            let status = 0;
+            const run = buildProgram(ctx, [await import('./run.js')], (code) => {
+              status = code;
+            });
+            await run.parseAsync(['node', 'vmunit', 'run', ...args]);
+            return status;
           },
           make: ctx.env.MAKE ?? 'make',
         },
