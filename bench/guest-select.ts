@@ -2,7 +2,7 @@
  * Harness overhead of reading a kvm-unit-tests tree's unittests.cfg and deciding every test (run() steps
  * 1–10 plus value expansion), vmunit vs the real run_tests.sh, side by side on the same tree.
  *
- *   node --import tsx bench/guest-select.ts [KUT_TREE]     (default /work/scratch/kut, a configured tree)
+ *   node --import tsx bench/guest-select.ts [KUT_TREE]     (default $KUT_DIR, a configured tree)
  *
  * Both sides run on a throw-away copy of the tree's cfg and config.mak, with kvm-unit-tests' own scripts
  * linked in, and a run script that does nothing (records nothing, exits 0), so no QEMU runs on either side:
@@ -31,7 +31,11 @@ import { readTreeConfig } from '../src/guest/config-mak.js';
 import { listTests, selectTest } from '../src/guest/select.js';
 import { readTreeSelection } from '../src/guest/tree-select.js';
 
-const KUT = process.argv[2] ?? '/work/scratch/kut';
+const KUT = process.argv[2] ?? process.env.KUT_DIR ?? '';
+if (KUT === '') {
+  console.error('usage: bench/guest-select.ts KUT_TREE   (or set KUT_DIR)');
+  process.exit(2);
+}
 const RUNS = 3;
 const ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ACCEL: 'tcg', MAX_SMP: '2' };
 

@@ -4,7 +4,7 @@
  *
  *   node --import tsx bench/standalone-vs-kut.ts [KUT_TREE] [TEST…]
  *
- * KUT_TREE (default /work/scratch/kut) must be configured and built, with `make standalone` already run
+ * KUT_TREE (default $KUT_DIR) must be configured and built, with `make standalone` already run
  * there (its tests/ folder is the reference; this script never builds kvm-unit-tests). vmunit's scripts
  * are generated into a temporary folder from the same tree. Every script runs from an empty folder with
  * ACCEL=tcg TIMEOUT=20s and stdin from /dev/null, one at a time. Prints one line per test (statuses,
@@ -18,7 +18,11 @@ import { join } from 'node:path';
 import { writeStandaloneTests } from '../src/guest/standalone/build.js';
 
 const DEFAULT_TESTS = ['setjmp', 'smptest', 'tsx-ctrl', 'msr', 'umip', 'cmpxchg8b', 'access_fep', 'pmu'];
-const tree = process.argv[2] ?? '/work/scratch/kut';
+const tree = process.argv[2] ?? process.env.KUT_DIR;
+if (tree === undefined) {
+  console.error('usage: bench/standalone-vs-kut.ts KUT_TREE [TEST...]   (or set KUT_DIR)');
+  process.exit(2);
+}
 const names = process.argv.length > 3 ? process.argv.slice(3) : DEFAULT_TESTS;
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, ACCEL: 'tcg', TIMEOUT: '20s' };
 

@@ -1,7 +1,10 @@
 // Runs the project's node:test suites (test/**/*.test.ts) through tsx. Node 20's --test takes no globs,
 // so the files are listed here. Pass paths or substrings to run a subset: node scripts/run-tests.mjs ktap
+// At the end it prints how many tests were skipped and why, so a skip cannot hide a check unnoticed
+// (VMUNIT_REQUIRE=qemu,kut,kunit,chromium,dist turns those skips into failures: test/requirements.ts).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function walk(dir) {
@@ -15,6 +18,18 @@ function walk(dir) {
   return out;
 }
 
+/** `# SKIP` lines of a TAP report, counted by reason. */
+function skipsByReason(tap) {
+  const reasons = new Map();
+  for (const line of tap.split('\n')) {
+    const m = /^\s*ok \d+ - (.*?) # SKIP ?(.*)$/.exec(line);
+    if (!m) continue;
+    const reason = m[2] === '' ? '(no reason given)' : m[2].replace(/\\#/g, '#');
+    reasons.set(reason, [...(reasons.get(reason) ?? []), m[1]]);
+  }
+  return reasons;
+}
+
 const filters = process.argv.slice(2);
 const files = walk('test')
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
@@ -23,7 +38,26 @@ if (files.length === 0) {
   console.error('run-tests: no test files matched');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+const dir = mkdtempSync(join(tmpdir(), 'vmunit-run-tests-'));
+const tapFile = join(dir, 'report.tap');
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
+reporters.push('--test-reporter=tap', `--test-reporter-destination=${tapFile}`);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...files], {
   stdio: 'inherit',
 });
+let tap = '';
+try {
+  tap = readFileSync(tapFile, 'utf8');
+} catch {
+  // No report: the run died before writing one; its status says so.
+}
+rmSync(dir, { recursive: true, force: true });
+const skips = skipsByReason(tap);
+const total = [...skips.values()].reduce((n, names) => n + names.length, 0);
+console.log(`\nrun-tests: ${total} skipped${total === 0 ? '' : ', by reason:'}`);
+for (const [reason, names] of [...skips].sort((a, b) => b[1].length - a[1].length)) {
+  console.log(
+    `  ${names.length} × ${reason}  (${names.slice(0, 3).join('; ')}${names.length > 3 ? '; …' : ''})`,
+  );
+}
 process.exit(result.status ?? 1);

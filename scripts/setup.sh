@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what vmunit's demo and tests need on a fresh Debian machine: QEMU, the cross compiler for the
 # arm64 guests, Chromium for the HTML report test, and the npm dependencies; then builds vmunit. Safe to
-# run again: it installs only what is missing. Needs root (or sudo) for apt.
+# run again: it installs only what is missing and builds only what changed. Needs root (or sudo) for apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,4 +24,8 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-npm run --silent build
+# The build (about 10 s) only when a source, a tsconfig or package.json changed since dist/ was written.
+if [ ! -f dist/cli/main.js ] ||
+  [ -n "$(find src tsconfig.json tsconfig.build.json package.json -newer dist/cli/main.js -print -quit)" ]; then
+  npm run --silent build
+fi

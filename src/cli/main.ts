@@ -3,32 +3,13 @@
  * Nothing below this layer calls process.exit; commands return their exit status.
  */
 
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { cancelledStatus } from '../util/cancel.js';
 import { exitCodeFor, formatErrorChain } from '../util/errors.js';
-import { type CommandModule, loadCommands } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { defaultContext } from './context.js';
-
-/** Builds the commander program. Each command module registers itself and records its exit status. */
-export function buildProgram(
-  ctx: CliContext,
-  modules: readonly CommandModule[],
-  setStatus: (code: number) => void,
-): Command {
-  const program = new Command('vmunit')
-    .description('Unit-testing toolkit for kernels and hypervisors')
-    .version(ctx.version)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
-    });
-  // Options after a subcommand belong to it (`vmunit exec FILE -smp 2` passes QEMU options through).
-  program.enablePositionalOptions();
-  for (const mod of modules) mod.register(program, ctx, setStatus);
-  return program;
-}
+import { buildProgram } from './program.js';
 
 /** Runs the CLI and returns the process exit status. */
 export async function main(argv: readonly string[], ctx: CliContext = defaultContext()): Promise<number> {

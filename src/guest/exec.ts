@@ -99,6 +99,15 @@ export async function findTreeUpward(start: string): Promise<string | undefined>
   }
 }
 
+/**
+ * The tree a command works on: `-C DIR` (against `cwd`) when given, else the nearest folder upward from
+ * `cwd` with a config.mak, else `cwd` itself (whose missing config.mak is then reported).
+ */
+export async function treeDirFor(cwd: string, directory: string | undefined): Promise<string> {
+  if (directory !== undefined) return resolve(cwd, directory);
+  return (await findTreeUpward(cwd)) ?? resolve(cwd);
+}
+
 function fromTree(tree: TreeConfig): ExecTree {
   return {
     ...qemuTreeFacts(tree),

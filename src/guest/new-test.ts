@@ -2,13 +2,14 @@
  * `vmunit new NAME`: scaffolds a guest test from the SDK's template, registers it in unittests.cfg, builds it
  * with the SDK's Makefile and runs it with `vmunit run`.
  *
- * Where the test goes: by default into the SDK's own `examples/` (built into `guest-sdk/build/`); with
- * `--dir DIR` into a project directory of its own (DIR/NAME.c, DIR/unittests.cfg, built into DIR/build/ by
- * `make -C <sdk> TESTS_DIR=DIR O=DIR/build`). The Makefile takes every `*.c` in the tests directory, so no
- * build rule is edited.
+ * Where the test goes, always in the user's project and never in the SDK or node_modules: `--dir DIR`;
+ * else the nearest folder, from the current one upward, whose cfg `vmunit new` wrote (it starts with
+ * NEW_CFG_HEADER); else `./tests/`, which gets a cfg and a Makefile stub building against this SDK. Tests
+ * are built into DIR/build/ (DIR/build/<arch>/ for other arches) by `make -C <sdk> TESTS_DIR=DIR O=…`;
+ * the Makefile takes every `*.c` the cfg names, so no build rule is edited.
  *
  * The pure parts (name check, paths, template, cfg text, command lines) are exported for tests; the steps that
- * touch the world go through `NewTestDeps`.
+ * touch the world go through `NewTestDeps`. Running the test is the caller's (the CLI's) business.
  */
 
 import { spawn } from 'node:child_process';
@@ -18,12 +19,10 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VmunitError } from '../util/errors.js';
 import { parseUnittestsCfg } from './cfg/parse.js';
+import { makefileStub, NEW_CFG_HEADER, projectDir } from './new-project.js';
 
 /** The SDK shipped with vmunit (`guest-sdk/` beside `src/` and `dist/`). */
 export const BUNDLED_SDK_DIR = fileURLToPath(new URL('../../guest-sdk/', import.meta.url));
-
-/** vmunit's own command-line entry, spawned for the run step. */
-export const CLI_ENTRY = fileURLToPath(new URL('../../bin/vmunit.js', import.meta.url));
 
 /** Per-arch facts of the SDK Makefile (arch/<arch>/arch.mk) that the scaffolder needs. */
 export interface SdkArch {
@@ -59,13 +58,13 @@ export interface NewTestRequest {
   readonly name: string;
   /** The guest SDK (holds Makefile, include/, templates/). */
   readonly sdkDir: string;
-  /** Project directory for the test; undefined: the SDK's examples/. Relative paths are against `cwd`. */
+  /** Project directory for the test (relative to `cwd`); undefined: found as the header says. */
   readonly dir?: string | undefined;
   readonly cwd: string;
   readonly arch: string;
   readonly build: boolean;
   readonly run: boolean;
-  /** Extra arguments for `vmunit run` (after `-C <build> NAME`). */
+  /** Extra arguments for `vmunit run` (between `-C <build>` and NAME). */
   readonly runArgs: readonly string[];
 }
 
@@ -74,10 +73,8 @@ export interface NewTestDeps {
   readonly out: (text: string) => void;
   /** Runs a program to completion, forwarding its output; resolves with its exit status. */
   readonly exec: (command: string, args: readonly string[]) => Promise<number>;
-  /** Whether the `run` subcommand exists in this vmunit. */
-  readonly runAvailable: boolean;
-  /** How to start vmunit itself: `[process.execPath, CLI_ENTRY]` normally. */
-  readonly cli: readonly [string, ...string[]];
+  /** Runs `vmunit run` with these arguments; resolves with its exit status. */
+  readonly runTests: (args: readonly string[]) => Promise<number>;
   readonly make: string;
 }
 
@@ -119,12 +116,21 @@ function archFor(arch: string): SdkArch {
   return found;
 }
 
-/** Resolves where the source, the cfg and the built binary live. Pure. */
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves where the source, the cfg and the built binary live (reads cfgs to find the project). */
 export function newTestPaths(request: NewTestRequest): NewTestPaths {
   const arch = archFor(request.arch);
   const sdkDir = resolve(request.cwd, request.sdkDir);
-  const testsDir = request.dir === undefined ? join(sdkDir, 'examples') : resolve(request.cwd, request.dir);
-  const buildDir = join(request.dir === undefined ? sdkDir : testsDir, 'build', arch.buildSubdir);
+  const cfgNames = Object.values(SDK_ARCHES).map((a) => a.cfgName);
+  const testsDir = projectDir(request.cwd, request.dir, cfgNames, readOptional);
+  const buildDir = join(testsDir, 'build', arch.buildSubdir);
   return {
     sdkDir,
     testsDir,
@@ -148,9 +154,6 @@ export function appendCfgSection(cfgText: string, name: string, binarySuffix: st
   return `${text}[${name}]\nfile = ${name}${binarySuffix}\n`;
 }
 
-const NEW_CFG_HEADER =
-  '# Guest tests in kvm-unit-tests unittests.cfg format; built by the vmunit guest SDK Makefile.\n';
-
 /** `make` arguments that build every test of the tests directory into the build directory. Pure. */
 export function makeArgs(paths: NewTestPaths, arch: string): string[] {
   return [
@@ -163,9 +166,9 @@ export function makeArgs(paths: NewTestPaths, arch: string): string[] {
   ];
 }
 
-/** `vmunit run` arguments (after the CLI entry) that run the one new test. Pure. */
+/** `vmunit run` arguments that run the one new test. Pure. */
 export function runArgs(paths: NewTestPaths, name: string, extra: readonly string[]): string[] {
-  return ['run', '-C', paths.buildDir, ...extra, name];
+  return ['-C', paths.buildDir, ...extra, name];
 }
 
 /** Refuses a name whose source file or cfg section already exists (the error names the file and line). */
@@ -194,6 +197,8 @@ function scaffold(paths: NewTestPaths, name: string, arch: SdkArch): number {
   mkdirSync(paths.testsDir, { recursive: true });
   writeFileSync(paths.source, renderTemplate(readFileSync(templatePath, 'utf8'), name), { flag: 'wx' });
   writeFileSync(paths.cfg, updated);
+  const makefile = join(paths.testsDir, 'Makefile');
+  if (cfgText === undefined && !existsSync(makefile)) writeFileSync(makefile, makefileStub(paths.sdkDir));
   return updated.split('\n').indexOf(`[${name}]`) + 1;
 }
 
@@ -225,14 +230,13 @@ export async function newTest(request: NewTestRequest, deps: NewTestDeps): Promi
   deps.out(`built ${shown(paths.binary, request.cwd)}\n`);
 
   const run = runArgs(paths, request.name, request.runArgs);
-  if (!request.run || !deps.runAvailable) {
-    const why = request.run ? ' (this vmunit has no run command yet)' : '';
-    deps.out(`run it with: vmunit ${run.join(' ')}${why}\n`);
+  const shownRun = ['vmunit', 'run', ...run.map((a) => (a === paths.buildDir ? shown(a, request.cwd) : a))];
+  if (!request.run) {
+    deps.out(`run it with: ${shownRun.join(' ')}\n`);
     return 0;
   }
-  deps.out(`vmunit ${run.join(' ')}\n`);
-  const [program, ...prefix] = deps.cli;
-  return deps.exec(program, [...prefix, ...run]);
+  deps.out(`${shownRun.join(' ')}\n`);
+  return deps.runTests(run);
 }
 
 /** `NewTestDeps.exec` on real child processes, their output forwarded to the given streams. */

@@ -25,6 +25,7 @@ import { resolvePlatform } from './qemu/platform.js';
 import { defaultCapture, QemuProber } from './qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from './run.js';
 import { accelReason, formatRunHeader, headerMeta, type RunHeaderFacts, slowKvmNote } from './run-header.js';
+import { checkTestNames } from './selection-check.js';
 
 export type { RunHeaderFacts } from './run-header.js';
 
@@ -106,10 +107,7 @@ export async function loadTree(
   const specs = parseUnittestsCfg(await readInputFile(cfgFile), cfgFile, {
     onWarning: (w) => note(`vmunit: warning: ${w.file}:${w.line}: ${w.message}`),
   });
-  const unknown = tests.filter((name) => !specs.some((spec) => spec.name === name));
-  if (unknown.length > 0) {
-    throw new VmunitError('TEST_NOT_FOUND', `no test named ${unknown.join(', ')} in ${cfgFile}`);
-  }
+  checkTestNames(specs, tests, cfgFile);
   return { tree, profile, cfgFile, specs };
 }
 

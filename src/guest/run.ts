@@ -161,8 +161,9 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
       continue;
     }
     const r: Runnable = { spec, sel, index, accel: accel.accel, props: accel.props };
-    // -j 1 keeps run_tests.sh's order exactly: each test runs where it stands in the cfg.
-    if (o.jobs <= 1 && !o.dryRun) await state.run(r);
+    // -j 1 keeps run_tests.sh's order exactly: each test runs where it stands in the cfg (a dry run too, so
+    // its command lines and `# SKIP` lines come in cfg order).
+    if (o.jobs <= 1 || o.dryRun) await state.run(r);
     else runnables.push(r);
   }
   const order = startOrder(
@@ -213,7 +214,10 @@ class RunState {
 
   /** A SKIP decided before QEMU ran (selection, accelerator, missing QEMU feature). */
   async harnessSkip(name: string, index: number, reason: string, logText: string | undefined): Promise<void> {
-    if (this.#o.dryRun) return;
+    if (this.#o.dryRun) {
+      this.#o.print(`# SKIP ${name} (${reason})`);
+      return;
+    }
     const id = this.#start(name, index);
     if (logText !== undefined && this.#o.resultsDir) {
       const log = new TestLog(this.#o.resultsDir, name, this.#o.logCapBytes);

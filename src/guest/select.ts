@@ -93,7 +93,8 @@ export function findWord(word: string, list: string): boolean {
   return ` ${list} `.includes(` ${word} `);
 }
 
-function groupFilter(groups: readonly string[]): string[] {
+/** `-g` values as group names: repeatable, comma lists allowed. */
+export function groupFilter(groups: readonly string[]): string[] {
   return groups.flatMap((g) => g.split(',')).filter((g) => g !== '');
 }
 
@@ -105,9 +106,18 @@ function isFiltered(spec: GuestTestSpec, tests: readonly string[], groups: reado
   return wanted.length > 0 && !wanted.some((g) => findWord(g, have));
 }
 
+/** The names positional names and `-g` keep, in cfg order (before any skip decision). */
+export function keptTests(
+  specs: readonly GuestTestSpec[],
+  tests: readonly string[],
+  groups: readonly string[],
+): string[] {
+  return specs.filter((s) => !isFiltered(s, tests, groups)).map((s) => s.name);
+}
+
 /** `-l/--list`: the names run_tests.sh prints, one per line, cfg order, honouring only `-g`. */
 export function listTests(specs: readonly GuestTestSpec[], groups: readonly string[] = []): string[] {
-  return specs.filter((s) => !isFiltered(s, [], groups)).map((s) => s.name);
+  return keptTests(specs, [], groups);
 }
 
 /** `-l` output text exactly as run_tests.sh prints it. */

@@ -11,7 +11,6 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { VmunitError } from '../util/errors.js';
 import { LineSplitter } from '../util/lines.js';
 import type { HostMessage, HostRequest } from './protocol.js';
 
@@ -56,21 +55,16 @@ function needsTsx(request: HostRequest): boolean {
 
 /**
  * The worker's eval'd main script. Node 20 ignores `--import` in a worker's execArgv and a worker's main
- * script bypasses loader hooks, but tsx's register() called inside the worker does apply to the dynamic
- * import() that follows; the slot tells loader.ts the hooks are in place.
+ * script bypasses loader hooks, so when the entry itself is TypeScript (running from sources) the worker
+ * registers tsx's ESM and CommonJS hooks before importing it; the slot tells module-setup.ts they are in
+ * place. Test files get the same hooks from module-setup.ts when they need them.
  */
-function workerBootstrap(typescript: boolean): string {
+function workerBootstrap(): string {
   const entry = `import(${JSON.stringify(ENTRY.href)})`;
-  if (!typescript) return `${entry};`;
-  let api: string;
-  try {
-    api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  } catch (cause) {
-    throw new VmunitError('SPAWN_FAILED', 'TypeScript test files need the tsx package (npm install tsx)', {
-      cause,
-    });
-  }
-  return `import(${api}).then((m) => { m.register(); globalThis[Symbol.for('vmunit.unit.tsxRegistered')] = true; return ${entry}; });`;
+  if (!ENTRY.pathname.endsWith('.ts')) return `${entry};`;
+  const esm = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const cjs = JSON.stringify(import.meta.resolve('tsx/cjs/api'));
+  return `Promise.all([import(${esm}), import(${cjs})]).then(([e, c]) => { e.register(); c.register(); globalThis[Symbol.for('vmunit.unit.tsxRegistered')] = true; return ${entry}; });`;
 }
 
 /** tsx's loader URL, resolved from vmunit's own dependencies (not the user's cwd). */
@@ -109,7 +103,7 @@ function pipeLines(
 }
 
 function startWorker(request: HostRequest, options: HostOptions, cb: HostCallbacks): Host {
-  const worker = new Worker(workerBootstrap(needsTsx(request)), {
+  const worker = new Worker(workerBootstrap(), {
     eval: true,
     workerData: request,
     stdout: true,

@@ -3,36 +3,15 @@
  * active slot (registry.ts), so suites are attributed to their file and never leak into another run.
  */
 
+import { createRequire as requireOf } from 'node:module';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VmunitError } from '../util/errors.js';
+import { moduleKind, prepareTestImport } from './module-setup.js';
 import { Registry, setActiveRegistry } from './registry.js';
 import type { Suite, SuiteInfo } from './types.js';
 
-const TSX_SLOT = Symbol.for('vmunit.unit.tsxRegistered');
 const LOAD_LOCK = Symbol.for('vmunit.unit.loadLock');
-
-/** True for files that need the TypeScript loader. */
-export function needsTypeScript(file: string): boolean {
-  return /\.[cm]?tsx?$/.test(file);
-}
-
-/** True when this process was started with tsx's loader (workers then inherit it through execArgv). */
-export function hasTypeScriptLoader(execArgv: readonly string[] = process.execArgv): boolean {
-  return execArgv.some((a) => /(^|[\\/@])tsx([\\/]|$)/.test(a) || a === 'tsx');
-}
-
-/**
- * Registers tsx's ESM hooks in this thread when needed. Hooks are process-wide by nature, so the fact
- * that they are installed is kept on globalThis (a property of the process, not of a run).
- */
-export async function ensureTypeScript(): Promise<void> {
-  const slot = globalThis as { [TSX_SLOT]?: boolean };
-  if (slot[TSX_SLOT] || hasTypeScriptLoader()) return;
-  const api = (await import('tsx/esm/api')) as { register: () => unknown };
-  api.register();
-  slot[TSX_SLOT] = true;
-}
 
 /**
  * Imports `file` and returns the suites it defined. `fresh` adds a query to the module URL so that a
@@ -52,17 +31,14 @@ export async function loadSuites(file: string, fresh?: string): Promise<Suite[]>
 }
 
 async function loadNow(file: string, fresh: string | undefined): Promise<Suite[]> {
-  if (needsTypeScript(file)) await ensureTypeScript();
+  await prepareTestImport(file);
   const registry = new Registry();
   const previous = setActiveRegistry(registry);
-  const url = pathToFileURL(file);
-  if (fresh !== undefined) url.search = `vmunit=${encodeURIComponent(fresh)}`;
   try {
-    await import(url.href);
+    await importTestFile(file, fresh);
   } catch (error) {
     if (error instanceof VmunitError) throw error;
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    throw new VmunitError('INPUT_INVALID', `cannot load test file: ${text}`, {
+    throw new VmunitError('INPUT_INVALID', `cannot load test file: ${loadErrorText(error, file)}`, {
       cause: error,
       position: { file },
     });
@@ -70,6 +46,54 @@ async function loadNow(file: string, fresh: string | undefined): Promise<Suite[]
     setActiveRegistry(previous);
   }
   return registry.suites.map((s) => ({ ...s, file }));
+}
+
+/**
+ * CommonJS files go through require(): Node 20 cannot require() an ES module (`vmunit/unit`) from CommonJS
+ * that the ESM loader evaluates on a hook's behalf (the CommonJS `.cts` in a worker failed that way).
+ */
+async function importTestFile(file: string, fresh: string | undefined): Promise<void> {
+  if (moduleKind(file) === 'commonjs') {
+    // CommonJS modules are cached by path: forget this one so that a fresh load evaluates it again.
+    if (fresh !== undefined) delete requireOf(file).cache[file];
+    requireOf(file)(file);
+    return;
+  }
+  const url = pathToFileURL(file);
+  if (fresh !== undefined) url.search = `vmunit=${encodeURIComponent(fresh)}`;
+  await import(url.href);
+}
+
+/**
+ * One line for a test file that cannot load: the error's own first line (esbuild's "Transform failed"
+ * header is replaced by the line naming the fault) and where in the file it was thrown. Node's internal
+ * frames say nothing to a user and are left out; the full error stays the VmunitError's cause.
+ */
+export function loadErrorText(error: unknown, file: string): string {
+  if (!(error instanceof Error)) return String(error);
+  const lines = error.message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const head = lines[0] ?? '';
+  const text = /^Transform failed/.test(head) && lines[1] !== undefined ? lines[1] : head;
+  const kind = error.name === 'Error' || text.startsWith(error.name) ? '' : `${error.name}: `;
+  const code = (error as { code?: unknown }).code;
+  const tag = typeof code === 'string' && !text.includes(code) ? ` [${code}]` : '';
+  const at = frameIn(error.stack ?? '', file);
+  return `${kind}${text}${tag}${at === undefined || text.includes(at) ? '' : ` (at ${at})`}`;
+}
+
+function frameIn(stack: string, file: string): string | undefined {
+  const url = pathToFileURL(file).href;
+  for (const line of stack.split('\n')) {
+    for (const prefix of [url, file]) {
+      const i = line.indexOf(`${prefix}:`);
+      const pos = i < 0 ? undefined : /^:(\d+):(\d+)/.exec(line.slice(i + prefix.length));
+      if (pos) return `${basename(file)}:${pos[1]}:${pos[2]}`;
+    }
+  }
+  return undefined;
 }
 
 /** The module attribute a suite has when it sets none (the analogue of KBUILD_MODNAME). */

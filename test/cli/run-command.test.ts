@@ -5,7 +5,8 @@ import { after, describe, it } from 'node:test';
 import { formatRunTotals } from '../../src/cli/commands/run.js';
 import { runTargets } from '../../src/cli/commands/run-output.js';
 import { main } from '../../src/cli/main.js';
-import { findQemu, makeTree, sink } from '../guest/e2e-helpers.js';
+import { makeTree, sink } from '../guest/e2e-helpers.js';
+import { qemuSkip } from '../requirements.js';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   const stdout = sink();
@@ -87,7 +88,7 @@ describe('vmunit run: test names', () => {
     const dir = await tree();
     const r = await cli(['run', '-C', dir, 'a', 'nosuch']);
     assert.equal(r.status, 2);
-    assert.match(r.err, /no test named nosuch in .*unittests\.cfg/);
+    assert.match(r.err, /unknown test 'nosuch': no \[nosuch\] section in .*unittests\.cfg/);
   });
 });
 
@@ -137,9 +138,8 @@ describe('vmunit run --format/--output', () => {
 });
 
 describe('vmunit run --probe-maxsmp', () => {
-  const qemu = findQemu();
   it('lowers MAX_SMP to what QEMU accepts, with the notice, before cfg values expand', {
-    skip: qemu === undefined ? 'qemu-system-x86_64 not installed' : false,
+    skip: qemuSkip(),
   }, async () => {
     const dir = await makeTree(['pass'], '[pass]\nfile = pass.flat\nsmp = $MAX_SMP\n');
     trees.push(dir);

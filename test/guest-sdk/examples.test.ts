@@ -19,13 +19,10 @@ import { fileURLToPath } from 'node:url';
 import { splitPlainWords } from '../../src/guest/cfg/expand.js';
 import { parseUnittestsCfg } from '../../src/guest/cfg/parse.js';
 import { LineSplitter } from '../../src/util/lines.js';
+import { qemuSkip } from '../requirements.js';
 
 const SDK = fileURLToPath(new URL('../../guest-sdk/', import.meta.url));
 const BOOT_TIMEOUT_MS = 60_000;
-
-function installed(command: string): boolean {
-  return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
-}
 
 /** What an example's header comment says it reports (`EXPECT-STATUS: n`, `EXPECT: <KTAP result line>`). */
 interface Expectation {
@@ -180,8 +177,7 @@ it('every examples/*.c is in a cfg and has EXPECT lines', () => {
 });
 
 for (const a of ARCHES) {
-  const missing = [a.qemu, 'make', a.compiler].filter((c) => !installed(c));
-  const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
+  const skip = qemuSkip(a.qemu, 'make', a.compiler);
   const cfgText = readFileSync(join(SDK, 'examples', a.cfg), 'utf8');
   const specs = parseUnittestsCfg(cfgText, `guest-sdk/examples/${a.cfg}`);
 

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseConfigMak, qemuTreeFacts, readTreeConfig } from '../../src/guest/config-mak.js';
 import { VmunitError } from '../../src/util/errors.js';
+import { kutTree } from '../requirements.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'vmunit-configmak-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -98,10 +99,9 @@ describe('readTreeConfig', () => {
     });
   });
 
-  it('reads the real configured tree when present', {
-    skip: !existsSync('/work/scratch/kut/config.mak'),
-  }, async () => {
-    const cfg = await readTreeConfig('/work/scratch/kut');
+  const kut = kutTree();
+  it('reads the real configured tree (KUT_DIR)', { skip: kut.skip }, async () => {
+    const cfg = await readTreeConfig(kut.dir ?? '');
     assert.equal(cfg.testDir, 'x86');
     assert.equal(cfg.arch, 'x86_64');
   });

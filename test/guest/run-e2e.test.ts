@@ -1,6 +1,6 @@
 /**
  * End-to-end: `vmunit run` on a tree of tiny asm guests under real QEMU (TCG forced for speed). Skips only
- * when qemu-system-x86_64 is absent.
+ * when qemu-system-x86_64 is absent (a failure with VMUNIT_REQUIRE=qemu).
  */
 
 import assert from 'node:assert/strict';
@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunFlags, runCommand } from '../../src/cli/commands/run.js';
 import type { CliContext } from '../../src/cli/context.js';
+import { qemuSkip } from '../requirements.js';
 import { findQemu, makeTree, sink } from './e2e-helpers.js';
 
 const qemu = findQemu();
-const skip = qemu === undefined ? 'qemu-system-x86_64 not installed' : false;
+const skip = qemuSkip();
 
 const CFG = `
 [pass]

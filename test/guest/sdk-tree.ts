@@ -10,19 +10,19 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { qemuSkip } from '../requirements.js';
 
 const SDK = fileURLToPath(new URL('../../guest-sdk/', import.meta.url));
 
-function installed(command: string, args = ['--version']): boolean {
-  return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
-}
-
-const missing = ['qemu-system-x86_64', 'make', 'gcc', 'objcopy', 'gzip', 'sha256sum'].filter(
-  (c) => !installed(c),
+/** false when everything is there, else the reason to skip (a failure with VMUNIT_REQUIRE=qemu). */
+export const sdkSkip: string | false = qemuSkip(
+  'qemu-system-x86_64',
+  'make',
+  'gcc',
+  'objcopy',
+  'gzip',
+  'sha256sum',
 );
-
-/** false when everything is there, else the reason to skip. */
-export const sdkSkip: string | false = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
 
 /** Builds the SDK examples into `<dir>/sdk` and returns that tree's path. */
 export function buildSdkTree(dir: string): string {

@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -31,6 +30,7 @@ import {
   verboseCommandLine,
 } from '../../src/guest/select.js';
 import { VmunitError } from '../../src/util/errors.js';
+import { kutTree } from '../requirements.js';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/cfg/select.cfg');
 const SPECS = parseUnittestsCfg(readFileSync(FIXTURE, 'utf8'), FIXTURE);
@@ -345,8 +345,9 @@ describe('listTests, helpers', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Cross-check: the real run_tests.sh on a throw-away tree whose run script records its argv.
 
-const KUT = '/work/scratch/kut';
-const haveKut = existsSync(join(KUT, 'run_tests.sh')) && existsSync(join(KUT, 'scripts/runtime.bash'));
+const kut = kutTree();
+const KUT = kut.dir ?? '';
+const haveKut = kut.dir !== undefined;
 
 /** A tree with kvm-unit-tests' scripts, select.cfg and a fake `fake/run` that records argv. */
 function makeKutTree(): string {
@@ -378,7 +379,7 @@ function makeKutTree(): string {
   return dir;
 }
 
-describe('selectTest against the real run_tests.sh', { skip: !haveKut }, () => {
+describe('selectTest against the real run_tests.sh', { skip: kut.skip }, () => {
   const dir = haveKut ? makeKutTree() : '';
   after(() => {
     if (dir !== '') rmSync(dir, { recursive: true, force: true });

@@ -21,6 +21,7 @@ import {
 } from '../../src/guest/standalone/generate.js';
 import { encodePayload, PAYLOAD_DELIMITER, sha256Hex } from '../../src/guest/standalone/payload.js';
 import { VmunitError } from '../../src/util/errors.js';
+import { qemuSkip } from '../requirements.js';
 import { tempDir } from './sdk-tree.js';
 import { guestSpec } from './spec-helpers.js';
 
@@ -202,10 +203,8 @@ done`;
   });
 });
 
-const hasAarch64 = spawnSync('qemu-system-aarch64', ['--version'], { stdio: 'ignore' }).status === 0;
-
 describe('standalone script for arm64 (qemu-system-aarch64, TCG)', {
-  skip: hasAarch64 ? false : 'needs qemu-system-aarch64',
+  skip: qemuSkip('qemu-system-aarch64'),
 }, () => {
   it('builds arm/run’s command line (mach-virt, chr-testdev, -cpu max) and times out a guest that never exits', async () => {
     const { arm64 } = await import('../../src/guest/qemu/arch/arm.js');

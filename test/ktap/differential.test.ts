@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildTree } from '../../src/ktap/tree.js';
 import { kunitJson } from '../../src/reporters/json-kunit.js';
+import { kunitPy } from '../requirements.js';
 import { consoleOf, parseAll } from './helpers.js';
 
 // Differential test against the real kunit.py (Linux 6.12) on seeded random, damaged KTAP: the console text
-// and JSON must be identical. Runs only where kunit.py is available (KUNIT_PY, or the scratch kernel tree);
+// and JSON must be identical. Runs only where kunit.py is given (KUNIT_PY; VMUNIT_REQUIRE=kunit makes it a must);
 // cases where kunit.py itself crashes or loops forever are skipped (vmunit deliberately differs there).
-const KUNIT_PY = process.env.KUNIT_PY ?? '/work/scratch/linux-source-6.12/tools/testing/kunit/kunit.py';
-const available = existsSync(KUNIT_PY) && spawnSync('python3', ['--version']).status === 0;
+const kunit = kunitPy();
+const KUNIT_PY = kunit.path ?? '';
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -67,7 +68,7 @@ function randomLog(seed: number, n: number): string[] {
 }
 
 describe('differential: vmunit vs kunit.py 6.12 on random KTAP', {
-  skip: !available && 'kunit.py not available',
+  skip: kunit.skip,
 }, () => {
   it('prints and reports the same on every case kunit.py completes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vmunit-diff-'));

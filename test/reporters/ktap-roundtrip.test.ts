@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -126,8 +126,9 @@ describe('KTAP round trip through the parser', () => {
   });
 });
 
-/** kunit.py's tools dir: KUNIT_DIR, or the Linux 6.12 scratch copy the project's machines have. */
-const KUNIT_DIR = process.env.KUNIT_DIR ?? '/work/scratch/linux-source-6.12/tools/testing/kunit';
+/** kunit.py's tools dir, beside KUNIT_PY. */
+const kunit = kunitPy();
+const KUNIT_DIR = kunit.dir ?? '';
 
 /** One python process: kunit.py's parser + JSON for every file given, as a JSON list of strings. */
 const KUNIT_JSON_PY = `
@@ -144,11 +145,10 @@ sys.stdout = out
 print(json.dumps(results))
 `;
 
+import { kunitPy } from '../requirements.js';
+
 describe('kunit.py reads the written KTAP like the original log', () => {
-  const available = existsSync(join(KUNIT_DIR, 'kunit_parser.py'));
-  it('gives the same KernelCI JSON for every kunit test log', {
-    skip: available ? false : `no kunit.py at ${KUNIT_DIR}`,
-  }, () => {
+  it('gives the same KernelCI JSON for every kunit test log', { skip: kunit.skip }, () => {
     const logs = join(GOLDEN_DIR, 'logs');
     const dir = mkdtempSync(join(tmpdir(), 'vmunit-ktap-kunit-'));
     try {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { distSkip } from '../requirements.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // The examples import `vmunit/unit` as users do, which resolves to dist/ (npm test builds first).
-const built = existsSync(`${root}dist/unit/index.js`) && existsSync(`${root}dist/cli/main.js`);
+const skip = distSkip();
 
 describe('examples/unit through the built CLI', () => {
   it('passes, with TypeScript loaded in worker hosts by a parent that has no loader', {
-    skip: !built && 'dist/ not built',
+    skip,
   }, () => {
     const run = spawnSync(process.execPath, ['bin/vmunit.js', 'test', 'examples/unit'], {
       cwd: root,
@@ -26,7 +26,7 @@ describe('examples/unit through the built CLI', () => {
     assert.ok(lines.includes('    ok 3 needs_feature # SKIP run node with --expose-gc'), run.stdout);
   });
 
-  it('lists with attributes and honours the attribute filter', { skip: !built && 'dist/ not built' }, () => {
+  it('lists with attributes and honours the attribute filter', { skip }, () => {
     const run = spawnSync(
       process.execPath,
       ['bin/vmunit.js', 'test', 'examples/unit/attributes.kunit.ts', '--list_attr', '--filter', 'speed>slow'],
@@ -46,7 +46,7 @@ describe('examples/unit through the built CLI', () => {
 
 describe('failure locations through the built CLI', () => {
   it('point at the test file, not at the library (dist frames are source-mapped to src/unit)', {
-    skip: !built && 'dist/ not built',
+    skip,
   }, () => {
     const run = spawnSync(process.execPath, ['bin/vmunit.js', 'test', 'test/unit/fixtures/hooks.kunit.ts'], {
       cwd: root,

@@ -4,16 +4,17 @@
  * (about 0.3 s of CPU and 20 MB at start-up when everything is imported).
  */
 
-import type { Command } from 'commander';
-import type { CliContext } from '../context.js';
+import type { CommandModule } from '../program.js';
 
-export interface CommandModule {
-  register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void;
-}
+export type { CommandModule } from '../program.js';
 
 export interface CommandEntry {
   /** The subcommand name the module registers. */
   readonly name: string;
+  /** Hidden subcommands the module registers too (helpers for scripts, not listed by --help). */
+  readonly hidden?: readonly string[];
+  /** The module needs every command registered beside it (completion describes them all). */
+  readonly needsAll?: boolean;
   readonly load: () => Promise<CommandModule>;
 }
 
@@ -31,6 +32,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'merge', load: () => import('./merge.js') },
   { name: 'compare', load: () => import('./compare.js') },
   { name: 'lava-job', load: () => import('./lava-job.js') },
+  { name: 'completion', hidden: ['__complete'], needsAll: true, load: () => import('./completion.js') },
 ];
 
 /**
@@ -41,8 +43,8 @@ export const commandTable: readonly CommandEntry[] = [
 export async function loadCommands(args: readonly string[]): Promise<CommandModule[]> {
   const word = args.find((a) => !a.startsWith('-'));
   if (word === undefined && args.some(isVersionFlag) && !args.some(isHelpFlag)) return [];
-  const entry = commandTable.find((e) => e.name === word);
-  const entries = entry === undefined ? commandTable : [entry];
+  const entry = commandTable.find((e) => e.name === word || (word !== undefined && e.hidden?.includes(word)));
+  const entries = entry === undefined || entry.needsAll ? commandTable : [entry];
   return Promise.all(entries.map((e) => e.load()));
 }
 

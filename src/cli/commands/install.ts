@@ -5,6 +5,7 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { treeDirFor } from '../../guest/exec.js';
 import { installTests } from '../../guest/install.js';
 import type { CliContext } from '../context.js';
 import { addSliceOptions, type SliceFlags, sliceCfgNames } from './shard-options.js';
@@ -22,10 +23,10 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .description('install the standalone tests and tests.json under PREFIX/share/vmunit (like make install)')
     .argument('[tests...]', 'test names (default: every entry)')
     .option('--prefix <dir>', 'installation prefix', '/usr/local')
-    .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak', '.')
+    .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak (default: search upward)')
     .option('--allow-missing', 'install a skip script (exit 2) for a test whose binary is missing');
   addSliceOptions(cmd).action(async (tests: string[], flags: InstallFlags) => {
-    const treeDir = resolve(ctx.cwd, flags.directory ?? '.');
+    const treeDir = await treeDirFor(ctx.cwd, flags.directory);
     const sliced = await sliceCfgNames(treeDir, tests, flags, ctx);
     if (sliced?.length === 0) {
       ctx.stderr.write('vmunit: this shard has no tests; nothing installed\n');

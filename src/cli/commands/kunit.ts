@@ -22,6 +22,7 @@ import { resolveShard } from '../../scale/shard.js';
 import { VmunitError } from '../../util/errors.js';
 import { spawnGroup } from '../../util/process-group.js';
 import type { CliContext } from '../context.js';
+import { addEnvHelp } from '../env-help.js';
 import { recordWriter } from '../record-sink.js';
 import { buildKunitProgram, type KunitCli, massageKunitArgv, rootListing } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
@@ -239,6 +240,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
         },
         { writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) },
       );
+      addEnvHelp(inner, 'kunit');
       try {
         if (args.length === 0) {
           inner.outputHelp();

@@ -1,11 +1,13 @@
 /**
  * `vmunit new NAME`: create a guest test from the SDK template, add it to unittests.cfg, build it and run it.
- * The logic is in src/guest/new-test.ts; this file maps options to a request.
+ * The logic is in src/guest/new-test.ts; this file maps options to a request and runs the test with this
+ * same vmunit, in process (the run command on the same context), so no entry path or PATH lookup is involved.
  */
 
 import type { Command } from 'commander';
-import { BUNDLED_SDK_DIR, CLI_ENTRY, newTest, spawnForwarding } from '../../guest/new-test.js';
+import { BUNDLED_SDK_DIR, newTest, spawnForwarding } from '../../guest/new-test.js';
 import type { CliContext } from '../context.js';
+import { buildProgram } from '../program.js';
 
 interface NewOptions {
   readonly dir?: string;
@@ -22,7 +24,10 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .description('create a guest test (C, guest SDK) from the template, build it and run it')
     .argument('<name>', 'test name: a C identifier; becomes NAME.c and the [NAME] section')
     .argument('[run-args...]', 'extra `vmunit run` options, after --')
-    .option('--dir <dir>', "project directory for the test (default: the guest SDK's examples/)")
+    .option(
+      '--dir <dir>',
+      'project folder for the test (default: the nearest folder above with a cfg vmunit new wrote, else ./tests)',
+    )
     .option('--sdk <dir>', 'guest SDK directory', BUNDLED_SDK_DIR)
     .option('--arch <arch>', 'guest architecture', 'x86_64')
     .option('--no-build', 'only create the files')
@@ -42,8 +47,14 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
         {
           out: (text) => ctx.stdout.write(text),
           exec: spawnForwarding(ctx.stdout, ctx.stderr, ctx.env),
-          runAvailable: program.commands.some((c) => c.name() === 'run'),
-          cli: [process.execPath, CLI_ENTRY],
+          runTests: async (args) => {
+            let status = 0;
+            const run = buildProgram(ctx, [await import('./run.js')], (code) => {
+              status = code;
+            });
+            await run.parseAsync(['node', 'vmunit', 'run', ...args]);
+            return status;
+          },
           make: ctx.env.MAKE ?? 'make',
         },
       );

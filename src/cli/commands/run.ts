@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import { treeDirFor } from '../../guest/exec.js';
 import { ResultLinesReporter } from '../../guest/progress.js';
 import { headerRecordMeta } from '../../guest/run-header.js';
 import {
@@ -19,6 +20,7 @@ import {
   runTree,
 } from '../../guest/run-tree.js';
 import { formatTestList, listTests } from '../../guest/select.js';
+import { checkSelection } from '../../guest/selection-check.js';
 import { formatLevelCounts } from '../../record/counts.js';
 import type { RunRecord, ShardInfo } from '../../record/types.js';
 import { createOutputReporter, type OutputTarget, stdoutTaken } from '../../reporters/output.js';
@@ -45,19 +47,21 @@ export interface RunFlags extends SliceFlags, KcidbFlags {
   output: string[];
   probeMaxsmp?: boolean;
   waitTimeouts?: boolean;
+  allowEmpty?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** The flags as runTree's typed request. */
 function runRequest(
+  dir: string,
   tests: readonly string[],
   flags: RunFlags,
   ctx: CliContext,
   only: readonly string[] | undefined,
 ): RunTreeRequest {
   return {
-    dir: resolve(ctx.cwd, flags.directory ?? '.'),
+    dir,
     ...(only === undefined ? {} : { only }),
     tests,
     groups: flags.group,
@@ -139,11 +143,13 @@ export async function runCommand(
   flags: RunFlags,
   ctx: CliContext,
 ): Promise<number> {
-  const dir = resolve(ctx.cwd, flags.directory ?? '.');
+  // Like exec, the tree is found upward from the current folder (run_tests.sh must be run from its root).
+  const dir = await treeDirFor(ctx.cwd, flags.directory);
   // runTree loads the tree again and prints its cfg warnings then; here they matter only for -l.
   const loaded = await loadTree(dir, tests, (line) => {
     if (flags.list) ctx.stderr.write(`${line}\n`);
   });
+  if (!flags.list && !flags.allowEmpty) checkSelection(loaded.specs, tests, flags.group, loaded.cfgFile);
   // Shards partition the selected list (positional names and -g applied, nodefault still in it), so every
   // shard sees the same list and a nodefault test keeps the verdict it has in a whole run.
   const full = listTests(loaded.specs, flags.group).filter((n) => tests.length === 0 || tests.includes(n));
@@ -153,7 +159,7 @@ export async function runCommand(
     ctx.stdout.write(only === undefined ? formatTestList(loaded.specs, flags.group) : formatSlice(slice));
     return 0;
   }
-  const request = runRequest(tests, flags, ctx, only);
+  const request = runRequest(dir, tests, flags, ctx, only);
   const sinks = new RunSinks(flags, ctx, slice.info);
   const result = await runTree(request, { signal: ctx.signal, sinks });
   // What `vmunit report` would render from this folder, byte for byte.
@@ -176,10 +182,14 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .command('run')
     .description('run a kvm-unit-tests tree (run_tests.sh compatible)')
     .argument('[tests...]', 'only run these tests (exact names)')
-    .option('-C, --directory <dir>', 'configured and built kvm-unit-tests tree (default: .)')
+    .option(
+      '-C, --directory <dir>',
+      'configured and built kvm-unit-tests tree (default: the nearest folder upward with a config.mak)',
+    )
     .option('-g, --group <group>', 'only tests in this group (repeatable, comma lists allowed)', collect, [])
     .option('-a, --all', "run 'nodefault' tests too and force errata (ERRATA_FORCE=y)")
     .option('-l, --list', 'list test names (honours -g) and exit')
+    .option('--allow-empty', 'an unknown group or a selection of no test runs nothing and exits 0')
     .option('-n, --dry-run', "print each test's QEMU command line instead of running it")
     .option('-v, --verbose', 'print the command line of each test before running it')
     .option('-j, --parallel <n>', "number of tests run at once, or 'auto' (one per CPU)")

@@ -5,6 +5,7 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { treeDirFor } from '../../guest/exec.js';
 import { writeStandaloneTests } from '../../guest/standalone/build.js';
 import type { CliContext } from '../context.js';
 import { addSliceOptions, type SliceFlags, sliceCfgNames } from './shard-options.js';
@@ -22,13 +23,13 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .description('write one self-contained bash script per unittests.cfg entry (like make standalone)')
     .argument('[tests...]', 'test names (default: every entry)')
     .option('-o, --output <dir>', 'output folder (default: TREE/tests, where make standalone writes)')
-    .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak', '.')
+    .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak (default: search upward)')
     .option(
       '--allow-missing',
       'write a skip script (exit 2) for a test whose binary is missing, as upstream',
     );
   addSliceOptions(cmd).action(async (tests: string[], flags: StandaloneFlags) => {
-    const treeDir = resolve(ctx.cwd, flags.directory ?? '.');
+    const treeDir = await treeDirFor(ctx.cwd, flags.directory);
     const sliced = await sliceCfgNames(treeDir, tests, flags, ctx);
     if (sliced?.length === 0) {
       ctx.stderr.write('vmunit: this shard has no tests; nothing written\n');

@@ -13,6 +13,7 @@ import type { GuestTestSpec } from '../cfg/spec.js';
 import { qemuTreeFacts, readTreeConfig, type TreeConfig } from '../config-mak.js';
 import { archProfile } from '../qemu/arch/index.js';
 import { parseDuration } from '../select.js';
+import { checkTestNames } from '../selection-check.js';
 import { renderStandalone, type StandaloneTree } from './generate.js';
 import { sha256Hex } from './payload.js';
 
@@ -80,13 +81,8 @@ export function pickTests(
   cfgFile: string,
 ): GuestTestSpec[] {
   if (names.length === 0) return [...specs];
-  return names.map((name) => {
-    const spec = specs.find((s) => s.name === name);
-    if (spec === undefined) {
-      throw new VmunitError('TEST_NOT_FOUND', `unknown test '${name}': no [${name}] section in ${cfgFile}`);
-    }
-    return spec;
-  });
+  checkTestNames(specs, names, cfgFile);
+  return names.flatMap((name) => specs.filter((s) => s.name === name));
 }
 
 async function ensureWritableDir(dir: string): Promise<void> {

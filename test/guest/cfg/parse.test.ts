@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseUnittestsCfg, parseUnittestsCfgWithWarnings } from '../../../src/guest/cfg/parse.js';
 import type { GuestTestSpec } from '../../../src/guest/cfg/spec.js';
 import { VmunitError } from '../../../src/util/errors.js';
+import { kutTree } from '../../requirements.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/cfg');
-const KUT = '/work/scratch/kut';
+const kut = kutTree();
+const KUT = kut.dir ?? '';
 
 function fixture(name: string): { text: string; file: string } {
   const file = join(FIXTURES, name);
@@ -242,9 +244,7 @@ function asRunArgs(t: GuestTestSpec): string[] {
   ];
 }
 
-describe('parseUnittestsCfg against the real run_tests.sh parser', {
-  skip: !existsSync(join(KUT, 'config.mak')),
-}, () => {
+describe('parseUnittestsCfg against the real run_tests.sh parser', { skip: kut.skip }, () => {
   it('agrees with for_each_unittest field by field on the compatible fixture', () => {
     const { file } = fixture('kut-compatible.cfg');
     const ours = parseFixture('kut-compatible.cfg');

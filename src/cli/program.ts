@@ -1,0 +1,33 @@
+/**
+ * The commander program of the given command modules. Apart from main.ts so that a command may build a
+ * program of its own (`new` runs `run` in process) without an import cycle through the command table.
+ */
+
+import { Command } from 'commander';
+import type { CliContext } from './context.js';
+import { addEnvHelp } from './env-help.js';
+
+export interface CommandModule {
+  register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void;
+}
+
+/** Builds the commander program. Each command module registers itself and records its exit status. */
+export function buildProgram(
+  ctx: CliContext,
+  modules: readonly CommandModule[],
+  setStatus: (code: number) => void,
+): Command {
+  const program = new Command('vmunit')
+    .description('Unit-testing toolkit for kernels and hypervisors')
+    .version(ctx.version)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    });
+  // Options after a subcommand belong to it (`vmunit exec FILE -smp 2` passes QEMU options through).
+  program.enablePositionalOptions();
+  for (const mod of modules) mod.register(program, ctx, setStatus);
+  addEnvHelp(program);
+  return program;
+}

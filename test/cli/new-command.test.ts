@@ -1,0 +1,76 @@
+/**
+ * `vmunit new` end to end through bin/vmunit.js, as a user runs it in a project of their own: it creates
+ * ./tests (cfg, NAME.c, Makefile stub), builds with the bundled SDK and runs the test under QEMU (TCG); a
+ * second test from inside tests/ lands in the same project; the stub builds it again; arm64 the same way.
+ */
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { distSkip, qemuSkip } from '../requirements.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin/vmunit.js');
+const scratch = mkdtempSync(join(tmpdir(), 'vmunit-new-cli-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function vmunit(cwd: string, args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, ACCEL: 'tcg' },
+  });
+}
+
+const skip = distSkip() || qemuSkip('qemu-system-x86_64', 'make', 'gcc');
+
+describe('vmunit new through bin/vmunit.js (make + QEMU, TCG)', { skip }, () => {
+  const project = join(scratch, 'proj');
+  mkdirSync(project);
+
+  it('creates ./tests, builds the test and runs it: PASS, exit 0', () => {
+    const r = vmunit(project, ['new', 'first']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const out = r.stdout.split('\n');
+    assert.equal(out[0], 'created tests/first.c');
+    assert.match(out[1] ?? '', /^added \[first\] to tests\/unittests\.cfg:\d+$/);
+    assert.ok(out.includes('built tests/build/x86/first.flat'), r.stdout);
+    assert.ok(out.includes('vmunit run -C tests/build first'), r.stdout);
+    assert.ok(out.includes('PASS first (1 tests)'), r.stdout);
+    assert.match(readFileSync(join(project, 'tests/Makefile'), 'utf8'), /^VMUNIT_SDK \?= .*guest-sdk$/m);
+    assert.ok(!existsSync(join(ROOT, 'guest-sdk/examples/first.c')), 'wrote into the SDK');
+  });
+
+  it('adds a second test to the same project from inside it, and the stub builds both', () => {
+    const tests = join(project, 'tests');
+    const r = vmunit(tests, ['new', 'second', '--', '-v']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes('created second.c\n'), r.stdout);
+    assert.match(r.stdout, /^PASS second \(1 tests\)$/m);
+    assert.match(readFileSync(join(tests, 'unittests.cfg'), 'utf8'), /\[first\][\s\S]*\[second\]/);
+    const make = spawnSync('make', ['-C', tests], { encoding: 'utf8' });
+    assert.equal(make.status, 0, make.stdout + make.stderr);
+    assert.ok(existsSync(join(tests, 'build/x86/second.flat')));
+  });
+
+  it('exits 2 when the name is taken', () => {
+    const taken = vmunit(project, ['new', 'first']);
+    assert.equal(taken.status, 2);
+    assert.match(taken.stderr, /^vmunit: error: test "first" already exists: .*tests\/first\.c$/m);
+  });
+
+  it('does the same for --arch arm64', {
+    skip: qemuSkip('qemu-system-aarch64', 'aarch64-linux-gnu-gcc'),
+  }, () => {
+    const r = vmunit(project, ['new', 'armed', '--arch', 'arm64']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^added \[armed\] to tests\/unittests\.arm64\.cfg:\d+$/m);
+    assert.ok(r.stdout.includes('built tests/build/arm64/arm/armed.flat'), r.stdout);
+    assert.match(r.stdout, /^PASS armed \(1 tests\)$/m);
+  });
+});
