@@ -5,6 +5,7 @@
 #ifndef VMUNIT_INTERNAL_H
 #define VMUNIT_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,11 @@ void vmu_report_begin(void);
 
 /* Hands a range of free RAM to the page allocator (lib/alloc.c); called by the arch's start-up code. */
 void vmu_mem_add_region(uintptr_t start, uintptr_t end);
+
+/* SMP mailboxes (lib/smp.c): a CPU's idle loop runs its pending work; the arch wakes an idle CPU. */
+bool vmu_mailbox_pending(int cpu);
+void vmu_run_mailbox(int cpu);
+void vmu_arch_wake(int cpu);
 
 int main(int argc, char **argv);
 

@@ -2,19 +2,18 @@
  * arm64 SMP: the CPUs are the device tree's /cpus/cpu@N nodes; each secondary is started with PSCI CPU_ON
  * (through HVC, as QEMU's virt machine wants) at secondary_start in boot.S, which turns its MMU on with the
  * boot CPU's settings and calls vmu_secondary_main(). CPU numbers live in TPIDR_EL1. Idle CPUs wait in wfi
- * with IRQs masked (wfi still wakes on a pending interrupt, and nothing is lost between the mailbox check
- * and the wfi) and take the wake-up SGI before looking at their mailbox again.
+ * with IRQs masked (wfi still wakes on a pending interrupt, and nothing is lost between the on_cpu()
+ * mailbox check, lib/smp.c, and the wfi) and take the wake-up SGI before looking again.
  */
 #include "vmunit.h"
 #include "arm64.h"
+#include "../../lib/internal.h"
 
 #define PSCI_CPU_ON 0xc4000003u
 #define WAKE_SGI 15
 #define BRINGUP_SPINS 100000000ul
 
 struct percpu {
-	void (*fn)(void *);
-	void *data;
 	uint8_t gic_mask;
 };
 
@@ -67,21 +66,16 @@ static void enter_cpu(int cpu)
 void vmu_secondary_main(int cpu) __attribute__((noreturn));
 void vmu_secondary_main(int cpu)
 {
-	struct percpu *me = &percpu[cpu];
-
 	enter_cpu(cpu);
 	atomic_inc(&cpus_online);
 	for (;;) {
-		void (*fn)(void *) = atomic_read(&me->fn);
-
-		if (!fn) {
+		if (!vmu_mailbox_pending(cpu)) {
 			__asm__ volatile("wfi" : : : "memory");
 			irq_enable(); /* take the wake-up SGI */
 			irq_disable();
 			continue;
 		}
-		fn(me->data);
-		atomic_set(&me->fn, NULL);
+		vmu_run_mailbox(cpu);
 	}
 }
 
@@ -112,32 +106,7 @@ void vmu_setup_smp(const void *fdt)
 	}
 }
 
-void on_cpu_async(int cpu, void (*fn)(void *), void *data)
+void vmu_arch_wake(int cpu)
 {
-	struct percpu *target = &percpu[cpu];
-
-	if (cpu == smp_id()) {
-		fn(data);
-		return;
-	}
-	while (atomic_read(&target->fn))
-		cpu_relax();
-	target->data = data;
-	atomic_set(&target->fn, fn);
 	gic_send_sgi(cpu, WAKE_SGI);
-}
-
-void on_cpu(int cpu, void (*fn)(void *), void *data)
-{
-	on_cpu_async(cpu, fn, data);
-	while (atomic_read(&percpu[cpu].fn))
-		cpu_relax();
-}
-
-void vmu_wait_idle(void)
-{
-	for_each_cpu(cpu) {
-		while (cpu != smp_id() && atomic_read(&percpu[cpu].fn))
-			cpu_relax();
-	}
 }

@@ -1,8 +1,7 @@
 /*
  * x86_64 SMP: the CPU count from QEMU's fw_cfg, secondary CPUs woken with INIT-SIPI-SIPI broadcast through
- * the local APIC (Intel SDM vol. 3A §8.4.4) into trampoline.S, per-CPU data through the GS base, and a
- * mailbox per CPU for on_cpu(). Idle CPUs sleep in hlt with interrupts on; a wake-up IPI brings them to
- * their mailbox.
+ * the local APIC (Intel SDM vol. 3A §8.4.4) into trampoline.S, per-CPU data through the GS base. Idle CPUs
+ * sleep in hlt with interrupts on; a wake-up IPI brings them to their on_cpu() mailbox (lib/smp.c).
  */
 #include "vmunit.h"
 #include "../../lib/internal.h"
@@ -21,8 +20,6 @@
 struct percpu {
 	int id; /* first: smp_id() reads it at %gs:0 */
 	uint32_t apic_id;
-	void (*fn)(void *);
-	void *data;
 };
 
 extern const char ap_trampoline[], ap_trampoline_end[], ap_tramp_cr3[], ap_tramp_efer[];
@@ -90,25 +87,19 @@ static void spurious(struct vmu_regs *regs)
 void vmu_ap_main(int cpu) __attribute__((noreturn));
 void vmu_ap_main(int cpu)
 {
-	struct percpu *me = &percpu[cpu];
-
 	enter_percpu(cpu);
 	vmu_load_idt();
 	vmu_apic_setup(false);
-	me->apic_id = apic_id();
+	percpu[cpu].apic_id = apic_id();
 	atomic_inc(&cpus_online);
 	for (;;) {
-		void (*fn)(void *);
-
 		irq_disable();
-		fn = atomic_read(&me->fn);
-		if (!fn) {
+		if (!vmu_mailbox_pending(cpu)) {
 			safe_halt();
 			continue;
 		}
 		irq_enable();
-		fn(me->data);
-		atomic_set(&me->fn, NULL);
+		vmu_run_mailbox(cpu);
 	}
 }
 
@@ -154,32 +145,7 @@ void vmu_setup_smp(void)
 		vmu_diag("smp: only %d of %d CPUs came up", nr_cpus(), want);
 }
 
-void on_cpu_async(int cpu, void (*fn)(void *), void *data)
+void vmu_arch_wake(int cpu)
 {
-	struct percpu *target = &percpu[cpu];
-
-	if (cpu == smp_id()) {
-		fn(data);
-		return;
-	}
-	while (atomic_read(&target->fn))
-		pause();
-	target->data = data;
-	atomic_set(&target->fn, fn);
 	apic_send_ipi(cpu, WAKE_VECTOR);
-}
-
-void on_cpu(int cpu, void (*fn)(void *), void *data)
-{
-	on_cpu_async(cpu, fn, data);
-	while (atomic_read(&percpu[cpu].fn))
-		pause();
-}
-
-void vmu_wait_idle(void)
-{
-	for_each_cpu(cpu) {
-		while (cpu != smp_id() && atomic_read(&percpu[cpu].fn))
-			pause();
-	}
 }
