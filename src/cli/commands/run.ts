@@ -5,7 +5,6 @@
  * and machine-readable reports.
  */
 
-import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { treeDirFor } from '../../guest/exec.js';
