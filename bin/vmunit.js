@@ -2,13 +2,7 @@
 // Entry point: the compiled CLI lives in dist/ (npm run build).
 import { main } from '../dist/cli/main.js';
 
-// A reader that stops early (`vmunit … | head -1`) closes the pipe: end at once and quietly, with the status
-// of a program killed by SIGPIPE (128 + 13), as cat or grep would.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (error.code === 'EPIPE') process.exit(141);
-    throw error;
-  });
-}
+// A reader that stops early (`vmunit … | head -1`) is handled in src/cli/context.ts: the command ends quietly
+// with the status it would have had (src/util/pipe.ts).
 
 process.exitCode = await main(process.argv);

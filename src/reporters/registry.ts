@@ -4,6 +4,7 @@
  */
 
 import type { RunMetaInput } from '../record/builder.js';
+import type { RunRecord } from '../record/types.js';
 import { VmunitError } from '../util/errors.js';
 import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js';
 import { createHtmlReporter } from './html/index.js';
@@ -44,6 +45,8 @@ export interface CreateReporterOptions extends ReporterOptions {
   readonly resultsDir?: string;
   /** html: what the CLI knows about the run beyond its events (tool version, tree, accelerator). */
   readonly meta?: RunMetaInput;
+  /** html: a previous run's record; tests whose verdict changed are marked. */
+  readonly baseline?: RunRecord;
   /** kcidb: the submitting origin (`--origin`, required) and where test logs are published. */
   readonly origin?: string;
   readonly logUrlBase?: string;
@@ -79,6 +82,7 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
       ...(o.title === undefined ? {} : { title: o.title }),
       ...(o.resultsDir === undefined ? {} : { resultsDir: o.resultsDir }),
       ...(o.meta === undefined ? {} : { meta: o.meta }),
+      ...(o.baseline === undefined ? {} : { baseline: o.baseline }),
     }),
   // run_tests.sh's `-t` output: one line per guest check, so it only means something for guest runs.
   tap13: (o) => new Tap13Reporter(o.destination),

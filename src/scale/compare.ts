@@ -7,10 +7,8 @@
  * it is listed as such and not as a regression or a fix, since neither side of the change is settled.
  */
 
+import { verdictChangeKind } from '../record/changes.js';
 import type { RecordCheck, RecordTest, RunRecord, Verdict } from '../record/types.js';
-
-/** Verdicts that mean "the code is broken" for regression purposes (MISS: it did not even run). */
-const BAD: ReadonlySet<Verdict> = new Set(['FAIL', 'ERROR', 'MISS']);
 
 export interface VerdictChange {
   readonly name: string;
@@ -81,11 +79,10 @@ function checkChanges(base: RecordTest, now: RecordTest): CheckChange[] {
 }
 
 function classify(name: string, from: Verdict, to: RecordTest, into: Mutable): void {
-  if (from === to.verdict) return;
+  const kind = verdictChangeKind(from, to.verdict);
+  if (kind === undefined) return;
   const change = { name, from, to: to.verdict, ...(to.reason === undefined ? {} : { reason: to.reason }) };
-  if (from === 'PASS' && BAD.has(to.verdict)) into.regressions.push(change);
-  else if (BAD.has(from) && to.verdict === 'PASS') into.fixes.push(change);
-  else into.changed.push(change);
+  (kind === 'regression' ? into.regressions : kind === 'fix' ? into.fixes : into.changed).push(change);
 }
 
 type Lists = Omit<Comparison, 'counts'>;

@@ -49,6 +49,21 @@ describe('vmunit report (CLI)', { skip: !built && 'dist/ not built (npm run buil
     );
   });
 
+  it('--baseline marks the tests whose verdict changed since another record', () => {
+    // The baseline: the same log with its failing case turned into a pass.
+    const fixedLog = join(dir, 'fixed.log');
+    writeFileSync(fixedLog, readFileSync(LOG, 'utf8').replace(/^(\s*)not ok /gm, '$1ok '));
+    const base = join(dir, 'base');
+    assert.equal(vmunit('parse', fixedLog, '--results', base, '--format', 'none').status, 0);
+    const r = vmunit('report', results, '--format', 'html', '--baseline', base);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /class="badge chg-regression" title="baseline: PASS">regression</);
+    assert.match(r.stdout, /<b>1<\/b> regressions, <b>0<\/b> fixed/);
+    const missing = vmunit('report', results, '--format', 'html', '--baseline', join(dir, 'nothing-here'));
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^vmunit: error: .*nothing-here/);
+  });
+
   it('stdout holds only the requested format; the summary goes to stderr', () => {
     for (const format of ['junit', 'json', 'ktap', 'html']) {
       const r = vmunit('report', results, '--format', format);

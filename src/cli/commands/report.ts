@@ -22,6 +22,7 @@ export interface ReportFlags extends KcidbFlags {
   readonly format?: string;
   readonly output: string[];
   readonly color?: boolean;
+  readonly baseline?: string;
 }
 
 /** `vmunit: 11 tests (…), 1136 checks (…)`, and why the record is partial. */
@@ -39,7 +40,15 @@ export async function reportCommand(results: string, flags: ReportFlags, ctx: Cl
   const color = flags.color ?? (tty && ctx.env.NO_COLOR === undefined);
   // Log paths in the record are relative to the results folder: the folder given, or the one holding the file.
   const resultsDir = (await stat(input)).isDirectory() ? input : dirname(input);
-  await renderRecord(record, targets, { stdout: ctx.stdout, color, resultsDir, ...kcidbOptions(flags) });
+  const baseline =
+    flags.baseline === undefined ? undefined : await readRecord(resolve(ctx.cwd, flags.baseline));
+  await renderRecord(record, targets, {
+    stdout: ctx.stdout,
+    color,
+    resultsDir,
+    ...(baseline === undefined ? {} : { baseline }),
+    ...kcidbOptions(flags),
+  });
   (stdoutTaken(targets) ? ctx.stderr : ctx.stdout).write(summaryLine(record));
   const t = record.counts.tests;
   return t.failed + t.errors + t.missing === 0 && (record.run.complete || record.run.interrupted === false)
@@ -64,6 +73,10 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       'also write a report file (repeatable; format from the extension)',
       collect,
       [],
+    )
+    .option(
+      '--baseline <results>',
+      'html: mark the tests whose verdict changed since this record (regressions, fixes)',
     )
     .option('--color', 'force colour')
     .option('--no-color', 'no colour');

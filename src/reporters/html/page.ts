@@ -6,6 +6,7 @@
  * still could not run or fetch anything.
  */
 
+import { verdictChangeKind } from '../../record/changes.js';
 import type { LevelCounts, RecordRoot, RecordTest, RunMeta, RunRecord } from '../../record/types.js';
 import { htmlEscape as h } from '../escape.js';
 import { anchorIds } from './anchors.js';
@@ -19,6 +20,7 @@ import {
   logHtml,
   renderTest,
   type TestLogView,
+  type TestViewOptions,
   VERDICT_CLASS,
 } from './test-view.js';
 
@@ -27,10 +29,7 @@ export interface HtmlRenderOptions {
   /** Log excerpts and links, by test id (log-file.ts reads them). */
   readonly logs?: ReadonlyMap<string, TestLogView>;
   readonly checkLimits?: CheckLimits;
-  /**
-   * A previous run's record, to mark regressions against. Accepted so callers can pass it; the page does
-   * not render a comparison yet.
-   */
+  /** A previous run's record: tests whose verdict changed get a regression/fixed/changed badge. */
   readonly baseline?: RunRecord;
 }
 
@@ -147,6 +146,26 @@ function filterHtml(tests: readonly RecordTest[]): string {
   return `${inputs}\n<nav aria-label="filter by verdict">Show: ${labels}</nav>`;
 }
 
+type Change = NonNullable<TestViewOptions['change']>;
+
+/** Each test's verdict change against the baseline (tests are matched by name, as `vmunit compare` does). */
+function changesAgainst(record: RunRecord, baseline: RunRecord | undefined): Array<Change | undefined> {
+  if (baseline === undefined) return record.tests.map(() => undefined);
+  const before = new Map(baseline.tests.map((t) => [t.name, t.verdict]));
+  return record.tests.map((t) => {
+    const from = before.get(t.name);
+    const kind = from === undefined ? undefined : verdictChangeKind(from, t.verdict);
+    return kind === undefined || from === undefined ? undefined : { kind, from };
+  });
+}
+
+function baselineHtml(changes: ReadonlyArray<Change | undefined>, baseline: RunRecord | undefined): string {
+  if (baseline === undefined) return '';
+  const n = (kind: Change['kind']) => changes.filter((c) => c?.kind === kind).length;
+  const what = baseline.run.startTime ? ` (run of ${baseline.run.startTime})` : '';
+  return `<div class="baseline">Against the baseline${h(what)}: <b>${n('regression')}</b> regressions, <b>${n('fix')}</b> fixed, <b>${n('changed')}</b> other changes.</div>`;
+}
+
 /** The whole page as one string. */
 export function renderHtml(record: RunRecord, opts: HtmlRenderOptions = {}): string {
   const title = opts.title ?? `vmunit: ${record.run.name}`;
@@ -154,11 +173,14 @@ export function renderHtml(record: RunRecord, opts: HtmlRenderOptions = {}): str
   const rows = metaRows(record.run)
     .map(([k, v]) => `<tr><th>${h(k)}</th><td>${h(v)}</td></tr>`)
     .join('');
+  const changes = changesAgainst(record, opts.baseline);
   const tests = record.tests.map((t, i) => {
     const log = opts.logs?.get(t.id);
+    const change = changes[i];
     return renderTest(t, {
       anchor: anchors[i] ?? '',
       ...(log ? { log } : {}),
+      ...(change ? { change } : {}),
       ...(opts.checkLimits ? { checkLimits: opts.checkLimits } : {}),
     });
   });
@@ -177,6 +199,7 @@ export function renderHtml(record: RunRecord, opts: HtmlRenderOptions = {}): str
 ${stateBanner(record.run)}
 <table class="meta">${rows}</table>
 ${countsHtml(record)}
+${baselineHtml(changes, opts.baseline)}
 ${rootsHtml(record.roots ?? [])}
 ${problemsHtml(record.tests, anchors)}
 </header>

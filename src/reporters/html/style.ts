@@ -32,6 +32,8 @@ table.meta td{font-family:ui-monospace,monospace;word-break:break-all}
 .counts .lvl{background:none;font-weight:bold;padding-left:0}
 .counts b{font-size:1.1em}
 .state{padding:.4em .7em;border-radius:6px;margin:.6em 0;border:1px solid}
+.baseline{margin:.4em 0}.chg-regression{background:#cf222e;color:#fff}.chg-fix{background:#1a7f37;color:#fff}
+.chg-changed{background:#8c959f;color:#fff}
 .state.partial{background:#fff8c5;border-color:#d4a72c}.state.done{background:#f6f8fa;border-color:#d0d7de}
 input.filter{position:absolute;opacity:0;pointer-events:none}
 nav{margin:1em 0 .6em}

@@ -7,6 +7,7 @@
  */
 
 import type { FailureDetail, TestDirective, TestStatus } from '../../events/types.js';
+import { isBadVerdict, type VerdictChangeKind } from '../../record/changes.js';
 import type { LevelCounts, RecordCheck, RecordIssue, RecordTest, Verdict } from '../../record/types.js';
 import { htmlEscape as h } from '../escape.js';
 import { formatFailure } from '../failure-text.js';
@@ -36,9 +37,7 @@ const OUTPUT_LIMITS = { headLines: 10, tailLines: 30, lineChars: 400 };
 const CHECK_LOG_LIMITS = { headLines: 5, tailLines: 10, lineChars: 400 };
 const MAX_ISSUES = 20;
 
-export function isBadVerdict(verdict: Verdict): boolean {
-  return verdict === 'FAIL' || verdict === 'ERROR' || verdict === 'MISS';
-}
+export { isBadVerdict };
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -59,6 +58,8 @@ export interface TestViewOptions {
   readonly anchor: string;
   readonly log?: TestLogView;
   readonly checkLimits?: CheckLimits;
+  /** How the verdict changed against a baseline record, and the baseline's verdict. */
+  readonly change?: { readonly kind: VerdictChangeKind; readonly from: Verdict };
 }
 
 /**
@@ -87,10 +88,17 @@ export function countsText(c: LevelCounts): string {
   return `${c.total} check${c.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
-function summaryLine(test: RecordTest, anchor: string): string {
+function changeBadge(change: TestViewOptions['change']): string {
+  if (change === undefined) return '';
+  const word = change.kind === 'fix' ? 'fixed' : change.kind;
+  return `<span class="badge chg-${change.kind}" title="baseline: ${change.from}">${word}</span>`;
+}
+
+function summaryLine(test: RecordTest, anchor: string, change: TestViewOptions['change']): string {
   const cls = VERDICT_CLASS[test.verdict];
   const out = [
     `<span class="badge ${cls}">${test.verdict}</span>`,
+    changeBadge(change),
     `<span class="name">${h(test.name === '' ? '(unnamed)' : test.name)}</span>`,
     reasonHtml(test.reason, test.directive, test.verdict),
   ];
@@ -194,5 +202,5 @@ export function renderTest(test: RecordTest, opts: TestViewOptions): string {
   const log = opts.log ?? (output.length > 0 ? { parts: excerpt(output), lines: output.length } : undefined);
   body.push(logHtml(log, bad && why === '' && failingChecks(test) === 0));
   const cls = `test v-${VERDICT_CLASS[test.verdict]}${bad ? ' bad' : ''}`;
-  return `<details class="${cls}" id="${h(opts.anchor)}"${bad ? ' open' : ''}><summary>${summaryLine(test, opts.anchor)}</summary><div class="body">${body.join('')}</div></details>`;
+  return `<details class="${cls}" id="${h(opts.anchor)}"${bad ? ' open' : ''}><summary>${summaryLine(test, opts.anchor, opts.change)}</summary><div class="body">${body.join('')}</div></details>`;
 }
