@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what vmunit's demo and tests need on a fresh Debian machine: QEMU, the cross compiler for the
-# arm64 guests, Chromium for the HTML report test, and the npm dependencies; then builds vmunit. Safe to
+# arm64 guests, Chromium for the HTML report test, OVMF, yamllint, LAVA's schema, zsh and fish for the
+# checks that use them, and the npm dependencies; then builds vmunit. Safe to
 # run again: it installs only what is missing and builds only what changed. Needs root (or sudo) for apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,13 @@ command -v make >/dev/null || need+=(make)
 command -v gcc >/dev/null || need+=(gcc)
 # The HTML report's browser test drives Debian's Chromium (test/reporters/html-chromium.test.ts).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# EFI boots (OVMF), the pipelines' lint and LAVA's own job schema, and the zsh/fish completion checks.
+[ -f /usr/share/ovmf/OVMF.fd ] || need+=(ovmf)
+command -v yamllint >/dev/null || need+=(yamllint)
+/usr/bin/python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
+/usr/bin/python3 -c 'import lava_common.schemas' 2>/dev/null || need+=(lava-common)
+command -v zsh >/dev/null || need+=(zsh)
+command -v fish >/dev/null || need+=(fish)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

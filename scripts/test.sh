@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The project's one test command (the README names it; .ci/run calls it): set-up, build, type check, lint,
 # every node:test suite (QEMU-backed ones included), then kunit.py parse conformance.
-# What setup.sh installs (QEMU) and builds (dist/) must be there: VMUNIT_REQUIRE makes the tests that need it
+# What setup.sh installs (QEMU, Chromium) and builds (dist/) must be there: VMUNIT_REQUIRE makes the tests that need it
 # fail rather than skip, and so do kut and kunit when KUT_DIR and KUNIT_PY are given.
 # Under CI, missing conformance data is a failure too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 if [ -z "${VMUNIT_REQUIRE:-}" ]; then
-  VMUNIT_REQUIRE=qemu,dist
+  VMUNIT_REQUIRE=qemu,dist,chromium
   [ -z "${KUT_DIR:-}" ] || VMUNIT_REQUIRE+=,kut
   [ -z "${KUNIT_PY:-}" ] || VMUNIT_REQUIRE+=,kunit
 fi

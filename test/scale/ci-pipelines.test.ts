@@ -16,12 +16,12 @@ const required = (what: string): boolean => (process.env.VMUNIT_REQUIRE ?? '').s
 /** Every YAML document of a docs/ci file, parsed by PyYAML (what the CI engines' parsers agree with). */
 function load(file: string): Record<string, unknown>[] {
   const code = 'import sys, json, yaml; print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1])))))';
-  const r = spawnSync('python3', ['-c', code, resolve(CI, file)], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', ['-c', code, resolve(CI, file)], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Record<string, unknown>[];
 }
 
-const hasPyYaml = spawnSync('python3', ['-c', 'import yaml']).status === 0;
+const hasPyYaml = spawnSync('/usr/bin/python3', ['-c', 'import yaml']).status === 0;
 
 describe('docs/ci pipelines', () => {
   it('pass yamllint', (t) => {
