@@ -54,8 +54,6 @@ struct vmu_exception {
 bool vmu_expect_exception(int ec, void (*fn)(void *), void *arg);
 struct vmu_exception vmu_last_exception(void);
 const char *vmu_exception_name(int ec); /* "data abort", "BRK", ... ("" when unnamed) */
-/* A stack dump that starts at the faulting instruction `pc` and walks the frames from `fp`. */
-void vmu_dump_frame(uint64_t pc, uint64_t fp);
 
 /* ---- Interrupts (arch/arm64/gic.c): GICv2 on QEMU's virt machine ---------------------------------------
  * handle_irq() installs a handler for an interrupt ID (SGIs 0-15, PPIs 16-31, SPIs 32-1019); the GIC code

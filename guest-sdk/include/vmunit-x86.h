@@ -277,9 +277,6 @@ struct vmu_exception {
 bool vmu_expect_exception(int vector, void (*fn)(void *), void *arg);
 struct vmu_exception vmu_last_exception(void);
 
-/* A stack dump that starts at the faulting instruction `pc` and walks the frames from `rbp`. */
-void vmu_dump_frame(uint64_t pc, uint64_t rbp);
-
 /* Short name of an exception vector ("#GP"), or "" when it has none. */
 const char *vmu_exception_name(int vector);
 

@@ -218,6 +218,8 @@ void vmu_assert_failed(const char *file, int line, const char *cond, const char 
  * upstream's pretty_print_stacks.py resolve to functions and source lines. assert() and fatal exceptions
  * print one before aborting. */
 void vmu_dump_stack(void);
+/* The same, starting at the faulting instruction `pc`, walking the frames from frame pointer `fp`. */
+void vmu_dump_frame(uint64_t pc, uint64_t fp);
 
 /* A line of diagnostics: "# ..." in KTAP output, the bare text in legacy output. */
 void vmu_diag(const char *fmt, ...) __printf(1, 2);
