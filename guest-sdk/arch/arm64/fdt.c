@@ -1,6 +1,6 @@
 /*
  * Just enough flattened-device-tree reading for start-up: /chosen/bootargs (QEMU's -append) and the first
- * /memory node's reg. Layout per the devicetree specification: a big-endian header, then a structure block
+ * /memory node's reg, `compatible` strings, the CPUs. Layout per the devicetree specification: a big-endian header, then a structure block
  * of tokens (BEGIN_NODE name, PROP len nameoff value, END_NODE, NOP, END), property names in the strings
  * block.
  */
@@ -13,6 +13,8 @@
 #define FDT_PROP 3
 #define FDT_NOP 4
 #define FDT_END 9
+/* Deepest node whose name the walk keeps (/cpus/cpu@N is depth 3). */
+#define FDT_MAX_DEPTH 4
 
 static uint32_t be32(const void *p)
 {
@@ -26,18 +28,25 @@ static size_t align4(size_t n)
 	return (n + 3) & ~(size_t)3;
 }
 
-/* The value of property `prop` of the first top-level node whose name is `node` or starts with `node@`;
- * *len gets its length. Also the root's own properties when node is "". */
-static const uint8_t *find_prop(const void *fdt, const char *node, const char *prop, uint32_t *len)
+/* One property as the walk meets it, with the names of the nodes around it (path[1] is the root, ""). */
+struct fdt_prop {
+	int depth;
+	const char *path[FDT_MAX_DEPTH + 1];
+	const char *name;
+	const uint8_t *value;
+	uint32_t len;
+};
+
+/* Calls visit for every property in tree order until it returns true. Properties of a node come before its
+ * subnodes (the specification's order), so a parent's #address-cells is seen before its children. */
+static void fdt_walk(const void *fdt, bool (*visit)(const struct fdt_prop *prop, void *ctx), void *ctx)
 {
 	const uint8_t *base = fdt;
 	const uint8_t *p, *strings;
-	size_t nlen = strlen(node);
-	int depth = 0;
-	bool inside = false;
+	struct fdt_prop prop = { .depth = 0 };
 
 	if (!fdt || be32(base) != FDT_MAGIC)
-		return NULL;
+		return;
 	p = base + be32(base + 8);
 	strings = base + be32(base + 12);
 	for (;;) {
@@ -47,25 +56,59 @@ static const uint8_t *find_prop(const void *fdt, const char *node, const char *p
 		if (token == FDT_BEGIN_NODE) {
 			const char *name = (const char *)p;
 
-			depth++;
-			inside = nlen == 0 ? depth == 1
-					   : depth == 2 && !strncmp(name, node, nlen) && (!name[nlen] || name[nlen] == '@');
+			if (++prop.depth <= FDT_MAX_DEPTH)
+				prop.path[prop.depth] = name;
 			p += align4(strlen(name) + 1);
 		} else if (token == FDT_PROP) {
-			uint32_t plen = be32(p), nameoff = be32(p + 4);
-
-			if (inside && !strcmp((const char *)strings + nameoff, prop)) {
-				*len = plen;
-				return p + 8;
-			}
-			p += 8 + align4(plen);
+			prop.len = be32(p);
+			prop.name = (const char *)strings + be32(p + 4);
+			prop.value = p + 8;
+			if (prop.depth <= FDT_MAX_DEPTH && visit(&prop, ctx))
+				return;
+			p += 8 + align4(prop.len);
 		} else if (token == FDT_END_NODE) {
-			depth--;
-			inside = nlen == 0 && depth == 1;
+			prop.depth--;
 		} else if (token != FDT_NOP) {
-			return NULL; /* FDT_END or a token we do not know */
+			return; /* FDT_END or a token we do not know */
 		}
 	}
+}
+
+/* `name` is `node` or `node@unit`. */
+static bool node_is(const char *name, const char *node)
+{
+	size_t n = strlen(node);
+
+	return !strncmp(name, node, n) && (!name[n] || name[n] == '@');
+}
+
+struct find {
+	const char *node, *prop;
+	const uint8_t *value;
+	uint32_t len;
+};
+
+static bool find_visit(const struct fdt_prop *p, void *ctx)
+{
+	struct find *f = ctx;
+	bool here = f->node[0] ? p->depth == 2 && node_is(p->path[2], f->node) : p->depth == 1;
+
+	if (!here || strcmp(p->name, f->prop))
+		return false;
+	f->value = p->value;
+	f->len = p->len;
+	return true;
+}
+
+/* The value of property `prop` of the first top-level node whose name is `node` or starts with `node@`;
+ * *len gets its length. Also the root's own properties when node is "". */
+static const uint8_t *find_prop(const void *fdt, const char *node, const char *prop, uint32_t *len)
+{
+	struct find f = { node, prop, NULL, 0 };
+
+	fdt_walk(fdt, find_visit, &f);
+	*len = f.len;
+	return f.value;
 }
 
 const char *vmu_fdt_bootargs(const void *fdt)
@@ -108,82 +151,61 @@ bool vmu_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 	return true;
 }
 
+
+struct compatible {
+	const char *want;
+	bool found;
+};
+
+static bool compatible_visit(const struct fdt_prop *p, void *ctx)
+{
+	struct compatible *c = ctx;
+	const char *v = (const char *)p->value;
+
+	if (strcmp(p->name, "compatible"))
+		return false;
+	/* A list of NUL-terminated strings. */
+	for (uint32_t off = 0; off < p->len; off += (uint32_t)strlen(v + off) + 1) {
+		if (!strcmp(v + off, c->want))
+			return c->found = true;
+	}
+	return false;
+}
+
 /* True when some node's `compatible` list holds `compatible`. */
 bool vmu_fdt_has_compatible(const void *fdt, const char *compatible)
 {
-	const uint8_t *base = fdt;
-	const uint8_t *p, *strings;
+	struct compatible c = { compatible, false };
 
-	if (!fdt || be32(base) != FDT_MAGIC)
+	fdt_walk(fdt, compatible_visit, &c);
+	return c.found;
+}
+
+struct cpus {
+	uint64_t *mpidrs;
+	int max, n;
+	uint32_t acells;
+};
+
+static bool cpus_visit(const struct fdt_prop *p, void *ctx)
+{
+	struct cpus *c = ctx;
+
+	if (p->depth < 2 || strcmp(p->path[2], "cpus"))
 		return false;
-	p = base + be32(base + 8);
-	strings = base + be32(base + 12);
-	for (;;) {
-		uint32_t token = be32(p);
-
-		p += 4;
-		if (token == FDT_BEGIN_NODE) {
-			p += align4(strlen((const char *)p) + 1);
-		} else if (token == FDT_PROP) {
-			uint32_t len = be32(p), nameoff = be32(p + 4);
-			const char *v = (const char *)p + 8;
-
-			if (!strcmp((const char *)strings + nameoff, "compatible")) {
-				/* A list of NUL-terminated strings. */
-				for (uint32_t off = 0; off < len; off += (uint32_t)strlen(v + off) + 1) {
-					if (!strcmp(v + off, compatible))
-						return true;
-				}
-			}
-			p += 8 + align4(len);
-		} else if (token != FDT_END_NODE && token != FDT_NOP) {
-			return false;
-		}
-	}
+	if (p->depth == 2 && !strcmp(p->name, "#address-cells") && p->len == 4)
+		c->acells = be32(p->value);
+	else if (p->depth == 3 && node_is(p->path[3], "cpu") && !strcmp(p->name, "reg") && c->acells <= 2 &&
+		 p->len >= 4 * c->acells && c->n < c->max)
+		c->mpidrs[c->n++] = cells_value(p->value, c->acells);
+	return false;
 }
 
 /* The `reg` (MPIDR affinity) of each /cpus/cpu@N node, in tree order, up to `max`; returns how many. */
 int vmu_fdt_cpus(const void *fdt, uint64_t *mpidrs, int max)
 {
-	const uint8_t *base = fdt;
-	const uint8_t *p, *strings;
-	int depth = 0, n = 0;
-	uint32_t acells = 1;
-	bool in_cpus = false, in_cpu = false;
+	struct cpus c = { mpidrs, max, 0, 1 };
 
-	if (!fdt || be32(base) != FDT_MAGIC)
-		return 0;
-	p = base + be32(base + 8);
-	strings = base + be32(base + 12);
-	for (;;) {
-		uint32_t token = be32(p);
-
-		p += 4;
-		if (token == FDT_BEGIN_NODE) {
-			const char *name = (const char *)p;
-
-			depth++;
-			if (depth == 2)
-				in_cpus = !strcmp(name, "cpus");
-			in_cpu = in_cpus && depth == 3 && !strncmp(name, "cpu@", 4);
-			p += align4(strlen(name) + 1);
-		} else if (token == FDT_PROP) {
-			uint32_t len = be32(p), nameoff = be32(p + 4);
-			const char *prop = (const char *)strings + nameoff;
-
-			if (in_cpus && depth == 2 && !strcmp(prop, "#address-cells") && len == 4)
-				acells = be32(p + 8);
-			else if (in_cpu && !strcmp(prop, "reg") && len >= 4 * acells && acells <= 2 && n < max)
-				mpidrs[n++] = cells_value(p + 8, acells);
-			p += 8 + align4(len);
-		} else if (token == FDT_END_NODE) {
-			if (depth == 3)
-				in_cpu = false;
-			if (depth == 2)
-				in_cpus = false;
-			depth--;
-		} else if (token != FDT_NOP) {
-			return n;
-		}
-	}
+	fdt_walk(fdt, cpus_visit, &c);
+	return c.n;
 }
