@@ -29,10 +29,17 @@ function packageVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
-/** The real process's context. A closed stdout pipe is not an error (util/pipe.ts). */
+/**
+ * The real process's context. A closed stdout or stderr pipe is not an error (util/pipe.ts): `vmunit … 2>&1
+ * | head -1` closes both, and the command still ends with its own status.
+ */
 export function defaultContext(): CliContext {
   guardClosedPipe(process.stdout, (error) => {
     process.stderr.write(`vmunit: error: cannot write to stdout: ${error.message}\n`);
+    process.exitCode = 2;
+  });
+  // Nowhere left to report a stderr failure but the exit status.
+  guardClosedPipe(process.stderr, () => {
     process.exitCode = 2;
   });
   return {

@@ -65,7 +65,7 @@ describe('vmunit completion (bin/vmunit.js)', { skip: distSkip() }, () => {
       '2:smoke',
       '3:junit json',
       '4:alpha beta',
-      '5:ktap junit json html tap13',
+      '5:ktap junit json html tap13 kcidb',
     ]);
   });
 
@@ -103,7 +103,7 @@ describe('vmunit completion (bin/vmunit.js)', { skip: distSkip() }, () => {
   });
 
   it('completes --format values per command, and files for path options', () => {
-    assert.deepEqual(candidates(['run', '--format', '']), ['ktap', 'junit', 'json', 'html', 'tap13']);
+    assert.deepEqual(candidates(['run', '--format', '']), ['ktap', 'junit', 'json', 'html', 'tap13', 'kcidb']);
     assert.deepEqual(candidates(['test', '--format=j']), ['--format=json', '--format=junit']);
     assert.deepEqual(candidates(['run', '-C', '']), ['__files__']);
   });

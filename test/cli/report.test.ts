@@ -64,6 +64,17 @@ describe('vmunit report (CLI)', { skip: !built && 'dist/ not built (npm run buil
     assert.match(missing.stderr, /^vmunit: error: .*nothing-here/);
   });
 
+  it('2>&1 | head -1 (stdout and stderr both closed) still ends with the command status', () => {
+    const r = spawnSync(
+      'bash',
+      ['-c', `node '${BIN}' report '${results}' --format junit 2>&1 | head -1; exit \${PIPESTATUS[0]}`],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^<(\?xml|testsuite)/);
+    assert.equal(r.stderr, '');
+  });
+
   it('stdout holds only the requested format; the summary goes to stderr', () => {
     for (const format of ['junit', 'json', 'ktap', 'html']) {
       const r = vmunit('report', results, '--format', format);

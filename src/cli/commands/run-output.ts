@@ -2,7 +2,7 @@
  * `vmunit run`'s reports through the shared grammar (reporters/output.ts): `--format F` without a paired
  * `--output` writes F to its default file in the results folder; `--output PATH` / `F:PATH` anywhere
  * (`-` = stdout, the result lines then go to stderr). Reports on stdout stream as the run goes; report
- * files are rendered from the run record when the run ends (record/render.ts), which is what
+ * files are rendered from the run record when the run ends (reporters/render-record.ts), which is what
  * `vmunit report` renders later, byte for byte. A run without a results folder (a dry run) streams them all.
  */
 
@@ -17,6 +17,7 @@ export const RUN_FORMATS: Readonly<Partial<Record<ReporterFormat, string>>> = {
   json: 'kernelci.json',
   html: 'report.html',
   tap13: 'results.tap13',
+  kcidb: 'kcidb.json',
 };
 
 export interface RunTargets {
