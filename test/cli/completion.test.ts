@@ -103,7 +103,14 @@ describe('vmunit completion (bin/vmunit.js)', { skip: distSkip() }, () => {
   });
 
   it('completes --format values per command, and files for path options', () => {
-    assert.deepEqual(candidates(['run', '--format', '']), ['ktap', 'junit', 'json', 'html', 'tap13', 'kcidb']);
+    assert.deepEqual(candidates(['run', '--format', '']), [
+      'ktap',
+      'junit',
+      'json',
+      'html',
+      'tap13',
+      'kcidb',
+    ]);
     assert.deepEqual(candidates(['test', '--format=j']), ['--format=json', '--format=junit']);
     assert.deepEqual(candidates(['run', '-C', '']), ['__files__']);
   });
