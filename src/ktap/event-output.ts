@@ -52,11 +52,14 @@ export class EventOutput {
     const testName = init.testName ?? f?.name;
     const { id, message, kind } = init;
     const line = init.line ?? this.#lineNo();
-    this.#out.push(
-      testName === undefined
-        ? { type: 'parse:issue', id, message, kind, line }
-        : { type: 'parse:issue', id, message, kind, testName, line },
-    );
+    this.#out.push({
+      type: 'parse:issue',
+      id,
+      message,
+      ...(kind === undefined ? {} : { kind }),
+      ...(testName === undefined ? {} : { testName }),
+      line,
+    });
   }
 
   /** test:start for `f` once, then its version issue and the diagnostics read before it was known. */

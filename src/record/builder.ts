@@ -182,7 +182,7 @@ export class RecordBuilder {
       name: this.#meta.name ?? start?.name ?? '',
       ...(arch === undefined ? {} : { arch }),
       startTime: iso(start?.time) ?? this.#meta.startTime ?? new Date(0).toISOString(),
-      ...(this.#endTime === undefined ? {} : { endTime: iso(this.#endTime) }),
+      ...(this.#endTime === undefined ? {} : { endTime: new Date(this.#endTime).toISOString() }),
       complete: this.#ended && !this.#interrupted,
       interrupted: this.#interrupted,
       ...(this.#elapsedMs === undefined ? {} : { elapsedMs: this.#elapsedMs }),

@@ -280,17 +280,23 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .action(
       async (file: string | undefined, raw: Record<string, string | string[] | boolean | undefined>) => {
         const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        const rawOutput = str(raw.raw_output);
+        const json = str(raw.json);
+        const junit = str(raw.junit);
+        const ktap = str(raw.ktap);
+        const format = str(raw.format);
+        const results = str(raw.results);
         const opts: ParseOptions = {
-          ...(str(raw.raw_output) === undefined ? {} : { rawOutput: str(raw.raw_output) }),
-          ...(str(raw.json) === undefined ? {} : { json: str(raw.json) }),
-          ...(str(raw.junit) === undefined ? {} : { junit: str(raw.junit) }),
-          ...(str(raw.ktap) === undefined ? {} : { ktap: str(raw.ktap) }),
+          ...(rawOutput === undefined ? {} : { rawOutput }),
+          ...(json === undefined ? {} : { json }),
+          ...(junit === undefined ? {} : { junit }),
+          ...(ktap === undefined ? {} : { ktap }),
           summary: raw.summary === true,
           failed: raw.failed === true,
           allBlocks: raw.allBlocks === true,
-          ...(str(raw.format) === undefined ? {} : { format: str(raw.format) }),
+          ...(format === undefined ? {} : { format }),
           outputs: Array.isArray(raw.output) ? (raw.output as string[]) : [],
-          ...(str(raw.results) === undefined ? {} : { results: str(raw.results) }),
+          ...(results === undefined ? {} : { results }),
         };
         setStatus(await runParse(ctx, file, opts));
       },
