@@ -18,19 +18,32 @@ import { dirname, join, resolve } from 'node:path';
 import type { RunEvent } from '../events/types.js';
 import { VmunitError } from '../util/errors.js';
 import { type QemuTreeFacts, qemuTreeFacts, readTreeConfig, type TreeConfig } from './config-mak.js';
-import { type EfiCase, efiArgs, efiCaseName, efiSettings, prepareEfiCase } from './efi.js';
+import {
+  dumpDeviceTree,
+  type EfiCase,
+  efiArch,
+  efiArgs,
+  efiCase,
+  efiPlatform,
+  efiSettings,
+  efiStatus,
+  efiTakesInitrd,
+  prepareEfiCase,
+} from './efi.js';
 import { archFromElfHeader } from './elf-arch.js';
 import { ExecEvents } from './exec-events.js';
 import { decodeExit, parseExitLine, QEMU_ABORTED } from './exit-code.js';
 import { chooseAccel } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
-import type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
+import type { ArchName, GuestArchProfile, StatusChannel } from './qemu/arch/types.js';
 import { buildFixedArgs, buildQemuArgv, formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
 import { resolvePlatform } from './qemu/platform.js';
 import type { QemuProber } from './qemu/probe.js';
 import { parseDuration } from './select.js';
-import { type SpawnFn, supervise } from './supervise.js';
+import { launchTest } from './launch.js';
+import type { QemuLaunch } from './qmp/instance.js';
+import type { SpawnFn } from './supervise.js';
 
 /** What the user asked for. */
 export interface ExecRequest {
@@ -74,6 +87,8 @@ interface ExecTree extends QemuTreeFacts {
   readonly profile: GuestArchProfile;
   /** Absolute errata file path ('' = none). */
   readonly errataPath: string;
+  /** config.mak EFI_DIRECT=y (arm64: `.efi` files boot with `-kernel`). */
+  readonly efiDirect: boolean;
 }
 
 /** `uname -m | sed 's/i.86/i386/;s/arm.*\/arm/;s/ppc64.*\/ppc64/'` (configure's HOST). */
@@ -113,6 +128,7 @@ function fromTree(tree: TreeConfig): ExecTree {
     ...qemuTreeFacts(tree),
     profile: archProfile(tree.arch),
     errataPath: tree.erratatxt === '' ? '' : resolve(tree.dir, tree.erratatxt),
+    efiDirect: tree.vars.EFI_DIRECT === 'y',
   };
 }
 
@@ -146,6 +162,7 @@ async function fromElf(file: string, req: ExecRequest, io: ExecIo): Promise<Exec
     // ./configure's default is ENVIRON_DEFAULT=yes.
     environDefault: true,
     errataPath: '',
+    efiDirect: false,
   };
 }
 
@@ -223,21 +240,21 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     io.out(`${info.missing}\n`);
     return 2;
   }
-  const efi = await efiBoot(req, profile.arch, io);
+  const efi = await efiBoot(req, tree, io);
   const base = efi
-    ? [platform.qemu, ...buildFixedArgs(platform), ...efiArgs(efi.settings, efi.caseName, req.qemuArgs)]
+    ? [platform.qemu, ...buildFixedArgs(efiPlatform(platform, efi)), ...efiArgs(efi, req.file)]
     : buildQemuArgv(platform, { kernel: req.file, vmmArgs: req.qemuArgs });
+  // The EFI run scripts pass ENVIRON_DEFAULT=n when there is no -kernel (QEMU refuses -initrd then).
+  const withEnviron = tree.environDefault && (!efi || efiTakesInitrd(efi));
   const timeoutText = io.env.TIMEOUT ?? '';
   const timeoutMs = timeoutText === '' ? 0 : parseDuration(timeoutText);
   if (timeoutMs === undefined)
     throw new VmunitError('INPUT_INVALID', `TIMEOUT=${timeoutText} is not a duration`);
   if (req.dryRun) {
-    io.out(`${formatCommandLine(base)}${tree.environDefault && !efi ? ' # -initrd <environ file>' : ''}\n`);
+    io.out(`${formatCommandLine(base)}${withEnviron ? ' # -initrd <environ file>' : ''}\n`);
     return 0;
   }
-  // x86/efi/run passes ENVIRON_DEFAULT=n: QEMU refuses -initrd without -kernel.
-  const environ =
-    tree.environDefault && !efi ? await environText(tree, accel.accel, info.versionString, io) : undefined;
+  const environ = withEnviron ? await environText(tree, accel.accel, info.versionString, io) : undefined;
   return runWithEnviron(environ, async (initrd) => {
     const argv = initrd === undefined ? base : [...base, '-initrd', initrd];
     // As run_test: the command line, ' #' when an environ file follows, then the -initrd words.
@@ -249,20 +266,25 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
       'qemu.version': info.versionString,
     };
     const events = io.emit ? new ExecEvents(io.emit, req.file, meta) : undefined;
-    return superviseGuest(argv, profile, timeoutMs, timeoutText, io, events);
+    const channel = efi ? efiStatus(efi, profile.status) : profile.status;
+    const launch = execLaunch(argv, timeoutMs, io, events);
+    if (efi) await dumpDeviceTree(efi, platform, launch);
+    return superviseGuest(launch, channel, timeoutText, io, events);
   });
 }
 
 /**
- * `x86/efi/run FILE.efi …`: an `.efi` on x86 boots through OVMF from `efi-tests/<name>/` in the working
- * directory (EFI_SRC defaults to the file's folder here, where x86/efi/run uses TEST_DIR).
+ * `x86/efi/run FILE.efi …` or `arm/efi/run FILE.efi …`: an `.efi` boots through UEFI firmware from
+ * `efi-tests/<name>/` in the working directory (EFI_SRC defaults to the file's folder here, where the run
+ * scripts use TEST_DIR; arm64's folder is named after TESTNAME when set, as there).
  */
-async function efiBoot(req: ExecRequest, arch: string, io: ExecIo): Promise<EfiCase | undefined> {
-  if (!req.file.endsWith('.efi') || (arch !== 'x86_64' && arch !== 'i386')) return undefined;
-  const settings = efiSettings(io.env, dirname(req.file));
-  const caseName = efiCaseName(settings, req.file);
-  await prepareEfiCase(io.cwd, settings, caseName);
-  return { settings, caseName };
+async function efiBoot(req: ExecRequest, tree: ExecTree, io: ExecIo): Promise<EfiCase | undefined> {
+  const arch = efiArch(tree.profile.arch);
+  if (!req.file.endsWith('.efi') || arch === undefined) return undefined;
+  const settings = efiSettings(arch, io.env, dirname(req.file), tree.efiDirect);
+  const c = efiCase(settings, req.file, io.env.TESTNAME ?? '', req.qemuArgs);
+  await prepareEfiCase(io.cwd, c);
+  return c;
 }
 
 /** Writes the environ file to a private temporary folder for the run and removes it afterwards. */
@@ -281,43 +303,64 @@ async function runWithEnviron(
   }
 }
 
-async function superviseGuest(
+/** The QEMU launch of an exec run: console lines printed as the run script prints them, and recorded. */
+function execLaunch(
   argv: readonly string[],
-  profile: GuestArchProfile,
   timeoutMs: number,
-  timeoutText: string,
   io: ExecIo,
   events: ExecEvents | undefined,
-): Promise<number> {
-  const stderr: string[] = [];
-  let exitLineStatus: number | undefined;
-  const end = await supervise({
+): QemuLaunch {
+  return {
     argv,
     cwd: io.cwd,
     timeoutMs,
     graceMs: 1000,
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.spawn ? { spawn: io.spawn } : {}),
+    maxLineBytes: 64 * 1024,
+    note: (line) => io.out(`${line}\n`),
     onLine: (stream, line) => {
       events?.line(stream, line);
-      if (stream === 'stdout') {
-        io.out(`${line}\n`);
-        exitLineStatus ??= parseExitLine(line);
-      } else {
-        io.err(`${line}\n`);
-        stderr.push(line);
-      }
+      if (stream === 'stdout') io.out(`${line}\n`);
+      else io.err(`${line}\n`);
     },
-  });
+  };
+}
+
+/**
+ * Runs the guest as the run script would: a plain QEMU, or under run_migration / run_panic when the
+ * caller sets MIGRATION=yes / PANIC=yes (what run_tests.sh puts before the run script for those groups).
+ */
+async function superviseGuest(
+  base: QemuLaunch,
+  channel: StatusChannel,
+  timeoutText: string,
+  io: ExecIo,
+  events: ExecEvents | undefined,
+): Promise<number> {
+  const stderr: string[] = [];
+  let exitLineStatus: number | undefined;
+  const launch: QemuLaunch = {
+    ...base,
+    // run_migration's and run_panic's own lines (`vmunit: source QEMU: …`) are printed, not logged.
+    note: (line) => io.err(`${line}\n`),
+    onLine: (stream, line) => {
+      base.onLine(stream, line);
+      if (stream === 'stdout') exitLineStatus ??= parseExitLine(line);
+      else stderr.push(line);
+    },
+  };
+  const kind = io.env.PANIC === 'yes' ? 'panic' : io.env.MIGRATION === 'yes' ? 'migration' : 'plain';
+  const end = await launchTest(launch, kind, false);
   if (end.spawnError) {
-    io.err(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}\n`);
+    io.err(`vmunit: cannot start ${base.argv[0] ?? ''}: ${end.spawnError.message}\n`);
     events?.finish(undefined, end.aborted);
     return 2;
   }
   if (end.code === QEMU_ABORTED) io.err('QEMU Aborted\n');
   const decoded = decodeExit({
     end,
-    channel: profile.status,
+    channel,
     stderr,
     ...(exitLineStatus === undefined ? {} : { exitLineStatus }),
     timeoutText,

@@ -6,7 +6,7 @@
 import type { FailureDetail, RunEvent, TestDirective, TestResultEvent, TestStatus } from '../events/types.js';
 import { KtapParser } from '../ktap/parser.js';
 import type { ResolvedGuestTest } from './cfg/spec.js';
-import { type EfiCase, efiArgs } from './efi.js';
+import { dumpDeviceTree, type EfiCase, efiArgs, efiPlatform, efiStatus, efiTakesInitrd } from './efi.js';
 import {
   classifyStartupFailure,
   type DecodedExit,
@@ -71,12 +71,10 @@ export const defaultKtapSink: KtapSinkFactory = (o) =>
 /** The argv a test runs with. */
 export function testArgv(input: Pick<RunOneInput, 'test' | 'platform' | 'initrd' | 'efi'>): string[] {
   if (input.efi) {
-    const { settings, caseName } = input.efi;
-    return [
-      input.platform.qemu,
-      ...buildFixedArgs(input.platform),
-      ...efiArgs(settings, caseName, input.test.vmmArgs),
-    ];
+    const platform = efiPlatform(input.platform, input.efi);
+    const argv = [platform.qemu, ...buildFixedArgs(platform), ...efiArgs(input.efi, input.test.kernel)];
+    if (input.initrd !== undefined && efiTakesInitrd(input.efi)) argv.push('-initrd', input.initrd);
+    return argv;
   }
   return buildQemuArgv(input.platform, {
     kernel: input.test.kernel,
@@ -88,7 +86,6 @@ export function testArgv(input: Pick<RunOneInput, 'test' | 'platform' | 'initrd'
 /** Runs the test and emits its `test:result` (the caller emitted `test:start`). */
 export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   const argv = testArgv(input);
-  input.log?.line(formatCommandLine(argv));
   const stacks = prettyStacks(input);
   const logLine = (line: string): void => (stacks ? stacks.line(line) : input.log?.line(line));
   const adapter = new GuestOutputAdapter({
@@ -100,27 +97,27 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   const stderr: string[] = [];
   const output: string[] = [];
   let stdoutLines = 0;
-  const end = await launchTest(
-    launchFor(input, argv, logLine, (stream, line) => {
-      logLine(line);
-      if (stream === 'stdout') {
-        stdoutLines++;
-        for (const e of adapter.push(line)) input.emit(e);
-      } else {
-        stderr.push(line);
-        if (stderr.length > STDERR_KEEP) stderr.shift();
-        input.emit({ type: 'test:log', id: input.id, line, stream: 'stderr' });
-      }
-      if (stdoutLines === 0 && output.length < STDERR_KEEP) output.push(line);
-    }),
-    harnessKind(input.test.spec.groups),
-    input.waitTimeouts ?? false,
-  );
+  const launch = launchFor(input, argv, logLine, (stream, line) => {
+    logLine(line);
+    if (stream === 'stdout') {
+      stdoutLines++;
+      for (const e of adapter.push(line)) input.emit(e);
+    } else {
+      stderr.push(line);
+      if (stderr.length > STDERR_KEEP) stderr.shift();
+      input.emit({ type: 'test:log', id: input.id, line, stream: 'stderr' });
+    }
+    if (stdoutLines === 0 && output.length < STDERR_KEEP) output.push(line);
+  });
+  if (input.efi)
+    await dumpDeviceTree(input.efi, input.platform, { ...launch, onLine: (_s, l) => logLine(l) });
+  input.log?.line(formatCommandLine(argv));
+  const end = await launchTest(launch, harnessKind(input.test.spec.groups), input.waitTimeouts ?? false);
   for (const e of adapter.end()) input.emit(e);
   if (end.spawnError) stderr.push(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}`);
   const decoded = decodeExit({
     end,
-    channel: input.profile.status,
+    channel: input.efi ? efiStatus(input.efi, input.profile.status) : input.profile.status,
     stderr,
     ...(adapter.exitLineStatus === undefined ? {} : { exitLineStatus: adapter.exitLineStatus }),
     timeoutText: input.test.timeoutText,

@@ -119,7 +119,7 @@ function treeFacts(tree: TreeConfig, errataText: string | undefined): TreeFacts 
     buildHead: tree.buildHead,
     runScript: `./${tree.testSubdir}/run`,
     ...(tree.prettyPrintStacks ? { addr2line: tree.vars.ADDR2LINE ?? 'addr2line' } : {}),
-    ...(tree.configEfi ? { efiTestDir: tree.testDir } : {}),
+    ...(tree.configEfi ? { efi: { testDir: tree.testDir, direct: tree.vars.EFI_DIRECT === 'y' } } : {}),
   };
 }
 

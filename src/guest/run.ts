@@ -12,7 +12,7 @@ import { aggregateStatus } from '../ktap/status.js';
 import { runPool, startOrder } from '../util/pool.js';
 import type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 import type { QemuTreeFacts } from './config-mak.js';
-import { type EfiCase, efiCaseName, efiSettings, prepareEfiCase } from './efi.js';
+import { type EfiArch, type EfiCase, efiArch, efiCase, efiSettings, efiTakesInitrd, prepareEfiCase } from './efi.js';
 import type { Verdict } from './exit-code.js';
 import type { KtapSinkFactory } from './guest-output.js';
 import { type StoredResult, TestLog, writeResultsJson } from './logs.js';
@@ -45,8 +45,8 @@ export interface TreeFacts extends QemuTreeFacts {
   readonly buildHead: string;
   /** `./$TEST_SUBDIR/run`, named in `-v` lines as run_tests.sh prints them. */
   readonly runScript: string;
-  /** CONFIG_EFI=y: TEST_DIR (x86/efi/run's default EFI_SRC); undefined for a tree without EFI. */
-  readonly efiTestDir?: string;
+  /** CONFIG_EFI=y: TEST_DIR (the EFI run scripts' default EFI_SRC) and EFI_DIRECT=y; undefined without EFI. */
+  readonly efi?: { readonly testDir: string; readonly direct: boolean };
   /** PRETTY_PRINT_STACKS=yes: the addr2line that resolves `STACK:` lines in logs (config.mak ADDR2LINE). */
   readonly addr2line?: string;
 }
@@ -294,12 +294,13 @@ class RunState {
       return;
     }
     let efi: EfiCase | undefined;
-    if (o.tree.efiTestDir !== undefined) {
-      efi = await this.#efiCase(test, r.index, o.tree.efiTestDir);
+    const arch = efiArch(o.profile.arch);
+    if (o.tree.efi !== undefined && arch !== undefined) {
+      efi = await this.#efiCase(test, r.index, arch, o.tree.efi);
       if (efi === undefined) return;
     }
-    // x86/run sets ENVIRON_DEFAULT=n for EFI: without -kernel QEMU refuses -initrd.
-    const environ = o.tree.environDefault && !efi;
+    // The EFI run scripts set ENVIRON_DEFAULT=n: without -kernel QEMU refuses -initrd.
+    const environ = o.tree.environDefault && (!efi || efiTakesInitrd(efi));
     const initrd = environ ? await this.#environFor(r.accel, info) : undefined;
     if (o.dryRun) {
       const line = formatCommandLine(testArgv({ test, platform, initrd: undefined, efi }));
@@ -333,13 +334,18 @@ class RunState {
     this.#record(name, outcome.verdict, outcome.reason, outcome.durationMs);
   }
 
-  /** The test's EFI boot folder, or undefined after reporting x86/efi/run's failure as a SKIP. */
-  async #efiCase(test: ResolvedGuestTest, index: number, testDir: string): Promise<EfiCase | undefined> {
-    const settings = efiSettings(this.#o.env, testDir);
-    const caseName = efiCaseName(settings, test.kernel);
+  /** The test's EFI boot folder, or undefined after reporting the EFI run script's failure as a SKIP. */
+  async #efiCase(
+    test: ResolvedGuestTest,
+    index: number,
+    arch: EfiArch,
+    tree: NonNullable<TreeFacts['efi']>,
+  ): Promise<EfiCase | undefined> {
+    const settings = efiSettings(arch, this.#o.env, tree.testDir, tree.direct);
+    const c = efiCase(settings, test.kernel, test.spec.name, test.vmmArgs);
     try {
-      await prepareEfiCase(this.#o.treeDir, settings, caseName);
-      return { settings, caseName };
+      await prepareEfiCase(this.#o.treeDir, c);
+      return c;
     } catch (error) {
       const lines = (error as Error).message.split('\n');
       await this.harnessSkip(test.spec.name, index, lines.at(-1) ?? '', lines.join('\n'));

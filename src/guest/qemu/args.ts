@@ -28,6 +28,8 @@ export interface QemuPlatform {
   readonly machine: string;
   /** Result of the once-per-binary `-device ?` probe. */
   readonly hasPciTestdev: boolean;
+  /** The status comes from an `EXIT:` line, not chr-testdev (arm64 EFI shell and ACPI boots). */
+  readonly exitLineStatus?: boolean;
 }
 
 /** The per-test part of the command line. */
@@ -51,6 +53,8 @@ function holds(when: PieceWhen, p: QemuPlatform): boolean {
       return true;
     case 'pci-testdev':
       return p.hasPciTestdev;
+    case 'chr-testdev':
+      return p.exitLineStatus !== true;
     case 'firmware':
       return p.firmware !== '';
     case 'kvm':

@@ -31,7 +31,7 @@ const armPieces: GuestArchProfile['pieces'] = [
       '-chardev',
       'testdev,id=ctd',
     ],
-    when: 'always',
+    when: 'chr-testdev',
   },
   { args: ['-device', 'pci-testdev'], when: 'pci-testdev' },
   { args: ['-display', 'none', '-serial', 'stdio'], when: 'always' },

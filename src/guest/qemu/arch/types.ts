@@ -20,6 +20,8 @@ export type PieceCondition =
   | 'always'
   /** the QEMU binary lists `pci-testdev` in `-device ?` */
   | 'pci-testdev'
+  /** arm's chr-testdev: left out when the guest reports through an `EXIT:` line (arm64 UEFI shell, ACPI) */
+  | 'chr-testdev'
   /** config.mak FIRMWARE is non-empty */
   | 'firmware'
   | 'kvm'
