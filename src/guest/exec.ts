@@ -33,6 +33,7 @@ import {
 import { archFromElfHeader } from './elf-arch.js';
 import { ExecEvents } from './exec-events.js';
 import { decodeExit, parseExitLine, QEMU_ABORTED } from './exit-code.js';
+import { launchTest } from './launch.js';
 import { chooseAccel } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
 import type { ArchName, GuestArchProfile, StatusChannel } from './qemu/arch/types.js';
@@ -40,9 +41,8 @@ import { buildFixedArgs, buildQemuArgv, formatCommandLine } from './qemu/args.js
 import { buildEnviron } from './qemu/environ.js';
 import { resolvePlatform } from './qemu/platform.js';
 import type { QemuProber } from './qemu/probe.js';
-import { parseDuration } from './select.js';
-import { launchTest } from './launch.js';
 import type { QemuLaunch } from './qmp/instance.js';
+import { parseDuration } from './select.js';
 import type { SpawnFn } from './supervise.js';
 
 /** What the user asked for. */

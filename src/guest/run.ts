@@ -12,7 +12,15 @@ import { aggregateStatus } from '../ktap/status.js';
 import { runPool, startOrder } from '../util/pool.js';
 import type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 import type { QemuTreeFacts } from './config-mak.js';
-import { type EfiArch, type EfiCase, efiArch, efiCase, efiSettings, efiTakesInitrd, prepareEfiCase } from './efi.js';
+import {
+  type EfiArch,
+  type EfiCase,
+  efiArch,
+  efiCase,
+  efiSettings,
+  efiTakesInitrd,
+  prepareEfiCase,
+} from './efi.js';
 import type { Verdict } from './exit-code.js';
 import type { KtapSinkFactory } from './guest-output.js';
 import { type StoredResult, TestLog, writeResultsJson } from './logs.js';
