@@ -97,14 +97,14 @@ describe('EFI boots: x86/efi/run', () => {
         'UEFI firmware not found: /nonexistent.fd\nPlease install the UEFI firmware to this path\n' +
         'Or specify the correct path with the env variable EFI_UEFI',
     });
-    const escape = efiCase(
+    const outside = efiCase(
       efiSettings('x86_64', { EFI_UEFI: 'fw.fd', EFI_CASE: '../../escape' }, 'x86'),
       'x86/setjmp.efi',
       'e',
       [],
     );
     await assert.rejects(
-      prepareEfiCase(dir, escape),
+      prepareEfiCase(dir, outside),
       (e: unknown) => e instanceof VmunitError && e.code === 'PATH_ESCAPE',
     );
   });
