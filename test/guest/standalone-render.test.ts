@@ -37,6 +37,7 @@ const TREE: StandaloneTree = {
   environDefault: true,
   errata: [],
   buildHead: '',
+  efi: '',
 };
 
 const HOSTILE = `it's "$(touch PWNED)" \`id\` \\ $HOME\n  ; rm -rf / # é`;
@@ -78,6 +79,7 @@ describe('standalone script rendering (no QEMU)', () => {
       profile: x86_64,
       kernel: new Uint8Array([1, 2, 3]),
       runtime,
+      harness: '',
       generator: 'vmunit test',
     });
     assert.equal(spawnSync('bash', ['-n'], { input: text }).status, 0);
@@ -108,6 +110,7 @@ describe('standalone script rendering (no QEMU)', () => {
       profile: x86_64,
       kernel: new Uint8Array([0]),
       runtime,
+      harness: '',
       generator: 'g',
     });
     const platform = {
@@ -173,6 +176,7 @@ done`;
       profile: x86_64,
       kernel: undefined,
       runtime,
+      harness: '',
       generator: 'g',
     });
     const run = spawnSync('bash', ['-c', r.text], { encoding: 'utf8' });
@@ -189,6 +193,7 @@ done`;
           profile: x86_64,
           kernel: new Uint8Array([0]),
           runtime,
+          harness: '',
           generator: 'g',
         }),
       (e: unknown) => e instanceof VmunitError && e.code === 'CONFIG_INVALID',
@@ -222,6 +227,7 @@ describe('standalone script for arm64 (qemu-system-aarch64, TCG)', {
       // Zeros are not a guest: the vCPU spins on them, so only the timeout can end the run.
       kernel: new Uint8Array(4096),
       runtime: await readRuntime(),
+      harness: '',
       generator: 'g',
     });
     const dir = tempDir('sa-arm');

@@ -11,6 +11,7 @@ import { readInputFile } from '../../util/read-input.js';
 import { parseUnittestsCfg } from '../cfg/parse.js';
 import type { GuestTestSpec } from '../cfg/spec.js';
 import { qemuTreeFacts, readTreeConfig, type TreeConfig } from '../config-mak.js';
+import { efiArch } from '../efi.js';
 import { archProfile } from '../qemu/arch/index.js';
 import { parseDuration } from '../select.js';
 import { checkTestNames } from '../selection-check.js';
@@ -58,11 +59,12 @@ export interface StandaloneEntry {
   readonly binarySize: number;
 }
 
-const RUNTIME_URL = new URL('../../../src/guest/standalone/runtime.bash', import.meta.url);
-
-/** runtime.bash, found from src/ (tsx) and dist/ (built) alike: both sit three levels below the root. */
-export async function readRuntime(): Promise<string> {
-  return readFile(RUNTIME_URL, 'utf8');
+/**
+ * A bash part of the scripts (runtime.bash; harness.bash for migration and panic tests), found from src/
+ * (tsx) and dist/ (built) alike: both sit three levels below the root.
+ */
+export async function readRuntime(part: 'runtime' | 'harness' = 'runtime'): Promise<string> {
+  return readFile(new URL(`../../../src/guest/standalone/${part}.bash`, import.meta.url), 'utf8');
 }
 
 /** Rejects names that cannot be a plain file name (mkstandalone.sh writes `tests/<name>`). */
@@ -113,10 +115,14 @@ function standaloneTree(tree: TreeConfig, errata: string[]): StandaloneTree {
       position: { file: tree.file },
     });
   }
+  const efi = tree.configEfi ? (efiArch(tree.arch) ?? '') : '';
   return {
     arch: tree.arch,
     archName: tree.archName,
     ...facts,
+    // x86/efi/run sets ENVIRON_DEFAULT=n: without -kernel there is no -initrd.
+    environDefault: facts.environDefault && efi === '',
+    efi,
     errata,
     buildHead: tree.buildHead,
   };
@@ -170,6 +176,7 @@ export async function writeStandaloneTests(o: StandaloneBuildOptions): Promise<S
   for (const spec of specs) checkName(spec);
   const base = standaloneTree(tree, await errataLines(tree));
   const runtime = await readRuntime();
+  const harness = await readRuntime('harness');
   // Read every binary before writing anything, so that a bad request leaves the folder untouched.
   const kernels = await Promise.all(
     specs.map((spec) => readKernel(tree, spec, kernelPath(tree, spec), o.allowMissing)),
@@ -178,7 +185,15 @@ export async function writeStandaloneTests(o: StandaloneBuildOptions): Promise<S
   const entries: StandaloneEntry[] = [];
   for (const [i, spec] of specs.entries()) {
     const kernel = kernels[i];
-    const script = renderStandalone({ spec, tree: base, profile, kernel, runtime, generator: o.generator });
+    const script = renderStandalone({
+      spec,
+      tree: base,
+      profile,
+      kernel,
+      runtime,
+      harness,
+      generator: o.generator,
+    });
     const path = join(o.outDir, spec.name);
     await writeExecutable(path, script.text).catch((cause: unknown) => {
       throw new VmunitError('OUTPUT_UNWRITABLE', `cannot write ${path}`, { cause });

@@ -31,6 +31,8 @@ export interface StandaloneTree extends Omit<QemuTreeFacts, 'host'> {
   readonly errata: readonly string[];
   /** Content of the tree's `build-head` file ('' when absent). */
   readonly buildHead: string;
+  /** CONFIG_EFI=y: the EFI arch whose run script boots the tests ('' without EFI). */
+  readonly efi: '' | 'x86_64' | 'arm64';
 }
 
 /** Everything one script is made from. */
@@ -40,8 +42,9 @@ export interface StandaloneInput {
   readonly profile: GuestArchProfile;
   /** The guest binary; undefined writes kvm-unit-tests' "test kernel not present" script (exit 2). */
   readonly kernel: Uint8Array | undefined;
-  /** Text of runtime.bash. */
+  /** Text of runtime.bash, and of harness.bash (appended for migration and panic tests). */
   readonly runtime: string;
+  readonly harness: string;
   /** `vmunit <version>`, for the header. */
   readonly generator: string;
 }
@@ -130,7 +133,11 @@ function settings(input: StandaloneInput, payload: EncodedPayload): string[] {
     assign('vmunit_cfg_check', spec.check),
     assign('vmunit_cfg_timeout', spec.timeout),
     assign('vmunit_disabled_if', spec.disabledIf),
-    assign('vmunit_kernel_name', kernelFileName(spec.kernel)),
+    assign(
+      'vmunit_kernel_name',
+      kernelFileName(tree.efi ? spec.kernel.replace(/\.flat$/, '.efi') : spec.kernel),
+    ),
+    assign('vmunit_efi', tree.efi),
     assign('vmunit_tree_arch', tree.arch),
     assign('vmunit_arch_name', tree.archName),
     assign('vmunit_target', tree.target),
@@ -151,20 +158,31 @@ function settings(input: StandaloneInput, payload: EncodedPayload): string[] {
   ];
 }
 
-/** kvm-unit-tests' script for a test whose binary was not built: says so and exits 2 (skip). */
-function missingKernelScript(input: StandaloneInput): StandaloneScript {
+/**
+ * kvm-unit-tests' script for a test whose binary was not built: says so and exits 2 (skip). Also written
+ * for arm64 EFI trees, whose UEFI-shell boot the scripts do not carry (upstream's scripts skip every EFI
+ * test as "test kernel not present": they look for the `.flat`).
+ */
+function skipScript(input: StandaloneInput, why: string): StandaloneScript {
   const text = [
     ...header(input, ''),
-    `echo ${shellQuote(`skip ${input.spec.name} (test kernel not present)`)}`,
+    `echo ${shellQuote(`skip ${input.spec.name} (${why})`)}`,
     'exit 2',
     '',
   ].join('\n');
   return { text, binarySha256: '', binarySize: 0 };
 }
 
+/** Migration and panic tests run their QEMU under run_migration / run_panic (harness.bash). */
+function needsHarness(spec: GuestTestSpec): boolean {
+  return spec.groups.includes('migration') || spec.groups.includes('panic');
+}
+
 /** Renders the script for one test. */
 export function renderStandalone(input: StandaloneInput): StandaloneScript {
-  if (input.kernel === undefined) return missingKernelScript(input);
+  if (input.kernel === undefined) return skipScript(input, 'test kernel not present');
+  if (input.tree.efi === 'arm64')
+    return skipScript(input, 'arm64 EFI tests do not run from standalone scripts');
   if (input.tree.firmware !== '') {
     // The firmware would have to travel in the script too; no x86/arm64 tree needs it.
     throw new VmunitError(
@@ -179,6 +197,7 @@ export function renderStandalone(input: StandaloneInput): StandaloneScript {
     ...fixedArgVariants(input),
     input.runtime.trimEnd(),
     '',
+    ...(needsHarness(input.spec) ? [input.harness.trimEnd(), ''] : []),
     renderPayloadFunction(payload),
     'vmunit_main',
     'exit $?',

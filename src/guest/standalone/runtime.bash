@@ -152,6 +152,22 @@ vmunit_write_errata() {
   done < <(compgen -e | grep '^ERRATA_')
 }
 
+# x86/efi/run's disk and firmware: the binary becomes EFI/BOOT/BOOTX64.EFI of a vvfat folder OVMF boots
+# from (a private folder here, not efi-tests/ in a tree). Sets vmunit_efi_fw.
+vmunit_efi_args() {
+  local fw=${EFI_UEFI:-/usr/share/ovmf/OVMF.fd} boot=$vmunit_tmpdir/efi
+  if [ ! -f "$fw" ]; then
+    echo "UEFI firmware not found: $fw"
+    echo "Please install the UEFI firmware to this path"
+    echo "Or specify the correct path with the env variable EFI_UEFI" | tee "$vmunit_tmpdir/early"
+    return 2
+  fi
+  mkdir -p "$boot/EFI/BOOT" && cp "$1" "$boot/EFI/BOOT/BOOTX64.EFI" || return 2
+  vmunit_efi_fw=(-drive "file=$fw,format=raw,if=pflash,readonly=on")
+  vmunit_efi_fw+=(-drive "file.dir=$boot/,file.driver=vvfat,file.rw=on,format=raw,if=virtio")
+  vmunit_efi_fw+=(-net none -nographic -m 256)
+}
+
 # The per-arch run script: runs QEMU on kernel $1 and exits with the decoded status. Runs in a subshell.
 vmunit_run_script() {
   local kernel=$1 qemu list contains message pci=nopci variant arg words i
@@ -184,9 +200,14 @@ vmunit_run_script() {
     argv+=("${arg//@VMUNIT_MACHINE@/${MACHINE:-$vmunit_default_machine}}")
   done
   # kvm-unit-tests evals "-smp $smp [-append $test_args] $qemu_params": same expansion here.
-  words="-kernel \"\$kernel\" -smp $vmunit_smp"
+  words="-smp $vmunit_smp"
   [ -n "$vmunit_test_args" ] && words+=" -append $vmunit_test_args"
-  eval "argv+=($words $vmunit_qemu_params)" || exit 2
+  if [ "$vmunit_efi" = x86_64 ]; then
+    vmunit_efi_args "$kernel" || exit $?
+    eval "argv+=(\"\${vmunit_efi_fw[@]}\" $words $vmunit_qemu_params -smp \"\${EFI_SMP:-1}\")" || exit 2
+  else
+    eval "argv+=(-kernel \"\$kernel\" $words $vmunit_qemu_params)" || exit 2
+  fi
   if [ "$vmunit_environ_default" = yes ]; then
     # Globals, not locals: the EXIT trap set in vmunit_exec_qemu removes them when this subshell ends.
     vmunit_envfile=$(mktemp) || exit 2
@@ -194,8 +215,13 @@ vmunit_run_script() {
     initrd=(-initrd "$vmunit_envfile")
   fi
   if [ -n "$TIMEOUT" ] && [ "$TIMEOUT" != 0 ]; then
+    # UEFI trees get 10 more seconds to boot the firmware (timeout_cmd), for durations written in seconds.
+    [ -n "$vmunit_efi" ] && [[ $TIMEOUT =~ ^[0-9]+s$ ]] && TIMEOUT="$((${TIMEOUT%s} + 10))s"
     argv=(timeout -k 1s --foreground "$TIMEOUT" "${argv[@]}")
   fi
+  # run_tests.sh's MIGRATION=yes / PANIC=yes: the QEMU runs under the harness (never for the probe).
+  [ "$kernel" != _NO_FILE_4Uhere_ ] && vmunit_has_word migration "$vmunit_groups" && argv=(vmunit_run_migration "${argv[@]}")
+  [ "$kernel" != _NO_FILE_4Uhere_ ] && vmunit_has_word panic "$vmunit_groups" && argv=(vmunit_run_panic "${argv[@]}")
   echo -n "${argv[*]}"
   [ "$vmunit_environ_default" = yes ] && echo -n " #"
   echo " ${initrd[*]}"
@@ -212,6 +238,8 @@ vmunit_exec_qemu() {
   trap 'rm -f "$vmunit_errfile" "$vmunit_envfile"' EXIT
   ("$@" </dev/null 2>&1 1>&3 3>&- | tee "$errfile" >&2; exit "${PIPESTATUS[0]}") 3>&1 | tee "$outfile"
   ret=${PIPESTATUS[0]}
+  # What a premature failure is reported with, when the guest never printed (EFI trees, see vmunit_run).
+  [ -s "$outfile" ] || tail -n 1 "$errfile" >"$vmunit_tmpdir/early"
   [ "$ret" -eq 134 ] && echo "QEMU Aborted" >&2
   sig=$(sed -n 's/.*terminating on signal \([0-9][0-9]*\).*/\1/p' "$errfile" | tail -n 1)
   if [ "$ret" -eq 0 ]; then
@@ -293,12 +321,20 @@ vmunit_run() {
       return 2
     fi
   done
-  if log=$(TIMEOUT=$timeout MACHINE=$machine ACCEL=$accel vmunit_premature_failure); then
+  # EFI trees: upstream's probe boots a dummy application through the firmware (a whole second boot);
+  # here the test runs at once and a QEMU that fails before the guest printed anything is that SKIP.
+  if [ -z "$vmunit_efi" ] && log=$(TIMEOUT=$timeout MACHINE=$machine ACCEL=$accel vmunit_premature_failure); then
     vmunit_print_result SKIP "$name" "" "$(tail -1 <<<"$log")"
     return 77
   fi
+  rm -f "$vmunit_tmpdir/early"
   (TIMEOUT=$timeout MACHINE=$machine ACCEL=$accel vmunit_run_script "$vmunit_bin")
   ret=$?
+  if [ -n "$vmunit_efi" ] && [ "$ret" -ne 0 ] && [ "$ret" -ne 124 ] && [ "$ret" -lt 128 ] &&
+    [ -s "$vmunit_tmpdir/early" ]; then
+    vmunit_print_result SKIP "$name" "" "$(cat "$vmunit_tmpdir/early")"
+    return 77
+  fi
   summary=$(tail -n 5 "$vmunit_outfile" | grep '^SUMMARY: ' | sed 's/^SUMMARY: /(/;s/\r\{0,1\}$/)/')
   if [ "$ret" -eq 0 ]; then
     vmunit_print_result PASS "$name" "$summary"
