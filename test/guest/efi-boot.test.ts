@@ -72,6 +72,33 @@ describe('CONFIG_EFI=y: OVMF boots the test', { skip }, () => {
     assert.ok(existsSync(join(tree, 'efi-tests', 'efi-pass', 'EFI', 'BOOT', 'BOOTX64.EFI')));
   });
 
+  it('vmunit standalone: the script boots the test through OVMF itself (no tree, no -kernel)', () => {
+    const out = join(tree, 'standalone');
+    const gen = spawnSync(process.execPath, [BIN, 'standalone', '-C', tree, '--output', out], {
+      encoding: 'utf8',
+    });
+    assert.equal(gen.status, 0, gen.stderr);
+    const r = spawnSync('bash', [join(out, 'efi_pass')], {
+      cwd: '/',
+      env: { ...process.env, ACCEL: 'tcg' },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^PASS: booted by UEFI firmware\r?$/m);
+    assert.match(r.stdout, /\n\x1b\[32mPASS\x1b\[0m efi_pass \(1 tests\)\n$/);
+    assert.match(r.stdout, / -drive file=\/usr\/share\/ovmf\/OVMF\.fd,format=raw,if=pflash,readonly=on /);
+    assert.doesNotMatch(r.stdout, /-kernel|-initrd/);
+    const missing = spawnSync('bash', [join(out, 'efi_pass')], {
+      env: { ...process.env, ACCEL: 'tcg', EFI_UEFI: '/nonexistent.fd' },
+      encoding: 'utf8',
+    });
+    assert.equal(missing.status, 77);
+    assert.match(
+      missing.stdout,
+      /SKIP\x1b\[0m efi_pass \(Or specify the correct path with the env variable EFI_UEFI\)\n$/,
+    );
+  });
+
   it('vmunit exec FILE.efi boots the same way', () => {
     const r = spawnSync(process.execPath, [BIN, 'exec', 'x86/efi-pass.efi'], {
       cwd: tree,
