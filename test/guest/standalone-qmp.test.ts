@@ -109,6 +109,24 @@ describe('standalone scripts: migration and panic without ncat', { skip }, () =>
     assert.match(fail.stdout, /^FAIL: guest did not panic$/m);
   });
 
+  it('vmunit exec honours MIGRATION=yes and PANIC=yes as the run scripts do', () => {
+    const exec = (env: Record<string, string>, args: string[]) =>
+      spawnSync(process.execPath, [BIN, 'exec', ...args], {
+        cwd: join(dir, 'custom'),
+        env: { ...process.env, ACCEL: 'tcg', TMPDIR: tmp, ...env },
+        encoding: 'utf8',
+      });
+    const mig = exec({ MIGRATION: 'yes' }, ['x86/migrate.flat']);
+    assert.equal(mig.status, 0, mig.stderr);
+    assert.equal(mig.stdout.match(/^# Migration complete\r?$/gm)?.length, 2);
+    assert.match(mig.stderr, /^vmunit: destination QEMU: .* -incoming unix:\S+$/m);
+    const panic = exec({ PANIC: 'yes' }, ['x86/pvpanic.flat', '-device', 'pvpanic']);
+    assert.equal(panic.status, 0, panic.stderr);
+    assert.match(panic.stdout, /^PASS: guest panicked$/m);
+    const plain = exec({}, ['x86/pvpanic.flat', '-device', 'pvpanic']);
+    assert.notEqual(plain.status, 0, 'without PANIC=yes the panic is not a pass');
+  });
+
   it('leaves no QEMU and no temporary file', () => {
     let qemus = '';
     try {
