@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeStandaloneTests } from '../../src/guest/standalone/build.js';
 import { PAYLOAD_DELIMITER } from '../../src/guest/standalone/payload.js';
@@ -61,6 +61,8 @@ interface Run {
   readonly stdout: string;
   readonly stderr: string;
 }
+
+const BIN = resolve(import.meta.dirname, '../../bin/vmunit.js');
 
 describe('standalone scripts under QEMU (TCG)', { skip: sdkSkip }, () => {
   let dir = '';
@@ -207,6 +209,32 @@ describe('vmunit standalone: bad input exits 2 with a clear message', { skip: sd
     const r = await runCli(['standalone', '-C', tree, '-o', join(dir, 'a-file', 'sub'), 'hello'], dir);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /cannot write to output folder \S+a-file\/sub/);
+  });
+
+  it('missing errata file: exit 2 with mkstandalone.sh words, as upstream (run ignores it under TCG)', async () => {
+    const config = join(tree, 'config.mak');
+    const saved = readFileSync(config, 'utf8');
+    writeFileSync(
+      config,
+      `${saved.replace(/^(ERRATATXT|ENVIRON_DEFAULT)=.*\n/gm, '')}ENVIRON_DEFAULT=yes\nERRATATXT=gone.txt\n`,
+    );
+    try {
+      const cli = (args: string[]) =>
+        spawnSync(process.execPath, [BIN, ...args], {
+          cwd: dir,
+          env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1' },
+          encoding: 'utf8',
+        });
+      const r = cli(['standalone', '-C', tree, '-o', join(dir, 'o4'), 'hello']);
+      assert.equal(r.status, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^vmunit: error: gone\.txt not found\. \(ERRATATXT=gone\.txt\)/);
+      const run = cli(['run', '-C', tree, '--results', join(dir, 'logs4'), 'hello']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /^PASS hello /m);
+    } finally {
+      writeFileSync(config, saved);
+    }
   });
 
   it('not a configured tree', async () => {
