@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildSdkTree, customTree, sdkSkip, tempDir } from './sdk-tree.js';
+import { buildSdkTree, customTree, QMP_GROUP_CFG, sdkSkip, tempDir } from './sdk-tree.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/vmunit.js');
 const built = existsSync(resolve(import.meta.dirname, '../../dist/cli/main.js'));
@@ -22,33 +22,16 @@ let tree = '';
 /** TMPDIR of the vmunit processes, to prove they leave nothing there. */
 let tmp = '';
 
-const cfg = (shm: string): string => `
-[migrate]
-file = migrate.flat
-groups = migration
-
+const cfg = (shm: string): string => `${QMP_GROUP_CFG}
 [migrate_blocked]
 file = migrate.flat
 qemu_params = -object memory-backend-file,id=hm,size=1M,share=on,mem-path=${shm} -device ivshmem-plain,memdev=hm
-groups = migration
-
-[never_asks]
-file = hello.flat
 groups = migration
 
 [migrate_paused]
 file = migrate.flat
 qemu_params = -S
 groups = migration
-
-[pvpanic]
-file = pvpanic.flat
-qemu_params = -device pvpanic
-groups = panic
-
-[no_panic_device]
-file = pvpanic.flat
-groups = panic
 `;
 
 interface Run {

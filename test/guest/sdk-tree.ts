@@ -49,3 +49,23 @@ export function customTree(sdk: string, dir: string, cfg: string): string {
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `vmunit-${prefix}-`));
 }
+
+/** unittests.cfg entries for the migration and panic harnesses on the SDK's examples (x86_64). */
+export const QMP_GROUP_CFG = `
+[migrate]
+file = migrate.flat
+groups = migration
+
+[never_asks]
+file = hello.flat
+groups = migration
+
+[pvpanic]
+file = pvpanic.flat
+qemu_params = -device pvpanic
+groups = panic
+
+[no_panic_device]
+file = pvpanic.flat
+groups = panic
+`;

@@ -11,31 +11,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildSdkTree, customTree, sdkSkip, tempDir } from './sdk-tree.js';
+import { buildSdkTree, customTree, QMP_GROUP_CFG, sdkSkip, tempDir } from './sdk-tree.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/vmunit.js');
 const built = existsSync(resolve(import.meta.dirname, '../../dist/cli/main.js'));
 const skip = sdkSkip || (built ? false : 'dist/ not built (npm run build)');
 if (skip && process.env.VMUNIT_REQUIRE?.includes('qemu')) throw new Error(`VMUNIT_REQUIRE=qemu: ${skip}`);
-
-const CFG = `
-[migrate]
-file = migrate.flat
-groups = migration
-
-[never_asks]
-file = hello.flat
-groups = migration
-
-[pvpanic]
-file = pvpanic.flat
-qemu_params = -device pvpanic
-groups = panic
-
-[no_panic_device]
-file = pvpanic.flat
-groups = panic
-`;
 
 /** A PATH of links to every program in /usr/bin and /bin except netcat. */
 function pathWithoutNetcat(dir: string): string {
@@ -59,7 +40,7 @@ describe('standalone scripts: migration and panic without ncat', { skip }, () =>
     dir = tempDir('sa-qmp');
     tmp = join(dir, 'tmp');
     mkdirSync(tmp);
-    const tree = customTree(buildSdkTree(dir), dir, CFG);
+    const tree = customTree(buildSdkTree(dir), dir, QMP_GROUP_CFG);
     out = join(dir, 'tests');
     const r = spawnSync(process.execPath, [BIN, 'standalone', '-C', tree, '--output', out], {
       encoding: 'utf8',
