@@ -14,16 +14,14 @@ set -euo pipefail
 [ $# -gt 0 ] || { echo "usage: KUT_DIR=… $0 TEST..." >&2; exit 2; }
 : "${KUT_DIR:?set KUT_DIR to a configured and built kvm-unit-tests tree}"
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=e2e/kut-lib.sh
+source "$here/e2e/kut-lib.sh"
 vmunit=${VMUNIT:-$here/bin/vmunit.js}
 export ACCEL=${ACCEL:-tcg} MAX_SMP=${MAX_SMP:-2}
 out=$(mktemp -d -t vmunit-kut-sa.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-mkdir "$out/bin"
-for tool in /bin/* /usr/bin/*; do
-	case ${tool##*/} in ncat | nc | netcat | nc.*) continue ;; esac
-	[ -x "$tool" ] && [ ! -e "$out/bin/${tool##*/}" ] && ln -s "$tool" "$out/bin/"
-done
+path_without_netcat "$out/bin"
 
 if [ -z "${REFERENCE:-}" ]; then
 	cp -a "$KUT_DIR" "$out/upstream"
