@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_OVMF } from '../../src/guest/efi.js';
+import { qemuSkip } from '../requirements.js';
 import { CONFIG_MAK, findQemu, GUEST_SRC } from './e2e-helpers.js';
 import { tempDir } from './sdk-tree.js';
 
@@ -108,5 +109,62 @@ describe('CONFIG_EFI=y: OVMF boots the test', { skip }, () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^PASS: booted by UEFI firmware\r?$/m);
     assert.match(r.stdout, /-drive file\.dir=efi-tests\/efi-pass\/,file\.driver=vvfat/);
+  });
+});
+
+// arm64 EFI through the real entry point: the command lines arm/efi/run builds (no firmware boot here: the
+// UEFI shell under TCG takes minutes; e2e/kut-arch.sh arm64 runs a real --enable-efi tree).
+describe('CONFIG_EFI=y on arm64: arm/efi/run command lines', {
+  skip: qemuSkip('qemu-system-aarch64'),
+}, () => {
+  let tree = '';
+  before(() => {
+    tree = tempDir('efi-arm64');
+    mkdirSync(join(tree, 'arm'));
+    writeFileSync(join(tree, 'arm', 'selftest.efi'), 'MZ');
+    writeFileSync(join(tree, 'fw.fd'), '');
+    const config = CONFIG_MAK.replace('ARCH=x86_64', 'ARCH=arm64')
+      .replace('ARCH_NAME=x86_64', 'ARCH_NAME=aarch64')
+      .replace('TEST_DIR=x86', 'TEST_DIR=arm')
+      .replace('TEST_SUBDIR=x86', 'TEST_SUBDIR=arm/efi')
+      .replace('DEFAULT_QEMU_CPU=', 'DEFAULT_QEMU_CPU=max')
+      .replace('CONFIG_EFI=', 'CONFIG_EFI=y');
+    writeFileSync(join(tree, 'config.mak'), config);
+  });
+  after(() => rmSync(tree, { recursive: true, force: true }));
+
+  const exec = (env: Record<string, string>) =>
+    spawnSync(
+      process.execPath,
+      [BIN, 'exec', '--dry-run', 'arm/selftest.efi', '-smp', '2', '-append', 'setup smp=2'],
+      {
+        cwd: tree,
+        env: { ...process.env, ACCEL: 'tcg', EFI_UEFI: 'fw.fd', ...env },
+        encoding: 'utf8',
+      },
+    );
+
+  it('UEFI shell: -bios, the vvfat folder named after TESTNAME, acpi=off, no chr-testdev, startup.nsh', () => {
+    const r = exec({ TESTNAME: 'selftest-setup' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      / -cpu max -device pci-testdev -display none -serial stdio -bios fw\.fd -drive file\.dir=efi-tests\/selftest-setup\/,file\.driver=vvfat,file\.rw=on,format=raw,if=virtio -smp 2 -machine acpi=off\n$/,
+    );
+    assert.doesNotMatch(r.stdout, /testdev,id=ctd|-kernel|-initrd/);
+    assert.equal(
+      readFileSync(join(tree, 'efi-tests', 'selftest-setup', 'startup.nsh'), 'utf8'),
+      '@echo -off\nsetvar fdtfile -guid 97ef3e03-7329-4a6a-b9ba-6c1fdcc5f823 -rt =L"dtb"\nselftest.efi setup smp=2\n',
+    );
+    assert.ok(existsSync(join(tree, 'efi-tests', 'selftest-setup', 'selftest.efi')));
+  });
+
+  it('missing firmware: arm/efi/run words on stderr, exit 2', () => {
+    const r = exec({ EFI_UEFI: 'nonexistent.fd' });
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /UEFI firmware not found\.\nPlease specify the path with the env variable EFI_UEFI/,
+    );
   });
 });
