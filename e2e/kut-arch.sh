@@ -19,6 +19,8 @@ arch=${1:?usage: KUT_DIR=… $0 ARCH [args…]}
 shift
 : "${KUT_DIR:?set KUT_DIR to a configured and built kvm-unit-tests tree}"
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=e2e/kut-lib.sh
+source "$here/e2e/kut-lib.sh"
 vmunit=${VMUNIT:-$here/bin/vmunit.js}
 jobs=${JOBS:-2}
 export ACCEL=${ACCEL:-tcg} MAX_SMP=${MAX_SMP:-2}
@@ -32,11 +34,7 @@ out=$(mktemp -d -t vmunit-kut-arch.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
 # A PATH for vmunit without netcat: proves the migration group needs no ncat.
-mkdir "$out/bin"
-for tool in /bin/* /usr/bin/*; do
-	case ${tool##*/} in ncat | nc | netcat | nc.*) continue ;; esac
-	[ -x "$tool" ] && [ ! -e "$out/bin/${tool##*/}" ] && ln -s "$tool" "$out/bin/"
-done
+path_without_netcat "$out/bin"
 
 strip() { sed 's/\x1b\[[0-9;]*m//g' | grep -E '^(PASS|FAIL|SKIP) ' | sort; }
 
