@@ -4,9 +4,12 @@
 #
 #   KUT_DIR=/path/to/kvm-unit-tests e2e/kut-arch.sh ARCH [extra run_tests.sh/vmunit args...]
 #
-# ARCH is config.mak's ARCH (x86_64, arm64, arm, ppc64, s390x, riscv64) and must match the tree. Nothing
-# is built here: configure and build the tree first, e.g.
-#   ./configure --arch=arm64 --cross-prefix=aarch64-linux-gnu- && make
+# ARCH is config.mak's ARCH (x86_64, arm64, arm, ppc64, s390x, riscv64) and must match the tree; EFI trees
+# (--enable-efi: x86_64 with ovmf, arm64 with qemu-efi-aarch64) are compared the same way. Nothing is built
+# here: configure and build the tree first, e.g.
+#   ./configure --arch=arm64 --cross-prefix=aarch64-linux-gnu- [--enable-efi] && make
+# Extra args (test names, -g GROUP) go to both; TIMEOUT=300 in the environment lifts every cfg timeout in
+# both, for a loaded host where OVMF boots under TCG hit the 90 s default.
 # run_tests.sh needs `ncat` for the migration group (Debian: apt-get install ncat). vmunit runs with a PATH
 # of links to every program in /usr/bin and /bin except ncat/nc/netcat, so it cannot use them.
 # Environment: MAX_SMP (default 2), ACCEL (default tcg), JOBS (default 2), VMUNIT (default: this checkout),
