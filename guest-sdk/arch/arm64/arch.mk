@@ -4,9 +4,8 @@ TEST_DIR     := arm
 CFG_NAME     := unittests.arm64.cfg
 ARCH_NAME    := aarch64
 DEFAULT_QEMU_CPU := max
-# The MMU stays off, so all memory is Device memory: no unaligned accesses allowed.
 ARCH_CFLAGS  := -mgeneral-regs-only -mcmodel=small -mno-outline-atomics
-ARCH_OBJS    := boot.o setjmp.o setup.o virtio-console.o fdt.o smp.o mmu.o gic.o traps.o
+ARCH_OBJS    := boot.o setjmp.o setup.o virtio-console.o fdt.o smp.o mmu.o gic.o traps.o user.o
 # QEMU's -kernel loads an ELF directly; the .flat is the ELF with its debug sections stripped.
 FLAT_OBJCOPY := --strip-debug
 # On a non-arm64 host, default to Debian's cross compiler (gcc-aarch64-linux-gnu).

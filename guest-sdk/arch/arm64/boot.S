@@ -72,6 +72,28 @@ secondary_start:
 	b	4b
 
 /*
+ * vmu_enter_el0(fn, arg, stack_top) (user.c): eret to fn(arg) at EL0 on its own stack, IRQs masked there
+ * too. fn returns to el0_return, whose SVC brings the CPU back to EL1 (vector slot 8), where user.c
+ * longjmps to the caller. x29 = 0 ends a STACK: walk at fn's frame.
+ */
+#define SPSR_EL0T_DAIF_MASKED 0x3c0
+
+	.text
+	.globl	vmu_enter_el0
+vmu_enter_el0:
+	msr	sp_el0, x2
+	msr	elr_el1, x0
+	mov	x3, #SPSR_EL0T_DAIF_MASKED
+	msr	spsr_el1, x3
+	mov	x0, x1
+	adr	x30, el0_return
+	mov	x29, #0
+	eret
+el0_return:
+	svc	#0
+	b	el0_return
+
+/*
  * Exception vectors: 16 entries of 0x80 bytes (current EL with SP_EL0 / SP_ELx, lower EL AArch64 / AArch32,
  * each synchronous, IRQ, FIQ, SError). Each entry saves x0-x30, ELR and SPSR in a struct vmu_regs on the
  * stack and calls vmu_vector(slot, regs); IRQs come back here and resume with eret, anything fatal aborts.
