@@ -106,19 +106,23 @@ uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *ec);
 uint64_t vmu_last_user_fault(void);                 /* ESR_EL1 of the exception that ended the last run */
 struct vmu_exception vmu_last_user_exception(void); /* its EC, ESR, ELR and FAR (ec -1: none) */
 
-/* ---- Interrupts (arch/arm64/gic.c): GICv2 on QEMU's virt machine ---------------------------------------
+/* ---- Interrupts (arch/arm64/gic.c, gic-v2.c, gic-v3.c) ---------------------------------------------------
+ * Start-up finds the GIC in the device tree: a GICv2 (memory-mapped CPU interface) or a GICv3 (system-
+ * register CPU interface, one redistributor per CPU, found by its affinity); QEMU virt's gic-version=2 or 3.
  * handle_irq() installs a handler for an interrupt ID (SGIs 0-15, PPIs 16-31, SPIs 32-1019); the GIC code
- * acknowledges and ends the interrupt around it. gic_init() runs at start-up; it returns false (and every
- * call below does nothing) when the machine's GIC is not a GICv2 (e.g. gic-version=3). */
+ * acknowledges and ends the interrupt around it. Without a GIC, gic_available() is false and every call
+ * below does nothing. SGI and PPI enables are per CPU. */
 typedef void (*vmu_irq_handler)(struct vmu_regs *regs);
 vmu_irq_handler handle_irq(int irq, vmu_irq_handler handler);
 bool gic_available(void);
+int gic_version(void); /* 2, 3, or 0 without a GIC */
 void gic_enable_irq(int irq);
 void gic_disable_irq(int irq);
 /* Software-generated interrupt `irq` (0-15) to CPU number `cpu` (see nr_cpus()), or to the caller. */
 void gic_send_sgi(int cpu, int irq);
 void gic_send_sgi_self(int irq);
-uint8_t vmu_cpu_gic_mask(int cpu); /* CPU number → its bit in the GIC's SGI target list */
+uint8_t vmu_cpu_gic_mask(int cpu); /* CPU number → its bit in a GICv2's SGI target list */
+uint64_t vmu_cpu_mpidr(int cpu);   /* CPU number → its MPIDR_EL1 affinity fields */
 static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" : : : "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" : : : "memory"); }
 /* wfi with IRQs unmasked: a pending interrupt is taken right after the wfi returns. */

@@ -24,7 +24,9 @@ void vmu_mmu_share_with_el0(void);
 		_v;                                         \
 	})
 #define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
-bool vmu_fdt_has_compatible(const void *fdt, const char *compatible);
+/* The (base, size) ranges of the `reg` of every top-level node whose `compatible` lists `compatible`, in
+ * tree order, up to `max`; returns how many. */
+int vmu_fdt_compatible_regs(const void *fdt, const char *compatible, uint64_t (*ranges)[2], int max);
 bool vmu_gic_init(const void *fdt);
 struct vmu_regs;
 bool vmu_gic_handle(struct vmu_regs *regs);
