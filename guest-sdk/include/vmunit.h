@@ -68,6 +68,13 @@ void on_cpu(int cpu, void (*fn)(void *), void *data);
 void on_cpu_async(int cpu, void (*fn)(void *), void *data);
 /* Waits until every CPU but the caller is idle (no on_cpu_async work left). */
 void vmu_wait_idle(void);
+/* An inter-processor interrupt (x86_64: a fixed APIC IPI; arm64: an SGI) whose handler runs fn(data) on
+ * CPU `cpu`, in interrupt context, once that CPU takes interrupts (idle CPUs do; the caller itself after
+ * irq_enable()). Returns at once; a second IPI to the same CPU waits until the first has run. */
+void vmu_send_ipi(int cpu, void (*fn)(void *), void *data);
+/* The running CPU's hardware ID, read from the hardware: its local APIC ID (x86_64), the affinity fields of
+ * MPIDR_EL1 (arm64). */
+uint64_t vmu_hwid(void);
 
 /* Spinlocks (test-and-set with a relaxing pause) and barriers. */
 struct spinlock {

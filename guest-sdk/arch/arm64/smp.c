@@ -60,12 +60,18 @@ static int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
 static void wake(struct vmu_regs *regs)
 {
 	(void)regs; /* the GIC code acknowledges and ends the SGI */
+	vmu_run_ipi();
+}
+
+uint64_t vmu_hwid(void)
+{
+	return read_sysreg(mpidr_el1) & MPIDR_AFFINITY;
 }
 
 static void enter_cpu(int cpu)
 {
 	__asm__ volatile("msr tpidr_el1, %0" : : "r"((uint64_t)cpu));
-	percpu[cpu].mpidr = read_sysreg(mpidr_el1) & MPIDR_AFFINITY;
+	percpu[cpu].mpidr = vmu_hwid();
 	vmu_gic_cpu_init();
 	percpu[cpu].gic_mask = vmu_gic_cpu_mask();
 	gic_enable_irq(WAKE_SGI);
