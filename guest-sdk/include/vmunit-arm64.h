@@ -106,6 +106,54 @@ uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *ec);
 uint64_t vmu_last_user_fault(void);                 /* ESR_EL1 of the exception that ended the last run */
 struct vmu_exception vmu_last_user_exception(void); /* its EC, ESR, ELR and FAR (ec -1: none) */
 
+/* ---- virtio-mmio (arch/arm64/virtio-mmio.c) -----------------------------------------------------------
+ * Transports come from the device tree's "virtio,mmio" nodes; legacy (Version 1, QEMU's default) and
+ * modern (Version 2, `-global virtio-mmio.force-legacy=false`) register layouts both work. A driver finds
+ * its device, negotiates features (VIRTIO_F_VERSION_1 is added for a modern device, then FEATURES_OK),
+ * sets up split virtqueues in page-aligned memory of VIRTQUEUE_RING_BYTES, sets DRIVER_OK, and pushes
+ * one-descriptor buffers, polling the used ring for their return (no interrupts). */
+#define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_RNG 4
+#define VIRTIO_F_VERSION_1 (1ull << 32)
+#define VIRTQUEUE_MAX_SIZE 64
+#define VIRTQUEUE_RING_BYTES (2 * 4096) /* descriptors and available ring, then the used ring */
+struct virtio_device {
+	uintptr_t base;
+	uint32_t version, id;
+	uint64_t device_features, features; /* offered; accepted by both sides */
+};
+struct vring_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+struct vring_avail {
+	uint16_t flags, idx, ring[VIRTQUEUE_MAX_SIZE];
+};
+struct vring_used {
+	uint16_t flags, idx;
+	struct {
+		uint32_t id, len;
+	} ring[VIRTQUEUE_MAX_SIZE];
+};
+struct virtqueue {
+	struct virtio_device *dev;
+	uint16_t index, size, last_used;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+};
+bool virtio_mmio_find(uint32_t device_id, struct virtio_device *dev); /* the first with that device ID */
+/* Reset, ACKNOWLEDGE, DRIVER, the features both sides have (dev->features), FEATURES_OK if modern; false
+ * when the device refuses them. */
+bool virtio_negotiate(struct virtio_device *dev, uint64_t driver_features);
+bool virtqueue_setup(struct virtqueue *vq, struct virtio_device *dev, int index, void *ring);
+void virtio_driver_ok(struct virtio_device *dev);
+/* Makes buf available (device_writes: the device fills it) and notifies; false when the ring is full. */
+bool virtqueue_push(struct virtqueue *vq, void *buf, uint32_t len, bool device_writes);
+/* Waits (bounded) for the device to return the oldest buffer; *len: the bytes it wrote. */
+bool virtqueue_wait(struct virtqueue *vq, uint32_t *len);
+
 /* ---- Interrupts (arch/arm64/gic.c, gic-v2.c, gic-v3.c) ---------------------------------------------------
  * Start-up finds the GIC in the device tree: a GICv2 (memory-mapped CPU interface) or a GICv3 (system-
  * register CPU interface, one redistributor per CPU, found by its affinity); QEMU virt's gic-version=2 or 3.

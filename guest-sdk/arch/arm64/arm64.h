@@ -39,6 +39,7 @@ void vmu_expected_exception(int ec, uint64_t esr, uint64_t elr, uint64_t far);
 /* A synchronous exception from EL0 during vmu_run_in_user(): ends the run by longjmp, or returns when it is
  * fatal (the run asked for no exception report, or none is running). */
 void vmu_user_exception(int ec, uint64_t esr, uint64_t far, struct vmu_regs *regs);
+void vmu_virtio_mmio_scan(const void *fdt);
 bool vmu_virtio_console_init(void);
 bool vmu_virtio_console_write(const char *s, size_t n);
 

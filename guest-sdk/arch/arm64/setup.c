@@ -118,6 +118,7 @@ void vmu_start(void)
 	setup_memory((const void *)FDT_ADDR);
 	vmu_gic_init((const void *)FDT_ADDR);
 	vmu_setup_smp((const void *)FDT_ADDR);
+	vmu_virtio_mmio_scan((const void *)FDT_ADDR);
 	bootargs = vmu_fdt_bootargs((const void *)FDT_ADDR);
 	char **argv;
 	int argc;
