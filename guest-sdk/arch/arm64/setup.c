@@ -84,9 +84,14 @@ void vmu_vector(uint64_t slot, struct vmu_regs *regs)
 		vmu_expected_exception(ec, esr, regs->elr, far); /* returns only when no one is waiting */
 	if (slot == SLOT_SYNC_EL0)
 		vmu_user_exception(ec, esr, far, regs); /* returns only when the exception is fatal */
-	/* slot: VBAR_EL1 entry (4 = synchronous from the current EL with SP_ELx); EC: ESR_EL1[31:26]. */
-	vmu_diag("Unhandled exception EC 0x%02x %s%s (vector slot %lu) at ip 0x%016lx", ec, vmu_exception_name(ec),
-		 slot >= SLOT_SYNC_EL0 ? " in user mode (EL0)" : "", slot, regs->elr);
+	/* slot: VBAR_EL1 entry (4 = synchronous from the current EL with SP_ELx); EC: ESR_EL1[31:26], which
+	 * says nothing about an IRQ (the GIC code named its INTID above). */
+	if (is_irq_slot(slot))
+		vmu_diag("Unhandled exception IRQ%s (vector slot %lu) at ip 0x%016lx",
+			 slot >= SLOT_SYNC_EL0 ? " in user mode (EL0)" : "", slot, regs->elr);
+	else
+		vmu_diag("Unhandled exception EC 0x%02x %s%s (vector slot %lu) at ip 0x%016lx", ec,
+			 vmu_exception_name(ec), slot >= SLOT_SYNC_EL0 ? " in user mode (EL0)" : "", slot, regs->elr);
 	vmu_diag("ESR=0x%08lx FAR=0x%016lx SPSR=0x%08lx", esr, far, regs->spsr);
 	vmu_dump_frame(regs->elr, regs->x[29]);
 	abort();

@@ -1,0 +1,28 @@
+/*
+ * Fails on purpose (the arm64 `ro_write_demo`): a write to a page made read-only, outside
+ * vmu_expect_exception(), is an unhandled data abort (a permission fault, ESR WnR set), so the guest prints
+ * ESR, FAR and its STACK: line and aborts (exit 127). In the nodefault expected-fail group; `vmunit run`
+ * shows the resolved stack in the failure.
+ *
+ * EXPECT-STATUS: 127
+ * EXPECT: ok 1 ro_write_demo: page is read-only
+ */
+#include "vmunit.h"
+
+static void __attribute__((noinline)) scribble(char *page)
+{
+	*(volatile char *)page = 1;
+}
+
+int main(int argc, char **argv)
+{
+	char *page = alloc_page();
+
+	(void)argc;
+	(void)argv;
+	report_prefix_push("ro_write_demo");
+	report(set_page_flags(vmu_pgtable_root(), page, PT_RDONLY, 0), "page is read-only");
+	scribble(page);
+	report_fail("survived a write to a read-only page");
+	return report_summary();
+}
