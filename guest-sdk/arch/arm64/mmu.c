@@ -245,7 +245,8 @@ void *vmu_guard_page(void)
 	return page;
 }
 
-extern char __text_start[], __text_end[];
+/* boot.S's entry, the first byte of .text. */
+extern char start[], __text_end[];
 
 /* Calls fn on every valid leaf (block or page) of the tables below `table`. */
 static void for_each_leaf(pteval_t *table, int level, void (*fn)(pteval_t *leaf))
@@ -278,7 +279,7 @@ void vmu_mmu_share_with_el0(void)
 	if (done)
 		return;
 	done = true;
-	for (char *p = __text_start; p < __text_end; p += PAGE_SIZE)
+	for (char *p = start; p < __text_end; p += PAGE_SIZE)
 		set_page_flags(pgd, p, PT_RDONLY | PT_USER, 0);
 	for_each_leaf(pgd, 3, share_leaf);
 	tlbi_all();

@@ -97,7 +97,7 @@ void vmu_vector(uint64_t slot, struct vmu_regs *regs)
 	abort();
 }
 
-extern char __bss_end[], __text_start[];
+extern char __bss_end[], start[];
 
 /* The MMU on over the device tree's RAM, and that RAM past our image handed to the page allocator. */
 static void setup_memory(const void *fdt)
@@ -105,10 +105,10 @@ static void setup_memory(const void *fdt)
 	uint64_t base, size, start = (uintptr_t)__bss_end;
 
 	if (!vmu_fdt_memory(fdt, &base, &size)) {
-		vmu_mmu_enable(FDT_ADDR, 1ull << 30, (uintptr_t)__text_start); /* virt's RAM starts here; assume its smallest size */
+		vmu_mmu_enable(FDT_ADDR, 1ull << 30, (uintptr_t)start); /* virt's RAM starts here; assume its smallest size */
 		return;
 	}
-	vmu_mmu_enable(base, size, (uintptr_t)__text_start);
+	vmu_mmu_enable(base, size, (uintptr_t)start);
 	if (start < base + size)
 		vmu_mem_add_region((uintptr_t)start, (uintptr_t)(base + size));
 }
