@@ -22,14 +22,15 @@ static inline uint64_t vmu_cycles(void)
 /* True once start-up has turned the MMU on (SCTLR_EL1.M). */
 bool vmu_mmu_enabled(void);
 
-/* ---- Page tables (arch/arm64/mmu.c) ------------------------------------------------------------------
+/* ---- Page tables (arch/arm64/mmu.c; the calls are in vmunit.h) ----------------------------------------
  * 4 KiB granule, 39-bit addresses. Start-up maps the low 512 GiB 1:1 (RAM Normal write-back, the rest
  * Device and never executable). Levels are counted as on x86 so that paging tests port: 1 = 4 KiB page,
  * 2 = 2 MiB block, 3 = 1 GiB block (the root). Mapping or changing one page inside a block splits the
  * block (break-before-make). Every call flushes the TLB for the address it changes (tlbi ... is, so all
  * CPUs). A data abort is EC_DABT_EL1 (EC_DABT_EL0 from user mode) with the address in FAR; its ESR fault
- * status says translation (not mapped) or permission fault, and ESR_DABT_WNR says it was a write. */
-typedef uint64_t pteval_t;
+ * status says translation (not mapped) or permission fault, and ESR_DABT_WNR says it was a write.
+ * install_page() maps Normal memory, EL1 read-write; virt_to_phys() asks the CPU (AT S1E1R); phys_to_virt()
+ * is the identity map. */
 #define PT_VALID (1ull << 0)
 #define PT_ATTR_DEVICE (0ull << 2) /* MAIR index 0: Device-nGnRnE */
 #define PT_ATTR_NORMAL (1ull << 2) /* MAIR index 1: Normal write-back */
@@ -40,26 +41,11 @@ typedef uint64_t pteval_t;
 #define PT_AF (1ull << 10)
 #define PT_PXN (1ull << 53)
 #define PT_UXN (1ull << 54)
-#define VMU_BAD_PHYS (~0ull)
 #define ESR_DABT_WNR (1u << 6)
 #define ESR_FSC(esr) ((unsigned int)(esr) & 0x3c) /* the fault status without its level */
 #define FSC_TRANSLATION 0x04
 #define FSC_PERMISSION 0x0c
-pteval_t *vmu_pgtable_root(void);                    /* the live root table (TTBR0_EL1) */
-pteval_t *get_pte(pteval_t *pgd, const void *virt); /* 4 KiB entry; NULL if unmapped or in a block */
-pteval_t *get_pte_level(pteval_t *pgd, const void *virt, int level);
-/* Writes `pte` at `level` for virt, creating missing tables and splitting blocks on the way. NULL when a
- * table page cannot be allocated. */
-pteval_t *install_pte(pteval_t *pgd, int level, void *virt, pteval_t pte);
-pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt); /* Normal memory, EL1 read-write */
-bool install_pages(pteval_t *pgd, uint64_t phys, size_t len, void *virt);
-void unmap_page(pteval_t *pgd, void *virt);
-/* Sets then clears PT_* bits of the 4 KiB page holding virt (split out of its block); false if unmapped. */
-bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear);
-uint64_t virt_to_phys(const void *virt); /* the CPU's own walk (AT S1E1R); VMU_BAD_PHYS when unmapped */
-void *phys_to_virt(uint64_t phys);       /* the identity map */
-/* A fresh page-sized hole: an allocated page whose mapping is removed, so any access is a data abort. */
-void *vmu_guard_page(void);
+#define VMU_PAGE_FAULT EC_DABT_EL1
 void tlbi_page(const void *virt); /* TLBI VAAE1IS with its barriers */
 void tlbi_all(void);              /* TLBI VMALLE1IS with its barriers */
 

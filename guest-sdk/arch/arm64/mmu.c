@@ -184,15 +184,6 @@ pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt)
 	return install_pte(pgd, 1, virt, (phys & DESC_ADDR_MASK) | DESC_TABLE | PT_NORMAL);
 }
 
-bool install_pages(pteval_t *pgd, uint64_t phys, size_t len, void *virt)
-{
-	for (size_t off = 0; off < len; off += PAGE_SIZE) {
-		if (!install_page(pgd, phys + off, (char *)virt + off))
-			return false;
-	}
-	return true;
-}
-
 void unmap_page(pteval_t *pgd, void *virt)
 {
 	pteval_t *pte = get_pte_level(pgd, virt, 1);
@@ -236,15 +227,6 @@ void *phys_to_virt(uint64_t phys)
 	return (void *)(uintptr_t)phys;
 }
 
-void *vmu_guard_page(void)
-{
-	void *page = alloc_page();
-
-	if (page)
-		unmap_page(vmu_pgtable_root(), page);
-	return page;
-}
-
 /* boot.S's entry, the first byte of .text. */
 extern char start[], __text_end[];
 
@@ -283,4 +265,24 @@ void vmu_mmu_share_with_el0(void)
 		set_page_flags(pgd, p, PT_RDONLY | PT_USER, 0);
 	for_each_leaf(pgd, 3, share_leaf);
 	tlbi_all();
+}
+
+bool vmu_set_page_writable(pteval_t *pgd, void *virt, bool writable)
+{
+	return set_page_flags(pgd, virt, writable ? 0 : PT_RDONLY, writable ? PT_RDONLY : 0);
+}
+
+/* A translation fault means no mapping; permission and access-flag faults hit a mapped page. */
+bool vmu_last_page_fault(struct vmu_page_fault *pf)
+{
+	struct vmu_exception e = vmu_last_exception();
+
+	if (e.ec != EC_DABT_EL1)
+		return false;
+	*pf = (struct vmu_page_fault){
+		.addr = e.far,
+		.write = e.esr & ESR_DABT_WNR,
+		.present = ESR_FSC(e.esr) != FSC_TRANSLATION,
+	};
+	return true;
 }
