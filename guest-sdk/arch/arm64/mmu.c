@@ -166,7 +166,9 @@ pteval_t *get_pte(pteval_t *pgd, const void *virt)
 	return pte && (*pte & PT_VALID) ? pte : NULL;
 }
 
-pteval_t *install_pte(pteval_t *pgd, int level, void *virt, pteval_t pte)
+/* The entry for virt at `level`, with the tables above it made or split out of blocks (a split entry keeps
+ * the block's attributes); NULL without memory for a table. */
+static pteval_t *walk_create(pteval_t *pgd, int level, const void *virt)
 {
 	pteval_t *table = pgd;
 
@@ -175,8 +177,16 @@ pteval_t *install_pte(pteval_t *pgd, int level, void *virt, pteval_t pte)
 		if (!table)
 			return NULL;
 	}
-	replace(&table[index_at((uintptr_t)virt, level)], pte, virt);
 	return &table[index_at((uintptr_t)virt, level)];
+}
+
+pteval_t *install_pte(pteval_t *pgd, int level, void *virt, pteval_t pte)
+{
+	pteval_t *entry = walk_create(pgd, level, virt);
+
+	if (entry)
+		replace(entry, pte, virt);
+	return entry;
 }
 
 pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt)
@@ -184,13 +194,17 @@ pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt)
 	return install_pte(pgd, 1, virt, (phys & DESC_ADDR_MASK) | DESC_TABLE | PT_NORMAL);
 }
 
+/* The 4 KiB entry of a mapped address; a page inside a block is split out first, so its neighbours stay
+ * mapped as they were. NULL when nothing maps virt. */
+static pteval_t *mapped_page(pteval_t *pgd, const void *virt)
+{
+	return virt_to_phys(virt) == VMU_BAD_PHYS ? NULL : walk_create(pgd, 1, virt);
+}
+
 void unmap_page(pteval_t *pgd, void *virt)
 {
-	pteval_t *pte = get_pte_level(pgd, virt, 1);
+	pteval_t *pte = mapped_page(pgd, virt);
 
-	/* A page inside a block is split out first, so its neighbours stay mapped. */
-	if (!pte && virt_to_phys(virt) != VMU_BAD_PHYS)
-		pte = install_pte(pgd, 1, virt, 0);
 	if (pte) {
 		__atomic_store_n(pte, 0, __ATOMIC_RELAXED);
 		tlbi_page(virt);
@@ -199,10 +213,8 @@ void unmap_page(pteval_t *pgd, void *virt)
 
 bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear)
 {
-	pteval_t *pte = get_pte(pgd, virt);
+	pteval_t *pte = mapped_page(pgd, virt);
 
-	if (!pte && virt_to_phys(virt) != VMU_BAD_PHYS)
-		pte = install_page(pgd, virt_to_phys(virt), virt); /* split out of its block */
 	if (!pte)
 		return false;
 	__atomic_store_n(pte, (*pte | set) & ~clear, __ATOMIC_RELAXED);
