@@ -42,7 +42,7 @@ const NEGATIVE: readonly {
     file: 'ro_write_demo',
     frames: [
       /^0x[0-9a-f]{16}: scribble at \S*examples\/ro_write_demo\.c:\d+$/m,
-      /^0x[0-9a-f]{16}: main at \S*examples\/ro_write_demo\.c:\d+$/m,
+      /^ \(inlined by\) main at \S*examples\/ro_write_demo\.c:\d+$/m,
     ],
   },
   {

@@ -10,6 +10,7 @@
 	.section .boot, "ax"
 	.globl	start
 start:
+	msr	spsel, #1                   /* EL1h: the kernel's stack is SP_EL1, SP_EL0 is user mode's */
 	adrp	x1, boot_stack_top
 	add	x1, x1, :lo12:boot_stack_top
 	mov	sp, x1
@@ -40,6 +41,7 @@ start:
  */
 	.globl	secondary_start
 secondary_start:
+	msr	spsel, #1
 	mov	x19, x0
 	adrp	x1, vmu_mmu_regs
 	add	x1, x1, :lo12:vmu_mmu_regs
