@@ -25,9 +25,8 @@ bool vmu_mmu_enabled(void);
 /* ---- Page tables (arch/arm64/mmu.c; the calls are in vmunit.h) ----------------------------------------
  * 4 KiB granule, 39-bit addresses. Start-up maps the low 512 GiB 1:1 (RAM Normal write-back, the rest
  * Device and never executable). Levels are counted as on x86 so that paging tests port: 1 = 4 KiB page,
- * 2 = 2 MiB block, 3 = 1 GiB block (the root). Mapping or changing one page inside a block splits the
- * block (break-before-make). Every call flushes the TLB for the address it changes (tlbi ... is, so all
- * CPUs). A data abort is EC_DABT_EL1 (EC_DABT_EL0 from user mode) with the address in FAR; its ESR fault
+ * 2 = 2 MiB block, 3 = 1 GiB block (the root). Block splits are break-before-make, and TLB flushes are the
+ * inner-shareable TLBIs (every CPU). A data abort is EC_DABT_EL1 (EC_DABT_EL0 from user mode) with the address in FAR; its ESR fault
  * status says translation (not mapped) or permission fault, and ESR_DABT_WNR says it was a write.
  * install_page() maps Normal memory, EL1 read-write; virt_to_phys() asks the CPU (AT S1E1R); phys_to_virt()
  * is the identity map. */
