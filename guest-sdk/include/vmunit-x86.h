@@ -229,17 +229,56 @@ struct acpi_table_header {
 /* A table by signature ("APIC", "FACP", ...) through RSDP → XSDT/RSDT, checksums verified; NULL if none. */
 const struct acpi_table_header *acpi_find_table(const char *signature);
 
-/* What the MADT says: the enabled CPUs' local APIC IDs (up to VMU_MAX_CPUS) and the first I/O APIC. */
+/* What the MADT says: the enabled CPUs' local APIC IDs (up to VMU_MAX_CPUS), the first I/O APIC, and the
+ * ISA IRQs' interrupt source overrides: isa_gsi[irq] is the GSI an ISA IRQ arrives on (irq itself when no
+ * override names it), isa_flags[irq] its MPS INTI flags (ACPI_INTI_*; 0 = the bus's default: edge, high). */
+#define ISA_IRQS 16
+#define ACPI_INTI_POLARITY_MASK 0x3
+#define ACPI_INTI_ACTIVE_LOW 0x3
+#define ACPI_INTI_TRIGGER_MASK 0xc
+#define ACPI_INTI_LEVEL 0xc
 struct acpi_madt_info {
 	uint32_t lapic_address;
 	uint32_t ioapic_address;
 	int nr_cpus;
 	uint8_t apic_ids[VMU_MAX_CPUS];
+	uint32_t isa_gsi[ISA_IRQS];
+	uint16_t isa_flags[ISA_IRQS];
 };
 bool acpi_madt(struct acpi_madt_info *info);
+
+/* ---- I/O APIC (arch/x86_64/ioapic.c; 82093AA datasheet) ---------------------------------------------
+ * The first I/O APIC the MADT lists, its pins numbered from GSI 0. A redirection entry is 64 bits: the
+ * vector, the delivery mode (fixed), the IOAPIC_* bits below and the destination local APIC ID in bits
+ * 56-63 (physical mode). A level-triggered entry sets IOAPIC_REMOTE_IRR when the local APIC accepts the
+ * interrupt; the local APIC's EOI clears it, and if the line is still asserted the interrupt comes again, so
+ * a level handler quiets its device before apic_eoi(). An edge entry fires once per rising edge. */
 #define IOAPIC_ID 0x00
 #define IOAPIC_VERSION 0x01
+#define IOAPIC_REDTBL 0x10 /* pin n: registers 0x10 + 2n (low half) and 0x11 + 2n (high half) */
+#define IOAPIC_DELIVERY_PENDING (1u << 12)
+#define IOAPIC_ACTIVE_LOW (1u << 13)
+#define IOAPIC_REMOTE_IRR (1u << 14)
+#define IOAPIC_LEVEL (1u << 15)
+#define IOAPIC_MASKED (1u << 16)
+#define IOAPIC_DEST_SHIFT 56
 uint32_t ioapic_read(uintptr_t base, uint8_t reg);
+void ioapic_write(uintptr_t base, uint8_t reg, uint32_t val);
+uintptr_t ioapic_base(void); /* 0 when the MADT lists no I/O APIC */
+int ioapic_pins(void);       /* redirection entries; 0 without an I/O APIC */
+uint64_t ioapic_get_redir(int pin);
+void ioapic_set_redir(int pin, uint64_t entry);
+/* Routes `pin` to `vector` on the CPU whose local APIC ID is `apic_id`, fixed delivery; flags: IOAPIC_LEVEL,
+ * IOAPIC_ACTIVE_LOW, IOAPIC_MASKED. */
+void ioapic_route(int pin, int vector, uint32_t apic_id, uint32_t flags);
+void ioapic_mask(int pin, bool masked);
+/* The pin and trigger/polarity flags an ISA IRQ arrives with, from the MADT's overrides (IRQ 0, the PIT,
+ * is GSI 2 on QEMU's PC machines); -1 without an I/O APIC. */
+int ioapic_isa_pin(int irq, uint32_t *flags);
+/* A PCI device's INTx pin: the ISA IRQ firmware wrote in PCI_INTERRUPT_LINE, through the same overrides
+ * (QEMU's PC machines declare their PCI IRQs level-triggered, active high); -1 when the device has no INTx
+ * or firmware assigned none. */
+int ioapic_pci_pin(pcidevaddr_t dev, uint32_t *flags);
 
 /* Exception vectors a test commonly provokes. */
 enum {
