@@ -210,9 +210,10 @@ void apic_timer_start(int vector, uint32_t count, bool periodic);
 void apic_timer_stop(void);
 
 /* ---- User mode (arch/x86_64/user.c) -------------------------------------------------------------------
- * Runs fn(arg) at CPL 3 (boot CPU only) and returns its result. *vector (if not NULL) is -1 when fn returned,
- * else the exception that ended it (the result is then 0). The identity map becomes user-accessible on
- * first use. */
+ * Runs fn(arg) at CPL 3 (boot CPU only) and returns its result. With `vector`, an exception ends fn and
+ * *vector tells which (-1 when fn returned; the result is then 0). Without (NULL), an exception in fn is
+ * unexpected and fatal, as in the kernel: its dump and STACK: line show the user code. The identity map
+ * becomes user-accessible on first use. */
 uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector);
 /* The error code of the exception that ended the last user run. */
 uint64_t vmu_last_user_fault(void);

@@ -44,7 +44,7 @@ static char kernel_stack[16384] __attribute__((aligned(16)));
 /* Read by vmu_syscall_entry: syscall leaves %rsp on the user stack. */
 uint64_t vmu_user_kernel_rsp;
 static struct {
-	bool ready, active;
+	bool ready, active, catch_faults;
 	jmp_buf kernel;
 	int vector;
 	uint64_t error_code;
@@ -77,11 +77,12 @@ void vmu_user_returned(uint64_t ret)
 	longjmp(ur.kernel, 1);
 }
 
-/* Called by trap.c for an exception taken at CPL 3; returns only when no user run is active. */
+/* Called by trap.c for an exception taken at CPL 3; returns only when no user run is active or its caller
+ * expects no exception, which leaves the exception to trap.c's fatal dump of the user code's stack. */
 bool vmu_user_exception(const struct vmu_regs *r);
 bool vmu_user_exception(const struct vmu_regs *r)
 {
-	if (!ur.active)
+	if (!ur.active || !ur.catch_faults)
 		return false;
 	ur.active = false;
 	ur.vector = (int)r->vector;
@@ -126,6 +127,7 @@ uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector)
 		tss.rsp[0] = (uintptr_t)(kernel_stack + sizeof(kernel_stack));
 		vmu_user_kernel_rsp = tss.rsp[0];
 		ur.active = true;
+		ur.catch_faults = vector != NULL;
 		vmu_enter_user(fn, arg, ur.stack_top);
 	}
 	/* Back at CPL 0 from an interrupt gate: SS is null and the data segments may be user ones. */
