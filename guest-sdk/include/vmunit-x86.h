@@ -217,6 +217,9 @@ void apic_timer_stop(void);
 uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector);
 /* The error code of the exception that ended the last user run. */
 uint64_t vmu_last_user_fault(void);
+/* True when the last user run's `syscall` arrived at CPL 3 (this host's nested KVM, PVM, does that) and
+ * the result came back through an exception instead. */
+bool vmu_user_syscall_at_cpl3(void);
 
 /* ---- ACPI (arch/x86_64/acpi.c) --------------------------------------------------------------------- */
 struct acpi_table_header {

@@ -38,6 +38,7 @@ struct tss64 {
 extern uint64_t gdt_tss[2];
 void vmu_enter_user(uint64_t (*fn)(uint64_t), uint64_t arg, void *user_rsp) __attribute__((noreturn));
 void vmu_syscall_entry(void);
+void vmu_syscall_at_cpl3(void);
 
 static struct tss64 tss = { .iomap_base = sizeof(struct tss64) };
 static char kernel_stack[16384] __attribute__((aligned(16)));
@@ -45,6 +46,7 @@ static char kernel_stack[16384] __attribute__((aligned(16)));
 uint64_t vmu_user_kernel_rsp;
 static struct {
 	bool ready, active, catch_faults;
+	bool syscall_at_cpl3; /* the last run came back through user-entry.S's #UD, not syscall */
 	jmp_buf kernel;
 	int vector;
 	uint64_t error_code;
@@ -82,6 +84,10 @@ void vmu_user_returned(uint64_t ret)
 bool vmu_user_exception(const struct vmu_regs *r);
 bool vmu_user_exception(const struct vmu_regs *r)
 {
+	if (ur.active && r->vector == UD_VECTOR && r->rip == (uintptr_t)vmu_syscall_at_cpl3) {
+		ur.syscall_at_cpl3 = true;
+		vmu_user_returned(r->rax);
+	}
 	if (!ur.active || !ur.catch_faults)
 		return false;
 	ur.active = false;
@@ -117,12 +123,18 @@ uint64_t vmu_last_user_fault(void)
 	return ur.error_code;
 }
 
+bool vmu_user_syscall_at_cpl3(void)
+{
+	return ur.syscall_at_cpl3;
+}
+
 uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector)
 {
 	if (!ur.ready)
 		setup();
 	ur.vector = -1;
 	ur.ret = 0;
+	ur.syscall_at_cpl3 = false;
 	if (setjmp(ur.kernel) == 0) {
 		tss.rsp[0] = (uintptr_t)(kernel_stack + sizeof(kernel_stack));
 		vmu_user_kernel_rsp = tss.rsp[0];
