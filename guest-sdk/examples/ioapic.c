@@ -4,7 +4,9 @@
  * edu) routed to a handler, with the level-triggered rules: a masked line delivers nothing until unmasked,
  * Remote IRR is set while the handler runs and cleared by its EOI, an EOI with the line still asserted
  * delivers again, and the same line set to edge interrupts once. The INTx is sent to the last CPU, so the
- * cfg's `ioapic_smp` entry (-smp 4) checks that the destination field picks the CPU.
+ * cfg's `ioapic_smp` entry (-smp 4) checks that the destination field picks the CPU. A delivery that finds
+ * the device quiet is spurious and counted apart: this host's nested KVM (PVM) delivers a level-triggered
+ * vector once more after its EOI, with the line low and Remote IRR clear, a known failure there.
  *
  * EXPECT-STATUS: 1
  * EXPECT: ok 1 ioapic: MADT names an I/O APIC with 24 pins
@@ -16,6 +18,7 @@
  * EXPECT: ok 7 ioapic: level: Remote IRR is set in the handler and cleared by EOI
  * EXPECT: ok 8 ioapic: level: EOI with the line still asserted delivers again
  * EXPECT: ok 9 ioapic: edge: a line held asserted interrupts once
+ * EXPECT: ok 10 ioapic: level: no delivery after EOI with the line low
  */
 #include "vmunit.h"
 
@@ -38,7 +41,7 @@ enum ack_policy { ACK_FIRST, ACK_SECOND, ACK_NEVER };
 static uintptr_t bar;
 static int pin;
 static volatile enum ack_policy policy;
-static volatile int count, where;
+static volatile int count, where, spurious;
 static volatile uint64_t seen_entry;
 
 static void edu_raise(void) { writel(1, bar + EDU_IRQ_RAISE); }
@@ -46,9 +49,15 @@ static void edu_ack(void) { writel(readl(bar + EDU_IRQ_STATUS), bar + EDU_IRQ_AC
 
 static void on_intx(struct vmu_regs *regs)
 {
-	int n = ++count;
+	int n;
 
 	(void)regs;
+	if (!readl(bar + EDU_IRQ_STATUS)) {
+		spurious++;
+		apic_eoi();
+		return;
+	}
+	n = ++count;
 	where = smp_id();
 	seen_entry = ioapic_get_redir(pin);
 	if (policy == ACK_FIRST || (policy == ACK_SECOND && n >= 2))
@@ -124,6 +133,9 @@ static void check_intx(uint32_t level_flags)
 	       "edge: a line held asserted interrupts once");
 	edu_ack();
 	ioapic_mask(pin, true);
+	report_kfail(vmu_host_syscall_at_cpl3(), spurious == 0, "level: no delivery after EOI with the line low");
+	if (spurious)
+		report_info("%d spurious deliveries", spurious);
 }
 
 int main(int argc, char **argv)

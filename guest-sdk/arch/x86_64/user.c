@@ -128,6 +128,17 @@ bool vmu_user_syscall_at_cpl3(void)
 	return ur.syscall_at_cpl3;
 }
 
+static uint64_t identity(uint64_t arg)
+{
+	return arg;
+}
+
+bool vmu_host_syscall_at_cpl3(void)
+{
+	vmu_run_in_user(identity, 0, NULL);
+	return ur.syscall_at_cpl3;
+}
+
 uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector)
 {
 	if (!ur.ready)
