@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 	}
 	pci_enable(dev);
 	bar = (uintptr_t)pci_bar_get_addr(dev, 0);
-	set_page_flags(vmu_pgtable_root(), (void *)bar, PT_PCD | PT_PWT, 0);
+	vmu_mmio_uncached(bar);
 	report_info("edu INTx on ISA IRQ %u, I/O APIC pin %d, %s", pci_config_readb(dev, PCI_INTERRUPT_LINE), pin,
 		    flags & IOAPIC_LEVEL ? "level" : "edge");
 	handle_irq(INTX_VECTOR, on_intx);

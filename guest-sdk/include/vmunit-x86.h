@@ -1,6 +1,7 @@
 /*
- * x86_64 part of the guest SDK: port and MMIO access, CPUID, control registers, and exceptions.
- * Included by vmunit.h; do not include directly.
+ * x86 part of the guest SDK (x86_64, and i386 where noted): port and MMIO access, CPUID, control
+ * registers, and exceptions. Included by vmunit.h; do not include directly. Control registers are
+ * `unsigned long`, the width of the mode; what i386 builds lack is inside `#ifdef __x86_64__`.
  */
 #ifndef VMUNIT_X86_H
 #define VMUNIT_X86_H
@@ -51,16 +52,16 @@ static inline struct cpuid cpuid_indexed(uint32_t leaf, uint32_t subleaf)
 
 static inline struct cpuid cpuid(uint32_t leaf) { return cpuid_indexed(leaf, 0); }
 
-static inline uint64_t read_cr0(void)
+static inline unsigned long read_cr0(void)
 {
-	uint64_t v;
+	unsigned long v;
 	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
 	return v;
 }
 
-static inline uint64_t read_cr4(void)
+static inline unsigned long read_cr4(void)
 {
-	uint64_t v;
+	unsigned long v;
 	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
 	return v;
 }
@@ -83,24 +84,24 @@ static inline uint64_t rdtsc(void)
 #define VMU_CYCLE_COUNTER "tsc"
 static inline uint64_t vmu_cycles(void) { return rdtsc(); }
 
-static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+static inline void write_cr0(unsigned long v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
 
-static inline uint64_t read_cr2(void)
+static inline unsigned long read_cr2(void)
 {
-	uint64_t v;
+	unsigned long v;
 	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
 	return v;
 }
 
-static inline uint64_t read_cr3(void)
+static inline unsigned long read_cr3(void)
 {
-	uint64_t v;
+	unsigned long v;
 	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
 	return v;
 }
 
 /* Reloading CR3 flushes every non-global TLB entry. */
-static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+static inline void write_cr3(unsigned long v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
 
 static inline void wrmsr(uint32_t index, uint64_t v)
 {
@@ -110,9 +111,11 @@ static inline void wrmsr(uint32_t index, uint64_t v)
 static inline void invlpg(const volatile void *va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
 
 #define X86_CR0_WP (1ul << 16)
+#define X86_CR0_PG (1ul << 31)
 #define MSR_EFER 0xc0000080u
-#define EFER_NXE (1ul << 11)
+#define EFER_NXE (1ull << 11)
 
+#ifdef __x86_64__
 /* ---- Page tables (arch/x86_64/vm.c) -----------------------------------------------------------------
  * Four levels (4 = PML4 ... 1 = PT); the boot tables map the first 4 GiB 1:1 with 2 MiB pages. Mapping or
  * changing one 4 KiB page inside a large page splits the large page first. Every call flushes the TLB entry
@@ -151,6 +154,19 @@ uint64_t virt_to_phys(const void *virt); /* through the live tables; VMU_BAD_PHY
 void *phys_to_virt(uint64_t phys);       /* the identity map (physical memory below 4 GiB) */
 /* A fresh page-sized hole: an allocated page whose mapping is removed, so any access raises #PF. */
 void *vmu_guard_page(void);
+
+#endif /* __x86_64__ */
+
+/* Makes the page holding a device register uncacheable (PCD and PWT in its 4 KiB entry). i386 runs with
+ * paging off, where the firmware's MTRRs already make the MMIO hole uncacheable: nothing to do there. */
+static inline void vmu_mmio_uncached(uintptr_t addr)
+{
+#ifdef __x86_64__
+	set_page_flags(vmu_pgtable_root(), (void *)addr, PT_PCD | PT_PWT, 0);
+#else
+	(void)addr;
+#endif
+}
 
 /* ---- Interrupts (arch/x86_64/trap.c, apic.c) ---------------------------------------------------------
  * handle_irq() installs a handler for any vector 0-255 on every CPU and returns the previous one (NULL:
@@ -209,6 +225,7 @@ bool enable_x2apic(void);
 void apic_timer_start(int vector, uint32_t count, bool periodic);
 void apic_timer_stop(void);
 
+#ifdef __x86_64__
 /* ---- User mode (arch/x86_64/user.c) -------------------------------------------------------------------
  * Runs fn(arg) at CPL 3 (boot CPU only) and returns its result. With `vector`, an exception ends fn and
  * *vector tells which (-1 when fn returned; the result is then 0). Without (NULL), an exception in fn is
@@ -220,8 +237,13 @@ uint64_t vmu_last_user_fault(void);
 /* True when the last user run's `syscall` arrived at CPL 3 (this host's nested KVM, PVM, does that) and
  * the result came back through an exception instead. */
 bool vmu_user_syscall_at_cpl3(void);
+
+
+#endif /* __x86_64__ */
+
 /* Runs an empty user function to learn whether this host's syscall lands at CPL 3: the fingerprint of the
- * nested KVM (PVM) this project's CI has, which tests use to mark its known failures (report_kfail). */
+ * nested KVM (PVM) this project's CI has, which tests use to mark its known failures (report_kfail).
+ * Always false on i386, which has no user mode yet. */
 bool vmu_host_syscall_at_cpl3(void);
 
 /* ---- ACPI (arch/x86_64/acpi.c) --------------------------------------------------------------------- */
@@ -298,13 +320,23 @@ enum {
 	PF_VECTOR = 14, /* page fault */
 };
 
-/* The stack at exception entry, as arch/x86_64/isr.S lays it out (lowest address first). */
+/* The stack at exception entry, as arch/<arch>/isr.S lays it out (lowest address first). Both modes use
+ * the x86_64 names, as kvm-unit-tests' struct ex_regs does: on i386 `rax` is %eax and `rip` is %eip. */
+#ifdef __x86_64__
 struct vmu_regs {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rdi, rsi, rbp, rbx, rdx, rcx, rax;
 	uint64_t vector, error_code;
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
+#else
+struct vmu_regs {
+	unsigned long rdi, rsi, rbp, rbx, rdx, rcx, rax;
+	unsigned long vector, error_code;
+	unsigned long rip, cs, rflags; /* pushed by the CPU; esp and ss only on a privilege change */
+	unsigned long rsp, ss;
+};
+#endif
 
 /* What the last recovered exception was (see vmu_expect_exception). */
 struct vmu_exception {

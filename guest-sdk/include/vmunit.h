@@ -219,7 +219,7 @@ void vmu_assert_failed(const char *file, int line, const char *cond, const char 
  * print one before aborting. */
 void vmu_dump_stack(void);
 /* The same, starting at the faulting instruction `pc`, walking the frames from frame pointer `fp`. */
-void vmu_dump_frame(uint64_t pc, uint64_t fp);
+void vmu_dump_frame(uintptr_t pc, uintptr_t fp);
 
 /* A line of diagnostics: "# ..." in KTAP output, the bare text in legacy output. */
 void vmu_diag(const char *fmt, ...) __printf(1, 2);
@@ -230,7 +230,7 @@ void vmu_diag(const char *fmt, ...) __printf(1, 2);
 const char vmu_progname[] = VMU_PROGNAME;
 #endif
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__i386__)
 #include "vmunit-x86.h"
 #elif defined(__aarch64__)
 #include "vmunit-arm64.h"

@@ -30,7 +30,7 @@ static void uncache(uintptr_t base)
 	static uintptr_t done;
 
 	if (done != base) {
-		set_page_flags(vmu_pgtable_root(), (void *)base, PT_PCD | PT_PWT, 0);
+		vmu_mmio_uncached(base);
 		done = base;
 	}
 }

@@ -1,0 +1,64 @@
+/*
+ * i386 boot: the Multiboot v1 entry leaves us in 32-bit protected mode with paging off, which is where an
+ * i386 guest stays. Clear .bss, load our flat GDT (the loader's may be anywhere), take our stack and call
+ * vmu_start(multiboot magic, multiboot info) in C (arch/x86_64/setup.c, shared by both modes).
+ */
+
+#define MB_MAGIC      0x1BADB002
+#define MB_FLAGS      0            /* ELF image: no a.out kludge, no alignment or memory-map requests */
+#define CODE_SEL      0x08
+#define DATA_SEL      0x10
+
+	.section .multiboot, "a"
+	.balign 4
+	.long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+
+	.section .boot, "ax"
+	.code32
+	.globl start
+start:
+	cli
+	mov	%eax, %esi                  /* multiboot magic (0x2BADB002) */
+	mov	%ebx, %ebp                  /* physical address of the multiboot info */
+	mov	$boot_stack_top, %esp
+
+	mov	$__bss_start, %edi
+	mov	$__bss_end, %ecx
+	sub	%edi, %ecx
+	xor	%eax, %eax
+	rep stosb
+
+	lgdt	gdt_descriptor
+	ljmp	$CODE_SEL, $1f
+1:	mov	$DATA_SEL, %ax
+	mov	%ax, %ds
+	mov	%ax, %es
+	mov	%ax, %ss
+	mov	%ax, %fs
+	mov	%ax, %gs
+	push	%ebp                        /* vmu_start(magic, info) */
+	push	%esi
+	xor	%ebp, %ebp                  /* ends frame-pointer walks */
+	call	vmu_start
+2:	cli                                 /* vmu_start never returns; stay put if it does */
+	hlt
+	jmp	2b
+
+	.data
+	.balign 8
+gdt:
+	.quad	0                           /* null descriptor */
+	.quad	0x00cf9a000000ffff          /* 0x08: flat 32-bit code, DPL 0 */
+	.quad	0x00cf92000000ffff          /* 0x10: flat data, DPL 0 */
+gdt_end:
+gdt_descriptor:
+	.word	gdt_end - gdt - 1
+	.long	gdt
+
+	.section .bss
+	.balign 16
+boot_stack:	.skip 64 * 1024
+	.globl boot_stack_top
+boot_stack_top:
+
+	.section .note.GNU-stack, "", @progbits
