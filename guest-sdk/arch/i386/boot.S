@@ -4,14 +4,11 @@
  * vmu_start(multiboot magic, multiboot info) in C (arch/x86_64/setup.c, shared by both modes).
  */
 
-#define MB_MAGIC      0x1BADB002
-#define MB_FLAGS      0            /* ELF image: no a.out kludge, no alignment or memory-map requests */
+#include "../x86_64/x86-asm.h"
 #define CODE_SEL      0x08
 #define DATA_SEL      0x10
 
-	.section .multiboot, "a"
-	.balign 4
-	.long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+	multiboot_header
 
 	.section .boot, "ax"
 	.code32
@@ -22,11 +19,7 @@ start:
 	mov	%ebx, %ebp                  /* physical address of the multiboot info */
 	mov	$boot_stack_top, %esp
 
-	mov	$__bss_start, %edi
-	mov	$__bss_end, %ecx
-	sub	%edi, %ecx
-	xor	%eax, %eax
-	rep stosb
+	clear_bss
 
 	lgdt	gdt_descriptor
 	ljmp	$CODE_SEL, $1f

@@ -4,32 +4,12 @@
  * struct vmu_regs (include/vmunit-x86.h, i386 layout) and calls vmu_exception(regs) with the cdecl ABI.
  */
 
-/* Vectors for which the CPU pushes an error code: #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX. */
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+#define ISR_PTR .long
+#include "../x86_64/x86-asm.h"
 
-	.altmacro
 	.text
 	.code32
-
-	.macro	stub v
-	.balign	16
-isr_\v:
-	.if	HAS_ERROR_CODE(\v) == 0
-	push	$0
-	.endif
-	push	$\v
-	jmp	isr_common
-	.endm
-
-	.macro	stub_addr v
-	.long	isr_\v
-	.endm
-
-	.set	v, 0
-	.rept	256
-	stub	%v
-	.set	v, v + 1
-	.endr
+	isr_stubs
 
 isr_common:
 	/* Order matches struct vmu_regs, lowest address first. */
@@ -55,14 +35,6 @@ isr_common:
 	add	$8, %esp                    /* vector and error code */
 	iret
 
-	.section .rodata
-	.balign	4
-	.globl	vmu_isr_table
-vmu_isr_table:
-	.set	v, 0
-	.rept	256
-	stub_addr %v
-	.set	v, v + 1
-	.endr
+	isr_table
 
 	.section .note.GNU-stack, "", @progbits
