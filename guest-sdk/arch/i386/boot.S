@@ -4,6 +4,7 @@
  * vmu_start(multiboot magic, multiboot info) in C (arch/x86_64/setup.c, shared by both modes).
  */
 
+#include "vmunit-limits.h"
 #include "../x86_64/x86-asm.h"
 #define CODE_SEL      0x08
 #define DATA_SEL      0x10
@@ -37,12 +38,16 @@ start:
 	hlt
 	jmp	2b
 
+	/* Writable: percpu.c fills in one data segment per CPU from 0x18 on, which its %gs selects. */
 	.data
 	.balign 8
+	.globl	gdt, gdt_percpu, gdt_descriptor
 gdt:
 	.quad	0                           /* null descriptor */
 	.quad	0x00cf9a000000ffff          /* 0x08: flat 32-bit code, DPL 0 */
 	.quad	0x00cf92000000ffff          /* 0x10: flat data, DPL 0 */
+gdt_percpu:
+	.skip	8 * VMU_MAX_CPUS            /* 0x18 + 8 * cpu: that CPU's per-CPU data */
 gdt_end:
 gdt_descriptor:
 	.word	gdt_end - gdt - 1
