@@ -107,9 +107,10 @@ vmu_irq_handler handle_irq(int vector, vmu_irq_handler handler)
 static void __attribute__((noreturn)) unhandled(const struct vmu_regs *r)
 {
 	unsigned long cr2 = read_cr2();
+	const char *name = vmu_exception_name((int)r->vector);
 
-	vmu_diag("Unhandled exception %lu %s at ip " REG, (unsigned long)r->vector,
-		 vmu_exception_name((int)r->vector), (unsigned long)r->rip);
+	vmu_diag("Unhandled exception %lu%s%s at ip " REG, (unsigned long)r->vector, *name ? " " : "", name,
+		 (unsigned long)r->rip);
 	/* An exception at the same privilege level pushes no stack pointer on i386: the frame ends at eflags. */
 	vmu_diag("error_code=0x%04lx rflags=0x%08lx cs=0x%lx rsp=" REG " cr2=0x%lx", (unsigned long)r->error_code,
 		 (unsigned long)r->rflags, (unsigned long)r->cs,
