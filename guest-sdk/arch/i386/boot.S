@@ -24,12 +24,7 @@ start:
 
 	lgdt	gdt_descriptor
 	ljmp	$CODE_SEL, $1f
-1:	mov	$DATA_SEL, %ax
-	mov	%ax, %ds
-	mov	%ax, %es
-	mov	%ax, %ss
-	mov	%ax, %fs
-	mov	%ax, %gs
+1:	load_data_segments DATA_SEL
 	push	%ebp                        /* vmu_start(magic, info) */
 	push	%esi
 	xor	%ebp, %ebp                  /* ends frame-pointer walks */

@@ -6,6 +6,7 @@
  * the boot CPU.
  */
 #include "vmunit-limits.h"
+#include "../x86_64/x86-asm.h"
 
 #define TRAMPOLINE_BASE 0x8000
 #define T(sym)          (TRAMPOLINE_BASE + (sym) - ap_trampoline)
@@ -49,32 +50,17 @@ ap_trampoline_end:
 ap_start32:
 	lgdt	gdt_descriptor
 	ljmp	$CODE_SEL, $1f
-1:	mov	$DATA_SEL, %ax
-	mov	%ax, %ds
-	mov	%ax, %es
-	mov	%ax, %ss
-	mov	%ax, %fs
-	mov	%ax, %gs
+1:	load_data_segments DATA_SEL
 	mov	$1, %eax
 	lock xadd %eax, ap_next_cpu         /* CPU numbers in arrival order, from 1 */
 	cmp	$VMU_MAX_CPUS, %eax
-	jae	2f
+	jae	2f                         /* ap_tail halts it */
 	mov	%eax, %ecx
 	imul	$VMU_AP_STACK_SIZE, %ecx
 	lea	ap_stacks(%ecx), %esp       /* top of slot cpu - 1 */
 	xor	%ebp, %ebp
 	push	%eax                        /* vmu_ap_main(cpu) */
 	call	vmu_ap_main
-2:	cli                                 /* a CPU beyond VMU_MAX_CPUS, or vmu_ap_main returned */
-	hlt
-	jmp	2b
-
-	.data
-	.balign	4
-ap_next_cpu:	.long 1
-
-	.section .bss
-	.balign	16
-ap_stacks:	.skip (VMU_MAX_CPUS - 1) * VMU_AP_STACK_SIZE
+	ap_tail
 
 	.section .note.GNU-stack, "", @progbits

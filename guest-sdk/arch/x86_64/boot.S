@@ -74,12 +74,7 @@ start:
 
 	.code64
 start64:
-	mov	$DATA_SEL, %ax
-	mov	%ax, %ds
-	mov	%ax, %es
-	mov	%ax, %ss
-	mov	%ax, %fs
-	mov	%ax, %gs
+	load_data_segments DATA_SEL
 	mov	$boot_stack_top, %rsp
 	mov	%esi, %edi                  /* vmu_start(magic, info) */
 	mov	%ebp, %esi

@@ -1,6 +1,7 @@
 /*
  * Assembler pieces both x86 modes share (arch/x86_64/ and arch/i386/ include this): the Multiboot v1
- * header, clearing .bss at entry, and the 256 exception/interrupt entry stubs with their address table.
+ * header, clearing .bss at entry, flat data segments, the secondary CPUs' numbering and stacks, and the
+ * 256 exception/interrupt entry stubs with their address table.
  * An includer defines ISR_PTR, the directive for one code address (.quad or .long), and its isr_common.
  */
 
@@ -25,6 +26,32 @@
 	sub	%edi, %ecx
 	xor	%eax, %eax
 	rep stosb
+	.endm
+
+	/* Every data segment register to the flat data selector `sel` (the same code in both modes). */
+	.macro	load_data_segments sel
+	mov	$\sel, %ax
+	mov	%ax, %ds
+	mov	%ax, %es
+	mov	%ax, %ss
+	mov	%ax, %fs
+	mov	%ax, %gs
+	.endm
+
+	/* Ends a trampoline's image part: a CPU past VMU_MAX_CPUS (or whose vmu_ap_main returned) halts for
+	 * good; ap_next_cpu hands out CPU numbers from 1 in arrival order, ap_stacks has a stack for each. */
+	.macro	ap_tail
+2:	cli
+	hlt
+	jmp	2b
+
+	.data
+	.balign	4
+ap_next_cpu:	.long 1
+
+	.section .bss
+	.balign	16
+ap_stacks:	.skip (VMU_MAX_CPUS - 1) * VMU_AP_STACK_SIZE
 	.endm
 
 	/* Each stub makes the stack look the same: a zero where the CPU pushes no error code, then the
