@@ -6,39 +6,9 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { RunEvent } from '../../src/events/types.js';
 import { type ExecRequest, execGuest } from '../../src/guest/index.js';
+import { collectingSinks } from '../collecting-sinks.js';
 import { buildSdkTree, sdkSkip, tempDir } from './sdk-tree.js';
-
-function collecting() {
-  const got = {
-    printed: [] as string[],
-    noted: [] as string[],
-    events: [] as RunEvent[],
-    opened: 0,
-    closed: 0,
-  };
-  const sinks = {
-    open: () => {
-      got.opened++;
-      return {
-        onEvent: (e: RunEvent) => {
-          got.events.push(e);
-        },
-        close: async () => {
-          got.closed++;
-        },
-      };
-    },
-    print: (line: string) => {
-      got.printed.push(line);
-    },
-    note: (line: string) => {
-      got.noted.push(line);
-    },
-  };
-  return { got, sinks };
-}
 
 describe('execGuest (library entry) under QEMU (TCG)', { skip: sdkSkip }, () => {
   let dir = '';
@@ -59,7 +29,7 @@ describe('execGuest (library entry) under QEMU (TCG)', { skip: sdkSkip }, () => 
   });
 
   it("returns the run script's status, prints its lines and streams the verdict as events", async () => {
-    const { got, sinks } = collecting();
+    const { got, sinks } = collectingSinks();
     const status = await execGuest(request('x86/fail_demo.flat'), { sinks });
     assert.equal(status, 3, got.noted.join('\n'));
     assert.match(
@@ -75,7 +45,7 @@ describe('execGuest (library entry) under QEMU (TCG)', { skip: sdkSkip }, () => 
   });
 
   it('a dry run prints the command line and opens no reporter', async () => {
-    const { got, sinks } = collecting();
+    const { got, sinks } = collectingSinks();
     const status = await execGuest(request('x86/hello.flat', { dryRun: true, qemuArgs: ['-cpu', 'max'] }), {
       sinks,
     });
@@ -86,7 +56,7 @@ describe('execGuest (library entry) under QEMU (TCG)', { skip: sdkSkip }, () => 
   });
 
   it('the AbortSignal stops a guest that never ends; the run ends interrupted and the reporter closes', async () => {
-    const { got, sinks } = collecting();
+    const { got, sinks } = collectingSinks();
     const controller = new AbortController();
     const sawStart = new Promise<void>((done) => {
       const print = sinks.print;

@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
+import { kunitRulesForTree } from '../../kernel/kunit-version.js';
 import { printTimestamped } from '../../kernel/printer.js';
 import { type KunitRequest, runKunit } from '../../kernel/run-kunit.js';
 import type { KernelTarget } from '../../kernel/types.js';
@@ -18,8 +19,8 @@ import type { CliContext } from '../context.js';
 import { addEnvHelp } from '../env-help.js';
 import { recordWriter } from '../record-sink.js';
 import { buildKunitProgram, type KunitCli, massageKunitArgv, rootListing } from './kunit-options.js';
-import { parseLog } from './kunit-parse.js';
 import { createReporters, reportOnStdout, type WrittenReport } from './kunit-wiring.js';
+import { type ParseRequest, runParse } from './parse.js';
 import { sliceList } from './shard-options.js';
 
 /**
@@ -42,7 +43,28 @@ function bootSelection(ctx: CliContext, cli: KunitCli): Pick<KunitRequest['exec'
   return { selectBoots: async (globs) => (await sliceList(globs, cli.slice, ctx, suiteOf)).names };
 }
 
-/** The flags as runKunit's typed request (parse is not a kernel stage: see kunit-parse.ts). */
+/**
+ * kunit.py's parse handler is `vmunit parse` with the kernel root as the base folder (the log and
+ * --json/--junit paths are relative to it) and the status rule and wording of the tree's kunit.py.
+ */
+function parseRequest(cli: KunitCli, root: string): ParseRequest {
+  return {
+    file: cli.file,
+    baseDir: root,
+    rules: kunitRulesForTree(root),
+    title: 'vmunit kunit',
+    summary: cli.summary,
+    failed: cli.failed,
+    outputs: cli.outputs,
+    ...(cli.rawOutput === undefined ? {} : { rawOutput: cli.rawOutput }),
+    ...(cli.json === undefined ? {} : { json: cli.json }),
+    ...(cli.junit === undefined ? {} : { junit: cli.junit }),
+    ...(cli.format === undefined ? {} : { format: cli.format }),
+    ...(cli.results === undefined ? {} : { results: cli.results }),
+  };
+}
+
+/** The flags as runKunit's typed request (parse is not a kernel stage: see parseRequest). */
 function kunitRequest(ctx: CliContext, cli: KunitCli, kernelRoot: string): KunitRequest {
   if (cli.subcommand === 'parse') throw new Error('kunit parse has no kernel request');
   const execNeeded = cli.subcommand === 'exec' || cli.subcommand === 'run';
@@ -150,7 +172,7 @@ async function kunitCommand(ctx: CliContext, cli: KunitCli): Promise<number> {
 
 async function dispatch(ctx: CliContext, cli: KunitCli): Promise<number> {
   const root = resolve(ctx.cwd, cli.kernelRoot ?? '.');
-  if (cli.subcommand === 'parse') return parseLog(ctx, cli, root);
+  if (cli.subcommand === 'parse') return runParse(ctx, parseRequest(cli, root));
   const sinks = new KunitSinks(ctx, cli, root);
   const result = await runKunit(kunitRequest(ctx, cli, root), { signal: ctx.signal, sinks });
   const io = { out: sinks.print, now: () => Date.now() };
