@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { CommanderError } from 'commander';
 import { kunitRulesForTree } from '../../kernel/kunit-version.js';
 import { printTimestamped } from '../../kernel/printer.js';
-import { type KunitRequest, runKunit } from '../../kernel/run-kunit.js';
+import { type KunitRequest, type KunitSinks, runKunit } from '../../kernel/run-kunit.js';
 import type { KernelTarget } from '../../kernel/types.js';
 import type { Reporter } from '../../reporters/types.js';
 import { resolveShard } from '../../scale/shard.js';
@@ -65,12 +65,16 @@ function parseRequest(cli: KunitCli, root: string): ParseRequest {
 }
 
 /** The flags as runKunit's typed request (parse is not a kernel stage: see parseRequest). */
-function kunitRequest(ctx: CliContext, cli: KunitCli, kernelRoot: string): KunitRequest {
-  if (cli.subcommand === 'parse') throw new Error('kunit parse has no kernel request');
-  const execNeeded = cli.subcommand === 'exec' || cli.subcommand === 'run';
+function kunitRequest(
+  ctx: CliContext,
+  cli: KunitCli,
+  kernelRoot: string,
+  subcommand: KunitRequest['subcommand'],
+): KunitRequest {
+  const execNeeded = subcommand === 'exec' || subcommand === 'run';
   return {
     ...cli,
-    subcommand: cli.subcommand,
+    subcommand,
     kernelRoot,
     env: ctx.env,
     exec: {
@@ -95,7 +99,7 @@ function kunitRequest(ctx: CliContext, cli: KunitCli, kernelRoot: string): Kunit
  * beside test.log in the build folder, whatever kunit.py's options ask for; the reports are written only
  * when the tests ran (a failed config or build writes none, as kunit.py).
  */
-class KunitSinks {
+class KunitCliSinks implements KunitSinks {
   readonly #ctx: CliContext;
   readonly #cli: KunitCli;
   readonly #root: string;
@@ -173,8 +177,9 @@ async function kunitCommand(ctx: CliContext, cli: KunitCli): Promise<number> {
 async function dispatch(ctx: CliContext, cli: KunitCli): Promise<number> {
   const root = resolve(ctx.cwd, cli.kernelRoot ?? '.');
   if (cli.subcommand === 'parse') return runParse(ctx, parseRequest(cli, root));
-  const sinks = new KunitSinks(ctx, cli, root);
-  const result = await runKunit(kunitRequest(ctx, cli, root), { signal: ctx.signal, sinks });
+  const sinks = new KunitCliSinks(ctx, cli, root);
+  const request = kunitRequest(ctx, cli, root, cli.subcommand);
+  const result = await runKunit(request, { signal: ctx.signal, sinks });
   const io = { out: sinks.print, now: () => Date.now() };
   for (const file of sinks.written) printTimestamped(io, `Test results stored in ${file.path}`);
   return result.status === 'SUCCESS' ? 0 : 1;
