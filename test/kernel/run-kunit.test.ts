@@ -48,7 +48,7 @@ describe('runKunit (library entry)', () => {
     const tree = await fakeTree();
     const { got, sinks } = collectingSinks();
     const result = await runKunit(request(tree), { sinks });
-    assert.equal(result.status, 'SUCCESS', got.noted.join(''));
+    assert.equal(result.status, 'SUCCESS', got.noted.join('\n'));
     assert.equal(result.exec?.root?.status, 'SUCCESS');
     assert.deepEqual([got.opened, got.closed], [1, 1]);
     const start = got.events[0];
@@ -56,9 +56,9 @@ describe('runKunit (library entry)', () => {
     const leaves = got.events.filter((e) => e.type === 'test:result' && e.name === 'example_simple_test');
     assert.equal(leaves.length, 1);
     assert.equal(got.events.at(-1)?.type, 'run:end');
-    assert.match(got.printed.join(''), /^\[\d\d:\d\d:\d\d\] Configuring KUnit Kernel \.\.\.$/m);
+    assert.match(got.printed.join('\n'), /^\[\d\d:\d\d:\d\d\] Configuring KUnit Kernel \.\.\.$/m);
     // The console is the caller's reporter's business: the engine prints no result lines.
-    assert.doesNotMatch(got.printed.join(''), /\[PASSED\]|Testing complete/);
+    assert.doesNotMatch(got.printed.join('\n'), /\[PASSED\]|Testing complete/);
   });
 
   it('a failed build returns BUILD_FAILURE with the error on note, and never starts a run', async () => {
@@ -67,7 +67,7 @@ describe('runKunit (library entry)', () => {
     const result = await runKunit(request(tree, { kconfigAdd: ['CONFIG_FAKE_BUILD_ERROR=y'] }), { sinks });
     assert.equal(result.status, 'BUILD_FAILURE');
     assert.equal(result.exec, undefined);
-    assert.match(got.noted.join(''), /^ERROR:root:lib\/fake\/broken\.c:3:1: error/m);
+    assert.match(got.noted.join('\n'), /^ERROR:root:lib\/fake\/broken\.c:3:1: error/m);
     assert.equal(got.events.length, 0);
     assert.deepEqual([got.opened, got.closed], [1, 1]);
   });

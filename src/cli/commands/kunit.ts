@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
 import { kunitRulesForTree } from '../../kernel/kunit-version.js';
-import { printTimestamped } from '../../kernel/printer.js';
+import { timestampPrefix } from '../../kernel/printer.js';
 import { type KunitRequest, type KunitSinks, runKunit } from '../../kernel/run-kunit.js';
 import type { KernelTarget } from '../../kernel/types.js';
 import type { Reporter } from '../../reporters/types.js';
@@ -103,8 +103,8 @@ class KunitCliSinks implements KunitSinks {
   readonly #ctx: CliContext;
   readonly #cli: KunitCli;
   readonly #root: string;
-  readonly print: (text: string) => void;
-  readonly note: (text: string) => void;
+  readonly print: (line: string) => void;
+  readonly note: (line: string) => void;
   /** Report files written, for the "Test results stored in" lines. */
   written: readonly WrittenReport[] = [];
 
@@ -113,8 +113,8 @@ class KunitCliSinks implements KunitSinks {
     this.#cli = cli;
     this.#root = root;
     const human = reportOnStdout(cli.format, cli.outputs, ctx.cwd) ? ctx.stderr : ctx.stdout;
-    this.print = (text) => human.write(text);
-    this.note = (text) => ctx.stderr.write(text);
+    this.print = (line) => human.write(`${line}\n`);
+    this.note = (line) => ctx.stderr.write(`${line}\n`);
   }
 
   open = (t: KernelTarget): Reporter => {
@@ -180,8 +180,8 @@ async function dispatch(ctx: CliContext, cli: KunitCli): Promise<number> {
   const sinks = new KunitCliSinks(ctx, cli, root);
   const request = kunitRequest(ctx, cli, root, cli.subcommand);
   const result = await runKunit(request, { signal: ctx.signal, sinks });
-  const io = { out: sinks.print, now: () => Date.now() };
-  for (const file of sinks.written) printTimestamped(io, `Test results stored in ${file.path}`);
+  for (const file of sinks.written)
+    sinks.print(`${timestampPrefix(Date.now())}Test results stored in ${file.path}`);
   return result.status === 'SUCCESS' ? 0 : 1;
 }
 
