@@ -63,10 +63,10 @@ export interface KunitSinks {
    * metadata). runKunit closes what this returns when the stages end, even on an error.
    */
   readonly open: (target: KernelTarget) => Reporter;
-  /** kunit.py's stdout text (stage messages, make's and the kernel's echoed command lines, listings). */
-  readonly print: (text: string) => void;
-  /** kunit.py's stderr text (`ERROR:root:` lines, make's errors). */
-  readonly note: (text: string) => void;
+  /** A line kunit.py prints on stdout (stage messages, make's and the kernel's command lines, listings). */
+  readonly print: (line: string) => void;
+  /** A line kunit.py prints on stderr (`ERROR:root:` lines, make's errors). */
+  readonly note: (line: string) => void;
 }
 
 async function resolveProfile(o: KunitTargetOptions): Promise<KunitArchProfile> {
@@ -115,6 +115,14 @@ async function buildRequest(o: KunitConfigOptions, target: KernelTarget): Promis
   return { target, kunitconfig, makeOptions: o.makeOptions, jobs: o.jobs };
 }
 
+/** The stages write whole lines, several at a time: each goes to the sink on its own, without its newline. */
+function byLine(sink: (line: string) => void): (text: string) => void {
+  return (text) => {
+    const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+    for (const line of body.split('\n')) sink(line);
+  };
+}
+
 /** Runs exec or run with the caller's reporters open, closing them at the end. */
 async function withReporter(
   io: KernelIo,
@@ -141,8 +149,8 @@ export async function runKunit(
   const io: KernelIo = {
     spawn: spawnGroup,
     env: request.env,
-    out: sinks.print,
-    err: sinks.note,
+    out: byLine(sinks.print),
+    err: byLine(sinks.note),
     now: () => Date.now(),
     ...(signal === undefined ? {} : { signal }),
   };

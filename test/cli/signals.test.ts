@@ -235,4 +235,13 @@ describe('vmunit test and parse: cancellation', { skip: notBuilt }, () => {
     assert.equal(json.test_cases.length > 0, true);
     assert.match(await readFile(join(dir, 'out.ktap'), 'utf8'), /^KTAP version 1\n1\.\.2\nok 1 first\n/);
   });
+
+  it('kunit parse streams as parse does: a result shows while stdin is open; SIGTERM writes whole JSON', async () => {
+    const p = vmunitProcess(['kunit', 'parse', '--json=kout.json'], dir);
+    p.child.stdin?.write('KTAP version 1\n1..2\nok 1 first\n');
+    const end = await interrupt(p, 'SIGTERM', () => p.stdout().includes('first'), 'the first result', dir);
+    assert.equal(end.status, 143, p.stderr());
+    const json = JSON.parse(await readFile(join(dir, 'kout.json'), 'utf8')) as { test_cases: unknown[] };
+    assert.equal(json.test_cases.length > 0, true);
+  });
 });

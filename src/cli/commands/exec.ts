@@ -3,14 +3,9 @@
  * after FILE go to QEMU untouched, so vmunit's own options must come before it.
  */
 
-import { machine, release } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { RunEvent } from '../../events/types.js';
-import { execGuest } from '../../guest/exec.js';
-import { kvmDeviceUsable } from '../../guest/qemu/accel.js';
-import { QemuProber } from '../../guest/qemu/probe.js';
-import type { Reporter } from '../../reporters/types.js';
+import { type ExecRequest, type ExecSinks, execGuest } from '../../guest/exec.js';
 import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
 
@@ -37,44 +32,32 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .passThroughOptions()
     .allowUnknownOption()
     .action(async (file: string, qemu: string[], flags: ExecFlags) => {
-      const record =
-        flags.results === undefined || flags.dryRun
-          ? undefined
-          : recordWriter(ctx, resolve(ctx.cwd, flags.results), { producer: 'guest', name: file });
-      try {
-        setStatus(await execute(file, qemu, flags, ctx, record));
-      } finally {
-        await record?.close();
-      }
+      const sinks = execSinks(file, flags, ctx);
+      setStatus(await execGuest(execRequest(file, qemu, flags, ctx), { signal: ctx.signal, sinks }));
     });
 }
 
-function execute(
-  file: string,
-  qemu: readonly string[],
-  flags: ExecFlags,
-  ctx: CliContext,
-  record: Reporter | undefined,
-): Promise<number> {
-  return execGuest(
-    {
-      file,
-      qemuArgs: qemu,
-      ...(flags.directory === undefined ? {} : { treeDir: flags.directory }),
-      ...(flags.arch === undefined ? {} : { arch: flags.arch }),
-      dryRun: flags.dryRun === true,
-    },
-    {
-      cwd: ctx.cwd,
-      env: ctx.env,
-      out: (text) => ctx.stdout.write(text),
-      err: (text) => ctx.stderr.write(text),
-      prober: new QemuProber(),
-      kvmDevice: kvmDeviceUsable(),
-      machine: machine(),
-      kernelRelease: release(),
-      signal: ctx.signal,
-      ...(record === undefined ? {} : { emit: (e: RunEvent) => record.onEvent(e) }),
-    },
-  );
+/** The flags as execGuest's typed request. */
+function execRequest(file: string, qemu: readonly string[], flags: ExecFlags, ctx: CliContext): ExecRequest {
+  return {
+    file,
+    qemuArgs: qemu,
+    ...(flags.directory === undefined ? {} : { treeDir: flags.directory }),
+    ...(flags.arch === undefined ? {} : { arch: flags.arch }),
+    dryRun: flags.dryRun === true,
+    cwd: ctx.cwd,
+    env: ctx.env,
+  };
+}
+
+/** The run script's lines on stdout/stderr as they come, and with --results the run record. */
+function execSinks(file: string, flags: ExecFlags, ctx: CliContext): ExecSinks {
+  const results = flags.results;
+  return {
+    ...(results === undefined
+      ? {}
+      : { open: () => recordWriter(ctx, resolve(ctx.cwd, results), { producer: 'guest', name: file }) }),
+    print: (line) => ctx.stdout.write(`${line}\n`),
+    note: (line) => ctx.stderr.write(`${line}\n`),
+  };
 }
