@@ -27,6 +27,7 @@ import { renderRecord } from '../../reporters/render-record.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
+import { addFirmwareOption, firmwareRequest } from './firmware-option.js';
 import { addKcidbOptions, type KcidbFlags, kcidbOptions } from './record-output.js';
 import { runTargets } from './run-output.js';
 import { addSliceOptions, formatSlice, type SliceFlags, sliceList } from './shard-options.js';
@@ -47,6 +48,7 @@ export interface RunFlags extends SliceFlags, KcidbFlags {
   probeMaxsmp?: boolean;
   waitTimeouts?: boolean;
   allowEmpty?: boolean;
+  firmware?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -71,6 +73,7 @@ function runRequest(
     ...(flags.results === undefined ? {} : { results: flags.results }),
     probeMaxSmp: flags.probeMaxsmp === true,
     ...(flags.waitTimeouts ? { waitTimeouts: true } : {}),
+    firmware: firmwareRequest(flags.firmware, ctx),
     env: ctx.env,
   };
 }
@@ -210,9 +213,11 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     )
     .option('--color', 'force colour')
     .option('--no-color', 'no colour');
-  addSliceOptions(addKcidbOptions(cmd)).action(async (tests: string[], flags: RunFlags) => {
-    setStatus(await runCommand(tests, flags, ctx));
-  });
+  addSliceOptions(addKcidbOptions(addFirmwareOption(cmd))).action(
+    async (tests: string[], flags: RunFlags) => {
+      setStatus(await runCommand(tests, flags, ctx));
+    },
+  );
 }
 
 /**
