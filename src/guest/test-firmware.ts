@@ -11,7 +11,7 @@ import {
   type FirmwareChoice,
   type FirmwareRequest,
   firmwareLabel,
-  lowestLoadAddress,
+  loadSegments,
   QBOOT_FILE,
 } from './qemu/firmware.js';
 import type { QemuProber } from './qemu/probe.js';
@@ -62,14 +62,14 @@ export async function firmwareSetup(
   return { request, qbootPath };
 }
 
-/** Reads the first page of an image for its load addresses (undefined when it cannot be read). */
-async function lowestLoadOf(file: string): Promise<number | undefined> {
+/** Reads the first page of an image for where it loads (undefined when it cannot be read). */
+async function segmentsOf(file: string) {
   try {
     const fh = await open(file, 'r');
     try {
       const head = new Uint8Array(4096);
       const { bytesRead } = await fh.read(head, 0, head.length, 0);
-      return lowestLoadAddress(head.subarray(0, bytesRead));
+      return loadSegments(head.subarray(0, bytesRead));
     } finally {
       await fh.close();
     }
@@ -84,10 +84,6 @@ export async function testFirmware(
   test: { readonly name: string; readonly image: string; readonly vmmArgs: readonly string[] },
 ): Promise<FirmwareChoice> {
   const needsFacts = setup.request.mode === 'auto' && setup.qbootPath !== undefined;
-  const lowestLoad = needsFacts ? await lowestLoadOf(test.image) : undefined;
-  return chooseFirmware(
-    setup.request,
-    { name: test.name, vmmArgs: test.vmmArgs, lowestLoad },
-    setup.qbootPath,
-  );
+  const segments = needsFacts ? await segmentsOf(test.image) : undefined;
+  return chooseFirmware(setup.request, { name: test.name, vmmArgs: test.vmmArgs, segments }, setup.qbootPath);
 }

@@ -27,8 +27,14 @@ export interface FirmwareFacts {
   readonly name: string;
   /** The words after `-kernel FILE` (cfg `-smp`, `-append`, `qemu_params`). */
   readonly vmmArgs: readonly string[];
-  /** The lowest address the image loads at (ELF program headers); undefined when unknown. */
-  readonly lowestLoad: number | undefined;
+  /** Where the image loads (ELF PT_LOAD segments, `[start, end)`); undefined when unknown. */
+  readonly segments: readonly LoadSegment[] | undefined;
+}
+
+/** Physical memory one PT_LOAD segment occupies, `[start, end)`. */
+export interface LoadSegment {
+  readonly start: number;
+  readonly end: number;
 }
 
 /** The firmware file QEMU ships for `qboot`, found in QEMU's data folders (`qemu -L help`). */
@@ -44,12 +50,12 @@ export const NEEDS_SEABIOS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * QEMU's multiboot loader leaves its memory map and multiboot information at 0x9000 (MULTIBOOT_STRUCT_ADDR);
- * under qboot they are written over an image that loads there (realmode.flat, linked at 0x8000, then runs
- * into #UD in real mode until its timeout). SeaBIOS boots such images intact. Anything below 1 MiB is also
- * where the two firmwares keep their own tables, so the whole range counts.
+ * QEMU's multiboot loader keeps its memory map and multiboot information at 0x9000 (MULTIBOOT_STRUCT_ADDR,
+ * the map there, the information at 0x9500); under qboot they end up over an image that loads there
+ * (realmode.flat spans 0x8000–0xda30: its code at 0x9000 reads as a memory map entry, and the guest loops
+ * on #UD in real mode until its timeout). SeaBIOS boots such images intact.
  */
-const LOW_MEMORY_END = 0x10_0000;
+const MULTIBOOT_AREA: LoadSegment = { start: 0x9000, end: 0xa000 };
 
 /** Parses `--firmware`/`VMUNIT_FIRMWARE` (undefined or '' = seabios, run_tests.sh's behaviour). */
 export function parseFirmware(value: string | undefined, source: string): FirmwareRequest {
@@ -71,9 +77,10 @@ export function firmwareLabel(req: FirmwareRequest): string {
 export function seabiosReason(facts: FirmwareFacts): string | undefined {
   const listed = NEEDS_SEABIOS.get(facts.name);
   if (listed !== undefined) return listed;
-  if (facts.lowestLoad !== undefined && facts.lowestLoad < LOW_MEMORY_END) {
-    const at = `0x${facts.lowestLoad.toString(16)}`;
-    return `the image loads at ${at}, below 1 MiB, where qboot leaves QEMU's multiboot information over it`;
+  const hit = facts.segments?.find((s) => s.start < MULTIBOOT_AREA.end && s.end > MULTIBOOT_AREA.start);
+  if (hit !== undefined) {
+    const at = `0x${hit.start.toString(16)}-0x${hit.end.toString(16)}`;
+    return `the image loads at ${at}, over 0x9000 where qboot leaves QEMU's multiboot information`;
   }
   // intel_iommu's edu device: qboot programs no PCI BAR, so a device the test adds is unreachable.
   if (facts.vmmArgs.includes('-device'))
@@ -108,11 +115,11 @@ export function chooseFirmware(
 }
 
 /**
- * The lowest physical address of a PT_LOAD segment of an ELF image (32- or 64-bit, either byte order), from
- * its first bytes (the program headers of a kvm-unit-tests image sit in its first page). undefined when the
- * bytes are not an ELF image or the headers lie beyond them.
+ * The PT_LOAD segments of an ELF image (32- or 64-bit, either byte order) from its first bytes (the program
+ * headers of a kvm-unit-tests image sit in its first page): physical address and size in memory. undefined
+ * when the bytes are not an ELF image or the headers lie beyond them.
  */
-export function lowestLoadAddress(head: Uint8Array): number | undefined {
+export function loadSegments(head: Uint8Array): LoadSegment[] | undefined {
   if (head.length < 52 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) {
     return undefined;
   }
@@ -123,13 +130,13 @@ export function lowestLoadAddress(head: Uint8Array): number | undefined {
   const phoff = word(is64 ? 32 : 28);
   const phentsize = view.getUint16(is64 ? 54 : 42, le);
   const phnum = view.getUint16(is64 ? 56 : 44, le);
-  let lowest: number | undefined;
+  const segments: LoadSegment[] = [];
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
     if (at + phentsize > head.length) return undefined;
     if (view.getUint32(at, le) !== 1) continue; // PT_LOAD
-    const paddr = word(at + (is64 ? 24 : 12));
-    if (lowest === undefined || paddr < lowest) lowest = paddr;
+    const start = word(at + (is64 ? 24 : 12));
+    segments.push({ start, end: start + word(at + (is64 ? 40 : 20)) });
   }
-  return lowest;
+  return segments;
 }
