@@ -174,12 +174,13 @@ function onlyThese(
   return specs.filter((s) => keep.has(s.name));
 }
 
-/** The firmware as the header and the record's meta say it: `auto (qboot /usr/share/qemu/qboot.rom)`. */
+/** The firmware as the header and the record's meta say it: `auto (qboot /usr/share/qemu/qboot.rom)`, `seabios`. */
 function firmwareText(setup: FirmwareSetup): string {
   const label = firmwareLabel(setup.request);
   if (setup.request.mode === 'auto' && setup.qbootPath === undefined)
     return `${label} (no qboot.rom: seabios)`;
-  return setup.qbootPath === undefined ? label : `${label} (qboot ${setup.qbootPath})`;
+  if (setup.qbootPath === undefined) return label;
+  return setup.request.mode === 'qboot' ? `qboot ${setup.qbootPath}` : `${label} (qboot ${setup.qbootPath})`;
 }
 
 /** Runs (or with dryRun prints) the selected tests of a tree. */
