@@ -14,7 +14,7 @@
 
 import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { RunEvent } from '../events/types.js';
 import { VmunitError } from '../util/errors.js';
 import { type QemuTreeFacts, qemuTreeFacts, readTreeConfig, type TreeConfig } from './config-mak.js';
@@ -27,10 +27,12 @@ import { archProfile } from './qemu/arch/index.js';
 import type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
 import { buildFixedArgs, buildQemuArgv, formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
+import type { FirmwareRequest } from './qemu/firmware.js';
 import { resolvePlatform } from './qemu/platform.js';
 import type { QemuProber } from './qemu/probe.js';
 import { parseDuration } from './select.js';
 import { type SpawnFn, supervise } from './supervise.js';
+import { firmwareSetup, testFirmware } from './test-firmware.js';
 
 /** What the user asked for. */
 export interface ExecRequest {
@@ -42,6 +44,8 @@ export interface ExecRequest {
   /** --arch: config.mak ARCH to use when there is no tree. */
   readonly arch?: string;
   readonly dryRun: boolean;
+  /** `--firmware`/`VMUNIT_FIRMWARE` (x86); undefined = SeaBIOS, as the run script. */
+  readonly firmware?: FirmwareRequest;
 }
 
 /** The outside world, injected. */
@@ -218,12 +222,21 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     io.err(`${error.message}\n`);
     return 2;
   }
-  const { platform, info } = resolved;
+  const { info } = resolved;
   if (info.missing !== undefined) {
     io.out(`${info.missing}\n`);
     return 2;
   }
   const efi = await efiBoot(req, profile.arch, io);
+  const setup = await firmwareSetup(req.firmware ?? { mode: 'seabios' }, {
+    profile,
+    efi: efi !== undefined,
+    prober: io.prober,
+    qemu: info.path,
+  });
+  const name = basename(file).replace(/\.[^.]*$/, '');
+  const firmware = await testFirmware(setup, { name, image: file, vmmArgs: req.qemuArgs });
+  const platform = firmware.bios === '' ? resolved.platform : { ...resolved.platform, bios: firmware.bios };
   const base = efi
     ? [platform.qemu, ...buildFixedArgs(platform), ...efiArgs(efi.settings, efi.caseName, req.qemuArgs)]
     : buildQemuArgv(platform, { kernel: req.file, vmmArgs: req.qemuArgs });
@@ -245,6 +258,7 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     const meta = {
       arch: profile.arch,
       accel: platform.accel,
+      firmware: firmware.name,
       'qemu.path': info.path,
       'qemu.version': info.versionString,
     };

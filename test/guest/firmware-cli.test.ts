@@ -84,6 +84,27 @@ describe('vmunit run --firmware', {
     assert.match(attrs.device['firmware.reason'], /PCI BARs/);
   });
 
+  it('vmunit exec takes the same choice for one binary, and VMUNIT_FIRMWARE too', () => {
+    const exec = (file: string, env: Record<string, string>, ...args: string[]) =>
+      spawnSync(process.execPath, [BIN, 'exec', ...args, '--dry-run', file], {
+        cwd: tree,
+        env: { ...process.env, ACCEL: 'tcg', ...env },
+        encoding: 'utf8',
+      });
+    assert.match(
+      exec('x86/pass.flat', {}, '--firmware', 'auto').stdout,
+      / -bios \S+qboot\.rom -kernel x86\/pass\.flat/,
+    );
+    assert.doesNotMatch(exec('x86/low.flat', { VMUNIT_FIRMWARE: 'auto' }).stdout, /-bios/);
+    const real = spawnSync(process.execPath, [BIN, 'exec', '--firmware', 'qboot', 'x86/pass.flat'], {
+      cwd: tree,
+      env: { ...process.env, ACCEL: 'tcg' },
+      encoding: 'utf8',
+    });
+    assert.equal(real.status, 0, real.stderr);
+    assert.match(real.stdout, /-bios \S+qboot\.rom .*\nSUMMARY: 2 tests\n$/s);
+  });
+
   it('an unknown name or a missing file is exit 2 with the source named', () => {
     const bad = run(['--firmware', 'ovmf', 'plain']);
     assert.equal(bad.status, 2);

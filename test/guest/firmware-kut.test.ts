@@ -42,7 +42,11 @@ describe('x86 tests whose verdict depends on the firmware (KUT_DIR, TCG)', {
       ],
       { env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1', ...env }, encoding: 'utf8' },
     );
-  const sorted = (text: string) => text.split('\n').filter((l) => l !== '').sort();
+  const sorted = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l !== '')
+      .sort();
 
   it('auto: SeaBIOS for each, with run_tests.sh verdicts (s3 fails under TCG with SeaBIOS too)', () => {
     const r = run('auto');
