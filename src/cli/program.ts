@@ -4,6 +4,7 @@
  */
 
 import { Command } from 'commander';
+import { commandTable } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { addEnvHelp } from './env-help.js';
 
@@ -28,6 +29,14 @@ export function buildProgram(
   // Options after a subcommand belong to it (`vmunit exec FILE -smp 2` passes QEMU options through).
   program.enablePositionalOptions();
   for (const mod of modules) mod.register(program, ctx, setStatus);
+  // Commands not loaded are listed from the table (root --help, suggestions for a mistyped name); loaded
+  // ones take the table's description and line too, so both helps read the same.
+  const terms = new Map(commandTable.map((e) => [e.name, e.term]));
+  for (const entry of commandTable) {
+    const cmd = program.commands.find((c) => c.name() === entry.name) ?? program.command(entry.name);
+    cmd.description(entry.description);
+  }
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? cmd.name() });
   addEnvHelp(program);
   return program;
 }

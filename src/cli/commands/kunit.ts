@@ -15,7 +15,6 @@ import { kunitRulesForTree } from '../../kernel/kunit-version.js';
 import { assembleKunitconfig } from '../../kernel/kunitconfig.js';
 import { kunitBuild, kunitConfig, kunitExec, kunitRun, type PipelineResult } from '../../kernel/pipeline.js';
 import { printTimestamped } from '../../kernel/printer.js';
-import { loadQemuConfigFile } from '../../kernel/qemu-config-file.js';
 import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from '../../kernel/types.js';
 import { FanOutReporter } from '../../reporters/types.js';
 import { resolveShard } from '../../scale/shard.js';
@@ -52,7 +51,11 @@ async function resolveProfile(
       throw new VmunitError('USAGE', `--qemu_args: ${(cause as Error).message}`, { cause });
     }
   }
-  if (cli.qemuConfig) return { profile: await loadQemuConfigFile(resolve(root, cli.qemuConfig)), qemuArgs };
+  if (cli.qemuConfig) {
+    // zod (the .py config's schema) costs ~0.1 s of start-up: loaded only for --qemu_config.
+    const { loadQemuConfigFile } = await import('../../kernel/qemu-config-file.js');
+    return { profile: await loadQemuConfigFile(resolve(root, cli.qemuConfig)), qemuArgs };
+  }
   const profile = profileForArch(cli.arch);
   if (!profile) {
     const options = knownArches().filter((a) => a !== 'um');
@@ -225,9 +228,6 @@ async function dispatch(ctx: CliContext, cli: KunitCli, io: KernelIo): Promise<n
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   program
     .command('kunit')
-    .description(
-      "kunit.py-compatible kernel tool: config, build, exec, parse, run (see 'vmunit kunit --help')",
-    )
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()

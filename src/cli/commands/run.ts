@@ -182,7 +182,6 @@ export async function runCommand(
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   const cmd = program
     .command('run')
-    .description('run a kvm-unit-tests tree (run_tests.sh compatible)')
     .argument('[tests...]', 'only run these tests (exact names)')
     .option(
       '-C, --directory <dir>',
