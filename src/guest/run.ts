@@ -193,6 +193,8 @@ class RunState {
   readonly #results: StoredResult[] = [];
   readonly #environ = new Map<string, Promise<string | undefined>>();
   #write: Promise<void> = Promise.resolve();
+  /** performance.now() (ms since the process started) when the first test's QEMU was about to start. */
+  #firstSpawnMs: number | undefined;
   counts = { passed: 0, failed: 0, skipped: 0 };
 
   constructor(o: GuestRunOptions) {
@@ -319,6 +321,7 @@ class RunState {
       if (firmware.reason) o.emit({ type: 'test:attr', id, key: 'firmware.reason', value: firmware.reason });
     }
     const log = o.resultsDir ? new TestLog(o.resultsDir, name, o.logCapBytes) : undefined;
+    this.#firstSpawnMs ??= performance.now();
     const outcome = await runOneTest({
       test,
       id,
@@ -372,6 +375,6 @@ class RunState {
     await this.#write;
     const dir = this.#o.resultsDir;
     if (dir && !this.#o.dryRun)
-      await writeResultsJson(dir, this.#results, !this.#o.signal?.aborted, elapsedMs);
+      await writeResultsJson(dir, this.#results, !this.#o.signal?.aborted, elapsedMs, this.#firstSpawnMs);
   }
 }
