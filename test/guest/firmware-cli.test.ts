@@ -45,6 +45,7 @@ describe('vmunit run --firmware', {
 
   const run = (args: string[], env: Record<string, string> = {}) =>
     spawnSync(process.execPath, [BIN, 'run', '-C', tree, ...args], {
+      cwd: tree,
       env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1', ...env },
       encoding: 'utf8',
     });

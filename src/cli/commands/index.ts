@@ -5,17 +5,13 @@
  * usage term and the description) lives here, so the root help loads no command module at all.
  */
 
-import type { CommandModule } from '../program.js';
+import type { CommandListing, CommandModule } from '../program.js';
 
 export type { CommandModule } from '../program.js';
 
-export interface CommandEntry {
-  /** The subcommand name the module registers. */
-  readonly name: string;
-  /** Its line in `vmunit --help`: what commander prints for the registered command (a test keeps them equal). */
-  readonly term: string;
-  /** The one description, shown by `vmunit --help` and `vmunit NAME --help`. */
-  readonly description: string;
+export interface CommandEntry extends CommandListing {
+  // name: the subcommand the module registers; term (a test keeps it equal to commander's rendering) and
+  // description: the one description, shown by `vmunit --help` and `vmunit NAME --help`.
   /** Hidden subcommands the module registers too (helpers for scripts, not listed by --help). */
   readonly hidden?: readonly string[];
   /** The module needs every command registered beside it (completion describes them all). */
