@@ -113,11 +113,12 @@ static inline void invlpg(const volatile void *va) { __asm__ volatile("invlpg (%
 #define MSR_EFER 0xc0000080u
 #define EFER_NXE (1ul << 11)
 
-/* ---- Page tables (arch/x86_64/vm.c) -----------------------------------------------------------------
+/* ---- Page tables (arch/x86_64/vm.c; the calls are in vmunit.h) ---------------------------------------
  * Four levels (4 = PML4 ... 1 = PT); the boot tables map the first 4 GiB 1:1 with 2 MiB pages. Mapping or
  * changing one 4 KiB page inside a large page splits the large page first. Every call flushes the TLB entry
- * of the address it changes. Supervisor writes to read-only pages fault (CR0.WP is set at start-up). */
-typedef uint64_t pteval_t;
+ * of the address it changes. Supervisor writes to read-only pages fault (CR0.WP is set at start-up).
+ * install_page() maps present + writable; virt_to_phys() walks the live tables; phys_to_virt() is the
+ * identity map (physical memory below 4 GiB); a guard page's accesses raise #PF. */
 #define PT_PRESENT (1ull << 0)
 #define PT_WRITABLE (1ull << 1)
 #define PT_USER (1ull << 2)
@@ -128,29 +129,13 @@ typedef uint64_t pteval_t;
 #define PT_PAGE_SIZE (1ull << 7) /* in a PD or PDPT entry: a 2 MiB or 1 GiB page */
 #define PT_GLOBAL (1ull << 8)
 #define PT_NX (1ull << 63)       /* honoured when the CPU has NX (EFER.NXE is set at start-up) */
-#define VMU_BAD_PHYS (~0ull)
 
 /* #PF error code bits (SDM vol. 3A §4.7). */
 #define PFERR_PRESENT (1u << 0)
 #define PFERR_WRITE (1u << 1)
 #define PFERR_USER (1u << 2)
 #define PFERR_FETCH (1u << 4)
-
-pteval_t *vmu_pgtable_root(void);                        /* the live PML4 (CR3) */
-pteval_t *get_pte(pteval_t *pgd, const void *virt);     /* 4 KiB entry; NULL if unmapped or in a large page */
-pteval_t *get_pte_level(pteval_t *pgd, const void *virt, int level);
-/* Writes `pte` at `level` for virt, creating missing tables and splitting large pages on the way. NULL when
- * a table page cannot be allocated. */
-pteval_t *install_pte(pteval_t *pgd, int level, void *virt, pteval_t pte);
-pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt); /* present + writable, 4 KiB */
-bool install_pages(pteval_t *pgd, uint64_t phys, size_t len, void *virt);
-void unmap_page(pteval_t *pgd, void *virt);
-/* Sets then clears PT_* bits of the 4 KiB page holding virt; false if nothing maps it. */
-bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear);
-uint64_t virt_to_phys(const void *virt); /* through the live tables; VMU_BAD_PHYS when unmapped */
-void *phys_to_virt(uint64_t phys);       /* the identity map (physical memory below 4 GiB) */
-/* A fresh page-sized hole: an allocated page whose mapping is removed, so any access raises #PF. */
-void *vmu_guard_page(void);
+#define VMU_PAGE_FAULT PF_VECTOR
 
 /* ---- Interrupts (arch/x86_64/trap.c, apic.c) ---------------------------------------------------------
  * handle_irq() installs a handler for any vector 0-255 on every CPU and returns the previous one (NULL:

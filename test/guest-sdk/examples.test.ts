@@ -164,13 +164,18 @@ function body(run: Boot, trailer: readonly string[]): readonly string[] {
   return run.lines.slice(0, cut);
 }
 
+/** The example a cfg entry boots: `file = NAME.flat` is built from NAME.c (several entries may share one). */
+function sourceName(kernel: string): string {
+  return kernel.replace(/\.flat$/, '');
+}
+
 const sources = readdirSync(join(SDK, 'examples')).filter((f) => f.endsWith('.c'));
 
 it('every examples/*.c is in a cfg and has EXPECT lines', () => {
   const named = new Set<string>();
   for (const a of ARCHES) {
     const text = readFileSync(join(SDK, 'examples', a.cfg), 'utf8');
-    for (const spec of parseUnittestsCfg(text, a.cfg)) named.add(spec.name);
+    for (const spec of parseUnittestsCfg(text, a.cfg)) named.add(sourceName(spec.kernel));
   }
   assert.deepEqual(sources.map((f) => f.slice(0, -2)).sort(), [...named].sort());
   for (const f of sources) readExpectation(readFileSync(join(SDK, 'examples', f), 'utf8'), f);
@@ -206,8 +211,8 @@ for (const a of ARCHES) {
 
     // Migration and panic guests need their harness (a QMP conversation): test/guest/qmp-groups.test.ts.
     for (const spec of specs.filter((s) => !s.groups.some((g) => HARNESS_GROUPS.has(g)))) {
-      const source = readFileSync(join(SDK, 'examples', `${spec.name}.c`), 'utf8');
-      const expected = readExpectation(source, `${spec.name}.c`);
+      const file = `${sourceName(spec.kernel)}.c`;
+      const expected = readExpectation(readFileSync(join(SDK, 'examples', file), 'utf8'), file);
       const testArgs = splitPlainWords(spec.testArgs) ?? [];
       // The cfg's smp, as kvm-unit-tests' runner passes it (the examples use plain numbers).
       const smp = spec.smp === '' ? '1' : spec.smp;

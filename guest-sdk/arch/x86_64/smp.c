@@ -76,6 +76,12 @@ static void wake(struct vmu_regs *regs)
 {
 	(void)regs;
 	apic_eoi();
+	vmu_run_ipi();
+}
+
+uint64_t vmu_hwid(void)
+{
+	return apic_id();
 }
 
 static void spurious(struct vmu_regs *regs)
