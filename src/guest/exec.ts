@@ -14,7 +14,7 @@
 
 import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { machine, release, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { RunEvent } from '../events/types.js';
 import type { Reporter } from '../reporters/types.js';
 import { VmunitError } from '../util/errors.js';
@@ -28,10 +28,12 @@ import { archProfile } from './qemu/arch/index.js';
 import type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
 import { buildFixedArgs, buildQemuArgv, formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
+import type { FirmwareRequest } from './qemu/firmware.js';
 import { resolvePlatform } from './qemu/platform.js';
 import { QemuProber } from './qemu/probe.js';
 import { parseDuration } from './select.js';
 import { supervise } from './supervise.js';
+import { firmwareSetup, testFirmware } from './test-firmware.js';
 
 /** What the user asked for: `<arch>/run FILE [QEMU options…]`, typed. */
 export interface ExecRequest {
@@ -47,6 +49,8 @@ export interface ExecRequest {
   readonly cwd: string;
   /** The run script's environment (ACCEL, QEMU, MACHINE, TIMEOUT, …). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** `--firmware`/`VMUNIT_FIRMWARE` (x86); undefined = SeaBIOS, as the run script. */
+  readonly firmware?: FirmwareRequest;
 }
 
 /** Where an exec's output goes. */
@@ -260,12 +264,21 @@ async function execSteps(req: ExecRequest, io: ExecIo): Promise<number> {
     io.note(error.message);
     return 2;
   }
-  const { platform, info } = resolved;
+  const { info } = resolved;
   if (info.missing !== undefined) {
     io.print(info.missing);
     return 2;
   }
   const efi = await efiBoot(req, profile.arch, io);
+  const setup = await firmwareSetup(req.firmware ?? { mode: 'seabios' }, {
+    profile,
+    efi: efi !== undefined,
+    prober: io.prober,
+    qemu: info.path,
+  });
+  const name = basename(file).replace(/\.[^.]*$/, '');
+  const firmware = await testFirmware(setup, { name, image: file, vmmArgs: req.qemuArgs });
+  const platform = firmware.bios === '' ? resolved.platform : { ...resolved.platform, bios: firmware.bios };
   const base = efi
     ? [platform.qemu, ...buildFixedArgs(platform), ...efiArgs(efi.settings, efi.caseName, req.qemuArgs)]
     : buildQemuArgv(platform, { kernel: req.file, vmmArgs: req.qemuArgs });
@@ -287,6 +300,7 @@ async function execSteps(req: ExecRequest, io: ExecIo): Promise<number> {
     const meta = {
       arch: profile.arch,
       accel: platform.accel,
+      firmware: firmware.name,
       'qemu.path': info.path,
       'qemu.version': info.versionString,
     };

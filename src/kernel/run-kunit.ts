@@ -17,7 +17,6 @@ import { extractKtapLines, ktapBootParser } from './ktap-wiring.js';
 import { kunitRulesForTree } from './kunit-version.js';
 import { assembleKunitconfig } from './kunitconfig.js';
 import { kunitBuild, kunitConfig, kunitExec, kunitRun, type PipelineResult } from './pipeline.js';
-import { loadQemuConfigFile } from './qemu-config-file.js';
 import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from './types.js';
 
 /** Where the kernel is and what it is built for, as kunit.py's common options say it. */
@@ -70,7 +69,11 @@ export interface KunitSinks {
 }
 
 async function resolveProfile(o: KunitTargetOptions): Promise<KunitArchProfile> {
-  if (o.qemuConfig) return loadQemuConfigFile(resolve(o.kernelRoot, o.qemuConfig));
+  if (o.qemuConfig) {
+    // zod (the .py config's schema) costs ~0.1 s of start-up: loaded only for --qemu_config.
+    const { loadQemuConfigFile } = await import('./qemu-config-file.js');
+    return loadQemuConfigFile(resolve(o.kernelRoot, o.qemuConfig));
+  }
   const profile = profileForArch(o.arch);
   if (profile) return profile;
   const options = knownArches().filter((a) => a !== 'um');

@@ -93,7 +93,7 @@ describe('vmunit run and exec: cancellation and streams (real QEMU, TCG)', {
     assert.match(r.stderr, /^FAIL fail \(2 tests, 1 unexpected failures\)$/m);
     assert.match(
       r.stderr,
-      /^vmunit: tree \S+, arch x86_64, accel tcg \(ACCEL=tcg\), qemu \S+qemu-system-x86_64 \S+, MAX_SMP \d+, -j 1, results \S+\/logs$/m,
+      /^vmunit: tree \S+, arch x86_64, accel tcg \(ACCEL=tcg\), qemu \S+qemu-system-x86_64 \S+, firmware seabios, MAX_SMP \d+, -j 1, results \S+\/logs$/m,
     );
   });
 

@@ -8,27 +8,29 @@ import type { Command } from 'commander';
 import { type ExecRequest, type ExecSinks, execGuest } from '../../guest/exec.js';
 import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
+import { addFirmwareOption, firmwareRequest } from './firmware-option.js';
 
 interface ExecFlags {
   readonly directory?: string;
   readonly arch?: string;
   readonly dryRun?: boolean;
   readonly results?: string;
+  readonly firmware?: string;
 }
 
 /** Registers `exec`. */
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   // QEMU options after FILE must not be parsed as vmunit options; commander needs this on the parent.
   program.enablePositionalOptions();
-  program
+  const cmd = program
     .command('exec')
-    .description("run one guest binary directly, like kvm-unit-tests' x86/run FILE [QEMU options...]")
     .argument('<file>', 'guest binary (x86/msr.flat)')
     .argument('[qemu...]', 'extra QEMU arguments, placed after -kernel FILE')
     .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak (default: search upward)')
     .option('--arch <arch>', 'config.mak ARCH when there is no tree (default: from the ELF header)')
     .option('--dry-run', 'print the QEMU command line instead of running it')
-    .option('--results <dir>', 'keep the run record (events.jsonl, record.json) in this folder')
+    .option('--results <dir>', 'keep the run record (events.jsonl, record.json) in this folder');
+  addFirmwareOption(cmd)
     .passThroughOptions()
     .allowUnknownOption()
     .action(async (file: string, qemu: string[], flags: ExecFlags) => {
@@ -45,6 +47,7 @@ function execRequest(file: string, qemu: readonly string[], flags: ExecFlags, ct
     ...(flags.directory === undefined ? {} : { treeDir: flags.directory }),
     ...(flags.arch === undefined ? {} : { arch: flags.arch }),
     dryRun: flags.dryRun === true,
+    firmware: firmwareRequest(flags.firmware, ctx),
     cwd: ctx.cwd,
     env: ctx.env,
   };

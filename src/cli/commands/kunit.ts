@@ -189,9 +189,6 @@ async function dispatch(ctx: CliContext, cli: KunitCli): Promise<number> {
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   program
     .command('kunit')
-    .description(
-      "kunit.py-compatible kernel tool: config, build, exec, parse, run (see 'vmunit kunit --help')",
-    )
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()

@@ -269,7 +269,6 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
   const cmd = addKunitParseOptions(
     program
       .command('parse')
-      .description('Parses KUnit results from a file, and parses formatted results.')
       .argument('[input_file]', 'Specifies the file to read results from (stdin when absent or -).'),
   )
     .option('--ktap [FILE]', 'Re-emits the results as normalised KTAP to stdout or a file.')

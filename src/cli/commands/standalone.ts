@@ -20,7 +20,6 @@ interface StandaloneFlags extends SliceFlags {
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   const cmd = program
     .command('standalone')
-    .description('write one self-contained bash script per unittests.cfg entry (like make standalone)')
     .argument('[tests...]', 'test names (default: every entry)')
     .option('-o, --output <dir>', 'output folder (default: TREE/tests, where make standalone writes)')
     .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak (default: search upward)')
