@@ -179,6 +179,11 @@ export function classifyLine(text: string, lineNo: number): ClassifiedLine {
   return line ?? { text, lineNo, kind: 'diagnostic', value: '' };
 }
 
+/** True when `p` is the result line of the test named `name` (which closes that test's subtest list). */
+export function nameMatches(p: ClassifiedLine, name: string): boolean {
+  return p.kind === 'result' && p.value === name;
+}
+
 /** A parsed result line. `name` follows kunit.py: the SKIP regex's name when it matches, else group 4. */
 export interface ResultLine {
   readonly ok: boolean;

@@ -6,10 +6,9 @@
 import type { TestDirective, TestResultEvent, TestStatus } from '../events/types.js';
 import { directiveOf } from './directive.js';
 import type { Frame } from './frame.js';
-import { type ClassifiedLine, parseResultLine, type ResultLine } from './line-type.js';
+import { type ClassifiedLine, nameMatches, parseResultLine, type ResultLine } from './line-type.js';
 import { addCounts, ensureCounts } from './model.js';
 import type { ParseState } from './parse-state.js';
-import { nameMatches } from './phase-subtests.js';
 import { settleLeaf, settleStatus } from './status.js';
 
 /** The end of kunit.py's parse_test for a subtest: its own result line. */

@@ -5,16 +5,11 @@
  */
 
 import { type Frame, newFrame } from './frame.js';
-import type { ClassifiedLine } from './line-type.js';
+import { nameMatches } from './line-type.js';
 import { ensureCounts } from './model.js';
 import type { ParseState } from './parse-state.js';
 import { leafResult } from './phase-result.js';
 import { settleLeaf } from './status.js';
-
-/** True when `p` is the result line of the test named `name` (which closes that test's subtest list). */
-export function nameMatches(p: ClassifiedLine, name: string): boolean {
-  return p.kind === 'result' && p.value === name;
-}
 
 /** The loop's condition: another subtest is due (plan not reached, or no plan). */
 export function loopCheck(f: Frame): boolean {
