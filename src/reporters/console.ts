@@ -10,6 +10,7 @@
  */
 
 import { createWriteStream } from 'node:fs';
+import { OpenTests } from '../events/open-tests.js';
 import type {
   ParseIssueEvent,
   RunEvent,
@@ -72,7 +73,7 @@ export class ConsoleReporter implements Reporter {
   readonly #p: Printer;
   readonly #out: Printer;
   readonly #tracker = new CountTracker({ trackFailures: true });
-  readonly #open = new Map<string, Open>();
+  readonly #open = new OpenTests<Open>();
   /** The whole tree, kept only for `failedOnly` (printed once the run is over, as kunit.py does). */
   readonly #tree: TreeBuilder | undefined;
   #pendingHeader: string | undefined;

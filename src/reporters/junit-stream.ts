@@ -9,7 +9,7 @@
 
 import type { RunEvent } from '../events/types.js';
 import { totalTests } from '../ktap/model.js';
-import { openDocumentSink } from '../util/sink.js';
+import { openDocumentSink, type TextSink } from '../util/sink.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { type DoneTest, type Rendered, TreeStream } from './tree-stream.js';
 import type { Reporter } from './types.js';
@@ -75,9 +75,12 @@ function render(test: DoneTest, children: readonly Rendered[]): string {
   return `${text}${pad(test.level)}</testsuite>`;
 }
 
+/** A root's document: its opening tag (known when it ends) and its body, kept as UTF-8 off the JS heap. */
 interface Root {
-  body: string[];
   head: string;
+  body: Buffer[];
+  pending: string;
+  children: number;
 }
 
 /** The streaming JUnit reporter (kunit-compatible elements only). */
@@ -89,22 +92,34 @@ export function createStreamingJUnit(
   const rootOf = (id: string): Root => {
     let root = roots.get(id);
     if (root === undefined) {
-      root = { body: [], head: '' };
+      root = { head: '', body: [], pending: '', children: 0 };
       roots.set(id, root);
     }
     return root;
   };
+  const keep = (root: Root): void => {
+    root.body.push(Buffer.from(root.pending));
+    root.pending = '';
+  };
   const stream = new TreeStream({
     render,
     rootChild: (id, child) => {
-      rootOf(id).body.push(pad(1), child.text);
+      const root = rootOf(id);
+      root.children++;
+      root.pending += pad(1) + child.text;
+      if (root.pending.length >= 65_536) keep(root);
     },
     rootEnd: (id, test) => {
       const root = rootOf(id);
-      root.head = suiteTag(test);
-      root.body.push(root.body.length > 0 ? `${pad(0)}</testsuite>` : '');
+      root.head = suiteTag(test) + (root.children > 0 ? '>' : ' />');
+      if (root.children > 0) root.pending += `${pad(0)}</testsuite>`;
+      keep(root);
     },
   });
+  const write = (sink: TextSink, root: Root, base: string): void => {
+    sink.write(root.head);
+    for (const piece of root.body) sink.write(piece.toString('utf8').replace(BASES, base));
+  };
   return {
     onEvent(event: RunEvent): void {
       stream.push(event);
@@ -114,19 +129,14 @@ export function createStreamingJUnit(
       const sink = openDocumentSink(destination);
       if (style === 'file') sink.write(`${XML_DECLARATION}\n`);
       const list = [...roots.values()];
-      const write = (root: Root, base: string): void => {
-        const open = root.body.length > 1 ? '>' : ' />';
-        sink.write(root.head + open);
-        for (const text of root.body) sink.write(text.replace(BASES, base));
-      };
       if (list.length === 0)
         sink.write('<testsuite name="main" tests="0" failures="0" skipped="0" errors="0" />');
-      else if (list.length === 1 && list[0]) write(list[0], '');
+      else if (list.length === 1 && list[0]) write(sink, list[0], '');
       else {
         sink.write('<testsuites>');
         for (const root of list) {
           sink.write('\n  ');
-          write(root, '  ');
+          write(sink, root, '  ');
         }
         sink.write('\n</testsuites>');
       }

@@ -9,6 +9,7 @@
  * never finished closed as TEST_CRASHED when the run ends, the root named by its last result event.
  */
 
+import { OpenTests } from '../events/open-tests.js';
 import { insertByIndex } from '../events/order.js';
 import type { RunEvent, TestDirective, TestStatus } from '../events/types.js';
 import { CountTracker } from '../ktap/counts.js';
@@ -65,7 +66,7 @@ export class TreeStream {
   readonly #renderer: TreeRenderer;
   readonly #tracker = new CountTracker();
   /** Open tests in start order (a Map keeps insertion order), to close the unfinished deepest first. */
-  readonly #open = new Map<string, Open>();
+  readonly #open = new OpenTests<Open>();
   #directive: TestDirective | undefined;
   #reason: string | undefined;
 
@@ -97,7 +98,7 @@ export class TreeStream {
 
   /** Closes what never finished (TEST_CRASHED, deepest first), as TreeBuilder.finish does. */
   end(): void {
-    for (const node of [...this.#open.values()].reverse()) {
+    for (const node of this.#open.values().reverse()) {
       this.push({ type: 'test:result', id: node.id, name: node.name, status: 'TEST_CRASHED' });
     }
   }
