@@ -48,9 +48,13 @@ function str(text: string): string {
   return asciiOnly(JSON.stringify(text));
 }
 
+const indent = (level: number): string => `\n${'    '.repeat(level)}`;
+/** The usual depths, made once. */
+const PADS: readonly string[] = Array.from({ length: 32 }, (_, level) => indent(level));
+
 /** Indentation of json.dumps(indent=4) at a nesting level. */
 function pad(level: number): string {
-  return `\n${'    '.repeat(level)}`;
+  return PADS[level] ?? indent(level);
 }
 
 /** `"key": value` lines of the common fields, at a group's inner level. */

@@ -23,8 +23,13 @@ export type JUnitStyle = 'file' | 'dump';
 const BASE = '\u0000';
 const BASES = /\u0000/g;
 
+const indent = (level: number): string => `\n${BASE}${'  '.repeat(level)}`;
+/** The usual depths, made once. */
+const PADS: readonly string[] = Array.from({ length: 32 }, (_, level) => indent(level));
+
+/** A structural line break and the indentation of `level`. */
 function pad(level: number): string {
-  return `\n${BASE}${'  '.repeat(level)}`;
+  return PADS[level] ?? indent(level);
 }
 
 /** An element with text, or `<tag />` when the text is empty (ElementTree's layout). */

@@ -55,12 +55,14 @@ interface Open {
   name: string;
   log: string[] | undefined;
   children: number;
-  done: Rendered[];
+  /** Finished children's texts, in index order (allocated with the first: most tests have none). */
+  done: Rendered[] | undefined;
   /** Roots only: the index the next child given to the renderer must have. */
   next: number;
 }
 
 const NO_LINES: readonly string[] = [];
+const NO_CHILDREN: readonly Rendered[] = [];
 
 export class TreeStream {
   readonly #renderer: TreeRenderer;
@@ -118,7 +120,7 @@ export class TreeStream {
       name,
       log: undefined,
       children: 0,
-      done: [],
+      done: undefined,
       next: 1,
     };
     this.#open.set(id, node);
@@ -148,16 +150,18 @@ export class TreeStream {
     if (!parent) return;
     const rendered: Rendered = {
       index: node.index,
-      group: node.done.length > 0,
-      text: this.#renderer.render(test, node.done),
+      group: node.done !== undefined,
+      text: this.#renderer.render(test, node.done ?? NO_CHILDREN),
     };
-    insertByIndex(parent.done, rendered, (r) => r.index);
+    if (parent.done) insertByIndex(parent.done, rendered, (r) => r.index);
+    else parent.done = [rendered];
     if (parent.root === undefined) this.#flushRoot(parent, false);
   }
 
   /** Gives the root's children that are next in index order (all of them when the root is done). */
   #flushRoot(root: Open, all: boolean): void {
     const done = root.done;
+    if (done === undefined) return;
     let given = 0;
     while (given < done.length) {
       const child = done[given] as Rendered;
@@ -166,6 +170,7 @@ export class TreeStream {
       root.next = child.index + 1;
       given++;
     }
-    if (given > 0) done.splice(0, given);
+    if (given === done.length) root.done = undefined;
+    else if (given > 0) done.splice(0, given);
   }
 }
