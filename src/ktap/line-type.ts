@@ -82,10 +82,12 @@ export interface ClassifiedLine {
    * group 4 (the description kunit.py compares with a suite's name); '' for a diagnostic.
    */
   readonly value: string;
+  /** A result line's parts, as classification found them (parseResultLine reads them). */
+  readonly scan?: ResultScan | undefined;
 }
 
 /** Where the parts of a result line are, as the result production's groups would capture them. */
-interface ResultScan {
+export interface ResultScan {
   readonly ok: boolean;
   /** The number's digits (group 2). */
   readonly numStart: number;
@@ -144,7 +146,7 @@ function viaRegex(text: string, lineNo: number, p: Production): ClassifiedLine |
   const match = p.pattern.exec(text);
   if (!match) return undefined;
   const value = (p.kind === 'result' ? match[4] : match[1]) ?? '';
-  return { text, lineNo, kind: p.kind, value };
+  return { text, lineNo, kind: p.kind, value, scan: undefined };
 }
 
 /**
@@ -160,7 +162,7 @@ export function classifyLine(text: string, lineNo: number): ClassifiedLine {
     case 0x6e /* n */:
       {
         const r = scanResult(text, i);
-        if (r) line = { text, lineNo, kind: 'result', value: text.slice(r.nameStart, r.nameEnd) };
+        if (r) line = { text, lineNo, kind: 'result', value: text.slice(r.nameStart, r.nameEnd), scan: r };
         break;
       }
     case 0x23 /* # */:
@@ -176,7 +178,7 @@ export function classifyLine(text: string, lineNo: number): ClassifiedLine {
       line = viaRegex(text, lineNo, GRAMMAR.plan);
       break;
   }
-  return line ?? { text, lineNo, kind: 'diagnostic', value: '' };
+  return line ?? { text, lineNo, kind: 'diagnostic', value: '', scan: undefined };
 }
 
 /** True when `p` is the result line of the test named `name` (which closes that test's subtest list). */
@@ -214,7 +216,7 @@ function skipOf(text: string, r: ResultScan): [string, string] | undefined {
 export function parseResultLine(line: ClassifiedLine): ResultLine | undefined {
   if (line.kind !== 'result') return undefined;
   const text = line.text;
-  const r = scanResult(text, firstNonSpace(text));
+  const r = line.scan ?? scanResult(text, firstNonSpace(text));
   if (!r) return undefined;
   const skip = skipOf(text, r);
   let start = r.numStart;

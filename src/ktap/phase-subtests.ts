@@ -39,7 +39,7 @@ export function loopDecide(s: ParseState, f: Frame): boolean {
     // kunit.py would create a crashed test here without reading the line, forever (no plan) or up to
     // the plan: read the line as a diagnostic instead.
     s.out.issue(f, { id: f.id, message: `unexpected test plan line: ${p.text.trim()}`, kind: 'stray-plan' });
-    s.cursor.replace({ ...p, kind: 'diagnostic', value: '' });
+    s.cursor.replace({ ...p, kind: 'diagnostic', value: '', scan: undefined });
     f.phase = 'loopDiag';
     return true;
   }
