@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OpenTests } from '../../src/events/open-tests.js';
+import { prng } from '../prng.js';
 
 describe('OpenTests', () => {
   it('behaves as a Map on random starts, lookups and finishes (ids unique while open)', () => {
-    let seed = 3;
-    const rnd = () => {
-      seed = (seed * 69069 + 1) >>> 0;
-      return seed / 4294967296;
-    };
+    const rnd = prng(3);
     const open = new OpenTests<number>();
     const map = new Map<string, number>();
     let next = 0;

@@ -8,6 +8,7 @@ import {
   RESULT_SKIP,
   type ResultLine,
 } from '../../src/ktap/line-type.js';
+import { prng } from '../prng.js';
 
 const kind = (text: string) => classifyLine(text, 1).kind;
 const result = (text: string) => parseResultLine(classifyLine(text, 1));
@@ -133,11 +134,7 @@ describe('the line scanners = the grammar regexes', () => {
     'é',
   ];
   it('agree on 100,000 generated lines', () => {
-    let seed = 7;
-    const rnd = () => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed / 4294967296;
-    };
+    const rnd = prng(7);
     let results = 0;
     const pick = (list: readonly string[]) => list[Math.floor(rnd() * list.length)] ?? '';
     for (let n = 0; n < 100_000; n++) {

@@ -9,6 +9,7 @@ import { createKunitJsonReporter, kunitJson } from '../../src/reporters/json-kun
 import { createJUnitReporter, treeToJUnit } from '../../src/reporters/junit.js';
 import type { Reporter } from '../../src/reporters/types.js';
 import { FIXTURES, parseAll } from '../ktap/helpers.js';
+import { prng } from '../prng.js';
 
 /** What a reporter writes to a stream for these events. */
 async function streamed(make: (out: PassThrough) => Reporter, events: readonly RunEvent[]): Promise<string> {
@@ -79,11 +80,7 @@ describe('streamed kunit.py JSON and JUnit = the tree rendering', () => {
     }
   });
   it('on 1500 random logs, several roots and unfinished tests included', async () => {
-    let seed = 5;
-    const rnd = () => {
-      seed = (seed * 69069 + 1) >>> 0;
-      return seed / 4294967296;
-    };
+    const rnd = prng(5);
     for (let n = 0; n < 1500; n++) {
       const lines = ['KTAP version 1'];
       for (let k = Math.floor(rnd() * 30); k > 0; k--)

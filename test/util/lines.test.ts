@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LineSplitter } from '../../src/util/lines.js';
+import { prng } from '../prng.js';
 
 function splitAll(chunks: (string | Buffer)[], max?: number): string[] {
   const s = new LineSplitter(max);
@@ -40,11 +41,7 @@ describe('LineSplitter on random chunking', () => {
   ] as const;
   const pieces = ['a', 'line ', 'é', '\n', '\n', '\r', '\r\n', '\v', '\x1c', '\u2028', '0123456789abcdef'];
   it('gives the lines of the whole text, whatever the chunks', () => {
-    let seed = 11;
-    const rnd = () => {
-      seed = (seed * 69069 + 1) >>> 0;
-      return seed / 4294967296;
-    };
+    const rnd = prng(11);
     for (let n = 0; n < 2000; n++) {
       let text = '';
       for (let k = Math.floor(rnd() * 40); k > 0; k--) text += pieces[Math.floor(rnd() * pieces.length)];
