@@ -127,15 +127,23 @@ void spin_unlock(struct spinlock *lock);
 		_old;                                                                                    \
 	})
 
-/* CPU sets, one bit a CPU. */
+/* CPU sets, one bit a CPU, in a word of the arch's width (atomic everywhere; VMU_MAX_CPUS fits in 32). */
 typedef struct {
-	uint64_t bits;
+	unsigned long bits;
 } cpumask_t;
 static inline void cpumask_clear(cpumask_t *m) { m->bits = 0; }
-static inline void cpumask_set_cpu(int cpu, cpumask_t *m) { __atomic_or_fetch(&m->bits, 1ull << cpu, __ATOMIC_SEQ_CST); }
-static inline void cpumask_clear_cpu(int cpu, cpumask_t *m) { __atomic_and_fetch(&m->bits, ~(1ull << cpu), __ATOMIC_SEQ_CST); }
+static inline void cpumask_set_cpu(int cpu, cpumask_t *m) { __atomic_or_fetch(&m->bits, 1ul << cpu, __ATOMIC_SEQ_CST); }
+static inline void cpumask_clear_cpu(int cpu, cpumask_t *m) { __atomic_and_fetch(&m->bits, ~(1ul << cpu), __ATOMIC_SEQ_CST); }
 static inline bool cpumask_test_cpu(int cpu, const cpumask_t *m) { return (__atomic_load_n(&m->bits, __ATOMIC_ACQUIRE) >> cpu) & 1; }
-static inline int cpumask_weight(const cpumask_t *m) { return __builtin_popcountll(__atomic_load_n(&m->bits, __ATOMIC_ACQUIRE)); }
+/* Counted by hand: without a popcount instruction (i686) gcc would call libgcc. */
+static inline int cpumask_weight(const cpumask_t *m)
+{
+	int n = 0;
+
+	for (unsigned long b = __atomic_load_n(&m->bits, __ATOMIC_ACQUIRE); b; b &= b - 1)
+		n++;
+	return n;
+}
 #define for_each_cpu(cpu) for (int cpu = 0; cpu < nr_cpus(); cpu++)
 
 /* ---- PCI (lib/pci.c; configuration space: arch/<arch>/pci.c) -----------------------------------------
@@ -258,7 +266,7 @@ void vmu_assert_failed(const char *file, int line, const char *cond, const char 
  * print one before aborting. */
 void vmu_dump_stack(void);
 /* The same, starting at the faulting instruction `pc`, walking the frames from frame pointer `fp`. */
-void vmu_dump_frame(uint64_t pc, uint64_t fp);
+void vmu_dump_frame(uintptr_t pc, uintptr_t fp);
 
 /* A line of diagnostics: "# ..." in KTAP output, the bare text in legacy output. */
 void vmu_diag(const char *fmt, ...) __printf(1, 2);
@@ -269,7 +277,7 @@ void vmu_diag(const char *fmt, ...) __printf(1, 2);
 const char vmu_progname[] = VMU_PROGNAME;
 #endif
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__i386__)
 #include "vmunit-x86.h"
 #elif defined(__aarch64__)
 #include "vmunit-arm64.h"

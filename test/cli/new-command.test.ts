@@ -109,4 +109,13 @@ describe('vmunit new through bin/vmunit.js (make + QEMU, TCG)', { skip }, () => 
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.equal(r.stdout, 'PASS armed (4 tests)\n');
   });
+
+  it('does the same for --arch i386', { skip: qemuSkip('qemu-system-i386') }, () => {
+    const r = vmunit(project, ['new', 'small', '--arch', 'i386']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^added \[small\] to tests\/unittests\.i386\.cfg:\d+$/m);
+    assert.ok(r.stdout.includes('built tests/build/i386/x86/small.flat'), r.stdout);
+    assert.match(r.stdout, /^PASS small \(1 tests\)$/m);
+    assert.equal(r.stderr.includes('qemu-system-i386'), true, r.stderr);
+  });
 });

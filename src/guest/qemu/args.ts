@@ -30,6 +30,8 @@ export interface QemuPlatform {
   readonly hasPciTestdev: boolean;
   /** The status comes from an `EXIT:` line, not chr-testdev (arm64 EFI shell and ACPI boots). */
   readonly exitLineStatus?: boolean;
+  /** `-bios` for this test (`--firmware`; firmware.ts); absent or '' = QEMU's default firmware. */
+  readonly bios?: string;
 }
 
 /** The per-test part of the command line. */
@@ -57,6 +59,8 @@ function holds(when: PieceWhen, p: QemuPlatform): boolean {
       return p.exitLineStatus !== true;
     case 'firmware':
       return p.firmware !== '';
+    case 'bios':
+      return (p.bios ?? '') !== '';
     case 'kvm':
       return p.accel === 'kvm';
     case 'tcg':
@@ -95,8 +99,9 @@ function expandPiece(piece: ArgPiece, p: QemuPlatform): string[] {
     '{machine}': selectMachine(p),
     '{cpu}': selectCpu(p),
     '{firmware}': p.firmware,
+    '{bios}': p.bios ?? '',
   };
-  return piece.args.map((a) => a.replace(/\{(accel|machine|cpu|firmware)\}/g, (m) => values[m] ?? m));
+  return piece.args.map((a) => a.replace(/\{(accel|machine|cpu|firmware|bios)\}/g, (m) => values[m] ?? m));
 }
 
 /** The fixed arguments of the arch's run script (everything before `-kernel`). */
