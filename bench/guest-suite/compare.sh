@@ -83,7 +83,6 @@ quick=$(node -e '
 quick=${QUICK_TESTS:-$quick}
 k=$(wc -w <<<"$quick")
 [ -n "${GROUP:-}" ] && k=0
-[ -n "${GROUP:-}" ] && k=0
 fi
 echo "== serial phase: $k quick tests at -j 1"
 if [ "$k" -gt 0 ]; then
