@@ -1,61 +1,52 @@
 /**
  * `--run_isolated suite|test`, vmunit style: one listing boot, then one boot per suite (or test) run IN
  * PARALLEL (`-j`, default: CPU count), each with its own scratch directory, and all of them merged into one
- * result tree — one summary, one JSON, one JUnit. Results are released to the reporters in boot order as
- * soon as every earlier boot has finished, so the console reads like a sequential run and the output does
- * not depend on timing. A boot that crashes or hangs (killed at `--timeout`) fails only its own suite.
+ * result tree — one summary, one JSON, one JUnit. While the listing boot runs, the other slots already run
+ * the boots the previous listing predicts (isolated-plan.ts). Results are released to the reporters in
+ * list order as soon as every earlier boot has finished, so the console reads like a sequential run and
+ * the output does not depend on timing. A boot that crashes or hangs (killed at `--timeout`) fails only
+ * its own suite.
  *
- * UML instances that run side by side must not share state: each boot gets its own TMPDIR (UML's memory
- * backing file) and, unless the user set them, its own `uml_dir=` and `umid=` (UML's pid file and
- * management socket live in <uml_dir>/<umid>).
+ * UML instances that run side by side must not share state: each gets its own `uml_dir=` and `umid=` (UML's
+ * pid file and management socket live in <uml_dir>/<umid>), unless the user set them. Their memory needs no
+ * care: UML backs it with an unlinked O_TMPFILE in the first tmpfs it finds (/dev/shm), private to each
+ * instance. TMPDIR is left as the user has it, as kunit.py does: pointing it at the build dir put every
+ * boot's memory on disk, under the host's dirty-page writeback.
  */
 
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent } from '../events/types.js';
 import type { TreeBuilder } from '../ktap/tree.js';
-import { runPool, startOrder } from '../util/pool.js';
+import { VmunitError } from '../util/errors.js';
 import { BootMerger, type BootSummary } from './boot-merge.js';
-import { listTests, openRootRun, ROOT_ID, runBoot } from './boot-session.js';
+import { listTests, openRootRun, ROOT_ID, type RootRun, runBoot } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
+import {
+  type BootTiming,
+  type IsolatedCache,
+  listingKey,
+  loadIsolatedCache,
+  saveIsolatedCache,
+} from './isolated-cache.js';
+import { BootPlan, type PlannedJob } from './isolated-plan.js';
 import { isolatedGlobs } from './listing.js';
 import { mergeBootLogs } from './merged-log.js';
-import { printTimestamped } from './printer.js';
-import type { ExecDeps, ExecRequest } from './types.js';
+import { timestampPrefix } from './printer.js';
+import type { ExecDeps, ExecRequest, IsolationMode } from './types.js';
 
 /** Directory holding every boot's scratch dir and log. */
 export function isolatedDir(buildDir: string): string {
   return join(buildDir, 'isolated');
 }
 
-/** Where the duration of each isolated boot is kept between runs (to start the longest boots first). */
-export function bootTimesPath(buildDir: string): string {
-  return join(buildDir, 'vmunit-boot-times.json');
-}
-
-async function loadBootTimes(buildDir: string): Promise<Map<string, number>> {
-  try {
-    const data = JSON.parse(await readFile(bootTimesPath(buildDir), 'utf8')) as unknown;
-    if (typeof data !== 'object' || data === null) return new Map();
-    return new Map(Object.entries(data).filter((e): e is [string, number] => typeof e[1] === 'number'));
-  } catch {
-    return new Map();
-  }
-}
-
-async function saveBootTimes(buildDir: string, times: ReadonlyMap<string, number>): Promise<void> {
-  const previous = await loadBootTimes(buildDir);
-  for (const [glob, ms] of times) previous.set(glob, ms);
-  await writeFile(bootTimesPath(buildDir), `${JSON.stringify(Object.fromEntries(previous), null, 2)}\n`);
-}
-
 /** UML arguments that keep parallel instances apart, unless the user chose them. */
-export function umlIsolationArgs(req: ExecRequest, scratch: string, index: number): string[] {
+export function umlIsolationArgs(req: ExecRequest, scratch: string, seq: number): string[] {
   if (req.target.profile.kind !== 'uml') return [];
   const given = (key: string) => req.kernelArgs.some((a) => a.startsWith(`${key}=`));
   const args: string[] = [];
   if (!given('uml_dir')) args.push(`uml_dir=${join(scratch, 'uml')}`);
-  if (!given('umid')) args.push(`umid=vmunit-${process.pid}-${index}`);
+  if (!given('umid')) args.push(`umid=vmunit-${process.pid}-${seq}`);
   return args;
 }
 
@@ -78,21 +69,47 @@ interface BootRecord {
   readonly elapsedMs: number;
 }
 
-/** Boot number `i` (0-based) of `n`, in its own scratch dir; its events are kept, not emitted. */
+/** Console text of a boot, held back while the boot is predicted (its place in the list is unknown). */
+class OutputGate {
+  #held: string[] | undefined = [];
+  #dropped = false;
+  readonly #sink: (text: string) => void;
+
+  constructor(sink: (text: string) => void) {
+    this.#sink = sink;
+  }
+
+  readonly out = (text: string): void => {
+    if (this.#dropped) return;
+    if (this.#held) this.#held.push(text);
+    else this.#sink(text);
+  };
+
+  /** Prints `first`, then what was held, and lets later text through. */
+  open(first: string): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const text of [first, ...held]) this.#sink(text);
+  }
+
+  drop(): void {
+    this.#dropped = true;
+    this.#held = undefined;
+  }
+}
+
+/** Boot number `seq` (1-based start order), in its own scratch dir; its events are kept, not emitted. */
 async function isolatedBoot(
   deps: ExecDeps,
   req: ExecRequest,
   glob: string,
-  i: number,
-  n: number,
+  seq: number,
 ): Promise<BootRecord> {
-  const scratch = join(isolatedDir(req.target.buildDir), String(i + 1).padStart(4, '0'));
-  const tmp = join(scratch, 'tmp');
-  await mkdir(tmp, { recursive: true });
+  const scratch = join(isolatedDir(req.target.buildDir), String(seq).padStart(4, '0'));
+  await mkdir(scratch, { recursive: true });
   const logPath = join(scratch, BUILD_DIR_FILES.testLog);
   await writeFile(logPath, '');
-  printTimestamped(deps.io, `Starting KUnit Kernel (${i + 1}/${n})...`);
-  const idPrefix = `b${i + 1}:`;
+  const idPrefix = `b${seq}:`;
   const parser = deps.createParser({
     idPrefix,
     parentId: ROOT_ID,
@@ -101,16 +118,16 @@ async function isolatedBoot(
   });
   const events: RunEvent[] = [];
   const tail: string[] = [];
-  const spec = {
-    filterGlob: glob,
-    leadingArgs: umlIsolationArgs(req, scratch, i + 1),
-    env: { ...deps.io.env, TMPDIR: tmp },
-    logPath,
-  };
   if (deps.io.signal?.aborted) {
     const summary = { glob, idPrefix, failure: 'was not started (interrupted)', tail: [] };
     return { glob, events: [], summary, logPath, timedOut: true, elapsedMs: 0 };
   }
+  const spec = {
+    filterGlob: glob,
+    leadingArgs: umlIsolationArgs(req, scratch, seq),
+    env: deps.io.env,
+    logPath,
+  };
   const outcome = await runBoot(deps.io, req, spec, (line) => {
     tail.push(line);
     if (tail.length > 20) tail.shift();
@@ -118,12 +135,11 @@ async function isolatedBoot(
     for (const event of parser.push(line)) events.push(event);
   });
   for (const event of parser.end()) events.push(event);
-  await rm(tmp, { recursive: true, force: true });
   const summary = { glob, idPrefix, failure: describeEnd(outcome, req.timeoutSec), tail };
   return { glob, events, summary, logPath, timedOut: outcome.timedOut, elapsedMs: outcome.elapsedMs };
 }
 
-/** Releases finished boots to `emit` strictly in boot order, whatever order they finish in. */
+/** Releases finished boots to `emit` strictly in list order, whatever order they finish in. */
 class OrderedRelease {
   readonly #records: (BootRecord | undefined)[];
   readonly #merger: BootMerger;
@@ -150,42 +166,219 @@ class OrderedRelease {
   }
 }
 
+/** The boots a listing gives: one glob per suite or test, then the shard's part of them. */
+async function bootGlobs(req: ExecRequest, mode: IsolationMode, tests: readonly string[]): Promise<string[]> {
+  const all = isolatedGlobs(mode, tests, req.filterGlob);
+  return req.selectBoots === undefined ? all : [...(await req.selectBoots(all))];
+}
+
+/** One started boot. */
+interface Started {
+  readonly glob: string;
+  readonly seq: number;
+  readonly gate: OutputGate;
+  readonly stop: AbortController;
+  readonly startMs: number;
+  readonly predicted: boolean;
+  index: number | undefined;
+  cancelled: boolean;
+  record: BootRecord | undefined;
+}
+
+/** After the listing: the root run, its merger and the list-order release. */
+interface Listed {
+  readonly tests: readonly string[];
+  readonly globs: readonly string[];
+  readonly root: RootRun;
+  readonly merger: BootMerger;
+  readonly release: OrderedRelease;
+}
+
+/** One isolated run: the listing boot and the suite/test boots, at most `-j` at once. */
+class IsolatedRun {
+  readonly #deps: ExecDeps;
+  readonly #req: ExecRequest;
+  readonly #tree: TreeBuilder;
+  readonly #mode: IsolationMode;
+  readonly #plan: BootPlan;
+  readonly #t0: number;
+  readonly #boots: Started[] = [];
+  readonly timings: BootTiming[] = [];
+  listed: Listed | undefined;
+
+  constructor(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder, mode: IsolationMode, plan: BootPlan) {
+    this.#deps = deps;
+    this.#req = req;
+    this.#tree = tree;
+    this.#mode = mode;
+    this.#plan = plan;
+    this.#t0 = deps.io.now();
+  }
+
+  /** Runs every job; no slot idles while a job is ready. A boot that cannot start stops the others. */
+  async drive(): Promise<void> {
+    const running = new Set<Promise<void>>();
+    try {
+      for (;;) {
+        for (let job = this.#nextJob(running.size); job; job = this.#nextJob(running.size)) {
+          const p: Promise<void> = this.#start(job).finally(() => running.delete(p));
+          running.add(p);
+        }
+        if (running.size === 0) return;
+        await Promise.race(running);
+      }
+    } catch (error) {
+      for (const boot of this.#boots) boot.stop.abort();
+      await Promise.allSettled(running);
+      throw error;
+    }
+  }
+
+  /** Boots that ran to their place in the list, in list order. */
+  get records(): BootRecord[] {
+    return (this.listed?.release.records ?? []).filter((r): r is BootRecord => r !== undefined);
+  }
+
+  #nextJob(running: number): PlannedJob | undefined {
+    return running < this.#req.parallel ? this.#plan.next() : undefined;
+  }
+
+  async #start(job: PlannedJob): Promise<void> {
+    if (job.kind === 'listing') return this.#listing();
+    const deps = this.#deps;
+    const seq = this.#boots.length + 1;
+    const stop = new AbortController();
+    const signal = deps.io.signal ? AbortSignal.any([deps.io.signal, stop.signal]) : stop.signal;
+    const gate = new OutputGate(deps.io.out);
+    const startMs = deps.io.now() - this.#t0;
+    const predicted = job.index === undefined;
+    const boot: Started = {
+      glob: job.glob,
+      seq,
+      gate,
+      stop,
+      startMs,
+      predicted,
+      index: undefined,
+      cancelled: false,
+      record: undefined,
+    };
+    this.#boots.push(boot);
+    if (job.index !== undefined) this.#place(boot, job.index);
+    const record = await isolatedBoot(
+      { ...deps, io: { ...deps.io, out: gate.out, signal } },
+      this.#req,
+      job.glob,
+      seq,
+    );
+    const { cancelled } = boot;
+    this.timings.push({ glob: job.glob, startMs, ms: record.elapsedMs, predicted, cancelled });
+    if (cancelled) {
+      await rm(join(isolatedDir(this.#req.target.buildDir), String(seq).padStart(4, '0')), {
+        recursive: true,
+        force: true,
+      });
+      return;
+    }
+    boot.record = record;
+    if (boot.index !== undefined) this.listed?.release.done(boot.index, record);
+  }
+
+  async #listing(): Promise<void> {
+    const { io } = this.#deps;
+    const start = io.now();
+    const tests = await listTests(this.#deps, this.#req);
+    const ms = io.now() - start;
+    this.timings.push({
+      glob: '(listing)',
+      startMs: start - this.#t0,
+      ms,
+      predicted: false,
+      cancelled: false,
+    });
+    const globs = await bootGlobs(this.#req, this.#mode, tests);
+    const { cancel, placed } = this.#plan.listed(globs);
+    const perSuite = new Map<string, number>();
+    for (const t of tests) {
+      const suite = t.split('.')[0] as string;
+      perSuite.set(suite, (perSuite.get(suite) ?? 0) + 1);
+    }
+    const root = openRootRun(this.#deps, this.#req, this.#tree);
+    root.emit({
+      type: 'test:plan',
+      id: ROOT_ID,
+      count: this.#mode === 'suite' ? globs.length : perSuite.size,
+    });
+    const merger = new BootMerger(ROOT_ID, this.#mode, (suite) => perSuite.get(suite));
+    this.listed = {
+      tests,
+      globs,
+      root,
+      merger,
+      release: new OrderedRelease(globs.length, merger, root.emit),
+    };
+    const cancelled = new Set(cancel);
+    for (const boot of this.#boots) {
+      const index = placed.get(boot.glob);
+      if (cancelled.has(boot.glob)) {
+        boot.cancelled = true;
+        boot.gate.drop();
+        boot.stop.abort();
+      } else if (index !== undefined) {
+        this.#place(boot, index);
+        if (boot.record) this.listed.release.done(index, boot.record);
+      }
+    }
+  }
+
+  /** The boot's place in the list is known: print its start line and what it held back. */
+  #place(boot: Started, index: number): void {
+    boot.index = index;
+    const n = this.#plan.list?.length ?? 0;
+    boot.gate.open(`${timestampPrefix(this.#deps.io.now())}Starting KUnit Kernel (${index + 1}/${n})...\n`);
+  }
+}
+
 /** Runs the isolated boots; returns how many there were. Events go to `tree` and the reporter. */
 export async function runIsolated(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder): Promise<number> {
   const mode = req.runIsolated ?? 'suite';
-  const tests = await listTests(deps, req);
-  const all = isolatedGlobs(mode, tests, req.filterGlob);
-  const globs = req.selectBoots === undefined ? all : [...(await req.selectBoots(all))];
-  const perSuite = new Map<string, number>();
-  for (const t of tests) {
-    const suite = t.split('.')[0] as string;
-    perSuite.set(suite, (perSuite.get(suite) ?? 0) + 1);
-  }
-  const { emit, finish } = openRootRun(deps, req, tree);
-  emit({ type: 'test:plan', id: ROOT_ID, count: mode === 'suite' ? globs.length : perSuite.size });
-
-  await rm(isolatedDir(req.target.buildDir), { recursive: true, force: true });
-  const merger = new BootMerger(ROOT_ID, mode, (suite) => perSuite.get(suite));
-  const release = new OrderedRelease(globs.length, merger, emit);
-  // The guest runner's -j order: with several jobs, unknown boots first, then known ones longest first, so
-  // the longest boot never starts last; with one job, list order (kunit.py's sequence). Reports stay in list order.
-  const order = startOrder(globs, await loadBootTimes(req.target.buildDir), req.parallel);
-  await runPool(globs, order, req.parallel, async (glob, i) =>
-    release.done(i, await isolatedBoot(deps, req, glob, i, globs.length)),
-  );
-  const records = release.records.filter((r): r is BootRecord => r !== undefined);
-  await saveBootTimes(
-    req.target.buildDir,
-    new Map(records.filter((r) => !r.timedOut).map((r) => [r.glob, r.elapsedMs])),
-  );
-  for (const event of merger.finish()) emit(event);
-  finish(records.some((r) => r.timedOut) || deps.io.signal?.aborted === true);
+  const buildDir = req.target.buildDir;
+  const cache = await loadIsolatedCache(buildDir);
+  const key = listingKey(req);
+  const predicted = await bootGlobs(req, mode, cache.listings.get(key) ?? []);
+  await rm(isolatedDir(buildDir), { recursive: true, force: true });
+  const run = new IsolatedRun(deps, req, tree, mode, new BootPlan(predicted, cache.times, req.parallel));
+  const t0 = deps.io.now();
+  await run.drive();
+  const listed = run.listed;
+  if (listed === undefined) throw new VmunitError('INTERNAL', 'isolated run ended before its listing boot');
+  const records = run.records;
+  for (const event of listed.merger.finish()) listed.root.emit(event);
+  const interrupted = deps.io.signal?.aborted === true;
+  listed.root.finish(records.some((r) => r.timedOut) || interrupted);
   await concatenateLogs(req, records);
-  return globs.length;
+  // An interrupted run's times and listing are cut short: they would mislead the next run.
+  if (!interrupted) await remember(buildDir, cache, key, listed.tests, run, deps.io.now() - t0, req.parallel);
+  return listed.globs.length;
+}
+
+async function remember(
+  buildDir: string,
+  cache: IsolatedCache,
+  key: string,
+  tests: readonly string[],
+  run: IsolatedRun,
+  wallMs: number,
+  jobs: number,
+): Promise<void> {
+  for (const r of run.records) if (!r.timedOut) cache.times.set(r.glob, r.elapsedMs);
+  cache.listings.set(key, tests);
+  cache.last = { jobs, wallMs, boots: run.timings };
+  await saveIsolatedCache(buildDir, cache);
 }
 
 /**
- * `<build_dir>/test.log` gets every boot's output in boot order as one KTAP document (merged-log.ts), so it
+ * `<build_dir>/test.log` gets every boot's output in list order as one KTAP document (merged-log.ts), so it
  * re-parses to every test (kunit.py keeps only the last boot's).
  */
 async function concatenateLogs(req: ExecRequest, records: readonly BootRecord[]): Promise<void> {
