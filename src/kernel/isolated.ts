@@ -40,6 +40,11 @@ export function isolatedDir(buildDir: string): string {
   return join(buildDir, 'isolated');
 }
 
+/** Scratch dir and log of the boot started `seq`-th (1-based). */
+function scratchDir(req: ExecRequest, seq: number): string {
+  return join(isolatedDir(req.target.buildDir), String(seq).padStart(4, '0'));
+}
+
 /** UML arguments that keep parallel instances apart, unless the user chose them. */
 export function umlIsolationArgs(req: ExecRequest, scratch: string, seq: number): string[] {
   if (req.target.profile.kind !== 'uml') return [];
@@ -105,7 +110,7 @@ async function isolatedBoot(
   glob: string,
   seq: number,
 ): Promise<BootRecord> {
-  const scratch = join(isolatedDir(req.target.buildDir), String(seq).padStart(4, '0'));
+  const scratch = scratchDir(req, seq);
   await mkdir(scratch, { recursive: true });
   const logPath = join(scratch, BUILD_DIR_FILES.testLog);
   await writeFile(logPath, '');
@@ -203,7 +208,7 @@ class IsolatedRun {
   readonly #plan: BootPlan;
   readonly #t0: number;
   readonly #boots: Started[] = [];
-  readonly timings: BootTiming[] = [];
+  readonly #timings: BootTiming[] = [];
   listed: Listed | undefined;
 
   constructor(deps: ExecDeps, req: ExecRequest, tree: TreeBuilder, mode: IsolationMode, plan: BootPlan) {
@@ -271,17 +276,28 @@ class IsolatedRun {
       job.glob,
       seq,
     );
-    const { cancelled } = boot;
-    this.timings.push({ glob: job.glob, startMs, ms: record.elapsedMs, predicted, cancelled });
-    if (cancelled) {
-      await rm(join(isolatedDir(this.#req.target.buildDir), String(seq).padStart(4, '0')), {
-        recursive: true,
-        force: true,
-      });
-      return;
-    }
     boot.record = record;
-    if (boot.index !== undefined) this.listed?.release.done(boot.index, record);
+    if (boot.cancelled) await this.#forget(boot);
+    else if (boot.index !== undefined) this.listed?.release.done(boot.index, record);
+  }
+
+  /** A cancelled boot leaves nothing behind but its time in the timeline. */
+  async #forget(boot: Started): Promise<void> {
+    await rm(scratchDir(this.#req, boot.seq), { recursive: true, force: true });
+  }
+
+  /** Every boot of the run, listing included, with its start and length. */
+  get timings(): BootTiming[] {
+    return [
+      ...this.#timings,
+      ...this.#boots.map((b) => ({
+        glob: b.glob,
+        startMs: b.startMs,
+        ms: b.record?.elapsedMs ?? 0,
+        predicted: b.predicted,
+        cancelled: b.cancelled,
+      })),
+    ];
   }
 
   async #listing(): Promise<void> {
@@ -289,7 +305,7 @@ class IsolatedRun {
     const start = io.now();
     const tests = await listTests(this.#deps, this.#req);
     const ms = io.now() - start;
-    this.timings.push({
+    this.#timings.push({
       glob: '(listing)',
       startMs: start - this.#t0,
       ms,
@@ -324,6 +340,7 @@ class IsolatedRun {
         boot.cancelled = true;
         boot.gate.drop();
         boot.stop.abort();
+        if (boot.record) await this.#forget(boot);
       } else if (index !== undefined) {
         this.#place(boot, index);
         if (boot.record) this.listed.release.done(index, boot.record);
