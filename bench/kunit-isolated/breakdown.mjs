@@ -69,7 +69,11 @@ const rows = [
   ['wall', s(ref.wall), s(vm.wall)],
   ['outside boots (tool start, reports)', s(ref.before + ref.after), s(vm.before)],
   ['listing boot', s(ref.listing), `${s(vm.listing)} (alongside ${vm.predicted} predicted boots)`],
-  [`suite boots (sum, n)`, `${s(sum(ref.boots))}, ${ref.boots.length}`, `${s(sum(vm.boots))}, ${vm.boots.length}`],
+  [
+    `suite boots (sum, n)`,
+    `${s(sum(ref.boots))}, ${ref.boots.length}`,
+    `${s(sum(vm.boots))}, ${vm.boots.length}`,
+  ],
   ['mean boot', s(sum(ref.boots) / (ref.boots.length || 1)), s(sum(vm.boots) / (vm.boots.length || 1))],
   [`idle slot time (${vm.jobs} slots)`, '-', s(vm.idle)],
   ['cancelled predicted boots', '-', s(vm.cancelled)],
