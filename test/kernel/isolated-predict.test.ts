@@ -7,26 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BootTiming } from '../../src/kernel/isolated-cache.js';
 import { interrupt, notBuilt, processesIn, vmunitProcess, vmunitRun } from '../cli/cli-process.js';
-import { fakeTree, normalize, removeTempDirs, vmunit } from './helpers.js';
+import { fakeTree, type JsonGroup, normalize, removeTempDirs, jsonRows as rows, vmunit } from './helpers.js';
 
 after(removeTempDirs);
-
-interface JsonGroup {
-  name: string;
-  sub_groups: JsonGroup[];
-  test_cases: { name: string; status: string }[];
-}
-
-/** `suite.test STATUS` rows of a kunit.py JSON document, in document order. */
-function rows(doc: string): string[] {
-  const out: string[] = [];
-  const walk = (g: JsonGroup, path: string[]) => {
-    for (const c of g.test_cases) out.push(`${[...path, c.name].join('.')} ${c.status}`);
-    for (const s of g.sub_groups) walk(s, [...path, s.name]);
-  };
-  walk(JSON.parse(doc) as JsonGroup, []);
-  return out;
-}
 
 async function lastRun(tree: string): Promise<BootTiming[]> {
   const doc = JSON.parse(await readFile(join(tree, '.kunit', 'vmunit-isolated.json'), 'utf8'));

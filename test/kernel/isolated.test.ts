@@ -2,25 +2,13 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fakeTree, normalize, removeTempDirs, vmunit } from './helpers.js';
+import { fakeTree, type JsonGroup, jsonRows, normalize, removeTempDirs, vmunit } from './helpers.js';
 
 after(removeTempDirs);
 
-interface JsonGroup {
-  name: string;
-  sub_groups: JsonGroup[];
-  test_cases: { name: string; status: string }[];
-}
-
-/** `suite.test STATUS` rows of a kunit.py JSON document. */
+/** `suite.test STATUS` rows of a kunit.py JSON document, sorted. */
 function rows(doc: string): string[] {
-  const out: string[] = [];
-  const walk = (g: JsonGroup, path: string[]) => {
-    for (const c of g.test_cases) out.push(`${[...path, c.name].join('.')} ${c.status}`);
-    for (const s of g.sub_groups) walk(s, [...path, s.name]);
-  };
-  walk(JSON.parse(doc) as JsonGroup, []);
-  return out.sort();
+  return jsonRows(doc).sort();
 }
 
 const EXTRA = [
