@@ -62,8 +62,12 @@ export function actionArg(action: 'list' | 'list_attr'): string {
   return `kunit.action=${action}`;
 }
 
-/** Boots with `kunit.action=<action>` and returns the KTAP-extracted output. */
-export async function listingBoot(deps: ExecDeps, req: ExecRequest, action: 'list' | 'list_attr') {
+/** Boots with `kunit.action=<action>`: the whole console and its KTAP-extracted part. */
+export async function listingOutput(
+  deps: ExecDeps,
+  req: ExecRequest,
+  action: 'list' | 'list_attr',
+): Promise<{ console: string[]; ktap: string[] }> {
   const lines: string[] = [];
   await runBoot(
     deps.io,
@@ -76,7 +80,12 @@ export async function listingBoot(deps: ExecDeps, req: ExecRequest, action: 'lis
     },
     (line) => lines.push(line),
   );
-  return deps.extractKtap(lines);
+  return { console: lines, ktap: deps.extractKtap(lines) };
+}
+
+/** Boots with `kunit.action=<action>` and returns the KTAP-extracted output. */
+export async function listingBoot(deps: ExecDeps, req: ExecRequest, action: 'list' | 'list_attr') {
+  return (await listingOutput(deps, req, action)).ktap;
 }
 
 /** `suite.test` names the kernel would run with the request's filters. */

@@ -14,7 +14,7 @@ import type { RunEvent } from '../events/types.js';
 import type { TreeBuilder } from '../ktap/tree.js';
 import { VmunitError } from '../util/errors.js';
 import { BootMerger } from './boot-merge.js';
-import { listTests, openRootRun, ROOT_ID, type RootRun } from './boot-session.js';
+import { listingOutput, openRootRun, ROOT_ID, type RootRun } from './boot-session.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
 import { type BootRecord, isolatedBoot, isolatedDir, scratchDir } from './isolated-boot.js';
 import {
@@ -24,8 +24,8 @@ import {
   loadIsolatedCache,
   saveIsolatedCache,
 } from './isolated-cache.js';
-import { BootPlan, type PlannedJob } from './isolated-plan.js';
-import { isolatedGlobs } from './listing.js';
+import { BootPlan, type PlannedJob, type Reconciliation } from './isolated-plan.js';
+import { isolatedGlobs, testNamesFromListing } from './listing.js';
 import { mergeBootLogs } from './merged-log.js';
 import { timestampPrefix } from './printer.js';
 import type { ExecDeps, ExecRequest, IsolationMode } from './types.js';
@@ -218,7 +218,7 @@ class IsolatedRun {
   async #listing(): Promise<void> {
     const { io } = this.#deps;
     const start = io.now();
-    const tests = await listTests(this.#deps, this.#req);
+    const listing = await listingOutput(this.#deps, this.#req, 'list');
     const ms = io.now() - start;
     this.#timings.push({
       glob: '(listing)',
@@ -227,27 +227,45 @@ class IsolatedRun {
       predicted: false,
       cancelled: false,
     });
+    const tests = testNamesFromListing(listing.ktap);
     const globs = await bootGlobs(this.#req, this.#mode, tests);
-    const { cancel, placed } = this.#plan.listed(globs);
+    const reconciled = this.#plan.listed(globs);
+    this.listed = this.#openRoot(tests, globs);
+    // kunit.py stops on a listing without KTAP (a kernel that hung or died while listing) with a Python
+    // traceback; here its console goes through the parser, which reports the missing KTAP as an error.
+    if (listing.ktap.length === 0) this.#parseLost(listing.console);
+    await this.#reconcile(reconciled);
+  }
+
+  /** The root run, announced once the listing is known. */
+  #openRoot(tests: readonly string[], globs: readonly string[]): Listed {
     const perSuite = new Map<string, number>();
     for (const t of tests) {
       const suite = t.split('.')[0] as string;
       perSuite.set(suite, (perSuite.get(suite) ?? 0) + 1);
     }
     const root = openRootRun(this.#deps, this.#req, this.#tree);
-    root.emit({
-      type: 'test:plan',
-      id: ROOT_ID,
-      count: this.#mode === 'suite' ? globs.length : perSuite.size,
-    });
+    const count = this.#mode === 'suite' ? globs.length : perSuite.size;
+    root.emit({ type: 'test:plan', id: ROOT_ID, count });
     const merger = new BootMerger(ROOT_ID, this.#mode, (suite) => perSuite.get(suite));
-    this.listed = {
-      tests,
-      globs,
-      root,
-      merger,
-      release: new OrderedRelease(globs.length, merger, root.emit),
-    };
+    return { tests, globs, root, merger, release: new OrderedRelease(globs.length, merger, root.emit) };
+  }
+
+  #parseLost(console: readonly string[]): void {
+    const emit = this.listed?.root.emit ?? (() => {});
+    const rules = this.#req.target.rules;
+    const parser = this.#deps.createParser({
+      idPrefix: 'list:',
+      parentId: ROOT_ID,
+      depth: 0,
+      ...(rules ? { rules } : {}),
+    });
+    for (const line of console) for (const event of parser.push(line)) emit(event);
+    for (const event of parser.end()) emit(event);
+  }
+
+  /** Predicted boots: the listing keeps them (they take their place) or cancels them. */
+  async #reconcile({ cancel, placed }: Reconciliation): Promise<void> {
     const cancelled = new Set(cancel);
     for (const boot of this.#boots) {
       const index = placed.get(boot.glob);
@@ -258,7 +276,7 @@ class IsolatedRun {
         if (boot.record) await this.#forget(boot);
       } else if (index !== undefined) {
         this.#place(boot, index);
-        if (boot.record) this.listed.release.done(index, boot.record);
+        if (boot.record) this.listed?.release.done(index, boot.record);
       }
     }
   }
@@ -304,7 +322,8 @@ async function remember(
   jobs: number,
 ): Promise<void> {
   for (const r of run.records) if (!r.timedOut) cache.times.set(r.glob, r.elapsedMs);
-  cache.listings.set(key, tests);
+  // A listing that printed nothing (the kernel hung or died) predicts nothing: keep the last good one.
+  if (tests.length > 0) cache.listings.set(key, tests);
   cache.last = { jobs, wallMs, boots: run.timings };
   await saveIsolatedCache(buildDir, cache);
 }

@@ -125,6 +125,27 @@ describe('vmunit kunit exec --run_isolated: a predicted boot that hangs (bin/vmu
     ]);
   });
 
+  it('a listing boot that hangs is a failure, not an empty pass: the missing KTAP is reported, exit 1', async () => {
+    const r = await vmunitRun([...ISOLATED, '-j', '2', '--timeout', '1', '--json=lost.json', 'hang*'], tree, {
+      FAKE_LIST_DELAY: '5',
+    });
+    assert.equal(r.status, 1, r.stderr);
+    const out = normalize(r.stdout);
+    assert.match(out, /kunit\.action=list.*\n.*timed out after 1 seconds/);
+    assert.match(
+      out,
+      /^\[ERROR\] Test: <missing>: Could not find any KTAP output\. Did any KUnit tests run\?$/m,
+    );
+    assert.match(out, /^Testing complete\. Ran 0 tests: errors: 1$/m);
+    // The predicted hang_suite boot was stopped with the listing's verdict, and never reported.
+    assert.doesNotMatch(out, /Starting KUnit Kernel/);
+    assert.deepEqual(rows(await readFile(join(tree, 'lost.json'), 'utf8')), []);
+    assert.deepEqual(
+      (await lastRun(tree)).filter((b) => b.cancelled).map((b) => b.glob),
+      ['hang_suite'],
+    );
+  });
+
   it('SIGTERM while the listing and a predicted boot run: exit 143, no kernel left, a valid report', async () => {
     const json = join(tree, 'term.json');
     const p = vmunitProcess([...ISOLATED, '-j', '2', '--timeout', '300', `--json=${json}`, 'hang*'], tree, {
