@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { RunEvent } from '../events/types.js';
 import type { TreeBuilder } from '../ktap/tree.js';
-import { bootArgv, formatBootCommand, kernelArgs } from './argv.js';
+import { type Argv, bootArgv, formatBootCommand, kernelArgs } from './argv.js';
 import { type BootOutcome, bootKernel } from './boot.js';
 import { BUILD_DIR_FILES } from './config-stage.js';
 import { testNamesFromListing } from './listing.js';
@@ -22,6 +22,17 @@ export interface BootSpec {
   readonly logPath: string;
 }
 
+/** The command line of one boot of the request. */
+export function bootCommand(req: ExecRequest, spec: Pick<BootSpec, 'filterGlob' | 'leadingArgs'>): Argv {
+  const args = kernelArgs({
+    kernelArgs: [...spec.leadingArgs, ...req.kernelArgs],
+    filterGlob: spec.filterGlob,
+    filter: req.filter,
+    filterAction: req.filterAction,
+  });
+  return bootArgv(req.target.profile, req.target.buildDirArg, args, req.extraQemuArgs);
+}
+
 /** Boots once, echoing the command line as kunit.py does. */
 export function runBoot(
   io: KernelIo,
@@ -29,13 +40,7 @@ export function runBoot(
   spec: BootSpec,
   onLine: (line: string) => void,
 ): Promise<BootOutcome> {
-  const args = kernelArgs({
-    kernelArgs: [...spec.leadingArgs, ...req.kernelArgs],
-    filterGlob: spec.filterGlob,
-    filter: req.filter,
-    filterAction: req.filterAction,
-  });
-  const argv = bootArgv(req.target.profile, req.target.buildDirArg, args, req.extraQemuArgs);
+  const argv = bootCommand(req, spec);
   io.out(`Running tests with:\n$ ${formatBootCommand(req.target.profile, argv)}\n`);
   return bootKernel(io, {
     argv,
@@ -52,21 +57,35 @@ export function testLogPath(req: ExecRequest): string {
   return join(req.target.buildDir, BUILD_DIR_FILES.testLog);
 }
 
-/** Boots with `kunit.action=<action>` and returns the KTAP-extracted output. */
-export async function listingBoot(deps: ExecDeps, req: ExecRequest, action: 'list' | 'list_attr') {
+/** The argument that turns a boot into a listing. */
+export function actionArg(action: 'list' | 'list_attr'): string {
+  return `kunit.action=${action}`;
+}
+
+/** Boots with `kunit.action=<action>`: the whole console and its KTAP-extracted part. */
+export async function listingOutput(
+  deps: ExecDeps,
+  req: ExecRequest,
+  action: 'list' | 'list_attr',
+): Promise<{ console: string[]; ktap: string[] }> {
   const lines: string[] = [];
   await runBoot(
     deps.io,
     req,
     {
       filterGlob: req.filterGlob,
-      leadingArgs: [`kunit.action=${action}`],
+      leadingArgs: [actionArg(action)],
       env: deps.io.env,
       logPath: testLogPath(req),
     },
     (line) => lines.push(line),
   );
-  return deps.extractKtap(lines);
+  return { console: lines, ktap: deps.extractKtap(lines) };
+}
+
+/** Boots with `kunit.action=<action>` and returns the KTAP-extracted output. */
+export async function listingBoot(deps: ExecDeps, req: ExecRequest, action: 'list' | 'list_attr') {
+  return (await listingOutput(deps, req, action)).ktap;
 }
 
 /** `suite.test` names the kernel would run with the request's filters. */

@@ -75,3 +75,21 @@ export async function vmunit(
 export function normalize(text: string): string {
   return text.replace(/^\[\d\d:\d\d:\d\d\] /gm, '').replace(/Elapsed time: .*$/gm, 'Elapsed time: …');
 }
+
+/** A kunit.py JSON document's group. */
+export interface JsonGroup {
+  name: string;
+  sub_groups: JsonGroup[];
+  test_cases: { name: string; status: string }[];
+}
+
+/** `suite.test STATUS` rows of a kunit.py JSON document, in document order. */
+export function jsonRows(doc: string): string[] {
+  const out: string[] = [];
+  const walk = (g: JsonGroup, path: string[]) => {
+    for (const c of g.test_cases) out.push(`${[...path, c.name].join('.')} ${c.status}`);
+    for (const s of g.sub_groups) walk(s, [...path, s.name]);
+  };
+  walk(JSON.parse(doc) as JsonGroup, []);
+  return out;
+}
