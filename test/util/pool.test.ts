@@ -32,19 +32,31 @@ describe('startOrder', () => {
 
 describe('runPool', () => {
   it('never runs more than N at once and runs everything once', async () => {
+    // Each task waits for the test to release it, so the order of events is the test's, not the timers'.
+    const gates = new Map<number, () => void>();
     let running = 0;
     let peak = 0;
     const done: number[] = [];
-    await runPool([1, 2, 3, 4, 5], [4, 3, 2, 1, 0], 2, async (n) => {
+    const pool = runPool([1, 2, 3, 4, 5], [4, 3, 2, 1, 0], 2, async (n) => {
       running++;
       peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 5 * n));
+      await new Promise<void>((r) => gates.set(n, r));
       done.push(n);
       running--;
     });
+    const release = async (n: number) => {
+      while (!gates.has(n)) await new Promise((r) => setImmediate(r));
+      gates.get(n)?.();
+    };
+    assert.deepEqual([...gates.keys()], [5, 4], 'the first two in start order, and no more');
+    await release(4); // the slow first one (5) is still running: 3 takes 4's lane
+    await release(3);
+    await release(5);
+    await release(2);
+    await release(1);
+    await pool;
     assert.equal(peak, 2);
-    assert.deepEqual([...done].sort(), [1, 2, 3, 4, 5]);
-    assert.equal(done[0], 4, 'the first started (5) is slow, so 4 finishes first');
+    assert.deepEqual(done, [4, 3, 5, 2, 1]);
   });
   it('starts nothing new after abort', async () => {
     const controller = new AbortController();
