@@ -90,3 +90,15 @@ export function distSkip(): string | false {
   const built = existsSync(join(ROOT, 'dist/cli/main.js')) && existsSync(join(ROOT, 'dist/unit/index.js'));
   return skipUnless('dist', built ? false : 'dist/ is not built (npm run build)');
 }
+
+/** kconfig's `conf` from KCONFIG_CONF (a kernel build dir's scripts/kconfig/conf), or the reason there is none. */
+export function kconfigConf(): { readonly path: string | undefined; readonly skip: string | false } {
+  const path = process.env.KCONFIG_CONF;
+  const missing =
+    path === undefined || path === ''
+      ? "KCONFIG_CONF is not set (a kernel build dir's scripts/kconfig/conf)"
+      : !existsSync(path)
+        ? `KCONFIG_CONF=${path} does not exist`
+        : false;
+  return { path: missing === false ? path : undefined, skip: skipUnless('kunit', missing) };
+}
