@@ -184,20 +184,24 @@ function whyNoPrompt(ctx: Ctx): string {
   return `it has no prompt: only a select sets it, from ${shown} (none in force for ${ctx.arch})`;
 }
 
+/** Why an =m option came out =y: no module support, or a select from a =y symbol. */
+function whyBuiltIn(ctx: Ctx): string | undefined {
+  if (!isSet(ctx.values, 'MODULES')) return 'MODULES is not set, so kconfig builds a tristate option in (=y)';
+  const forced = activeSelects(ctx, 2);
+  return forced.length ? `selected by ${forced.join(', ')}, which forces =y` : undefined;
+}
+
 function whyNotOn(ctx: Ctx, wanted: string, actual: string): string {
   const type = ctx.defs.find((d) => d.type !== undefined)?.type;
   if (wanted === 'm' && type !== undefined && type !== 'tristate')
     return `${ctx.name} is a ${type}: it cannot be =m`;
-  const need = wanted === 'y' || wanted === 'm' ? (wanted === 'y' ? 2 : 1) : 1;
   if (ctx.defs.every((d) => d.prompts.length === 0)) return whyNoPrompt(ctx);
-  const hidden = hiddenPrompt(ctx, need);
-  if (hidden !== undefined) return hidden;
-  if (wanted === 'm' && actual === 'y') {
-    if (!isSet(ctx.values, 'MODULES'))
-      return 'MODULES is not set, so kconfig builds a tristate option in (=y)';
-    const forced = activeSelects(ctx, 2);
-    if (forced.length) return `selected by ${forced.join(', ')}, which forces =y`;
-  }
+  // Every reason that applies: fixing one alone would not be enough.
+  const reasons = [
+    hiddenPrompt(ctx, wanted === 'y' ? 2 : 1),
+    wanted === 'm' && actual === 'y' ? whyBuiltIn(ctx) : undefined,
+  ].filter((r) => r !== undefined);
+  if (reasons.length) return reasons.join('; and ');
   const choice = ctx.defs.find((d) => d.choice !== undefined)?.choice;
   if (choice !== undefined) {
     const chosen = (ctx.facts.choices.get(choice) ?? []).filter(

@@ -112,6 +112,16 @@ const CASES: readonly Case[] = [
   },
   {
     arch: 'x86_64',
+    kunitconfig: 'CONFIG_KUNIT=y\nCONFIG_KUNIT_ALL_TESTS=y\nCONFIG_LIST_TEST=m',
+    config:
+      'CONFIG_X86=y CONFIG_KUNIT=y CONFIG_HAVE_ARCH_KASAN=y CONFIG_EXPERT_ONLY=y CONFIG_ALLOC_A=y ' +
+      'CONFIG_KUNIT_ALL_TESTS=y CONFIG_LIST_TEST=y',
+    why:
+      'CONFIG_LIST_TEST=m not set: its prompt needs !KUNIT_ALL_TESTS (KUNIT_ALL_TESTS=y for x86_64); ' +
+      'and MODULES is not set, so kconfig builds a tristate option in (=y)',
+  },
+  {
+    arch: 'x86_64',
     kunitconfig: 'CONFIG_NO_SUCH=y',
     config: 'CONFIG_X86=y CONFIG_HAVE_ARCH_KASAN=y CONFIG_EXPERT_ONLY=y',
     why: 'CONFIG_NO_SUCH=y not set: no Kconfig file of this tree defines NO_SUCH',
