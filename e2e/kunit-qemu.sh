@@ -63,10 +63,16 @@ same_run() { # same_run <name> [json]: compares the two tools' outputs of one sc
 }
 
 # E2E_SKIP_RUN=1 skips this scenario (and its builds) when $work/<arch>-ref already holds a built kernel.
+# E2E_REUSE_RUN=1 keeps a tool's finished `run` (its $work/<arch>-run-<tool>.rc, .txt, .s) from an earlier
+# invocation or a build started by hand with the same command: the checks then read those outputs.
 echo "== $arch: run (config, build, boot) in $work"
 if [ "${E2E_SKIP_RUN:-0}" != 1 ]; then
   for which in ref vmunit; do
     bd="$work/$arch-$which"
+    if [ "${E2E_REUSE_RUN:-0}" = 1 ] && [ -f "$work/$arch-run-$which.rc" ]; then
+      echo "   $which: reusing its run (exit $(cat "$work/$arch-run-$which.rc"), $(cat "$work/$arch-run-$which.s") s)"
+      continue
+    fi
     mkdir -p "$bd"
     extra=()
     [ "$which" = vmunit ] && extra=(--json="$work/$arch-run-vmunit.json")
