@@ -74,32 +74,35 @@ function logicalLines(text: string): { text: string; line: number; indent: strin
   return out;
 }
 
-function stripComment(line: string): string {
-  let quote = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') return line.slice(0, i);
-  }
-  return line;
-}
-
-/** Splits `X if Y` at its top-level `if` (outside quotes). */
-export function splitIf(text: string): { head: string; cond: string | undefined } {
+/** Index of the first character outside quotes where `at` holds, or -1. */
+function firstUnquoted(text: string, at: (i: number) => boolean): number {
   let quote = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quote) {
       if (c === quote) quote = '';
     } else if (c === '"' || c === "'") quote = c;
-    else if (/\s/.test(c ?? '') && /^\s+if\s/.test(text.slice(i))) {
-      const m = /^\s+if\s+/.exec(text.slice(i));
-      return { head: text.slice(0, i).trim(), cond: text.slice(i + (m?.[0].length ?? 0)).trim() };
-    }
+    else if (at(i)) return i;
   }
-  return { head: text.trim(), cond: undefined };
+  return -1;
+}
+
+function stripComment(line: string): string {
+  const at = firstUnquoted(line, (i) => line[i] === '#');
+  return at < 0 ? line : line.slice(0, at);
+}
+
+/** Splits `X if Y` at its top-level `if` (outside quotes). */
+export function splitIf(text: string): { head: string; cond: string | undefined } {
+  const at = firstUnquoted(text, (i) => /^\s+if\s/.test(text.slice(i)));
+  if (at < 0) return { head: text.trim(), cond: undefined };
+  return {
+    head: text.slice(0, at).trim(),
+    cond: text
+      .slice(at)
+      .replace(/^\s+if\s+/, '')
+      .trim(),
+  };
 }
 
 const TYPES = new Set<string>(['bool', 'tristate', 'string', 'int', 'hex']);

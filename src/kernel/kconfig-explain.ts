@@ -69,22 +69,19 @@ export function evaluate(
     if (seen < need && /^[A-Za-z_]/.test(t) && !/^[ymn]$/.test(t)) blame.add(t);
     return v;
   };
-  const and = (negated: boolean): number => {
-    let v = primary(negated);
-    while (peek() === '&&') {
-      pos++;
-      v = Math.min(v, primary(negated));
-    }
-    return v;
-  };
-  const or = (negated: boolean): number => {
-    let v = and(negated);
-    while (peek() === '||') {
-      pos++;
-      v = Math.max(v, and(negated));
-    }
-    return v;
-  };
+  // Kconfig's && and || are min and max over tristate values.
+  const chain =
+    (op: string, next: (negated: boolean) => number, pick: (a: number, b: number) => number) =>
+    (negated: boolean): number => {
+      let v = next(negated);
+      while (peek() === op) {
+        pos++;
+        v = pick(v, next(negated));
+      }
+      return v;
+    };
+  const and = chain('&&', (n) => primary(n), Math.min);
+  const or = chain('||', and, Math.max);
   return or(false);
 }
 
