@@ -1,8 +1,9 @@
 /**
  * What the tree's Kconfig files say about a symbol, as far as explaining a missing kunitconfig option
  * needs: its type, every `depends on` (own and inherited from enclosing `if`, `menu` and `choice`
- * blocks), its prompts and their conditions, the choice it belongs to, and who `select`s it.
- * Pure: `parseKconfigFile` takes one file's text; src/kernel/kconfig-explain.ts reads the tree.
+ * blocks, also across `source`), its prompts and their conditions, the choice it belongs to, and who
+ * `select`s it. Pure: `parseKconfigFile` takes one file's text and the conditions it is sourced under, and
+ * returns the files it sources; src/kernel/kconfig-explain.ts walks the tree from its root Kconfig.
  *
  * Understood: `config`/`menuconfig`/`choice` blocks, `bool`/`tristate`/`string`/`int`/`hex` with or
  * without a prompt, `def_bool`/`def_tristate`, `prompt … if C`, `depends on X if Y` (mainline; the same
@@ -43,6 +44,21 @@ export interface KconfigFacts {
 
 export function emptyFacts(): KconfigFacts {
   return { defs: new Map(), selects: new Map(), choices: new Map() };
+}
+
+/** The conditions a `source` line passes on to everything in the file it sources. */
+export interface Inherited {
+  readonly depends: readonly string[];
+  readonly visible: readonly string[];
+  readonly choice: string | undefined;
+}
+
+export const TOP_LEVEL: Inherited = { depends: [], visible: [], choice: undefined };
+
+/** A `source` line: the path as written (macros not expanded), and the conditions it passes on. */
+export interface SourceLine {
+  readonly path: string;
+  readonly inherited: Inherited;
 }
 
 interface Scope {
@@ -154,12 +170,26 @@ function dependsExpr(arg: string): string {
   return cond === undefined ? head : `!(${cond}) || (${head})`;
 }
 
-/** Every definition, select and choice in one Kconfig file. Pure. */
+/** The conditions in force at a point of a file: those it inherits, then its open blocks'. */
+function inScope(inherited: Inherited, scopes: readonly Scope[]): Inherited {
+  return {
+    depends: [...inherited.depends, ...scopes.flatMap((s) => s.depends)],
+    visible: [...inherited.visible, ...scopes.flatMap((s) => s.visible)],
+    choice: [...scopes].reverse().find((s) => s.kind === 'choice')?.choice ?? inherited.choice,
+  };
+}
+
+/**
+ * Adds every definition, select and choice of one Kconfig file to `facts`; returns the files it sources.
+ * Pure.
+ */
 export function parseKconfigFile(
   text: string,
   file: string,
   facts: KconfigFacts = emptyFacts(),
-): KconfigFacts {
+  inherited: Inherited = TOP_LEVEL,
+): SourceLine[] {
+  const sources: SourceLine[] = [];
   const scopes: Scope[] = [];
   let entry: Entry | undefined;
   // A block just opened (menu, choice) whose own `depends on` lines may follow.
@@ -167,14 +197,13 @@ export function parseKconfigFile(
   let helpIndent: number | undefined;
   const close = () => {
     if (!entry) return;
-    const choice = [...scopes].reverse().find((s) => s.kind === 'choice')?.choice;
-    const visible = scopes.flatMap((s) => s.visible);
+    const { depends, visible, choice } = inScope(inherited, scopes);
     const list = facts.defs.get(entry.name) ?? [];
     list.push({
       file,
       line: entry.line,
       type: entry.type,
-      depends: [...scopes.flatMap((s) => s.depends), ...entry.depends],
+      depends: [...depends, ...entry.depends],
       prompts: entry.prompts.map((conds) => [...visible, ...conds]),
       choice,
     });
@@ -214,6 +243,8 @@ export function parseKconfigFile(
     opened = undefined;
     if (keyword === 'config' || keyword === 'menuconfig') {
       entry = { name: arg, line, type: undefined, depends: [], prompts: [] };
+    } else if (keyword === 'source') {
+      sources.push({ path: /^"([^"]*)"$/.exec(arg)?.[1] ?? arg, inherited: inScope(inherited, scopes) });
     } else if (keyword === 'if') {
       scopes.push({ kind: 'if', depends: [arg], visible: [] });
     } else if (keyword === 'menu' || keyword === 'choice') {
@@ -228,5 +259,5 @@ export function parseKconfigFile(
     }
   }
   close();
-  return facts;
+  return sources;
 }

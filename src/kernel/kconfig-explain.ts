@@ -8,10 +8,17 @@
  * the last resort names what it did not find. A `$(…)` macro is not evaluated and never blamed.
  */
 
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, normalize } from 'node:path';
 import type { Kconfig, KconfigEntry } from './kconfig.js';
-import { emptyFacts, type KconfigDefinition, type KconfigFacts, parseKconfigFile } from './kconfig-deps.js';
+import {
+  emptyFacts,
+  type Inherited,
+  type KconfigDefinition,
+  type KconfigFacts,
+  parseKconfigFile,
+  TOP_LEVEL,
+} from './kconfig-deps.js';
 
 type Tok = string;
 
@@ -243,29 +250,38 @@ export function srcArch(linuxArch: string): string {
   return linuxArch;
 }
 
-/** Kconfig files of the tree that the arch sees: everything but other arches, tools and docs. */
-async function kconfigFiles(root: string, linuxArch: string): Promise<string[]> {
+/** Values of the macros `source` lines use; UML's host arch is taken to be x86 (HEADER_ARCH). */
+function sourceMacros(linuxArch: string): Record<string, string> {
   const arch = srcArch(linuxArch);
-  // UML's Kconfig also sources its host arch's um/ directory.
-  const archDirs = [`arch/${arch}`, ...(arch === 'um' ? ['arch/x86/um'] : [])];
-  const files: string[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    const entries = await readdir(join(root, rel), { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      const related = (dir: string) =>
-        dir === path || dir.startsWith(`${path}/`) || path.startsWith(`${dir}/`);
-      const archOk = !path.startsWith('arch/') || archDirs.some(related);
-      if (e.isDirectory()) {
-        if (!['tools', 'Documentation', '.git'].includes(path) && archOk) await walk(path);
-      } else if ((e.name === 'Kconfig' || e.name.startsWith('Kconfig.')) && archOk) {
-        // A file right in a parent of an arch dir (arch/x86/Kconfig for um's arch/x86/um) is another arch's.
-        if (!path.startsWith('arch/') || archDirs.some((d) => path.startsWith(`${d}/`))) files.push(path);
-      }
+  return {
+    SRCARCH: arch,
+    ARCH: linuxArch,
+    SUBARCH: 'x86',
+    HEADER_ARCH: arch === 'um' ? 'x86' : arch,
+    srctree: '.',
+  };
+}
+
+/**
+ * Every Kconfig file the arch sees, read as kconfig reads them: from the root Kconfig through its `source`
+ * lines, each file under the conditions it is sourced in. A file that cannot be read is skipped.
+ */
+async function readTree(root: string, linuxArch: string): Promise<KconfigFacts> {
+  const facts = emptyFacts();
+  const macros = sourceMacros(linuxArch);
+  let budget = 20000; // a loop of `source` lines is an error for kconfig; here it only stops the walk
+  const visit = async (file: string, inherited: Inherited): Promise<void> => {
+    if (--budget < 0) return;
+    const text = await readFile(join(root, file), 'utf8').catch(() => undefined);
+    if (text === undefined) return;
+    for (const src of parseKconfigFile(text, file, facts, inherited)) {
+      const path = src.path.replace(/\$\(([A-Za-z_]+)\)/g, (m, name: string) => macros[name] ?? m);
+      if (path.includes('$(')) continue;
+      await visit(normalize(path), src.inherited);
     }
   };
-  await walk('');
-  return files.sort();
+  await visit('Kconfig', TOP_LEVEL);
+  return facts;
 }
 
 /**
@@ -278,11 +294,6 @@ export async function explainMissing(
   root: string,
   linuxArch: string,
 ): Promise<string[]> {
-  const facts = emptyFacts();
-  for (const file of await kconfigFiles(root, linuxArch)) {
-    const text = await readFile(join(root, file), 'utf8');
-    // Only files that mention a missing symbol can define or select it.
-    if (missing.some((e) => text.includes(e.name))) parseKconfigFile(text, file, facts);
-  }
+  const facts = await readTree(root, linuxArch);
   return missing.map((e) => explainEntry(e, facts, actual, linuxArch));
 }

@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { formatEntry, type KconfigEntry, parseKconfig } from '../../src/kernel/kconfig.js';
-import { emptyFacts, parseKconfigFile } from '../../src/kernel/kconfig-deps.js';
+import { emptyFacts, type KconfigFacts, parseKconfigFile } from '../../src/kernel/kconfig-deps.js';
+
+/** The facts of one file read on its own. */
+function factsOf(text: string, file: string): KconfigFacts {
+  const facts = emptyFacts();
+  parseKconfigFile(text, file, facts);
+  return facts;
+}
+
 import { evaluate, explainEntry, explainMissing, srcArch } from '../../src/kernel/kconfig-explain.js';
 import { vmunitRun } from '../cli/cli-process.js';
 import { distSkip, kconfigConf } from '../requirements.js';
@@ -122,6 +130,12 @@ const CASES: readonly Case[] = [
   },
   {
     arch: 'x86_64',
+    kunitconfig: 'CONFIG_SOURCED_TEST=y',
+    config: 'CONFIG_X86=y CONFIG_HAVE_ARCH_KASAN=y CONFIG_EXPERT_ONLY=y',
+    why: 'CONFIG_SOURCED_TEST=y not set: depends on HW_PRESENT (HW_PRESENT not set for x86_64)',
+  },
+  {
+    arch: 'x86_64',
     kunitconfig: 'CONFIG_NO_SUCH=y',
     config: 'CONFIG_X86=y CONFIG_HAVE_ARCH_KASAN=y CONFIG_EXPERT_ONLY=y',
     why: 'CONFIG_NO_SUCH=y not set: no Kconfig file of this tree defines NO_SUCH',
@@ -178,7 +192,7 @@ describe("the recorded .config files are kconfig's own", () => {
 describe('parseKconfigFile', () => {
   it('finds types, prompts and their conditions, inherited conditions, selects and choices', () => {
     const lib = 'lib/Kconfig';
-    const facts = parseKconfigFile(readFileSync(join(TREE, lib), 'utf8'), lib);
+    const facts = factsOf(readFileSync(join(TREE, lib), 'utf8'), lib);
     assert.deepEqual(facts.defs.get('TRI_TEST'), [
       {
         file: lib,
@@ -205,7 +219,7 @@ describe('parseKconfigFile', () => {
   it('skips help texts and joins continuations', () => {
     const text =
       'config A\n\tbool "a"\n\tdepends on B && \\\n\t\t C\n\thelp\n\t  config NOT_ONE\n\t  depends on X\n\nconfig D\n\tdef_tristate y if A\n';
-    const facts = parseKconfigFile(text, 'K');
+    const facts = factsOf(text, 'K');
     assert.deepEqual(facts.defs.get('A')?.[0]?.depends, ['B && C']);
     assert.equal(facts.defs.has('NOT_ONE'), false);
     assert.deepEqual(facts.defs.get('D')?.[0], {
@@ -224,7 +238,7 @@ describe('parseKconfigFile', () => {
 describe('depends on X if Y', () => {
   const text =
     'config COND\n\tbool "cond"\n\tdepends on HW if STRICT\n\tselect HELPER if HW\nconfig HELPER\n\tbool "h"\n';
-  const facts = parseKconfigFile(text, 'K');
+  const facts = factsOf(text, 'K');
   it('reads as !(Y) || (X), and `select … if` keeps its condition', () => {
     assert.deepEqual(facts.defs.get('COND')?.[0]?.depends, ['!(STRICT) || (HW)']);
     assert.deepEqual(facts.selects.get('HELPER'), [{ by: 'COND', cond: 'HW', file: 'K', line: 4 }]);
