@@ -6,6 +6,10 @@
  */
 
 import { resolve } from 'node:path';
+import {
+  ktapBootParser as createBootParser,
+  extractKtapLines as extractLines,
+} from '../../kernel/ktap-wiring.js';
 import { kunitRulesForTree } from '../../kernel/kunit-version.js';
 import { printTimestamped } from '../../kernel/printer.js';
 import { pyRstrip } from '../../ktap/py-text.js';
@@ -14,7 +18,7 @@ import { processMeta } from '../../record/meta.js';
 import { RecordWriter } from '../../record/writer.js';
 import type { CliContext } from '../context.js';
 import type { KunitCli } from './kunit-options.js';
-import { createBootParser, createReporters, extractLines, reportOnStdout } from './kunit-wiring.js';
+import { createReporters, reportOnStdout } from './kunit-wiring.js';
 import { inputBatches } from './parse.js';
 
 /**

@@ -1,33 +1,14 @@
 /**
- * Connects the kernel tool to the KTAP core and the reporters: the parser factory the exec stage uses and
- * the reporter fan-out chosen by --json/--junit (console always, unless --raw_output).
+ * The reporters of `vmunit kunit exec|run|parse`: the fan-out chosen by --json/--junit/--format/--output
+ * (kunit.py's console always, unless --raw_output).
  */
 
 import { resolve } from 'node:path';
-import type { BootParserOptions, KtapLineParser } from '../../kernel/types.js';
-import { extractKtap } from '../../ktap/extract.js';
-import { KtapParser } from '../../ktap/parser.js';
 import { createConsoleReporter } from '../../reporters/console.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from '../../reporters/json-kunit.js';
 import { createJUnitReporter } from '../../reporters/junit.js';
 import { createOutputReporter, reportsBesideConsole, stdoutTaken } from '../../reporters/output.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
-
-/** A KTAP core parser for one boot (or one parsed file); run events are the caller's. */
-export function createBootParser(options: BootParserOptions): KtapLineParser {
-  return new KtapParser({
-    idPrefix: options.idPrefix,
-    ...(options.parentId === null ? {} : { parentId: options.parentId }),
-    depth: options.depth,
-    runEvents: false,
-    ...(options.rules ? { rules: options.rules } : {}),
-  });
-}
-
-/** kunit.py's extract_tap_lines over a finished list of lines. */
-export function extractLines(lines: readonly string[]): string[] {
-  return [...extractKtap(lines)];
-}
 
 /** Where reports go and how they look. */
 export interface ReportTargets {

@@ -5,6 +5,7 @@
  * and machine-readable reports.
  */
 
+import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { treeDirFor } from '../../guest/exec.js';
@@ -68,7 +69,9 @@ function runRequest(
     dryRun: flags.dryRun === true,
     verbose: flags.verbose === true,
     ...(flags.parallel === undefined ? {} : { parallel: flags.parallel }),
-    ...(flags.results === undefined ? {} : { results: flags.results }),
+    // A flag's path is the user's, so it is relative to where they typed it (as exec and parse do);
+    // $unittest_log_dir keeps run_tests.sh's meaning, relative to the tree.
+    ...(flags.results === undefined ? {} : { results: resolve(ctx.cwd, flags.results) }),
     probeMaxSmp: flags.probeMaxsmp === true,
     ...(flags.waitTimeouts ? { waitTimeouts: true } : {}),
     env: ctx.env,
@@ -195,7 +198,10 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('-t, --tap13', 'TAP 13 output instead of result lines')
     .option('--probe-maxsmp', 'lower MAX_SMP to the most vCPUs QEMU accepts (one QEMU probe)')
     .option('--wait-timeouts', "a dead guest (KVM internal error) waits for its timeout, as run_tests.sh's")
-    .option('--results <dir>', 'results folder (default: <tree>/logs, or $unittest_log_dir)')
+    .option(
+      '--results <dir>',
+      'results folder, relative to the current folder (default: <tree>/logs, or $unittest_log_dir in the tree)',
+    )
     .option(
       '--format <format>',
       'also write a report to the results folder: ktap, junit, json (KernelCI), html, tap13 (repeatable)',
