@@ -19,7 +19,7 @@ import { addEnvHelp } from '../env-help.js';
 import { recordWriter } from '../record-sink.js';
 import { buildKunitProgram, type KunitCli, massageKunitArgv, rootListing } from './kunit-options.js';
 import { parseLog } from './kunit-parse.js';
-import { createReporters, reportOnStdout, type WrittenReport } from './kunit-wiring.js';
+import { createReporters, reportOnStdout } from './kunit-wiring.js';
 import { sliceList } from './shard-options.js';
 
 /**
@@ -79,8 +79,6 @@ class KunitSinks {
   readonly #root: string;
   readonly print: (text: string) => void;
   readonly note: (text: string) => void;
-  /** Report files written, for the "Test results stored in" lines. */
-  written: readonly WrittenReport[] = [];
 
   constructor(ctx: CliContext, cli: KunitCli, root: string) {
     this.#ctx = ctx;
@@ -123,7 +121,8 @@ class KunitSinks {
         await record.close();
         if (!ran) return;
         await reporter.close();
-        this.written = files;
+        const io = { out: this.print, now: () => Date.now() };
+        for (const file of files) printTimestamped(io, `Test results stored in ${file.path}`);
       },
     };
   };
@@ -153,8 +152,6 @@ async function dispatch(ctx: CliContext, cli: KunitCli): Promise<number> {
   if (cli.subcommand === 'parse') return parseLog(ctx, cli, root);
   const sinks = new KunitSinks(ctx, cli, root);
   const result = await runKunit(kunitRequest(ctx, cli, root), { signal: ctx.signal, sinks });
-  const io = { out: sinks.print, now: () => Date.now() };
-  for (const file of sinks.written) printTimestamped(io, `Test results stored in ${file.path}`);
   return result.status === 'SUCCESS' ? 0 : 1;
 }
 
