@@ -1,7 +1,7 @@
 /**
  * Boot-to-exit time of the guest SDK's examples under QEMU TCG (x86_64, and arm64 when the cross compiler is
  * there), with image sizes, beside kvm-unit-tests' guests for the same subsystems booted the same way
- * (PAIRS: setjmp, smptest, apic, pcid, vmexit), with the ratio of times and sizes.
+ * (PAIRS: setjmp, smptest, apic, pcid, vmexit, ioapic), with the ratio of times and sizes.
  *
  *   KUT_DIR=/path/to/built/kvm-unit-tests node --import tsx bench/guest-sdk-boot.ts [RUNS]   (5 runs)
  *
@@ -22,14 +22,31 @@ const SDK = fileURLToPath(new URL('../guest-sdk/', import.meta.url));
 const KUT = process.env.KUT_DIR;
 const RUNS = Number(process.argv[2] ?? 5);
 const ARGS: Readonly<Record<string, string>> = { args: 'alpha 42 --flag=x' };
-/** Our example, kvm-unit-tests' guest for the same subsystem, and the -smp both boot with. */
-const PAIRS: readonly { ours: string; theirs: string; smp: number }[] = [
+/** Our example, kvm-unit-tests' guest for the same subsystem, the -smp both boot with, and each side's
+ * cfg qemu_params (ours: the `edu` device for INTx; theirs: its cfg's CPU model). */
+const PAIRS: readonly {
+  ours: string;
+  theirs: string;
+  smp: number;
+  oursParams?: readonly string[];
+  theirsParams?: readonly string[];
+}[] = [
   { ours: 'arith', theirs: 'setjmp', smp: 1 },
   { ours: 'smp', theirs: 'smptest', smp: 4 },
   { ours: 'apic_timer', theirs: 'apic', smp: 1 },
   { ours: 'paging', theirs: 'pcid', smp: 1 },
   { ours: 'vmexit_bench', theirs: 'vmexit', smp: 1 },
+  {
+    ours: 'ioapic',
+    theirs: 'ioapic',
+    smp: 4,
+    oursParams: ['-device', 'edu'],
+    theirsParams: ['-cpu', 'qemu64,+x2apic'],
+  },
 ];
+const PARAMS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  PAIRS.map((p) => [p.ours, p.oursParams ?? []]),
+);
 const SMP: Readonly<Record<string, number>> = Object.fromEntries(PAIRS.map((p) => [p.ours, p.smp]));
 
 /** kvm-unit-tests' x86/run and arm/run command lines (harness doc §3.5), TCG. */
@@ -65,12 +82,20 @@ function bootMs(
   kernel: string,
   append: string | undefined,
   smp: number,
+  params: readonly string[],
 ): { ms: number; status: number | null } {
   const line = kernel.includes('/arm/') ? QEMU_LINES.arm : QEMU_LINES.x86;
   if (line === undefined) throw new Error('no QEMU line');
   const argv = [
     ...line.args,
-    ...['-kernel', kernel, '-smp', String(smp), ...(append === undefined ? [] : ['-append', append])],
+    ...[
+      '-kernel',
+      kernel,
+      '-smp',
+      String(smp),
+      ...params,
+      ...(append === undefined ? [] : ['-append', append]),
+    ],
   ];
   const started = performance.now();
   const r = spawnSync(line.qemu, argv, { stdio: 'ignore', timeout: 60_000 });
@@ -81,8 +106,9 @@ function median(
   kernel: string,
   append: string | undefined,
   smp: number,
+  params: readonly string[],
 ): { ms: number; status: number | null } {
-  const runs = Array.from({ length: RUNS }, () => bootMs(kernel, append, smp));
+  const runs = Array.from({ length: RUNS }, () => bootMs(kernel, append, smp, params));
   runs.sort((a, b) => a.ms - b.ms);
   return runs[Math.floor(runs.length / 2)] ?? { ms: Number.NaN, status: null };
 }
@@ -92,8 +118,8 @@ interface Row {
   readonly bytes: number;
 }
 
-function row(name: string, kernel: string, append?: string, smp = 1): Row {
-  const m = median(kernel, append, smp);
+function row(name: string, kernel: string, append?: string, smp = 1, params: readonly string[] = []): Row {
+  const m = median(kernel, append, smp, params);
   const bytes = statSync(kernel).size;
   const kib = (bytes / 1024).toFixed(0);
   console.log(
@@ -112,7 +138,7 @@ try {
     .filter((n) => n.endsWith('.flat'))
     .sort()) {
     const name = f.slice(0, -'.flat'.length);
-    ours[name] = row(`vmunit ${name}`, join(out, 'x86', f), ARGS[name], SMP[name] ?? 1);
+    ours[name] = row(`vmunit ${name}`, join(out, 'x86', f), ARGS[name], SMP[name] ?? 1, PARAMS[name]);
   }
   const arm = spawnSync('make', ['-C', SDK, '-j2', 'ARCH=arm64', `O=${join(out, 'arm64')}`], {
     encoding: 'utf8',
@@ -137,7 +163,7 @@ try {
         console.log(`(no ${kernel}: ${pair.theirs} skipped)`);
         continue;
       }
-      const theirs = row(`kvm-unit-tests ${pair.theirs}`, kernel, undefined, pair.smp);
+      const theirs = row(`kvm-unit-tests ${pair.theirs}`, kernel, undefined, pair.smp, pair.theirsParams);
       console.log(
         `  ratio ${pair.ours} / ${pair.theirs}: time ${(mine.ms / theirs.ms).toFixed(2)}, size ${(mine.bytes / theirs.bytes).toFixed(2)}`,
       );

@@ -7,9 +7,11 @@
 //   KUNIT_PY=.../tools/testing/kunit/kunit.py node bench/parse/run.mjs \
 //     [--cases N] [--memory-gb G] [--repeat R] [--base OTHER_CHECKOUT]
 //
-// CPU time (user + system) is compared, best of R runs for vmunit and the floor, one run of kunit.py (it
-// takes about a minute on 1M cases). --base times another built checkout's bin/vmunit.js beside this one
-// (before/after a change). Needs `npm run build` first. Without KUNIT_PY (or --kunit) kunit.py is left out.
+// CPU time (user + system) is compared, the median of R runs for vmunit and the floor (runs interleaved, so
+// load from other work on the host falls on all of them alike), one run of kunit.py (it takes about a
+// minute on 1M cases). --base times another built checkout's bin/vmunit.js beside this one (before/after a
+// change). --memory-gb 0 skips the big log. Needs `npm run build` first. Without KUNIT_PY (or --kunit)
+// kunit.py is left out.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +26,8 @@ const opt = (name, fallback) => {
 };
 const cases = Number(opt('--cases', '1000000'));
 const kunitPy = opt('--kunit', process.env.KUNIT_PY);
-const memoryGb = Number(opt('--memory-gb', '0'));
-const repeat = Number(opt('--repeat', '3'));
+const memoryGb = Number(opt('--memory-gb', '1'));
+const repeat = Number(opt('--repeat', '5'));
 const base = opt('--base', undefined);
 const here = dirname(fileURLToPath(import.meta.url));
 const vmunit = join(here, '..', '..', 'bin', 'vmunit.js');
@@ -59,30 +61,49 @@ function timeRun(cmd, argv, discard = false) {
 
 const show = (r) =>
   `cpu ${r.cpu.toFixed(3)} s, wall ${r.wall.toFixed(3)} s, peak RSS ${r.rssMb.toFixed(0)} MB`;
-const best = (cmd, argv) =>
-  Array.from({ length: repeat }, () => timeRun(cmd, argv)).reduce((a, b) => (a.cpu < b.cpu ? a : b));
+/** The run with the median CPU time. */
+const median = (runs) => [...runs].sort((a, b) => a.cpu - b.cpu)[Math.floor(runs.length / 2)];
 const goal = (ok) => (ok ? 'met' : 'NOT met');
 
 const log = join(tmp, 'kunit.log');
 await writeLog(log, cases);
-console.log(`log: ${cases} cases, ${(statSync(log).size / 1e6).toFixed(1)} MB; CPU time, best of ${repeat}`);
+console.log(
+  `log: ${cases} cases, ${(statSync(log).size / 1e6).toFixed(1)} MB; CPU time, median of ${repeat}`,
+);
 
-const runs = {};
+// Every command of one round runs before the next round starts: a load spike on the host then falls on
+// all of them, not on one figure.
+const commands = [];
 for (const [label, bin] of [
   ['vmunit', vmunit],
   ...(base ? [['base', join(base, 'bin', 'vmunit.js')]] : []),
 ]) {
-  const consoleRun = best(process.execPath, [bin, 'parse', log]);
-  const json = best(process.execPath, [bin, 'parse', `--json=${join(tmp, 'r.json')}`, log]);
-  const junit = best(process.execPath, [bin, 'parse', `--junit=${join(tmp, 'r.xml')}`, log]);
-  runs[label] = { console: consoleRun, json, junit };
-  console.log(`${label} parse:          ${show(consoleRun)}  (${consoleRun.summary})`);
-  console.log(`${label} parse --json:   ${show(json)}  (${(json.cpu / consoleRun.cpu).toFixed(2)}x console)`);
+  commands.push([label, 'console', [bin, 'parse', log]]);
+  commands.push([label, 'json', [bin, 'parse', `--json=${join(tmp, 'r.json')}`, log]]);
+  commands.push([label, 'junit', [bin, 'parse', `--junit=${join(tmp, 'r.xml')}`, log]]);
+}
+commands.push(['floor', 'scan', [floor, log]]);
+const samples = new Map(commands.map(([label, kind]) => [`${label} ${kind}`, []]));
+for (let round = 0; round < repeat; round++) {
+  for (const [label, kind, argv] of commands)
+    samples.get(`${label} ${kind}`).push(timeRun(process.execPath, argv));
+}
+const runs = {};
+for (const [label, kind] of commands) {
+  runs[label] ??= {};
+  runs[label][kind] = median(samples.get(`${label} ${kind}`));
+}
+for (const label of Object.keys(runs).filter((l) => l !== 'floor')) {
+  const r = runs[label];
+  console.log(`${label} parse:          ${show(r.console)}  (${r.console.summary})`);
   console.log(
-    `${label} parse --junit:  ${show(junit)}  (${(junit.cpu / consoleRun.cpu).toFixed(2)}x console)`,
+    `${label} parse --json:   ${show(r.json)}  (${(r.json.cpu / r.console.cpu).toFixed(2)}x console)`,
+  );
+  console.log(
+    `${label} parse --junit:  ${show(r.junit)}  (${(r.junit.cpu / r.console.cpu).toFixed(2)}x console)`,
   );
 }
-const scan = best(process.execPath, [floor, log]);
+const scan = runs.floor.scan;
 console.log(`scan floor:            ${show(scan)}`);
 const mine = runs.vmunit;
 if (base) {

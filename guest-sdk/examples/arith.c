@@ -17,8 +17,8 @@
 #include "vmunit.h"
 
 /* Values read through a volatile so that the arithmetic happens at run time, in the guest. */
-static volatile long seven = 7, minus_seven = -7, two = 2;
-static volatile unsigned long big = 0xfedcba9876543210ul;
+static volatile int64_t seven = 7, minus_seven = -7, two = 2;
+static volatile uint64_t big = 0xfedcba9876543210ull;
 
 static jmp_buf env;
 static int depth;
@@ -36,10 +36,10 @@ static void arithmetic(void)
 {
 	report_prefix_push("arith");
 	report(seven + minus_seven == 0 && seven - minus_seven == 14, "add and subtract");
-	report(big * 16 == 0xedcba98765432100ul, "64-bit multiply overflows modulo 2^64");
+	report(big * 16 == 0xedcba98765432100ull, "64-bit multiply overflows modulo 2^64");
 	report(minus_seven / two == -3 && minus_seven % two == -1, "signed division truncates toward zero");
-	report(big / 0x10000 == 0xfedcba987654ul && big % 0x10000 == 0x3210, "unsigned division and remainder");
-	report((big >> 60) == 0xf && (seven << 61) == (long)0xe000000000000000ul && (minus_seven >> 1) == -4,
+	report(big / 0x10000 == 0xfedcba987654ull && big % 0x10000 == 0x3210, "unsigned division and remainder");
+	report((big >> 60) == 0xf && (seven << 61) == (int64_t)0xe000000000000000ull && (minus_seven >> 1) == -4,
 	       "shifts");
 	report_prefix_pop();
 }

@@ -1,6 +1,7 @@
 /*
  * arm64 interrupts: a software-generated interrupt to this CPU, and the EL1 virtual timer's PPI, each
- * taken through the GICv2 and handled with handle_irq(). Waits are bounded by the counter.
+ * taken through the GIC and handled with handle_irq(). The cfg runs it on a GICv2 (gic_timer) and a GICv3
+ * (gic_timer_gicv3). Waits are bounded by the counter.
  *
  * EXPECT-STATUS: 1
  * EXPECT: ok 1 gic_timer: SGI 1 to self is taken once
@@ -45,9 +46,10 @@ int main(int argc, char **argv)
 	(void)argv;
 	report_prefix_push("gic_timer");
 	if (!gic_available()) {
-		report_skip("no GICv2 (QEMU -machine virt,gic-version=2)");
+		report_skip("no GIC in the device tree");
 		return report_summary();
 	}
+	report_info("GICv%d", gic_version());
 	handle_irq(1, on_sgi);
 	gic_enable_irq(1);
 	gic_send_sgi_self(1);

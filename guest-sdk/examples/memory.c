@@ -55,7 +55,7 @@ static void test_alloc(void)
 	report(z && all_zero(z, 1000) && big && !((uintptr_t)big & 0xffff), "calloc zeroes, memalign aligns to 64 KiB");
 	free(z);
 	free(big);
-	report(malloc((size_t)1 << 45) == NULL && alloc_pages(40) == NULL, "an impossible request returns NULL");
+	report(malloc(SIZE_MAX / 2) == NULL && alloc_pages(40) == NULL, "an impossible request returns NULL");
 }
 
 static void test_unaligned(void)

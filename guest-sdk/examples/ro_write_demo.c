@@ -1,7 +1,8 @@
 /*
- * Fails on purpose: a write to a page made read-only, outside vmu_expect_exception(), is an unhandled #PF
- * (error code P|W), so the guest prints the fault and its STACK: line and aborts (exit 127). In the
- * nodefault expected-fail group; `vmunit run` shows the resolved stack in the failure.
+ * Fails on purpose: a write to a page made read-only, outside vmu_expect_exception(), is an unhandled page
+ * fault (x86_64: #PF with error code P|W; arm64: a data abort, permission fault with WnR), so the guest
+ * prints the fault and its STACK: line and aborts (exit 127). In the nodefault expected-fail group;
+ * `vmunit run` shows the resolved stack in the failure.
  *
  * EXPECT-STATUS: 127
  * EXPECT: ok 1 ro_write_demo: page is read-only
@@ -20,7 +21,7 @@ int main(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	report_prefix_push("ro_write_demo");
-	report(set_page_flags(vmu_pgtable_root(), page, 0, PT_WRITABLE), "page is read-only");
+	report(vmu_set_page_writable(vmu_pgtable_root(), page, false), "page is read-only");
 	scribble(page);
 	report_fail("survived a write to a read-only page");
 	return report_summary();

@@ -1,21 +1,22 @@
 /*
- * SMP: every CPU QEMU was given comes up, runs work sent with on_cpu(), takes IPIs, and shares a spinlock.
- * Run with -smp 4 (the cfg entry says smp = 4); with one CPU the test is skipped.
+ * SMP on both arches: every CPU QEMU was given comes up (x86_64: INIT-SIPI-SIPI; arm64: PSCI CPU_ON), runs
+ * work sent with on_cpu(), takes an IPI that runs a function (vmu_send_ipi), and shares a spinlock. The cfg
+ * runs it with -smp 4 (arm64 also on a GICv3); with one CPU it is skipped.
  *
  * EXPECT-STATUS: 1
  * EXPECT: ok 1 smp: 4 CPUs online
- * EXPECT: ok 2 smp: on_cpu runs on the CPU asked for, with distinct APIC IDs
- * EXPECT: ok 3 smp: every other CPU takes a fixed IPI
+ * EXPECT: ok 2 smp: on_cpu runs on the CPU asked for, with distinct hardware IDs
+ * EXPECT: ok 3 smp: every other CPU takes an IPI and runs its function
  * EXPECT: ok 4 smp: spinlock keeps 4 x 1000 increments exact
  * EXPECT: ok 5 smp: on_cpu_async work finishes
  */
 #include "vmunit.h"
 
-#define IPI_VECTOR 0x50
 #define ROUNDS 1000
+#define WAIT_SPINS 100000000ul
 
 static int ran_on[VMU_MAX_CPUS];
-static uint32_t apic_ids[VMU_MAX_CPUS];
+static uint64_t hwids[VMU_MAX_CPUS];
 static cpumask_t got_ipi;
 static struct spinlock lock;
 static long counter;
@@ -26,14 +27,14 @@ static void whoami(void *data)
 	int slot = (int)(uintptr_t)data;
 
 	ran_on[slot] = smp_id();
-	apic_ids[slot] = apic_id();
+	hwids[slot] = vmu_hwid();
 }
 
-static void ipi_handler(struct vmu_regs *regs)
+/* Runs in the IPI's interrupt handler on the CPU it was sent to. */
+static void mark_ipi(void *data)
 {
-	(void)regs;
+	(void)data;
 	cpumask_set_cpu(smp_id(), &got_ipi);
-	apic_eoi();
 }
 
 static void add_many(void *data)
@@ -70,19 +71,18 @@ int main(int argc, char **argv)
 		on_cpu(cpu, whoami, (void *)(uintptr_t)cpu);
 		distinct = distinct && ran_on[cpu] == cpu;
 		for (int other = 0; other < cpu; other++)
-			distinct = distinct && apic_ids[other] != apic_ids[cpu];
+			distinct = distinct && hwids[other] != hwids[cpu];
 	}
-	report(distinct, "on_cpu runs on the CPU asked for, with distinct APIC IDs");
+	report(distinct, "on_cpu runs on the CPU asked for, with distinct hardware IDs");
 
-	handle_irq(IPI_VECTOR, ipi_handler);
 	for_each_cpu(cpu) {
 		if (cpu != smp_id())
-			apic_send_ipi(cpu, IPI_VECTOR);
+			vmu_send_ipi(cpu, mark_ipi, NULL);
 	}
-	for (unsigned long spins = 0; cpumask_weight(&got_ipi) < n - 1 && spins < 100000000ul; spins++)
-		pause();
+	for (unsigned long spins = 0; cpumask_weight(&got_ipi) < n - 1 && spins < WAIT_SPINS; spins++)
+		cpu_relax();
 	report(cpumask_weight(&got_ipi) == n - 1 && !cpumask_test_cpu(0, &got_ipi),
-	       "every other CPU takes a fixed IPI");
+	       "every other CPU takes an IPI and runs its function");
 
 	for_each_cpu(cpu) {
 		if (cpu != 0)

@@ -40,6 +40,8 @@ int main(int argc, char **argv)
 	report_prefix_push("user_mode");
 	v = vmu_run_in_user(cpl_plus, 7, &vector);
 	report(vector == -1 && v == 307, "runs at CPL 3 and returns a value");
+	if (vmu_user_syscall_at_cpl3())
+		report_info("syscall came back at CPL 3 (nested PVM); returned through #UD instead");
 
 	vmu_run_in_user(do_cli, 0, &vector);
 	report(vector == GP_VECTOR, "cli at CPL 3 raises GP");

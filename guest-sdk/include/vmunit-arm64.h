@@ -22,6 +22,32 @@ static inline uint64_t vmu_cycles(void)
 /* True once start-up has turned the MMU on (SCTLR_EL1.M). */
 bool vmu_mmu_enabled(void);
 
+/* ---- Page tables (arch/arm64/mmu.c; the calls are in vmunit.h) ----------------------------------------
+ * 4 KiB granule, 39-bit addresses. Start-up maps the low 512 GiB 1:1 (RAM Normal write-back, the rest
+ * Device and never executable). Levels are counted as on x86 so that paging tests port: 1 = 4 KiB page,
+ * 2 = 2 MiB block, 3 = 1 GiB block (the root). Block splits are break-before-make, and TLB flushes are the
+ * inner-shareable TLBIs (every CPU). A data abort is EC_DABT_EL1 (EC_DABT_EL0 from user mode) with the address in FAR; its ESR fault
+ * status says translation (not mapped) or permission fault, and ESR_DABT_WNR says it was a write.
+ * install_page() maps Normal memory, EL1 read-write; virt_to_phys() asks the CPU (AT S1E1R); phys_to_virt()
+ * is the identity map. */
+#define PT_VALID (1ull << 0)
+#define PT_ATTR_DEVICE (0ull << 2) /* MAIR index 0: Device-nGnRnE */
+#define PT_ATTR_NORMAL (1ull << 2) /* MAIR index 1: Normal write-back */
+#define PT_ATTR_MASK (7ull << 2)
+#define PT_USER (1ull << 6)   /* AP[1]: EL0 may access (EL0-writable pages are never executable at EL1) */
+#define PT_RDONLY (1ull << 7) /* AP[2]: read-only at every EL */
+#define PT_SH_INNER (3ull << 8)
+#define PT_AF (1ull << 10)
+#define PT_PXN (1ull << 53)
+#define PT_UXN (1ull << 54)
+#define ESR_DABT_WNR (1u << 6)
+#define ESR_FSC(esr) ((unsigned int)(esr) & 0x3c) /* the fault status without its level */
+#define FSC_TRANSLATION 0x04
+#define FSC_PERMISSION 0x0c
+#define VMU_PAGE_FAULT EC_DABT_EL1
+void tlbi_page(const void *virt); /* TLBI VAAE1IS with its barriers */
+void tlbi_all(void);              /* TLBI VMALLE1IS with its barriers */
+
 static inline void cpu_relax(void) { __asm__ volatile("yield" : : : "memory"); }
 
 /* The registers an exception entry saved (arch/arm64/boot.S lays them out). */
@@ -55,19 +81,81 @@ bool vmu_expect_exception(int ec, void (*fn)(void *), void *arg);
 struct vmu_exception vmu_last_exception(void);
 const char *vmu_exception_name(int ec); /* "data abort", "BRK", ... ("" when unnamed) */
 
-/* ---- Interrupts (arch/arm64/gic.c): GICv2 on QEMU's virt machine ---------------------------------------
+/* ---- User mode (arch/arm64/user.c) -------------------------------------------------------------------
+ * Runs fn(arg) at EL0 (boot CPU only) and returns its result. *ec (if not NULL) is -1 when fn returned,
+ * else the exception class (EC_*) of the synchronous exception that ended it (the result is then 0); with
+ * ec NULL such an exception is fatal (ESR, FAR and a STACK: line of the user code, then abort). Before the
+ * first run, RAM becomes EL0-accessible and the image's code read-only: fn may use the test's data and
+ * calls; clear PT_USER on a page to keep it from EL0. IRQs stay masked at EL0. */
+uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *ec);
+uint64_t vmu_last_user_fault(void);                 /* ESR_EL1 of the exception that ended the last run */
+struct vmu_exception vmu_last_user_exception(void); /* its EC, ESR, ELR and FAR (ec -1: none) */
+
+/* ---- virtio-mmio (arch/arm64/virtio-mmio.c) -----------------------------------------------------------
+ * Transports come from the device tree's "virtio,mmio" nodes; legacy (Version 1, QEMU's default) and
+ * modern (Version 2, `-global virtio-mmio.force-legacy=false`) register layouts both work. A driver finds
+ * its device, negotiates features (VIRTIO_F_VERSION_1 is added for a modern device, then FEATURES_OK),
+ * sets up split virtqueues in page-aligned memory of VIRTQUEUE_RING_BYTES, sets DRIVER_OK, and pushes
+ * one-descriptor buffers, polling the used ring for their return (no interrupts). */
+#define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_RNG 4
+#define VIRTIO_F_VERSION_1 (1ull << 32)
+#define VIRTQUEUE_MAX_SIZE 64
+#define VIRTQUEUE_RING_BYTES (2 * 4096) /* descriptors and available ring, then the used ring */
+struct virtio_device {
+	uintptr_t base;
+	uint32_t version, id;
+	uint64_t device_features, features; /* offered; accepted by both sides */
+};
+struct vring_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+struct vring_avail {
+	uint16_t flags, idx, ring[VIRTQUEUE_MAX_SIZE];
+};
+struct vring_used {
+	uint16_t flags, idx;
+	struct {
+		uint32_t id, len;
+	} ring[VIRTQUEUE_MAX_SIZE];
+};
+struct virtqueue {
+	struct virtio_device *dev;
+	uint16_t index, size, last_used;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+};
+bool virtio_mmio_find(uint32_t device_id, struct virtio_device *dev); /* the first with that device ID */
+/* Reset, ACKNOWLEDGE, DRIVER, the features both sides have (dev->features), FEATURES_OK if modern; false
+ * when the device refuses them. */
+bool virtio_negotiate(struct virtio_device *dev, uint64_t driver_features);
+bool virtqueue_setup(struct virtqueue *vq, struct virtio_device *dev, int index, void *ring);
+void virtio_driver_ok(struct virtio_device *dev);
+/* Makes buf available (device_writes: the device fills it) and notifies; false when the ring is full. */
+bool virtqueue_push(struct virtqueue *vq, void *buf, uint32_t len, bool device_writes);
+/* Waits (bounded) for the device to return the oldest buffer; *len: the bytes it wrote. */
+bool virtqueue_wait(struct virtqueue *vq, uint32_t *len);
+
+/* ---- Interrupts (arch/arm64/gic.c, gic-v2.c, gic-v3.c) ---------------------------------------------------
+ * Start-up finds the GIC in the device tree: a GICv2 (memory-mapped CPU interface) or a GICv3 (system-
+ * register CPU interface, one redistributor per CPU, found by its affinity); QEMU virt's gic-version=2 or 3.
  * handle_irq() installs a handler for an interrupt ID (SGIs 0-15, PPIs 16-31, SPIs 32-1019); the GIC code
- * acknowledges and ends the interrupt around it. gic_init() runs at start-up; it returns false (and every
- * call below does nothing) when the machine's GIC is not a GICv2 (e.g. gic-version=3). */
+ * acknowledges and ends the interrupt around it. Without a GIC, gic_available() is false and every call
+ * below does nothing. SGI and PPI enables are per CPU. */
 typedef void (*vmu_irq_handler)(struct vmu_regs *regs);
 vmu_irq_handler handle_irq(int irq, vmu_irq_handler handler);
 bool gic_available(void);
+int gic_version(void); /* 2, 3, or 0 without a GIC */
 void gic_enable_irq(int irq);
 void gic_disable_irq(int irq);
 /* Software-generated interrupt `irq` (0-15) to CPU number `cpu` (see nr_cpus()), or to the caller. */
 void gic_send_sgi(int cpu, int irq);
 void gic_send_sgi_self(int irq);
-uint8_t vmu_cpu_gic_mask(int cpu); /* CPU number → its bit in the GIC's SGI target list */
+uint8_t vmu_cpu_gic_mask(int cpu); /* CPU number → its bit in a GICv2's SGI target list */
+uint64_t vmu_cpu_mpidr(int cpu);   /* CPU number → its MPIDR_EL1 affinity fields */
 static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" : : : "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" : : : "memory"); }
 /* wfi with IRQs unmasked: a pending interrupt is taken right after the wfi returns. */

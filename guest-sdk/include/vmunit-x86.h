@@ -1,6 +1,7 @@
 /*
- * x86_64 part of the guest SDK: port and MMIO access, CPUID, control registers, and exceptions.
- * Included by vmunit.h; do not include directly.
+ * x86 part of the guest SDK (x86_64, and i386 where noted): port and MMIO access, CPUID, control
+ * registers, and exceptions. Included by vmunit.h; do not include directly. Control registers are
+ * `unsigned long`, the width of the mode; what i386 builds lack is inside `#ifdef __x86_64__`.
  */
 #ifndef VMUNIT_X86_H
 #define VMUNIT_X86_H
@@ -51,16 +52,16 @@ static inline struct cpuid cpuid_indexed(uint32_t leaf, uint32_t subleaf)
 
 static inline struct cpuid cpuid(uint32_t leaf) { return cpuid_indexed(leaf, 0); }
 
-static inline uint64_t read_cr0(void)
+static inline unsigned long read_cr0(void)
 {
-	uint64_t v;
+	unsigned long v;
 	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
 	return v;
 }
 
-static inline uint64_t read_cr4(void)
+static inline unsigned long read_cr4(void)
 {
-	uint64_t v;
+	unsigned long v;
 	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
 	return v;
 }
@@ -83,24 +84,24 @@ static inline uint64_t rdtsc(void)
 #define VMU_CYCLE_COUNTER "tsc"
 static inline uint64_t vmu_cycles(void) { return rdtsc(); }
 
-static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+static inline void write_cr0(unsigned long v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
 
-static inline uint64_t read_cr2(void)
+static inline unsigned long read_cr2(void)
 {
-	uint64_t v;
+	unsigned long v;
 	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
 	return v;
 }
 
-static inline uint64_t read_cr3(void)
+static inline unsigned long read_cr3(void)
 {
-	uint64_t v;
+	unsigned long v;
 	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
 	return v;
 }
 
 /* Reloading CR3 flushes every non-global TLB entry. */
-static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+static inline void write_cr3(unsigned long v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
 
 static inline void wrmsr(uint32_t index, uint64_t v)
 {
@@ -110,14 +111,17 @@ static inline void wrmsr(uint32_t index, uint64_t v)
 static inline void invlpg(const volatile void *va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
 
 #define X86_CR0_WP (1ul << 16)
+#define X86_CR0_PG (1ul << 31)
 #define MSR_EFER 0xc0000080u
-#define EFER_NXE (1ul << 11)
+#define EFER_NXE (1ull << 11)
 
-/* ---- Page tables (arch/x86_64/vm.c) -----------------------------------------------------------------
+#ifdef __x86_64__
+/* ---- Page tables (arch/x86_64/vm.c; the calls are in vmunit.h) ---------------------------------------
  * Four levels (4 = PML4 ... 1 = PT); the boot tables map the first 4 GiB 1:1 with 2 MiB pages. Mapping or
  * changing one 4 KiB page inside a large page splits the large page first. Every call flushes the TLB entry
- * of the address it changes. Supervisor writes to read-only pages fault (CR0.WP is set at start-up). */
-typedef uint64_t pteval_t;
+ * of the address it changes. Supervisor writes to read-only pages fault (CR0.WP is set at start-up).
+ * install_page() maps present + writable; virt_to_phys() walks the live tables; phys_to_virt() is the
+ * identity map (physical memory below 4 GiB); a guard page's accesses raise #PF. */
 #define PT_PRESENT (1ull << 0)
 #define PT_WRITABLE (1ull << 1)
 #define PT_USER (1ull << 2)
@@ -128,29 +132,26 @@ typedef uint64_t pteval_t;
 #define PT_PAGE_SIZE (1ull << 7) /* in a PD or PDPT entry: a 2 MiB or 1 GiB page */
 #define PT_GLOBAL (1ull << 8)
 #define PT_NX (1ull << 63)       /* honoured when the CPU has NX (EFER.NXE is set at start-up) */
-#define VMU_BAD_PHYS (~0ull)
 
 /* #PF error code bits (SDM vol. 3A §4.7). */
 #define PFERR_PRESENT (1u << 0)
 #define PFERR_WRITE (1u << 1)
 #define PFERR_USER (1u << 2)
 #define PFERR_FETCH (1u << 4)
+#define VMU_PAGE_FAULT PF_VECTOR
 
-pteval_t *vmu_pgtable_root(void);                        /* the live PML4 (CR3) */
-pteval_t *get_pte(pteval_t *pgd, const void *virt);     /* 4 KiB entry; NULL if unmapped or in a large page */
-pteval_t *get_pte_level(pteval_t *pgd, const void *virt, int level);
-/* Writes `pte` at `level` for virt, creating missing tables and splitting large pages on the way. NULL when
- * a table page cannot be allocated. */
-pteval_t *install_pte(pteval_t *pgd, int level, void *virt, pteval_t pte);
-pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt); /* present + writable, 4 KiB */
-bool install_pages(pteval_t *pgd, uint64_t phys, size_t len, void *virt);
-void unmap_page(pteval_t *pgd, void *virt);
-/* Sets then clears PT_* bits of the 4 KiB page holding virt; false if nothing maps it. */
-bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear);
-uint64_t virt_to_phys(const void *virt); /* through the live tables; VMU_BAD_PHYS when unmapped */
-void *phys_to_virt(uint64_t phys);       /* the identity map (physical memory below 4 GiB) */
-/* A fresh page-sized hole: an allocated page whose mapping is removed, so any access raises #PF. */
-void *vmu_guard_page(void);
+#endif /* __x86_64__ */
+
+/* Makes the page holding a device register uncacheable (PCD and PWT in its 4 KiB entry). i386 runs with
+ * paging off, where the firmware's MTRRs already make the MMIO hole uncacheable: nothing to do there. */
+static inline void vmu_mmio_uncached(uintptr_t addr)
+{
+#ifdef __x86_64__
+	set_page_flags(vmu_pgtable_root(), (void *)addr, PT_PCD | PT_PWT, 0);
+#else
+	(void)addr;
+#endif
+}
 
 /* ---- Interrupts (arch/x86_64/trap.c, apic.c) ---------------------------------------------------------
  * handle_irq() installs a handler for any vector 0-255 on every CPU and returns the previous one (NULL:
@@ -209,13 +210,26 @@ bool enable_x2apic(void);
 void apic_timer_start(int vector, uint32_t count, bool periodic);
 void apic_timer_stop(void);
 
+#ifdef __x86_64__
 /* ---- User mode (arch/x86_64/user.c) -------------------------------------------------------------------
- * Runs fn(arg) at CPL 3 (boot CPU only) and returns its result. *vector (if not NULL) is -1 when fn returned,
- * else the exception that ended it (the result is then 0). The identity map becomes user-accessible on
- * first use. */
+ * Runs fn(arg) at CPL 3 (boot CPU only) and returns its result. With `vector`, an exception ends fn and
+ * *vector tells which (-1 when fn returned; the result is then 0). Without (NULL), an exception in fn is
+ * unexpected and fatal, as in the kernel: its dump and STACK: line show the user code. The identity map
+ * becomes user-accessible on first use. */
 uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector);
 /* The error code of the exception that ended the last user run. */
 uint64_t vmu_last_user_fault(void);
+/* True when the last user run's `syscall` arrived at CPL 3 (this host's nested KVM, PVM, does that) and
+ * the result came back through an exception instead. */
+bool vmu_user_syscall_at_cpl3(void);
+
+
+#endif /* __x86_64__ */
+
+/* Runs an empty user function to learn whether this host's syscall lands at CPL 3: the fingerprint of the
+ * nested KVM (PVM) this project's CI has, which tests use to mark its known failures (report_kfail).
+ * Always false on i386, which has no user mode yet. */
+bool vmu_host_syscall_at_cpl3(void);
 
 /* ---- ACPI (arch/x86_64/acpi.c) --------------------------------------------------------------------- */
 struct acpi_table_header {
@@ -229,17 +243,56 @@ struct acpi_table_header {
 /* A table by signature ("APIC", "FACP", ...) through RSDP → XSDT/RSDT, checksums verified; NULL if none. */
 const struct acpi_table_header *acpi_find_table(const char *signature);
 
-/* What the MADT says: the enabled CPUs' local APIC IDs (up to VMU_MAX_CPUS) and the first I/O APIC. */
+/* What the MADT says: the enabled CPUs' local APIC IDs (up to VMU_MAX_CPUS), the first I/O APIC, and the
+ * ISA IRQs' interrupt source overrides: isa_gsi[irq] is the GSI an ISA IRQ arrives on (irq itself when no
+ * override names it), isa_flags[irq] its MPS INTI flags (ACPI_INTI_*; 0 = the bus's default: edge, high). */
+#define ISA_IRQS 16
+#define ACPI_INTI_POLARITY_MASK 0x3
+#define ACPI_INTI_ACTIVE_LOW 0x3
+#define ACPI_INTI_TRIGGER_MASK 0xc
+#define ACPI_INTI_LEVEL 0xc
 struct acpi_madt_info {
 	uint32_t lapic_address;
 	uint32_t ioapic_address;
 	int nr_cpus;
 	uint8_t apic_ids[VMU_MAX_CPUS];
+	uint32_t isa_gsi[ISA_IRQS];
+	uint16_t isa_flags[ISA_IRQS];
 };
 bool acpi_madt(struct acpi_madt_info *info);
+
+/* ---- I/O APIC (arch/x86_64/ioapic.c; 82093AA datasheet) ---------------------------------------------
+ * The first I/O APIC the MADT lists, its pins numbered from GSI 0. A redirection entry is 64 bits: the
+ * vector, the delivery mode (fixed), the IOAPIC_* bits below and the destination local APIC ID in bits
+ * 56-63 (physical mode). A level-triggered entry sets IOAPIC_REMOTE_IRR when the local APIC accepts the
+ * interrupt; the local APIC's EOI clears it, and if the line is still asserted the interrupt comes again, so
+ * a level handler quiets its device before apic_eoi(). An edge entry fires once per rising edge. */
 #define IOAPIC_ID 0x00
 #define IOAPIC_VERSION 0x01
+#define IOAPIC_REDTBL 0x10 /* pin n: registers 0x10 + 2n (low half) and 0x11 + 2n (high half) */
+#define IOAPIC_DELIVERY_PENDING (1u << 12)
+#define IOAPIC_ACTIVE_LOW (1u << 13)
+#define IOAPIC_REMOTE_IRR (1u << 14)
+#define IOAPIC_LEVEL (1u << 15)
+#define IOAPIC_MASKED (1u << 16)
+#define IOAPIC_DEST_SHIFT 56
 uint32_t ioapic_read(uintptr_t base, uint8_t reg);
+void ioapic_write(uintptr_t base, uint8_t reg, uint32_t val);
+uintptr_t ioapic_base(void); /* 0 when the MADT lists no I/O APIC */
+int ioapic_pins(void);       /* redirection entries; 0 without an I/O APIC */
+uint64_t ioapic_get_redir(int pin);
+void ioapic_set_redir(int pin, uint64_t entry);
+/* Routes `pin` to `vector` on the CPU whose local APIC ID is `apic_id`, fixed delivery; flags: IOAPIC_LEVEL,
+ * IOAPIC_ACTIVE_LOW, IOAPIC_MASKED. */
+void ioapic_route(int pin, int vector, uint32_t apic_id, uint32_t flags);
+void ioapic_mask(int pin, bool masked);
+/* The pin and trigger/polarity flags an ISA IRQ arrives with, from the MADT's overrides (IRQ 0, the PIT,
+ * is GSI 2 on QEMU's PC machines); -1 without an I/O APIC. */
+int ioapic_isa_pin(int irq, uint32_t *flags);
+/* A PCI device's INTx pin: the ISA IRQ firmware wrote in PCI_INTERRUPT_LINE, through the same overrides
+ * (QEMU's PC machines declare their PCI IRQs level-triggered, active high); -1 when the device has no INTx
+ * or firmware assigned none. */
+int ioapic_pci_pin(pcidevaddr_t dev, uint32_t *flags);
 
 /* Exception vectors a test commonly provokes. */
 enum {
@@ -252,13 +305,23 @@ enum {
 	PF_VECTOR = 14, /* page fault */
 };
 
-/* The stack at exception entry, as arch/x86_64/isr.S lays it out (lowest address first). */
+/* The stack at exception entry, as arch/<arch>/isr.S lays it out (lowest address first). Both modes use
+ * the x86_64 names, as kvm-unit-tests' struct ex_regs does: on i386 `rax` is %eax and `rip` is %eip. */
+#ifdef __x86_64__
 struct vmu_regs {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rdi, rsi, rbp, rbx, rdx, rcx, rax;
 	uint64_t vector, error_code;
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
+#else
+struct vmu_regs {
+	unsigned long rdi, rsi, rbp, rbx, rdx, rcx, rax;
+	unsigned long vector, error_code;
+	unsigned long rip, cs, rflags; /* pushed by the CPU; esp and ss only on a privilege change */
+	unsigned long rsp, ss;
+};
+#endif
 
 /* What the last recovered exception was (see vmu_expect_exception). */
 struct vmu_exception {

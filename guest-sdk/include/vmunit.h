@@ -57,6 +57,38 @@ void free(void *ptr);
 void *memalign(size_t alignment, size_t size); /* alignment: a power of two */
 size_t vmu_free_memory(void);                  /* bytes alloc_page can still hand out */
 
+/* ---- Page tables (arch/x86_64/vm.c, arch/arm64/mmu.c; lib/vm.c) -------------------------------------
+ * The same calls on both arches; levels, PT_* flags and fault reporting are the arch's (vmunit-x86.h,
+ * vmunit-arm64.h). Level 1 is a 4 KiB page. Changing one 4 KiB page inside a larger mapping splits it first,
+ * and every call flushes the TLB for the address it changes. */
+typedef uint64_t pteval_t;
+#define VMU_BAD_PHYS (~0ull)
+pteval_t *vmu_pgtable_root(void);                    /* the live root table (CR3, TTBR0_EL1) */
+pteval_t *get_pte(pteval_t *pgd, const void *virt); /* 4 KiB entry; NULL if unmapped or inside a larger one */
+pteval_t *get_pte_level(pteval_t *pgd, const void *virt, int level);
+/* Writes `pte` at `level` for virt, creating missing tables and splitting larger mappings on the way. NULL
+ * when a table page cannot be allocated. */
+pteval_t *install_pte(pteval_t *pgd, int level, void *virt, pteval_t pte);
+pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt); /* 4 KiB, kernel read-write */
+bool install_pages(pteval_t *pgd, uint64_t phys, size_t len, void *virt);
+void unmap_page(pteval_t *pgd, void *virt);
+/* Sets then clears PT_* bits of the 4 KiB page holding virt; false if nothing maps it. */
+bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear);
+uint64_t virt_to_phys(const void *virt); /* VMU_BAD_PHYS when unmapped */
+void *phys_to_virt(uint64_t phys);
+/* A fresh page-sized hole: an allocated page whose mapping is removed, so any access faults. */
+void *vmu_guard_page(void);
+/* Clears (or sets back) write permission of the 4 KiB page holding virt; false if nothing maps it. */
+bool vmu_set_page_writable(pteval_t *pgd, void *virt, bool writable);
+/* The exception a page-table fault raises (VMU_PAGE_FAULT: x86 #PF, arm64 a data abort at EL1), and the
+ * last one vmu_expect_exception() caught in the same terms; false when the last was no such fault. */
+struct vmu_page_fault {
+	uint64_t addr;
+	bool write;   /* the access was a write */
+	bool present; /* a permission fault on a mapped page, not a missing translation */
+};
+bool vmu_last_page_fault(struct vmu_page_fault *pf);
+
 /* ---- SMP (arch/<arch>/smp.c) ------------------------------------------------------------------------
  * Every CPU QEMU was given (-smp N, N <= VMU_MAX_CPUS) is brought up before main() and waits, interrupts
  * enabled, for work. CPU numbers are 0 .. nr_cpus() - 1, the boot CPU is 0. on_cpu() runs fn(data) on a CPU
@@ -68,6 +100,13 @@ void on_cpu(int cpu, void (*fn)(void *), void *data);
 void on_cpu_async(int cpu, void (*fn)(void *), void *data);
 /* Waits until every CPU but the caller is idle (no on_cpu_async work left). */
 void vmu_wait_idle(void);
+/* An inter-processor interrupt (x86_64: a fixed APIC IPI; arm64: an SGI) whose handler runs fn(data) on
+ * CPU `cpu`, in interrupt context, once that CPU takes interrupts (idle CPUs do; the caller itself after
+ * irq_enable()). Returns at once; a second IPI to the same CPU waits until the first has run. */
+void vmu_send_ipi(int cpu, void (*fn)(void *), void *data);
+/* The running CPU's hardware ID, read from the hardware: its local APIC ID (x86_64), the affinity fields of
+ * MPIDR_EL1 (arm64). */
+uint64_t vmu_hwid(void);
 
 /* Spinlocks (test-and-set with a relaxing pause) and barriers. */
 struct spinlock {
@@ -88,15 +127,23 @@ void spin_unlock(struct spinlock *lock);
 		_old;                                                                                    \
 	})
 
-/* CPU sets, one bit a CPU. */
+/* CPU sets, one bit a CPU, in a word of the arch's width (atomic everywhere; VMU_MAX_CPUS fits in 32). */
 typedef struct {
-	uint64_t bits;
+	unsigned long bits;
 } cpumask_t;
 static inline void cpumask_clear(cpumask_t *m) { m->bits = 0; }
-static inline void cpumask_set_cpu(int cpu, cpumask_t *m) { __atomic_or_fetch(&m->bits, 1ull << cpu, __ATOMIC_SEQ_CST); }
-static inline void cpumask_clear_cpu(int cpu, cpumask_t *m) { __atomic_and_fetch(&m->bits, ~(1ull << cpu), __ATOMIC_SEQ_CST); }
+static inline void cpumask_set_cpu(int cpu, cpumask_t *m) { __atomic_or_fetch(&m->bits, 1ul << cpu, __ATOMIC_SEQ_CST); }
+static inline void cpumask_clear_cpu(int cpu, cpumask_t *m) { __atomic_and_fetch(&m->bits, ~(1ul << cpu), __ATOMIC_SEQ_CST); }
 static inline bool cpumask_test_cpu(int cpu, const cpumask_t *m) { return (__atomic_load_n(&m->bits, __ATOMIC_ACQUIRE) >> cpu) & 1; }
-static inline int cpumask_weight(const cpumask_t *m) { return __builtin_popcountll(__atomic_load_n(&m->bits, __ATOMIC_ACQUIRE)); }
+/* Counted by hand: without a popcount instruction (i686) gcc would call libgcc. */
+static inline int cpumask_weight(const cpumask_t *m)
+{
+	int n = 0;
+
+	for (unsigned long b = __atomic_load_n(&m->bits, __ATOMIC_ACQUIRE); b; b &= b - 1)
+		n++;
+	return n;
+}
 #define for_each_cpu(cpu) for (int cpu = 0; cpu < nr_cpus(); cpu++)
 
 /* ---- PCI (lib/pci.c; configuration space: arch/<arch>/pci.c) -----------------------------------------
@@ -219,7 +266,7 @@ void vmu_assert_failed(const char *file, int line, const char *cond, const char 
  * print one before aborting. */
 void vmu_dump_stack(void);
 /* The same, starting at the faulting instruction `pc`, walking the frames from frame pointer `fp`. */
-void vmu_dump_frame(uint64_t pc, uint64_t fp);
+void vmu_dump_frame(uintptr_t pc, uintptr_t fp);
 
 /* A line of diagnostics: "# ..." in KTAP output, the bare text in legacy output. */
 void vmu_diag(const char *fmt, ...) __printf(1, 2);
@@ -230,7 +277,7 @@ void vmu_diag(const char *fmt, ...) __printf(1, 2);
 const char vmu_progname[] = VMU_PROGNAME;
 #endif
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__i386__)
 #include "vmunit-x86.h"
 #elif defined(__aarch64__)
 #include "vmunit-arm64.h"

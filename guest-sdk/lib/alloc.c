@@ -55,9 +55,13 @@ static void *bump(size_t bytes)
 
 void *alloc_pages(unsigned int order)
 {
-	size_t bytes = (size_t)PAGE_SIZE << order;
+	size_t bytes;
 	void *p;
 
+	/* An order the address space cannot hold (any order past 19 on i386) is simply too much memory. */
+	if (order >= 8 * sizeof(size_t) || ((size_t)PAGE_SIZE << order) >> order != PAGE_SIZE)
+		return NULL;
+	bytes = (size_t)PAGE_SIZE << order;
 	if (order == 0 && free_pages_list) {
 		p = free_pages_list;
 		free_pages_list = *(void **)p;
@@ -190,7 +194,7 @@ void *malloc(size_t bytes)
 {
 	size_t size;
 
-	if (bytes == 0 || bytes > ((size_t)1 << 46))
+	if (bytes == 0 || bytes > ((size_t)1 << (sizeof(size_t) == 8 ? 46 : 30)))
 		return NULL;
 	size = block_size(bytes);
 	for (int attempt = 0; attempt < 2; attempt++) {

@@ -34,6 +34,8 @@ void vmu_mem_add_region(uintptr_t start, uintptr_t end);
 bool vmu_mailbox_pending(int cpu);
 void vmu_run_mailbox(int cpu);
 void vmu_arch_wake(int cpu);
+/* Runs this CPU's pending vmu_send_ipi() function; the arch's wake-up interrupt handler calls it. */
+void vmu_run_ipi(void);
 
 int main(int argc, char **argv);
 

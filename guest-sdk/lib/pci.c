@@ -180,7 +180,7 @@ struct bar_io {
 
 static uint32_t bar_read(const struct bar_io *b, uint32_t off, int width)
 {
-#ifdef __x86_64__
+#if defined(__x86_64__) || defined(__i386__)
 	if (b->io) {
 		uint16_t port = (uint16_t)(b->base + off);
 
@@ -194,7 +194,7 @@ static uint32_t bar_read(const struct bar_io *b, uint32_t off, int width)
 
 static void bar_write(const struct bar_io *b, uint32_t off, int width, uint32_t v)
 {
-#ifdef __x86_64__
+#if defined(__x86_64__) || defined(__i386__)
 	if (b->io) {
 		uint16_t port = (uint16_t)(b->base + off);
 
@@ -266,10 +266,10 @@ int pci_testdev(void)
 			report_skip("BAR%d: not assigned by the firmware", bar);
 			continue;
 		}
-#ifdef __x86_64__
+#if defined(__x86_64__) || defined(__i386__)
 		/* Device registers must not be cached: the boot map is write-back. */
 		if (!b.io)
-			set_page_flags(vmu_pgtable_root(), (void *)(uintptr_t)b.base, PT_PCD | PT_PWT, 0);
+			vmu_mmio_uncached((uintptr_t)b.base);
 #endif
 		for (int test = 0; test < TESTDEV_MAX_TESTS && testdev_one(&b, bar, test); test++)
 			ran++;

@@ -49,6 +49,33 @@ void on_cpu(int cpu, void (*fn)(void *), void *data)
 		cpu_relax();
 }
 
+/* vmu_send_ipi(): a slot per target CPU, claimed with a marker while the sender fills it, so that senders
+ * racing for one target take turns; the target's wake-up interrupt handler runs it (vmu_run_ipi). */
+static struct mailbox ipis[VMU_MAX_CPUS];
+#define IPI_CLAIMED ((void (*)(void *))1)
+
+void vmu_send_ipi(int cpu, void (*fn)(void *), void *data)
+{
+	struct mailbox *m = &ipis[cpu];
+
+	while (atomic_cmpxchg(&m->fn, NULL, IPI_CLAIMED) != NULL)
+		cpu_relax();
+	m->data = data;
+	atomic_set(&m->fn, fn);
+	vmu_arch_wake(cpu);
+}
+
+void vmu_run_ipi(void)
+{
+	struct mailbox *m = &ipis[smp_id()];
+	void (*fn)(void *) = atomic_read(&m->fn);
+
+	if (!fn || fn == IPI_CLAIMED)
+		return; /* the sender's own wake-up follows */
+	fn(m->data);
+	atomic_set(&m->fn, NULL);
+}
+
 void vmu_wait_idle(void)
 {
 	for_each_cpu(cpu) {

@@ -4,20 +4,20 @@
  * call). `vmunit run` and kvm-unit-tests' pretty_print_stacks.py turn the line into function and source
  * line with addr2line on the test's .elf. The walk follows the frame-pointer chain (the SDK builds with
  * -fno-omit-frame-pointer) until boot.S's zero frame pointer. Both arches lay a frame record out the same
- * way: the caller's frame pointer, then the return address (x86_64 %rbp; AArch64 x29, with x30 saved).
+ * way: the caller's frame pointer, then the return address (x86 %rbp/%ebp; AArch64 x29, with x30 saved).
  */
 #include "vmunit.h"
 
 #define MAX_FRAMES 24
 
-static void walk(uint64_t fp)
+static void walk(uintptr_t fp)
 {
-	for (int depth = 0; fp && !(fp & 7) && depth < MAX_FRAMES; depth++) {
-		const uint64_t *frame = (const uint64_t *)fp;
+	for (int depth = 0; fp && !(fp & (sizeof(fp) - 1)) && depth < MAX_FRAMES; depth++) {
+		const uintptr_t *frame = (const uintptr_t *)fp;
 
 		if (!frame[1])
 			break;
-		printf(" %lx", frame[1]);
+		printf(" %lx", (unsigned long)frame[1]);
 		if (frame[0] <= fp) /* the chain only grows towards older frames */
 			break;
 		fp = frame[0];
@@ -25,14 +25,14 @@ static void walk(uint64_t fp)
 	printf("\n");
 }
 
-void vmu_dump_frame(uint64_t pc, uint64_t fp)
+void vmu_dump_frame(uintptr_t pc, uintptr_t fp)
 {
-	printf("\tSTACK: @%lx", pc);
+	printf("\tSTACK: @%lx", (unsigned long)pc);
 	walk(fp);
 }
 
 void vmu_dump_stack(void)
 {
 	printf("\tSTACK:");
-	walk((uint64_t)__builtin_frame_address(0));
+	walk((uintptr_t)__builtin_frame_address(0));
 }

@@ -15,6 +15,8 @@ export const ENV_VARS = {
   TIMEOUT: "Timeout duration for the timeout(1) command (overrides the cfg's timeout; default 90s; 0 = none)",
   CHECK: "Overwrites the 'check' unit test parameter (see docs/unittests.txt)",
   MAX_SMP: 'Most vCPUs a test may ask for, as $MAX_SMP in the cfg (default: online CPUs)',
+  VMUNIT_FIRMWARE:
+    'x86 firmware when --firmware is not given: seabios (default, as run_tests.sh), qboot, auto, or a file',
   KVM_UNIT_TESTS_ENV: "User environ file merged into the guest's -initrd environment",
   ERRATA_FORCE: "'y': every erratum is treated as fixed (what -a sets); ERRATA_<commit> sets one",
   TARGET: 'qemu (default) or kvmtool (arm, riscv; vmunit drives QEMU only)',
@@ -47,6 +49,7 @@ export const COMMAND_ENV: Readonly<
     heading: 'Environment variables (as run_tests.sh)',
     names: [
       ...GUEST_RUN,
+      'VMUNIT_FIRMWARE',
       'KVM_UNIT_TESTS_ENV',
       'ERRATA_FORCE',
       'TARGET',
@@ -59,7 +62,7 @@ export const COMMAND_ENV: Readonly<
   },
   exec: {
     heading: 'Environment variables (as ARCH/run)',
-    names: ['QEMU', 'QEMU_ARCH', 'ACCEL', 'MACHINE', 'TIMEOUT', 'KVM_UNIT_TESTS_ENV'],
+    names: ['QEMU', 'QEMU_ARCH', 'ACCEL', 'MACHINE', 'TIMEOUT', 'VMUNIT_FIRMWARE', 'KVM_UNIT_TESTS_ENV'],
   },
   standalone: {
     heading: 'Environment variables the generated scripts read when run',

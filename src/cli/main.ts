@@ -6,7 +6,7 @@
 import { CommanderError } from 'commander';
 import { cancelledStatus } from '../util/cancel.js';
 import { exitCodeFor, formatErrorChain } from '../util/errors.js';
-import { loadCommands } from './commands/index.js';
+import { commandTable, loadCommands } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { defaultContext } from './context.js';
 import { buildProgram } from './program.js';
@@ -14,9 +14,15 @@ import { buildProgram } from './program.js';
 /** Runs the CLI and returns the process exit status. */
 export async function main(argv: readonly string[], ctx: CliContext = defaultContext()): Promise<number> {
   let status = 0;
-  const program = buildProgram(ctx, await loadCommands(argv.slice(2)), (code) => {
-    status = code;
-  });
+  const modules = await loadCommands(argv.slice(2));
+  const program = buildProgram(
+    ctx,
+    modules,
+    (code) => {
+      status = code;
+    },
+    commandTable,
+  );
   try {
     await program.parseAsync([...argv]);
     // A cancelled command has closed its reports; its status says which signal stopped it.

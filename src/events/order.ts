@@ -11,5 +11,6 @@ export function insertByIndex<T>(list: T[], item: T, indexOf: (t: T) => number, 
   const index = indexOf(item);
   let at = list.length;
   while (at > from && indexOf(list[at - 1] as T) > index) at--;
-  list.splice(at, 0, item);
+  if (at === list.length) list.push(item);
+  else list.splice(at, 0, item);
 }

@@ -13,26 +13,29 @@
  */
 
 import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { machine, release, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { RunEvent } from '../events/types.js';
+import type { Reporter } from '../reporters/types.js';
 import { VmunitError } from '../util/errors.js';
 import { type QemuTreeFacts, qemuTreeFacts, readTreeConfig, type TreeConfig } from './config-mak.js';
 import { type EfiCase, efiArgs, efiCaseName, efiSettings, prepareEfiCase } from './efi.js';
 import { archFromElfHeader } from './elf-arch.js';
 import { ExecEvents } from './exec-events.js';
 import { decodeExit, parseExitLine, QEMU_ABORTED } from './exit-code.js';
-import { chooseAccel } from './qemu/accel.js';
+import { chooseAccel, kvmDeviceUsable } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
 import type { ArchName, GuestArchProfile } from './qemu/arch/types.js';
 import { buildFixedArgs, buildQemuArgv, formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
+import type { FirmwareRequest } from './qemu/firmware.js';
 import { resolvePlatform } from './qemu/platform.js';
-import type { QemuProber } from './qemu/probe.js';
+import { QemuProber } from './qemu/probe.js';
 import { parseDuration } from './select.js';
-import { type SpawnFn, supervise } from './supervise.js';
+import { supervise } from './supervise.js';
+import { firmwareSetup, testFirmware } from './test-firmware.js';
 
-/** What the user asked for. */
+/** What the user asked for: `<arch>/run FILE [QEMU options…]`, typed. */
 export interface ExecRequest {
   readonly file: string;
   /** Arguments placed after `-kernel FILE`, verbatim. */
@@ -42,24 +45,39 @@ export interface ExecRequest {
   /** --arch: config.mak ARCH to use when there is no tree. */
   readonly arch?: string;
   readonly dryRun: boolean;
+  /** Where FILE, -C and KVM_UNIT_TESTS_ENV are resolved, and QEMU runs (the user's working folder). */
+  readonly cwd: string;
+  /** The run script's environment (ACCEL, QEMU, MACHINE, TIMEOUT, …). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** `--firmware`/`VMUNIT_FIRMWARE` (x86); undefined = SeaBIOS, as the run script. */
+  readonly firmware?: FirmwareRequest;
 }
 
-/** The outside world, injected. */
-export interface ExecIo {
+/** Where an exec's output goes. */
+export interface ExecSinks {
+  /** Opens the reporter for the run's RunEvents (not for a dry run); execGuest closes it. */
+  readonly open?: () => Reporter;
+  /** A line the run script prints on stdout: the command line, the guest's console. */
+  readonly print: (line: string) => void;
+  /** A line the run script prints on stderr: QEMU's stderr, why QEMU cannot run. */
+  readonly note: (line: string) => void;
+}
+
+/** The outside world as exec's steps use it: the request's folder and environment, the sinks, the host. */
+interface ExecIo {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
+  readonly print: (line: string) => void;
+  readonly note: (line: string) => void;
   readonly prober: QemuProber;
   readonly kvmDevice: boolean;
   /** `uname -m`. */
   readonly machine: string;
   /** `uname -r`. */
   readonly kernelRelease: string;
-  readonly spawn?: SpawnFn;
-  readonly signal?: AbortSignal;
-  /** Receives the run as RunEvents (the CLI's run record); the console output is printed either way. */
-  readonly emit?: (event: RunEvent) => void;
+  readonly signal: AbortSignal | undefined;
+  /** The run's RunEvents (undefined for a dry run or when the caller opened no reporter). */
+  readonly emit: ((event: RunEvent) => void) | undefined;
 }
 
 /** config.mak DEFAULT_QEMU_CPU as ./configure writes it, for binaries run without a tree. */
@@ -183,8 +201,36 @@ async function environText(tree: ExecTree, accel: string, version: string, io: E
   });
 }
 
-/** Runs (or with dryRun prints) one guest binary; returns the run script's exit status. */
-export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
+/**
+ * Runs (or with dryRun prints) one guest binary as `<arch>/run FILE …` does; returns the run script's exit
+ * status (0 PASS, 77 SKIP, 124 timeout, 2 QEMU cannot run, else FAIL). The caller's AbortSignal stops QEMU
+ * (TERM, then KILL); the reporter `sinks.open` gives gets the run's events and is closed here.
+ */
+export async function execGuest(
+  req: ExecRequest,
+  { signal, sinks }: { signal?: AbortSignal; sinks: ExecSinks },
+): Promise<number> {
+  const reporter = req.dryRun ? undefined : sinks.open?.();
+  const io: ExecIo = {
+    cwd: req.cwd,
+    env: req.env,
+    print: sinks.print,
+    note: sinks.note,
+    prober: new QemuProber(),
+    kvmDevice: kvmDeviceUsable(),
+    machine: machine(),
+    kernelRelease: release(),
+    signal,
+    emit: reporter === undefined ? undefined : (e) => reporter.onEvent(e),
+  };
+  try {
+    return await execSteps(req, io);
+  } finally {
+    await reporter?.close();
+  }
+}
+
+async function execSteps(req: ExecRequest, io: ExecIo): Promise<number> {
   const file = resolve(io.cwd, req.file);
   await checkFile(file, req.file);
   const tree = await resolveExecTree(file, req, io);
@@ -196,7 +242,7 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     kvmDevice: io.kvmDevice,
   });
   if (!accel.ok) {
-    io.err(`${accel.message}\n`);
+    io.note(accel.message);
     return 2;
   }
   let resolved: Awaited<ReturnType<typeof resolvePlatform>>;
@@ -215,15 +261,24 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
     );
   } catch (error) {
     if (!(error instanceof VmunitError) || error.code !== 'QEMU_NOT_FOUND') throw error;
-    io.err(`${error.message}\n`);
+    io.note(error.message);
     return 2;
   }
-  const { platform, info } = resolved;
+  const { info } = resolved;
   if (info.missing !== undefined) {
-    io.out(`${info.missing}\n`);
+    io.print(info.missing);
     return 2;
   }
   const efi = await efiBoot(req, profile.arch, io);
+  const setup = await firmwareSetup(req.firmware ?? { mode: 'seabios' }, {
+    profile,
+    efi: efi !== undefined,
+    prober: io.prober,
+    qemu: info.path,
+  });
+  const name = basename(file).replace(/\.[^.]*$/, '');
+  const firmware = await testFirmware(setup, { name, image: file, vmmArgs: req.qemuArgs });
+  const platform = firmware.bios === '' ? resolved.platform : { ...resolved.platform, bios: firmware.bios };
   const base = efi
     ? [platform.qemu, ...buildFixedArgs(platform), ...efiArgs(efi.settings, efi.caseName, req.qemuArgs)]
     : buildQemuArgv(platform, { kernel: req.file, vmmArgs: req.qemuArgs });
@@ -232,7 +287,7 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
   if (timeoutMs === undefined)
     throw new VmunitError('INPUT_INVALID', `TIMEOUT=${timeoutText} is not a duration`);
   if (req.dryRun) {
-    io.out(`${formatCommandLine(base)}${tree.environDefault && !efi ? ' # -initrd <environ file>' : ''}\n`);
+    io.print(`${formatCommandLine(base)}${tree.environDefault && !efi ? ' # -initrd <environ file>' : ''}`);
     return 0;
   }
   // x86/efi/run passes ENVIRON_DEFAULT=n: QEMU refuses -initrd without -kernel.
@@ -241,10 +296,11 @@ export async function execGuest(req: ExecRequest, io: ExecIo): Promise<number> {
   return runWithEnviron(environ, async (initrd) => {
     const argv = initrd === undefined ? base : [...base, '-initrd', initrd];
     // As run_test: the command line, ' #' when an environ file follows, then the -initrd words.
-    io.out(`${formatCommandLine(base)}${initrd === undefined ? ' ' : ` # -initrd ${initrd}`}\n`);
+    io.print(`${formatCommandLine(base)}${initrd === undefined ? ' ' : ` # -initrd ${initrd}`}`);
     const meta = {
       arch: profile.arch,
       accel: platform.accel,
+      firmware: firmware.name,
       'qemu.path': info.path,
       'qemu.version': info.versionString,
     };
@@ -297,24 +353,23 @@ async function superviseGuest(
     timeoutMs,
     graceMs: 1000,
     ...(io.signal ? { signal: io.signal } : {}),
-    ...(io.spawn ? { spawn: io.spawn } : {}),
     onLine: (stream, line) => {
       events?.line(stream, line);
       if (stream === 'stdout') {
-        io.out(`${line}\n`);
+        io.print(line);
         exitLineStatus ??= parseExitLine(line);
       } else {
-        io.err(`${line}\n`);
+        io.note(line);
         stderr.push(line);
       }
     },
   });
   if (end.spawnError) {
-    io.err(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}\n`);
+    io.note(`vmunit: cannot start ${argv[0] ?? ''}: ${end.spawnError.message}`);
     events?.finish(undefined, end.aborted);
     return 2;
   }
-  if (end.code === QEMU_ABORTED) io.err('QEMU Aborted\n');
+  if (end.code === QEMU_ABORTED) io.note('QEMU Aborted');
   const decoded = decodeExit({
     end,
     channel: profile.status,

@@ -1,10 +1,14 @@
 /**
  * `vmunit/guest`: the kvm-unit-tests runner as a library.
  * Must not import: kernel, unit, scale, cli.
- * `runTree` runs a configured and built tree as `vmunit run` does (run_tests.sh's selection, verdicts, logs folder), streaming RunEvents to your
- * reporters and stopping on your AbortSignal; `ResultLinesReporter` prints run_tests.sh's result lines from
- * those events. The pieces below it are pure: parse a unittests.cfg, select tests with run_tests.sh's
- * rules, build QEMU command lines from per-arch data, decode exit statuses.
+ * One entry per command, each `(request, { signal, sinks })`, never printing on its own:
+ * - `runTree` runs a configured and built tree as `vmunit run` does (run_tests.sh's selection, verdicts,
+ *   logs folder), streaming RunEvents to your reporters; `ResultLinesReporter` prints run_tests.sh's
+ *   result lines from those events;
+ * - `execGuest` runs one guest binary as `vmunit exec` (`<arch>/run FILE …`) does;
+ * - `writeStandaloneTests` writes `make standalone`'s scripts as `vmunit standalone` does.
+ * Each stops on your AbortSignal. The pieces below them are pure: parse a unittests.cfg, select tests
+ * with run_tests.sh's rules, build QEMU command lines from per-arch data, decode exit statuses.
  */
 
 export { parseJobs } from '../util/pool.js';
@@ -12,6 +16,7 @@ export { parseUnittestsCfg } from './cfg/parse.js';
 export type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
 export { readTreeConfig, type TreeConfig } from './config-mak.js';
 export { resolveGuestEnv } from './env.js';
+export { type ExecRequest, type ExecSinks, execGuest } from './exec.js';
 export {
   classifyStartupFailure,
   type DecodedExit,
@@ -40,3 +45,9 @@ export {
   runTree,
 } from './run-tree.js';
 export { decideTest, type Selection, selectTest } from './select.js';
+export {
+  type StandaloneEntry,
+  type StandaloneRequest,
+  type StandaloneSinks,
+  writeStandaloneTests,
+} from './standalone/build.js';

@@ -19,7 +19,6 @@ export interface InstallOptions {
   readonly names: readonly string[];
   readonly allowMissing: boolean;
   readonly generator: string;
-  readonly onWritten?: (path: string) => void;
 }
 
 /** tests.json. `file` is relative to the manifest's folder. Bump `version` on incompatible changes. */
@@ -68,7 +67,6 @@ export async function installTests(
     outDir: dir,
     allowMissing: o.allowMissing,
     generator: o.generator,
-    ...(o.onWritten ? { onWritten: o.onWritten } : {}),
   });
   const manifest = join(root, 'tests.json');
   const tmp = `${manifest}.tmp-${process.pid}`;

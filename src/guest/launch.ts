@@ -1,14 +1,22 @@
 /**
  * How one test's QEMU is run, by cfg group, as kvm-unit-tests' run scripts choose `run_migration`,
  * `run_panic` or a plain run: migration and panic tests talk to QEMU over QMP (migration.ts, panic.ts);
- * every other test is one supervised QEMU whose stderr is watched for a dead guest (dead-guest.ts), which
- * ends the test at once unless `--wait-timeouts` asks for run_tests.sh's wait.
+ * every other test is one supervised QEMU whose stderr (dead-guest.ts) and run state (qmp/run-state.ts) are
+ * watched for a dead guest, which ends the test at once unless `--wait-timeouts` asks for run_tests.sh's wait.
  */
 
+import { join } from 'node:path';
 import { type DeadGuest, DeadGuestWatcher, DUMP_SETTLE_MS } from './dead-guest.js';
 import { runMigration } from './migration.js';
 import { runPanic } from './panic.js';
-import { type HarnessEnd, launchOptions, type QemuLaunch } from './qmp/instance.js';
+import {
+  type HarnessEnd,
+  inTempDir,
+  launchOptions,
+  type QemuLaunch,
+  qmpMonitorArgs,
+} from './qmp/instance.js';
+import { RunStateWatch, type StoppedGuest } from './qmp/run-state.js';
 import { supervise } from './supervise.js';
 
 export interface LaunchEnd extends HarnessEnd {
@@ -33,20 +41,56 @@ export function launchTest(launch: QemuLaunch, kind: HarnessKind, waitTimeouts: 
 }
 
 async function runPlain(launch: QemuLaunch, waitTimeouts: boolean): Promise<LaunchEnd> {
+  if (waitTimeouts) {
+    // run_tests.sh's command line exactly, and its wait: no monitor, nothing ends the test early.
+    const end = await supervise({
+      ...launchOptions(launch, launch.argv, new AbortController().signal),
+      onLine: launch.onLine,
+    });
+    return { ...end, aborted: launch.signal?.aborted ?? false };
+  }
+  return inTempDir('vmunit-qmp-', (dir) => runWatched(launch, join(dir, 'qmp.sock')));
+}
+
+/**
+ * A plain run with two ways to see a dead guest: QEMU's stderr (KVM internal error and its dump) and the
+ * run state over QMP (internal-error, guest-panicked, shutdown). The monitor is harness plumbing: the
+ * test's log keeps the command line without it, which is the one to paste.
+ */
+async function runWatched(launch: QemuLaunch, qmpPath: string): Promise<LaunchEnd> {
   const watcher = new DeadGuestWatcher();
   const stop = new AbortController();
   let settle: NodeJS.Timeout | undefined;
+  let exited = false;
+  let stopped: StoppedGuest | undefined;
+  const states = new RunStateWatch(
+    qmpPath,
+    () => !exited,
+    (s) => {
+      stopped = s;
+      // A KVM internal error's stderr dump says more than `info registers`: let it finish (or settle).
+      if (!watcher.seen) stop.abort();
+    },
+  );
   const end = await supervise({
-    ...launchOptions(launch, launch.argv, stop.signal),
+    ...launchOptions(launch, [...launch.argv, ...qmpMonitorArgs(qmpPath)], stop.signal),
+    onSpawn: () => states.start(),
     onLine: (stream, line) => {
       launch.onLine(stream, line);
-      if (stream !== 'stderr' || waitTimeouts) return;
+      if (stream !== 'stderr') return;
       const wasSeen = watcher.seen;
       if (watcher.push(line)) stop.abort();
       else if (!wasSeen && watcher.seen) settle = setTimeout(() => stop.abort(), DUMP_SETTLE_MS);
     },
   });
+  exited = true;
+  states.close();
   clearTimeout(settle);
-  const dead = stop.signal.aborted && !end.timedOut ? watcher.result() : undefined;
+  const dead = stop.signal.aborted && !end.timedOut ? (watcher.result() ?? fromRunState(stopped)) : undefined;
   return { ...end, aborted: launch.signal?.aborted ?? false, ...(dead ? { dead } : {}) };
+}
+
+function fromRunState(stopped: StoppedGuest | undefined): DeadGuest | undefined {
+  if (stopped === undefined) return undefined;
+  return { reason: stopped.reason, dump: stopped.registers ?? '(the monitor gave no register dump)' };
 }

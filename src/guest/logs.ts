@@ -116,11 +116,14 @@ export async function writeResultsJson(
   results: readonly StoredResult[],
   complete: boolean,
   elapsedMs?: number,
+  firstSpawnMs?: number,
 ): Promise<void> {
   const tmp = join(dir, '.results.json.tmp');
   const doc = {
     complete,
     ...(elapsedMs === undefined ? {} : { elapsedMs: Math.round(elapsedMs) }),
+    // From process start to the first QEMU of a test (bench/guest-suite's start-up figure).
+    ...(firstSpawnMs === undefined ? {} : { firstSpawnMs: Math.round(firstSpawnMs) }),
     tests: results,
   };
   await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);

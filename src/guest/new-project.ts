@@ -57,11 +57,11 @@ function ownedAbove(
 
 /**
  * The Makefile a new project gets: `make` there builds its tests with the SDK `vmunit new` used (its path
- * is written in, as VMUNIT_SDK, overridable), `make ARCH=arm64` the arm64 ones. Pure.
+ * is written in, as VMUNIT_SDK, overridable), `make ARCH=i386` or `ARCH=arm64` those arches' ones. Pure.
  */
 export function makefileStub(sdkDir: string): string {
-  return `# Builds the guest tests of this folder (NAME.c, each named in unittests.cfg, or unittests.arm64.cfg
-# for ARCH=arm64) with vmunit's guest SDK; written by \`vmunit new\`. Run them: vmunit run -C build
+  return `# Builds the guest tests of this folder (NAME.c, each named in unittests.cfg, or unittests.<arch>.cfg
+# for ARCH=i386 or arm64) with vmunit's guest SDK; written by \`vmunit new\`. Run them: vmunit run -C build
 VMUNIT_SDK ?= ${sdkDir.replace(/\/$/, '')}
 ARCH ?= x86_64
 O ?= $(CURDIR)/build$(if $(filter x86_64,$(ARCH)),,/$(ARCH))

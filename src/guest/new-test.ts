@@ -44,6 +44,13 @@ export const SDK_ARCHES: Readonly<Record<string, SdkArch>> = {
     cfgName: 'unittests.cfg',
     buildSubdir: '',
   },
+  i386: {
+    arch: 'i386',
+    testDir: 'x86',
+    binarySuffix: '.flat',
+    cfgName: 'unittests.i386.cfg',
+    buildSubdir: 'i386',
+  },
   arm64: {
     arch: 'arm64',
     testDir: 'arm',

@@ -22,6 +22,8 @@ export interface RunHeaderFacts {
   readonly jobs: number;
   readonly resultsDir: string | undefined;
   readonly kernelRelease: string;
+  /** x86 `--firmware`: `seabios`, `auto (qboot PATH)`, … (absent on arches that keep their own). */
+  readonly firmware?: string;
 }
 
 /** The accelerator's reason, from what chooseAccel was given. Pure. */
@@ -47,9 +49,10 @@ function shortVersion(line: string): string {
 export function formatRunHeader(f: RunHeaderFacts): string {
   const head = f.treeHead === '' ? '' : ` (HEAD ${f.treeHead})`;
   const results = f.resultsDir === undefined ? 'no results folder (dry run)' : `results ${f.resultsDir}`;
+  const firmware = f.firmware === undefined ? '' : `, firmware ${f.firmware}`;
   return (
     `vmunit: tree ${f.treeDir}${head}, arch ${f.arch}, accel ${f.accel} (${f.accelReason}), ` +
-    `qemu ${f.qemuPath} ${shortVersion(f.qemuVersion)}, MAX_SMP ${f.maxSmp}, -j ${f.jobs}, ${results}`
+    `qemu ${f.qemuPath} ${shortVersion(f.qemuVersion)}${firmware}, MAX_SMP ${f.maxSmp}, -j ${f.jobs}, ${results}`
   );
 }
 
@@ -67,6 +70,7 @@ export function headerMeta(f: RunHeaderFacts): Record<string, string> {
     maxSmp: f.maxSmp,
     jobs: String(f.jobs),
     ...(f.resultsDir === undefined ? {} : { resultsDir: f.resultsDir }),
+    ...(f.firmware === undefined ? {} : { firmware: f.firmware }),
   };
 }
 
@@ -84,6 +88,7 @@ export function headerRecordMeta(f: RunHeaderFacts): RunMetaInput {
     kernelRelease: f.kernelRelease,
     ...(Number.isInteger(maxSmp) ? { maxSmp } : {}),
     jobs: f.jobs,
+    ...(f.firmware === undefined ? {} : { firmware: f.firmware }),
   };
 }
 

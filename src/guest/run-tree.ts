@@ -21,11 +21,13 @@ import { probeMaxSmp } from './max-smp.js';
 import { chooseAccel, kvmDeviceUsable } from './qemu/accel.js';
 import { archProfile } from './qemu/arch/index.js';
 import type { GuestArchProfile } from './qemu/arch/types.js';
+import { type FirmwareRequest, firmwareLabel } from './qemu/firmware.js';
 import { resolvePlatform } from './qemu/platform.js';
 import { defaultCapture, QemuProber } from './qemu/probe.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from './run.js';
 import { accelReason, formatRunHeader, headerMeta, type RunHeaderFacts, slowKvmNote } from './run-header.js';
 import { checkTestNames } from './selection-check.js';
+import { type FirmwareSetup, firmwareSetup } from './test-firmware.js';
 
 export type { RunHeaderFacts } from './run-header.js';
 
@@ -61,6 +63,8 @@ export interface RunTreeRequest {
   readonly probeMaxSmp: boolean;
   /** `--wait-timeouts`: a dead guest (KVM internal error) waits for its timeout, as run_tests.sh's. */
   readonly waitTimeouts?: boolean;
+  /** `--firmware`/`VMUNIT_FIRMWARE` (x86): undefined = SeaBIOS, as run_tests.sh. */
+  readonly firmware?: FirmwareRequest;
   /** The harness environment (ACCEL, QEMU, MACHINE, TIMEOUT, MAX_SMP, …). */
   readonly env: Env;
 }
@@ -170,6 +174,15 @@ function onlyThese(
   return specs.filter((s) => keep.has(s.name));
 }
 
+/** The firmware as the header and the record's meta say it: `auto (qboot /usr/share/qemu/qboot.rom)`, `seabios`. */
+function firmwareText(setup: FirmwareSetup): string {
+  const label = firmwareLabel(setup.request);
+  if (setup.request.mode === 'auto' && setup.qbootPath === undefined)
+    return `${label} (no qboot.rom: seabios)`;
+  if (setup.qbootPath === undefined) return label;
+  return setup.request.mode === 'qboot' ? `qboot ${setup.qbootPath}` : `${label} (qboot ${setup.qbootPath})`;
+}
+
 /** Runs (or with dryRun prints) the selected tests of a tree. */
 export async function runTree(
   request: RunTreeRequest,
@@ -203,6 +216,12 @@ export async function runTree(
     : isAbsolute(resultsArg)
       ? resultsArg
       : join(tree.dir, resultsArg);
+  const firmware = await firmwareSetup(request.firmware ?? { mode: 'seabios' }, {
+    profile,
+    efi: tree.configEfi,
+    prober: host.prober,
+    qemu: platform?.info.path,
+  });
   const facts: RunHeaderFacts = {
     treeDir: tree.dir,
     treeHead: tree.buildHead,
@@ -215,6 +234,7 @@ export async function runTree(
     jobs,
     resultsDir,
     kernelRelease: release(),
+    ...(profile.qboot && !tree.configEfi ? { firmware: firmwareText(firmware) } : {}),
   };
   sinks.note(formatRunHeader(facts));
   const slow = await kvmNote(facts.accel);
@@ -249,6 +269,7 @@ export async function runTree(
       tree: treeFacts(tree, errataText),
       specs: onlyThese(loaded.specs, request.only),
       ...(request.waitTimeouts ? { waitTimeouts: true } : {}),
+      ...(profile.qboot && !tree.configEfi ? { firmware } : {}),
       select: (spec) => decideTest(spec, selectOptions, { treeDir: tree.dir }),
       env: request.all ? { ...env, ERRATA_FORCE: 'y' } : env,
       jobs,

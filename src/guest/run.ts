@@ -6,7 +6,7 @@
  */
 
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { RunEvent, TestStatus } from '../events/types.js';
 import { aggregateStatus } from '../ktap/status.js';
 import { runPool, startOrder } from '../util/pool.js';
@@ -26,6 +26,7 @@ import type { QemuInfo, QemuProber } from './qemu/probe.js';
 import { runOneTest, testArgv } from './run-one.js';
 import { type PendingTest, verboseCommandLine } from './select.js';
 import type { ChildLike, SpawnFn } from './supervise.js';
+import { type FirmwareSetup, testFirmware } from './test-firmware.js';
 
 /**
  * What selection decided for one cfg entry (select.ts's `Selection` or `Decision`): a test to run comes
@@ -84,6 +85,8 @@ export interface GuestRunOptions {
   readonly ktap?: KtapSinkFactory;
   /** `--wait-timeouts`: a dead guest waits for its timeout, as under run_tests.sh. */
   readonly waitTimeouts?: boolean;
+  /** `--firmware`, checked (x86 multiboot trees); each test's choice is recorded as its `firmware` attribute. */
+  readonly firmware?: FirmwareSetup;
 }
 
 export interface GuestRunSummary {
@@ -190,6 +193,8 @@ class RunState {
   readonly #results: StoredResult[] = [];
   readonly #environ = new Map<string, Promise<string | undefined>>();
   #write: Promise<void> = Promise.resolve();
+  /** performance.now() (ms since the process started) when the first test's QEMU was about to start. */
+  #firstSpawnMs: number | undefined;
   counts = { passed: 0, failed: 0, skipped: 0 };
 
   constructor(o: GuestRunOptions) {
@@ -288,7 +293,9 @@ class RunState {
     const o = this.#o;
     const name = r.spec.name;
     const test = await resolveNow(r.sel);
-    const { platform, info } = await this.#qemuFor(r.accel, r.props, test.machine);
+    const { platform: base, info } = await this.#qemuFor(r.accel, r.props, test.machine);
+    const firmware = o.firmware && (await this.#firmwareOf(test));
+    const platform = firmware?.bios ? { ...base, bios: firmware.bios } : base;
     if (info.missing !== undefined) {
       await this.harnessSkip(name, r.index, info.missing, info.missing);
       return;
@@ -309,7 +316,12 @@ class RunState {
     // -v prints run_tests.sh's own line; the exact QEMU command is the first line of the test's log.
     if (o.verbose) o.print(verboseCommandLine(test, o.tree.runScript));
     const id = this.#start(name, r.index);
+    if (firmware) {
+      o.emit({ type: 'test:attr', id, key: 'firmware', value: firmware.name });
+      if (firmware.reason) o.emit({ type: 'test:attr', id, key: 'firmware.reason', value: firmware.reason });
+    }
     const log = o.resultsDir ? new TestLog(o.resultsDir, name, o.logCapBytes) : undefined;
+    this.#firstSpawnMs ??= performance.now();
     const outcome = await runOneTest({
       test,
       id,
@@ -331,6 +343,13 @@ class RunState {
     });
     await log?.close();
     this.#record(name, outcome.verdict, outcome.reason, outcome.durationMs);
+  }
+
+  #firmwareOf(test: ResolvedGuestTest) {
+    const setup = this.#o.firmware;
+    if (setup === undefined) return undefined;
+    const image = resolve(this.#o.treeDir, test.kernel);
+    return testFirmware(setup, { name: test.spec.name, image, vmmArgs: test.vmmArgs });
   }
 
   /** The test's EFI boot folder, or undefined after reporting x86/efi/run's failure as a SKIP. */
@@ -356,6 +375,6 @@ class RunState {
     await this.#write;
     const dir = this.#o.resultsDir;
     if (dir && !this.#o.dryRun)
-      await writeResultsJson(dir, this.#results, !this.#o.signal?.aborted, elapsedMs);
+      await writeResultsJson(dir, this.#results, !this.#o.signal?.aborted, elapsedMs, this.#firstSpawnMs);
   }
 }

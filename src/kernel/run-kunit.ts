@@ -17,7 +17,6 @@ import { extractKtapLines, ktapBootParser } from './ktap-wiring.js';
 import { kunitRulesForTree } from './kunit-version.js';
 import { assembleKunitconfig } from './kunitconfig.js';
 import { kunitBuild, kunitConfig, kunitExec, kunitRun, type PipelineResult } from './pipeline.js';
-import { loadQemuConfigFile } from './qemu-config-file.js';
 import type { BuildRequest, ExecRequest, KernelIo, KernelTarget } from './types.js';
 
 /** Where the kernel is and what it is built for, as kunit.py's common options say it. */
@@ -63,14 +62,18 @@ export interface KunitSinks {
    * metadata). runKunit closes what this returns when the stages end, even on an error.
    */
   readonly open: (target: KernelTarget) => Reporter;
-  /** kunit.py's stdout text (stage messages, make's and the kernel's echoed command lines, listings). */
-  readonly print: (text: string) => void;
-  /** kunit.py's stderr text (`ERROR:root:` lines, make's errors). */
-  readonly note: (text: string) => void;
+  /** A line kunit.py prints on stdout (stage messages, make's and the kernel's command lines, listings). */
+  readonly print: (line: string) => void;
+  /** A line kunit.py prints on stderr (`ERROR:root:` lines, make's errors). */
+  readonly note: (line: string) => void;
 }
 
 async function resolveProfile(o: KunitTargetOptions): Promise<KunitArchProfile> {
-  if (o.qemuConfig) return loadQemuConfigFile(resolve(o.kernelRoot, o.qemuConfig));
+  if (o.qemuConfig) {
+    // zod (the .py config's schema) costs ~0.1 s of start-up: loaded only for --qemu_config.
+    const { loadQemuConfigFile } = await import('./qemu-config-file.js');
+    return loadQemuConfigFile(resolve(o.kernelRoot, o.qemuConfig));
+  }
   const profile = profileForArch(o.arch);
   if (profile) return profile;
   const options = knownArches().filter((a) => a !== 'um');
@@ -115,6 +118,14 @@ async function buildRequest(o: KunitConfigOptions, target: KernelTarget): Promis
   return { target, kunitconfig, makeOptions: o.makeOptions, jobs: o.jobs };
 }
 
+/** The stages write whole lines, several at a time: each goes to the sink on its own, without its newline. */
+function byLine(sink: (line: string) => void): (text: string) => void {
+  return (text) => {
+    const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+    for (const line of body.split('\n')) sink(line);
+  };
+}
+
 /** Runs exec or run with the caller's reporters open, closing them at the end. */
 async function withReporter(
   io: KernelIo,
@@ -144,8 +155,8 @@ export async function runKunit(
   const io: KernelIo = {
     spawn: spawnGroup,
     env: request.env,
-    out: sinks.print,
-    err: sinks.note,
+    out: byLine(sinks.print),
+    err: byLine(sinks.note),
     now: () => Date.now(),
     ...(signal === undefined ? {} : { signal }),
   };

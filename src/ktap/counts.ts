@@ -6,6 +6,7 @@
  * Optionally remembers the names of non-ok tests (only those) for kunit.py's `Failures:` summary.
  */
 
+import { OpenTests } from '../events/open-tests.js';
 import type { RunEvent, TestStatus } from '../events/types.js';
 import { addCounts, addStatus, emptyCounts, ensureCounts, isOkStatus, type TestCounts } from './model.js';
 import { type StatusRule, settleLeaf, settleStatus, TEST_STATUSES } from './status.js';
@@ -77,7 +78,7 @@ function leafCounts(status: TestStatus): Readonly<TestCounts> {
 }
 
 export class CountTracker {
-  readonly #open = new Map<string, OpenNode>();
+  readonly #open = new OpenTests<OpenNode>();
   readonly #trackFailures: boolean;
   #bubble: StatusRule;
   readonly #explicitBubble: boolean;

@@ -91,9 +91,14 @@ export class EventOutput {
       f.preLog.push(line);
       return;
     }
-    this.#out.push({ type: 'test:log', id: f.id, line: line.text, stream: 'ktap' });
-    const attr = attributeOf(line.text);
-    if (attr) this.#out.push({ type: 'test:attr', id: f.id, key: attr.key, value: attr.value });
+    this.logLine(f.id, line.text);
+  }
+
+  /** test:log of a started test, and test:attr when the line is a KUnit attribute. */
+  logLine(id: string, text: string): void {
+    this.#out.push({ type: 'test:log', id, line: text, stream: 'ktap' });
+    const attr = attributeOf(text);
+    if (attr) this.#out.push({ type: 'test:attr', id, key: attr.key, value: attr.value });
   }
 
   result(id: string, name: string, status: TestStatus): void {

@@ -67,7 +67,8 @@ export class KtapExtractor {
       }
       return line.includes(EXECUTOR_MARK) ? line : undefined;
     }
-    if (END_SEARCH.test(line)) {
+    // Every marker has a ':', which most lines (result lines) lack: one native scan decides for them.
+    if (line.includes(':') && END_SEARCH.test(line)) {
       this.#stopped = true;
       return undefined;
     }

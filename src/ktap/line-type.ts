@@ -5,7 +5,7 @@
  * the end of the text.
  */
 
-import { PY_SPACE_CLASS } from './py-text.js';
+import { isPySpace, PY_SPACE_CLASS } from './py-text.js';
 
 const WS = `[${PY_SPACE_CLASS}]*`;
 
@@ -71,70 +71,119 @@ export const GRAMMAR = {
  */
 export const RESULT_SKIP = new RegExp(`^${WS}(ok|not ok) ([0-9]+) (- )?([^\\n]*) # SKIP([^\\n]*)$`);
 
-/** Production order of kunit.py's checks; the first match wins. */
-const ORDER: readonly Production[] = [
-  GRAMMAR.result,
-  GRAMMAR.subtestHeader,
-  GRAMMAR.ktapVersion,
-  GRAMMAR.tapVersion,
-  GRAMMAR.plan,
-];
-
-/** A classified line: its kind and the production's match (undefined for diagnostics). */
+/** A classified line: its kind and the value its production captures. */
 export interface ClassifiedLine {
   readonly text: string;
   /** 1-based number of the line in the original input. */
   readonly lineNo: number;
   readonly kind: LineKind;
-  readonly match: RegExpExecArray | undefined;
+  /**
+   * Group 1 of the production (the version, the suite name, the plan's N), or for a result line its
+   * group 4 (the description kunit.py compares with a suite's name); '' for a diagnostic.
+   */
+  readonly value: string;
+  /** A result line's parts, as classification found them (parseResultLine reads them). */
+  readonly scan?: ResultScan | undefined;
+}
+
+/** Where the parts of a result line are, as the result production's groups would capture them. */
+export interface ResultScan {
+  readonly ok: boolean;
+  /** The number's digits (group 2). */
+  readonly numStart: number;
+  readonly numEnd: number;
+  /** Where the description may start: after the number's space, and after `- ` when there is one. */
+  readonly plain: number;
+  readonly dashed: number;
+  /** Where group 4 starts: `dashed`, unless only `plain` lets the line match. */
+  readonly nameStart: number;
+  /** Where group 4 ends. */
+  readonly nameEnd: number;
+  /** Start of the directive text after ` # ` (group 5 without ' # '), -1 when absent. */
+  readonly directive: number;
 }
 
 /**
- * The only production a line can match, from its first non-blank character (the productions' first
- * characters `o n # K T 1` are distinct); undefined for none, 'any' (try ORDER) when that character might
- * be Python whitespace we did not skip. So at most one regex runs per ordinary line.
+ * The result production without the regex engine (it runs on nearly every line of a big log): the same
+ * match, backtracking included (`ok 1 - # x` names the test `-`), from `i`, the first non-blank
+ * character. test/ktap/line-type.test.ts checks it against GRAMMAR.result on generated lines.
  */
-function candidate(text: string): Production | 'any' | undefined {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20 || c === 0x09) continue;
-    switch (c) {
-      case 0x6f /* o */:
-      case 0x6e /* n */:
-        return GRAMMAR.result;
-      case 0x23 /* # */:
-        return GRAMMAR.subtestHeader;
-      case 0x4b /* K */:
-        return GRAMMAR.ktapVersion;
-      case 0x54 /* T */:
-        return GRAMMAR.tapVersion;
-      case 0x31 /* 1 */:
-        return GRAMMAR.plan;
-      default:
-        return c < 0x20 || c >= 0x80 ? 'any' : undefined;
-    }
-  }
-  return undefined;
+function scanResult(text: string, i: number): ResultScan | undefined {
+  let ok: boolean;
+  if (text.startsWith('ok ', i)) {
+    ok = true;
+    i += 3;
+  } else if (text.startsWith('not ok ', i)) {
+    ok = false;
+    i += 7;
+  } else return undefined;
+  const numStart = i;
+  while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+  if (i === numStart || text.charCodeAt(i) !== 0x20) return undefined;
+  const numEnd = i;
+  const plain = i + 1;
+  const dashed = text.startsWith('- ', plain) ? plain + 2 : plain;
+  const hash = text.indexOf('#', dashed);
+  if (hash < 0)
+    return { ok, numStart, numEnd, plain, dashed, nameStart: dashed, nameEnd: text.length, directive: -1 };
+  // ` # ` must open the directive at the first '#'; its space may be the one of `- ` (then no dash taken).
+  const space = hash - 1;
+  if (text.charCodeAt(space) !== 0x20 || text.charCodeAt(hash + 1) !== 0x20 || space < plain)
+    return undefined;
+  if (text.indexOf('\n', hash) >= 0) return undefined;
+  const nameStart = space >= dashed ? dashed : plain;
+  return { ok, numStart, numEnd, plain, dashed, nameStart, nameEnd: space, directive: hash + 2 };
 }
 
-function classified(text: string, lineNo: number, p: Production): ClassifiedLine | undefined {
+/** The first character that is not Python whitespace. */
+function firstNonSpace(text: string): number {
+  let i = 0;
+  while (i < text.length && isPySpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function viaRegex(text: string, lineNo: number, p: Production): ClassifiedLine | undefined {
   const match = p.pattern.exec(text);
-  return match ? { text, lineNo, kind: p.kind, match } : undefined;
+  if (!match) return undefined;
+  const value = (p.kind === 'result' ? match[4] : match[1]) ?? '';
+  return { text, lineNo, kind: p.kind, value, scan: undefined };
 }
 
-/** Classifies one extracted (right-stripped) line. */
+/**
+ * Classifies one extracted (right-stripped) line. The first non-blank character names the only production
+ * that can match (the productions' first characters `o n # K T 1` are distinct), so at most one check runs
+ * per line, and result lines, most of a log, are scanned without a regex.
+ */
 export function classifyLine(text: string, lineNo: number): ClassifiedLine {
-  const c = candidate(text);
-  if (c === 'any') {
-    for (const p of ORDER) {
-      const line = classified(text, lineNo, p);
-      if (line) return line;
-    }
-  } else if (c !== undefined) {
-    const line = classified(text, lineNo, c);
-    if (line) return line;
+  const i = firstNonSpace(text);
+  let line: ClassifiedLine | undefined;
+  switch (text.charCodeAt(i)) {
+    case 0x6f /* o */:
+    case 0x6e /* n */:
+      {
+        const r = scanResult(text, i);
+        if (r) line = { text, lineNo, kind: 'result', value: text.slice(r.nameStart, r.nameEnd), scan: r };
+        break;
+      }
+    case 0x23 /* # */:
+      if (text.startsWith('# Subtest: ', i)) line = viaRegex(text, lineNo, GRAMMAR.subtestHeader);
+      break;
+    case 0x4b /* K */:
+      line = viaRegex(text, lineNo, GRAMMAR.ktapVersion);
+      break;
+    case 0x54 /* T */:
+      line = viaRegex(text, lineNo, GRAMMAR.tapVersion);
+      break;
+    case 0x31 /* 1 */:
+      line = viaRegex(text, lineNo, GRAMMAR.plan);
+      break;
   }
-  return { text, lineNo, kind: 'diagnostic', match: undefined };
+  return line ?? { text, lineNo, kind: 'diagnostic', value: '', scan: undefined };
+}
+
+/** True when `p` is the result line of the test named `name` (which closes that test's subtest list). */
+export function nameMatches(p: ClassifiedLine, name: string): boolean {
+  return p.kind === 'result' && p.value === name;
 }
 
 /** A parsed result line. `name` follows kunit.py: the SKIP regex's name when it matches, else group 4. */
@@ -151,21 +200,34 @@ export interface ResultLine {
   readonly skipReason: string | undefined;
 }
 
+/**
+ * kunit.py's SKIP rule (RESULT_SKIP) on a line the result production matched: the last ` # SKIP` decides,
+ * and the name takes `- ` only when the SKIP match can; [name, reason] or undefined.
+ */
+function skipOf(text: string, r: ResultScan): [string, string] | undefined {
+  if (r.directive < 0 || text.indexOf('\n', r.numEnd) >= 0) return undefined;
+  const at = text.lastIndexOf(' # SKIP');
+  if (at < r.plain) return undefined;
+  const start = at >= r.dashed ? r.dashed : r.plain;
+  return [text.slice(start, at), text.slice(at + 7)];
+}
+
 /** Decodes a line classified as `result`. */
 export function parseResultLine(line: ClassifiedLine): ResultLine | undefined {
-  const m = line.match;
-  if (line.kind !== 'result' || !m) return undefined;
-  const skip = line.text.includes(' # SKIP') ? RESULT_SKIP.exec(line.text) : null;
-  const plainName = m[4] ?? '';
-  const written = m[2] ?? '0';
-  const digits = written.charCodeAt(0) === 0x30 ? written.replace(/^0+(?=.)/, '') : written;
+  if (line.kind !== 'result') return undefined;
+  const text = line.text;
+  const r = line.scan ?? scanResult(text, firstNonSpace(text));
+  if (!r) return undefined;
+  const skip = skipOf(text, r);
+  let start = r.numStart;
+  while (start < r.numEnd - 1 && text.charCodeAt(start) === 0x30) start++;
   return {
-    ok: m[1] === 'ok',
-    numberText: digits,
-    plainName,
-    name: skip ? (skip[4] ?? '') : plainName,
-    directiveText: m[5] === undefined ? '' : m[5].slice(3),
-    skipReason: skip ? (skip[5] ?? '') : undefined,
+    ok: r.ok,
+    numberText: text.slice(start, r.numEnd),
+    plainName: line.value,
+    name: skip ? skip[0] : line.value,
+    directiveText: r.directive < 0 ? '' : text.slice(r.directive),
+    skipReason: skip?.[1],
   };
 }
 

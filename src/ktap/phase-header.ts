@@ -52,7 +52,7 @@ export function versionLine(s: ParseState, f: Frame): boolean {
   if (p !== 'eof' && (p.kind === 'ktapVersion' || p.kind === 'tapVersion')) {
     s.cursor.pop();
     f.hadVersionLine = true;
-    const problem = versionProblem(p.kind === 'ktapVersion' ? 'KTAP' : 'TAP', p.match?.[1] ?? '0', s.rule);
+    const problem = versionProblem(p.kind === 'ktapVersion' ? 'KTAP' : 'TAP', p.value, s.rule);
     if (problem && f.isMain) s.out.issue(f, { id: f.id, message: problem, kind: 'version', line: p.lineNo });
     else if (problem) f.versionIssue = { message: problem, lineNo: p.lineNo };
   }
@@ -67,7 +67,7 @@ export function subtestHeader(s: ParseState, f: Frame): boolean {
   let header = false;
   if (p !== 'eof' && p.kind === 'subtestHeader') {
     s.cursor.pop();
-    f.name = p.match?.[1] ?? '';
+    f.name = p.value;
     header = true;
   }
   f.parentTest = f.hadVersionLine || header;
@@ -84,7 +84,7 @@ export function plan(s: ParseState, f: Frame): boolean {
   if (p === 'need') return false;
   if (p !== 'eof' && p.kind === 'plan') {
     s.cursor.pop();
-    f.expectedCount = Number(p.match?.[1] ?? '0');
+    f.expectedCount = Number(p.value);
     s.out.emit({ type: 'test:plan', id: f.id, count: f.expectedCount });
   } else f.expectedCount = null;
   f.phase = 'loopCheck';

@@ -6,10 +6,9 @@
 import type { TestDirective, TestResultEvent, TestStatus } from '../events/types.js';
 import { directiveOf } from './directive.js';
 import type { Frame } from './frame.js';
-import { type ClassifiedLine, parseResultLine } from './line-type.js';
+import { type ClassifiedLine, nameMatches, parseResultLine, type ResultLine } from './line-type.js';
 import { addCounts, ensureCounts } from './model.js';
 import type { ParseState } from './parse-state.js';
-import { nameMatches } from './phase-subtests.js';
 import { settleLeaf, settleStatus } from './status.js';
 
 /** The end of kunit.py's parse_test for a subtest: its own result line. */
@@ -32,14 +31,82 @@ export function resultLine(s: ParseState, f: Frame): boolean {
   f.name = result.name;
   s.out.start(f, f.parentTest);
   f.number = Number(result.numberText);
-  // Exact up to 15 digits (numberText has no leading zeros); no index this parser reaches is longer.
-  if (result.numberText.length > 15 || f.number !== f.index) {
-    const message = `Expected test number ${f.index} but found ${result.numberText}`;
-    s.out.issue(f, { id: f.id, message, kind: 'test-number', testName: f.name, line: p.lineNo });
-  }
-  f.status = result.skipReason !== undefined ? 'SKIPPED' : result.ok ? 'SUCCESS' : 'FAILURE';
+  numberIssue(s, f, f.id, f.index, result, p.lineNo);
+  f.status = statusOf(result);
   f.directive = directiveOf(result);
   return true;
+}
+
+/** A result line's own status: SKIPPED by kunit.py's SKIP rule, else ok or not. */
+function statusOf(result: ResultLine): TestStatus {
+  return result.skipReason !== undefined ? 'SKIPPED' : result.ok ? 'SUCCESS' : 'FAILURE';
+}
+
+/**
+ * kunit.py's check of the number on test `id`'s result line against its position, recorded on `f` when
+ * the test has a frame; true when they differ.
+ */
+function numberIssue(
+  s: ParseState,
+  f: Frame | undefined,
+  id: string,
+  index: number,
+  result: ResultLine,
+  lineNo: number,
+): boolean {
+  // Exact up to 15 digits (numberText has no leading zeros); no index this parser reaches is longer.
+  if (result.numberText.length <= 15 && Number(result.numberText) === index) return false;
+  const message = `Expected test number ${index} but found ${result.numberText}`;
+  s.out.issue(f, { id, message, kind: 'test-number', testName: result.name, line: lineNo });
+  return true;
+}
+
+/** The test:result event of a finished test; number and directive only when there are. */
+function resultEvent(
+  id: string,
+  name: string,
+  status: TestStatus,
+  number: number | undefined,
+  directive: TestDirective | undefined,
+): TestResultEvent {
+  const event: TestResultEvent = { type: 'test:result', id, name, status };
+  if (number !== undefined) (event as { number?: number }).number = number;
+  if (directive) (event as { directive?: TestDirective }).directive = directive;
+  return event;
+}
+
+/**
+ * A subtest that is nothing but its result line, which is most tests of a log: what the frame phases do
+ * for it (test:start, the diagnostics read before it, the number check, test:result, the parent's counts),
+ * in the same order, without a frame.
+ */
+export function leafResult(s: ParseState, parent: Frame, p: ClassifiedLine): void {
+  const result = parseResultLine(p);
+  if (!result) return;
+  s.cursor.pop();
+  const id = s.out.newId();
+  const index = parent.testNum;
+  s.out.emit({
+    type: 'test:start',
+    id,
+    parentId: parent.id,
+    name: result.name,
+    index,
+    depth: parent.depth + 1,
+    isSuite: false,
+  });
+  const pending = parent.subLog;
+  if (pending.length > 0) {
+    parent.subLog = [];
+    for (const line of pending) s.out.logLine(id, line.text);
+  }
+  const counts = ensureCounts(parent);
+  if (numberIssue(s, undefined, id, index, result, p.lineNo)) counts.errors++;
+  const status = settleLeaf(counts, statusOf(result));
+  s.out.emit(resultEvent(id, result.name, status, Number(result.numberText), directiveOf(result)));
+  parent.subtests++;
+  parent.testNum++;
+  parent.phase = 'loopCheck';
 }
 
 /**
@@ -86,10 +153,7 @@ export function finish(s: ParseState, f: Frame): boolean {
     return false;
   }
   s.out.start(f, f.parentTest);
-  const event: TestResultEvent = { type: 'test:result', id: f.id, name: f.name, status };
-  if (f.number !== undefined) (event as { number?: number }).number = f.number;
-  if (f.directive) (event as { directive?: TestDirective }).directive = f.directive;
-  s.out.emit(event);
+  s.out.emit(resultEvent(f.id, f.name, status, f.number, f.directive));
   if (parent) {
     parent.subtests++;
     parent.testNum++;

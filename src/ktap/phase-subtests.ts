@@ -5,15 +5,11 @@
  */
 
 import { type Frame, newFrame } from './frame.js';
-import type { ClassifiedLine } from './line-type.js';
+import { nameMatches } from './line-type.js';
 import { ensureCounts } from './model.js';
 import type { ParseState } from './parse-state.js';
+import { leafResult } from './phase-result.js';
 import { settleLeaf } from './status.js';
-
-/** True when `p` is the result line of the test named `name` (which closes that test's subtest list). */
-export function nameMatches(p: ClassifiedLine, name: string): boolean {
-  return p.kind === 'result' && (p.match?.[4] ?? '') === name;
-}
 
 /** The loop's condition: another subtest is due (plan not reached, or no plan). */
 export function loopCheck(f: Frame): boolean {
@@ -43,11 +39,15 @@ export function loopDecide(s: ParseState, f: Frame): boolean {
     // kunit.py would create a crashed test here without reading the line, forever (no plan) or up to
     // the plan: read the line as a diagnostic instead.
     s.out.issue(f, { id: f.id, message: `unexpected test plan line: ${p.text.trim()}`, kind: 'stray-plan' });
-    s.cursor.replace({ ...p, kind: 'diagnostic', match: undefined });
+    s.cursor.replace({ ...p, kind: 'diagnostic', value: '', scan: undefined });
     f.phase = 'loopDiag';
     return true;
   }
   if (p.kind === 'plan') s.cursor.spend();
+  if (p.kind === 'result') {
+    leafResult(s, f, p);
+    return true;
+  }
   const child = childFrame(s, f);
   f.phase = 'waitChild';
   s.stack.push(child);

@@ -12,7 +12,8 @@
 export const PY_SPACE_CLASS =
   '\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 
-function isPySpace(code: number): boolean {
+/** Python's `str.isspace()` for one UTF-16 unit (every Python space is in the BMP). */
+export function isPySpace(code: number): boolean {
   if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x1f);
   if (code < 0x85) return false;
   return (

@@ -10,6 +10,7 @@
  */
 
 import { createWriteStream } from 'node:fs';
+import { OpenTests } from '../events/open-tests.js';
 import type {
   ParseIssueEvent,
   RunEvent,
@@ -45,6 +46,21 @@ export function headerMessage(name: string, expected: number | undefined): strin
   return message;
 }
 
+/** kunit.py's result label of each status and its colour (red ones print the test's log first). */
+const RESULT_LABELS: Readonly<Record<TestStatus, readonly [string, 'green' | 'yellow' | 'red']>> = {
+  SUCCESS: ['[PASSED] ', 'green'],
+  SKIPPED: ['[SKIPPED] ', 'yellow'],
+  NO_TESTS: ['[NO TESTS RUN] ', 'yellow'],
+  TEST_CRASHED: ['[CRASHED] ', 'red'],
+  FAILURE: ['[FAILED] ', 'red'],
+  FAILURE_TO_PARSE_TESTS: ['[FAILED] ', 'red'],
+};
+
+/** Length of a result line without colour codes, as kunit.py centres it. */
+function plainLength(name: string, status: TestStatus): number {
+  return RESULT_LABELS[status][0].length + pyLen(name);
+}
+
 export interface ConsoleReporterOptions {
   readonly printer: Printer;
   /** Print only the summary line(s) (kunit.py `--summary`). */
@@ -72,7 +88,7 @@ export class ConsoleReporter implements Reporter {
   readonly #p: Printer;
   readonly #out: Printer;
   readonly #tracker = new CountTracker({ trackFailures: true });
-  readonly #open = new Map<string, Open>();
+  readonly #open = new OpenTests<Open>();
   /** The whole tree, kept only for `failedOnly` (printed once the run is over, as kunit.py does). */
   readonly #tree: TreeBuilder | undefined;
   #pendingHeader: string | undefined;
@@ -187,26 +203,10 @@ export class ConsoleReporter implements Reporter {
   }
 
   /** kunit.py's format_test_result, printing the log first for failures and crashes. */
-  #formatResult(
-    p: Printer,
-    name: string,
-    status: TestStatus,
-    log: readonly string[] | undefined,
-  ): [string, string] {
-    switch (status) {
-      case 'SUCCESS':
-        return [p.green('[PASSED] ') + name, `[PASSED] ${name}`];
-      case 'SKIPPED':
-        return [p.yellow('[SKIPPED] ') + name, `[SKIPPED] ${name}`];
-      case 'NO_TESTS':
-        return [p.yellow('[NO TESTS RUN] ') + name, `[NO TESTS RUN] ${name}`];
-      case 'TEST_CRASHED':
-        this.#printLog(p, log);
-        return [p.red('[CRASHED] ') + name, `[CRASHED] ${name}`];
-      default:
-        this.#printLog(p, log);
-        return [p.red('[FAILED] ') + name, `[FAILED] ${name}`];
-    }
+  #formatResult(p: Printer, name: string, status: TestStatus, log: readonly string[] | undefined): string {
+    const [label, paint] = RESULT_LABELS[status];
+    if (paint === 'red') this.#printLog(p, log);
+    return p[paint](label) + name;
   }
 
   #result(event: TestResultEvent, finished: FinishedTest | undefined): void {
@@ -217,8 +217,9 @@ export class ConsoleReporter implements Reporter {
       this.#summary(finished);
       return;
     }
-    const [colored, plain] = this.#formatResult(this.#p, event.name, finished.status, node.log);
-    if (node.isSuite) this.#p.printWithTimestamp(formatTestDivider(colored, pyLen(plain)));
+    const colored = this.#formatResult(this.#p, event.name, finished.status, node.log);
+    if (node.isSuite)
+      this.#p.printWithTimestamp(formatTestDivider(colored, plainLength(event.name, finished.status)));
     else this.#p.printWithTimestamp(colored);
   }
 
@@ -233,14 +234,14 @@ export class ConsoleReporter implements Reporter {
     }
     if (isOkStatus(node.status)) return;
     if (node.subtests.length === 0) {
-      out.printWithTimestamp(this.#formatResult(out, node.name, node.status, node.log)[0]);
+      out.printWithTimestamp(this.#formatResult(out, node.name, node.status, node.log));
       return;
     }
     const message = headerMessage(node.name, node.expectedCount);
     out.printWithTimestamp(formatTestDivider(message, pyLen(message)));
     for (const child of node.subtests) this.#printFailed(child, false);
-    const [colored, plain] = this.#formatResult(out, node.name, node.status, node.log);
-    out.printWithTimestamp(formatTestDivider(colored, pyLen(plain)));
+    const colored = this.#formatResult(out, node.name, node.status, node.log);
+    out.printWithTimestamp(formatTestDivider(colored, plainLength(node.name, node.status)));
   }
 
   #summary(root: FinishedTest): void {

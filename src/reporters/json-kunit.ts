@@ -11,43 +11,28 @@
  * Needs the whole tree, so it folds events with TreeBuilder and writes on close (memory O(tests)).
  */
 
-import type { RunEvent, TestStatus } from '../events/types.js';
+import type { RunEvent } from '../events/types.js';
 import type { TestNode } from '../ktap/model.js';
 import { TreeBuilder } from '../ktap/tree.js';
 import { writeDocument } from '../util/sink.js';
+import {
+  asciiOnly,
+  commonFields,
+  createStreamingKunitJson,
+  type KunitJsonMetadata,
+  STATUS_MAP,
+} from './json-kunit-stream.js';
 import type { Reporter, ReporterOptions } from './types.js';
+
+export type { KunitJsonMetadata };
+
 import { addVerdictCases } from './verdict.js';
-
-/** kunit_json.Metadata: empty for `parse`; the kernel tool passes its arch, defconfig and build dir. */
-export interface KunitJsonMetadata {
-  readonly arch?: string;
-  readonly defconfig?: string;
-  readonly buildDir?: string;
-}
-
-const STATUS_MAP: Partial<Record<TestStatus, string>> = {
-  SUCCESS: 'PASS',
-  SKIPPED: 'SKIP',
-  TEST_CRASHED: 'ERROR',
-};
 
 interface JsonGroup {
   name: string;
   sub_groups: JsonGroup[];
   test_cases: { name: string; status: string }[];
   [common: string]: unknown;
-}
-
-function commonFields(meta: KunitJsonMetadata): Record<string, string | null> {
-  return {
-    arch: meta.arch ?? '',
-    defconfig: meta.defconfig ?? '',
-    build_environment: meta.buildDir ?? '',
-    lab_name: null,
-    kernel: null,
-    job: null,
-    git_branch: 'kselftest',
-  };
 }
 
 function group(test: TestNode, common: Record<string, string | null>): JsonGroup {
@@ -62,10 +47,7 @@ function group(test: TestNode, common: Record<string, string | null>): JsonGroup
 
 /** Python's `json.dumps(..., indent=4)` with its default `ensure_ascii=True`. */
 export function pythonJsonDumps(value: unknown): string {
-  return JSON.stringify(value, null, 4).replace(
-    /[\u007f-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return asciiOnly(JSON.stringify(value, null, 4));
 }
 
 /** kunit_json.get_json_result: the JSON text for a parsed root. */
@@ -82,10 +64,13 @@ export interface KunitJsonReporterOptions extends ReporterOptions {
 }
 
 /**
- * A reporter writing kunit.py's JSON on close: to a file exactly as kunit.py writes it (no final newline),
- * or to a stream followed by a newline (kunit.py `print`s it).
+ * A reporter writing kunit.py's JSON: to a file exactly as kunit.py writes it (no final newline, renamed
+ * into place when complete), or to a stream followed by a newline (kunit.py `print`s it).
+ * kunit-compatible output is streamed (json-kunit-stream.ts); the verdict cases need the whole tree.
  */
 export function createKunitJsonReporter(opts: KunitJsonReporterOptions): Reporter {
+  if (opts.kunitCompatible)
+    return createStreamingKunitJson(opts.destination, commonFields(opts.metadata ?? {}));
   const builder = new TreeBuilder();
   return {
     onEvent(event: RunEvent): void {
@@ -93,7 +78,7 @@ export function createKunitJsonReporter(opts: KunitJsonReporterOptions): Reporte
     },
     async close(): Promise<void> {
       const root = builder.root();
-      if (!opts.kunitCompatible) addVerdictCases(root);
+      addVerdictCases(root);
       const text = kunitJson(root, opts.metadata);
       if (typeof opts.destination === 'string') await writeDocument(opts.destination, text);
       else opts.destination.write(`${text}\n`);

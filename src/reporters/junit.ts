@@ -24,14 +24,12 @@ import { TreeBuilder } from '../ktap/tree.js';
 import { writeDocument } from '../util/sink.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { formatFailure } from './failure-text.js';
+import { createStreamingJUnit, type JUnitStyle, XML_DECLARATION } from './junit-stream.js';
 import type { Reporter, ReporterOptions } from './types.js';
+
+export { type JUnitStyle, XML_DECLARATION };
+
 import { addVerdictCases } from './verdict.js';
-
-/** ElementTree's declaration, single quotes and all. */
-export const XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>";
-
-/** How the document is framed: a file (`write_junit_result`) or a dump to a stream (`ET.dump`). */
-export type JUnitStyle = 'file' | 'dump';
 
 export interface JUnitOptions {
   /** Default: 'file'. */
@@ -195,8 +193,14 @@ export function treeToJUnit(roots: TestNode | readonly TestNode[], opts: JUnitOp
   return opts.style === 'dump' ? `${body}\n` : `${XML_DECLARATION}\n${body}`;
 }
 
-/** A reporter that folds the run into a tree and writes the JUnit document on close (atomically). */
+/**
+ * A reporter writing the JUnit document, renamed into place when complete: kunit-compatible documents are
+ * streamed (junit-stream.ts), the extensions fold the run into a tree and write on close.
+ */
 export function createJUnitReporter(opts: JUnitReporterOptions): Reporter {
+  const style = opts.style ?? (typeof opts.destination === 'string' ? 'file' : 'dump');
+  // kunit.py's elements need no more than a test's own result: streamed. The extensions need the tree.
+  if (opts.kunitCompatible) return createStreamingJUnit(opts.destination, style);
   const builder = new TreeBuilder();
   return {
     onEvent(event: RunEvent): void {
@@ -204,12 +208,10 @@ export function createJUnitReporter(opts: JUnitReporterOptions): Reporter {
     },
     async close(): Promise<void> {
       const elapsedMs = builder.elapsedMs;
-      const style = opts.style ?? (typeof opts.destination === 'string' ? 'file' : 'dump');
       const roots = builder.finish();
-      if (!opts.kunitCompatible) for (const root of roots) addVerdictCases(root);
+      for (const root of roots) addVerdictCases(root);
       const xml = treeToJUnit(roots.length > 0 ? roots : builder.root(), {
         style,
-        ...(opts.kunitCompatible === undefined ? {} : { kunitCompatible: opts.kunitCompatible }),
         ...(elapsedMs === undefined ? {} : { runElapsedMs: elapsedMs }),
         ...(builder.runStart ? { runStart: builder.runStart } : {}),
       });

@@ -55,20 +55,26 @@ export function cancelledStatus(signal: AbortSignal): number {
  */
 export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
   const iterator = source[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<IteratorResult<T>>((resolve) => {
-    onAbort = () => resolve({ done: true, value: undefined });
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
   try {
-    for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+    while (!signal.aborted) {
+      // A fresh abort promise per item, its listener removed once the race settled: one long-lived
+      // promise raced on every item collects a reaction per race, each holding that race's result, and
+      // a gigabyte log then stays in memory batch by batch.
+      let onAbort = (): void => {};
+      const aborted = new Promise<IteratorReturnResult<undefined>>((resolve) => {
+        onAbort = () => resolve({ done: true, value: undefined });
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      let next: IteratorResult<T>;
+      try {
+        next = await Promise.race([iterator.next(), aborted]);
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
       if (next.done === true) return;
       yield next.value;
     }
   } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
     void iterator.return?.();
   }
 }

@@ -36,6 +36,8 @@ export class LineSplitter {
   readonly #maxLine: number;
   /** Line boundaries, found by the regex engine (much faster than a JavaScript loop per character). */
   readonly #breaks: RegExp;
+  /** Any boundary but LF: a chunk without one is split by String.split, the fastest way there is. */
+  readonly #otherBreaks: RegExp;
   #pending = '';
   #lastWasCr = false;
 
@@ -43,7 +45,9 @@ export class LineSplitter {
     this.#maxLine = maxLineBytes;
     this.#decoder =
       options.invalidUtf8 === 'backslash' ? new BackslashReplaceDecoder() : new StringDecoder('utf8');
-    this.#breaks = options.breaks === 'splitlines' ? /\r\n?|[\n\v\f\x1c-\x1e\x85\u2028\u2029]/g : /\r\n?|\n/g;
+    const splitlines = options.breaks === 'splitlines';
+    this.#breaks = splitlines ? /\r\n?|[\n\v\f\x1c-\x1e\x85\u2028\u2029]/g : /\r\n?|\n/g;
+    this.#otherBreaks = splitlines ? /[\r\v\f\x1c-\x1e\x85\u2028\u2029]/ : /\r/;
   }
 
   push(chunk: Buffer | string): string[] {
@@ -59,6 +63,7 @@ export class LineSplitter {
   }
 
   #split(text: string): string[] {
+    if (!this.#otherBreaks.test(text)) return this.#splitLf(text);
     const lines: string[] = [];
     let start = 0;
     // "\r\n" split across chunks: the CR already ended the line.
@@ -73,11 +78,32 @@ export class LineSplitter {
       if (start === text.length && m[0] === '\r') this.#lastWasCr = true;
     }
     this.#pending += text.slice(start);
+    return this.#cutPending(lines);
+  }
+
+  /** A line still open past maxLineBytes is cut into pieces, added to `lines`. */
+  #cutPending(lines: string[]): string[] {
     while (this.#pending.length > this.#maxLine) {
       lines.push(this.#pending.slice(0, this.#maxLine));
       this.#pending = this.#pending.slice(this.#maxLine);
     }
     return lines;
+  }
+
+  /** #split for a chunk whose only boundaries are LF (the usual case): the same lines, far faster. */
+  #splitLf(text: string): string[] {
+    const start = this.#lastWasCr && text.charCodeAt(0) === 10 ? 1 : 0;
+    if (text.length > 0) this.#lastWasCr = false;
+    const lines = (start === 0 ? text : text.slice(start)).split('\n');
+    const last = lines.pop() ?? '';
+    if (lines.length === 0) {
+      this.#pending += last;
+      return this.#cutPending(lines);
+    }
+    lines[0] = this.#pending + (lines[0] ?? '');
+    for (let i = 0; i < lines.length; i++) lines[i] = detach(lines[i] ?? '');
+    this.#pending = last;
+    return this.#cutPending(lines);
   }
 }
 

@@ -98,3 +98,50 @@ export async function writeDocument(
   // Not waiting for the write callback: the caller's stream (stdout, a test double) stays theirs to flush.
   destination.write(content);
 }
+
+/**
+ * A document written as it is produced, in chunks of about 64 KiB: to the caller's stream (left open), or
+ * to a temporary file beside `path` renamed over it on close, so readers never see half a document.
+ */
+export function openDocumentSink(destination: NodeJS.WritableStream | string): TextSink {
+  if (typeof destination !== 'string')
+    return chunked(
+      (text) => destination.write(text),
+      async () => {},
+    );
+  const tmp = join(dirname(destination), `.${basename(destination)}.${process.pid}.${Date.now()}.tmp`);
+  let file: TextSink;
+  try {
+    file = openStreamSink(tmp);
+  } catch (error) {
+    throw unwritable(destination, (error as VmunitError).cause ?? error);
+  }
+  return chunked(file.write, async () => {
+    try {
+      await file.close();
+      await rename(tmp, destination);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error instanceof VmunitError ? error : unwritable(destination, error);
+    }
+  });
+}
+
+/** Many small writes as one write per ~64 KiB. */
+function chunked(write: (text: string) => void, close: () => Promise<void>): TextSink {
+  let pending = '';
+  return {
+    write: (text) => {
+      pending += text;
+      if (pending.length >= 65_536) {
+        write(pending);
+        pending = '';
+      }
+    },
+    close: async () => {
+      if (pending.length > 0) write(pending);
+      pending = '';
+      await close();
+    },
+  };
+}

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Command, Help } from 'commander';
 import { commandTable, loadCommands } from '../../src/cli/commands/index.js';
+import type { CliContext } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 import { sink } from '../guest/e2e-helpers.js';
 
-async function cli(args: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const status = await main(['node', 'vmunit', ...args], {
+function ctx(stdout = sink(), stderr = sink()): CliContext {
+  return {
     version: '9.9.9',
     stdout,
     stderr,
@@ -15,18 +15,36 @@ async function cli(args: string[]) {
     env: { PATH: process.env.PATH },
     cwd: '/',
     signal: new AbortController().signal,
-  });
+  };
+}
+
+async function cli(args: string[]) {
+  const stdout = sink();
+  const stderr = sink();
+  const status = await main(['node', 'vmunit', ...args], ctx(stdout, stderr));
   return { status, out: stdout.text(), err: stderr.text() };
 }
 
 describe('vmunit command table', () => {
-  it('loads only the named subcommand, and every module for --help or an unknown word', async () => {
+  it('loads only the named subcommand, none for --help or an unknown word, all for completion', async () => {
     assert.equal((await loadCommands(['parse', 'x.log'])).length, 1);
-    assert.equal((await loadCommands(['--help'])).length, commandTable.length);
-    assert.equal((await loadCommands(['nosuch'])).length, commandTable.length);
+    assert.equal((await loadCommands(['help', 'run'])).length, 1);
+    assert.equal((await loadCommands(['--help'])).length, 0);
+    assert.equal((await loadCommands(['nosuch'])).length, 0);
     assert.equal((await loadCommands(['--version'])).length, 0);
     assert.equal((await loadCommands(['-V'])).length, 0);
-    assert.equal((await loadCommands(['-V', '--help'])).length, commandTable.length);
+    assert.equal((await loadCommands(['-V', '--help'])).length, 0);
+    assert.equal((await loadCommands(['completion', 'bash'])).length, commandTable.length);
+  });
+
+  it("the table's help line of each command is the one commander makes from the real registration", async () => {
+    for (const entry of commandTable) {
+      const program = new Command('vmunit');
+      (await entry.load()).register(program, ctx(), () => undefined);
+      const cmd = program.commands.find((c) => c.name() === entry.name);
+      assert.ok(cmd, entry.name);
+      assert.equal(new Help().subcommandTerm(cmd), entry.term, entry.name);
+    }
   });
 
   it('--help lists every command; --version prints the version', async () => {

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -26,6 +26,30 @@ function vmunit(cwd: string, args: string[]) {
     env: { ...process.env, ACCEL: 'tcg' },
   });
 }
+
+/** What a user of `vmunit new --arch arm64` may write: the arm64 SDK's MMU, EL0, GIC and IPI calls. */
+const ARM64_USER_TEST = `#include "vmunit.h"
+static uint64_t twice(uint64_t x) { return 2 * x; }
+static void mark(void *flag) { *(volatile int *)flag = 1; }
+int main(int argc, char **argv)
+{
+\tchar *page = alloc_page(), *alias = (char *)0x7000000000ul;
+\tvolatile int flag = 0;
+\tint ec;
+\t(void)argc; (void)argv;
+\tinstall_page(vmu_pgtable_root(), virt_to_phys(page), alias);
+\t*alias = 42;
+\treport(*page == 42, "alias");
+\treport(vmu_run_in_user(twice, 21, &ec) == 42 && ec == -1, "el0");
+\treport(gic_version() == 2, "gicv2");
+\tvmu_send_ipi(0, mark, (void *)&flag);
+\tirq_enable();
+\tfor (int i = 0; i < 1000000 && !flag; i++) cpu_relax();
+\tirq_disable();
+\treport(flag == 1, "self ipi");
+\treturn report_summary();
+}
+`;
 
 const skip = distSkip() || qemuSkip('qemu-system-x86_64', 'make', 'gcc');
 
@@ -72,5 +96,26 @@ describe('vmunit new through bin/vmunit.js (make + QEMU, TCG)', { skip }, () => 
     assert.match(r.stdout, /^added \[armed\] to tests\/unittests\.arm64\.cfg:\d+$/m);
     assert.ok(r.stdout.includes('built tests/build/arm64/arm/armed.flat'), r.stdout);
     assert.match(r.stdout, /^PASS armed \(1 tests\)$/m);
+  });
+
+  it('builds an arm64 test of the project against the page-table, EL0, GIC and IPI calls, and runs it', {
+    skip: qemuSkip('qemu-system-aarch64', 'aarch64-linux-gnu-gcc'),
+  }, () => {
+    const tests = join(project, 'tests');
+    writeFileSync(join(tests, 'armed.c'), ARM64_USER_TEST);
+    const make = spawnSync('make', ['-C', tests, 'ARCH=arm64'], { encoding: 'utf8' });
+    assert.equal(make.status, 0, make.stdout + make.stderr);
+    const r = vmunit(project, ['run', '-C', 'tests/build/arm64', 'armed']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, 'PASS armed (4 tests)\n');
+  });
+
+  it('does the same for --arch i386', { skip: qemuSkip('qemu-system-i386') }, () => {
+    const r = vmunit(project, ['new', 'small', '--arch', 'i386']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^added \[small\] to tests\/unittests\.i386\.cfg:\d+$/m);
+    assert.ok(r.stdout.includes('built tests/build/i386/x86/small.flat'), r.stdout);
+    assert.match(r.stdout, /^PASS small \(1 tests\)$/m);
+    assert.equal(r.stderr.includes('qemu-system-i386'), true, r.stderr);
   });
 });

@@ -93,7 +93,7 @@ describe('vmunit run and exec: cancellation and streams (real QEMU, TCG)', {
     assert.match(r.stderr, /^FAIL fail \(2 tests, 1 unexpected failures\)$/m);
     assert.match(
       r.stderr,
-      /^vmunit: tree \S+, arch x86_64, accel tcg \(ACCEL=tcg\), qemu \S+qemu-system-x86_64 \S+, MAX_SMP \d+, -j 1, results \S+\/logs$/m,
+      /^vmunit: tree \S+, arch x86_64, accel tcg \(ACCEL=tcg\), qemu \S+qemu-system-x86_64 \S+, firmware seabios, MAX_SMP \d+, -j 1, results \S+\/logs$/m,
     );
   });
 
@@ -234,5 +234,14 @@ describe('vmunit test and parse: cancellation', { skip: notBuilt }, () => {
     const json = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8')) as { test_cases: unknown[] };
     assert.equal(json.test_cases.length > 0, true);
     assert.match(await readFile(join(dir, 'out.ktap'), 'utf8'), /^KTAP version 1\n1\.\.2\nok 1 first\n/);
+  });
+
+  it('kunit parse streams as parse does: a result shows while stdin is open; SIGTERM writes whole JSON', async () => {
+    const p = vmunitProcess(['kunit', 'parse', '--json=kout.json'], dir);
+    p.child.stdin?.write('KTAP version 1\n1..2\nok 1 first\n');
+    const end = await interrupt(p, 'SIGTERM', () => p.stdout().includes('first'), 'the first result', dir);
+    assert.equal(end.status, 143, p.stderr());
+    const json = JSON.parse(await readFile(join(dir, 'kout.json'), 'utf8')) as { test_cases: unknown[] };
+    assert.equal(json.test_cases.length > 0, true);
   });
 });

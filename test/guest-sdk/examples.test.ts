@@ -15,33 +15,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { splitPlainWords } from '../../src/guest/cfg/expand.js';
 import { parseUnittestsCfg } from '../../src/guest/cfg/parse.js';
 import { LineSplitter } from '../../src/util/lines.js';
 import { qemuSkip } from '../requirements.js';
+import { expectationOf, HARNESS_GROUPS, readExpectation, SDK, sourceName } from './expectations.js';
 
-const SDK = fileURLToPath(new URL('../../guest-sdk/', import.meta.url));
 const BOOT_TIMEOUT_MS = 60_000;
-
-/** What an example's header comment says it reports (`EXPECT-STATUS: n`, `EXPECT: <KTAP result line>`). */
-interface Expectation {
-  readonly status: number;
-  readonly results: readonly string[];
-}
-
-function readExpectation(source: string, file: string): Expectation {
-  let status: number | undefined;
-  const results: string[] = [];
-  for (const line of source.split('\n')) {
-    const m = /^\s*\*\s*EXPECT(-STATUS)?: (.*)$/.exec(line);
-    if (m === null) continue;
-    if (m[1] === undefined) results.push(m[2] ?? '');
-    else status = Number(m[2]);
-  }
-  assert.ok(status !== undefined, `${file}: no EXPECT-STATUS line in the header comment`);
-  return { status, results };
-}
 
 /** One guest architecture of the SDK: how to build it and kvm-unit-tests' QEMU command line for it. */
 interface SdkArchCase {
@@ -55,6 +35,13 @@ interface SdkArchCase {
   readonly argv: (kernel: string, smp: string) => string[];
 }
 
+// x86/run (harness doc §3.5), with TCG; the same for both x86 modes.
+const x86Argv = (kernel: string, smp: string): string[] => [
+  ...['-nodefaults', '-device', 'pc-testdev', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4'],
+  ...['-vnc', 'none', '-serial', 'stdio', '-device', 'pci-testdev', '-machine', 'accel=tcg'],
+  ...['-kernel', kernel, '-smp', smp],
+];
+
 const ARCHES: readonly SdkArchCase[] = [
   {
     arch: 'x86_64',
@@ -63,12 +50,16 @@ const ARCHES: readonly SdkArchCase[] = [
     qemu: 'qemu-system-x86_64',
     compiler: 'gcc',
     trailer: () => [],
-    // x86/run (harness doc §3.5), with TCG.
-    argv: (kernel, smp) => [
-      ...['-nodefaults', '-device', 'pc-testdev', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4'],
-      ...['-vnc', 'none', '-serial', 'stdio', '-device', 'pci-testdev', '-machine', 'accel=tcg'],
-      ...['-kernel', kernel, '-smp', smp],
-    ],
+    argv: x86Argv,
+  },
+  {
+    arch: 'i386',
+    testDir: 'x86',
+    cfg: 'unittests.i386.cfg',
+    qemu: 'qemu-system-i386',
+    compiler: 'gcc',
+    trailer: () => [],
+    argv: x86Argv,
   },
   {
     arch: 'arm64',
@@ -118,7 +109,6 @@ function boot(qemu: string, argv: readonly string[]): Promise<Boot> {
 }
 
 const RESULT = /^(ok|not ok) \d+ /;
-const HARNESS_GROUPS: ReadonlySet<string> = new Set(['migration', 'panic']);
 const LEGACY_RESULT = /^(PASS|FAIL|SKIP|XFAIL|XPASS|KFAIL): /;
 
 /** kvm-unit-tests' spelling of a KTAP result line written by our report.c. */
@@ -170,7 +160,7 @@ it('every examples/*.c is in a cfg and has EXPECT lines', () => {
   const named = new Set<string>();
   for (const a of ARCHES) {
     const text = readFileSync(join(SDK, 'examples', a.cfg), 'utf8');
-    for (const spec of parseUnittestsCfg(text, a.cfg)) named.add(spec.name);
+    for (const spec of parseUnittestsCfg(text, a.cfg)) named.add(sourceName(spec.kernel));
   }
   assert.deepEqual(sources.map((f) => f.slice(0, -2)).sort(), [...named].sort());
   for (const f of sources) readExpectation(readFileSync(join(SDK, 'examples', f), 'utf8'), f);
@@ -206,8 +196,7 @@ for (const a of ARCHES) {
 
     // Migration and panic guests need their harness (a QMP conversation): test/guest/qmp-groups.test.ts.
     for (const spec of specs.filter((s) => !s.groups.some((g) => HARNESS_GROUPS.has(g)))) {
-      const source = readFileSync(join(SDK, 'examples', `${spec.name}.c`), 'utf8');
-      const expected = readExpectation(source, `${spec.name}.c`);
+      const expected = expectationOf(spec.kernel);
       const testArgs = splitPlainWords(spec.testArgs) ?? [];
       // The cfg's smp, as kvm-unit-tests' runner passes it (the examples use plain numbers).
       const smp = spec.smp === '' ? '1' : spec.smp;
@@ -231,7 +220,7 @@ for (const a of ARCHES) {
         );
         assert.ok(!lines.some((l) => /^1\.\.\d+$/.test(l)), 'no plan: the count is unknown up front');
         if (crashed) {
-          assert.ok(lines.some((l) => /^# Unhandled exception .* at ip 0x[0-9a-f]{16}$/.test(l)));
+          assert.ok(lines.some((l) => /^# Unhandled exception .* at ip 0x([0-9a-f]{8}){1,2}$/.test(l)));
           assert.ok(!lines.some((l) => l.startsWith('# SUMMARY:')), 'an aborted test prints no summary');
         } else {
           assert.equal(lines.at(-1), `# ${summaryLine(expected.results)}`);

@@ -122,6 +122,11 @@ describe('newTestPaths', () => {
     assert.equal(p.cfg, '/nowhere/tests/unittests.arm64.cfg');
     assert.equal(p.binary, '/nowhere/tests/build/arm64/arm/mytest.flat');
   });
+  it('uses the i386 cfg and build tree, with the x86 TEST_DIR, for --arch i386', () => {
+    const p = newTestPaths(request({ dir: undefined, cwd: '/nowhere', sdkDir: '/sdk', arch: 'i386' }));
+    assert.equal(p.cfg, '/nowhere/tests/unittests.i386.cfg');
+    assert.equal(p.binary, '/nowhere/tests/build/i386/x86/mytest.flat');
+  });
   it('refuses an architecture the SDK does not build', () => {
     assert.throws(() => newTestPaths(request({ arch: 'riscv64' })), usageError);
   });

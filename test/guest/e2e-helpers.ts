@@ -20,11 +20,14 @@ export function findQemu(): string | undefined {
   return undefined;
 }
 
-/** Assembles one guest into `<dir>/<name>.flat` (ELF32 with a multiboot header, as x86/*.flat). */
-export function buildGuest(name: string, dir: string): void {
-  const obj = join(dir, `${name}.o`);
+/**
+ * Assembles one guest into `<dir>/<out>.flat` (ELF32 with a multiboot header, as x86/*.flat), linked at
+ * `at` (1 MiB by default; realmode.flat is linked at 0x8000).
+ */
+export function buildGuest(name: string, dir: string, at = '0x100000', out = name): void {
+  const obj = join(dir, `${out}.o`);
   execFileSync('as', ['--32', '-I', GUEST_SRC, '-o', obj, join(GUEST_SRC, `${name}.S`)]);
-  execFileSync('ld', ['-m', 'elf_i386', '-Ttext=0x100000', '-o', join(dir, `${name}.flat`), obj]);
+  execFileSync('ld', ['-m', 'elf_i386', `-Ttext=${at}`, '-o', join(dir, `${out}.flat`), obj]);
 }
 
 export const CONFIG_MAK = [

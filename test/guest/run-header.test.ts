@@ -32,6 +32,17 @@ describe('run header', () => {
     );
   });
 
+  it('names the firmware after QEMU when the arch has a choice, in the meta and the record too', () => {
+    const fw = { ...facts, firmware: 'auto (qboot /usr/share/qemu/qboot.rom)' };
+    assert.match(
+      formatRunHeader(fw),
+      /7\.2\.22, firmware auto \(qboot \/usr\/share\/qemu\/qboot\.rom\), MAX_SMP 2,/,
+    );
+    assert.equal(headerMeta(fw).firmware, fw.firmware);
+    assert.equal(headerRecordMeta(fw).firmware, fw.firmware);
+    assert.equal(headerRecordMeta(facts).firmware, undefined);
+  });
+
   it('says why each accelerator was chosen', () => {
     const x86 = ARCH_PROFILES.x86_64;
     assert.equal(accelReason('tcg', 'tcg', true, x86, 'x86_64'), 'ACCEL=tcg');

@@ -84,3 +84,52 @@ describe('vmunit run resolves a crashing guest stack', { skip }, () => {
     assert.match(report, /^not ok 1 crash_demo$/m);
   });
 });
+
+/** The negative examples issue 14 asks for, each with the frame its resolved STACK: line must name. */
+const NEGATIVE: readonly { readonly name: string; readonly frame: RegExp }[] = [
+  // A supervisor write to a read-only page: the store in scribble(), inlined into main.
+  { name: 'ro_write_demo', frame: /^0x[0-9a-f]{16}: scribble at \S*examples\/ro_write_demo\.c:\d+$/m },
+  // An IRQ on a vector with no handler, taken right after sti.
+  { name: 'stray_irq_demo', frame: /^ \(inlined by\) main at \S*examples\/stray_irq_demo\.c:\d+$/m },
+  // A #PF at CPL 3 that the caller of vmu_run_in_user() did not expect.
+  { name: 'user_fault_demo', frame: /^0x[0-9a-f]{16}: read_at at \S*examples\/user_fault_demo\.c:\d+$/m },
+];
+
+describe('vmunit run fails the negative examples with a resolved stack', { skip }, () => {
+  let dir = '';
+  let tree = '';
+  before(() => {
+    dir = tempDir('negative');
+    const cfg = NEGATIVE.map((n) => `[${n.name}]\nfile = ${n.name}.flat\n`).join('\n');
+    tree = customTree(buildSdkTree(dir), dir, cfg);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('FAIL on stdout, the frame in the log and in the KTAP report', () => {
+    const ktap = join(dir, 'report.ktap');
+    const r = spawnSync(process.execPath, [BIN, 'run', '-C', tree, '--format', 'ktap', '--output', ktap], {
+      env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, NEGATIVE.map((n) => `FAIL ${n.name} \n`).join(''));
+    assert.match(r.stderr, /3 tests \(3 failed\)/);
+    const report = readFileSync(ktap, 'utf8');
+    NEGATIVE.forEach((n, i) => {
+      const log = readFileSync(join(tree, 'logs', `${n.name}.log`), 'utf8');
+      assert.match(log, /^# Unhandled exception \d+ /m, n.name);
+      assert.match(log, /^\tSTACK: @[0-9a-f]+/m, n.name);
+      assert.match(log, n.frame, n.name);
+      assert.match(report, new RegExp(`^not ok ${i + 1} ${n.name}$`, 'm'));
+      assert.match(
+        report,
+        new RegExp(`# exit_status: 127\\n(.*\\n)*?.*# STACK: @[0-9a-f]+.* at \\S*${n.name}\\.c:\\d+`),
+      );
+    });
+    // The user-mode fault is reported as one: the dump shows the user code segment (RPL 3).
+    assert.match(
+      readFileSync(join(tree, 'logs', 'user_fault_demo.log'), 'utf8'),
+      /^# error_code=0x0004 .* cs=0x23 /m,
+    );
+  });
+});

@@ -6,11 +6,12 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeStandaloneTests } from '../../src/guest/standalone/build.js';
 import { PAYLOAD_DELIMITER } from '../../src/guest/standalone/payload.js';
+import { VmunitError } from '../../src/util/errors.js';
 import { runCli } from './cli-run.js';
 import { buildSdkTree, customTree, sdkSkip, tempDir } from './sdk-tree.js';
 
@@ -207,6 +208,27 @@ describe('vmunit standalone: bad input exits 2 with a clear message', { skip: sd
     const r = await runCli(['standalone', '-C', tree, '-o', join(dir, 'a-file', 'sub'), 'hello'], dir);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /cannot write to output folder \S+a-file\/sub/);
+  });
+
+  it('as a library: says each written file through print, and an aborted signal writes nothing', async () => {
+    const printed: string[] = [];
+    const request = { treeDir: tree, names: ['hello'], allowMissing: false, generator: 'lib' };
+    const entries = await writeStandaloneTests(
+      { ...request, outDir: join(dir, 'lib') },
+      { sinks: { print: (line) => printed.push(line) } },
+    );
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ['hello'],
+    );
+    assert.deepEqual(printed, [`Written ${join(dir, 'lib', 'hello')}.`]);
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(
+      writeStandaloneTests({ ...request, outDir: join(dir, 'lib-cut') }, { signal: controller.signal }),
+      (e: unknown) => e instanceof VmunitError && e.code === 'INTERRUPTED',
+    );
+    assert.equal(existsSync(join(dir, 'lib-cut', 'hello')), false);
   });
 
   it('not a configured tree', async () => {

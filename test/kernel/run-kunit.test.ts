@@ -5,9 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { RunEvent } from '../../src/events/types.js';
 import { type KunitRequest, runKunit } from '../../src/kernel/index.js';
 import { VmunitError } from '../../src/util/errors.js';
+import { collectingSinks } from '../collecting-sinks.js';
 import { fakeTree, removeTempDirs } from './helpers.js';
 
 after(removeTempDirs);
@@ -43,37 +43,12 @@ function request(kernelRoot: string, over: Partial<KunitRequest> = {}): KunitReq
   };
 }
 
-/** Sinks that keep everything: printed text, notes, events, and whether the reporter was closed. */
-function collecting() {
-  const got = { printed: '', noted: '', events: [] as RunEvent[], opened: 0, closed: 0 };
-  const sinks = {
-    open: () => {
-      got.opened++;
-      return {
-        onEvent: (e: RunEvent) => {
-          got.events.push(e);
-        },
-        close: async () => {
-          got.closed++;
-        },
-      };
-    },
-    print: (text: string) => {
-      got.printed += text;
-    },
-    note: (text: string) => {
-      got.noted += text;
-    },
-  };
-  return { got, sinks };
-}
-
 describe('runKunit (library entry)', () => {
   it('runs config → build → exec, streams the tests as events and prints kunit.py lines to print', async () => {
     const tree = await fakeTree();
-    const { got, sinks } = collecting();
+    const { got, sinks } = collectingSinks();
     const result = await runKunit(request(tree), { sinks });
-    assert.equal(result.status, 'SUCCESS', got.noted);
+    assert.equal(result.status, 'SUCCESS', got.noted.join('\n'));
     assert.equal(result.exec?.root?.status, 'SUCCESS');
     assert.deepEqual([got.opened, got.closed], [1, 1]);
     const start = got.events[0];
@@ -81,25 +56,25 @@ describe('runKunit (library entry)', () => {
     const leaves = got.events.filter((e) => e.type === 'test:result' && e.name === 'example_simple_test');
     assert.equal(leaves.length, 1);
     assert.equal(got.events.at(-1)?.type, 'run:end');
-    assert.match(got.printed, /^\[\d\d:\d\d:\d\d\] Configuring KUnit Kernel \.\.\.$/m);
+    assert.match(got.printed.join('\n'), /^\[\d\d:\d\d:\d\d\] Configuring KUnit Kernel \.\.\.$/m);
     // The console is the caller's reporter's business: the engine prints no result lines.
-    assert.doesNotMatch(got.printed, /\[PASSED\]|Testing complete/);
+    assert.doesNotMatch(got.printed.join('\n'), /\[PASSED\]|Testing complete/);
   });
 
   it('a failed build returns BUILD_FAILURE with the error on note, and never starts a run', async () => {
     const tree = await fakeTree();
-    const { got, sinks } = collecting();
+    const { got, sinks } = collectingSinks();
     const result = await runKunit(request(tree, { kconfigAdd: ['CONFIG_FAKE_BUILD_ERROR=y'] }), { sinks });
     assert.equal(result.status, 'BUILD_FAILURE');
     assert.equal(result.exec, undefined);
-    assert.match(got.noted, /^ERROR:root:lib\/fake\/broken\.c:3:1: error/m);
+    assert.match(got.noted.join('\n'), /^ERROR:root:lib\/fake\/broken\.c:3:1: error/m);
     assert.equal(got.events.length, 0);
     assert.deepEqual([got.opened, got.closed], [1, 1]);
   });
 
   it('config alone opens no reporter; an unknown arch is a typed USAGE error', async () => {
     const tree = await fakeTree();
-    const { got, sinks } = collecting();
+    const { got, sinks } = collectingSinks();
     const config = await runKunit(request(tree, { subcommand: 'config' }), { sinks });
     assert.equal(config.status, 'SUCCESS');
     assert.equal(got.opened, 0);
@@ -112,7 +87,7 @@ describe('runKunit (library entry)', () => {
 
   it('an aborted signal stops the run before it boots; the reporter still closes', async () => {
     const tree = await fakeTree();
-    const { got, sinks } = collecting();
+    const { got, sinks } = collectingSinks();
     const controller = new AbortController();
     controller.abort();
     const result = await runKunit(request(tree), { sinks, signal: controller.signal });

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { kunitRulesForTree } from '../../src/kernel/kunit-version.js';
 import { buildTree } from '../../src/ktap/tree.js';
 import { kunitJson } from '../../src/reporters/json-kunit.js';
+import { prng } from '../prng.js';
 import { kunitPy } from '../requirements.js';
 import { consoleOf, parseAll } from './helpers.js';
 
@@ -17,16 +18,6 @@ const kunit = kunitPy();
 const KUNIT_PY = kunit.path ?? '';
 // Counting and wording follow the kunit.py under test, as `vmunit kunit parse --kernel_root` does.
 const rules = kunitRulesForTree(kunit.dir === undefined ? undefined : join(kunit.dir, '..', '..', '..'));
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['a', 'b', 'suite', 'case_1', 'main', '', 'x y', 'sub#x', 'é', 'kunit-test'];
 const DIRECTIVES = [

@@ -3,18 +3,7 @@ import { describe, it } from 'node:test';
 import { KtapParser } from '../../src/ktap/parser.js';
 import { TreeBuilder } from '../../src/ktap/tree.js';
 import { LineSplitter } from '../../src/util/lines.js';
-
-// Deterministic PRNG (mulberry32) so every run sees the same inputs.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../prng.js';
 
 const PIECES = [
   'KTAP version 1',

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { attributeOf, classifyLine, GRAMMAR, parseResultLine } from '../../src/ktap/line-type.js';
+import {
+  attributeOf,
+  classifyLine,
+  GRAMMAR,
+  parseResultLine,
+  RESULT_SKIP,
+  type ResultLine,
+} from '../../src/ktap/line-type.js';
+import { prng } from '../prng.js';
 
 const kind = (text: string) => classifyLine(text, 1).kind;
 const result = (text: string) => parseResultLine(classifyLine(text, 1));
@@ -22,7 +30,7 @@ describe('grammar table', () => {
   it('subtest header keeps the whole rest of the line as name', () => {
     const line = classifyLine('    # Subtest: my suite', 1);
     assert.equal(line.kind, 'subtestHeader');
-    assert.equal(line.match?.[1], 'my suite');
+    assert.equal(line.value, 'my suite');
     assert.equal(kind('#Subtest: x'), 'diagnostic');
   });
   it('plans are 1..N only, trailing text allowed', () => {
@@ -64,5 +72,109 @@ describe('grammar table', () => {
     });
     assert.deepEqual(attributeOf('# example_slow_test.speed: slow'), { key: 'speed', value: 'slow' });
     assert.equal(attributeOf('# example_simple_test: initializing'), undefined);
+  });
+});
+
+/** The regex reading of a line, as the grammar table states it: what the scanners must reproduce. */
+function byRegex(text: string): { kind: string; value: string; result?: ResultLine } {
+  for (const p of [
+    GRAMMAR.result,
+    GRAMMAR.subtestHeader,
+    GRAMMAR.ktapVersion,
+    GRAMMAR.tapVersion,
+    GRAMMAR.plan,
+  ]) {
+    const m = p.pattern.exec(text);
+    if (!m) continue;
+    if (p.kind !== 'result') return { kind: p.kind, value: m[1] ?? '' };
+    const skip = text.includes(' # SKIP') ? RESULT_SKIP.exec(text) : null;
+    const result: ResultLine = {
+      ok: m[1] === 'ok',
+      numberText: (m[2] ?? '').replace(/^0+(?=.)/, ''),
+      plainName: m[4] ?? '',
+      name: skip ? (skip[4] ?? '') : (m[4] ?? ''),
+      directiveText: m[5] === undefined ? '' : m[5].slice(3),
+      skipReason: skip ? (skip[5] ?? '') : undefined,
+    };
+    return { kind: 'result', value: m[4] ?? '', result };
+  }
+  return { kind: 'diagnostic', value: '' };
+}
+
+describe('the line scanners = the grammar regexes', () => {
+  // Pieces that sit on the productions' edges: dashes, '#' with and without spaces, SKIP twice, zeros.
+  const PIECES = [
+    'ok',
+    'not ok',
+    ' ',
+    '  ',
+    '\t',
+    '\x1c',
+    '\u3000',
+    '\ufeff',
+    '1',
+    '0',
+    '07',
+    '12',
+    '-',
+    '- ',
+    '#',
+    ' # ',
+    ' # SKIP',
+    ' # SKIP ',
+    'SKIP',
+    ' # TODO',
+    'name',
+    'a b',
+    '1..',
+    '# Subtest: ',
+    'KTAP version ',
+    'TAP version ',
+    '\n',
+    'é',
+  ];
+  it('agree on 100,000 generated lines', () => {
+    const rnd = prng(7);
+    let results = 0;
+    const pick = (list: readonly string[]) => list[Math.floor(rnd() * list.length)] ?? '';
+    for (let n = 0; n < 100_000; n++) {
+      // Half the lines start as a result line would (indent, ok/not ok, number, space), then any pieces.
+      let text =
+        rnd() < 0.5
+          ? `${pick(['', ' ', '\t', '\x1c'])}${pick(['ok ', 'not ok '])}${pick(['1', '0', '07'])} `
+          : '';
+      const parts = 1 + Math.floor(rnd() * 6);
+      for (let k = 0; k < parts; k++) text += pick(PIECES);
+      const want = byRegex(text);
+      const line = classifyLine(text, 1);
+      assert.deepEqual(
+        { kind: line.kind, value: line.value },
+        { kind: want.kind, value: want.value },
+        JSON.stringify(text),
+      );
+      if (want.result) {
+        results++;
+        assert.deepEqual(parseResultLine(line), want.result, JSON.stringify(text));
+      }
+    }
+    assert.ok(results > 10_000, `only ${results} result lines generated`);
+  });
+  it('agree on the edge cases written out', () => {
+    for (const text of [
+      'ok 1 - # SKIP',
+      'ok 1 - # x # SKIP y',
+      'not ok 0 - # x',
+      'ok 1  # SKIP',
+      'ok 1 -',
+      'ok 1 - - # SKIP a # SKIP b',
+      '  ok 3 a#b # SKIP',
+      'ok 1 a # b\nc',
+      'ok 1 a\n # SKIP x',
+    ]) {
+      const want = byRegex(text);
+      const line = classifyLine(text, 1);
+      assert.equal(line.kind, want.kind, JSON.stringify(text));
+      assert.deepEqual(parseResultLine(line), want.result, JSON.stringify(text));
+    }
   });
 });

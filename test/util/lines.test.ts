@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LineSplitter } from '../../src/util/lines.js';
+import { prng } from '../prng.js';
 
 function splitAll(chunks: (string | Buffer)[], max?: number): string[] {
   const s = new LineSplitter(max);
@@ -29,5 +30,36 @@ describe('LineSplitter', () => {
   });
   it('cuts a line longer than the cap into pieces', () => {
     assert.deepEqual(splitAll(['abcdefg'], 3), ['abc', 'def', 'g']);
+  });
+});
+
+describe('LineSplitter on random chunking', () => {
+  // Whole-text splits, the reference each chunking must reproduce (the fast LF-only path included).
+  const modes = [
+    { breaks: 'universal', re: /\r\n|\r|\n/ },
+    { breaks: 'splitlines', re: /\r\n|[\n\v\f\r\x1c-\x1e\x85\u2028\u2029]/ },
+  ] as const;
+  const pieces = ['a', 'line ', 'é', '\n', '\n', '\r', '\r\n', '\v', '\x1c', '\u2028', '0123456789abcdef'];
+  it('gives the lines of the whole text, whatever the chunks', () => {
+    const rnd = prng(11);
+    for (let n = 0; n < 2000; n++) {
+      let text = '';
+      for (let k = Math.floor(rnd() * 40); k > 0; k--) text += pieces[Math.floor(rnd() * pieces.length)];
+      const bytes = Buffer.from(text);
+      for (const { breaks, re } of modes) {
+        const want = text === '' ? [] : text.split(re);
+        if (want[want.length - 1] === '') want.pop();
+        const splitter = new LineSplitter(undefined, { breaks });
+        const got: string[] = [];
+        let at = 0;
+        while (at < bytes.length) {
+          const next = Math.min(bytes.length, at + 1 + Math.floor(rnd() * 12));
+          got.push(...splitter.push(bytes.subarray(at, next)));
+          at = next;
+        }
+        got.push(...splitter.end());
+        assert.deepEqual(got, want, `${breaks} ${JSON.stringify(text)}`);
+      }
+    }
   });
 });

@@ -10,6 +10,7 @@
 	.section .boot, "ax"
 	.globl	start
 start:
+	msr	spsel, #1                   /* EL1h: the kernel's stack is SP_EL1, SP_EL0 is user mode's */
 	adrp	x1, boot_stack_top
 	add	x1, x1, :lo12:boot_stack_top
 	mov	sp, x1
@@ -40,6 +41,7 @@ start:
  */
 	.globl	secondary_start
 secondary_start:
+	msr	spsel, #1
 	mov	x19, x0
 	adrp	x1, vmu_mmu_regs
 	add	x1, x1, :lo12:vmu_mmu_regs
@@ -70,6 +72,28 @@ secondary_start:
 	bl	vmu_secondary_main
 4:	wfi
 	b	4b
+
+/*
+ * vmu_enter_el0(fn, arg, stack_top) (user.c): eret to fn(arg) at EL0 on its own stack, IRQs masked there
+ * too. fn returns to el0_return, whose SVC brings the CPU back to EL1 (vector slot 8), where user.c
+ * longjmps to the caller. x29 = 0 ends a STACK: walk at fn's frame.
+ */
+#define SPSR_EL0T_DAIF_MASKED 0x3c0
+
+	.text
+	.globl	vmu_enter_el0
+vmu_enter_el0:
+	msr	sp_el0, x2
+	msr	elr_el1, x0
+	mov	x3, #SPSR_EL0T_DAIF_MASKED
+	msr	spsr_el1, x3
+	mov	x0, x1
+	adr	x30, el0_return
+	mov	x29, #0
+	eret
+el0_return:
+	svc	#0
+	b	el0_return
 
 /*
  * Exception vectors: 16 entries of 0x80 bytes (current EL with SP_EL0 / SP_ELx, lower EL AArch64 / AArch32,

@@ -1,6 +1,6 @@
 /*
- * Just enough flattened-device-tree reading for start-up: /chosen/bootargs (QEMU's -append) and the first
- * /memory node's reg, `compatible` strings, the CPUs. Layout per the devicetree specification: a big-endian header, then a structure block
+ * Just enough flattened-device-tree reading for start-up: /chosen/bootargs (QEMU's -append), the first
+ * /memory node's reg, `compatible` strings and the reg of the devices they name, the CPUs. Layout per the devicetree specification: a big-endian header, then a structure block
  * of tokens (BEGIN_NODE name, PROP len nameoff value, END_NODE, NOP, END), property names in the strings
  * block.
  */
@@ -133,52 +133,110 @@ static uint64_t cells_value(const uint8_t *p, uint32_t cells)
 	return v;
 }
 
-bool vmu_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
+/* The root's #address-cells and #size-cells (the specification's defaults are 2 and 1). */
+static void root_cells(const void *fdt, uint32_t *acells, uint32_t *scells)
 {
-	uint32_t len, acells = 2, scells = 1;
+	uint32_t len;
 	const uint8_t *v;
 
-	/* Cell counts come from the root node; the spec's defaults are 2 and 1. */
+	*acells = 2;
+	*scells = 1;
 	if ((v = find_prop(fdt, "", "#address-cells", &len)) && len == 4)
-		acells = be32(v);
+		*acells = be32(v);
 	if ((v = find_prop(fdt, "", "#size-cells", &len)) && len == 4)
-		scells = be32(v);
-	v = find_prop(fdt, "memory", "reg", &len);
-	if (!v || acells > 2 || scells > 2 || len < 4 * (acells + scells))
+		*scells = be32(v);
+}
+
+/* Up to `max` (base, size) pairs of a `reg` value; returns how many. */
+static int reg_ranges(const uint8_t *v, uint32_t len, uint32_t acells, uint32_t scells, uint64_t (*out)[2], int max)
+{
+	uint32_t entry = 4 * (acells + scells);
+	int n = 0;
+
+	if (acells > 2 || scells > 2)
+		return 0;
+	for (uint32_t off = 0; off + entry <= len && n < max; off += entry, n++) {
+		out[n][0] = cells_value(v + off, acells);
+		out[n][1] = cells_value(v + off + 4 * acells, scells);
+	}
+	return n;
+}
+
+bool vmu_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
+{
+	uint32_t len, acells, scells;
+	const uint8_t *v = find_prop(fdt, "memory", "reg", &len);
+	uint64_t range[1][2];
+
+	root_cells(fdt, &acells, &scells);
+	if (!v || reg_ranges(v, len, acells, scells, range, 1) != 1)
 		return false;
-	*base = cells_value(v, acells);
-	*size = cells_value(v + 4 * acells, scells);
+	*base = range[0][0];
+	*size = range[0][1];
 	return true;
 }
 
-
-struct compatible {
-	const char *want;
-	bool found;
-};
-
-static bool compatible_visit(const struct fdt_prop *p, void *ctx)
+static bool has_string(const struct fdt_prop *p, const char *want)
 {
-	struct compatible *c = ctx;
 	const char *v = (const char *)p->value;
 
-	if (strcmp(p->name, "compatible"))
-		return false;
 	/* A list of NUL-terminated strings. */
 	for (uint32_t off = 0; off < p->len; off += (uint32_t)strlen(v + off) + 1) {
-		if (!strcmp(v + off, c->want))
-			return c->found = true;
+		if (!strcmp(v + off, want))
+			return true;
 	}
 	return false;
 }
 
-/* True when some node's `compatible` list holds `compatible`. */
-bool vmu_fdt_has_compatible(const void *fdt, const char *compatible)
-{
-	struct compatible c = { compatible, false };
+/* Top-level nodes whose `compatible` holds `want`: their `reg` ranges, in tree order. A node's properties
+ * come in any order, so each node's reg and match are kept until the walk leaves it. */
+struct regs {
+	const char *want;
+	uint32_t acells, scells;
+	uint64_t (*out)[2];
+	int max, n;
+	const char *node;
+	const uint8_t *reg;
+	uint32_t reg_len;
+	bool match;
+};
 
-	fdt_walk(fdt, compatible_visit, &c);
-	return c.found;
+static void regs_flush(struct regs *r)
+{
+	if (r->node && r->match && r->reg)
+		r->n += reg_ranges(r->reg, r->reg_len, r->acells, r->scells, r->out + r->n, r->max - r->n);
+	r->node = NULL;
+	r->reg = NULL;
+	r->match = false;
+}
+
+static bool regs_visit(const struct fdt_prop *p, void *ctx)
+{
+	struct regs *r = ctx;
+
+	if (p->depth != 2)
+		return false;
+	if (p->path[2] != r->node) {
+		regs_flush(r);
+		r->node = p->path[2];
+	}
+	if (!strcmp(p->name, "compatible")) {
+		r->match = has_string(p, r->want);
+	} else if (!strcmp(p->name, "reg")) {
+		r->reg = p->value;
+		r->reg_len = p->len;
+	}
+	return false;
+}
+
+int vmu_fdt_compatible_regs(const void *fdt, const char *compatible, uint64_t (*ranges)[2], int max)
+{
+	struct regs r = { .want = compatible, .out = ranges, .max = max };
+
+	root_cells(fdt, &r.acells, &r.scells);
+	fdt_walk(fdt, regs_visit, &r);
+	regs_flush(&r);
+	return r.n;
 }
 
 struct cpus {

@@ -56,12 +56,8 @@ void vmu_arch_exit(int code)
 		__asm__ volatile("wfi");
 }
 
-#define READ_SYSREG(r)                                       \
-	({                                                   \
-		uint64_t _v;                                 \
-		__asm__ volatile("mrs %0, " #r : "=r"(_v)); \
-		_v;                                          \
-	})
+/* The VBAR_EL1 slot of a synchronous exception from EL0 (AArch64). */
+#define SLOT_SYNC_EL0 8
 
 /* VBAR_EL1 slots that are IRQs: current EL with SP_EL0 or SP_ELx, lower EL AArch64. */
 static bool is_irq_slot(uint64_t slot)
@@ -79,22 +75,29 @@ static bool is_sync_slot(uint64_t slot)
 void vmu_vector(uint64_t slot, struct vmu_regs *regs);
 void vmu_vector(uint64_t slot, struct vmu_regs *regs)
 {
-	uint64_t esr = READ_SYSREG(esr_el1), far = READ_SYSREG(far_el1);
+	uint64_t esr = read_sysreg(esr_el1), far = read_sysreg(far_el1);
 	int ec = (int)(esr >> 26) & 0x3f;
 
 	if (is_irq_slot(slot) && vmu_gic_handle(regs))
 		return;
 	if (is_sync_slot(slot))
 		vmu_expected_exception(ec, esr, regs->elr, far); /* returns only when no one is waiting */
-	/* slot: VBAR_EL1 entry (4 = synchronous from the current EL with SP_ELx); EC: ESR_EL1[31:26]. */
-	vmu_diag("Unhandled exception EC 0x%02x %s (vector slot %lu) at ip 0x%016lx", ec, vmu_exception_name(ec),
-		 slot, regs->elr);
+	if (slot == SLOT_SYNC_EL0)
+		vmu_user_exception(ec, esr, far, regs); /* returns only when the exception is fatal */
+	/* slot: VBAR_EL1 entry (4 = synchronous from the current EL with SP_ELx); EC: ESR_EL1[31:26], which
+	 * says nothing about an IRQ (the GIC code named its INTID above). */
+	if (is_irq_slot(slot))
+		vmu_diag("Unhandled exception IRQ%s (vector slot %lu) at ip 0x%016lx",
+			 slot >= SLOT_SYNC_EL0 ? " in user mode (EL0)" : "", slot, regs->elr);
+	else
+		vmu_diag("Unhandled exception EC 0x%02x %s%s (vector slot %lu) at ip 0x%016lx", ec,
+			 vmu_exception_name(ec), slot >= SLOT_SYNC_EL0 ? " in user mode (EL0)" : "", slot, regs->elr);
 	vmu_diag("ESR=0x%08lx FAR=0x%016lx SPSR=0x%08lx", esr, far, regs->spsr);
 	vmu_dump_frame(regs->elr, regs->x[29]);
 	abort();
 }
 
-extern char __bss_end[];
+extern char __bss_end[], start[];
 
 /* The MMU on over the device tree's RAM, and that RAM past our image handed to the page allocator. */
 static void setup_memory(const void *fdt)
@@ -102,10 +105,10 @@ static void setup_memory(const void *fdt)
 	uint64_t base, size, start = (uintptr_t)__bss_end;
 
 	if (!vmu_fdt_memory(fdt, &base, &size)) {
-		vmu_mmu_enable(FDT_ADDR, 1ull << 30); /* virt's RAM starts here; assume its smallest size */
+		vmu_mmu_enable(FDT_ADDR, 1ull << 30, (uintptr_t)start); /* virt's RAM starts here; assume its smallest size */
 		return;
 	}
-	vmu_mmu_enable(base, size);
+	vmu_mmu_enable(base, size, (uintptr_t)start);
 	if (start < base + size)
 		vmu_mem_add_region((uintptr_t)start, (uintptr_t)(base + size));
 }
@@ -120,6 +123,7 @@ void vmu_start(void)
 	setup_memory((const void *)FDT_ADDR);
 	vmu_gic_init((const void *)FDT_ADDR);
 	vmu_setup_smp((const void *)FDT_ADDR);
+	vmu_virtio_mmio_scan((const void *)FDT_ADDR);
 	bootargs = vmu_fdt_bootargs((const void *)FDT_ADDR);
 	char **argv;
 	int argc;

@@ -11,10 +11,12 @@
 
 #define PSCI_CPU_ON 0xc4000003u
 #define WAKE_SGI 15
+#define MPIDR_AFFINITY 0xff00ffffffull /* Aff3, Aff2, Aff1, Aff0 */
 #define BRINGUP_SPINS 100000000ul
 
 struct percpu {
 	uint8_t gic_mask;
+	uint64_t mpidr; /* affinity fields only */
 };
 
 extern char secondary_start[];
@@ -39,6 +41,11 @@ uint8_t vmu_cpu_gic_mask(int cpu)
 	return percpu[cpu].gic_mask;
 }
 
+uint64_t vmu_cpu_mpidr(int cpu)
+{
+	return percpu[cpu].mpidr;
+}
+
 static int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
 {
 	register uint64_t x0 __asm__("x0") = PSCI_CPU_ON;
@@ -53,11 +60,18 @@ static int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
 static void wake(struct vmu_regs *regs)
 {
 	(void)regs; /* the GIC code acknowledges and ends the SGI */
+	vmu_run_ipi();
+}
+
+uint64_t vmu_hwid(void)
+{
+	return read_sysreg(mpidr_el1) & MPIDR_AFFINITY;
 }
 
 static void enter_cpu(int cpu)
 {
 	__asm__ volatile("msr tpidr_el1, %0" : : "r"((uint64_t)cpu));
+	percpu[cpu].mpidr = vmu_hwid();
 	vmu_gic_cpu_init();
 	percpu[cpu].gic_mask = vmu_gic_cpu_mask();
 	gic_enable_irq(WAKE_SGI);

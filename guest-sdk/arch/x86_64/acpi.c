@@ -11,6 +11,8 @@
 #define BIOS_ROM_END 0x100000ul
 #define MADT_LOCAL_APIC 0
 #define MADT_IO_APIC 1
+#define MADT_INT_SOURCE_OVERRIDE 2
+#define ISA_BUS 0
 #define MADT_LOCAL_APIC_ENABLED 1
 
 struct acpi_rsdp {
@@ -91,6 +93,9 @@ bool acpi_madt(struct acpi_madt_info *info)
 	const uint8_t *p, *end;
 
 	memset(info, 0, sizeof(*info));
+	/* Without an override, ISA IRQ n is GSI n, edge-triggered and active high (ACPI 6.5 §5.2.12.5). */
+	for (int irq = 0; irq < ISA_IRQS; irq++)
+		info->isa_gsi[irq] = (uint32_t)irq;
 	if (!madt)
 		return false;
 	/* The header is followed by the local APIC address and flags, then variable-length entries. */
@@ -102,21 +107,11 @@ bool acpi_madt(struct acpi_madt_info *info)
 			info->apic_ids[info->nr_cpus++] = p[3];
 		else if (p[0] == MADT_IO_APIC && !info->ioapic_address)
 			memcpy(&info->ioapic_address, p + 4, 4);
+		else if (p[0] == MADT_INT_SOURCE_OVERRIDE && p[1] >= 10 && p[2] == ISA_BUS && p[3] < ISA_IRQS) {
+			memcpy(&info->isa_gsi[p[3]], p + 4, 4);
+			memcpy(&info->isa_flags[p[3]], p + 8, 2);
+		}
 		p += p[1];
 	}
 	return true;
-}
-
-/* I/O APIC registers through its index/data window (82093AA datasheet); the page is made uncacheable on
- * first use, as device registers must be. */
-uint32_t ioapic_read(uintptr_t base, uint8_t reg)
-{
-	static uintptr_t uncached;
-
-	if (uncached != base) {
-		set_page_flags(vmu_pgtable_root(), (void *)base, PT_PCD | PT_PWT, 0);
-		uncached = base;
-	}
-	writel(reg, base);
-	return readl(base + 0x10);
 }

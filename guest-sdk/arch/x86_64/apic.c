@@ -95,7 +95,7 @@ void vmu_apic_setup(bool boot_cpu);
 void vmu_apic_setup(bool boot_cpu)
 {
 	if (boot_cpu) {
-		set_page_flags(vmu_pgtable_root(), (void *)APIC_MMIO, PT_PCD | PT_PWT, 0);
+		vmu_mmio_uncached(APIC_MMIO);
 		/* The firmware leaves the 8259 PICs delivering the PIT on vectors 8-15, where the CPU's own
 		 * exceptions live: mask them, the APIC is the interrupt controller here. */
 		outb(0xff, 0x21);

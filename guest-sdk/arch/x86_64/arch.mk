@@ -4,8 +4,8 @@ TEST_DIR     := x86
 CFG_NAME     := unittests.cfg
 ARCH_NAME    := x86_64
 ARCH_CFLAGS  := -m64 -mno-red-zone -mgeneral-regs-only -mcmodel=small
-ARCH_OBJS    := boot.o isr.o setjmp.o setup.o trap.o vm.o apic.o smp.o trampoline.o pci.o user.o user-entry.o acpi.o
+ARCH_OBJS    := boot.o isr.o setjmp.o setup.o trap.o vm.o apic.o smp.o trampoline.o pci.o user.o user-entry.o acpi.o ioapic.o
 # Portable library parts that need arch support this arch has (PCI configuration space).
-ARCH_LIB_OBJS := pci.o
+ARCH_LIB_OBJS := pci.o vm.o
 # QEMU's multiboot loader takes only ELF32 files: the 64-bit image ships in an elf32-i386 container.
 FLAT_OBJCOPY := -O elf32-i386

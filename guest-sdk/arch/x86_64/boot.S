@@ -10,8 +10,7 @@
  * Everything else (serial, IDT, argv, main, exit) is C in setup.c.
  */
 
-#define MB_MAGIC      0x1BADB002
-#define MB_FLAGS      0            /* ELF image: no a.out kludge, no alignment or memory-map requests */
+#include "../x86_64/x86-asm.h"
 
 #define CODE64_SEL    0x08
 #define DATA_SEL      0x10
@@ -24,9 +23,7 @@
 #define PTE_P_RW      0x3          /* present, writable */
 #define PTE_PS        0x80         /* 2 MiB page (in a page-directory entry) */
 
-	.section .multiboot, "a"
-	.balign 4
-	.long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+	multiboot_header
 
 	.section .boot, "ax"
 	.code32
@@ -37,12 +34,7 @@ start:
 	mov	%ebx, %ebp                  /* physical address of the multiboot info */
 	mov	$boot_stack_top, %esp
 
-	/* The loader may leave garbage where .bss lives; the page tables below are in .bss. */
-	mov	$__bss_start, %edi
-	mov	$__bss_end, %ecx
-	sub	%edi, %ecx
-	xor	%eax, %eax
-	rep stosb
+	clear_bss
 
 	/* PML4[0] -> PDPT; PDPT[0..3] -> the four page directories, one per GiB. */
 	movl	$(pdpt + PTE_P_RW), pml4
@@ -82,12 +74,7 @@ start:
 
 	.code64
 start64:
-	mov	$DATA_SEL, %ax
-	mov	%ax, %ds
-	mov	%ax, %es
-	mov	%ax, %ss
-	mov	%ax, %fs
-	mov	%ax, %gs
+	load_data_segments DATA_SEL
 	mov	$boot_stack_top, %rsp
 	mov	%esi, %edi                  /* vmu_start(magic, info) */
 	mov	%ebp, %esi

@@ -6,32 +6,12 @@
  * as the handler left them; recovering handlers longjmp instead and never return here.
  */
 
-/* Vectors for which the CPU pushes an error code: #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX. */
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+#define ISR_PTR .quad
+#include "../x86_64/x86-asm.h"
 
-	.altmacro
 	.text
 	.code64
-
-	.macro	stub v
-	.balign	16
-isr_\v:
-	.if	HAS_ERROR_CODE(\v) == 0
-	push	$0
-	.endif
-	push	$\v
-	jmp	isr_common
-	.endm
-
-	.macro	stub_addr v
-	.quad	isr_\v
-	.endm
-
-	.set	v, 0
-	.rept	256
-	stub	%v
-	.set	v, v + 1
-	.endr
+	isr_stubs
 
 isr_common:
 	/* Order matches struct vmu_regs, lowest address first. */
@@ -71,15 +51,6 @@ isr_common:
 	add	$16, %rsp                   /* vector and error code */
 	iretq
 
-	/* Stub addresses, read by setup_idt() in trap.c. */
-	.section .rodata
-	.balign	8
-	.globl	vmu_isr_table
-vmu_isr_table:
-	.set	v, 0
-	.rept	256
-	stub_addr %v
-	.set	v, v + 1
-	.endr
+	isr_table
 
 	.section .note.GNU-stack, "", @progbits

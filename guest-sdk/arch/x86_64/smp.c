@@ -1,6 +1,7 @@
 /*
- * x86_64 SMP: the CPU count from QEMU's fw_cfg, secondary CPUs woken with INIT-SIPI-SIPI broadcast through
- * the local APIC (Intel SDM vol. 3A §8.4.4) into trampoline.S, per-CPU data through the GS base. Idle CPUs
+ * x86 SMP: the CPU count from QEMU's fw_cfg, secondary CPUs woken with INIT-SIPI-SIPI broadcast through
+ * the local APIC (Intel SDM vol. 3A §8.4.4) into arch/<arch>/trampoline.S, per-CPU data through the GS
+ * base (x86_64: the GS-base MSR; i386: a GDT data segment per CPU, arch/i386/percpu.c). Idle CPUs
  * sleep in hlt with interrupts on; a wake-up IPI brings them to their on_cpu() mailbox (lib/smp.c).
  */
 #include "vmunit.h"
@@ -22,7 +23,12 @@ struct percpu {
 	uint32_t apic_id;
 };
 
-extern const char ap_trampoline[], ap_trampoline_end[], ap_tramp_cr3[], ap_tramp_efer[];
+extern const char ap_trampoline[], ap_trampoline_end[];
+#ifdef __x86_64__
+extern const char ap_tramp_cr3[], ap_tramp_efer[];
+#else
+void vmu_set_percpu_segment(int cpu, void *base);
+#endif
 
 static struct percpu percpu[VMU_MAX_CPUS];
 static int cpus_online = 1;
@@ -51,7 +57,11 @@ uint32_t vmu_cpu_apic_id(int cpu)
 static void enter_percpu(int cpu)
 {
 	percpu[cpu].id = cpu;
+#ifdef __x86_64__
 	wrmsr(MSR_GS_BASE, (uintptr_t)&percpu[cpu]);
+#else
+	vmu_set_percpu_segment(cpu, &percpu[cpu]);
+#endif
 }
 
 static uint16_t fw_cfg_read16(uint16_t key)
@@ -76,6 +86,12 @@ static void wake(struct vmu_regs *regs)
 {
 	(void)regs;
 	apic_eoi();
+	vmu_run_ipi();
+}
+
+uint64_t vmu_hwid(void)
+{
+	return apic_id();
 }
 
 static void spurious(struct vmu_regs *regs)
@@ -131,8 +147,11 @@ void vmu_setup_smp(void)
 		want = VMU_MAX_CPUS;
 	}
 	memcpy((void *)TRAMPOLINE_BASE, ap_trampoline, (size_t)(ap_trampoline_end - ap_trampoline));
+#ifdef __x86_64__
+	/* The way into long mode: the boot CPU's page tables and EFER. i386 stays in protected mode. */
 	*(volatile uint32_t *)(TRAMPOLINE_BASE + (ap_tramp_cr3 - ap_trampoline)) = (uint32_t)read_cr3();
 	*(volatile uint32_t *)(TRAMPOLINE_BASE + (ap_tramp_efer - ap_trampoline)) = (uint32_t)rdmsr(MSR_EFER);
+#endif
 	apic_icr_write(APIC_DEST_ALLBUT | APIC_DM_INIT | APIC_INT_ASSERT, 0);
 	short_delay(10000);
 	for (int i = 0; i < 2; i++) {

@@ -6,6 +6,7 @@
  * the image, which picks a CPU number and a stack and calls vmu_ap_main(cpu).
  */
 #include "vmunit-limits.h"
+#include "../x86_64/x86-asm.h"
 
 #define TRAMPOLINE_BASE 0x8000
 #define T(sym)          (TRAMPOLINE_BASE + (sym) - ap_trampoline)
@@ -68,32 +69,17 @@ ap_trampoline_end:
 	.text
 ap_start64:
 	lgdt	gdt_descriptor
-	mov	$DATA_SEL, %ax
-	mov	%ax, %ds
-	mov	%ax, %es
-	mov	%ax, %ss
-	mov	%ax, %fs
-	mov	%ax, %gs
+	load_data_segments DATA_SEL
 	mov	$1, %eax
 	lock xadd %eax, ap_next_cpu(%rip)   /* CPU numbers in arrival order, from 1 */
 	cmp	$VMU_MAX_CPUS, %eax
-	jae	2f
+	jae	2f                         /* ap_tail halts it */
 	mov	%eax, %edi
 	imul	$VMU_AP_STACK_SIZE, %rax
 	lea	ap_stacks(%rip), %rsp
 	add	%rax, %rsp                  /* top of slot cpu - 1 */
 	xor	%ebp, %ebp
 	call	vmu_ap_main
-2:	cli                                 /* a CPU beyond VMU_MAX_CPUS, or vmu_ap_main returned */
-	hlt
-	jmp	2b
-
-	.data
-	.balign	4
-ap_next_cpu:	.long 1
-
-	.section .bss
-	.balign	16
-ap_stacks:	.skip (VMU_MAX_CPUS - 1) * VMU_AP_STACK_SIZE
+	ap_tail
 
 	.section .note.GNU-stack, "", @progbits

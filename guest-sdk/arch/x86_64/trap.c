@@ -7,27 +7,30 @@
  */
 #include "vmunit.h"
 
-#define CODE64_SEL 0x08
-#define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define KERNEL_CS 0x08     /* boot.S's code segment, 64-bit (x86_64) or 32-bit (i386) */
+#define GATE_INTERRUPT 0x8e /* present, DPL 0, interrupt gate of the mode's width */
 #define NUM_STUBS 256
 #define NUM_EXCEPTIONS 32
 
+/* A 16-byte gate in long mode, the first 8 bytes of it in protected mode (SDM vol. 3A §6.11, §6.14.1). */
 struct idt_gate {
 	uint16_t offset_low;
 	uint16_t selector;
 	uint8_t ist;
 	uint8_t type;
 	uint16_t offset_mid;
+#ifdef __x86_64__
 	uint32_t offset_high;
 	uint32_t reserved;
+#endif
 } __attribute__((packed));
 
 struct descriptor_ptr {
 	uint16_t limit;
-	uint64_t base;
+	uintptr_t base;
 } __attribute__((packed));
 
-extern const uint64_t vmu_isr_table[NUM_STUBS];
+extern const uintptr_t vmu_isr_table[NUM_STUBS];
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
@@ -62,14 +65,16 @@ void vmu_setup_idt(void)
 	struct descriptor_ptr ptr = { .limit = sizeof(idt) - 1, .base = (uintptr_t)idt };
 
 	for (int v = 0; v < NUM_STUBS; v++) {
-		uint64_t addr = vmu_isr_table[v];
+		uintptr_t addr = vmu_isr_table[v];
 
 		idt[v] = (struct idt_gate){
 			.offset_low = (uint16_t)addr,
-			.selector = CODE64_SEL,
+			.selector = KERNEL_CS,
 			.type = GATE_INTERRUPT,
 			.offset_mid = (uint16_t)(addr >> 16),
-			.offset_high = (uint32_t)(addr >> 32),
+#ifdef __x86_64__
+			.offset_high = (uint32_t)((uint64_t)addr >> 32),
+#endif
 		};
 	}
 	__asm__ volatile("lidt %0" : : "m"(ptr));
@@ -93,16 +98,30 @@ vmu_irq_handler handle_irq(int vector, vmu_irq_handler handler)
 	return old;
 }
 
+#ifdef __x86_64__
+#define REG "0x%016lx"
+#else
+#define REG "0x%08lx"
+#endif
+
 static void __attribute__((noreturn)) unhandled(const struct vmu_regs *r)
 {
-	uint64_t cr2 = read_cr2();
+	unsigned long cr2 = read_cr2();
+	const char *name = vmu_exception_name((int)r->vector);
 
-	vmu_diag("Unhandled exception %lu %s at ip 0x%016lx", r->vector, vmu_exception_name((int)r->vector),
-		 r->rip);
-	vmu_diag("error_code=0x%04lx rflags=0x%08lx cs=0x%lx rsp=0x%016lx cr2=0x%lx", r->error_code,
-		 r->rflags, r->cs, r->rsp, cr2);
-	vmu_diag("rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx", r->rax, r->rbx, r->rcx, r->rdx);
-	vmu_diag("rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8=0x%016lx", r->rsi, r->rdi, r->rbp, r->r8);
+	vmu_diag("Unhandled exception %lu%s%s at ip " REG, (unsigned long)r->vector, *name ? " " : "", name,
+		 (unsigned long)r->rip);
+	/* An exception at the same privilege level pushes no stack pointer on i386: the frame ends at eflags. */
+	vmu_diag("error_code=0x%04lx rflags=0x%08lx cs=0x%lx rsp=" REG " cr2=0x%lx", (unsigned long)r->error_code,
+		 (unsigned long)r->rflags, (unsigned long)r->cs,
+		 sizeof(long) == 8 || (r->cs & 3) ? (unsigned long)r->rsp : (unsigned long)(uintptr_t)&r->rsp, cr2);
+	vmu_diag("rax=" REG " rbx=" REG " rcx=" REG " rdx=" REG, (unsigned long)r->rax, (unsigned long)r->rbx,
+		 (unsigned long)r->rcx, (unsigned long)r->rdx);
+#ifdef __x86_64__
+	vmu_diag("rsi=" REG " rdi=" REG " rbp=" REG " r8=" REG, r->rsi, r->rdi, r->rbp, r->r8);
+#else
+	vmu_diag("rsi=" REG " rdi=" REG " rbp=" REG, r->rsi, r->rdi, r->rbp);
+#endif
 	vmu_dump_frame(r->rip, r->rbp);
 	abort();
 }
@@ -113,9 +132,11 @@ void vmu_exception(struct vmu_regs *r)
 {
 	struct expect_state *expect = expect_state();
 
+#ifdef __x86_64__
 	/* An exception in user mode ends vmu_run_in_user() (no return when one is running). */
 	if ((r->cs & 3) && r->vector < NUM_EXCEPTIONS)
 		vmu_user_exception(r);
+#endif
 	/* An exception a test is waiting for wins over a handler; interrupts always go to their handler. */
 	if (!(expect->armed && r->vector < NUM_EXCEPTIONS)) {
 		if (!handlers[r->vector])

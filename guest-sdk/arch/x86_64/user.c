@@ -38,13 +38,15 @@ struct tss64 {
 extern uint64_t gdt_tss[2];
 void vmu_enter_user(uint64_t (*fn)(uint64_t), uint64_t arg, void *user_rsp) __attribute__((noreturn));
 void vmu_syscall_entry(void);
+void vmu_syscall_at_cpl3(void);
 
 static struct tss64 tss = { .iomap_base = sizeof(struct tss64) };
 static char kernel_stack[16384] __attribute__((aligned(16)));
 /* Read by vmu_syscall_entry: syscall leaves %rsp on the user stack. */
 uint64_t vmu_user_kernel_rsp;
 static struct {
-	bool ready, active;
+	bool ready, active, catch_faults;
+	bool syscall_at_cpl3; /* the last run came back through user-entry.S's #UD, not syscall */
 	jmp_buf kernel;
 	int vector;
 	uint64_t error_code;
@@ -77,11 +79,16 @@ void vmu_user_returned(uint64_t ret)
 	longjmp(ur.kernel, 1);
 }
 
-/* Called by trap.c for an exception taken at CPL 3; returns only when no user run is active. */
+/* Called by trap.c for an exception taken at CPL 3; returns only when no user run is active or its caller
+ * expects no exception, which leaves the exception to trap.c's fatal dump of the user code's stack. */
 bool vmu_user_exception(const struct vmu_regs *r);
 bool vmu_user_exception(const struct vmu_regs *r)
 {
-	if (!ur.active)
+	if (ur.active && r->vector == UD_VECTOR && r->rip == (uintptr_t)vmu_syscall_at_cpl3) {
+		ur.syscall_at_cpl3 = true;
+		vmu_user_returned(r->rax);
+	}
+	if (!ur.active || !ur.catch_faults)
 		return false;
 	ur.active = false;
 	ur.vector = (int)r->vector;
@@ -116,16 +123,34 @@ uint64_t vmu_last_user_fault(void)
 	return ur.error_code;
 }
 
+bool vmu_user_syscall_at_cpl3(void)
+{
+	return ur.syscall_at_cpl3;
+}
+
+static uint64_t identity(uint64_t arg)
+{
+	return arg;
+}
+
+bool vmu_host_syscall_at_cpl3(void)
+{
+	vmu_run_in_user(identity, 0, NULL);
+	return ur.syscall_at_cpl3;
+}
+
 uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector)
 {
 	if (!ur.ready)
 		setup();
 	ur.vector = -1;
 	ur.ret = 0;
+	ur.syscall_at_cpl3 = false;
 	if (setjmp(ur.kernel) == 0) {
 		tss.rsp[0] = (uintptr_t)(kernel_stack + sizeof(kernel_stack));
 		vmu_user_kernel_rsp = tss.rsp[0];
 		ur.active = true;
+		ur.catch_faults = vector != NULL;
 		vmu_enter_user(fn, arg, ur.stack_top);
 	}
 	/* Back at CPL 0 from an interrupt gate: SS is null and the data segments may be user ones. */

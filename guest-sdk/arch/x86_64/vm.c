@@ -94,15 +94,6 @@ pteval_t *install_page(pteval_t *pgd, uint64_t phys, void *virt)
 	return install_pte(pgd, 1, virt, (phys & PT_ADDR_MASK) | PT_PRESENT | PT_WRITABLE);
 }
 
-bool install_pages(pteval_t *pgd, uint64_t phys, size_t len, void *virt)
-{
-	for (size_t off = 0; off < len; off += PAGE_SIZE) {
-		if (!install_page(pgd, phys + off, (char *)virt + off))
-			return false;
-	}
-	return true;
-}
-
 /* The leaf entry mapping `virt` at whatever level it is (4 KiB, 2 MiB or 1 GiB), and that level. */
 static pteval_t *leaf(pteval_t *pgd, const void *virt, int *level)
 {
@@ -177,19 +168,29 @@ bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear)
 	return true;
 }
 
-void *vmu_guard_page(void)
-{
-	void *page = alloc_page();
-
-	if (page)
-		unmap_page(vmu_pgtable_root(), page);
-	return page;
-}
-
 /* Supervisor writes to read-only pages fault only with CR0.WP; NX bits are reserved without EFER.NXE. */
 void vmu_setup_vm(void)
 {
 	write_cr0(read_cr0() | X86_CR0_WP);
 	if (cpuid(0x80000000).a >= 0x80000001 && (cpuid(0x80000001).d & (1u << 20)))
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+}
+
+bool vmu_set_page_writable(pteval_t *pgd, void *virt, bool writable)
+{
+	return set_page_flags(pgd, virt, writable ? PT_WRITABLE : 0, writable ? 0 : PT_WRITABLE);
+}
+
+bool vmu_last_page_fault(struct vmu_page_fault *pf)
+{
+	struct vmu_exception e = vmu_last_exception();
+
+	if (e.vector != PF_VECTOR)
+		return false;
+	*pf = (struct vmu_page_fault){
+		.addr = e.cr2,
+		.write = e.error_code & PFERR_WRITE,
+		.present = e.error_code & PFERR_PRESENT,
+	};
+	return true;
 }

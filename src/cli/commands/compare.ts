@@ -40,7 +40,6 @@ export async function compareCommand(
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   program
     .command('compare')
-    .description('compare a baseline record with new ones: regressions, fixes, new, vanished, flaky')
     .argument('<base>', 'baseline results folder or record.json')
     .argument('<new...>', 'one or more new results folders or records (several: flaky detection)')
     .option('--format <format>', `output: ${COMPARE_FORMATS.join(', ')}`, 'text')

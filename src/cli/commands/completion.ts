@@ -63,7 +63,6 @@ async function answer(program: Command, words: readonly string[], ctx: CliContex
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   program
     .command('completion')
-    .description('print a shell completion script: eval "$(vmunit completion bash)"')
     .argument('<shell>', `bash, zsh or fish`)
     .action((shell: string) => {
       const script = COMPLETION_SCRIPTS[shell];

@@ -20,7 +20,6 @@ interface InstallFlags extends SliceFlags {
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   const cmd = program
     .command('install')
-    .description('install the standalone tests and tests.json under PREFIX/share/vmunit (like make install)')
     .argument('[tests...]', 'test names (default: every entry)')
     .option('--prefix <dir>', 'installation prefix', '/usr/local')
     .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak (default: search upward)')

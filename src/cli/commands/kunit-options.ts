@@ -54,7 +54,7 @@ export interface KunitCli {
 }
 
 /** kunit.py's pseudo-boolean flags: bare, they mean these values. */
-const BARE_VALUES: Readonly<Record<string, string>> = {
+export const BARE_VALUES: Readonly<Record<string, string>> = {
   '--json': 'stdout',
   '--junit': 'stdout',
   '--raw_output': 'kunit',

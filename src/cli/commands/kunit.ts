@@ -8,8 +8,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
-import { printTimestamped } from '../../kernel/printer.js';
-import { type KunitRequest, runKunit } from '../../kernel/run-kunit.js';
+import { kunitRulesForTree } from '../../kernel/kunit-version.js';
+import { timestampPrefix } from '../../kernel/printer.js';
+import { type KunitRequest, type KunitSinks, runKunit } from '../../kernel/run-kunit.js';
 import type { KernelTarget } from '../../kernel/types.js';
 import type { Reporter } from '../../reporters/types.js';
 import { resolveShard } from '../../scale/shard.js';
@@ -18,8 +19,8 @@ import type { CliContext } from '../context.js';
 import { addEnvHelp } from '../env-help.js';
 import { recordWriter } from '../record-sink.js';
 import { buildKunitProgram, type KunitCli, massageKunitArgv, rootListing } from './kunit-options.js';
-import { parseLog } from './kunit-parse.js';
 import { createReporters, reportOnStdout } from './kunit-wiring.js';
+import { type ParseRequest, runParse } from './parse.js';
 import { sliceList } from './shard-options.js';
 
 /**
@@ -42,13 +43,38 @@ function bootSelection(ctx: CliContext, cli: KunitCli): Pick<KunitRequest['exec'
   return { selectBoots: async (globs) => (await sliceList(globs, cli.slice, ctx, suiteOf)).names };
 }
 
-/** The flags as runKunit's typed request (parse is not a kernel stage: see kunit-parse.ts). */
-function kunitRequest(ctx: CliContext, cli: KunitCli, kernelRoot: string): KunitRequest {
-  if (cli.subcommand === 'parse') throw new Error('kunit parse has no kernel request');
-  const execNeeded = cli.subcommand === 'exec' || cli.subcommand === 'run';
+/**
+ * kunit.py's parse handler is `vmunit parse` with the kernel root as the base folder (the log and
+ * --json/--junit paths are relative to it) and the status rule and wording of the tree's kunit.py.
+ */
+function parseRequest(cli: KunitCli, root: string): ParseRequest {
+  return {
+    file: cli.file,
+    baseDir: root,
+    rules: kunitRulesForTree(root),
+    title: 'vmunit kunit',
+    summary: cli.summary,
+    failed: cli.failed,
+    outputs: cli.outputs,
+    ...(cli.rawOutput === undefined ? {} : { rawOutput: cli.rawOutput }),
+    ...(cli.json === undefined ? {} : { json: cli.json }),
+    ...(cli.junit === undefined ? {} : { junit: cli.junit }),
+    ...(cli.format === undefined ? {} : { format: cli.format }),
+    ...(cli.results === undefined ? {} : { results: cli.results }),
+  };
+}
+
+/** The flags as runKunit's typed request (parse is not a kernel stage: see parseRequest). */
+function kunitRequest(
+  ctx: CliContext,
+  cli: KunitCli,
+  kernelRoot: string,
+  subcommand: KunitRequest['subcommand'],
+): KunitRequest {
+  const execNeeded = subcommand === 'exec' || subcommand === 'run';
   return {
     ...cli,
-    subcommand: cli.subcommand,
+    subcommand,
     kernelRoot,
     env: ctx.env,
     exec: {
@@ -73,20 +99,20 @@ function kunitRequest(ctx: CliContext, cli: KunitCli, kernelRoot: string): Kunit
  * beside test.log in the build folder, whatever kunit.py's options ask for; the reports are written only
  * when the tests ran (a failed config or build writes none, as kunit.py).
  */
-class KunitSinks {
+class KunitCliSinks implements KunitSinks {
   readonly #ctx: CliContext;
   readonly #cli: KunitCli;
   readonly #root: string;
-  readonly print: (text: string) => void;
-  readonly note: (text: string) => void;
+  readonly print: (line: string) => void;
+  readonly note: (line: string) => void;
 
   constructor(ctx: CliContext, cli: KunitCli, root: string) {
     this.#ctx = ctx;
     this.#cli = cli;
     this.#root = root;
     const human = reportOnStdout(cli.format, cli.outputs, ctx.cwd) ? ctx.stderr : ctx.stdout;
-    this.print = (text) => human.write(text);
-    this.note = (text) => ctx.stderr.write(text);
+    this.print = (line) => human.write(`${line}\n`);
+    this.note = (line) => ctx.stderr.write(`${line}\n`);
   }
 
   open = (t: KernelTarget): Reporter => {
@@ -121,8 +147,9 @@ class KunitSinks {
         await record.close();
         if (!ran) return;
         await reporter.close();
-        const io = { out: this.print, now: () => Date.now() };
-        for (const file of files) printTimestamped(io, `Test results stored in ${file.path}`);
+        // Said when written, as kunit.py: before the crash hint and the elapsed-time line.
+        for (const file of files)
+          this.print(`${timestampPrefix(Date.now())}Test results stored in ${file.path}`);
       },
     };
   };
@@ -149,9 +176,10 @@ async function kunitCommand(ctx: CliContext, cli: KunitCli): Promise<number> {
 
 async function dispatch(ctx: CliContext, cli: KunitCli): Promise<number> {
   const root = resolve(ctx.cwd, cli.kernelRoot ?? '.');
-  if (cli.subcommand === 'parse') return parseLog(ctx, cli, root);
-  const sinks = new KunitSinks(ctx, cli, root);
-  const result = await runKunit(kunitRequest(ctx, cli, root), { signal: ctx.signal, sinks });
+  if (cli.subcommand === 'parse') return runParse(ctx, parseRequest(cli, root));
+  const sinks = new KunitCliSinks(ctx, cli, root);
+  const request = kunitRequest(ctx, cli, root, cli.subcommand);
+  const result = await runKunit(request, { signal: ctx.signal, sinks });
   return result.status === 'SUCCESS' ? 0 : 1;
 }
 
@@ -159,9 +187,6 @@ async function dispatch(ctx: CliContext, cli: KunitCli): Promise<number> {
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   program
     .command('kunit')
-    .description(
-      "kunit.py-compatible kernel tool: config, build, exec, parse, run (see 'vmunit kunit --help')",
-    )
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()

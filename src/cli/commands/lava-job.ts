@@ -96,7 +96,6 @@ export async function lavaJobCommand(
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   const cmd = program
     .command('lava-job')
-    .description('write LAVA v2 job definitions (one per test) for a LAVA qemu device')
     .argument('[tests...]', 'only these tests (exact names)')
     .option('-C, --directory <dir>', 'configured and built kvm-unit-tests tree (default: .)')
     .option('-g, --group <group>', 'only tests in this group (repeatable, comma lists allowed)', collect, [])

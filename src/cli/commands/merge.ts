@@ -87,7 +87,6 @@ export async function mergeCommand(
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   const cmd = program
     .command('merge')
-    .description('merge the records of a sharded run into one (missing tests become MISS)')
     .argument('<records...>', 'results folders or record.json files, one per shard')
     .requiredOption('--results <dir>', 'folder for the merged record.json (and relative --output paths)')
     .option('--format <format>', 'stdout: console, ktap, junit, json, html, kcidb (default: result lines)')

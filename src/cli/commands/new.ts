@@ -21,7 +21,6 @@ interface NewOptions {
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   program
     .command('new')
-    .description('create a guest test (C, guest SDK) from the template, build it and run it')
     .argument('<name>', 'test name: a C identifier; becomes NAME.c and the [NAME] section')
     .argument('[run-args...]', 'extra `vmunit run` options, after --')
     .option(

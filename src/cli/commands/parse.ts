@@ -16,6 +16,7 @@ import type { RunEvent } from '../../events/types.js';
 import { KtapExtractor } from '../../ktap/extract.js';
 import { KtapParser } from '../../ktap/parser.js';
 import { pyRstrip } from '../../ktap/py-text.js';
+import type { KunitRules } from '../../ktap/rules.js';
 import { ConsoleReporter } from '../../reporters/console.js';
 import { Printer } from '../../reporters/printer.js';
 import type { Reporter } from '../../reporters/types.js';
@@ -24,7 +25,7 @@ import { VmunitError } from '../../util/errors.js';
 import { LineSplitter } from '../../util/lines.js';
 import { waitDrain } from '../../util/pipe.js';
 import type { CliContext } from '../context.js';
-import { addKunitParseOptions } from './kunit-options.js';
+import { addKunitParseOptions, BARE_VALUES } from './kunit-options.js';
 
 export interface ParseOptions {
   readonly rawOutput?: string;
@@ -41,16 +42,26 @@ export interface ParseOptions {
   readonly results?: string;
 }
 
-/** kunit.py's massage_argv: a bare `--json` means stdout (so a following word stays the input file). */
-const BARE_DEFAULTS: Readonly<Record<string, string>> = {
-  '--json': '--json=stdout',
-  '--junit': '--junit=stdout',
-  '--ktap': '--ktap=stdout',
-  '--raw_output': '--raw_output=kunit',
-};
+/** What `vmunit parse` and `vmunit kunit parse` ask for: one request, one streaming path. */
+export interface ParseRequest extends ParseOptions {
+  /** The log (stdin when undefined or '-'). */
+  readonly file: string | undefined;
+  /** Where the log and --json/--junit/--ktap paths are resolved: the working folder, or kunit's kernel root. */
+  readonly baseDir: string;
+  /** The kunit.py version whose status rule and wording apply (kunit parse: the tree's); mainline's if absent. */
+  readonly rules?: KunitRules;
+  /** Title of an HTML report. */
+  readonly title: string;
+}
+
+/**
+ * kunit.py's massage_argv (a bare `--json` means stdout, so a following word stays the input file), and
+ * vmunit's --ktap alike.
+ */
+const BARE_DEFAULTS: Readonly<Record<string, string>> = { ...BARE_VALUES, '--ktap': 'stdout' };
 
 export function massageParseArgv(args: readonly string[]): string[] {
-  return args.map((a) => BARE_DEFAULTS[a] ?? a);
+  return args.map((a) => (BARE_DEFAULTS[a] === undefined ? a : `${a}=${BARE_DEFAULTS[a]}`));
 }
 
 function openInput(ctx: CliContext, file: string | undefined, baseDir: string): AsyncIterable<Buffer> {
@@ -117,10 +128,10 @@ class BatchedWriter {
   }
 }
 
-async function rawOutput(ctx: CliContext, file: string | undefined, mode: string): Promise<number> {
+async function rawOutput(ctx: CliContext, req: ParseRequest, mode: string): Promise<number> {
   const extractor = mode === 'kunit' ? new KtapExtractor() : undefined;
   const out = new BatchedWriter(ctx.stdout);
-  for await (const batch of inputBatches(ctx, file)) {
+  for await (const batch of inputBatches(ctx, req.file, req.baseDir)) {
     for (const line of batch) {
       const text = extractor ? extractor.push(line) : line;
       if (text !== undefined) out.write(`${pyRstrip(text)}\n`);
@@ -141,7 +152,7 @@ interface Output {
  * `--format`/`--output` reports and the run record, beside kunit.py's own options; loaded only when asked
  * for. parse's own console stays the console: `--format console` asks for nothing more.
  */
-async function grammarOutputs(ctx: CliContext, opts: ParseOptions, file: string | undefined) {
+async function grammarOutputs(ctx: CliContext, opts: ParseRequest) {
   const list: Output[] = [];
   if (opts.format === undefined && (opts.outputs ?? []).length === 0 && opts.results === undefined) {
     return { list, taken: false };
@@ -160,14 +171,14 @@ async function grammarOutputs(ctx: CliContext, opts: ParseOptions, file: string 
   const fromRecord = opts.results === undefined ? [] : targets.filter((t) => t.path !== '-');
   const live = targets.filter((t) => !fromRecord.includes(t));
   if (live.length > 0) {
-    const reporter = createOutputReporter(live, { stdout: ctx.stdout, color: false, title: 'vmunit parse' });
+    const reporter = createOutputReporter(live, { stdout: ctx.stdout, color: false, title: opts.title });
     list.push({ reporter, file: undefined });
   }
   if (opts.results !== undefined) {
     const { RecordWriter } = await import('../../record/writer.js');
     const { processMeta } = await import('../../record/meta.js');
     const { renderRecord } = await import('../../reporters/render-record.js');
-    const meta = { ...processMeta(ctx), producer: 'ktap' as const, name: file ?? 'stdin' };
+    const meta = { ...processMeta(ctx), producer: 'ktap' as const, name: opts.file ?? 'stdin' };
     const writer = new RecordWriter({ dir: resolve(ctx.cwd, opts.results), meta });
     const reporter: Reporter = {
       onEvent: (event) => writer.onEvent(event),
@@ -182,11 +193,11 @@ async function grammarOutputs(ctx: CliContext, opts: ParseOptions, file: string 
 }
 
 /** The requested document reporters, loaded only when asked for (startup time counts on small logs). */
-async function outputs(ctx: CliContext, opts: ParseOptions): Promise<Output[]> {
+async function outputs(ctx: CliContext, opts: ParseRequest): Promise<Output[]> {
   const list: Output[] = [];
   const add = (value: string | undefined, make: (dest: NodeJS.WritableStream | string) => Reporter) => {
     if (value === undefined) return;
-    const file = value === 'stdout' ? undefined : resolve(ctx.cwd, value);
+    const file = value === 'stdout' ? undefined : resolve(opts.baseDir, value);
     list.push({ reporter: make(file ?? ctx.stdout), file });
   };
   if (opts.json !== undefined) {
@@ -208,15 +219,11 @@ async function outputs(ctx: CliContext, opts: ParseOptions): Promise<Output[]> {
   return list;
 }
 
-/** Runs `vmunit parse`; returns the exit status. */
-export async function runParse(
-  ctx: CliContext,
-  file: string | undefined,
-  opts: ParseOptions,
-): Promise<number> {
-  if (opts.rawOutput !== undefined) return rawOutput(ctx, file, opts.rawOutput);
-  const batches = inputBatches(ctx, file);
-  const extra = await grammarOutputs(ctx, opts, file);
+/** Runs `vmunit parse` or `vmunit kunit parse`; returns the exit status. */
+export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<number> {
+  if (opts.rawOutput !== undefined) return rawOutput(ctx, opts, opts.rawOutput);
+  const batches = inputBatches(ctx, opts.file, opts.baseDir);
+  const extra = await grammarOutputs(ctx, opts);
   // A report on stdout moves the kunit.py console to stderr.
   const human = extra.taken ? ctx.stderr : ctx.stdout;
   const color = human.isTTY === true && !ctx.env.NO_COLOR;
@@ -234,7 +241,11 @@ export async function runParse(
       for (const d of docs) d.reporter.onEvent(event);
     }
   };
-  const parser = new KtapParser({ name: file ?? 'stdin', ...(opts.allBlocks ? { blocks: 'all' } : {}) });
+  const parser = new KtapParser({
+    name: opts.file ?? 'stdin',
+    ...(opts.allBlocks ? { blocks: 'all' } : {}),
+    ...(opts.rules === undefined ? {} : { rules: opts.rules }),
+  });
   // A cancel ends the input where it stands; the reports below still close as whole documents.
   for await (const batch of untilAborted(batches, ctx.signal)) {
     for (const line of batch) deliver(parser.push(line));
@@ -258,7 +269,6 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
   const cmd = addKunitParseOptions(
     program
       .command('parse')
-      .description('Parses KUnit results from a file, and parses formatted results.')
       .argument('[input_file]', 'Specifies the file to read results from (stdin when absent or -).'),
   )
     .option('--ktap [FILE]', 'Re-emits the results as normalised KTAP to stdout or a file.')
@@ -286,7 +296,10 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
         const ktap = str(raw.ktap);
         const format = str(raw.format);
         const results = str(raw.results);
-        const opts: ParseOptions = {
+        const opts: ParseRequest = {
+          file,
+          baseDir: ctx.cwd,
+          title: 'vmunit parse',
           ...(rawOutput === undefined ? {} : { rawOutput }),
           ...(json === undefined ? {} : { json }),
           ...(junit === undefined ? {} : { junit }),
@@ -298,7 +311,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
           outputs: Array.isArray(raw.output) ? (raw.output as string[]) : [],
           ...(results === undefined ? {} : { results }),
         };
-        setStatus(await runParse(ctx, file, opts));
+        setStatus(await runParse(ctx, opts));
       },
     );
   // Bare --json/--junit/--ktap/--raw_output take no value, as kunit.py's massage_argv arranges.

@@ -62,7 +62,6 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   const cmd = program
     .command('report')
-    .description('render a saved run (results folder, record.json or events.jsonl) in any format')
     .argument('<results>', 'results folder, record.json or events.jsonl')
     .option(
       '--format <format>',

@@ -28,6 +28,7 @@ import { renderRecord } from '../../reporters/render-record.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
+import { addFirmwareOption, firmwareRequest } from './firmware-option.js';
 import { addKcidbOptions, type KcidbFlags, kcidbOptions } from './record-output.js';
 import { runTargets } from './run-output.js';
 import { addSliceOptions, formatSlice, type SliceFlags, sliceList } from './shard-options.js';
@@ -48,6 +49,7 @@ export interface RunFlags extends SliceFlags, KcidbFlags {
   probeMaxsmp?: boolean;
   waitTimeouts?: boolean;
   allowEmpty?: boolean;
+  firmware?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -74,6 +76,7 @@ function runRequest(
     ...(flags.results === undefined ? {} : { results: resolve(ctx.cwd, flags.results) }),
     probeMaxSmp: flags.probeMaxsmp === true,
     ...(flags.waitTimeouts ? { waitTimeouts: true } : {}),
+    firmware: firmwareRequest(flags.firmware, ctx),
     env: ctx.env,
   };
 }
@@ -182,7 +185,6 @@ export async function runCommand(
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   const cmd = program
     .command('run')
-    .description('run a kvm-unit-tests tree (run_tests.sh compatible)')
     .argument('[tests...]', 'only run these tests (exact names)')
     .option(
       '-C, --directory <dir>',
@@ -216,9 +218,11 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     )
     .option('--color', 'force colour')
     .option('--no-color', 'no colour');
-  addSliceOptions(addKcidbOptions(cmd)).action(async (tests: string[], flags: RunFlags) => {
-    setStatus(await runCommand(tests, flags, ctx));
-  });
+  addSliceOptions(addKcidbOptions(addFirmwareOption(cmd))).action(
+    async (tests: string[], flags: RunFlags) => {
+      setStatus(await runCommand(tests, flags, ctx));
+    },
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { treeDirFor } from '../../guest/exec.js';
-import { writeStandaloneTests } from '../../guest/standalone/build.js';
+import { type StandaloneRequest, writeStandaloneTests } from '../../guest/standalone/build.js';
 import type { CliContext } from '../context.js';
 import { addSliceOptions, type SliceFlags, sliceCfgNames } from './shard-options.js';
 
@@ -20,7 +20,6 @@ interface StandaloneFlags extends SliceFlags {
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   const cmd = program
     .command('standalone')
-    .description('write one self-contained bash script per unittests.cfg entry (like make standalone)')
     .argument('[tests...]', 'test names (default: every entry)')
     .option('-o, --output <dir>', 'output folder (default: TREE/tests, where make standalone writes)')
     .option('-C, --directory <tree>', 'kvm-unit-tests tree with config.mak (default: search upward)')
@@ -36,14 +35,15 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       setStatus(0);
       return;
     }
-    const entries = await writeStandaloneTests({
+    const request: StandaloneRequest = {
       treeDir,
       names: sliced ?? tests,
       outDir: flags.output === undefined ? resolve(treeDir, 'tests') : resolve(ctx.cwd, flags.output),
       allowMissing: flags.allowMissing === true,
       generator: `vmunit ${ctx.version}`,
-      onWritten: (path) => ctx.stdout.write(`Written ${path}.\n`),
-    });
+    };
+    const sinks = { print: (line: string) => ctx.stdout.write(`${line}\n`) };
+    const entries = await writeStandaloneTests(request, { signal: ctx.signal, sinks });
     if (entries.length === 0) ctx.stderr.write('vmunit: unittests.cfg has no entries; nothing written\n');
     setStatus(0);
   });

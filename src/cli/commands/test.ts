@@ -179,7 +179,6 @@ export async function testCommand(
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
   const cmd = program
     .command('test')
-    .description('run KUnit-style TypeScript/JavaScript unit tests (*.kunit.ts, *.kunit.js)')
     .argument(
       '[paths...]',
       'test files, folders or globs (default: every *.kunit.* file under the current folder)',

@@ -28,6 +28,8 @@ export interface QemuPlatform {
   readonly machine: string;
   /** Result of the once-per-binary `-device ?` probe. */
   readonly hasPciTestdev: boolean;
+  /** `-bios` for this test (`--firmware`; firmware.ts); absent or '' = QEMU's default firmware. */
+  readonly bios?: string;
 }
 
 /** The per-test part of the command line. */
@@ -53,6 +55,8 @@ function holds(when: PieceWhen, p: QemuPlatform): boolean {
       return p.hasPciTestdev;
     case 'firmware':
       return p.firmware !== '';
+    case 'bios':
+      return (p.bios ?? '') !== '';
     case 'kvm':
       return p.accel === 'kvm';
     case 'tcg':
@@ -91,8 +95,9 @@ function expandPiece(piece: ArgPiece, p: QemuPlatform): string[] {
     '{machine}': selectMachine(p),
     '{cpu}': selectCpu(p),
     '{firmware}': p.firmware,
+    '{bios}': p.bios ?? '',
   };
-  return piece.args.map((a) => a.replace(/\{(accel|machine|cpu|firmware)\}/g, (m) => values[m] ?? m));
+  return piece.args.map((a) => a.replace(/\{(accel|machine|cpu|firmware|bios)\}/g, (m) => values[m] ?? m));
 }
 
 /** The fixed arguments of the arch's run script (everything before `-kernel`). */

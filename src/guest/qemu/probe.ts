@@ -56,6 +56,13 @@ async function executable(path: string): Promise<boolean> {
   }
 }
 
+async function readable(path: string): Promise<boolean> {
+  return access(path, constants.R_OK).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** `command -v` over PATH (plus /usr/libexec, as search_qemu_binary adds it). */
 export async function whichCommand(name: string, pathEnv: string, cwd: string): Promise<string | undefined> {
   if (name.includes('/')) {
@@ -133,6 +140,24 @@ export class QemuProber {
       this.#listings.set(key, out);
     }
     return out;
+  }
+
+  /**
+   * Where QEMU finds `name` given without a folder (`-bios qboot.rom`): the first of its data folders
+   * (`-L help`) that holds it, or undefined. Asked once per binary.
+   */
+  async dataFile(path: string, name: string): Promise<string | undefined> {
+    const key = `${path}\0-L help`;
+    let out = this.#listings.get(key);
+    if (out === undefined) {
+      out = this.#run(path, ['-L', 'help']).then((r) => r.stdout);
+      this.#listings.set(key, out);
+    }
+    for (const dir of (await out).split('\n')) {
+      const file = join(dir.trim(), name);
+      if (dir.trim() !== '' && (await readable(file))) return resolve(file);
+    }
+    return undefined;
   }
 
   /** Version, requirements and optional devices of one binary for one arch profile. */

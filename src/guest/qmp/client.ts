@@ -88,6 +88,7 @@ export class QmpClient {
   readonly #path: string;
   readonly #pending = new Map<number, Pending>();
   readonly #waiters = new Set<EventWaiter>();
+  readonly #listeners: ((event: QmpEvent) => void)[] = [];
   /** Every event received, in order (the caller may ask for one that already came). */
   readonly events: QmpEvent[] = [];
   #greeting: ((v: unknown) => void) | undefined;
@@ -172,6 +173,11 @@ export class QmpClient {
     });
   }
 
+  /** Calls `listen` with every event from now on (a watcher that reacts rather than waits). */
+  onEvent(listen: (event: QmpEvent) => void): void {
+    this.#listeners.push(listen);
+  }
+
   /** True once the connection is gone (QEMU quit or died). */
   get closed(): boolean {
     return this.#closed !== undefined;
@@ -212,6 +218,7 @@ export class QmpClient {
     } else if (typeof msg.event === 'string') {
       const event: QmpEvent = { event: msg.event, ...(msg.data ? { data: msg.data } : {}) };
       this.events.push(event);
+      for (const listen of this.#listeners) listen(event);
       for (const w of this.#waiters) if (w.names.has(event.event)) w.resolve(event);
     } else if (typeof msg.id === 'number') {
       const pending = this.#pending.get(msg.id);

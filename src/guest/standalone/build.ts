@@ -17,8 +17,8 @@ import { checkTestNames } from '../selection-check.js';
 import { renderStandalone, type StandaloneTree } from './generate.js';
 import { sha256Hex } from './payload.js';
 
-/** What to build. */
-export interface StandaloneBuildOptions {
+/** What to build: `make standalone` for these tests, typed. */
+export interface StandaloneRequest {
   /** The kvm-unit-tests (or guest-sdk) tree, holding config.mak. */
   readonly treeDir: string;
   /** Test names to build; empty = every entry of unittests.cfg. */
@@ -28,8 +28,12 @@ export interface StandaloneBuildOptions {
   readonly allowMissing: boolean;
   /** `vmunit <version>`. */
   readonly generator: string;
-  /** Called after each file is written (the CLI prints `Written DIR/name.` as mkstandalone.sh does). */
-  readonly onWritten?: (path: string) => void;
+}
+
+/** Where a build's lines go. */
+export interface StandaloneSinks {
+  /** mkstandalone.sh's `Written DIR/name.` line after each script; none when absent. */
+  readonly print?: (line: string) => void;
 }
 
 /** One written script, as listed in tests.json. */
@@ -160,8 +164,15 @@ async function writeExecutable(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
-/** Builds the scripts; returns what was written, in cfg order (or the order names were given). */
-export async function writeStandaloneTests(o: StandaloneBuildOptions): Promise<StandaloneEntry[]> {
+/**
+ * Builds the scripts; returns what was written, in cfg order (or the order names were given). Every binary
+ * is read before anything is written; the caller's AbortSignal stops between two scripts (INTERRUPTED),
+ * leaving only whole files.
+ */
+export async function writeStandaloneTests(
+  o: StandaloneRequest,
+  { signal, sinks = {} }: { signal?: AbortSignal; sinks?: StandaloneSinks } = {},
+): Promise<StandaloneEntry[]> {
   const tree = await readTreeConfig(o.treeDir);
   const profile = archProfile(tree.arch);
   const cfgFile = join(tree.dir, tree.testDir, 'unittests.cfg');
@@ -177,13 +188,14 @@ export async function writeStandaloneTests(o: StandaloneBuildOptions): Promise<S
   await ensureWritableDir(o.outDir);
   const entries: StandaloneEntry[] = [];
   for (const [i, spec] of specs.entries()) {
+    if (signal?.aborted) throw new VmunitError('INTERRUPTED', 'interrupted');
     const kernel = kernels[i];
     const script = renderStandalone({ spec, tree: base, profile, kernel, runtime, generator: o.generator });
     const path = join(o.outDir, spec.name);
     await writeExecutable(path, script.text).catch((cause: unknown) => {
       throw new VmunitError('OUTPUT_UNWRITABLE', `cannot write ${path}`, { cause });
     });
-    o.onWritten?.(path);
+    sinks.print?.(`Written ${path}.`);
     const timeout = spec.timeout === '' ? '90s' : spec.timeout;
     entries.push({
       name: spec.name,

@@ -22,6 +22,8 @@ export type PieceCondition =
   | 'pci-testdev'
   /** config.mak FIRMWARE is non-empty */
   | 'firmware'
+  /** `--firmware` chose a `-bios` for this test (x86: qboot or a file) */
+  | 'bios'
   | 'kvm'
   | 'tcg'
   /** the machine type (MACHINE, cfg `machine`, or the profile default) starts with the given text */
@@ -32,7 +34,7 @@ export type PieceWhen = PieceCondition | readonly PieceCondition[];
 
 /**
  * One run of consecutive arguments. Placeholders replaced by `args.ts`: `{accel}` (name plus `,props`),
- * `{machine}` (machine type plus suffixes), `{cpu}`, `{firmware}`.
+ * `{machine}` (machine type plus suffixes), `{cpu}`, `{firmware}`, `{bios}`.
  */
 export interface ArgPiece {
   readonly args: readonly string[];
@@ -75,4 +77,6 @@ export interface GuestArchProfile {
   readonly pieces: readonly ArgPiece[];
   /** Binary suffix in unittests.cfg (`.flat` or `.elf`). */
   readonly binarySuffix: string;
+  /** `--firmware qboot|auto` applies (x86 `-bios`, multiboot images); other arches keep their firmware. */
+  readonly qboot?: true;
 }

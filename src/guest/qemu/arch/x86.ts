@@ -12,6 +12,7 @@ const x86Pieces: GuestArchProfile['pieces'] = [
   { args: ['-display', 'none', '-serial', 'stdio'], when: 'always' },
   { args: ['-device', 'pci-testdev'], when: 'pci-testdev' },
   { args: ['-machine', 'accel={accel}'], when: 'always' },
+  { args: ['-bios', '{bios}'], when: 'bios' },
 ];
 
 const x86Requirements: GuestArchProfile['requirements'] = [
@@ -30,6 +31,7 @@ export const x86_64: GuestArchProfile = {
   requirements: x86Requirements,
   pieces: x86Pieces,
   binarySuffix: '.flat',
+  qboot: true,
 };
 
 export const i386: GuestArchProfile = {

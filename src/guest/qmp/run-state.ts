@@ -1,0 +1,99 @@
+/**
+ * Whether a test's VM has stopped for good, asked over QMP. A guest that KVM cannot run, that panicked
+ * (pvpanic, s390x disabled wait) or that shut down under `-no-shutdown` leaves QEMU running with the VM
+ * stopped, so upstream waits for `timeout(1)`. The watch reacts to QEMU's own events (STOP, SHUTDOWN,
+ * GUEST_PANICKED) and asks `query-status` once after the handshake (a guest that died before the connection)
+ * and once per such event: nothing is polled, so a test that runs normally pays for one connection.
+ */
+
+import { openQmp, type QmpClient, type QmpEvent } from './client.js';
+
+/** Run states a VM does not leave on its own, and how the FAIL reason says it. */
+export const FINAL_RUN_STATES: ReadonlyMap<string, string> = new Map([
+  ['internal-error', 'guest stopped: the accelerator could not go on (run state internal-error)'],
+  ['guest-panicked', 'guest panicked'],
+  ['shutdown', 'guest shut down and QEMU kept running'],
+]);
+
+/** The events after which the run state may have become final. */
+const WATCHED = new Set(['STOP', 'SHUTDOWN', 'GUEST_PANICKED']);
+
+/** A reply slower than this means the monitor is not answering (the test then runs to its own end). */
+const QUERY_MS = 5000;
+/** Connection, greeting and handshake: QEMU creates the socket before the guest runs. */
+const CONNECT_MS = 10_000;
+
+export interface StoppedGuest {
+  /** The FAIL reason: `guest panicked`, `guest shut down and QEMU kept running: guest-reset`. */
+  readonly reason: string;
+  /** QEMU's `info registers` at that moment (undefined when the monitor did not answer). */
+  readonly registers: string | undefined;
+}
+
+/** The reason for a final run state, with what QEMU's event said (`guest-reset`, a panic's action). */
+export function stoppedReason(state: string, events: readonly QmpEvent[]): string | undefined {
+  const base = FINAL_RUN_STATES.get(state);
+  if (base === undefined) return undefined;
+  const name = state === 'shutdown' ? 'SHUTDOWN' : state === 'guest-panicked' ? 'GUEST_PANICKED' : '';
+  const data = events.findLast((e) => e.event === name)?.data;
+  const detail = data?.reason ?? (data?.info as { type?: unknown } | undefined)?.type;
+  return typeof detail === 'string' && detail !== '' ? `${base}: ${detail}` : base;
+}
+
+export class RunStateWatch {
+  readonly #path: string;
+  readonly #alive: () => boolean;
+  readonly #onStopped: (stopped: StoppedGuest) => void;
+  #client: QmpClient | undefined;
+  #closed = false;
+  #fired = false;
+
+  /** `alive` says whether QEMU still runs; `onStopped` is called at most once. */
+  constructor(path: string, alive: () => boolean, onStopped: (stopped: StoppedGuest) => void) {
+    this.#path = path;
+    this.#alive = alive;
+    this.#onStopped = onStopped;
+  }
+
+  /** Connects in the background; a monitor that never answers only means no early end. */
+  start(): void {
+    this.#run().catch(() => undefined);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#client?.close();
+  }
+
+  async #run(): Promise<void> {
+    const qmp = await openQmp(this.#path, {
+      timeoutMs: CONNECT_MS,
+      alive: () => this.#alive() && !this.#closed,
+    });
+    if (this.#closed) {
+      qmp.close();
+      return;
+    }
+    this.#client = qmp;
+    qmp.onEvent((e) => {
+      if (WATCHED.has(e.event)) this.#check(qmp).catch(() => undefined);
+    });
+    await this.#check(qmp);
+  }
+
+  async #check(qmp: QmpClient): Promise<void> {
+    const reply = (await qmp.execute('query-status', undefined, { timeoutMs: QUERY_MS })) as {
+      status?: unknown;
+    };
+    const reason = typeof reply.status === 'string' ? stoppedReason(reply.status, qmp.events) : undefined;
+    if (reason === undefined || this.#fired || this.#closed) return;
+    this.#fired = true;
+    const registers = await qmp
+      .execute('human-monitor-command', { 'command-line': 'info registers' }, { timeoutMs: QUERY_MS })
+      .then(
+        (r) => (typeof r === 'string' ? r.replaceAll('\r\n', '\n').trim() : undefined),
+        () => undefined,
+      );
+    this.#onStopped({ reason, registers });
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * kunit.py's JSON (json-kunit.ts has the format) written while the run goes: each suite becomes text when
+ * it finishes (tree-stream.ts) and the top group's sub-groups go out as they come, so memory stays that of
+ * the open suites. Byte for byte what `pythonJsonDumps` gives for the whole tree.
+ */
+
+import type { RunEvent, TestStatus } from '../events/types.js';
+import { openDocumentSink } from '../util/sink.js';
+import { type DoneTest, type Rendered, TreeStream } from './tree-stream.js';
+import type { Reporter } from './types.js';
+
+/** kunit_json.Metadata: empty for `parse`; the kernel tool passes its arch, defconfig and build dir. */
+export interface KunitJsonMetadata {
+  readonly arch?: string;
+  readonly defconfig?: string;
+  readonly buildDir?: string;
+}
+
+export const STATUS_MAP: Partial<Record<TestStatus, string>> = {
+  SUCCESS: 'PASS',
+  SKIPPED: 'SKIP',
+  TEST_CRASHED: 'ERROR',
+};
+
+export function commonFields(meta: KunitJsonMetadata): Record<string, string | null> {
+  return {
+    arch: meta.arch ?? '',
+    defconfig: meta.defconfig ?? '',
+    build_environment: meta.buildDir ?? '',
+    lab_name: null,
+    kernel: null,
+    job: null,
+    git_branch: 'kselftest',
+  };
+}
+
+const NON_ASCII = /[\u007f-\uffff]/g;
+
+/** `ensure_ascii`: every character past `~` as a `\uXXXX` escape. */
+export function asciiOnly(json: string): string {
+  NON_ASCII.lastIndex = 0;
+  if (!NON_ASCII.test(json)) return json;
+  return json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A JSON string as Python's json.dumps writes it. */
+function str(text: string): string {
+  return asciiOnly(JSON.stringify(text));
+}
+
+const indent = (level: number): string => `\n${'    '.repeat(level)}`;
+/** The usual depths, made once. */
+const PADS: readonly string[] = Array.from({ length: 32 }, (_, level) => indent(level));
+
+/** Indentation of json.dumps(indent=4) at a nesting level. */
+function pad(level: number): string {
+  return PADS[level] ?? indent(level);
+}
+
+/** `"key": value` lines of the common fields, at a group's inner level. */
+function commonText(common: Record<string, string | null>, inner: string): string {
+  let text = '';
+  for (const [key, value] of Object.entries(common)) {
+    text += `,${inner}${str(key)}: ${value === null ? 'null' : str(value)}`;
+  }
+  return text;
+}
+
+/** A JSON list at `level` whose items are already indented for it. */
+function list(items: readonly string[], level: number): string {
+  if (items.length === 0) return '[]';
+  const inner = pad(level + 1);
+  return `[${inner}${items.join(`,${inner}`)}${pad(level)}]`;
+}
+
+/** A test at tree level `l` is an object at JSON level 2l (object, list, object, ...). */
+function caseText(test: DoneTest): string {
+  const inner = pad(2 * test.level + 1);
+  const status = STATUS_MAP[test.status] ?? 'FAIL';
+  return `{${inner}"name": ${str(test.name)},${inner}"status": "${status}"${pad(2 * test.level)}}`;
+}
+
+function groupText(test: DoneTest, children: readonly Rendered[], common: string): string {
+  const level = 2 * test.level;
+  const inner = pad(level + 1);
+  const groups = children.filter((c) => c.group).map((c) => c.text);
+  const cases = children.filter((c) => !c.group).map((c) => c.text);
+  return (
+    `{${inner}"name": ${str(test.name)},${inner}"sub_groups": ${list(groups, level + 1)},` +
+    `${inner}"test_cases": ${list(cases, level + 1)}${common}${pad(level)}}`
+  );
+}
+
+/** The streaming JSON reporter: the first root only, as kunit.py has one. */
+export function createStreamingKunitJson(
+  destination: NodeJS.WritableStream | string,
+  common: Record<string, string | null>,
+): Reporter {
+  const sink = openDocumentSink(destination);
+  const inner = pad(1);
+  const commonTop = commonText(common, inner);
+  const commonNested = new Map<number, string>();
+  const commonAt = (level: number): string => {
+    let text = commonNested.get(level);
+    if (text === undefined) {
+      text = commonText(common, pad(2 * level + 1));
+      commonNested.set(level, text);
+    }
+    return text;
+  };
+  let rootId: string | undefined;
+  let groups = 0;
+  const cases: string[] = [];
+  let ended = false;
+  const head = `{${inner}"name": "KUnit Test Group",${inner}"sub_groups": `;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    sink.write(groups === 0 ? `${head}[]` : pad(1) + ']');
+    sink.write(`,${inner}"test_cases": ${list(cases, 1)}${commonTop}\n}`);
+    if (typeof destination !== 'string') sink.write('\n');
+  };
+  const stream = new TreeStream({
+    render: (test, children) =>
+      children.length > 0 ? groupText(test, children, commonAt(test.level)) : caseText(test),
+    rootChild: (id, child) => {
+      rootId ??= id;
+      if (id !== rootId) return;
+      if (!child.group) {
+        cases.push(child.text);
+        return;
+      }
+      sink.write(`${groups === 0 ? `${head}[` : ','}${pad(2)}${child.text}`);
+      groups++;
+    },
+    rootEnd: (id) => {
+      rootId ??= id;
+      if (id === rootId) end();
+    },
+  });
+  return {
+    onEvent(event: RunEvent): void {
+      stream.push(event);
+    },
+    async close(): Promise<void> {
+      stream.end();
+      end();
+      await sink.close();
+    },
+  };
+}

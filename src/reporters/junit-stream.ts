@@ -1,0 +1,152 @@
+/**
+ * kunit.py's JUnit (`kunitCompatible`, junit.ts has the format) written while the run goes: each test
+ * becomes text when it finishes (tree-stream.ts), so only open suites are held, plus the root's body,
+ * whose opening tag needs the run's final counts. Byte for byte what `treeToJUnit` gives for the tree.
+ *
+ * Structural line breaks carry a mark (NUL, which escaping never leaves in text) where the root's own
+ * indentation goes: '' for one root, two spaces inside `<testsuites>` when a run has several.
+ */
+
+import type { RunEvent } from '../events/types.js';
+import { totalTests } from '../ktap/model.js';
+import { openDocumentSink, type TextSink } from '../util/sink.js';
+import { xmlAttr, xmlText } from './escape.js';
+import { type DoneTest, type Rendered, TreeStream } from './tree-stream.js';
+import type { Reporter } from './types.js';
+
+/** ElementTree's declaration, single quotes and all. */
+export const XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>";
+
+/** How the document is framed: a file (`write_junit_result`) or a dump to a stream (`ET.dump`). */
+export type JUnitStyle = 'file' | 'dump';
+
+const BASE = '\u0000';
+const BASES = /\u0000/g;
+
+const indent = (level: number): string => `\n${BASE}${'  '.repeat(level)}`;
+/** The usual depths, made once. */
+const PADS: readonly string[] = Array.from({ length: 32 }, (_, level) => indent(level));
+
+/** A structural line break and the indentation of `level`. */
+function pad(level: number): string {
+  return PADS[level] ?? indent(level);
+}
+
+/** An element with text, or `<tag />` when the text is empty (ElementTree's layout). */
+function textElement(tag: string, text: string): string {
+  return text === '' ? `<${tag} />` : `<${tag}>${xmlText(text)}</${tag}>`;
+}
+
+function suiteTag(test: DoneTest): string {
+  const c = test.counts;
+  return (
+    `<testsuite name="${xmlAttr(test.name)}" tests="${totalTests(c)}" failures="${c.failed}"` +
+    ` skipped="${c.skipped}" errors="${c.crashed + c.errors}"`
+  );
+}
+
+function outcome(test: DoneTest): string | undefined {
+  switch (test.status) {
+    case 'FAILURE':
+      return '<failure>Test Failed</failure>';
+    case 'SKIPPED':
+      return textElement(
+        'skipped',
+        test.directive?.kind === 'SKIP' ? test.directive.reason : (test.reason ?? ''),
+      );
+    case 'TEST_CRASHED':
+      return '<error>Test Crashed</error>';
+    default:
+      return undefined;
+  }
+}
+
+function caseText(test: DoneTest): string {
+  const head = `<testcase name="${xmlAttr(test.name)}"`;
+  const parts: string[] = [];
+  const result = outcome(test);
+  if (result !== undefined) parts.push(result);
+  if (test.log.length > 0) parts.push(textElement('system-out', test.log.join('\n')));
+  if (parts.length === 0) return `${head} />`;
+  const inner = pad(test.level + 1);
+  return `${head}>${inner}${parts.join(inner)}${pad(test.level)}</testcase>`;
+}
+
+function render(test: DoneTest, children: readonly Rendered[]): string {
+  if (children.length === 0) return caseText(test);
+  const inner = pad(test.level + 1);
+  let text = `${suiteTag(test)}>`;
+  for (const child of children) text += inner + child.text;
+  return `${text}${pad(test.level)}</testsuite>`;
+}
+
+/** A root's document: its opening tag (known when it ends) and its body, kept as UTF-8 off the JS heap. */
+interface Root {
+  head: string;
+  body: Buffer[];
+  pending: string;
+  children: number;
+}
+
+/** The streaming JUnit reporter (kunit-compatible elements only). */
+export function createStreamingJUnit(
+  destination: NodeJS.WritableStream | string,
+  style: JUnitStyle,
+): Reporter {
+  const roots = new Map<string, Root>();
+  const rootOf = (id: string): Root => {
+    let root = roots.get(id);
+    if (root === undefined) {
+      root = { head: '', body: [], pending: '', children: 0 };
+      roots.set(id, root);
+    }
+    return root;
+  };
+  const keep = (root: Root): void => {
+    root.body.push(Buffer.from(root.pending));
+    root.pending = '';
+  };
+  const stream = new TreeStream({
+    render,
+    rootChild: (id, child) => {
+      const root = rootOf(id);
+      root.children++;
+      root.pending += pad(1) + child.text;
+      if (root.pending.length >= 65_536) keep(root);
+    },
+    rootEnd: (id, test) => {
+      const root = rootOf(id);
+      root.head = suiteTag(test) + (root.children > 0 ? '>' : ' />');
+      if (root.children > 0) root.pending += `${pad(0)}</testsuite>`;
+      keep(root);
+    },
+  });
+  const write = (sink: TextSink, root: Root, base: string): void => {
+    sink.write(root.head);
+    for (const piece of root.body) sink.write(piece.toString('utf8').replace(BASES, base));
+  };
+  return {
+    onEvent(event: RunEvent): void {
+      stream.push(event);
+    },
+    async close(): Promise<void> {
+      stream.end();
+      const sink = openDocumentSink(destination);
+      if (style === 'file') sink.write(`${XML_DECLARATION}\n`);
+      const list = [...roots.values()];
+      if (list.length === 0)
+        sink.write('<testsuite name="main" tests="0" failures="0" skipped="0" errors="0" />');
+      else if (list.length === 1 && list[0]) write(sink, list[0], '');
+      else {
+        sink.write('<testsuites>');
+        for (const root of list) {
+          sink.write('\n  ');
+          write(sink, root, '  ');
+        }
+        sink.write('\n</testsuites>');
+      }
+      if (style === 'dump') sink.write('\n');
+      await sink.close();
+    },
+  };
+}

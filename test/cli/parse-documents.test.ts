@@ -1,0 +1,57 @@
+/**
+ * `vmunit parse --json=FILE --junit=FILE` through the real entry point on a generated log of 20,000 cases:
+ * the streamed documents equal the whole-tree rendering byte for byte, the console is unchanged on
+ * stdout, and no temporary file is left beside the documents.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildTree } from '../../src/ktap/tree.js';
+import { kunitJson } from '../../src/reporters/json-kunit.js';
+import { treeToJUnit } from '../../src/reporters/junit.js';
+import { parseAll } from '../ktap/helpers.js';
+import { distSkip } from '../requirements.js';
+
+const BIN = fileURLToPath(new URL('../../bin/vmunit.js', import.meta.url));
+
+/** A KUnit log in the bench's shape: suites of 100 cases, one failure with diagnostics every 1000. */
+function kunitLog(cases: number): string[] {
+  const lines = ['KTAP version 1', `1..${Math.ceil(cases / 100)}`];
+  for (let s = 1; s * 100 <= cases; s++) {
+    lines.push('    KTAP version 1', `    # Subtest: suite_${s}`, '    # module: bench', '    1..100');
+    for (let c = 1; c <= 100; c++) {
+      const fail = ((s - 1) * 100 + c) % 1000 === 0;
+      if (fail) lines.push(`    # case_${c}: EXPECTATION FAILED at lib/bench.c:${c}`);
+      lines.push(`    ${fail ? 'not ok' : 'ok'} ${c} case_${c}`);
+    }
+    lines.push(`${s % 10 === 0 ? 'not ok' : 'ok'} ${s} suite_${s}`);
+  }
+  return lines.map((l, i) => `[${(i / 1e6).toFixed(6).padStart(12)}] ${l}`);
+}
+
+describe('vmunit parse --json/--junit (bin/vmunit.js)', { skip: distSkip() }, () => {
+  it('streams the documents kunit.py writes, byte for byte, and leaves no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmunit-parse-docs-'));
+    const lines = kunitLog(20_000);
+    writeFileSync(join(dir, 'k.log'), `${lines.join('\n')}\n`);
+    const run = spawnSync(
+      process.execPath,
+      [BIN, 'parse', `--json=${join(dir, 'r.json')}`, `--junit=${join(dir, 'r.xml')}`, 'k.log'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(run.stderr, '');
+    assert.match(run.stdout, /Testing complete\. Ran 20000 tests: passed: 19980, failed: 20/);
+    const events = parseAll(lines);
+    assert.equal(readFileSync(join(dir, 'r.json'), 'utf8'), kunitJson(buildTree(events)));
+    assert.equal(
+      readFileSync(join(dir, 'r.xml'), 'utf8'),
+      treeToJUnit(buildTree(events), { style: 'file', kunitCompatible: true }),
+    );
+    assert.deepEqual(readdirSync(dir).sort(), ['k.log', 'r.json', 'r.xml']);
+  });
+});

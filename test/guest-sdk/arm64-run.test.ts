@@ -1,0 +1,125 @@
+/**
+ * The arm64 guest SDK under `vmunit run` through bin/vmunit.js, as a user runs it (TCG): every example of
+ * unittests.arm64.cfg's default groups passes (paging, user mode, GICv2 and GICv3, SMP with -smp 4,
+ * virtio-rng on both virtio-mmio transports), and the negative examples of the expected-fail group fail
+ * with a STACK: line resolved to the faulting function and source line in the log and the KTAP report.
+ */
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseUnittestsCfg } from '../../src/guest/cfg/parse.js';
+import { distSkip, qemuSkip } from '../requirements.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin/vmunit.js');
+const CFG = join(ROOT, 'guest-sdk/examples/unittests.arm64.cfg');
+
+const skip =
+  distSkip() ||
+  qemuSkip('qemu-system-aarch64', 'make', 'aarch64-linux-gnu-gcc', 'aarch64-linux-gnu-addr2line');
+
+/** The negative examples (their source file), each with the frames its resolved STACK: must name. */
+const NEGATIVE: readonly {
+  readonly name: string;
+  readonly file: string;
+  readonly frames: readonly RegExp[];
+}[] = [
+  {
+    name: 'user_crash_demo',
+    file: 'arm64_user_crash_demo',
+    frames: [
+      /^0x[0-9a-f]{16}: read_at at \S*examples\/arm64_user_crash_demo\.c:\d+$/m,
+      /^0x[0-9a-f]{16}: user_main at \S*examples\/arm64_user_crash_demo\.c:\d+$/m,
+    ],
+  },
+  {
+    name: 'ro_write_demo',
+    file: 'ro_write_demo',
+    frames: [
+      /^0x[0-9a-f]{16}: scribble at \S*examples\/ro_write_demo\.c:\d+$/m,
+      /^ \(inlined by\) main at \S*examples\/ro_write_demo\.c:\d+$/m,
+    ],
+  },
+  {
+    name: 'stray_irq_demo',
+    file: 'arm64_stray_irq_demo',
+    frames: [/^ \(inlined by\) main at \S*examples\/arm64_stray_irq_demo\.c:\d+$/m],
+  },
+];
+
+function vmunit(tree: string, args: readonly string[]) {
+  return spawnSync(process.execPath, [BIN, 'run', '-C', tree, ...args], {
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1' },
+  });
+}
+
+describe('arm64 guest SDK examples under vmunit run (TCG)', { skip }, () => {
+  let dir = '';
+  let tree = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vmunit-sdk-arm64-'));
+    tree = join(dir, 'tree');
+    const r = spawnSync('make', ['-C', join(ROOT, 'guest-sdk'), '-j2', 'ARCH=arm64', `O=${tree}`], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+  after(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes every default-group example; the nodefault ones are skipped', () => {
+    const specs = parseUnittestsCfg(readFileSync(CFG, 'utf8'), CFG);
+    const r = vmunit(tree, []);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const expected = specs.map((s) =>
+      s.groups.includes('nodefault')
+        ? `SKIP ${s.name} (test marked as manual run only)`
+        : s.name === 'skip_demo'
+          ? /^SKIP skip_demo \(\d+ tests, \d+ skipped\)$/
+          : new RegExp(`^PASS ${s.name} \\(\\d+ tests\\)$`),
+    );
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, expected.length, r.stdout);
+    expected.forEach((e, i) => {
+      if (typeof e === 'string') assert.equal(lines[i], e);
+      else assert.match(lines[i] ?? '', e);
+    });
+    assert.match(r.stderr, /arch arm64, accel tcg/);
+    assert.match(r.stderr, /\d+ tests \(\d+ passed, \d+ skipped\)/);
+    assert.ok(!r.stderr.includes('failed'), r.stderr);
+  });
+
+  it('fails the negative examples with a resolved stack in the log and the KTAP report', () => {
+    const ktap = join(dir, 'negative.ktap');
+    const r = vmunit(tree, [
+      '-g',
+      'expected-fail',
+      '--format',
+      'ktap',
+      '--output',
+      ktap,
+      ...NEGATIVE.map((n) => n.name),
+    ]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(r.stdout, NEGATIVE.map((n) => `FAIL ${n.name} \n`).join(''));
+    assert.match(r.stderr, /3 tests \(3 failed\)/);
+    const report = readFileSync(ktap, 'utf8');
+    NEGATIVE.forEach((n, i) => {
+      const log = readFileSync(join(tree, 'logs', `${n.name}.log`), 'utf8');
+      assert.match(log, /^# Unhandled exception .* at ip 0x[0-9a-f]{16}$/m, n.name);
+      assert.match(log, /^\tSTACK: @[0-9a-f]+( [0-9a-f]+)+$/m, n.name);
+      for (const frame of n.frames) assert.match(log, frame, n.name);
+      assert.match(report, new RegExp(`^not ok ${i + 1} ${n.name}$`, 'm'));
+      assert.match(report, new RegExp(`# STACK: @[0-9a-f]+.* at \\S*${n.file}\\.c:\\d+`));
+    });
+    assert.match(readFileSync(join(tree, 'logs', 'user_crash_demo.log'), 'utf8'), / in user mode \(EL0\) /);
+  });
+});
