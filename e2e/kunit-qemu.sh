@@ -51,22 +51,44 @@ timed() { # timed <name> <which> <subcommand> <args…>: runs a tool, keeps its 
   echo "$(( ($(now_ms) - t0) / 1000 ))" > "$work/$arch-$name-$which.s"
   echo "   $which $*: exit $rc, $(cat "$work/$arch-$name-$which.s") s"
 }
+# Tests whose verdict changes from boot to boot of the same kernel (stackinit's switch cases report
+# "XFAIL uninit bytes" or pass depending on what the stack held): their statuses are compared through
+# kunit.py parse of vmunit's own log, not across the two boots. E2E_FLAKY overrides the pattern.
+flaky=${E2E_FLAKY:-'^stackinit\.test_switch_'}
+steady() { grep -Ev "$flaky" "$1" | grep -v '^TOTAL' || true; }
 same_run() { # same_run <name> [json]: compares the two tools' outputs of one scenario
   local name=$1
   check "$name: exit status ($(cat "$work/$arch-$name-ref.rc"))" diff "$work/$arch-$name-ref.rc" "$work/$arch-$name-vmunit.rc"
   statuses "$work/$arch-$name-ref.txt" > "$work/$arch-$name-ref.statuses"
   statuses "$work/$arch-$name-vmunit.txt" > "$work/$arch-$name-vmunit.statuses"
-  check "$name: per-test statuses and counts ($(tail -1 "$work/$arch-$name-ref.statuses"))" \
-    diff "$work/$arch-$name-ref.statuses" "$work/$arch-$name-vmunit.statuses"
+  if cmp -s "$work/$arch-$name-ref.statuses" "$work/$arch-$name-vmunit.statuses"; then
+    echo "same:      $name: per-test statuses and counts ($(tail -1 "$work/$arch-$name-ref.statuses"))"
+  else
+    check "$name: per-test statuses, boot-dependent tests aside" \
+      diff <(steady "$work/$arch-$name-ref.statuses") <(steady "$work/$arch-$name-vmunit.statuses")
+    echo "   boot-dependent: $(diff "$work/$arch-$name-ref.statuses" "$work/$arch-$name-vmunit.statuses" | grep '^[<>]' | tr '\n' ' ')"
+  fi
   check "$name: QEMU command lines" diff <(cmdline "$work/$arch-$name-ref.txt" 'Running tests with:') \
     <(cmdline "$work/$arch-$name-vmunit.txt" 'Running tests with:')
 }
+# same_parse <name> <build dir>: vmunit's statuses equal kunit.py parse of the log vmunit's boot left.
+same_parse() {
+  tool ref parse "$2/test.log" > "$work/$arch-$1-reparse.txt" 2>&1 || true
+  check "$1: vmunit = kunit.py parse of vmunit's test.log (all tests and counts)" \
+    diff <(statuses "$work/$arch-$1-reparse.txt") "$work/$arch-$1-vmunit.statuses"
+}
 
 # E2E_SKIP_RUN=1 skips this scenario (and its builds) when $work/<arch>-ref already holds a built kernel.
+# E2E_REUSE_RUN=1 keeps a tool's finished `run` (its $work/<arch>-run-<tool>.rc, .txt, .s) from an earlier
+# invocation or a build started by hand with the same command: the checks then read those outputs.
 echo "== $arch: run (config, build, boot) in $work"
 if [ "${E2E_SKIP_RUN:-0}" != 1 ]; then
   for which in ref vmunit; do
     bd="$work/$arch-$which"
+    if [ "${E2E_REUSE_RUN:-0}" = 1 ] && [ -f "$work/$arch-run-$which.rc" ]; then
+      echo "   $which: reusing its run (exit $(cat "$work/$arch-run-$which.rc"), $(cat "$work/$arch-run-$which.s") s)"
+      continue
+    fi
     mkdir -p "$bd"
     extra=()
     [ "$which" = vmunit ] && extra=(--json="$work/$arch-run-vmunit.json")
@@ -76,6 +98,7 @@ if [ "${E2E_SKIP_RUN:-0}" != 1 ]; then
   check "run: build command" diff <(cmdline "$work/$arch-run-ref.txt" 'Building with:') \
     <(cmdline "$work/$arch-run-vmunit.txt" 'Building with:')
   same_run run
+  same_parse run "$work/$arch-vmunit"
   check "run: vmunit --json is valid" valid_json "$work/$arch-run-vmunit.json"
 fi
 

@@ -62,6 +62,13 @@ export function kutTree(): { readonly dir: string | undefined; readonly skip: st
   return { dir: missing === false ? dir : undefined, skip: skipUnless('kut', missing) };
 }
 
+/** Why the file an environment variable names is not usable (unset, or absent), or false. */
+function envFile(variable: string, what: string): string | false {
+  const path = process.env[variable];
+  if (path === undefined || path === '') return `${variable} is not set (${what})`;
+  return existsSync(path) ? false : `${variable}=${path} does not exist`;
+}
+
 /** kunit.py from KUNIT_PY (and python3), or the reason there is none. `dir` is its tools folder. */
 export function kunitPy(): {
   readonly path: string | undefined;
@@ -70,11 +77,7 @@ export function kunitPy(): {
 } {
   const path = process.env.KUNIT_PY;
   const missing =
-    path === undefined || path === ''
-      ? "KUNIT_PY is not set (a Linux tree's tools/testing/kunit/kunit.py)"
-      : !existsSync(path)
-        ? `KUNIT_PY=${path} does not exist`
-        : missingCommands(['python3']);
+    envFile('KUNIT_PY', "a Linux tree's tools/testing/kunit/kunit.py") || missingCommands(['python3']);
   const ok = missing === false;
   return {
     path: ok ? path : undefined,
@@ -89,4 +92,13 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export function distSkip(): string | false {
   const built = existsSync(join(ROOT, 'dist/cli/main.js')) && existsSync(join(ROOT, 'dist/unit/index.js'));
   return skipUnless('dist', built ? false : 'dist/ is not built (npm run build)');
+}
+
+/** kconfig's `conf` from KCONFIG_CONF (a kernel build dir's scripts/kconfig/conf), or the reason there is none. */
+export function kconfigConf(): { readonly path: string | undefined; readonly skip: string | false } {
+  const missing = envFile('KCONFIG_CONF', "a kernel build dir's scripts/kconfig/conf");
+  return {
+    path: missing === false ? process.env.KCONFIG_CONF : undefined,
+    skip: skipUnless('kunit', missing),
+  };
 }

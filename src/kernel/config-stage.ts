@@ -18,7 +18,7 @@ import {
   missingEntries,
   parseKconfig,
 } from './kconfig.js';
-import { explainMissing } from './kconfig-deps.js';
+import { explainMissing } from './kconfig-explain.js';
 import { printTimestamped } from './printer.js';
 import { runCapture } from './process.js';
 import type { ConfigRequest, KernelIo, KernelTarget, StageResult } from './types.js';

@@ -99,6 +99,8 @@ export async function execStage(
   if (req.runIsolated) boots = await runIsolated(deps, req, tree);
   else await singleBoot(deps, req, tree);
   const root = tree.root();
+  // kunit.py writes its reports (and says where) before the crash hint and the elapsed-time line.
+  await deps.reporter.close();
   if (boots === 1 && root.counts.crashed > 0 && !io.signal?.aborted) crashHint(io, req, argv0);
   const status = isOkStatus(aggregateStatus(root.counts)) ? 'SUCCESS' : 'TEST_FAILURE';
   return { status, elapsedMs: io.now() - start, root };

@@ -1,29 +1,80 @@
 /**
- * Why a kunitconfig option did not make it into .config: the `depends on` of its Kconfig definition that
- * the generated .config does not satisfy, with the symbols that break it, e.g.
- * `CONFIG_KASAN=y not set: depends on SYSFS && !SLUB_TINY (SYSFS not set for um)`.
- * The parsing and the evaluation are pure; `explainMissing` reads the tree's Kconfig files.
+ * What the tree's Kconfig files say about a symbol, as far as explaining a missing kunitconfig option
+ * needs: its type, every `depends on` (own and inherited from enclosing `if`, `menu` and `choice`
+ * blocks, also across `source`), its prompts and their conditions, the choice it belongs to, and who
+ * `select`s it. Pure: `parseKconfigFile` takes one file's text and the conditions it is sourced under, and
+ * returns the files it sources; src/kernel/kconfig-explain.ts walks the tree from its root Kconfig.
  *
- * Understood: `config`/`menuconfig` blocks and their `depends on` lines (with `\` continuations), the
- * conditions of enclosing `if … endif` and `menu … endmenu` blocks, help texts (skipped), and Kconfig's
- * tristate expressions (`&&`, `||`, `!`, `=`, `!=`, parentheses, y/m/n constants). A `$(…)` macro is not
- * evaluated: a line using one is never blamed.
+ * Understood: `config`/`menuconfig`/`choice` blocks, `bool`/`tristate`/`string`/`int`/`hex` with or
+ * without a prompt, `def_bool`/`def_tristate`, `prompt … if C`, `depends on X if Y` (mainline; the same
+ * as `depends on !(Y) || (X)`), `select S if C`, `visible if` of menus, `\` continuations, help texts.
  */
 
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Kconfig, KconfigEntry } from './kconfig.js';
+export type KconfigType = 'bool' | 'tristate' | 'string' | 'int' | 'hex';
 
-/** One definition of a symbol: where it is and every condition it depends on. */
+/** One definition of a symbol (a symbol may be defined in several places, e.g. per arch). */
 export interface KconfigDefinition {
   readonly file: string;
   readonly line: number;
+  readonly type: KconfigType | undefined;
+  /** Every condition the symbol depends on: its own `depends on` and those of enclosing blocks. */
   readonly depends: readonly string[];
+  /** One entry per prompt: the conditions that make it visible beyond `depends` (none: always). */
+  readonly prompts: readonly (readonly string[])[];
+  /** `file:line` of the enclosing `choice`. */
+  readonly choice: string | undefined;
+}
+
+/** `select TARGET [if COND]` written in symbol `by`'s definition. */
+export interface KconfigSelect {
+  readonly by: string;
+  readonly cond: string | undefined;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** What one or more Kconfig files define. */
+export interface KconfigFacts {
+  readonly defs: Map<string, KconfigDefinition[]>;
+  /** By selected symbol. */
+  readonly selects: Map<string, KconfigSelect[]>;
+  /** By `file:line` of the choice: its member symbols. */
+  readonly choices: Map<string, string[]>;
+}
+
+export function emptyFacts(): KconfigFacts {
+  return { defs: new Map(), selects: new Map(), choices: new Map() };
+}
+
+/** The conditions a `source` line passes on to everything in the file it sources. */
+export interface Inherited {
+  readonly depends: readonly string[];
+  readonly visible: readonly string[];
+  readonly choice: string | undefined;
+}
+
+export const TOP_LEVEL: Inherited = { depends: [], visible: [], choice: undefined };
+
+/** A `source` line: the path as written (macros not expanded), and the conditions it passes on. */
+export interface SourceLine {
+  readonly path: string;
+  readonly inherited: Inherited;
 }
 
 interface Scope {
-  readonly kind: 'if' | 'menu';
+  readonly kind: 'if' | 'menu' | 'choice';
   readonly depends: string[];
+  /** `visible if` of a menu: conditions of the prompts inside, not of the symbols. */
+  readonly visible: string[];
+  readonly choice?: string;
+}
+
+interface Entry {
+  name: string;
+  line: number;
+  type: KconfigType | undefined;
+  depends: string[];
+  prompts: string[][];
 }
 
 /** Logical lines (continuations joined), each with its first physical line number. */
@@ -39,36 +90,131 @@ function logicalLines(text: string): { text: string; line: number; indent: strin
   return out;
 }
 
-function stripComment(line: string): string {
+/** Index of the first character outside quotes where `at` holds, or -1. */
+function firstUnquoted(text: string, at: (i: number) => boolean): number {
   let quote = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (quote) {
       if (c === quote) quote = '';
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') return line.slice(0, i);
+    else if (at(i)) return i;
   }
-  return line;
+  return -1;
 }
 
-/** Every `config`/`menuconfig` definition in one Kconfig file, with its conditions. Pure. */
-export function parseKconfigDefinitions(text: string, file: string): Map<string, KconfigDefinition[]> {
-  const defs = new Map<string, KconfigDefinition[]>();
+function stripComment(line: string): string {
+  const at = firstUnquoted(line, (i) => line[i] === '#');
+  return at < 0 ? line : line.slice(0, at);
+}
+
+/** Splits `X if Y` at its top-level `if` (outside quotes). */
+export function splitIf(text: string): { head: string; cond: string | undefined } {
+  const at = firstUnquoted(text, (i) => /^\s+if\s/.test(text.slice(i)));
+  if (at < 0) return { head: text.trim(), cond: undefined };
+  return {
+    head: text.slice(0, at).trim(),
+    cond: text
+      .slice(at)
+      .replace(/^\s+if\s+/, '')
+      .trim(),
+  };
+}
+
+const TYPES = new Set<string>(['bool', 'tristate', 'string', 'int', 'hex']);
+const BLOCKS = new Set([
+  'config',
+  'menuconfig',
+  'choice',
+  'endchoice',
+  'comment',
+  'menu',
+  'endmenu',
+  'if',
+  'endif',
+  'source',
+  'mainmenu',
+]);
+
+/** Applies one attribute line (`bool "x" if C`, `depends on …`, `select …`) to the open entry. */
+function attribute(
+  entry: Entry,
+  keyword: string,
+  arg: string,
+  facts: KconfigFacts,
+  at: { file: string; line: number },
+) {
+  const promptConds = (rest: string) => {
+    if (!rest.startsWith('"') && !rest.startsWith("'")) return;
+    const { cond } = splitIf(rest);
+    entry.prompts.push(cond === undefined ? [] : [cond]);
+  };
+  if (TYPES.has(keyword)) {
+    entry.type = keyword as KconfigType;
+    promptConds(arg);
+  } else if (keyword === 'def_bool' || keyword === 'def_tristate') {
+    entry.type = keyword === 'def_bool' ? 'bool' : 'tristate';
+  } else if (keyword === 'prompt') {
+    promptConds(arg);
+  } else if (keyword === 'select') {
+    const { head, cond } = splitIf(arg);
+    const list = facts.selects.get(head) ?? [];
+    list.push({ by: entry.name, cond, ...at });
+    facts.selects.set(head, list);
+  }
+}
+
+/** `depends on X if Y` means `depends on !(Y) || (X)`. */
+function dependsExpr(arg: string): string {
+  const { head, cond } = splitIf(arg);
+  return cond === undefined ? head : `!(${cond}) || (${head})`;
+}
+
+/** The conditions in force at a point of a file: those it inherits, then its open blocks'. */
+function inScope(inherited: Inherited, scopes: readonly Scope[]): Inherited {
+  return {
+    depends: [...inherited.depends, ...scopes.flatMap((s) => s.depends)],
+    visible: [...inherited.visible, ...scopes.flatMap((s) => s.visible)],
+    choice: [...scopes].reverse().find((s) => s.kind === 'choice')?.choice ?? inherited.choice,
+  };
+}
+
+/**
+ * Adds every definition, select and choice of one Kconfig file to `facts`; returns the files it sources.
+ * Pure.
+ */
+export function parseKconfigFile(
+  text: string,
+  file: string,
+  facts: KconfigFacts = emptyFacts(),
+  inherited: Inherited = TOP_LEVEL,
+): SourceLine[] {
+  const sources: SourceLine[] = [];
   const scopes: Scope[] = [];
-  let current: { name: string; line: number; depends: string[] } | undefined;
-  let menu: Scope | undefined;
+  let entry: Entry | undefined;
+  // A block just opened (menu, choice) whose own `depends on` lines may follow.
+  let opened: Scope | undefined;
   let helpIndent: number | undefined;
   const close = () => {
-    if (!current) return;
-    const inherited = scopes.flatMap((s) => s.depends);
-    const list = defs.get(current.name) ?? [];
-    list.push({ file, line: current.line, depends: [...inherited, ...current.depends] });
-    defs.set(current.name, list);
-    current = undefined;
+    if (!entry) return;
+    const { depends, visible, choice } = inScope(inherited, scopes);
+    const list = facts.defs.get(entry.name) ?? [];
+    list.push({
+      file,
+      line: entry.line,
+      type: entry.type,
+      depends: [...depends, ...entry.depends],
+      prompts: entry.prompts.map((conds) => [...visible, ...conds]),
+      choice,
+    });
+    facts.defs.set(entry.name, list);
+    if (choice !== undefined) facts.choices.get(choice)?.push(entry.name);
+    entry = undefined;
   };
   for (const { text: raw, line, indent } of logicalLines(text)) {
+    const width = indent.replace(/\t/g, '        ').length;
     if (helpIndent !== undefined) {
-      if (raw.trim() === '' || indent.replace(/\t/g, '        ').length >= helpIndent) continue;
+      if (raw.trim() === '' || width >= helpIndent) continue;
       helpIndent = undefined;
     }
     const words = stripComment(raw).trim();
@@ -76,215 +222,42 @@ export function parseKconfigDefinitions(text: string, file: string): Map<string,
     const [keyword = '', ...rest] = words.split(/\s+/);
     const arg = rest.join(' ');
     if (keyword === 'help' || keyword === '---help---') {
-      helpIndent = indent.replace(/\t/g, '        ').length + 1;
+      helpIndent = width + 1;
       continue;
     }
     if (keyword === 'depends' && rest[0] === 'on') {
-      const expr = rest.slice(1).join(' ');
-      if (current) current.depends.push(expr);
-      else if (menu) menu.depends.push(expr);
+      const expr = dependsExpr(rest.slice(1).join(' '));
+      if (entry) entry.depends.push(expr);
+      else opened?.depends.push(expr);
       continue;
     }
-    if (
-      [
-        'config',
-        'menuconfig',
-        'choice',
-        'endchoice',
-        'comment',
-        'menu',
-        'endmenu',
-        'if',
-        'endif',
-        'source',
-        'mainmenu',
-      ].includes(keyword)
-    ) {
-      close();
-      menu = undefined;
+    if (keyword === 'visible' && rest[0] === 'if') {
+      opened?.visible.push(rest.slice(1).join(' '));
+      continue;
     }
-    if (keyword === 'config' || keyword === 'menuconfig') current = { name: arg, line, depends: [] };
-    else if (keyword === 'if') scopes.push({ kind: 'if', depends: [arg] });
-    else if (keyword === 'menu') {
-      menu = { kind: 'menu', depends: [] };
-      scopes.push(menu);
-    } else if (keyword === 'endif' || keyword === 'endmenu') {
-      const kind = keyword === 'endif' ? 'if' : 'menu';
+    if (!BLOCKS.has(keyword)) {
+      if (entry) attribute(entry, keyword, arg, facts, { file, line });
+      continue;
+    }
+    close();
+    opened = undefined;
+    if (keyword === 'config' || keyword === 'menuconfig') {
+      entry = { name: arg, line, type: undefined, depends: [], prompts: [] };
+    } else if (keyword === 'source') {
+      sources.push({ path: /^"([^"]*)"$/.exec(arg)?.[1] ?? arg, inherited: inScope(inherited, scopes) });
+    } else if (keyword === 'if') {
+      scopes.push({ kind: 'if', depends: [arg], visible: [] });
+    } else if (keyword === 'menu' || keyword === 'choice') {
+      const choice = keyword === 'choice' ? `${file}:${line}` : undefined;
+      if (choice !== undefined) facts.choices.set(choice, []);
+      opened = { kind: keyword, depends: [], visible: [], ...(choice === undefined ? {} : { choice }) };
+      scopes.push(opened);
+    } else if (keyword === 'endif' || keyword === 'endmenu' || keyword === 'endchoice') {
+      const kind = keyword === 'endif' ? 'if' : keyword === 'endmenu' ? 'menu' : 'choice';
       const at = scopes.map((s) => s.kind).lastIndexOf(kind);
       if (at >= 0) scopes.splice(at);
     }
   }
   close();
-  return defs;
-}
-
-type Tok = string;
-
-function tokenize(expr: string): Tok[] | undefined {
-  if (expr.includes('$(')) return undefined;
-  return expr.match(/&&|\|\||!=|[!()=<>]=?|"[^"]*"|[A-Za-z0-9_.-]+/g) ?? [];
-}
-
-/** Kconfig's tristate value of a symbol or constant in `values` (2 = y, 1 = m, 0 = n or unset). */
-function tristate(tok: Tok, values: Kconfig): number {
-  if (tok === 'y') return 2;
-  if (tok === 'm') return 1;
-  if (tok === 'n') return 0;
-  const v = values.get(tok);
-  return v === 'y' ? 2 : v === 'm' ? 1 : 0;
-}
-
-function rawValue(tok: Tok, values: Kconfig): string {
-  if (tok.startsWith('"')) return tok.slice(1, -1);
-  if (/^[ymn]$/.test(tok) || /^[0-9]/.test(tok)) return tok;
-  return values.get(tok) ?? 'n';
-}
-
-/** Evaluates a `depends on` expression; `blame` collects the symbols that make it false. */
-function evaluate(tokens: Tok[], values: Kconfig, blame: Set<string>): number {
-  let pos = 0;
-  const peek = () => tokens[pos];
-  const blamed = (sym: Tok, wantSet: boolean, value: number) => {
-    if (!/^[A-Za-z_]/.test(sym) || /^[ymn]$/.test(sym)) return;
-    if (wantSet ? value === 0 : value > 0) blame.add(sym);
-  };
-  const primary = (negated: boolean): number => {
-    const t = tokens[pos++] ?? '';
-    if (t === '!') return 2 - primary(!negated);
-    if (t === '(') {
-      const v = or(negated);
-      pos++;
-      return v;
-    }
-    const op = peek();
-    if (op === '=' || op === '!=' || op === '<' || op === '>' || op === '<=' || op === '>=') {
-      pos++;
-      const other = tokens[pos++] ?? '';
-      const equal = rawValue(t, values) === rawValue(other, values);
-      const v = op === '=' ? equal : op === '!=' ? !equal : true;
-      if (!v !== negated) blame.add(`${t}${op}${other}`);
-      return v ? 2 : 0;
-    }
-    const v = tristate(t, values);
-    blamed(t, !negated, v);
-    return v;
-  };
-  const and = (negated: boolean): number => {
-    let v = primary(negated);
-    while (peek() === '&&') {
-      pos++;
-      v = Math.min(v, primary(negated));
-    }
-    return v;
-  };
-  const or = (negated: boolean): number => {
-    let v = and(negated);
-    while (peek() === '||') {
-      pos++;
-      v = Math.max(v, and(negated));
-    }
-    return v;
-  };
-  return or(false);
-}
-
-/** The unmet conditions of a definition and the symbols that break each. Pure. */
-export function unmetDepends(def: KconfigDefinition, values: Kconfig): { expr: string; blame: string[] }[] {
-  const out: { expr: string; blame: string[] }[] = [];
-  for (const expr of def.depends) {
-    const tokens = tokenize(expr);
-    if (tokens === undefined) continue;
-    const blame = new Set<string>();
-    if (evaluate(tokens, values, blame) === 0)
-      out.push({ expr: expr.replace(/\s+/g, ' '), blame: [...blame] });
-  }
-  return out;
-}
-
-/** One line per missing option: why .config does not have it. Pure given the definitions. */
-export function explainEntry(
-  entry: KconfigEntry,
-  defs: readonly KconfigDefinition[],
-  values: Kconfig,
-  arch: string,
-): string {
-  const head = `CONFIG_${entry.name}=${entry.value} not set`;
-  if (defs.length === 0) return `${head}: no Kconfig file of this tree defines ${entry.name}`;
-  const named = new Set<string>();
-  const unmet = defs
-    .flatMap((d) => unmetDepends(d, values))
-    .filter(({ blame }) => {
-      const fresh = blame.length === 0 || blame.some((s) => !named.has(s));
-      for (const s of blame) named.add(s);
-      return fresh;
-    });
-  if (unmet.length === 0)
-    return `${head}: its dependencies are met (it may have no prompt, be a choice member, or need =y/=m)`;
-  const why = unmet.map(({ expr, blame }) => {
-    const isSet = (s: string) => (values.get(s) ?? 'n') !== 'n';
-    const culprits = blame.map((s) => (s.includes('=') || !isSet(s) ? s : `${s}=${values.get(s)}`));
-    const unset = culprits.filter((s) => !s.includes('='));
-    const set = culprits.filter((s) => s.includes('='));
-    const parts = [
-      ...(unset.length ? [`${unset.join(', ')} not set`] : []),
-      ...(set.length ? [`${set.join(', ')}`] : []),
-    ];
-    return `depends on ${expr}${parts.length ? ` (${parts.join('; ')} for ${arch})` : ''}`;
-  });
-  return `${head}: ${why.join('; ')}`;
-}
-
-/** make's SRCARCH for an ARCH value (the arch directory that holds its Kconfig). */
-export function srcArch(linuxArch: string): string {
-  if (linuxArch === 'i386' || linuxArch === 'x86_64') return 'x86';
-  if (linuxArch === 'sparc32' || linuxArch === 'sparc64') return 'sparc';
-  return linuxArch;
-}
-
-/** Kconfig files of the tree that the arch sees: everything but other arches, tools and docs. */
-async function kconfigFiles(root: string, linuxArch: string): Promise<string[]> {
-  const arch = srcArch(linuxArch);
-  // UML's Kconfig also sources its host arch's um/ directory.
-  const archDirs = new Set([`arch/${arch}`, ...(arch === 'um' ? ['arch/x86/um'] : [])]);
-  const files: string[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    const entries = await readdir(join(root, rel), { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      const inArch = (dir: string) =>
-        dir === path || dir.startsWith(`${path}/`) || path.startsWith(`${dir}/`);
-      const archOk = !path.startsWith('arch/') || [...archDirs].some(inArch);
-      if (e.isDirectory()) {
-        if (!['tools', 'Documentation', '.git'].includes(path) && archOk) await walk(path);
-      } else if ((e.name === 'Kconfig' || e.name.startsWith('Kconfig.')) && archOk) {
-        // A file right in a parent of an arch dir (arch/x86/Kconfig for um's arch/x86/um) is another arch's.
-        if (!path.startsWith('arch/') || [...archDirs].some((d) => path.startsWith(`${d}/`)))
-          files.push(path);
-      }
-    }
-  };
-  await walk('');
-  return files.sort();
-}
-
-/**
- * One explanation line per missing entry, from the Kconfig files of `root` (tree-relative file names).
- * `actual` is the generated .config.
- */
-export async function explainMissing(
-  missing: readonly KconfigEntry[],
-  actual: Kconfig,
-  root: string,
-  linuxArch: string,
-): Promise<string[]> {
-  const wanted = new Set(missing.map((e) => e.name));
-  const defs = new Map<string, KconfigDefinition[]>();
-  for (const file of await kconfigFiles(root, linuxArch)) {
-    const text = await readFile(join(root, file), 'utf8');
-    if (![...wanted].some((name) => text.includes(name))) continue;
-    for (const [name, list] of parseKconfigDefinitions(text, file)) {
-      if (wanted.has(name)) defs.set(name, [...(defs.get(name) ?? []), ...list]);
-    }
-  }
-  return missing.map((e) => explainEntry(e, defs.get(e.name) ?? [], actual, linuxArch));
+  return sources;
 }

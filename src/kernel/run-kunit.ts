@@ -133,7 +133,10 @@ async function withReporter(
   sinks: KunitSinks,
   body: (deps: Parameters<typeof kunitExec>[0]) => Promise<PipelineResult>,
 ): Promise<PipelineResult> {
-  const reporter = sinks.open(target);
+  const opened = sinks.open(target);
+  // The exec stage closes it early (kunit.py's order of lines); this close is for every other way out.
+  let closing: Promise<void> | undefined;
+  const reporter: Reporter = { onEvent: (e) => opened.onEvent(e), close: () => (closing ??= opened.close()) };
   try {
     return await body({ io, createParser: ktapBootParser, extractKtap: extractKtapLines, reporter });
   } finally {

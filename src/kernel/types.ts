@@ -114,6 +114,9 @@ export interface ExecDeps {
   readonly createParser: (options: BootParserOptions) => KtapLineParser;
   /** kunit.py's extract_tap_lines: the KTAP part of a kernel's output, prefixes stripped. */
   readonly extractKtap: (lines: readonly string[]) => string[];
-  /** Receives every event of the run (console, JSON, JUnit reporters fanned out by the caller). */
+  /**
+   * Receives every event of the run (console, JSON, JUnit reporters fanned out by the caller). The exec
+   * stage closes it when the boots end; the caller makes a second close a no-op.
+   */
   readonly reporter: Reporter;
 }

@@ -5,6 +5,7 @@
 
 import type { TestDirective, TestStatus } from '../events/types.js';
 import type { TestCounts } from './model.js';
+import type { KunitRules } from './rules.js';
 
 /**
  * Where a frame is in kunit.py's `parse_test`, in order:
@@ -100,10 +101,14 @@ export function newFrame(init: {
 }
 
 /** kunit.py's check_version: the error for a version outside the accepted range, if any. */
-export function versionProblem(kind: 'KTAP' | 'TAP', version: string): string | undefined {
+export function versionProblem(
+  kind: 'KTAP' | 'TAP',
+  version: string,
+  rules: Pick<KunitRules, 'versionTypo'>,
+): string | undefined {
   const n = Number(version);
   const [min, max] = kind === 'KTAP' ? [1, 1] : [13, 14];
   if (n < min) return `${kind} version lower than expected!`;
-  if (n > max) return `${kind} version higer than expected!`;
+  if (n > max) return `${kind} version ${rules.versionTypo ? 'higer' : 'higher'} than expected!`;
   return undefined;
 }

@@ -7,13 +7,13 @@
 import type { LineCursor } from './cursor.js';
 import type { EventOutput } from './event-output.js';
 import type { Frame } from './frame.js';
-import type { StatusRule } from './status.js';
+import type { KunitRules } from './rules.js';
 
 export interface ParseState {
   readonly cursor: LineCursor;
   readonly out: EventOutput;
   readonly stack: Frame[];
-  readonly rule: StatusRule;
+  readonly rule: KunitRules;
   /** `blocks: 'all'`: a later top-level version line starts another block of the root. */
   readonly allBlocks: boolean;
   /** The root is the caller's node: no test:result for it. */

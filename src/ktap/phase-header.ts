@@ -52,7 +52,7 @@ export function versionLine(s: ParseState, f: Frame): boolean {
   if (p !== 'eof' && (p.kind === 'ktapVersion' || p.kind === 'tapVersion')) {
     s.cursor.pop();
     f.hadVersionLine = true;
-    const problem = versionProblem(p.kind === 'ktapVersion' ? 'KTAP' : 'TAP', p.value);
+    const problem = versionProblem(p.kind === 'ktapVersion' ? 'KTAP' : 'TAP', p.value, s.rule);
     if (problem && f.isMain) s.out.issue(f, { id: f.id, message: problem, kind: 'version', line: p.lineNo });
     else if (problem) f.versionIssue = { message: problem, lineNo: p.lineNo };
   }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { kunitPy } from '../requirements.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const BIN = join(REPO, 'bin', 'vmunit.js');
@@ -111,11 +112,19 @@ describe('vmunit parse --summary/--failed against mainline kunit.py', () => {
 
 describe("the tree's kunit.py version decides counting and wording", () => {
   const trees = mkdtempSync(join(tmpdir(), 'vmunit-kunit-trees-'));
+  // vmunit reads each rule from the tree's kunit_parser.py: these stand-ins hold only the lines it looks for.
   const tree = (name: string, mainline: boolean) => {
     const dir = join(trees, name, 'tools', 'testing', 'kunit');
-    mkdirSync(join(dir, 'test_data'), { recursive: true });
+    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'kunit.py'), '');
-    if (mainline) writeFileSync(join(dir, 'test_data', 'test_is_test_passed-failure-nested.log'), '');
+    const parser = mainline
+      ? [
+          'if status == TestStatus.FAILURE and test.counts.get_status() == TestStatus.SUCCESS:',
+          "'Try running with the --raw_output=all option to see any log messages.'",
+          "f'{version_type} version higher than expected!'",
+        ]
+      : ["f'{version_type} version higer than expected!'"];
+    writeFileSync(join(dir, 'kunit_parser.py'), `${parser.join('\n')}\n`);
     return join(trees, name);
   };
   const old = tree('linux-6.12', false);
@@ -151,6 +160,16 @@ describe("the tree's kunit.py version decides counting and wording", () => {
     await vmunit(['kunit', 'parse', '--kernel_root', newer, `--junit=${junit}`, log]);
     assert.match(readFileSync(junit, 'utf8'), /<testsuite name="main" tests="4" failures="1"/);
   });
+  it("a version error is worded as the tree's kunit.py words it", async () => {
+    const v2 = join(trees, 'v2.log');
+    writeFileSync(v2, 'KTAP version 2\n1..1\nok 1 a\n');
+    assert.match((await vmunit(['kunit', 'parse', '--kernel_root', old, v2])).out, /KTAP version higer than/);
+    assert.match(
+      (await vmunit(['kunit', 'parse', '--kernel_root', newer, v2])).out,
+      /KTAP version higher than/,
+    );
+    assert.match((await vmunit(['parse', v2])).out, /KTAP version higher than/);
+  });
   it('no KTAP: one error line in a 6.12 tree, two without a tree (mainline)', async () => {
     const noKtap = logPath('test_insufficient_memory');
     const in612 = await vmunit(['kunit', 'parse', '--kernel_root', old, noKtap]);
@@ -158,6 +177,22 @@ describe("the tree's kunit.py version decides counting and wording", () => {
     const plain = await vmunit(['parse', noKtap]);
     assert.equal(strip(plain.out), golden('test_insufficient_memory', 'plain').text);
   });
+});
+
+describe("KUNIT_PY's tree: vmunit reads the rules of that tree's kunit.py", { skip: kunitPy().skip }, () => {
+  const py = kunitPy();
+  const root = join(py.dir ?? '', '..', '..', '..');
+  const dir = mkdtempSync(join(tmpdir(), 'vmunit-kunit-rules-'));
+  const v2 = join(dir, 'v2.log');
+  writeFileSync(v2, 'KTAP version 2\n1..1\nok 1 a\n');
+  for (const log of [logPath('parent-failure'), logPath('test_insufficient_memory'), v2]) {
+    it(log.replace(/.*\//, ''), async () => {
+      const ref = spawnSync('python3', [py.path ?? '', 'parse', log], { encoding: 'utf8' });
+      const r = await vmunit(['kunit', 'parse', '--kernel_root', root, log]);
+      assert.equal(strip(r.out), strip(ref.stdout));
+      assert.equal(r.code, ref.status);
+    });
+  }
 });
 
 describe('--list-cmds and --list-opts (kunit.py bash completion hooks)', () => {

@@ -4,17 +4,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { kunitRulesForTree } from '../../src/kernel/kunit-version.js';
 import { buildTree } from '../../src/ktap/tree.js';
 import { kunitJson } from '../../src/reporters/json-kunit.js';
 import { prng } from '../prng.js';
 import { kunitPy } from '../requirements.js';
 import { consoleOf, parseAll } from './helpers.js';
 
-// Differential test against the real kunit.py (Linux 6.12) on seeded random, damaged KTAP: the console text
+// Differential test against the real kunit.py (KUNIT_PY: Linux 6.12's or mainline's) on seeded random, damaged KTAP: the console text
 // and JSON must be identical. Runs only where kunit.py is given (KUNIT_PY; VMUNIT_REQUIRE=kunit makes it a must);
 // cases where kunit.py itself crashes or loops forever are skipped (vmunit deliberately differs there).
 const kunit = kunitPy();
 const KUNIT_PY = kunit.path ?? '';
+// Counting and wording follow the kunit.py under test, as `vmunit kunit parse --kernel_root` does.
+const rules = kunitRulesForTree(kunit.dir === undefined ? undefined : join(kunit.dir, '..', '..', '..'));
 
 const NAMES = ['a', 'b', 'suite', 'case_1', 'main', '', 'x y', 'sub#x', 'é', 'kunit-test'];
 const DIRECTIVES = [
@@ -58,7 +61,7 @@ function randomLog(seed: number, n: number): string[] {
   return lines;
 }
 
-describe('differential: vmunit vs kunit.py 6.12 on random KTAP', {
+describe("differential: vmunit vs KUNIT_PY's kunit.py on random KTAP", {
   skip: kunit.skip,
 }, () => {
   it('prints and reports the same on every case kunit.py completes', () => {
@@ -80,8 +83,8 @@ describe('differential: vmunit vs kunit.py 6.12 on random KTAP', {
         const want = ref.stdout
           .replace(/^\[\d\d:\d\d:\d\d\] /gm, '')
           .replace(/^Test results stored in .*\n/m, '');
-        assert.equal(consoleOf(lines), want, `seed ${seed}`);
-        const root = buildTree(parseAll(lines));
+        assert.equal(consoleOf(lines, false, { rules }), want, `seed ${seed}`);
+        const root = buildTree(parseAll(lines, { rules }), rules);
         assert.deepEqual(JSON.parse(kunitJson(root)), JSON.parse(readFileSync(json, 'utf8')), `seed ${seed}`);
       }
     } finally {

@@ -19,7 +19,7 @@ import type { CliContext } from '../context.js';
 import { addEnvHelp } from '../env-help.js';
 import { recordWriter } from '../record-sink.js';
 import { buildKunitProgram, type KunitCli, massageKunitArgv, rootListing } from './kunit-options.js';
-import { createReporters, reportOnStdout, type WrittenReport } from './kunit-wiring.js';
+import { createReporters, reportOnStdout } from './kunit-wiring.js';
 import { type ParseRequest, runParse } from './parse.js';
 import { sliceList } from './shard-options.js';
 
@@ -105,8 +105,6 @@ class KunitCliSinks implements KunitSinks {
   readonly #root: string;
   readonly print: (line: string) => void;
   readonly note: (line: string) => void;
-  /** Report files written, for the "Test results stored in" lines. */
-  written: readonly WrittenReport[] = [];
 
   constructor(ctx: CliContext, cli: KunitCli, root: string) {
     this.#ctx = ctx;
@@ -149,7 +147,9 @@ class KunitCliSinks implements KunitSinks {
         await record.close();
         if (!ran) return;
         await reporter.close();
-        this.written = files;
+        // Said when written, as kunit.py: before the crash hint and the elapsed-time line.
+        for (const file of files)
+          this.print(`${timestampPrefix(Date.now())}Test results stored in ${file.path}`);
       },
     };
   };
@@ -180,8 +180,6 @@ async function dispatch(ctx: CliContext, cli: KunitCli): Promise<number> {
   const sinks = new KunitCliSinks(ctx, cli, root);
   const request = kunitRequest(ctx, cli, root, cli.subcommand);
   const result = await runKunit(request, { signal: ctx.signal, sinks });
-  for (const file of sinks.written)
-    sinks.print(`${timestampPrefix(Date.now())}Test results stored in ${file.path}`);
   return result.status === 'SUCCESS' ? 0 : 1;
 }
 
