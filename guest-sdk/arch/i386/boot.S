@@ -11,16 +11,7 @@
 
 	multiboot_header
 
-	.section .boot, "ax"
-	.code32
-	.globl start
-start:
-	cli
-	mov	%eax, %esi                  /* multiboot magic (0x2BADB002) */
-	mov	%ebx, %ebp                  /* physical address of the multiboot info */
-	mov	$boot_stack_top, %esp
-
-	clear_bss
+	multiboot_entry
 
 	lgdt	gdt_descriptor
 	ljmp	$CODE_SEL, $1f

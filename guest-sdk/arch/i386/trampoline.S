@@ -14,17 +14,8 @@
 #define DATA_SEL        0x10
 
 	.section .rodata
-	.code16
 	.globl	ap_trampoline, ap_trampoline_end
-ap_trampoline:
-	cli
-	mov	%cs, %ax
-	mov	%ax, %ds
-	lgdtl	tramp_gdt_desc - ap_trampoline
-	mov	%cr0, %eax
-	or	$1, %eax                    /* PE */
-	mov	%eax, %cr0
-	ljmpl	$CODE_SEL, $T(tramp32)
+	ap_trampoline_entry CODE_SEL, T(tramp32)
 
 	.code32
 tramp32:

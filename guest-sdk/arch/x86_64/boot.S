@@ -25,16 +25,7 @@
 
 	multiboot_header
 
-	.section .boot, "ax"
-	.code32
-	.globl start
-start:
-	cli
-	mov	%eax, %esi                  /* multiboot magic (0x2BADB002) */
-	mov	%ebx, %ebp                  /* physical address of the multiboot info */
-	mov	$boot_stack_top, %esp
-
-	clear_bss
+	multiboot_entry
 
 	/* PML4[0] -> PDPT; PDPT[0..3] -> the four page directories, one per GiB. */
 	movl	$(pdpt + PTE_P_RW), pml4

@@ -15,17 +15,8 @@
 #define CODE32_SEL      0x18
 
 	.section .rodata
-	.code16
 	.globl	ap_trampoline, ap_trampoline_end, ap_tramp_cr3, ap_tramp_efer
-ap_trampoline:
-	cli
-	mov	%cs, %ax
-	mov	%ax, %ds
-	lgdtl	tramp_gdt_desc - ap_trampoline
-	mov	%cr0, %eax
-	or	$1, %eax                    /* PE */
-	mov	%eax, %cr0
-	ljmpl	$CODE32_SEL, $T(tramp32)
+	ap_trampoline_entry CODE32_SEL, T(tramp32)
 
 	.code32
 tramp32:

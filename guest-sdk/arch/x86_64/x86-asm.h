@@ -19,6 +19,40 @@
 	.long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
 	.endm
 
+	/*
+	 * The Multiboot v1 entry both modes start at, in 32-bit protected mode: keep the loader's magic (%esi)
+	 * and info pointer (%ebp) for vmu_start, take the boot stack, clear .bss. Defines `start`.
+	 */
+	.macro	multiboot_entry
+	.section .boot, "ax"
+	.code32
+	.globl start
+start:
+	cli
+	mov	%eax, %esi                  /* multiboot magic (0x2BADB002) */
+	mov	%ebx, %ebp                  /* physical address of the multiboot info */
+	mov	$boot_stack_top, %esp
+	clear_bss
+	.endm
+
+	/*
+	 * A secondary CPU's first instructions, in real mode at the trampoline's copy (%cs = its segment): load
+	 * the trampoline's GDT and enter 32-bit protected mode at `target` (the copy's address of the 32-bit
+	 * code) through `code_sel`. Defines `ap_trampoline`.
+	 */
+	.macro	ap_trampoline_entry code_sel, target
+	.code16
+ap_trampoline:
+	cli
+	mov	%cs, %ax
+	mov	%ax, %ds
+	lgdtl	tramp_gdt_desc - ap_trampoline
+	mov	%cr0, %eax
+	or	$1, %eax                    /* PE */
+	mov	%eax, %cr0
+	ljmpl	$\code_sel, $\target
+	.endm
+
 	/* The loader may leave garbage where .bss lives (boot page tables and stacks are there). 32-bit code. */
 	.macro	clear_bss
 	mov	$__bss_start, %edi
