@@ -26,7 +26,7 @@ async function cli(args: string[]) {
 }
 
 describe('vmunit command table', () => {
-  it('loads only the named subcommand, none for --help or an unknown word, all for completion', async () => {
+  it('loads only the named subcommand, none for --help or an unknown word, all for __complete', async () => {
     assert.equal((await loadCommands(['parse', 'x.log'])).length, 1);
     assert.equal((await loadCommands(['help', 'run'])).length, 1);
     assert.equal((await loadCommands(['--help'])).length, 0);
@@ -34,7 +34,8 @@ describe('vmunit command table', () => {
     assert.equal((await loadCommands(['--version'])).length, 0);
     assert.equal((await loadCommands(['-V'])).length, 0);
     assert.equal((await loadCommands(['-V', '--help'])).length, 0);
-    assert.equal((await loadCommands(['completion', 'bash'])).length, commandTable.length);
+    assert.equal((await loadCommands(['completion', 'bash'])).length, 1, 'printing a script loads nothing else');
+    assert.equal((await loadCommands(['__complete', '--', 'vmunit', 'r'])).length, commandTable.length);
   });
 
   it("the table's help line of each command is the one commander makes from the real registration", async () => {

@@ -14,8 +14,8 @@ export interface CommandEntry extends CommandListing {
   // description: the one description, shown by `vmunit --help` and `vmunit NAME --help`.
   /** Hidden subcommands the module registers too (helpers for scripts, not listed by --help). */
   readonly hidden?: readonly string[];
-  /** The module needs every command registered beside it (completion describes them all). */
-  readonly needsAll?: boolean;
+  /** Words of the module that need every command registered beside them (`__complete` describes them all). */
+  readonly needsAll?: readonly string[];
   readonly load: () => Promise<CommandModule>;
 }
 
@@ -99,7 +99,7 @@ export const commandTable: readonly CommandEntry[] = [
     term: 'completion <shell>',
     description: 'print a shell completion script: eval "$(vmunit completion bash)"',
     hidden: ['__complete'],
-    needsAll: true,
+    needsAll: ['__complete'],
     load: () => import('./completion.js'),
   },
 ];
@@ -107,7 +107,7 @@ export const commandTable: readonly CommandEntry[] = [
 /**
  * The modules needed for this argv: only the named subcommand's (`help NAME` names one too), none for a
  * bare --version, --help, no subcommand or an unknown one (the table lists and suggests them), and every
- * one for a command that describes them all (completion). The root command has no options but -h/-V, so
+ * one for a word that describes them all (`__complete`; `completion bash` only prints a script). The root command has no options but -h/-V, so
  * the first word not starting with '-' is the subcommand.
  */
 export async function loadCommands(args: readonly string[]): Promise<CommandModule[]> {
@@ -115,6 +115,6 @@ export async function loadCommands(args: readonly string[]): Promise<CommandModu
   const word = words[0] === 'help' ? words[1] : words[0];
   const entry = commandTable.find((e) => e.name === word || (word !== undefined && e.hidden?.includes(word)));
   if (entry === undefined) return [];
-  const entries = entry.needsAll ? commandTable : [entry];
+  const entries = word !== undefined && entry.needsAll?.includes(word) ? commandTable : [entry];
   return Promise.all(entries.map((e) => e.load()));
 }
