@@ -34,7 +34,11 @@ describe('vmunit command table', () => {
     assert.equal((await loadCommands(['--version'])).length, 0);
     assert.equal((await loadCommands(['-V'])).length, 0);
     assert.equal((await loadCommands(['-V', '--help'])).length, 0);
-    assert.equal((await loadCommands(['completion', 'bash'])).length, 1, 'printing a script loads nothing else');
+    assert.equal(
+      (await loadCommands(['completion', 'bash'])).length,
+      1,
+      'printing a script loads nothing else',
+    );
     assert.equal((await loadCommands(['__complete', '--', 'vmunit', 'r'])).length, commandTable.length);
   });
 
