@@ -31,7 +31,7 @@ import {
   efiTakesInitrd,
   prepareEfiCase,
 } from './efi.js';
-import { archFromElfHeader } from './elf-arch.js';
+import { archFromElfHeader } from './elf.js';
 import { ExecEvents } from './exec-events.js';
 import { decodeExit, parseExitLine, QEMU_ABORTED } from './exit-code.js';
 import { launchTest } from './launch.js';

@@ -5,13 +5,13 @@
 
 import { open, stat } from 'node:fs/promises';
 import { VmunitError } from '../util/errors.js';
+import { loadSegments } from './elf.js';
 import type { GuestArchProfile } from './qemu/arch/types.js';
 import {
   chooseFirmware,
   type FirmwareChoice,
   type FirmwareRequest,
   firmwareLabel,
-  loadSegments,
   QBOOT_FILE,
 } from './qemu/firmware.js';
 import type { QemuProber } from './qemu/probe.js';

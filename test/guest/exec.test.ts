@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { archFromElfHeader } from '../../src/guest/elf-arch.js';
+import { archFromElfHeader } from '../../src/guest/elf.js';
 import { findTreeUpward, hostArch } from '../../src/guest/exec.js';
 import { runCli } from './cli-run.js';
 import { buildSdkTree, sdkSkip, tempDir } from './sdk-tree.js';

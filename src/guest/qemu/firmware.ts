@@ -6,6 +6,9 @@
  */
 
 import { VmunitError } from '../../util/errors.js';
+import type { LoadSegment } from '../elf.js';
+
+export type { LoadSegment } from '../elf.js';
 
 /** What the user asked for: `--firmware` or `VMUNIT_FIRMWARE`. */
 export type FirmwareRequest =
@@ -29,12 +32,6 @@ export interface FirmwareFacts {
   readonly vmmArgs: readonly string[];
   /** Where the image loads (ELF PT_LOAD segments, `[start, end)`); undefined when unknown. */
   readonly segments: readonly LoadSegment[] | undefined;
-}
-
-/** Physical memory one PT_LOAD segment occupies, `[start, end)`. */
-export interface LoadSegment {
-  readonly start: number;
-  readonly end: number;
 }
 
 /** The firmware file QEMU ships for `qboot`, found in QEMU's data folders (`qemu -L help`). */
@@ -112,31 +109,4 @@ export function chooseFirmware(
         : { name: 'seabios', bios: '', reason };
     }
   }
-}
-
-/**
- * The PT_LOAD segments of an ELF image (32- or 64-bit, either byte order) from its first bytes (the program
- * headers of a kvm-unit-tests image sit in its first page): physical address and size in memory. undefined
- * when the bytes are not an ELF image or the headers lie beyond them.
- */
-export function loadSegments(head: Uint8Array): LoadSegment[] | undefined {
-  if (head.length < 52 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) {
-    return undefined;
-  }
-  const is64 = head[4] === 2;
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const le = head[5] === 1;
-  const word = (at: number): number => (is64 ? Number(view.getBigUint64(at, le)) : view.getUint32(at, le));
-  const phoff = word(is64 ? 32 : 28);
-  const phentsize = view.getUint16(is64 ? 54 : 42, le);
-  const phnum = view.getUint16(is64 ? 56 : 44, le);
-  const segments: LoadSegment[] = [];
-  for (let i = 0; i < phnum; i++) {
-    const at = phoff + i * phentsize;
-    if (at + phentsize > head.length) return undefined;
-    if (view.getUint32(at, le) !== 1) continue; // PT_LOAD
-    const start = word(at + (is64 ? 24 : 12));
-    segments.push({ start, end: start + word(at + (is64 ? 40 : 20)) });
-  }
-  return segments;
 }

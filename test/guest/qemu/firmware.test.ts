@@ -6,12 +6,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  chooseFirmware,
-  loadSegments,
-  parseFirmware,
-  seabiosReason,
-} from '../../../src/guest/qemu/firmware.js';
+import { loadSegments } from '../../../src/guest/elf.js';
+import { chooseFirmware, parseFirmware, seabiosReason } from '../../../src/guest/qemu/firmware.js';
 import { VmunitError } from '../../../src/util/errors.js';
 import { qemuSkip } from '../../requirements.js';
 import { buildGuest } from '../e2e-helpers.js';
