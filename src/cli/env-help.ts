@@ -24,6 +24,8 @@ export const ENV_VARS = {
   unittest_log_dir: 'Results folder (default: logs; --results wins)',
   unittest_run_queues: 'Tests run at once (default: 1; -j wins)',
   MAKE: 'make program that builds the new test (default: make)',
+  VMUNIT_KUNIT_RULES:
+    "Which kunit.py version's counting and wording apply without a kernel tree: mainline (default) or 6.12",
   KBUILD_OUTPUT: 'Kernel build output; the default --build_dir is $KBUILD_OUTPUT/.kunit (as kunit.py)',
   NO_COLOR: 'Set: no colours, even on a terminal',
   CI: 'Set: no live progress line on a terminal',
@@ -76,7 +78,7 @@ export const COMMAND_ENV: Readonly<
     heading: 'Environment variables (the build, then vmunit run)',
     names: ['MAKE', ...GUEST_RUN, 'NO_COLOR'],
   },
-  parse: { heading: 'Environment variables', names: ['NO_COLOR'] },
+  parse: { heading: 'Environment variables', names: ['VMUNIT_KUNIT_RULES', 'NO_COLOR'] },
   test: { heading: 'Environment variables', names: ['NO_COLOR'] },
   kunit: { heading: 'Environment variables (as kunit.py)', names: ['KBUILD_OUTPUT', 'NO_COLOR'] },
 };

@@ -18,6 +18,12 @@ export const KUNIT_6_12_RULES: KunitRules = { parentFailure: false, noKtapHint: 
 /** Mainline kunit.py (2026): a `not ok` parent whose subtests passed counts one failure; two-line hint. */
 export const KUNIT_MAINLINE_RULES: KunitRules = { parentFailure: true, noKtapHint: true, versionTypo: false };
 
+/** The rule sets by name, for `VMUNIT_KUNIT_RULES` (a log compared with a kunit.py version but no tree). */
+export const KUNIT_RULES_BY_NAME: Readonly<Record<string, KunitRules>> = {
+  '6.12': KUNIT_6_12_RULES,
+  mainline: KUNIT_MAINLINE_RULES,
+};
+
 /** kunit.py's error when a log holds no KTAP, with mainline's hint line when `rules` ask for it. */
 export function noKtapMessage(rules: KunitRules): string {
   const first = 'Could not find any KTAP output. Did any KUnit tests run?';

@@ -177,6 +177,18 @@ describe("the tree's kunit.py version decides counting and wording", () => {
     const plain = await vmunit(['parse', noKtap]);
     assert.equal(strip(plain.out), golden('test_insufficient_memory', 'plain').text);
   });
+  it('VMUNIT_KUNIT_RULES=6.12 applies 6.12 without a tree; an unknown name is a usage error (exit 2)', async () => {
+    const env = (v: string) => ({ ...process.env, VMUNIT_KUNIT_RULES: v });
+    const r612 = spawnSync(process.execPath, [BIN, 'parse', log], { env: env('6.12'), encoding: 'utf8' });
+    assert.equal(strip(r612.stdout), readFileSync(join(GOLD, 'parent-failure.6.12.txt'), 'utf8'));
+    assert.equal(r612.status, 0);
+    const main = spawnSync(process.execPath, [BIN, 'parse', log], { env: env('mainline'), encoding: 'utf8' });
+    assert.equal(main.status, 1);
+    const bad = spawnSync(process.execPath, [BIN, 'parse', log], { env: env('5.0'), encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stdout, '');
+    assert.match(bad.stderr, /VMUNIT_KUNIT_RULES=5\.0: unknown kunit\.py version \(known: 6\.12, mainline\)/);
+  });
 });
 
 describe("KUNIT_PY's tree: vmunit reads the rules of that tree's kunit.py", { skip: kunitPy().skip }, () => {

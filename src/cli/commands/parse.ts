@@ -16,7 +16,7 @@ import type { RunEvent } from '../../events/types.js';
 import { KtapExtractor } from '../../ktap/extract.js';
 import { KtapParser } from '../../ktap/parser.js';
 import { pyRstrip } from '../../ktap/py-text.js';
-import type { KunitRules } from '../../ktap/rules.js';
+import { KUNIT_RULES_BY_NAME, type KunitRules } from '../../ktap/rules.js';
 import { ConsoleReporter } from '../../reporters/console.js';
 import { Printer } from '../../reporters/printer.js';
 import type { Reporter } from '../../reporters/types.js';
@@ -52,6 +52,18 @@ export interface ParseRequest extends ParseOptions {
   readonly rules?: KunitRules;
   /** Title of an HTML report. */
   readonly title: string;
+}
+
+/**
+ * `VMUNIT_KUNIT_RULES`: with no kernel tree to read them from, which kunit.py's counting and wording apply
+ * (mainline's when unset). @throws VmunitError USAGE for an unknown name.
+ */
+function rulesFromEnv(name: string | undefined): KunitRules | undefined {
+  if (name === undefined || name === '') return undefined;
+  const rules = KUNIT_RULES_BY_NAME[name];
+  if (rules !== undefined) return rules;
+  const known = Object.keys(KUNIT_RULES_BY_NAME).join(', ');
+  throw new VmunitError('USAGE', `VMUNIT_KUNIT_RULES=${name}: unknown kunit.py version (known: ${known})`);
 }
 
 /**
@@ -296,10 +308,12 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
         const ktap = str(raw.ktap);
         const format = str(raw.format);
         const results = str(raw.results);
+        const rules = rulesFromEnv(ctx.env.VMUNIT_KUNIT_RULES);
         const opts: ParseRequest = {
           file,
           baseDir: ctx.cwd,
           title: 'vmunit parse',
+          ...(rules === undefined ? {} : { rules }),
           ...(rawOutput === undefined ? {} : { rawOutput }),
           ...(json === undefined ? {} : { json }),
           ...(junit === undefined ? {} : { junit }),
