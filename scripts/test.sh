@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # The project's one test command (the README names it; .ci/run calls it): set-up, build, type check, lint,
 # every node:test suite (QEMU-backed ones included), then kunit.py parse conformance.
-# What setup.sh installs (QEMU, Chromium) and builds (dist/) must be there: VMUNIT_REQUIRE makes the tests that need it
-# fail rather than skip, and so do kut and kunit when KUT_DIR and KUNIT_PY are given.
+# What setup.sh installs (QEMU, Chromium) and builds (dist/), and Linux's kunit tool, must be there:
+# VMUNIT_REQUIRE makes the tests that need them fail rather than skip, and so does kut when KUT_DIR is given.
 # Under CI, missing conformance data is a failure too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Linux 6.12's kunit tool (Debian's linux-source-6.12) is the reference the KTAP and kernel tests compare
+# with; variables already set (a full tree's) win.
+refs=$(bash scripts/linux-reference.sh)
+while IFS='=' read -r name value; do
+  [ -n "${!name:-}" ] || export "$name=$value"
+done <<<"$refs"
 if [ -z "${VMUNIT_REQUIRE:-}" ]; then
-  VMUNIT_REQUIRE=qemu,dist,chromium
+  VMUNIT_REQUIRE=qemu,dist,chromium,kunit
   [ -z "${KUT_DIR:-}" ] || VMUNIT_REQUIRE+=,kut
-  [ -z "${KUNIT_PY:-}" ] || VMUNIT_REQUIRE+=,kunit
 fi
 export VMUNIT_REQUIRE
 npm run --silent typecheck
