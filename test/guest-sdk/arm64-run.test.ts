@@ -1,7 +1,7 @@
 /**
  * The arm64 guest SDK under `vmunit run` through bin/vmunit.js, as a user runs it (TCG): every example of
  * unittests.arm64.cfg's default groups passes (paging, user mode, GICv2 and GICv3, SMP with -smp 4,
- * virtio-rng on both virtio-mmio transports), and the negative examples of the expected-fail group fail
+ * virtio-rng on both virtio-mmio transports, PCI: pci-testdev and edu with INTx and MSI on either GIC), and the negative examples of the expected-fail group fail
  * with a STACK: line resolved to the faulting function and source line in the log and the KTAP report.
  */
 
@@ -95,6 +95,15 @@ describe('arm64 guest SDK examples under vmunit run (TCG)', { skip }, () => {
     assert.match(r.stderr, /arch arm64, accel tcg/);
     assert.match(r.stderr, /\d+ tests \(\d+ passed, \d+ skipped\)/);
     assert.ok(!r.stderr.includes('failed'), r.stderr);
+    // Each edu run took its GIC's own routes: INTx on the SPI the interrupt-map gives slot 2 (edu, after
+    // pci-testdev) pin A, SPI 5 = INTID 37; the MSI on a GICv2m SPI (GICv2) or an ITS LPI (GICv3, from 8192).
+    const routed = (name: string, how: string): number => {
+      const log = readFileSync(join(tree, 'logs', `${name}.log`), 'utf8');
+      return Number(new RegExp(`^# edu: ${how}: interrupt (\\d+)$`, 'm').exec(log)?.[1]);
+    };
+    for (const name of ['edu', 'edu_gicv3']) assert.equal(routed(name, 'on INTx'), 37, name);
+    assert.ok(routed('edu', 'as an MSI') >= 32 && routed('edu', 'as an MSI') < 1020);
+    assert.ok(routed('edu_gicv3', 'as an MSI') >= 8192);
   });
 
   it('fails the negative examples with a resolved stack in the log and the KTAP report', () => {
