@@ -1,7 +1,8 @@
 /*
  * x86 PCI configuration space through the legacy mechanism #1: the address goes to port 0xcf8
  * (enable bit 31 | bus << 16 | device/function << 8 | register, dword aligned), the data is at 0xcfc
- * plus the register's low two bits.
+ * plus the register's low two bits. Device interrupts get a vector of their own each: INTx through the
+ * I/O APIC pin of the ISA IRQ firmware wrote in PCI_INTERRUPT_LINE, MSI straight to the local APIC.
  */
 #include "vmunit.h"
 #include "../../lib/internal.h"
