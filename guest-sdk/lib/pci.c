@@ -1,5 +1,6 @@
 /*
- * PCI devices over the arch's configuration-space accessors: scanning, BARs, capabilities, and a driver for
+ * PCI devices over the arch's configuration-space accessors: scanning, BARs (and their assignment where no
+ * firmware did it: arm64), capabilities, the handlers of device interrupts by number, and a driver for
  * QEMU's pci-testdev (docs/specs/pci-testdev.rst in QEMU): each of its BARs starts with a header; writing a
  * test number to `test` selects a test (and zeroes `count`), whose `width_type`, `offset` and `data` say
  * which write to make at which offset. Tests run until a width that is not 1, 2 or 4 says the BAR has no
@@ -347,8 +348,8 @@ int pci_testdev(void)
 		if (pci_bar_size(dev, bar) == 0)
 			continue;
 		if (b.base == 0) {
-			/* qboot, unlike SeaBIOS, leaves BARs unassigned (arm64: the window was full). */
-			report_skip("BAR%d: not assigned by the firmware", bar);
+			/* qboot, unlike SeaBIOS, leaves BARs unassigned; on arm64 the window may have been full. */
+			report_skip("BAR%d: not assigned (x86: by the firmware)", bar);
 			continue;
 		}
 		/* Device registers must not be cached (x86_64's boot map is write-back). */
