@@ -1,11 +1,11 @@
 /*
  * QEMU's `edu` device (docs/specs/edu.rst in QEMU; the cfg adds -device edu): identification and liveness
  * registers, the factorial unit, an interrupt raised by the device and delivered first on its INTx line,
- * then as an MSI to this CPU, and DMA to and from the device's buffer. The same source on both arches: x86
- * routes INTx through the I/O APIC and the MSI to the local APIC; arm64 (where the SDK assigns the BARs)
- * maps INTx to a GIC SPI by the device tree's interrupt-map and the MSI to a GICv2m SPI (`edu`) or a GICv3
- * ITS LPI (`edu_gicv3`).
- *
+ * then as an MSI, to the last CPU (`edu_smp`: smp = 2, so not the CPU that raises it), and DMA to and from
+ * the device's buffer. The same source on both arches: x86 routes INTx through the I/O APIC and the MSI to
+ * the local APIC; arm64 (where the SDK assigns the BARs) maps INTx to a GIC SPI by the device tree's
+ * interrupt-map and the MSI to a GICv2m SPI (`edu`, `edu_smp`) or a GICv3 ITS LPI (`edu_gicv3`,
+ * `edu_smp_gicv3`: the second CPU's redistributor takes LPIs too). *
  * EXPECT-STATUS: 1
  * EXPECT: ok 1 edu: device found, version 1.0
  * EXPECT: ok 2 edu: liveness register inverts what is written
@@ -37,6 +37,7 @@
 
 static uintptr_t bar;
 static volatile uint32_t irq_status;
+static volatile int handled_on; /* the CPU on_irq() ran on */
 
 static uint32_t edu_read(uint32_t reg) { return readl(bar + reg); }
 static void edu_write(uint32_t reg, uint32_t v) { writel(v, bar + reg); }
@@ -49,9 +50,28 @@ static void edu_write64(uint32_t reg, uint64_t v)
 /* Lowers the device's interrupt (INTx is level-triggered) and keeps the status it had. */
 static void on_irq(void *data)
 {
+	uint32_t status = edu_read(EDU_IRQ_STATUS);
+
 	(void)data;
-	irq_status = edu_read(EDU_IRQ_STATUS);
-	edu_write(EDU_IRQ_ACK, irq_status);
+	edu_write(EDU_IRQ_ACK, status);
+	handled_on = smp_id();
+	smp_mb(); /* the CPU before the status the waiting CPU polls */
+	irq_status = status;
+}
+
+/* Routes the device's INTx or MSI (on_cpu() runs this on the CPU that is to take it). */
+struct route {
+	pcidevaddr_t dev;
+	bool msi;
+	int irq;
+	const char *why;
+};
+
+static void route_here(void *data)
+{
+	struct route *r = data;
+
+	r->irq = r->msi ? pci_msi_handler(r->dev, on_irq, NULL, &r->why) : pci_intx_handler(r->dev, on_irq, NULL, &r->why);
 }
 
 /* Has the device raise `status` and waits for on_irq() to see it. */
@@ -66,15 +86,20 @@ static bool raise_and_wait(uint32_t status)
 	return irq_status == status;
 }
 
-/* One interrupt through `irq` (from pci_intx_handler() or pci_msi_handler()), or a skip saying why not. */
-static void check_irq(int irq, const char *why, uint32_t status, const char *how)
+/* One interrupt, INTx or MSI, routed to CPU `cpu` (an idle CPU takes it; this one waits with IRQs on), or a
+ * skip saying why it cannot be routed. */
+static void check_irq(pcidevaddr_t dev, bool msi, int cpu, uint32_t status)
 {
-	if (irq < 0) {
-		report_skip("interrupt %s: %s", how, why);
+	struct route r = { dev, msi, -1, "" };
+	const char *how = msi ? "as an MSI" : "on INTx";
+
+	on_cpu(cpu, route_here, &r);
+	if (r.irq < 0) {
+		report_skip("interrupt %s: %s", how, r.why);
 		return;
 	}
-	report_info("%s: interrupt %d", how, irq);
-	report(raise_and_wait(status), "interrupt arrives %s with its status", how);
+	report_info("%s: interrupt %d to CPU %d", how, r.irq, cpu);
+	report(raise_and_wait(status) && handled_on == cpu, "interrupt arrives %s with its status", how);
 }
 
 static bool wait_clear(uint32_t reg, uint32_t bits)
@@ -104,8 +129,6 @@ int main(int argc, char **argv)
 	pcidevaddr_t dev = pci_find_dev(EDU_VENDOR, EDU_DEVICE);
 	uint32_t id;
 	char *out = alloc_page(), *back = alloc_page();
-	const char *why = "";
-	int irq;
 
 	(void)argc;
 	(void)argv;
@@ -126,10 +149,8 @@ int main(int argc, char **argv)
 	edu_write(EDU_FACTORIAL, 10);
 	report(wait_clear(EDU_STATUS, EDU_STATUS_COMPUTING) && edu_read(EDU_FACTORIAL) == 3628800, "factorial of 10");
 
-	irq = pci_intx_handler(dev, on_irq, NULL, &why);
-	check_irq(irq, why, 0x11, "on INTx");
-	irq = pci_msi_handler(dev, on_irq, NULL, &why);
-	check_irq(irq, why, 0x5a, "as an MSI");
+	check_irq(dev, false, nr_cpus() - 1, 0x11);
+	check_irq(dev, true, nr_cpus() - 1, 0x5a);
 
 	for (int i = 0; i < 256; i++)
 		out[i] = (char)(i * 7);
