@@ -53,6 +53,12 @@ const PAIRS: readonly { readonly label: string; readonly ours: Guest; readonly t
     theirs: { file: 'gic', smp: 4, extra: ['-machine', 'gic-version=3', '-append', 'ipi'] },
   },
   {
+    // Both find pci-testdev (arm/run adds it) through ECAM, assign its BARs and run its tests on each BAR.
+    label: 'pci_testdev vs pci-test',
+    ours: { file: 'pci_testdev', smp: 1, extra: [] },
+    theirs: { file: 'pci-test', smp: 1, extra: [] },
+  },
+  {
     label: 'gic_timer vs timer',
     ours: { file: 'gic_timer', smp: 1, extra: [] },
     theirs: { file: 'timer', smp: 1, extra: [] },

@@ -1,14 +1,18 @@
 /*
  * QEMU's `edu` device (docs/specs/edu.rst in QEMU; the cfg adds -device edu): identification and liveness
- * registers, the factorial unit, an interrupt raised by the device and delivered as an MSI to this CPU's
- * local APIC, and DMA to and from the device's buffer.
- *
+ * registers, the factorial unit, an interrupt raised by the device and delivered first on its INTx line,
+ * then as an MSI, to the last CPU (`edu_smp`: smp = 2, so not the CPU that raises it), and DMA to and from
+ * the device's buffer. The same source on both arches: x86 routes INTx through the I/O APIC and the MSI to
+ * the local APIC; arm64 (where the SDK assigns the BARs) maps INTx to a GIC SPI by the device tree's
+ * interrupt-map and the MSI to a GICv2m SPI (`edu`, `edu_smp`) or a GICv3 ITS LPI (`edu_gicv3`,
+ * `edu_smp_gicv3`: the second CPU's redistributor takes LPIs too). *
  * EXPECT-STATUS: 1
  * EXPECT: ok 1 edu: device found, version 1.0
  * EXPECT: ok 2 edu: liveness register inverts what is written
  * EXPECT: ok 3 edu: factorial of 10
- * EXPECT: ok 4 edu: interrupt arrives as an MSI with its status
- * EXPECT: ok 5 edu: DMA to the device and back keeps the data
+ * EXPECT: ok 4 edu: interrupt arrives on INTx with its status
+ * EXPECT: ok 5 edu: interrupt arrives as an MSI with its status
+ * EXPECT: ok 6 edu: DMA to the device and back keeps the data
  */
 #include "vmunit.h"
 
@@ -29,11 +33,11 @@
 #define EDU_DMA_START 0x1
 #define EDU_DMA_TO_RAM 0x2
 #define EDU_DMA_BUFFER 0x40000 /* the device's own 4 KiB buffer, in its DMA address space */
-#define MSI_VECTOR 0x70
 #define SPIN_LIMIT 100000000ul
 
 static uintptr_t bar;
 static volatile uint32_t irq_status;
+static volatile int handled_on; /* the CPU on_irq() ran on */
 
 static uint32_t edu_read(uint32_t reg) { return readl(bar + reg); }
 static void edu_write(uint32_t reg, uint32_t v) { writel(v, bar + reg); }
@@ -43,12 +47,59 @@ static void edu_write64(uint32_t reg, uint64_t v)
 	*(volatile uint64_t *)(bar + reg) = v;
 }
 
-static void on_msi(struct vmu_regs *regs)
+/* Lowers the device's interrupt (INTx is level-triggered) and keeps the status it had. */
+static void on_irq(void *data)
 {
-	(void)regs;
-	irq_status = edu_read(EDU_IRQ_STATUS);
-	edu_write(EDU_IRQ_ACK, irq_status);
-	apic_eoi();
+	uint32_t status = edu_read(EDU_IRQ_STATUS);
+
+	(void)data;
+	edu_write(EDU_IRQ_ACK, status);
+	handled_on = smp_id();
+	smp_mb(); /* the CPU before the status the waiting CPU polls */
+	irq_status = status;
+}
+
+/* Routes the device's INTx or MSI (on_cpu() runs this on the CPU that is to take it). */
+struct route {
+	pcidevaddr_t dev;
+	bool msi;
+	int irq;
+	const char *why;
+};
+
+static void route_here(void *data)
+{
+	struct route *r = data;
+
+	r->irq = r->msi ? pci_msi_handler(r->dev, on_irq, NULL, &r->why) : pci_intx_handler(r->dev, on_irq, NULL, &r->why);
+}
+
+/* Has the device raise `status` and waits for on_irq() to see it. */
+static bool raise_and_wait(uint32_t status)
+{
+	irq_status = 0;
+	edu_write(EDU_IRQ_RAISE, status);
+	irq_enable();
+	for (unsigned long i = 0; irq_status == 0 && i < SPIN_LIMIT; i++)
+		cpu_relax();
+	irq_disable();
+	return irq_status == status;
+}
+
+/* One interrupt, INTx or MSI, routed to CPU `cpu` (an idle CPU takes it; this one waits with IRQs on), or a
+ * skip saying why it cannot be routed. */
+static void check_irq(pcidevaddr_t dev, bool msi, int cpu, uint32_t status)
+{
+	struct route r = { dev, msi, -1, "" };
+	const char *how = msi ? "as an MSI" : "on INTx";
+
+	on_cpu(cpu, route_here, &r);
+	if (r.irq < 0) {
+		report_skip("interrupt %s: %s", how, r.why);
+		return;
+	}
+	report_info("%s: interrupt %d to CPU %d", how, r.irq, cpu);
+	report(raise_and_wait(status) && handled_on == cpu, "interrupt arrives %s with its status", how);
 }
 
 static bool wait_clear(uint32_t reg, uint32_t bits)
@@ -56,7 +107,7 @@ static bool wait_clear(uint32_t reg, uint32_t bits)
 	for (unsigned long i = 0; i < SPIN_LIMIT; i++) {
 		if (!(edu_read(reg) & bits))
 			return true;
-		pause();
+		cpu_relax();
 	}
 	return false;
 }
@@ -83,12 +134,12 @@ int main(int argc, char **argv)
 	(void)argv;
 	report_prefix_push("edu");
 	if (dev == PCIDEVADDR_INVALID || pci_bar_get_addr(dev, 0) == 0) {
-		report_skip("no edu device with an assigned BAR (QEMU -device edu, SeaBIOS)");
+		report_skip("no edu device with an assigned BAR (QEMU -device edu; x86: SeaBIOS)");
 		return report_summary();
 	}
 	pci_enable(dev);
 	bar = (uintptr_t)pci_bar_get_addr(dev, 0);
-	set_page_flags(vmu_pgtable_root(), (void *)bar, PT_PCD | PT_PWT, 0);
+	vmu_mmio_uncached(bar);
 	id = edu_read(EDU_ID);
 	report((id & 0xff) == 0xed && (id >> 16) == 0x0100, "device found, version %u.%u", id >> 24, (id >> 16) & 0xff);
 
@@ -98,17 +149,8 @@ int main(int argc, char **argv)
 	edu_write(EDU_FACTORIAL, 10);
 	report(wait_clear(EDU_STATUS, EDU_STATUS_COMPUTING) && edu_read(EDU_FACTORIAL) == 3628800, "factorial of 10");
 
-	handle_irq(MSI_VECTOR, on_msi);
-	if (!pci_enable_msi(dev, msi_address(apic_id()), MSI_VECTOR)) {
-		report_skip("no MSI capability");
-	} else {
-		edu_write(EDU_IRQ_RAISE, 0x5a);
-		irq_enable();
-		for (unsigned long i = 0; irq_status == 0 && i < SPIN_LIMIT; i++)
-			pause();
-		irq_disable();
-		report(irq_status == 0x5a, "interrupt arrives as an MSI with its status");
-	}
+	check_irq(dev, false, nr_cpus() - 1, 0x11);
+	check_irq(dev, true, nr_cpus() - 1, 0x5a);
 
 	for (int i = 0; i < 256; i++)
 		out[i] = (char)(i * 7);

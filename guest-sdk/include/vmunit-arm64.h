@@ -8,8 +8,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+static inline void writeb(uint8_t v, uintptr_t addr) { *(volatile uint8_t *)addr = v; }
+static inline void writew(uint16_t v, uintptr_t addr) { *(volatile uint16_t *)addr = v; }
 static inline void writel(uint32_t v, uintptr_t addr) { *(volatile uint32_t *)addr = v; }
+static inline uint8_t readb(uintptr_t addr) { return *(volatile uint8_t *)addr; }
+static inline uint16_t readw(uintptr_t addr) { return *(volatile uint16_t *)addr; }
 static inline uint32_t readl(uintptr_t addr) { return *(volatile uint32_t *)addr; }
+/* Everything outside RAM is Device memory in the boot map already (x86_64 needs this call for BARs). */
+static inline void vmu_mmio_uncached(uintptr_t addr) { (void)addr; }
+
+/* PCI I/O space ("ports") through the PCI host bridge's I/O window (arch/arm64/pci.c): the x86 names, so
+ * port I/O code ports; a port outside the window reads as all ones and ignores writes. */
+uint8_t inb(uint16_t port);
+uint16_t inw(uint16_t port);
+uint32_t inl(uint16_t port);
+void outb(uint8_t v, uint16_t port);
+void outw(uint16_t v, uint16_t port);
+void outl(uint32_t v, uint16_t port);
 /* The virtual counter: constant rate (CNTFRQ_EL0 Hz), readable at EL1 and EL0. */
 #define VMU_CYCLE_COUNTER "cntvct"
 static inline uint64_t vmu_cycles(void)
@@ -142,9 +157,11 @@ bool virtqueue_wait(struct virtqueue *vq, uint32_t *len);
 /* ---- Interrupts (arch/arm64/gic.c, gic-v2.c, gic-v3.c) ---------------------------------------------------
  * Start-up finds the GIC in the device tree: a GICv2 (memory-mapped CPU interface) or a GICv3 (system-
  * register CPU interface, one redistributor per CPU, found by its affinity); QEMU virt's gic-version=2 or 3.
- * handle_irq() installs a handler for an interrupt ID (SGIs 0-15, PPIs 16-31, SPIs 32-1019); the GIC code
- * acknowledges and ends the interrupt around it. Without a GIC, gic_available() is false and every call
- * below does nothing. SGI and PPI enables are per CPU. */
+ * handle_irq() installs a handler for an interrupt ID (SGIs 0-15, PPIs 16-31, SPIs 32-1019, and the first
+ * 64 LPIs from 8192, which the GICv3 ITS hands out for MSIs) and returns the previous one (NULL for an ID
+ * that can have none); the GIC code acknowledges and ends the interrupt around it. An SPI goes to the CPU
+ * that enables it. Without a GIC, gic_available() is false and every call below does nothing. SGI and PPI
+ * enables are per CPU. */
 typedef void (*vmu_irq_handler)(struct vmu_regs *regs);
 vmu_irq_handler handle_irq(int irq, vmu_irq_handler handler);
 bool gic_available(void);

@@ -147,8 +147,12 @@ static inline int cpumask_weight(const cpumask_t *m)
 #define for_each_cpu(cpu) for (int cpu = 0; cpu < nr_cpus(); cpu++)
 
 /* ---- PCI (lib/pci.c; configuration space: arch/<arch>/pci.c) -----------------------------------------
- * Devices are named by bus/device/function, `(bus << 8) | (dev << 3) | fn`. The firmware (SeaBIOS on
- * x86_64) has assigned the BARs; pci_bar_size() finds a BAR's size by the all-ones probe and restores it. */
+ * Devices are named by bus/device/function, `(bus << 8) | (dev << 3) | fn`. x86: port 0xcf8 configuration
+ * access, and the firmware (SeaBIOS) has assigned the BARs. arm64: ECAM from the device tree's
+ * "pci-host-ecam-generic" node, and the first PCI access assigns the root bus's BARs from the host bridge's
+ * windows (nothing else does with -kernel). pci_bar_size() finds a BAR's size by the all-ones probe and
+ * restores it; pci_bar_get_addr() gives a memory BAR's CPU address and an I/O BAR's port number, for
+ * inb()/outb() and friends (on arm64 they go through the host bridge's I/O window). */
 typedef uint16_t pcidevaddr_t;
 #define PCIDEVADDR_INVALID ((pcidevaddr_t)0xffff)
 #define PCI_VENDOR_ID 0x00
@@ -183,8 +187,17 @@ uint64_t pci_bar_size(pcidevaddr_t dev, int bar); /* 0: BAR not implemented */
 void pci_enable(pcidevaddr_t dev);                /* I/O, memory and bus mastering on */
 /* Offset of capability `id` in configuration space, 0 when the device has none. */
 uint8_t pci_find_cap(pcidevaddr_t dev, uint8_t id);
-/* Programs and enables the device's MSI capability (one vector); false without one. x86: see msi_address(). */
+/* Programs and enables the device's MSI capability (one vector); false without one (pci_msi_handler() picks
+ * the address and data for the arch). x86: see msi_address(). */
 bool pci_enable_msi(pcidevaddr_t dev, uint64_t address, uint32_t data);
+/* Interrupts from a device to the calling CPU: fn(data) runs in interrupt context, and the interrupt is
+ * ended after it returns (an INTx is level-triggered: fn must quiet the device). Each returns the
+ * interrupt's number (x86: the IDT vector; arm64: the GIC INTID), or -1 with *why (when not NULL) naming
+ * what is missing. INTx: x86 through the I/O APIC; arm64 through the device tree's interrupt-map to a GIC
+ * SPI. MSI (one vector, enabled): x86 to the local APIC; arm64 through the host bridge's msi-map to a GICv2m
+ * frame (an SPI) or the GICv3 ITS (an LPI). */
+int pci_intx_handler(pcidevaddr_t dev, void (*fn)(void *), void *data, const char **why);
+int pci_msi_handler(pcidevaddr_t dev, void (*fn)(void *), void *data, const char **why);
 /* Runs QEMU's pci-testdev tests on every BAR (QEMU docs/specs/pci-testdev.rst), one report() each;
  * returns how many ran, -1 when there is no pci-testdev. */
 int pci_testdev(void);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmunit.h"
+
 /* Sends one byte to the console (the serial port), waiting while the port is busy. */
 void vmu_arch_putc(char c);
 
@@ -36,6 +38,23 @@ void vmu_run_mailbox(int cpu);
 void vmu_arch_wake(int cpu);
 /* Runs this CPU's pending vmu_send_ipi() function; the arch's wake-up interrupt handler calls it. */
 void vmu_run_ipi(void);
+
+/* PCI (lib/pci.c and arch/<arch>/pci*.c). A window of the host bridge: bus addresses [bus, bus + size)
+ * reached by the CPU at cpu + (address - bus); `next` is the first one not yet given to a BAR. */
+struct vmu_pci_window {
+	uint64_t cpu, bus, size, next;
+};
+/* Gives every BAR of `dev` an aligned range of its window and turns on decoding and bus mastering. */
+void vmu_pci_assign_bars(pcidevaddr_t dev, struct vmu_pci_window *io, struct vmu_pci_window *mem32,
+			 struct vmu_pci_window *mem64);
+/* A memory BAR's bus address as the CPU reaches it (the arch's). */
+uint64_t vmu_pci_mem_to_cpu(uint64_t bus);
+/* What runs for PCI interrupt `irq` (an x86 vector, an arm64 INTID); false when every slot is taken. */
+bool vmu_pci_irq_add(int irq, void (*fn)(void *), void *data);
+/* Runs it; false when no handler was added for irq. */
+bool vmu_pci_irq_run(int irq);
+/* Sets *why (when not NULL) and returns -1: the failure of pci_intx_handler() and pci_msi_handler(). */
+int vmu_pci_irq_fail(const char **why, const char *reason);
 
 int main(int argc, char **argv);
 

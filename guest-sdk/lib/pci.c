@@ -1,5 +1,6 @@
 /*
- * PCI devices over the arch's configuration-space accessors: scanning, BARs, capabilities, and a driver for
+ * PCI devices over the arch's configuration-space accessors: scanning, BARs (and their assignment where no
+ * firmware did it: arm64), capabilities, the handlers of device interrupts by number, and a driver for
  * QEMU's pci-testdev (docs/specs/pci-testdev.rst in QEMU): each of its BARs starts with a header; writing a
  * test number to `test` selects a test (and zeroes `count`), whose `width_type`, `offset` and `data` say
  * which write to make at which offset. Tests run until a width that is not 1, 2 or 4 says the BAR has no
@@ -7,6 +8,7 @@
  * notifier instead and leave `count` at 0, so both 0 and the number of writes are right.
  */
 #include "vmunit.h"
+#include "internal.h"
 
 #define PCI_BAR_IO 0x1
 #define PCI_BAR_MEM_TYPE_MASK 0x6
@@ -70,12 +72,13 @@ bool pci_bar_is64(pcidevaddr_t dev, int bar)
 uint64_t pci_bar_get_addr(pcidevaddr_t dev, int bar)
 {
 	uint32_t lo = pci_config_readl(dev, bar_reg(bar));
+	uint64_t addr = lo & ~0xfu;
 
 	if (lo & PCI_BAR_IO)
-		return lo & ~3u;
+		return lo & ~3u; /* a port number for inb() and friends */
 	if (pci_bar_is64(dev, bar))
-		return ((uint64_t)pci_config_readl(dev, bar_reg(bar + 1)) << 32) | (lo & ~0xfu);
-	return lo & ~0xfu;
+		addr |= (uint64_t)pci_config_readl(dev, bar_reg(bar + 1)) << 32;
+	return addr ? vmu_pci_mem_to_cpu(addr) : 0;
 }
 
 /* Writes all ones, reads back which address bits the device decodes, restores the old value. Decoding is
@@ -112,6 +115,46 @@ void pci_enable(pcidevaddr_t dev)
 {
 	pci_config_writew(dev, PCI_COMMAND,
 			  pci_config_readw(dev, PCI_COMMAND) | PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+}
+
+/* The next free address of `w` aligned for `size` bytes (a power of two), taken; 0 when it does not fit. */
+static uint64_t window_take(struct vmu_pci_window *w, uint64_t size)
+{
+	uint64_t addr = (w->next + size - 1) & ~(size - 1);
+
+	if (!w->size || addr < w->next || addr + size > w->bus + w->size)
+		return 0;
+	w->next = addr + size;
+	return addr;
+}
+
+/* A BAR's size is its alignment (PCI Local Bus 6.2.5.1), so each one takes the next aligned range of its
+ * window; a 64-bit BAR takes the 64-bit window when there is one. */
+void vmu_pci_assign_bars(pcidevaddr_t dev, struct vmu_pci_window *io, struct vmu_pci_window *mem32,
+			 struct vmu_pci_window *mem64)
+{
+	uint16_t decode = PCI_COMMAND_MASTER;
+
+	for (int bar = 0; bar < NR_BARS; bar++) {
+		bool is_io = pci_bar_is_io(dev, bar), is64 = pci_bar_is64(dev, bar);
+		uint64_t size = pci_bar_size(dev, bar), addr;
+
+		if (size) {
+			addr = window_take(is_io ? io : is64 && mem64->size ? mem64 : mem32, size);
+			if (addr) {
+				pci_config_writel(dev, bar_reg(bar), (uint32_t)addr);
+				if (is64)
+					pci_config_writel(dev, bar_reg(bar + 1), (uint32_t)(addr >> 32));
+				decode |= is_io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
+			} else {
+				vmu_diag("pci %02x:%02x.%x: no room for BAR%d (0x%lx bytes)", dev >> 8, (dev >> 3) & 0x1f,
+					 dev & 7, bar, (unsigned long)size);
+			}
+		}
+		if (is64)
+			bar++;
+	}
+	pci_config_writew(dev, PCI_COMMAND, pci_config_readw(dev, PCI_COMMAND) | decode);
 }
 
 uint8_t pci_find_cap(pcidevaddr_t dev, uint8_t id)
@@ -160,6 +203,53 @@ bool pci_enable_msi(pcidevaddr_t dev, uint64_t address, uint32_t data)
 	return true;
 }
 
+/* ---- Interrupt handlers -------------------------------------------------------------------------------
+ * pci_intx_handler() and pci_msi_handler() (arch/<arch>/pci*.c) record here what runs for their interrupt;
+ * the arch's interrupt entry looks it up by number. */
+
+#define PCI_IRQ_SLOTS 16
+
+static struct {
+	int irq;
+	void (*fn)(void *);
+	void *data;
+} irq_slots[PCI_IRQ_SLOTS];
+static int nr_irq_slots;
+
+bool vmu_pci_irq_add(int irq, void (*fn)(void *), void *data)
+{
+	int i = 0;
+
+	while (i < nr_irq_slots && irq_slots[i].irq != irq)
+		i++;
+	if (i == PCI_IRQ_SLOTS)
+		return false;
+	if (i == nr_irq_slots)
+		nr_irq_slots++;
+	irq_slots[i].irq = irq;
+	irq_slots[i].fn = fn;
+	irq_slots[i].data = data;
+	return true;
+}
+
+bool vmu_pci_irq_run(int irq)
+{
+	for (int i = 0; i < nr_irq_slots; i++) {
+		if (irq_slots[i].irq == irq) {
+			irq_slots[i].fn(irq_slots[i].data);
+			return true;
+		}
+	}
+	return false;
+}
+
+int vmu_pci_irq_fail(const char **why, const char *reason)
+{
+	if (why)
+		*why = reason;
+	return -1;
+}
+
 /* ---- pci-testdev --------------------------------------------------------------------------------------- */
 
 /* Header offsets (all little endian). */
@@ -180,13 +270,11 @@ struct bar_io {
 
 static uint32_t bar_read(const struct bar_io *b, uint32_t off, int width)
 {
-#if defined(__x86_64__) || defined(__i386__)
 	if (b->io) {
 		uint16_t port = (uint16_t)(b->base + off);
 
 		return width == 1 ? inb(port) : width == 2 ? inw(port) : inl(port);
 	}
-#endif
 	uintptr_t a = (uintptr_t)(b->base + off);
 
 	return width == 1 ? *(volatile uint8_t *)a : width == 2 ? *(volatile uint16_t *)a : *(volatile uint32_t *)a;
@@ -194,7 +282,6 @@ static uint32_t bar_read(const struct bar_io *b, uint32_t off, int width)
 
 static void bar_write(const struct bar_io *b, uint32_t off, int width, uint32_t v)
 {
-#if defined(__x86_64__) || defined(__i386__)
 	if (b->io) {
 		uint16_t port = (uint16_t)(b->base + off);
 
@@ -206,7 +293,6 @@ static void bar_write(const struct bar_io *b, uint32_t off, int width, uint32_t 
 			outl(v, port);
 		return;
 	}
-#endif
 	uintptr_t a = (uintptr_t)(b->base + off);
 
 	if (width == 1)
@@ -262,15 +348,13 @@ int pci_testdev(void)
 		if (pci_bar_size(dev, bar) == 0)
 			continue;
 		if (b.base == 0) {
-			/* qboot, unlike SeaBIOS, leaves BARs unassigned. */
-			report_skip("BAR%d: not assigned by the firmware", bar);
+			/* qboot, unlike SeaBIOS, leaves BARs unassigned; on arm64 the window may have been full. */
+			report_skip("BAR%d: not assigned (x86: by the firmware)", bar);
 			continue;
 		}
-#if defined(__x86_64__) || defined(__i386__)
-		/* Device registers must not be cached: the boot map is write-back. */
+		/* Device registers must not be cached (x86_64's boot map is write-back). */
 		if (!b.io)
 			vmu_mmio_uncached((uintptr_t)b.base);
-#endif
 		for (int test = 0; test < TESTDEV_MAX_TESTS && testdev_one(&b, bar, test); test++)
 			ran++;
 	}

@@ -1,7 +1,7 @@
 /**
  * The arm64 guest SDK under `vmunit run` through bin/vmunit.js, as a user runs it (TCG): every example of
  * unittests.arm64.cfg's default groups passes (paging, user mode, GICv2 and GICv3, SMP with -smp 4,
- * virtio-rng on both virtio-mmio transports), and the negative examples of the expected-fail group fail
+ * virtio-rng on both virtio-mmio transports, PCI: pci-testdev and edu with INTx and MSI on either GIC), and the negative examples of the expected-fail group fail
  * with a STACK: line resolved to the faulting function and source line in the log and the KTAP report.
  */
 
@@ -95,6 +95,25 @@ describe('arm64 guest SDK examples under vmunit run (TCG)', { skip }, () => {
     assert.match(r.stderr, /arch arm64, accel tcg/);
     assert.match(r.stderr, /\d+ tests \(\d+ passed, \d+ skipped\)/);
     assert.ok(!r.stderr.includes('failed'), r.stderr);
+    // Each edu run took its GIC's own routes to the CPU it names (the second one in the _smp entries): INTx on
+    // the SPI the interrupt-map gives slot 2 (edu, after pci-testdev) pin A, SPI 5 = INTID 37; the MSI on a
+    // GICv2m SPI (GICv2) or an ITS LPI (GICv3, from 8192).
+    const routed = (name: string, how: string): [irq: number, cpu: number] => {
+      const log = readFileSync(join(tree, 'logs', `${name}.log`), 'utf8');
+      const m = new RegExp(`^# edu: ${how}: interrupt (\\d+) to CPU (\\d+)$`, 'm').exec(log);
+      return [Number(m?.[1]), Number(m?.[2])];
+    };
+    for (const [name, cpu, lpi] of [
+      ['edu', 0, false],
+      ['edu_gicv3', 0, true],
+      ['edu_smp', 1, false],
+      ['edu_smp_gicv3', 1, true],
+    ] as const) {
+      assert.deepEqual(routed(name, 'on INTx'), [37, cpu], name);
+      const [msi, msiCpu] = routed(name, 'as an MSI');
+      assert.equal(msiCpu, cpu, name);
+      assert.ok(lpi ? msi >= 8192 : msi >= 32 && msi < 1020, `${name}: MSI on INTID ${msi}`);
+    }
   });
 
   it('fails the negative examples with a resolved stack in the log and the KTAP report', () => {

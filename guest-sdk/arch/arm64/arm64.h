@@ -7,12 +7,17 @@
 
 #include <stdint.h>
 
+/* QEMU places the device tree at the start of RAM when it loads an ELF that leaves room there. */
+#define FDT_ADDR 0x40000000ul
+
 const char *vmu_fdt_bootargs(const void *fdt);
 size_t vmu_fdt_size(const void *fdt);
 /* The first /memory node's first range. */
 bool vmu_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size);
 /* `image`: an address inside the loaded image, whose 2 MiB block is mapped with pages from the start. */
 void vmu_mmu_enable(uint64_t ram_base, uint64_t ram_size, uint64_t image);
+/* [base, base + size) lies in the boot map's Device part: inside the address space, outside RAM. */
+bool vmu_mmu_device_range(uint64_t base, uint64_t size);
 /* Before the first EL0 run: the image's code read-only and executable for EL0 and EL1, the rest of RAM
  * EL0-accessible (user.c). */
 void vmu_mmu_share_with_el0(void);
@@ -27,10 +32,36 @@ void vmu_mmu_share_with_el0(void);
 /* The (base, size) ranges of the `reg` of every top-level node whose `compatible` lists `compatible`, in
  * tree order, up to `max`; returns how many. */
 int vmu_fdt_compatible_regs(const void *fdt, const char *compatible, uint64_t (*ranges)[2], int max);
+/* A device-tree node anywhere in the tree: its properties, and its parent's #address-cells and #size-cells
+ * (how its `reg` reads). */
+struct vmu_fdt_node {
+	const void *fdt;
+	const uint8_t *props;
+	uint32_t acells, scells;
+};
+/* The first node (tree order) whose `compatible` lists `compatible`, or whose `phandle` is `phandle`. */
+bool vmu_fdt_find_compatible(const void *fdt, const char *compatible, struct vmu_fdt_node *node);
+bool vmu_fdt_find_phandle(const void *fdt, uint32_t phandle, struct vmu_fdt_node *node);
+bool vmu_fdt_node_compatible(const struct vmu_fdt_node *node, const char *compatible);
+/* A property's value (big endian) and *len, NULL when the node has none. */
+const uint8_t *vmu_fdt_prop(const struct vmu_fdt_node *node, const char *name, uint32_t *len);
+uint32_t vmu_fdt_prop_u32(const struct vmu_fdt_node *node, const char *name, uint32_t dflt);
+/* A number of `cells` (at most 2) big-endian 32-bit cells. */
+uint64_t vmu_fdt_cells(const uint8_t *p, uint32_t cells);
+/* The index-th (base, size) of the node's `reg`. */
+bool vmu_fdt_reg(const struct vmu_fdt_node *node, int index, uint64_t *base, uint64_t *size);
 bool vmu_gic_init(const void *fdt);
+/* Maps EventID *event of `device_id` to a fresh LPI for this CPU on the GICv3 ITS `its` (gic-its.c), set up
+ * on first use; the device raises it by writing *event to *doorbell. Returns the LPI, or -1 with *why. */
+int vmu_its_map_event(const struct vmu_fdt_node *its, uint32_t device_id, uint64_t *doorbell, uint32_t *event,
+		      const char **why);
 struct vmu_regs;
 bool vmu_gic_handle(struct vmu_regs *regs);
 void vmu_gic_cpu_init(void);
+/* The INTID whose handler is running on this CPU. */
+int vmu_gic_current_irq(void);
+/* An SPI edge- or level-triggered (a no-op for other INTIDs or without a GIC). */
+void vmu_gic_set_edge(int irq, bool edge);
 uint8_t vmu_gic_cpu_mask(void);
 int vmu_fdt_cpus(const void *fdt, uint64_t *mpidrs, int max);
 void vmu_setup_smp(const void *fdt);

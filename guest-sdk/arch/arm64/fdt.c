@@ -1,6 +1,7 @@
 /*
  * Just enough flattened-device-tree reading for start-up: /chosen/bootargs (QEMU's -append), the first
- * /memory node's reg, `compatible` strings and the reg of the devices they name, the CPUs. Layout per the devicetree specification: a big-endian header, then a structure block
+ * /memory node's reg, `compatible` strings and the reg of the devices they name, the CPUs; and nodes at any
+ * depth with their properties and their parent's cells (the PCI host bridge, the GIC's MSI frames). Layout per the devicetree specification: a big-endian header, then a structure block
  * of tokens (BEGIN_NODE name, PROP len nameoff value, END_NODE, NOP, END), property names in the strings
  * block.
  */
@@ -123,8 +124,7 @@ size_t vmu_fdt_size(const void *fdt)
 	return fdt && be32(fdt) == FDT_MAGIC ? be32((const uint8_t *)fdt + 4) : 0;
 }
 
-/* A big-endian number of `cells` 32-bit cells. */
-static uint64_t cells_value(const uint8_t *p, uint32_t cells)
+uint64_t vmu_fdt_cells(const uint8_t *p, uint32_t cells)
 {
 	uint64_t v = 0;
 
@@ -156,8 +156,8 @@ static int reg_ranges(const uint8_t *v, uint32_t len, uint32_t acells, uint32_t 
 	if (acells > 2 || scells > 2)
 		return 0;
 	for (uint32_t off = 0; off + entry <= len && n < max; off += entry, n++) {
-		out[n][0] = cells_value(v + off, acells);
-		out[n][1] = cells_value(v + off + 4 * acells, scells);
+		out[n][0] = vmu_fdt_cells(v + off, acells);
+		out[n][1] = vmu_fdt_cells(v + off + 4 * acells, scells);
 	}
 	return n;
 }
@@ -176,12 +176,12 @@ bool vmu_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 	return true;
 }
 
-static bool has_string(const struct fdt_prop *p, const char *want)
+/* A string-list value (NUL-terminated strings one after the other) holds `want`. */
+static bool has_string(const uint8_t *value, uint32_t len, const char *want)
 {
-	const char *v = (const char *)p->value;
+	const char *v = (const char *)value;
 
-	/* A list of NUL-terminated strings. */
-	for (uint32_t off = 0; off < p->len; off += (uint32_t)strlen(v + off) + 1) {
+	for (uint32_t off = 0; off < len; off += (uint32_t)strlen(v + off) + 1) {
 		if (!strcmp(v + off, want))
 			return true;
 	}
@@ -221,7 +221,7 @@ static bool regs_visit(const struct fdt_prop *p, void *ctx)
 		r->node = p->path[2];
 	}
 	if (!strcmp(p->name, "compatible")) {
-		r->match = has_string(p, r->want);
+		r->match = has_string(p->value, p->len, r->want);
 	} else if (!strcmp(p->name, "reg")) {
 		r->reg = p->value;
 		r->reg_len = p->len;
@@ -255,7 +255,7 @@ static bool cpus_visit(const struct fdt_prop *p, void *ctx)
 		c->acells = be32(p->value);
 	else if (p->depth == 3 && node_is(p->path[3], "cpu") && !strcmp(p->name, "reg") && c->acells <= 2 &&
 		 p->len >= 4 * c->acells && c->n < c->max)
-		c->mpidrs[c->n++] = cells_value(p->value, c->acells);
+		c->mpidrs[c->n++] = vmu_fdt_cells(p->value, c->acells);
 	return false;
 }
 
@@ -266,4 +266,119 @@ int vmu_fdt_cpus(const void *fdt, uint64_t *mpidrs, int max)
 
 	fdt_walk(fdt, cpus_visit, &c);
 	return c.n;
+}
+
+/* ---- Nodes at any depth -------------------------------------------------------------------------------- */
+
+#define NODE_MAX_DEPTH 16
+
+const uint8_t *vmu_fdt_prop(const struct vmu_fdt_node *node, const char *name, uint32_t *len)
+{
+	const uint8_t *base = node->fdt, *strings = base + be32(base + 12);
+
+	/* A node's properties come first, up to its first subnode or its end. */
+	for (const uint8_t *p = node->props;;) {
+		uint32_t token = be32(p);
+
+		if (token == FDT_NOP) {
+			p += 4;
+			continue;
+		}
+		if (token != FDT_PROP)
+			return NULL;
+		if (!strcmp((const char *)strings + be32(p + 8), name)) {
+			*len = be32(p + 4);
+			return p + 12;
+		}
+		p += 12 + align4(be32(p + 4));
+	}
+}
+
+uint32_t vmu_fdt_prop_u32(const struct vmu_fdt_node *node, const char *name, uint32_t dflt)
+{
+	uint32_t len;
+	const uint8_t *v = vmu_fdt_prop(node, name, &len);
+
+	return v && len >= 4 ? be32(v) : dflt;
+}
+
+bool vmu_fdt_reg(const struct vmu_fdt_node *node, int index, uint64_t *base, uint64_t *size)
+{
+	uint32_t len;
+	const uint8_t *v = vmu_fdt_prop(node, "reg", &len);
+	uint64_t ranges[8][2];
+
+	if (!v || index >= (int)ARRAY_SIZE(ranges) ||
+	    reg_ranges(v, len, node->acells, node->scells, ranges, index + 1) != index + 1)
+		return false;
+	*base = ranges[index][0];
+	*size = ranges[index][1];
+	return true;
+}
+
+/* Calls visit for every node in tree order, the root first, until it returns true; *node is then that one.
+ * Each node carries its parent's #address-cells and #size-cells (the specification's defaults 2 and 1
+ * where the parent has none): a node's own properties come before its subnodes, so they are known. */
+static bool for_each_node(const void *fdt, bool (*visit)(const struct vmu_fdt_node *node, const void *ctx),
+			 const void *ctx, struct vmu_fdt_node *node)
+{
+	const uint8_t *base = fdt, *p;
+	uint32_t acells[NODE_MAX_DEPTH + 1] = { 2 }, scells[NODE_MAX_DEPTH + 1] = { 1 };
+	int depth = 0;
+
+	if (!fdt || be32(base) != FDT_MAGIC)
+		return false;
+	p = base + be32(base + 8);
+	node->fdt = fdt;
+	for (;;) {
+		uint32_t token = be32(p);
+
+		p += 4;
+		if (token == FDT_BEGIN_NODE) {
+			int d = ++depth < NODE_MAX_DEPTH ? depth : NODE_MAX_DEPTH;
+
+			node->props = p + align4(strlen((const char *)p) + 1);
+			node->acells = acells[d - 1];
+			node->scells = scells[d - 1];
+			acells[d] = vmu_fdt_prop_u32(node, "#address-cells", 2);
+			scells[d] = vmu_fdt_prop_u32(node, "#size-cells", 1);
+			if (visit(node, ctx))
+				return true;
+			p = node->props;
+		} else if (token == FDT_PROP) {
+			p += 8 + align4(be32(p));
+		} else if (token == FDT_END_NODE) {
+			depth--;
+		} else if (token != FDT_NOP) {
+			return false;
+		}
+	}
+}
+
+bool vmu_fdt_node_compatible(const struct vmu_fdt_node *node, const char *compatible)
+{
+	uint32_t len;
+	const uint8_t *v = vmu_fdt_prop(node, "compatible", &len);
+
+	return v && has_string(v, len, compatible);
+}
+
+static bool is_compatible(const struct vmu_fdt_node *node, const void *want)
+{
+	return vmu_fdt_node_compatible(node, want);
+}
+
+bool vmu_fdt_find_compatible(const void *fdt, const char *compatible, struct vmu_fdt_node *node)
+{
+	return for_each_node(fdt, is_compatible, compatible, node);
+}
+
+static bool has_phandle(const struct vmu_fdt_node *node, const void *want)
+{
+	return vmu_fdt_prop_u32(node, "phandle", 0) == *(const uint32_t *)want;
+}
+
+bool vmu_fdt_find_phandle(const void *fdt, uint32_t phandle, struct vmu_fdt_node *node)
+{
+	return phandle != 0 && for_each_node(fdt, has_phandle, &phandle, node);
 }

@@ -29,6 +29,9 @@ static void cpu_init(void)
 
 static void set_enabled(int irq, bool on)
 {
+	/* An SPI goes to the CPU that enables it (a byte of GICD_ITARGETSR an interrupt). */
+	if (on && irq >= 32)
+		*(volatile uint8_t *)(gicd + GICD_ITARGETSR + (unsigned int)irq) = vmu_gic_cpu_mask();
 	writel(1u << (irq % 32), gicd + (on ? GICD_ISENABLER : GICD_ICENABLER) + 4 * (unsigned int)(irq / 32));
 }
 
@@ -50,7 +53,12 @@ static void eoi(uint32_t iar)
 	writel(iar, gicc + GICC_EOIR);
 }
 
-static const struct gic_ops ops = { 2, 0x3ff, cpu_init, set_enabled, send_sgi, ack, eoi };
+static void set_edge(int irq, bool edge)
+{
+	gicd_set_edge(gicd, irq, edge);
+}
+
+static const struct gic_ops ops = { 2, 0x3ff, cpu_init, set_enabled, send_sgi, ack, eoi, set_edge };
 
 const struct gic_ops *vmu_gicv2_probe(const void *fdt)
 {

@@ -121,7 +121,17 @@ static void eoi(uint32_t iar)
 	__asm__ volatile("isb");
 }
 
-static const struct gic_ops ops = { 3, 0xffffff, cpu_init, set_enabled, send_sgi, ack, eoi };
+static void set_edge(int irq, bool edge)
+{
+	gicd_set_edge(gicd, irq, edge);
+}
+
+static const struct gic_ops ops = { 3, 0xffffff, cpu_init, set_enabled, send_sgi, ack, eoi, set_edge };
+
+uintptr_t vmu_gicv3_redistributor(int cpu)
+{
+	return cpu >= 0 && cpu < VMU_MAX_CPUS ? gicr[cpu] : 0;
+}
 
 const struct gic_ops *vmu_gicv3_probe(const void *fdt)
 {

@@ -9,8 +9,19 @@
 
 #define NR_IRQS 1020
 
-static vmu_irq_handler handlers[NR_IRQS];
+static vmu_irq_handler handlers[NR_IRQS], lpi_handlers[GIC_NR_LPI_HANDLERS];
 static const struct gic_ops *gic;
+static int current_irq[VMU_MAX_CPUS]; /* what each CPU's running handler was called for */
+
+/* The handler slot of an INTID, NULL when none can have a handler. */
+static vmu_irq_handler *slot(uint32_t irq)
+{
+	if (irq < NR_IRQS)
+		return &handlers[irq];
+	if (irq >= GIC_LPI_FIRST && irq - GIC_LPI_FIRST < GIC_NR_LPI_HANDLERS)
+		return &lpi_handlers[irq - GIC_LPI_FIRST];
+	return NULL;
+}
 
 bool gic_available(void)
 {
@@ -40,10 +51,24 @@ void vmu_gic_cpu_init(void)
 
 vmu_irq_handler handle_irq(int irq, vmu_irq_handler handler)
 {
-	vmu_irq_handler old = handlers[irq];
+	vmu_irq_handler *s = slot((uint32_t)irq), old;
 
-	handlers[irq] = handler;
+	if (!s)
+		return NULL;
+	old = *s;
+	*s = handler;
 	return old;
+}
+
+int vmu_gic_current_irq(void)
+{
+	return current_irq[smp_id()];
+}
+
+void vmu_gic_set_edge(int irq, bool edge)
+{
+	if (gic && irq >= 32 && irq < NR_IRQS)
+		gic->set_edge(irq, edge);
 }
 
 void gic_enable_irq(int irq)
@@ -73,6 +98,7 @@ void gic_send_sgi_self(int irq)
 bool vmu_gic_handle(struct vmu_regs *regs)
 {
 	uint32_t iar, irq;
+	vmu_irq_handler *s;
 
 	if (!gic)
 		return false;
@@ -80,12 +106,14 @@ bool vmu_gic_handle(struct vmu_regs *regs)
 	irq = iar & gic->intid_mask;
 	if (irq == GIC_SPURIOUS)
 		return true;
-	if (irq >= NR_IRQS || !handlers[irq]) {
+	s = slot(irq);
+	if (!s || !*s) {
 		vmu_diag("unexpected IRQ %u", irq);
 		gic->eoi(iar);
 		return false;
 	}
-	handlers[irq](regs);
+	current_irq[smp_id()] = (int)irq;
+	(*s)(regs);
 	gic->eoi(iar);
 	return true;
 }

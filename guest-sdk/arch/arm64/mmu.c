@@ -35,7 +35,10 @@
 #define SCTLR_SPAN (1ull << 23)
 #define PAR_F 1ull
 
+#define VA_LIMIT (1ull << 39) /* T0SZ = 25 */
+
 static pteval_t root[ENTRIES] __attribute__((aligned(4096)));
+static uint64_t boot_ram_base, boot_ram_end;
 static pteval_t ram_2m[ENTRIES] __attribute__((aligned(4096)));
 static pteval_t image_4k[ENTRIES] __attribute__((aligned(4096)));
 
@@ -75,6 +78,9 @@ void vmu_mmu_enable(uint64_t ram_base, uint64_t ram_size, uint64_t image)
 {
 	uint64_t ram_end = ram_base + ram_size, gib = image & ~((1ull << 30) - 1), two_mib = image & ~0x1fffffull;
 
+	boot_ram_base = ram_base;
+	boot_ram_end = ram_end;
+
 	fill(root, 3, 0, ram_base, ram_end);
 	fill(ram_2m, 2, gib, ram_base, ram_end);
 	fill(image_4k, 1, two_mib, ram_base, ram_end);
@@ -92,6 +98,11 @@ void vmu_mmu_enable(uint64_t ram_base, uint64_t ram_size, uint64_t image)
 	__asm__ volatile("dsb ish; tlbi vmalle1; dsb ish; isb" : : : "memory");
 	write_sysreg(sctlr_el1, vmu_mmu_regs[3]);
 	__asm__ volatile("isb" : : : "memory");
+}
+
+bool vmu_mmu_device_range(uint64_t base, uint64_t size)
+{
+	return size && base < VA_LIMIT && size <= VA_LIMIT - base && (base + size <= boot_ram_base || base >= boot_ram_end);
 }
 
 bool vmu_mmu_enabled(void)

@@ -14,8 +14,6 @@
 #define PL011_FR_TXFF (1u << 5)
 #define PL011_FR_RXFE (1u << 4)
 
-/* QEMU places the device tree at the start of RAM when it loads an ELF that leaves room there. */
-#define FDT_ADDR 0x40000000ul
 #define PSCI_SYSTEM_OFF 0x84000008u
 
 /* argv[0]: the binary's path as the harness names it, compiled into the test (see the Makefile). */
