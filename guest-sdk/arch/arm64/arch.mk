@@ -8,7 +8,7 @@ DEFAULT_QEMU_CPU := max
 ARCH_CFLAGS  := -mgeneral-regs-only -mcmodel=small -mno-outline-atomics -mno-omit-leaf-frame-pointer
 # lib/ objects only some arches link (vm.o: built on the arch's page tables).
 ARCH_LIB_OBJS := vm.o
-ARCH_OBJS    := boot.o setjmp.o setup.o virtio-mmio.o virtio-console.o fdt.o smp.o mmu.o gic.o gic-v2.o gic-v3.o traps.o user.o
+ARCH_OBJS    := boot.o setjmp.o setup.o virtio-mmio.o virtio-console.o fdt.o smp.o mmu.o gic.o gic-v2.o gic-v3.o timer.o traps.o user.o
 # QEMU's -kernel loads an ELF directly; the .flat is the ELF with its debug sections stripped.
 FLAT_OBJCOPY := --strip-debug
 # On a non-arm64 host, default to Debian's cross compiler (gcc-aarch64-linux-gnu).

@@ -27,6 +27,14 @@ void vmu_mmu_share_with_el0(void);
 /* The (base, size) ranges of the `reg` of every top-level node whose `compatible` lists `compatible`, in
  * tree order, up to `max`; returns how many. */
 int vmu_fdt_compatible_regs(const void *fdt, const char *compatible, uint64_t (*ranges)[2], int max);
+/* A device node: its first `reg` range and the GIC INTID of its first `interrupts` entry (-1: none). */
+struct vmu_fdt_device {
+	uint64_t base, size;
+	int intid;
+};
+/* The top-level nodes whose `compatible` lists `compatible` and that have a `reg`, in tree order, up to
+ * `max`; returns how many. */
+int vmu_fdt_compatible_devices(const void *fdt, const char *compatible, struct vmu_fdt_device *out, int max);
 bool vmu_gic_init(const void *fdt);
 struct vmu_regs;
 bool vmu_gic_handle(struct vmu_regs *regs);

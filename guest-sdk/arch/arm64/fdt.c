@@ -267,3 +267,74 @@ int vmu_fdt_cpus(const void *fdt, uint64_t *mpidrs, int max)
 	fdt_walk(fdt, cpus_visit, &c);
 	return c.n;
 }
+
+/* A GIC interrupt specifier (the binding's three cells: type, number, flags) as an INTID: SPI n is
+ * 32 + n, PPI n is 16 + n; -1 for anything else. */
+static int gic_spec_intid(const uint8_t *v, uint32_t len)
+{
+	enum { SPI = 0, PPI = 1, SPI_BASE = 32, PPI_BASE = 16 };
+
+	if (!v || len < 12)
+		return -1;
+	if (be32(v) == SPI)
+		return SPI_BASE + (int)be32(v + 4);
+	return be32(v) == PPI ? PPI_BASE + (int)be32(v + 4) : -1;
+}
+
+/* Top-level nodes whose `compatible` holds `want`: their first `reg` range and first interrupt, kept per
+ * node until the walk leaves it, as struct regs does. */
+struct devices {
+	const char *want;
+	uint32_t acells, scells;
+	struct vmu_fdt_device *out;
+	int max, n;
+	const char *node;
+	const uint8_t *reg, *irq;
+	uint32_t reg_len, irq_len;
+	bool match;
+};
+
+static void devices_flush(struct devices *d)
+{
+	uint64_t range[1][2];
+
+	if (d->node && d->match && d->n < d->max &&
+	    reg_ranges(d->reg, d->reg_len, d->acells, d->scells, range, 1) == 1)
+		d->out[d->n++] = (struct vmu_fdt_device){ range[0][0], range[0][1], gic_spec_intid(d->irq, d->irq_len) };
+	d->node = NULL;
+	d->reg = d->irq = NULL;
+	d->reg_len = d->irq_len = 0;
+	d->match = false;
+}
+
+static bool devices_visit(const struct fdt_prop *p, void *ctx)
+{
+	struct devices *d = ctx;
+
+	if (p->depth != 2)
+		return false;
+	if (p->path[2] != d->node) {
+		devices_flush(d);
+		d->node = p->path[2];
+	}
+	if (!strcmp(p->name, "compatible")) {
+		d->match = has_string(p, d->want);
+	} else if (!strcmp(p->name, "reg")) {
+		d->reg = p->value;
+		d->reg_len = p->len;
+	} else if (!strcmp(p->name, "interrupts")) {
+		d->irq = p->value;
+		d->irq_len = p->len;
+	}
+	return false;
+}
+
+int vmu_fdt_compatible_devices(const void *fdt, const char *compatible, struct vmu_fdt_device *out, int max)
+{
+	struct devices d = { .want = compatible, .out = out, .max = max };
+
+	root_cells(fdt, &d.acells, &d.scells);
+	fdt_walk(fdt, devices_visit, &d);
+	devices_flush(&d);
+	return d.n;
+}

@@ -84,8 +84,7 @@ void vmu_secondary_main(int cpu)
 	atomic_inc(&cpus_online);
 	for (;;) {
 		if (!vmu_mailbox_pending(cpu)) {
-			__asm__ volatile("wfi" : : : "memory");
-			irq_enable(); /* take the wake-up SGI */
+			safe_halt(); /* and take the wake-up SGI */
 			irq_disable();
 			continue;
 		}
