@@ -160,6 +160,29 @@ bool virtqueue_wait(struct virtqueue *vq, uint32_t *len);
 bool virtio_irq_enable(struct virtio_device *dev);
 void virtio_irq_disable(struct virtio_device *dev);
 
+/* ---- PSCI (arch/arm64/smp.c) -------------------------------------------------------------------------
+ * The firmware interface of QEMU's virt machine (PSCI 0.2 and later, through HVC). Start-up brings every
+ * CPU up with CPU_ON; exit() ends with SYSTEM_OFF. vmu_cpu_off(cpu) makes a secondary (not the caller)
+ * power itself off with CPU_OFF from its idle loop and waits until AFFINITY_INFO says OFF; vmu_cpu_on(cpu)
+ * starts it again with CPU_ON, as at boot, and waits until it is back in its idle loop (on_cpu() works
+ * again); it returns CPU_ON's code (PSCI_RET_ALREADY_ON for a CPU that is on). */
+#define PSCI_RET_SUCCESS 0
+#define PSCI_RET_NOT_SUPPORTED (-1)
+#define PSCI_RET_INVALID_PARAMETERS (-2)
+#define PSCI_RET_DENIED (-3)
+#define PSCI_RET_ALREADY_ON (-4)
+#define PSCI_RET_ON_PENDING (-5)
+#define PSCI_RET_INTERNAL_FAILURE (-6)
+#define PSCI_AFFINITY_ON 0
+#define PSCI_AFFINITY_OFF 1
+#define PSCI_AFFINITY_ON_PENDING 2
+int psci_version(void); /* major << 16 | minor */
+int psci_cpu_on(uint64_t mpidr, uintptr_t entry, uint64_t context);
+int psci_affinity_info(uint64_t mpidr); /* PSCI_AFFINITY_* of the CPU with that MPIDR, or an error */
+void psci_system_off(void);
+bool vmu_cpu_off(int cpu);
+int vmu_cpu_on(int cpu);
+
 /* ---- Interrupts (arch/arm64/gic.c, gic-v2.c, gic-v3.c) ---------------------------------------------------
  * Start-up finds the GIC in the device tree: a GICv2 (memory-mapped CPU interface) or a GICv3 (system-
  * register CPU interface, one redistributor per CPU, found by its affinity); QEMU virt's gic-version=2 or 3.
@@ -168,6 +191,7 @@ void virtio_irq_disable(struct virtio_device *dev);
  * below does nothing. SGI and PPI enables are per CPU. */
 typedef void (*vmu_irq_handler)(struct vmu_regs *regs);
 vmu_irq_handler handle_irq(int irq, vmu_irq_handler handler);
+int gic_current_irq(void); /* in a handler: the INTID it was called for (one handler may serve several) */
 bool gic_available(void);
 int gic_version(void); /* 2, 3, or 0 without a GIC */
 void gic_enable_irq(int irq);

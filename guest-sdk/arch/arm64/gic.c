@@ -11,6 +11,7 @@
 
 static vmu_irq_handler handlers[NR_IRQS];
 static const struct gic_ops *gic;
+static int current_irq[VMU_MAX_CPUS]; /* what each CPU's running handler was called for */
 
 bool gic_available(void)
 {
@@ -85,9 +86,15 @@ bool vmu_gic_handle(struct vmu_regs *regs)
 		gic->eoi(iar);
 		return false;
 	}
+	current_irq[smp_id()] = (int)irq;
 	handlers[irq](regs);
 	gic->eoi(iar);
 	return true;
+}
+
+int gic_current_irq(void)
+{
+	return current_irq[smp_id()];
 }
 
 #define CNTV_CTL_ENABLE 1ull
