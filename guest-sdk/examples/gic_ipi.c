@@ -1,8 +1,8 @@
 /*
  * arm64 inter-processor interrupts at the GIC itself (the smp example covers vmu_send_ipi(), which rides on
  * SGI 15): every SGI a test may use (0-14) from CPU 0 to every CPU, itself included, each taken once and by
- * its target only; then every CPU sends one to every CPU. The sender waits in wfi for the counts
- * (vmu_wait_irq) and each round waits for the last: a GICv3 merges an SGI sent again while still pending.
+ * its target only; then every CPU sends one to every CPU. Each round waits for the last (vmu_spin_irq: the
+ * counts are other CPUs' doing): a GICv3 merges an SGI sent again while it is still pending.
  * The cfg runs it with -smp 4 on a GICv2 (gic_ipi) and a GICv3 (gic_ipi_gicv3).
  *
  * EXPECT-STATUS: 1
@@ -67,7 +67,7 @@ static bool one_to_each(void)
 			struct want w = { cpu, atomic_read(&total[cpu]) + 1 };
 
 			gic_send_sgi(cpu, sgi);
-			ok = vmu_wait_irq(reached, &w, timer_frequency()) && ok;
+			ok = vmu_spin_irq(reached, &w, timer_frequency()) && ok;
 		}
 	}
 	for_each_cpu(cpu) {
@@ -93,7 +93,7 @@ static bool all_to_all(void)
 		int want = TEST_SGIS + src + 1;
 
 		on_cpu(src, send_to_all, NULL);
-		ok = vmu_wait_irq(all_reached, &want, timer_frequency()) && ok;
+		ok = vmu_spin_irq(all_reached, &want, timer_frequency()) && ok;
 	}
 	for_each_cpu(cpu)
 		ok = ok && taken[cpu][ALL_TO_ALL_SGI] == 1 + nr_cpus() && total[cpu] == TEST_SGIS + nr_cpus();

@@ -36,16 +36,16 @@ static void on_timer(struct vmu_regs *regs)
 	ticks++;
 }
 
-/* With IRQs unmasked for `limit` counter ticks, or until the timer fired. A spin, not vmu_wait_irq():
- * that one borrows the physical timer as its watchdog. */
+static bool fired(void *arg)
+{
+	(void)arg;
+	return ticks >= 1;
+}
+
+/* vmu_spin_irq, not vmu_wait_irq: that one borrows the physical timer as its watchdog. */
 static void wait_for_tick(uint64_t limit)
 {
-	uint64_t start = vmu_cycles();
-
-	irq_enable();
-	while (ticks < 1 && vmu_cycles() - start < limit)
-		cpu_relax();
-	irq_disable();
+	vmu_spin_irq(fired, NULL, limit);
 }
 
 static void check(const struct timer *t)

@@ -218,8 +218,11 @@ void ptimer_start(uint64_t ticks);
 void ptimer_stop(void);
 uint64_t timer_frequency(void); /* CNTFRQ_EL0, Hz */
 /* Sleeps in wfi (IRQs masked between checks; each interrupt is handled) until done(arg) is true or `ticks`
- * of the counter passed; returns done's last answer. The physical timer is its watchdog meanwhile (its
- * PPI is left enabled on this CPU, a test's own settings and handler are put back). */
+ * of the counter passed; returns done's last answer. For conditions this CPU's own interrupts make true:
+ * only they end a sleep early. The physical timer is its watchdog meanwhile (its PPI is left enabled on
+ * this CPU, a test's own settings and handler are put back). */
 bool vmu_wait_irq(bool (*done)(void *), void *arg, uint64_t ticks);
+/* The same as a spin with IRQs unmasked: for what other CPUs do, and while a test uses the physical timer. */
+bool vmu_spin_irq(bool (*done)(void *), void *arg, uint64_t ticks);
 
 #endif /* VMUNIT_ARM64_H */

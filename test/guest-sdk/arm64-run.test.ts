@@ -23,12 +23,20 @@ const skip =
   distSkip() ||
   qemuSkip('qemu-system-aarch64', 'make', 'aarch64-linux-gnu-gcc', 'aarch64-linux-gnu-addr2line');
 
-/** The negative examples (their source file), each with the frames its resolved STACK: must name. */
+/** The negative examples (their source file) in cfg order, each with the frames its resolved STACK: must name. */
 const NEGATIVE: readonly {
   readonly name: string;
   readonly file: string;
   readonly frames: readonly RegExp[];
 }[] = [
+  {
+    name: 'crash_demo',
+    file: 'crash_demo',
+    frames: [
+      /^0x[0-9a-f]{16}: crash at \S*examples\/crash_demo\.c:\d+$/m,
+      /^0x[0-9a-f]{16}: main at \S*examples\/crash_demo\.c:\d+$/m,
+    ],
+  },
   {
     name: 'user_crash_demo',
     file: 'arm64_user_crash_demo',
@@ -43,14 +51,6 @@ const NEGATIVE: readonly {
     frames: [
       /^0x[0-9a-f]{16}: scribble at \S*examples\/ro_write_demo\.c:\d+$/m,
       /^0x[0-9a-f]{16}: main at \S*examples\/ro_write_demo\.c:\d+$/m,
-    ],
-  },
-  {
-    name: 'crash_demo',
-    file: 'crash_demo',
-    frames: [
-      /^0x[0-9a-f]{16}: crash at \S*examples\/crash_demo\.c:\d+$/m,
-      /^0x[0-9a-f]{16}: main at \S*examples\/crash_demo\.c:\d+$/m,
     ],
   },
   {

@@ -1,7 +1,8 @@
 /*
  * The EL1 physical timer (CNTP_*_EL0, Arm ARM D11; its PPI is INTID 30 on QEMU virt, as the device tree's
- * timer node says) beside gic.c's virtual one, and vmu_wait_irq(): sleeping in wfi until a condition holds,
- * with the physical timer as the watchdog that ends a sleep no interrupt ends.
+ * timer node says) beside gic.c's virtual one, and two bounded waits for a condition that interrupts make
+ * true: vmu_wait_irq() sleeps in wfi, with the physical timer as the watchdog that ends a sleep no
+ * interrupt ends; vmu_spin_irq() spins with IRQs unmasked.
  */
 #include "vmunit.h"
 #include "arm64.h"
@@ -66,6 +67,18 @@ bool vmu_wait_irq(bool (*done)(void *), void *arg, uint64_t ticks)
 	handle_irq(TIMER_PHYS_PPI, old);
 	write_sysreg(cntp_cval_el0, cval);
 	write_sysreg(cntp_ctl_el0, ctl & CNTP_CTL_WRITABLE);
+	write_sysreg(daif, daif);
+	return ok;
+}
+
+bool vmu_spin_irq(bool (*done)(void *), void *arg, uint64_t ticks)
+{
+	uint64_t daif = read_sysreg(daif), start = physical_count();
+	bool ok;
+
+	irq_enable();
+	while (!(ok = done(arg)) && physical_count() - start < ticks)
+		cpu_relax();
 	write_sysreg(daif, daif);
 	return ok;
 }
