@@ -239,14 +239,15 @@ bool virtqueue_wait(struct virtqueue *vq, uint32_t *len)
 	return ready;
 }
 
-/* One handler for every transport: it cannot tell which SPI it runs for, so it asks each device that
- * interrupts whether it did (InterruptStatus) and acknowledges what it finds. */
+/* One handler for every transport: gic_current_irq() says whose SPI it is, InterruptStatus why. */
 static void virtio_irq(struct vmu_regs *regs)
 {
+	int irq = gic_current_irq();
+
 	(void)regs;
 	for (int i = 0; i < MAX_TRANSPORTS; i++) {
 		struct virtio_device *dev = atomic_read(&irq_devices[i]);
-		uint32_t status = dev ? rd(dev, REG_INTERRUPT_STATUS) : 0;
+		uint32_t status = dev && dev->irq == irq ? rd(dev, REG_INTERRUPT_STATUS) : 0;
 
 		if (!status)
 			continue;
