@@ -14,6 +14,7 @@
 
 #define TEST_SGIS 15 /* SGI 15 wakes idle CPUs (vmu_send_ipi) */
 #define ALL_TO_ALL_SGI 2
+#define WAIT_SECONDS 5 /* a bound for a loaded host; each round takes microseconds */
 
 static int taken[VMU_MAX_CPUS][TEST_SGIS];
 static int total[VMU_MAX_CPUS];
@@ -67,7 +68,7 @@ static bool one_to_each(void)
 			struct want w = { cpu, atomic_read(&total[cpu]) + 1 };
 
 			gic_send_sgi(cpu, sgi);
-			ok = vmu_spin_irq(reached, &w, timer_frequency()) && ok;
+			ok = vmu_spin_irq(reached, &w, WAIT_SECONDS * timer_frequency()) && ok;
 		}
 	}
 	for_each_cpu(cpu) {
@@ -93,7 +94,7 @@ static bool all_to_all(void)
 		int want = TEST_SGIS + src + 1;
 
 		on_cpu(src, send_to_all, NULL);
-		ok = vmu_spin_irq(all_reached, &want, timer_frequency()) && ok;
+		ok = vmu_spin_irq(all_reached, &want, WAIT_SECONDS * timer_frequency()) && ok;
 	}
 	for_each_cpu(cpu)
 		ok = ok && taken[cpu][ALL_TO_ALL_SGI] == 1 + nr_cpus() && total[cpu] == TEST_SGIS + nr_cpus();
