@@ -57,6 +57,14 @@ const addr2line = spawnSync('addr2line', ['--version']).status === 0;
 const skip = sdkSkip || (!built && 'dist/ not built (npm run build)') || (!addr2line && 'needs addr2line');
 if (skip && process.env.VMUNIT_REQUIRE?.includes('qemu')) throw new Error(`VMUNIT_REQUIRE=qemu: ${skip}`);
 
+/** `vmunit run` of a tree under TCG, with a KTAP report written to `ktap`. */
+function runKtap(tree: string, ktap: string) {
+  return spawnSync(process.execPath, [BIN, 'run', '-C', tree, '--format', 'ktap', '--output', ktap], {
+    env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
+}
+
 /** crash_demo faults in crash(), a leaf that is not inlined: its caller must follow it on the STACK: line. */
 for (const arch of ['x86_64', 'i386'] as const) {
   const archSkip = skip || qemuSkip(arch === 'i386' ? 'qemu-system-i386' : 'qemu-system-x86_64');
@@ -71,10 +79,7 @@ for (const arch of ['x86_64', 'i386'] as const) {
 
     it('names the faulting leaf and its caller, in the log and in the failure detail', () => {
       const ktap = join(dir, 'report.ktap');
-      const r = spawnSync(process.execPath, [BIN, 'run', '-C', tree, '--format', 'ktap', '--output', ktap], {
-        env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1' },
-        encoding: 'utf8',
-      });
+      const r = runKtap(tree, ktap);
       assert.equal(r.status, 1, r.stderr);
       assert.equal(r.stdout, 'FAIL crash_demo \n');
       assert.match(r.stderr, new RegExp(`arch ${arch}, accel tcg`));
@@ -123,10 +128,7 @@ describe('vmunit run fails the negative examples with a resolved stack', { skip 
 
   it('FAIL on stdout, the frame in the log and in the KTAP report', () => {
     const ktap = join(dir, 'report.ktap');
-    const r = spawnSync(process.execPath, [BIN, 'run', '-C', tree, '--format', 'ktap', '--output', ktap], {
-      env: { ...process.env, ACCEL: 'tcg', NO_COLOR: '1' },
-      encoding: 'utf8',
-    });
+    const r = runKtap(tree, ktap);
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout, NEGATIVE.map((n) => `FAIL ${n.name} \n`).join(''));
     assert.match(r.stderr, /3 tests \(3 failed\)/);
