@@ -7,8 +7,8 @@
  *   KUT_DIR=/path/to/built/kvm-unit-tests-arm64 node --import tsx bench/guest-sdk-boot-arm64.ts [RUNS]   (5)
  *
  * KUT_DIR must be an arm64 build (its config.mak says ARCH=arm64). kvm-unit-tests' guests check more than
- * ours (gic's ipi test sends rounds of IPIs; timer checks both timers), so those ratios bound our cost from
- * above; selftest's smp and vectors-* subtests are the closest like-for-like pairs.
+ * ours (gic's ipi test sends rounds of IPIs; psci races CPU_ON from every CPU), so those ratios bound our
+ * cost from above; selftest's smp and vectors-* subtests are the closest like-for-like pairs.
  */
 
 import { spawnSync } from 'node:child_process';
@@ -48,8 +48,13 @@ const PAIRS: readonly { readonly label: string; readonly ours: Guest; readonly t
     theirs: { file: 'selftest', smp: 1, extra: ['-append', 'vectors-user'] },
   },
   {
-    label: 'smp_gicv3 vs gicv3-ipi',
-    ours: { file: 'smp', smp: 4, extra: ['-machine', 'gic-version=3'] },
+    label: 'gic_ipi vs gicv2-ipi',
+    ours: { file: 'gic_ipi', smp: 4, extra: [] },
+    theirs: { file: 'gic', smp: 4, extra: ['-machine', 'gic-version=2', '-append', 'ipi'] },
+  },
+  {
+    label: 'gic_ipi_gicv3 vs gicv3-ipi',
+    ours: { file: 'gic_ipi', smp: 4, extra: ['-machine', 'gic-version=3'] },
     theirs: { file: 'gic', smp: 4, extra: ['-machine', 'gic-version=3', '-append', 'ipi'] },
   },
   {
@@ -59,9 +64,14 @@ const PAIRS: readonly { readonly label: string; readonly ours: Guest; readonly t
     theirs: { file: 'pci-test', smp: 1, extra: [] },
   },
   {
-    label: 'gic_timer vs timer',
-    ours: { file: 'gic_timer', smp: 1, extra: [] },
+    label: 'timer vs timer',
+    ours: { file: 'timer', smp: 1, extra: [] },
     theirs: { file: 'timer', smp: 1, extra: [] },
+  },
+  {
+    label: 'psci vs psci',
+    ours: { file: 'psci', smp: 4, extra: [] },
+    theirs: { file: 'psci', smp: 4, extra: [] },
   },
 ];
 

@@ -107,11 +107,13 @@ uint64_t vmu_last_user_fault(void);                 /* ESR_EL1 of the exception 
 struct vmu_exception vmu_last_user_exception(void); /* its EC, ESR, ELR and FAR (ec -1: none) */
 
 /* ---- virtio-mmio (arch/arm64/virtio-mmio.c) -----------------------------------------------------------
- * Transports come from the device tree's "virtio,mmio" nodes; legacy (Version 1, QEMU's default) and
- * modern (Version 2, `-global virtio-mmio.force-legacy=false`) register layouts both work. A driver finds
- * its device, negotiates features (VIRTIO_F_VERSION_1 is added for a modern device, then FEATURES_OK),
- * sets up split virtqueues in page-aligned memory of VIRTQUEUE_RING_BYTES, sets DRIVER_OK, and pushes
- * one-descriptor buffers, polling the used ring for their return (no interrupts). */
+ * Transports come from the device tree's "virtio,mmio" nodes (with their interrupts); legacy (Version 1,
+ * QEMU's default) and modern (Version 2, `-global virtio-mmio.force-legacy=false`) register layouts both
+ * work. A driver finds its device, negotiates features (VIRTIO_F_VERSION_1 is added for a modern device,
+ * then FEATURES_OK), sets up split virtqueues in page-aligned memory of VIRTQUEUE_RING_BYTES, sets
+ * DRIVER_OK, and pushes buffers: one, or a chain of several (device-readable ones first, as the spec
+ * wants). virtqueue_wait() polls the used ring; after virtio_irq_enable() it sleeps in wfi on that CPU
+ * until the device's interrupt (vmu_wait_irq), and the handler counts the interrupts by cause. */
 #define VIRTIO_ID_CONSOLE 3
 #define VIRTIO_ID_RNG 4
 #define VIRTIO_F_VERSION_1 (1ull << 32)
@@ -121,6 +123,9 @@ struct virtio_device {
 	uintptr_t base;
 	uint32_t version, id;
 	uint64_t device_features, features; /* offered; accepted by both sides */
+	int irq;                            /* GIC INTID of the transport (device tree), -1: none */
+	int irq_cpu;                        /* the CPU its interrupt goes to, -1: polled */
+	uint32_t used_irqs, config_irqs;    /* interrupts taken, by InterruptStatus bit (used buffer, config) */
 };
 struct vring_desc {
 	uint64_t addr;
@@ -139,9 +144,18 @@ struct vring_used {
 struct virtqueue {
 	struct virtio_device *dev;
 	uint16_t index, size, last_used;
+	uint16_t free_head, num_free; /* unused descriptors, linked through `next` */
+	uint32_t checks;              /* looks at the used ring in the last wait */
+	uint32_t sleeps;              /* waits that slept in wfi before the device returned the request */
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
+};
+/* One buffer of a request; device_writes: the device fills it (else it reads it). */
+struct virtqueue_buf {
+	void *addr;
+	uint32_t len;
+	bool device_writes;
 };
 bool virtio_mmio_find(uint32_t device_id, struct virtio_device *dev); /* the first with that device ID */
 /* Reset, ACKNOWLEDGE, DRIVER, the features both sides have (dev->features), FEATURES_OK if modern; false
@@ -151,8 +165,38 @@ bool virtqueue_setup(struct virtqueue *vq, struct virtio_device *dev, int index,
 void virtio_driver_ok(struct virtio_device *dev);
 /* Makes buf available (device_writes: the device fills it) and notifies; false when the ring is full. */
 bool virtqueue_push(struct virtqueue *vq, void *buf, uint32_t len, bool device_writes);
-/* Waits (bounded) for the device to return the oldest buffer; *len: the bytes it wrote. */
+/* The same for a request of n buffers chained with VIRTQ_DESC_F_NEXT; false when fewer are free. */
+bool virtqueue_push_chain(struct virtqueue *vq, const struct virtqueue_buf *bufs, int n);
+/* Waits (2 s at most) for the device to return the next request; *len: the bytes it wrote in all its
+ * buffers. */
 bool virtqueue_wait(struct virtqueue *vq, uint32_t *len);
+/* The transport's interrupt on, routed to the calling CPU, whose waits then sleep until it; false without a
+ * GIC or an interrupt in the device tree. dev must stay valid until virtio_irq_disable(). */
+bool virtio_irq_enable(struct virtio_device *dev);
+void virtio_irq_disable(struct virtio_device *dev);
+
+/* ---- PSCI (arch/arm64/smp.c) -------------------------------------------------------------------------
+ * The firmware interface of QEMU's virt machine (PSCI 0.2 and later, through HVC). Start-up brings every
+ * CPU up with CPU_ON; exit() ends with SYSTEM_OFF. vmu_cpu_off(cpu) makes a secondary (not the caller)
+ * power itself off with CPU_OFF from its idle loop and waits until AFFINITY_INFO says OFF; vmu_cpu_on(cpu)
+ * starts it again with CPU_ON, as at boot, and waits until it is back in its idle loop (on_cpu() works
+ * again); it returns CPU_ON's code (PSCI_RET_ALREADY_ON for a CPU that is on). */
+#define PSCI_RET_SUCCESS 0
+#define PSCI_RET_NOT_SUPPORTED (-1)
+#define PSCI_RET_INVALID_PARAMETERS (-2)
+#define PSCI_RET_DENIED (-3)
+#define PSCI_RET_ALREADY_ON (-4)
+#define PSCI_RET_ON_PENDING (-5)
+#define PSCI_RET_INTERNAL_FAILURE (-6)
+#define PSCI_AFFINITY_ON 0
+#define PSCI_AFFINITY_OFF 1
+#define PSCI_AFFINITY_ON_PENDING 2
+int psci_version(void); /* major << 16 | minor */
+int psci_cpu_on(uint64_t mpidr, uintptr_t entry, uint64_t context);
+int psci_affinity_info(uint64_t mpidr); /* PSCI_AFFINITY_* of the CPU with that MPIDR, or an error */
+void psci_system_off(void);
+bool vmu_cpu_off(int cpu);
+int vmu_cpu_on(int cpu);
 
 /* ---- Interrupts (arch/arm64/gic.c, gic-v2.c, gic-v3.c) ---------------------------------------------------
  * Start-up finds the GIC in the device tree: a GICv2 (memory-mapped CPU interface) or a GICv3 (system-
@@ -164,6 +208,7 @@ bool virtqueue_wait(struct virtqueue *vq, uint32_t *len);
  * enables are per CPU. */
 typedef void (*vmu_irq_handler)(struct vmu_regs *regs);
 vmu_irq_handler handle_irq(int irq, vmu_irq_handler handler);
+int gic_current_irq(void); /* in a handler: the INTID it was called for (one handler may serve several) */
 bool gic_available(void);
 int gic_version(void); /* 2, 3, or 0 without a GIC */
 void gic_enable_irq(int irq);
@@ -175,13 +220,26 @@ uint8_t vmu_cpu_gic_mask(int cpu); /* CPU number → its bit in a GICv2's SGI ta
 uint64_t vmu_cpu_mpidr(int cpu);   /* CPU number → its MPIDR_EL1 affinity fields */
 static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" : : : "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" : : : "memory"); }
-/* wfi with IRQs unmasked: a pending interrupt is taken right after the wfi returns. */
-static inline void safe_halt(void) { __asm__ volatile("msr daifclr, #2; wfi" : : : "memory"); }
+/* wfi, then IRQs unmasked: called with IRQs masked after checking for work, it sleeps until an interrupt
+ * is pending (wfi wakes on one even while masked), and takes it before returning; one that arrives between
+ * the check and the wfi is not lost. Returns with IRQs unmasked. */
+static inline void safe_halt(void) { __asm__ volatile("wfi; msr daifclr, #2; isb" : : : "memory"); }
 
-/* The EL1 virtual timer (its PPI is INTID 27): fire once after `ticks` of the counter. */
+/* The EL1 timers (their PPIs: INTID 27 virtual, 30 physical): fire once after `ticks` of the counter. The
+ * virtual timer counts CNTVCT_EL0 (vmu_cycles()), the physical one CNTPCT_EL0; both at timer_frequency(). */
 #define TIMER_VIRT_PPI 27
+#define TIMER_PHYS_PPI 30
 void timer_start(uint64_t ticks);
 void timer_stop(void);
+void ptimer_start(uint64_t ticks);
+void ptimer_stop(void);
 uint64_t timer_frequency(void); /* CNTFRQ_EL0, Hz */
+/* Sleeps in wfi (IRQs masked between checks; each interrupt is handled) until done(arg) is true or `ticks`
+ * of the counter passed; returns done's last answer. For conditions this CPU's own interrupts make true:
+ * only they end a sleep early. The physical timer is its watchdog meanwhile (its PPI is left enabled on
+ * this CPU, a test's own settings and handler are put back). */
+bool vmu_wait_irq(bool (*done)(void *), void *arg, uint64_t ticks);
+/* The same as a spin with IRQs unmasked: for what other CPUs do, and while a test uses the physical timer. */
+bool vmu_spin_irq(bool (*done)(void *), void *arg, uint64_t ticks);
 
 #endif /* VMUNIT_ARM64_H */

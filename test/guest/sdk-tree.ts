@@ -24,10 +24,10 @@ export const sdkSkip: string | false = qemuSkip(
   'sha256sum',
 );
 
-/** Builds the SDK examples into `<dir>/sdk` and returns that tree's path. */
-export function buildSdkTree(dir: string): string {
+/** Builds the SDK examples (x86_64, or `arch` i386) into `<dir>/sdk` and returns that tree's path. */
+export function buildSdkTree(dir: string, arch: 'x86_64' | 'i386' = 'x86_64'): string {
   const out = join(dir, 'sdk');
-  const r = spawnSync('make', ['-C', SDK, '-j2', `O=${out}`], { encoding: 'utf8' });
+  const r = spawnSync('make', ['-C', SDK, '-j2', `ARCH=${arch}`, `O=${out}`], { encoding: 'utf8' });
   assert.equal(r.status, 0, `make -C guest-sdk failed:\n${r.stdout}\n${r.stderr}`);
   return out;
 }

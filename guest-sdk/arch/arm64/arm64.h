@@ -50,6 +50,14 @@ uint32_t vmu_fdt_prop_u32(const struct vmu_fdt_node *node, const char *name, uin
 uint64_t vmu_fdt_cells(const uint8_t *p, uint32_t cells);
 /* The index-th (base, size) of the node's `reg`. */
 bool vmu_fdt_reg(const struct vmu_fdt_node *node, int index, uint64_t *base, uint64_t *size);
+/* A device node: its first `reg` range and the GIC INTID of its first `interrupts` entry (-1: none). */
+struct vmu_fdt_device {
+	uint64_t base, size;
+	int intid;
+};
+/* The top-level nodes whose `compatible` lists `compatible` and that have a `reg`, in tree order, up to
+ * `max`; returns how many. */
+int vmu_fdt_compatible_devices(const void *fdt, const char *compatible, struct vmu_fdt_device *out, int max);
 bool vmu_gic_init(const void *fdt);
 /* Maps EventID *event of `device_id` to a fresh LPI for this CPU on the GICv3 ITS `its` (gic-its.c), set up
  * on first use; the device raises it by writing *event to *doorbell. Returns the LPI, or -1 with *why. */

@@ -382,3 +382,46 @@ bool vmu_fdt_find_phandle(const void *fdt, uint32_t phandle, struct vmu_fdt_node
 {
 	return phandle != 0 && for_each_node(fdt, has_phandle, &phandle, node);
 }
+
+/* A GIC interrupt specifier (the binding's three cells: type, number, flags) as an INTID: SPI n is
+ * 32 + n, PPI n is 16 + n; -1 for anything else. */
+static int gic_spec_intid(const uint8_t *v, uint32_t len)
+{
+	enum { SPI = 0, PPI = 1, SPI_BASE = 32, PPI_BASE = 16 };
+
+	if (!v || len < 12)
+		return -1;
+	if (be32(v) == SPI)
+		return SPI_BASE + (int)be32(v + 4);
+	return be32(v) == PPI ? PPI_BASE + (int)be32(v + 4) : -1;
+}
+
+/* Nodes whose `compatible` holds `want`: their first `reg` range and first interrupt, in tree order. */
+struct devices {
+	const char *want;
+	struct vmu_fdt_device *out;
+	int max, n;
+};
+
+static bool devices_visit(const struct vmu_fdt_node *node, const void *ctx)
+{
+	struct devices *d = (struct devices *)ctx; /* our own, non-const: for_each_node only passes it on */
+	uint32_t len = 0;
+	uint64_t base, size;
+	const uint8_t *irq;
+
+	if (d->n < d->max && vmu_fdt_node_compatible(node, d->want) && vmu_fdt_reg(node, 0, &base, &size)) {
+		irq = vmu_fdt_prop(node, "interrupts", &len);
+		d->out[d->n++] = (struct vmu_fdt_device){ base, size, gic_spec_intid(irq, len) };
+	}
+	return false;
+}
+
+int vmu_fdt_compatible_devices(const void *fdt, const char *compatible, struct vmu_fdt_device *out, int max)
+{
+	struct devices d = { .want = compatible, .out = out, .max = max };
+	struct vmu_fdt_node node;
+
+	for_each_node(fdt, devices_visit, &d, &node);
+	return d.n;
+}

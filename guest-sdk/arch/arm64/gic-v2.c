@@ -27,11 +27,19 @@ static void cpu_init(void)
 	writel(1, gicc + GICC_CTLR);
 }
 
+/* An SPI goes to the CPU that enables it, as on a GICv3 (its byte of GICD_ITARGETSR). */
+static void route_spi_here(int irq)
+{
+	uintptr_t reg = gicd + GICD_ITARGETSR + (unsigned int)(irq & ~3);
+	unsigned int shift = 8 * (unsigned int)(irq & 3);
+
+	writel((readl(reg) & ~(0xffu << shift)) | (uint32_t)vmu_gic_cpu_mask() << shift, reg);
+}
+
 static void set_enabled(int irq, bool on)
 {
-	/* An SPI goes to the CPU that enables it (a byte of GICD_ITARGETSR an interrupt). */
 	if (on && irq >= 32)
-		*(volatile uint8_t *)(gicd + GICD_ITARGETSR + (unsigned int)irq) = vmu_gic_cpu_mask();
+		route_spi_here(irq);
 	writel(1u << (irq % 32), gicd + (on ? GICD_ISENABLER : GICD_ICENABLER) + 4 * (unsigned int)(irq / 32));
 }
 

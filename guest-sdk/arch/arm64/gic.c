@@ -118,6 +118,11 @@ bool vmu_gic_handle(struct vmu_regs *regs)
 	return true;
 }
 
+int gic_current_irq(void)
+{
+	return current_irq[smp_id()];
+}
+
 #define CNTV_CTL_ENABLE 1ull
 
 uint64_t timer_frequency(void)

@@ -14,8 +14,6 @@
 #define PL011_FR_TXFF (1u << 5)
 #define PL011_FR_RXFE (1u << 4)
 
-#define PSCI_SYSTEM_OFF 0x84000008u
-
 /* argv[0]: the binary's path as the harness names it, compiled into the test (see the Makefile). */
 extern const char vmu_progname[] __attribute__((weak));
 
@@ -31,14 +29,6 @@ int vmu_arch_getc(void)
 	while (readl(PL011_BASE + PL011_FR) & PL011_FR_RXFE)
 		;
 	return (int)(readl(PL011_BASE + PL011_DR) & 0xff);
-}
-
-static void psci_system_off(void)
-{
-	register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
-
-	/* QEMU's virt machine without EL2/EL3 emulation takes PSCI calls through HVC. */
-	__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
 }
 
 void vmu_arch_exit(int code)

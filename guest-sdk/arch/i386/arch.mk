@@ -5,7 +5,8 @@
 TEST_DIR     := x86
 CFG_NAME     := unittests.i386.cfg
 ARCH_NAME    := i386
-ARCH_CFLAGS  := -m32 -mgeneral-regs-only -march=i686
+include arch/x86_64/x86.mk
+ARCH_CFLAGS  := -m32 -mgeneral-regs-only -march=i686 $(X86_FRAME_CFLAGS)
 ARCH_SHARED  := x86_64
 ARCH_OBJS    := boot.o isr.o setjmp.o percpu.o smp.o trampoline.o user.o divdi3.o setup.o trap.o apic.o pci.o acpi.o ioapic.o
 ARCH_LIB_OBJS := pci.o
