@@ -39,8 +39,9 @@ function record(file) {
 }
 
 /**
- * run_tests.sh prints no time per test; its log file is created just before the test's QEMU starts (after
- * the premature-failure probe) and last written when QEMU's output ends, so birth to last write is close.
+ * run_tests.sh prints no time per test; its log file is created when the test's run script starts (after
+ * the premature-failure probe; x86/run's own QEMU probes and the guest's boot fall inside) and last written
+ * when QEMU's output ends: the test's time under run_tests.sh, less the probe and the result line.
  */
 function refMs(name) {
   const file = join(out, 'ref-logs', `${name}.log`);
@@ -78,7 +79,8 @@ const rows = names.map((name) => {
 });
 
 console.log(
-  '== per test (s; run_tests.sh: its log file from creation to last write; vmunit: QEMU spawn to exit)',
+  '== per test (s; run_tests.sh: its log file from creation to last write, its run script included; ' +
+    'vmunit: QEMU spawn to exit)',
 );
 const w = Math.max(4, ...names.map((n) => n.length));
 console.log(
