@@ -99,7 +99,7 @@ describe('bench/guest-suite/figures.mjs', () => {
     );
     const r = figures(dir);
     assert.equal(r.status, 1);
-    assert.match(r.stdout, /^DIFFERENT \(VERDICT\): realmode$/m);
+    assert.match(r.stdout, /^DIFFERENT \(VERDICT; only run_tests\.sh timed out\): realmode$/m);
     assert.match(r.stdout, /^DIFFERENT \(VERDICT\): s3$/m);
     assert.match(r.stdout, /^DIFFERENT \(reason\): x$/m);
     assert.match(r.stdout, /^ {2}run_tests\.sh: SKIP x \(no\)$/m);
