@@ -24,6 +24,8 @@ export interface DeadGuest {
   readonly reason: string;
   /** The message and the register dump, for the failure detail. */
   readonly dump: string;
+  /** Where the death was seen: QEMU's stderr message, or the run state over QMP. */
+  readonly via: 'stderr' | 'qmp';
 }
 
 export class DeadGuestWatcher {
@@ -55,7 +57,7 @@ export class DeadGuestWatcher {
   result(): DeadGuest | undefined {
     if (this.#dump === undefined) return undefined;
     const what = SUBERRORS[this.#suberror] ?? `suberror ${this.#suberror}`;
-    return { reason: `KVM internal error: ${what}`, dump: this.#dump.join('\n') };
+    return { reason: `KVM internal error: ${what}`, dump: this.#dump.join('\n'), via: 'stderr' };
   }
 }
 

@@ -92,5 +92,9 @@ async function runWatched(launch: QemuLaunch, qmpPath: string): Promise<LaunchEn
 
 function fromRunState(stopped: StoppedGuest | undefined): DeadGuest | undefined {
   if (stopped === undefined) return undefined;
-  return { reason: stopped.reason, dump: stopped.registers ?? '(the monitor gave no register dump)' };
+  return {
+    reason: stopped.reason,
+    dump: stopped.registers ?? '(the monitor gave no register dump)',
+    via: 'qmp',
+  };
 }

@@ -151,6 +151,9 @@ export async function runOneTest(input: RunOneInput): Promise<TestOutcome> {
   }
   const status = premature !== undefined ? 77 : decoded.status;
   input.emit({ type: 'test:attr', id: input.id, key: 'exit_status', value: String(status) });
+  // Ended before its timeout: what a comparison with run_tests.sh (which waits) needs to tell apart.
+  if (end.dead !== undefined)
+    input.emit({ type: 'test:attr', id: input.id, key: 'dead_guest', value: end.dead.via });
   const result = {
     ...resultEvent(input.id, input.test.spec.name, verdict, reason ?? summary, end, failures),
     resultText: text,

@@ -26,6 +26,7 @@ describe('DeadGuestWatcher', () => {
     assert.deepEqual(w.result(), {
       reason: 'KVM internal error: emulation failure',
       dump: 'KVM internal error. Suberror: 1\nRAX=0000000001017fdc RBX=0000000000000096\nCode=00 <cc> 90',
+      via: 'stderr',
     });
   });
 
@@ -64,12 +65,16 @@ describe('vmunit run on a guest that KVM cannot run', { skip: built ? false : 'd
     assert.match(
       readFileSync(join(tree, 'logs', 'eventinj.log'), 'utf8'),
       /^KVM internal error\. Suberror: 1\n(.*\n)*Code=/m,
-    );
+    ); // The record says the test was ended early (what bench/guest-suite tells apart from a timeout).
+    const record = JSON.parse(readFileSync(join(tree, 'logs', 'record.json'), 'utf8'));
+    assert.equal(record.tests[0].attributes.dead_guest, 'stderr');
   });
 
   it('--wait-timeouts keeps run_tests.sh wait and wording', () => {
     const r = run(['--wait-timeouts']);
     assert.equal(r.stdout, 'FAIL eventinj (timeout; duration=3)\n');
+    const record = JSON.parse(readFileSync(join(tree, 'logs', 'record.json'), 'utf8'));
+    assert.equal(record.tests[0].attributes.dead_guest, undefined);
     assert.equal(r.status, 1);
     assert.ok(r.ms >= 3000, `${r.ms} ms: waited for the timeout`);
   });

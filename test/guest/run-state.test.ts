@@ -83,6 +83,9 @@ describe('vmunit run on a guest whose VM stops for good', {
     const triple = record.tests.find((t: { name: string }) => t.name === 'triple');
     assert.equal(triple.status, 'FAILURE');
     assert.match(triple.failures[0].message, /^guest shut down.*\n(.*\n)*.*EIP=/m);
+    assert.equal(triple.attributes.dead_guest, 'qmp');
+    const pass = record.tests.find((t: { name: string }) => t.name === 'pass');
+    assert.equal(pass.attributes.dead_guest, undefined);
     // The log's command line is the test's own (the monitor is plumbing), pasteable as it stands.
     const log = readFileSync(join(tree, 'logs', 'triple.log'), 'utf8');
     assert.doesNotMatch(log.split('\n')[0] ?? '', /-mon|qmp/);
