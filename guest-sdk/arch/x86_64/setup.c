@@ -50,9 +50,7 @@ struct multiboot_mmap_entry {
 extern char __bss_end[];
 
 void vmu_setup_idt(void);
-#ifdef __x86_64__
 void vmu_setup_vm(void);
-#endif
 void vmu_setup_smp(void);
 void vmu_smp_boot_cpu(void);
 
@@ -134,9 +132,7 @@ void vmu_start(uint32_t magic, uint32_t info_addr)
 	vmu_smp_boot_cpu();
 	serial_init();
 	vmu_setup_idt();
-#ifdef __x86_64__
-	vmu_setup_vm(); /* i386 keeps paging off */
-#endif
+	vmu_setup_vm();
 	if (magic == MULTIBOOT_LOADER_MAGIC && (info->flags & MULTIBOOT_INFO_CMDLINE))
 		cmdline = (const char *)(uintptr_t)info->cmdline;
 	if (magic == MULTIBOOT_LOADER_MAGIC)
