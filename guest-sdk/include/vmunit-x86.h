@@ -85,6 +85,7 @@ static inline uint64_t rdtsc(void)
 static inline uint64_t vmu_cycles(void) { return rdtsc(); }
 
 static inline void write_cr0(unsigned long v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+static inline void write_cr4(unsigned long v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
 
 static inline unsigned long read_cr2(void)
 {

@@ -7,7 +7,7 @@ CFG_NAME     := unittests.i386.cfg
 ARCH_NAME    := i386
 ARCH_CFLAGS  := -m32 -mgeneral-regs-only -march=i686
 ARCH_SHARED  := x86_64
-ARCH_OBJS    := boot.o isr.o setjmp.o percpu.o smp.o trampoline.o user.o user-entry.o divdi3.o setup.o trap.o vm.o apic.o pci.o acpi.o ioapic.o
+ARCH_OBJS    := boot.o host.o isr.o setjmp.o percpu.o smp.o trampoline.o user.o user-entry.o divdi3.o setup.o trap.o vm.o apic.o pci.o acpi.o ioapic.o
 ARCH_LIB_OBJS := pci.o vm.o
 # Debian's gcc has no 32-bit libgcc without gcc-multilib; divdi3.c has the 64-bit division helpers instead.
 LIBGCC       :=

@@ -29,10 +29,22 @@
 
 	/* PML4[0] -> PDPT; PDPT[0..3] -> the four page directories, one per GiB. */
 	movl	$(pdpt + PTE_P_RW), pml4
-	fill_entries pdpt, $(page_dirs + PTE_P_RW), $4096, $4
+	mov	$pdpt, %edi
+	mov	$page_dirs + PTE_P_RW, %eax
+	mov	$4, %ecx
+1:	mov	%eax, (%edi)
+	add	$4096, %eax
+	add	$8, %edi
+	loop	1b
 
 	/* 2048 directory entries, entry i maps virtual i * 2 MiB to the same physical address. */
-	fill_entries page_dirs, $(PTE_P_RW | PTE_PS), $0x200000, $2048
+	mov	$page_dirs, %edi
+	mov	$(PTE_P_RW | PTE_PS), %eax
+	mov	$2048, %ecx
+2:	mov	%eax, (%edi)
+	add	$0x200000, %eax
+	add	$8, %edi
+	loop	2b
 
 	/* Long mode needs PAE paging with EFER.LME set before CR0.PG. */
 	mov	%cr4, %eax

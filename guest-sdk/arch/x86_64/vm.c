@@ -4,7 +4,8 @@
  * x86_64's: 64 bits, the same flags (NX included) and 512 per table, so the walks below, pteval_t and the
  * PT_* flags serve both modes; a PAE walk is the x86_64 walk without its top level.
  *
- * boot.S maps the first 4 GiB 1:1 (x86_64: 2 MiB pages; i386: 4 KiB pages), so physical memory below
+ * The boot map covers the first 4 GiB 1:1 (x86_64: boot.S's 2 MiB pages; i386: 4 KiB pages, built below
+ * when vmu_start() turns paging on), so physical memory below
  * 4 GiB is reachable at the same virtual address (phys_to_virt is the identity there). Everything here
  * edits the live tables that CR3 points to unless a test passes its own root. Mapping a 4 KiB page inside a
  * 2 MiB page first splits that large page into a page table with the same translation, so the rest of the
@@ -17,7 +18,7 @@
 
 #define PT_ADDR_MASK 0x000ffffffffff000ull
 #define ENTRIES 512
-#define IDENTITY_MAP_BYTES (4ull << 30) /* what boot.S maps */
+#define IDENTITY_MAP_BYTES (4ull << 30)
 #define SZ_2M (2ul << 20)
 
 #ifdef __x86_64__
@@ -188,17 +189,56 @@ bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear)
 	return true;
 }
 
-/* Supervisor writes to read-only pages fault only with CR0.WP; NX bits are reserved without EFER.NXE. */
+#ifndef __x86_64__
+#define X86_CR4_PAE (1ul << 5)
+#define PAGE_TABLES (IDENTITY_MAP_BYTES / SZ_2M) /* one table of 512 entries per 2 MiB */
+
+/* i386's identity map, built by the boot CPU and loaded by every CPU: the four PDPTEs, 2048 directory
+ * entries, 4 KiB pages (8 MiB of tables). 4 KiB pages rather than large ones: on this project's nested KVM
+ * (PVM) an i386 guest with 4 MiB pages hung before its first line, and there is nothing to split. */
+#define NOCLEAR __attribute__((section(".bss.noclear"), aligned(4096)))
+static pteval_t boot_pdpt[4] NOCLEAR;
+static pteval_t boot_dirs[PAGE_TABLES] NOCLEAR;
+static pteval_t boot_tables[PAGE_TABLES * ENTRIES] NOCLEAR;
+
+/* U/S in the 4 KiB entries but not in the directories: supervisor-only until vmu_identity_map_user() sets
+ * U/S in the directory entries, which is then all it takes. */
+static void build_identity_map(void)
+{
+	for (unsigned int i = 0; i < 4; i++)
+		boot_pdpt[i] = (uintptr_t)&boot_dirs[i * ENTRIES] | TABLE_FLAGS(TOP_LEVEL);
+	for (unsigned int i = 0; i < PAGE_TABLES; i++)
+		boot_dirs[i] = (uintptr_t)&boot_tables[i * ENTRIES] | PT_PRESENT | PT_WRITABLE;
+	for (unsigned int i = 0; i < PAGE_TABLES * ENTRIES; i++)
+		boot_tables[i] = (pteval_t)i * PAGE_SIZE | PT_PRESENT | PT_WRITABLE | PT_USER;
+}
+
+/* Paging on (physical = virtual until here, so the code and stack stay where they are). */
+static void paging_on(void)
+{
+	if (smp_id() == 0)
+		build_identity_map();
+	write_cr4(read_cr4() | X86_CR4_PAE);
+	write_cr3((uintptr_t)boot_pdpt);
+	write_cr0(read_cr0() | X86_CR0_PG);
+}
+#endif
+
+/* Per CPU, at start-up (i386: paging on first). Supervisor writes to read-only pages fault only with
+ * CR0.WP; NX bits are reserved without EFER.NXE. */
 void vmu_setup_vm(void)
 {
+#ifndef __x86_64__
+	paging_on();
+#endif
 	write_cr0(read_cr0() | X86_CR0_WP);
 	if (cpuid(0x80000000).a >= 0x80000001 && (cpuid(0x80000001).d & (1u << 20)))
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 }
 
 /* U/S on every entry of the identity map down to its 2 MiB level, where TABLE_FLAGS allow it: boot.S's
- * 2 MiB pages on x86_64; on i386 the directory entries above its 4 KiB pages, which boot.S wrote with U/S
- * already (a page is user-accessible only when every level of its walk says so). */
+ * 2 MiB pages on x86_64; on i386 the directory entries above the 4 KiB pages, which have U/S already (a
+ * page is user-accessible only when every level of its walk says so). */
 void vmu_identity_map_user(void)
 {
 	pteval_t *root = vmu_pgtable_root();

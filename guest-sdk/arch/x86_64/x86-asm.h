@@ -124,16 +124,3 @@ vmu_isr_table:
 	.set	v, v + 1
 	.endr
 	.endm
-
-	/* `count` 8-byte page-table entries from `table` on, the first `first`, each `step` more than the one
-	 * before (32-bit code: the high halves stay as clear_bss left them, zero). */
-	.macro	fill_entries table, first, step, count
-	mov	$\table, %edi
-	mov	\first, %eax
-	mov	\count, %ecx
-.Lfill\@:
-	mov	%eax, (%edi)
-	add	\step, %eax
-	add	$8, %edi
-	loop	.Lfill\@
-	.endm
