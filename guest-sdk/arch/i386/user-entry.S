@@ -6,9 +6,7 @@
  * returns here.
  */
 #include "vmunit-limits.h"
-
-#define USER_CS (0x20 | 3)
-#define USER_DS (0x18 | 3)
+#include "../x86_64/x86-asm.h"
 
 	.text
 	.code32
@@ -24,13 +22,7 @@ vmu_enter_user:
 	mov	4(%esp), %eax               /* fn */
 	mov	%eax, -20(%edx)
 	sub	$20, %edx
-	mov	$USER_DS, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	push	$USER_DS                    /* SS */
-	push	%edx                        /* ESP */
-	push	$0x2                        /* EFLAGS: IF off, IOPL 0 */
-	push	$USER_CS                    /* CS */
+	user_iret_frame <%edx>
 	push	$user_start                 /* EIP */
 	iret
 
