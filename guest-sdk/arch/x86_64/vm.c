@@ -191,6 +191,7 @@ bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear)
 
 #ifndef __x86_64__
 #define X86_CR4_PAE (1ul << 5)
+#define CPUID_1_EDX_PAE (1u << 6)
 #define PAGE_TABLES (IDENTITY_MAP_BYTES / SZ_2M) /* one table of 512 entries per 2 MiB */
 
 /* i386's identity map, built by the boot CPU and loaded by every CPU: the four PDPTEs, 2048 directory
@@ -216,6 +217,8 @@ static void build_identity_map(void)
 /* Paging on (physical = virtual until here, so the code and stack stay where they are). */
 static void paging_on(void)
 {
+	if (!(cpuid(1).d & CPUID_1_EDX_PAE))
+		report_abort("i386: the CPU has no PAE, which the SDK's paging needs (QEMU's qemu32 and later have it)");
 	if (smp_id() == 0)
 		build_identity_map();
 	write_cr4(read_cr4() | X86_CR4_PAE);
