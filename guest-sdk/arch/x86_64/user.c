@@ -89,9 +89,9 @@ static uint64_t user_result(const struct vmu_regs *r)
 #endif
 }
 
-/* Called by trap.c for an exception or interrupt taken at CPL 3; returns only when it is no way back from a
- * user run and no run is active or its caller expects no exception, which leaves it to trap.c's fatal dump
- * of the user code's stack. */
+/* Called by trap.c for an exception or interrupt taken at CPL 3. Returns only when it is not a user run's
+ * way back and either no run is active or the run's caller expects no exception: trap.c then treats it as
+ * any other, and an unhandled exception's dump shows the user code's stack. */
 bool vmu_user_exception(const struct vmu_regs *r);
 bool vmu_user_exception(const struct vmu_regs *r)
 {

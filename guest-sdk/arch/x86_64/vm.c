@@ -5,11 +5,10 @@
  * PT_* flags serve both modes; a PAE walk is the x86_64 walk without its top level.
  *
  * The boot map covers the first 4 GiB 1:1 (x86_64: boot.S's 2 MiB pages; i386: 4 KiB pages, built below
- * when vmu_start() turns paging on), so physical memory below
- * 4 GiB is reachable at the same virtual address (phys_to_virt is the identity there). Everything here
- * edits the live tables that CR3 points to unless a test passes its own root. Mapping a 4 KiB page inside a
- * 2 MiB page first splits that large page into a page table with the same translation, so the rest of the
- * 2 MiB keeps working.
+ * when vmu_start() turns paging on), so physical memory below 4 GiB is reachable at the same virtual
+ * address (phys_to_virt is the identity there). Everything here edits the live tables that CR3 points to
+ * unless a test passes its own root. Mapping a 4 KiB page inside a 2 MiB page first splits that large page
+ * into a page table with the same translation, so the rest of the 2 MiB keeps working.
  *
  * Level numbers follow the SDM's walk: 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT.
  */
@@ -218,7 +217,7 @@ static void build_identity_map(void)
 static void paging_on(void)
 {
 	if (!(cpuid(1).d & CPUID_1_EDX_PAE))
-		report_abort("i386: the CPU has no PAE, which the SDK's paging needs (QEMU's qemu32 and later have it)");
+		report_abort("i386: the CPU has no PAE, which the SDK's paging needs (QEMU's qemu32 has it)");
 	if (smp_id() == 0)
 		build_identity_map();
 	write_cr4(read_cr4() | X86_CR4_PAE);
