@@ -119,8 +119,9 @@ static inline void invlpg(const volatile void *va) { __asm__ volatile("invlpg (%
 /* ---- Page tables (arch/x86_64/vm.c; the calls are in vmunit.h) ---------------------------------------
  * x86_64: four levels (4 = PML4 ... 1 = PT), the boot tables map the first 4 GiB 1:1 with 2 MiB pages;
  * i386: PAE, three levels (3 = PDPT ... 1 = PT, the same 64-bit entries), the first 4 GiB 1:1 with 4 KiB
- * pages. Mapping or changing one 4 KiB page inside a large page splits the large page first. Every call flushes the TLB entry
- * of the address it changes. Supervisor writes to read-only pages fault (CR0.WP is set at start-up).
+ * pages. Mapping or changing one 4 KiB page inside a large page splits the large page first. Every call
+ * flushes the TLB entry of the address it changes. Supervisor writes to read-only pages fault (CR0.WP is
+ * set at start-up).
  * install_page() maps present + writable; virt_to_phys() walks the live tables; phys_to_virt() is the
  * identity map (physical memory below 4 GiB); a guard page's accesses raise #PF. */
 #define PT_PRESENT (1ull << 0)
@@ -130,7 +131,7 @@ static inline void invlpg(const volatile void *va) { __asm__ volatile("invlpg (%
 #define PT_PCD (1ull << 4)
 #define PT_ACCESSED (1ull << 5)
 #define PT_DIRTY (1ull << 6)
-#define PT_PAGE_SIZE (1ull << 7) /* in a PD or PDPT entry: a 2 MiB or 1 GiB page */
+#define PT_PAGE_SIZE (1ull << 7) /* in a PD or (x86_64) PDPT entry: a 2 MiB or 1 GiB page */
 #define PT_GLOBAL (1ull << 8)
 #define PT_NX (1ull << 63)       /* honoured when the CPU has NX (EFER.NXE is set at start-up) */
 

@@ -1,7 +1,7 @@
 /*
  * Assembler pieces both x86 modes share (arch/x86_64/ and arch/i386/ include this): the Multiboot v1
- * header, clearing .bss at entry, flat data segments, the secondary CPUs' numbering and stacks, and the
- * 256 exception/interrupt entry stubs with their address table.
+ * header, clearing .bss at entry, flat data segments, the secondary CPUs' numbering and stacks, the iret
+ * frame into user mode, and the 256 exception/interrupt entry stubs with their address table.
  * An includer defines ISR_PTR, the directive for one code address (.quad or .long), and its isr_common.
  */
 
