@@ -152,11 +152,11 @@ void vmu_start(uint32_t magic, uint32_t info_addr)
 	skip_if_host_cannot_run();
 #endif
 	vmu_setup_idt();
-	vmu_setup_vm();
 	if (magic == MULTIBOOT_LOADER_MAGIC && (info->flags & MULTIBOOT_INFO_CMDLINE))
 		cmdline = (const char *)(uintptr_t)info->cmdline;
 	if (magic == MULTIBOOT_LOADER_MAGIC)
 		setup_memory(info, cmdline);
+	vmu_setup_vm(); /* after setup_memory: i386 takes its page tables from the allocator */
 	vmu_setup_smp();
 	argc = vmu_setup_args(cmdline, &argv);
 	vmu_report_begin();

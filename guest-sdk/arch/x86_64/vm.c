@@ -194,23 +194,27 @@ bool set_page_flags(pteval_t *pgd, void *virt, pteval_t set, pteval_t clear)
 #define PAGE_TABLES (IDENTITY_MAP_BYTES / SZ_2M) /* one table of 512 entries per 2 MiB */
 
 /* i386's identity map, built by the boot CPU and loaded by every CPU: the four PDPTEs, 2048 directory
- * entries, 4 KiB pages (8 MiB of tables). 4 KiB pages rather than large ones: on this project's nested KVM
- * (PVM) an i386 guest with 4 MiB pages hung before its first line, and there is nothing to split. */
-#define NOCLEAR __attribute__((section(".bss.noclear"), aligned(4096)))
-static pteval_t boot_pdpt[4] NOCLEAR;
-static pteval_t boot_dirs[PAGE_TABLES] NOCLEAR;
-static pteval_t boot_tables[PAGE_TABLES * ENTRIES] NOCLEAR;
+ * entries, 4 KiB pages. 4 KiB pages rather than large ones: on this project's nested KVM (PVM) an i386
+ * guest with 4 MiB pages hung before its first line, and there is nothing to split. Their 8 MiB of tables
+ * come from the allocator, not .bss: QEMU's multiboot loading of an image 8 MiB larger cost more boot time
+ * (about 50 ms under TCG) than filling them. */
+static pteval_t boot_pdpt[4] __attribute__((aligned(32)));
+static pteval_t boot_dirs[PAGE_TABLES] __attribute__((aligned(4096)));
 
 /* U/S in the 4 KiB entries but not in the directories: supervisor-only until vmu_identity_map_user() sets
  * U/S in the directory entries, which is then all it takes. */
 static void build_identity_map(void)
 {
+	pteval_t *tables = vmu_mem_take(PAGE_TABLES * ENTRIES * sizeof(pteval_t));
+
+	if (!tables)
+		report_abort("i386: no memory for the page tables (8 MiB)");
 	for (unsigned int i = 0; i < 4; i++)
 		boot_pdpt[i] = (uintptr_t)&boot_dirs[i * ENTRIES] | TABLE_FLAGS(TOP_LEVEL);
 	for (unsigned int i = 0; i < PAGE_TABLES; i++)
-		boot_dirs[i] = (uintptr_t)&boot_tables[i * ENTRIES] | PT_PRESENT | PT_WRITABLE;
+		boot_dirs[i] = (uintptr_t)&tables[i * ENTRIES] | PT_PRESENT | PT_WRITABLE;
 	for (unsigned int i = 0; i < PAGE_TABLES * ENTRIES; i++)
-		boot_tables[i] = (pteval_t)i * PAGE_SIZE | PT_PRESENT | PT_WRITABLE | PT_USER;
+		tables[i] = (pteval_t)i * PAGE_SIZE | PT_PRESENT | PT_WRITABLE | PT_USER;
 }
 
 /* Paging on (physical = virtual until here, so the code and stack stay where they are). */
