@@ -16,7 +16,7 @@ static uint64_t twice(uint64_t arg)
 
 static uint64_t read_at(uint64_t arg)
 {
-	return *(volatile uint64_t *)arg;
+	return *(volatile uint64_t *)(uintptr_t)arg;
 }
 
 int main(int argc, char **argv)

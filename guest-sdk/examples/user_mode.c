@@ -26,7 +26,7 @@ static uint64_t do_cli(uint64_t arg)
 
 static uint64_t read_at(uint64_t addr)
 {
-	return *(volatile uint8_t *)addr;
+	return *(volatile uint8_t *)(uintptr_t)addr;
 }
 
 int main(int argc, char **argv)

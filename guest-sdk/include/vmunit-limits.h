@@ -6,5 +6,7 @@
 #define VMU_MAX_CPUS 8
 /* Stack of each secondary CPU. */
 #define VMU_AP_STACK_SIZE 16384
+/* i386: the vector whose DPL 3 gate takes a user run back to the kernel (vmunit-x86.h, user mode). */
+#define VMU_USER_RETURN_VECTOR 0x80
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * x86 part of the guest SDK (x86_64, and i386 where noted): port and MMIO access, CPUID, control
- * registers, and exceptions. Included by vmunit.h; do not include directly. Control registers are
- * `unsigned long`, the width of the mode; what i386 builds lack is inside `#ifdef __x86_64__`.
+ * registers, page tables, exceptions and user mode. Included by vmunit.h; do not include directly. Control
+ * registers are `unsigned long`, the width of the mode.
  */
 #ifndef VMUNIT_X86_H
 #define VMUNIT_X86_H
@@ -85,6 +85,7 @@ static inline uint64_t rdtsc(void)
 static inline uint64_t vmu_cycles(void) { return rdtsc(); }
 
 static inline void write_cr0(unsigned long v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+static inline void write_cr4(unsigned long v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
 
 static inline unsigned long read_cr2(void)
 {
@@ -115,11 +116,12 @@ static inline void invlpg(const volatile void *va) { __asm__ volatile("invlpg (%
 #define MSR_EFER 0xc0000080u
 #define EFER_NXE (1ull << 11)
 
-#ifdef __x86_64__
 /* ---- Page tables (arch/x86_64/vm.c; the calls are in vmunit.h) ---------------------------------------
- * Four levels (4 = PML4 ... 1 = PT); the boot tables map the first 4 GiB 1:1 with 2 MiB pages. Mapping or
- * changing one 4 KiB page inside a large page splits the large page first. Every call flushes the TLB entry
- * of the address it changes. Supervisor writes to read-only pages fault (CR0.WP is set at start-up).
+ * x86_64: four levels (4 = PML4 ... 1 = PT), the boot tables map the first 4 GiB 1:1 with 2 MiB pages;
+ * i386: PAE, three levels (3 = PDPT ... 1 = PT, the same 64-bit entries), the first 4 GiB 1:1 with 4 KiB
+ * pages. Mapping or changing one 4 KiB page inside a large page splits the large page first. Every call
+ * flushes the TLB entry of the address it changes. Supervisor writes to read-only pages fault (CR0.WP is
+ * set at start-up).
  * install_page() maps present + writable; virt_to_phys() walks the live tables; phys_to_virt() is the
  * identity map (physical memory below 4 GiB); a guard page's accesses raise #PF. */
 #define PT_PRESENT (1ull << 0)
@@ -129,7 +131,7 @@ static inline void invlpg(const volatile void *va) { __asm__ volatile("invlpg (%
 #define PT_PCD (1ull << 4)
 #define PT_ACCESSED (1ull << 5)
 #define PT_DIRTY (1ull << 6)
-#define PT_PAGE_SIZE (1ull << 7) /* in a PD or PDPT entry: a 2 MiB or 1 GiB page */
+#define PT_PAGE_SIZE (1ull << 7) /* in a PD or (x86_64) PDPT entry: a 2 MiB or 1 GiB page */
 #define PT_GLOBAL (1ull << 8)
 #define PT_NX (1ull << 63)       /* honoured when the CPU has NX (EFER.NXE is set at start-up) */
 
@@ -140,17 +142,10 @@ static inline void invlpg(const volatile void *va) { __asm__ volatile("invlpg (%
 #define PFERR_FETCH (1u << 4)
 #define VMU_PAGE_FAULT PF_VECTOR
 
-#endif /* __x86_64__ */
-
-/* Makes the page holding a device register uncacheable (PCD and PWT in its 4 KiB entry). i386 runs with
- * paging off, where the firmware's MTRRs already make the MMIO hole uncacheable: nothing to do there. */
+/* Makes the page holding a device register uncacheable (PCD and PWT in its 4 KiB entry). */
 static inline void vmu_mmio_uncached(uintptr_t addr)
 {
-#ifdef __x86_64__
 	set_page_flags(vmu_pgtable_root(), (void *)addr, PT_PCD | PT_PWT, 0);
-#else
-	(void)addr;
-#endif
 }
 
 /* ---- Interrupts (arch/x86_64/trap.c, apic.c) ---------------------------------------------------------
@@ -210,25 +205,22 @@ bool enable_x2apic(void);
 void apic_timer_start(int vector, uint32_t count, bool periodic);
 void apic_timer_stop(void);
 
-#ifdef __x86_64__
-/* ---- User mode (arch/x86_64/user.c) -------------------------------------------------------------------
+/* ---- User mode (arch/x86_64/user.c; entry and return: arch/<arch>/user-entry.S) ---------------------
  * Runs fn(arg) at CPL 3 (boot CPU only) and returns its result. With `vector`, an exception ends fn and
  * *vector tells which (-1 when fn returned; the result is then 0). Without (NULL), an exception in fn is
  * unexpected and fatal, as in the kernel: its dump and STACK: line show the user code. The identity map
- * becomes user-accessible on first use. */
+ * becomes user-accessible on first use. x86_64 comes back with `syscall`, i386 with `int` through a DPL 3
+ * gate (VMU_USER_RETURN_VECTOR, vmunit-limits.h). */
 uint64_t vmu_run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg, int *vector);
 /* The error code of the exception that ended the last user run. */
 uint64_t vmu_last_user_fault(void);
 /* True when the last user run's `syscall` arrived at CPL 3 (this host's nested KVM, PVM, does that) and
- * the result came back through an exception instead. */
+ * the result came back through an exception instead. Always false on i386, which has no syscall path. */
 bool vmu_user_syscall_at_cpl3(void);
-
-
-#endif /* __x86_64__ */
 
 /* Runs an empty user function to learn whether this host's syscall lands at CPL 3: the fingerprint of the
  * nested KVM (PVM) this project's CI has, which tests use to mark its known failures (report_kfail).
- * Always false on i386, which has no user mode yet. */
+ * Always false on i386. */
 bool vmu_host_syscall_at_cpl3(void);
 
 /* ---- ACPI (arch/x86_64/acpi.c) --------------------------------------------------------------------- */

@@ -53,6 +53,11 @@ static void *bump(size_t bytes)
 	return NULL;
 }
 
+void *vmu_mem_take(size_t bytes)
+{
+	return bump(ALIGN_UP(bytes, PAGE_SIZE));
+}
+
 void *alloc_pages(unsigned int order)
 {
 	size_t bytes;

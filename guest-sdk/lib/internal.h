@@ -32,6 +32,10 @@ void vmu_report_begin(void);
 /* Hands a range of free RAM to the page allocator (lib/alloc.c); called by the arch's start-up code. */
 void vmu_mem_add_region(uintptr_t start, uintptr_t end);
 
+/* Page-aligned memory for good, not zeroed, for start-up code that writes all of it (i386's boot page
+ * tables: 8 MiB that alloc_pages would clear first); NULL when no region holds it. */
+void *vmu_mem_take(size_t bytes);
+
 /* SMP mailboxes (lib/smp.c): a CPU's idle loop runs its pending work; the arch wakes an idle CPU. */
 bool vmu_mailbox_pending(int cpu);
 void vmu_run_mailbox(int cpu);

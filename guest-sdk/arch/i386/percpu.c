@@ -5,8 +5,10 @@
  */
 #include "vmunit.h"
 
-#define PERCPU_SEL(cpu) (0x18 + 8 * (cpu))
-#define DATA_PRESENT_RW 0x92ull /* present, DPL 0, data, read/write */
+#define PERCPU_SEL(cpu) (0x30 + 8 * (cpu))
+/* Present, data, read/write, DPL 3: an iret to CPL 3 keeps a segment register only when its segment's DPL
+ * allows CPL 3 (SDM vol. 2A, IRET), and trap.c's smp_id() needs %gs when user code faults. */
+#define DATA_PRESENT_RW 0xf2ull
 #define FLAGS_32BIT 0x4ull     /* D/B: 32-bit segment; byte granularity */
 #define PERCPU_LIMIT 0xfffull  /* 4 KiB is more than struct percpu needs */
 

@@ -2,8 +2,8 @@
  * Secondary-CPU start on i386: the SIPI starts each CPU in real mode at TRAMPOLINE_BASE (vector 0x08 →
  * 0x8000), where smp.c copies the code between ap_trampoline and ap_trampoline_end. It switches to 32-bit
  * protected mode with its own GDT (the same selectors as boot.S's) and jumps to ap_start32 in the image,
- * which loads the real GDT, picks a CPU number and a stack and calls vmu_ap_main(cpu). No paging, as on
- * the boot CPU.
+ * which loads the real GDT, picks a CPU number and a stack and calls vmu_ap_main(cpu), which turns paging
+ * on as the boot CPU did (vm.c).
  */
 #include "vmunit-limits.h"
 #include "../x86_64/x86-asm.h"

@@ -50,9 +50,7 @@ struct multiboot_mmap_entry {
 extern char __bss_end[];
 
 void vmu_setup_idt(void);
-#ifdef __x86_64__
 void vmu_setup_vm(void);
-#endif
 void vmu_setup_smp(void);
 void vmu_smp_boot_cpu(void);
 
@@ -122,7 +120,24 @@ int vmu_arch_getc(void)
 	return inb(COM1 + UART_RBR);
 }
 
-/* Called by boot.S in long mode with the multiboot magic and info address. */
+#ifndef __x86_64__
+const char *vmu_host_cannot_run(void);
+
+/* Where an i386 guest cannot run (arch/i386/host.c), its one check is a skip with the reason, before paging
+ * or an interrupt could stop or hang it. */
+static void skip_if_host_cannot_run(void)
+{
+	const char *why = vmu_host_cannot_run();
+
+	if (!why)
+		return;
+	vmu_report_begin();
+	report_skip("%s", why);
+	exit(report_summary());
+}
+#endif
+
+/* Called by boot.S (x86_64: in long mode) with the multiboot magic and info address. */
 void vmu_start(uint32_t magic, uint32_t info_addr) __attribute__((noreturn));
 void vmu_start(uint32_t magic, uint32_t info_addr)
 {
@@ -133,14 +148,15 @@ void vmu_start(uint32_t magic, uint32_t info_addr)
 
 	vmu_smp_boot_cpu();
 	serial_init();
-	vmu_setup_idt();
-#ifdef __x86_64__
-	vmu_setup_vm(); /* i386 keeps paging off */
+#ifndef __x86_64__
+	skip_if_host_cannot_run();
 #endif
+	vmu_setup_idt();
 	if (magic == MULTIBOOT_LOADER_MAGIC && (info->flags & MULTIBOOT_INFO_CMDLINE))
 		cmdline = (const char *)(uintptr_t)info->cmdline;
 	if (magic == MULTIBOOT_LOADER_MAGIC)
 		setup_memory(info, cmdline);
+	vmu_setup_vm(); /* after setup_memory: i386 takes its page tables from the allocator */
 	vmu_setup_smp();
 	argc = vmu_setup_args(cmdline, &argv);
 	vmu_report_begin();

@@ -35,6 +35,7 @@ static int cpus_online = 1;
 
 void vmu_apic_setup(bool boot_cpu);
 void vmu_load_idt(void);
+void vmu_setup_vm(void);
 
 int smp_id(void)
 {
@@ -105,6 +106,9 @@ void vmu_ap_main(int cpu)
 {
 	enter_percpu(cpu);
 	vmu_load_idt();
+#ifndef __x86_64__
+	vmu_setup_vm(); /* CR0.WP and EFER.NXE are per CPU; x86_64's trampoline copied the boot CPU's */
+#endif
 	vmu_apic_setup(false);
 	percpu[cpu].apic_id = apic_id();
 	atomic_inc(&cpus_online);

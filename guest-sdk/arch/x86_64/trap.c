@@ -9,6 +9,7 @@
 
 #define KERNEL_CS 0x08     /* boot.S's code segment, 64-bit (x86_64) or 32-bit (i386) */
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, interrupt gate of the mode's width */
+#define GATE_DPL3 0x60
 #define NUM_STUBS 256
 #define NUM_EXCEPTIONS 32
 
@@ -80,6 +81,13 @@ void vmu_setup_idt(void)
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 }
 
+/* Lets CPL 3 code raise `vector` with `int` (SDM vol. 3A §6.12.1.1: a gate's DPL bounds the CPL of int n). */
+void vmu_set_user_gate(int vector);
+void vmu_set_user_gate(int vector)
+{
+	idt[vector & 0xff].type = GATE_INTERRUPT | GATE_DPL3;
+}
+
 /* Secondary CPUs share the boot CPU's IDT. */
 void vmu_load_idt(void)
 {
@@ -132,11 +140,10 @@ void vmu_exception(struct vmu_regs *r)
 {
 	struct expect_state *expect = expect_state();
 
-#ifdef __x86_64__
-	/* An exception in user mode ends vmu_run_in_user() (no return when one is running). */
-	if ((r->cs & 3) && r->vector < NUM_EXCEPTIONS)
+	/* An exception in user mode, or i386's return interrupt, ends vmu_run_in_user() (no return when one is
+	 * running). User code runs with interrupts off, so no device interrupt arrives here at CPL 3. */
+	if (r->cs & 3)
 		vmu_user_exception(r);
-#endif
 	/* An exception a test is waiting for wins over a handler; interrupts always go to their handler. */
 	if (!(expect->armed && r->vector < NUM_EXCEPTIONS)) {
 		if (!handlers[r->vector])

@@ -6,20 +6,13 @@
  * syscall leaves the CPU at CPL 3 (PVM), the result goes back through a #UD instead (below).
  */
 
-#define USER_CS (0x20 | 3)
-#define USER_DS (0x18 | 3)
+#include "../x86_64/x86-asm.h"
 
 	.text
 	.code64
 	.globl	vmu_enter_user
 vmu_enter_user:
-	mov	$USER_DS, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	push	$USER_DS                    /* SS */
-	push	%rdx                        /* RSP */
-	push	$0x2                        /* RFLAGS: IF off, IOPL 0 */
-	push	$USER_CS                    /* CS */
+	user_iret_frame <%rdx>
 	lea	user_start(%rip), %rax
 	push	%rax                        /* RIP */
 	iretq

@@ -1,12 +1,16 @@
 /*
  * Assembler pieces both x86 modes share (arch/x86_64/ and arch/i386/ include this): the Multiboot v1
- * header, clearing .bss at entry, flat data segments, the secondary CPUs' numbering and stacks, and the
- * 256 exception/interrupt entry stubs with their address table.
+ * header, clearing .bss at entry, flat data segments, the secondary CPUs' numbering and stacks, the iret
+ * frame into user mode, and the 256 exception/interrupt entry stubs with their address table.
  * An includer defines ISR_PTR, the directive for one code address (.quad or .long), and its isr_common.
  */
 
 #define MB_MAGIC 0x1BADB002
 #define MB_FLAGS 0 /* ELF image: no a.out kludge, no alignment or memory-map requests */
+
+/* boot.S's user segments, the same selectors in both modes (RPL 3). */
+#define USER_CS (0x20 | 3)
+#define USER_DS (0x18 | 3)
 
 /* Vectors for which the CPU pushes an error code: #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX. */
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -60,6 +64,19 @@ ap_trampoline:
 	sub	%edi, %ecx
 	xor	%eax, %eax
 	rep stosb
+	.endm
+
+	/* An iret frame to CPL 3 with interrupts off, all but the instruction pointer, which the includer pushes
+	 * before its iret: user data segments, then SS, the stack pointer `sp` (a register, quoted as <%reg>
+	 * under .altmacro), EFLAGS and CS. A `push` is a slot of the mode's width in both modes. Clobbers %eax. */
+	.macro	user_iret_frame sp
+	mov	$USER_DS, %eax
+	mov	%eax, %ds
+	mov	%eax, %es
+	push	$USER_DS                    /* SS */
+	push	\sp                         /* stack pointer */
+	push	$0x2                        /* flags: IF off, IOPL 0 */
+	push	$USER_CS                    /* CS */
 	.endm
 
 	/* Every data segment register to the flat data selector `sel` (the same code in both modes). */
