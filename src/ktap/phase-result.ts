@@ -109,6 +109,14 @@ export function leafResult(s: ParseState, parent: Frame, p: ClassifiedLine): voi
   parent.phase = 'loopCheck';
 }
 
+/** leafResult's bookkeeping for a passing case the parser took in place (fast-leaf.ts). */
+export function passedLeaf(parent: Frame): void {
+  settleLeaf(ensureCounts(parent), 'SUCCESS');
+  parent.subtests++;
+  parent.testNum++;
+  parent.phase = 'loopCheck';
+}
+
 /**
  * Input ended where the test's result line was due. kunit.py 6.12 then looks at the stale last line (its
  * LineStream keeps it after EOF): a named test reports 'missing subtest result line!' and an unnamed one
