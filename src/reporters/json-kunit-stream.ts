@@ -43,9 +43,12 @@ export function asciiOnly(json: string): string {
   return json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Text json.dumps writes between quotes unchanged: printable ASCII but '"' and '\\'. */
+const PLAIN = /^[ !#-[\]-~]*$/;
+
 /** A JSON string as Python's json.dumps writes it. */
 function str(text: string): string {
-  return asciiOnly(JSON.stringify(text));
+  return PLAIN.test(text) ? `"${text}"` : asciiOnly(JSON.stringify(text));
 }
 
 const indent = (level: number): string => `\n${'    '.repeat(level)}`;
@@ -75,11 +78,21 @@ function list(items: readonly string[], level: number): string {
 
 /**
  * A test case at tree level `l` is an object at JSON level 2l (object, list, object, ...): the text before
- * its name and after it, made once per level and status (a case's text is then two concatenations).
+ * its name and after it, made once per level and status (a case's text is then two concatenations), with
+ * the quotes of a plain name included.
  */
-function caseFrame(level: number, status: string): [string, string] {
+function caseFrame(level: number, status: string): CaseFrame {
   const inner = pad(2 * level + 1);
-  return [`{${inner}"name": `, `,${inner}"status": "${status}"${pad(2 * level)}}`];
+  const open = `{${inner}"name": `;
+  const close = `,${inner}"status": "${status}"${pad(2 * level)}}`;
+  return { open, close, openQuoted: `${open}"`, closeQuoted: `"${close}` };
+}
+
+interface CaseFrame {
+  readonly open: string;
+  readonly close: string;
+  readonly openQuoted: string;
+  readonly closeQuoted: string;
 }
 
 function groupText(test: DoneTest, children: readonly Rendered[], common: string): string {
@@ -123,7 +136,7 @@ export function createStreamingKunitJson(
     sink.write(`,${inner}"test_cases": ${list(cases, 1)}${commonTop}\n}`);
     if (typeof destination !== 'string') sink.write('\n');
   };
-  const frames = new Map<string, [string, string][]>();
+  const frames = new Map<string, CaseFrame[]>();
   const caseText = (test: DoneTest): string => {
     const status = STATUS_MAP[test.status] ?? 'FAIL';
     let byLevel = frames.get(status);
@@ -133,7 +146,9 @@ export function createStreamingKunitJson(
     }
     const frame = byLevel[test.level] ?? caseFrame(test.level, status);
     byLevel[test.level] = frame;
-    return frame[0] + str(test.name) + frame[1];
+    const name = test.name;
+    if (PLAIN.test(name)) return frame.openQuoted + name + frame.closeQuoted;
+    return frame.open + str(name) + frame.close;
   };
   const stream = new TreeStream({
     render: (test, children) =>
