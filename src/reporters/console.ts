@@ -155,7 +155,7 @@ export class ConsoleReporter implements LeafReporter {
       parent.dropLog = true;
     }
     this.#tracker.passedLeaf(leaf.parentId);
-    this.#p.printWithTimestamp(this.#p.green(PASSED) + leaf.name);
+    this.#p.printWithTimestamp(this.#p.green(PASSED), leaf.name);
   }
 
   async close(): Promise<void> {}

@@ -75,10 +75,13 @@ function caseText(test: DoneTest): string {
 
 function render(test: DoneTest, children: readonly Rendered[]): string {
   if (children.length === 0) return caseText(test);
+  // One join: a flat string, where appending child by child leaves a chain of pieces that every later
+  // step (the root's body, the write) must walk again.
   const inner = pad(test.level + 1);
-  let text = `${suiteTag(test)}>`;
-  for (const child of children) text += inner + child.text;
-  return `${text}${pad(test.level)}</testsuite>`;
+  const parts = [`${suiteTag(test)}>`];
+  for (const child of children) parts.push(inner, child.text);
+  parts.push(pad(test.level), '</testsuite>');
+  return parts.join('');
 }
 
 /** A root's document: its opening tag (known when it ends) and its body, kept as UTF-8 off the JS heap. */
