@@ -104,6 +104,11 @@ export function leafResult(s: ParseState, parent: Frame, p: ClassifiedLine): voi
   if (numberIssue(s, undefined, id, index, result, p.lineNo)) counts.errors++;
   const status = settleLeaf(counts, statusOf(result));
   s.out.emit(resultEvent(id, result.name, status, Number(result.numberText), directiveOf(result)));
+  subtestDone(parent);
+}
+
+/** A subtest of `parent` finished: the loop goes on with the next. */
+function subtestDone(parent: Frame): void {
   parent.subtests++;
   parent.testNum++;
   parent.phase = 'loopCheck';
@@ -112,9 +117,7 @@ export function leafResult(s: ParseState, parent: Frame, p: ClassifiedLine): voi
 /** leafResult's bookkeeping for a passing case the parser took in place (fast-leaf.ts). */
 export function passedLeaf(parent: Frame): void {
   settleLeaf(ensureCounts(parent), 'SUCCESS');
-  parent.subtests++;
-  parent.testNum++;
-  parent.phase = 'loopCheck';
+  subtestDone(parent);
 }
 
 /**
@@ -162,11 +165,7 @@ export function finish(s: ParseState, f: Frame): boolean {
   }
   s.out.start(f, f.parentTest);
   s.out.emit(resultEvent(f.id, f.name, status, f.number, f.directive));
-  if (parent) {
-    parent.subtests++;
-    parent.testNum++;
-    parent.phase = 'loopCheck';
-  }
+  if (parent) subtestDone(parent);
   return true;
 }
 

@@ -23,6 +23,16 @@ function unwritable(path: string, cause: unknown): VmunitError {
   return new VmunitError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${(cause as Error).message}`, { cause });
 }
 
+/** Opens `path` for writing (created or truncated now, its folder too); OUTPUT_UNWRITABLE when it cannot be. */
+function createFile(path: string): number {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, 'w');
+  } catch (error) {
+    throw unwritable(path, error);
+  }
+}
+
 /** A sink writing to the caller's stream (left open) or to a file created (truncated) now. */
 export function openStreamSink(destination: NodeJS.WritableStream | string): TextSink {
   if (typeof destination !== 'string') {
@@ -33,13 +43,7 @@ export function openStreamSink(destination: NodeJS.WritableStream | string): Tex
       close: async () => {},
     };
   }
-  let fd: number;
-  try {
-    mkdirSync(dirname(destination), { recursive: true });
-    fd = openSync(destination, 'w');
-  } catch (error) {
-    throw unwritable(destination, error);
-  }
+  const fd = createFile(destination);
   const stream = createWriteStream('', { fd, autoClose: true });
   let failure: unknown;
   stream.on('error', (error) => {
@@ -66,13 +70,7 @@ export function openStreamSink(destination: NodeJS.WritableStream | string): Tex
  * makes a Buffer per write, and on a 100 MB report those cost more than the writes.
  */
 function openSyncFileSink(path: string): TextSink {
-  let fd: number;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, 'w');
-  } catch (error) {
-    throw unwritable(path, error);
-  }
+  const fd = createFile(path);
   let failure: unknown;
   let closed = false;
   const writeAll = (text: string): void => {
