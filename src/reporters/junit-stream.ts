@@ -68,7 +68,6 @@ function caseText(test: DoneTest): string {
   const parts: string[] = [];
   if (result !== undefined) parts.push(result);
   if (test.log.length > 0) parts.push(textElement('system-out', test.log.join('\n')));
-  if (parts.length === 0) return `${head} />`;
   const inner = pad(test.level + 1);
   return `${head}>${inner}${parts.join(inner)}${pad(test.level)}</testcase>`;
 }
