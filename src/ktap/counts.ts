@@ -123,6 +123,18 @@ export class CountTracker {
     }
   }
 
+  /**
+   * A passing test case of the parser's fast lane (fast-leaf.ts), as its test:start and test:result would
+   * count it; its counts, or undefined when the parent is not open (then nothing was counted).
+   */
+  passedLeaf(parentId: string): Readonly<TestCounts> | undefined {
+    const parent = this.#open.get(parentId);
+    if (parent === undefined) return undefined;
+    settleLeaf(ensureCounts(parent), 'SUCCESS');
+    parent.childCount++;
+    return leafCounts('SUCCESS');
+  }
+
   #finish(id: string, name: string, reported: TestStatus): FinishedTest | undefined {
     const node = this.#open.get(id);
     if (!node) return undefined;

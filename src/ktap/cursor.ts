@@ -27,6 +27,8 @@ export class LineCursor {
   #sawLine = false;
   #lineNo = 0;
   #budget = SYNTHETIC_BUDGET;
+  /** The last line when it was read in place (readInPlace): classified only if lastLine is asked for. */
+  #inPlace: { text: string; start: number; end: number; lineNo: number } | undefined;
 
   /** `extract`: run kunit.py's kernel-log extraction (prefixes, stop markers) before the grammar. */
   constructor(extract: boolean) {
@@ -41,13 +43,47 @@ export class LineCursor {
   /** Reads one raw line; false when extraction dropped it. */
   feed(line: string): boolean {
     this.#lineNo++;
-    const text = this.#extractor ? this.#extractor.push(line) : pyRstrip(line);
+    const text = this.#extract(line);
     if (text === undefined) return false;
     this.#budget += BUDGET_PER_LINE;
     this.#sawLine = true;
     this.#next = classifyLine(text, this.#lineNo);
     this.#lastLine = this.#next;
+    this.#inPlace = undefined;
     return true;
+  }
+
+  #extract(line: string): string | undefined {
+    return this.#extractor ? this.#extractor.push(line) : pyRstrip(line);
+  }
+
+  /**
+   * The characters extraction cuts from the next raw line, or -1 when that line cannot be read in place
+   * (a line waits under the cursor, the input ended, or extraction has not started or has stopped).
+   */
+  inPlacePrefix(): number {
+    if (this.#next !== undefined || this.#eof) return -1;
+    const x = this.#extractor;
+    if (x === undefined) return 0;
+    return x.started && !x.stopped ? x.prefixLength : -1;
+  }
+
+  /**
+   * What feed() and pop() do for the raw line text[start, end), which the caller found to be one that
+   * extraction keeps unchanged but for the prefix (fast-leaf.ts): it is counted, not copied or classified.
+   */
+  readInPlace(text: string, start: number, end: number): void {
+    this.#lineNo++;
+    this.#budget += BUDGET_PER_LINE;
+    this.#lastLine = undefined;
+    if (this.#inPlace === undefined) this.#inPlace = { text, start, end, lineNo: this.#lineNo };
+    else {
+      const last = this.#inPlace;
+      last.text = text;
+      last.start = start;
+      last.end = end;
+      last.lineNo = this.#lineNo;
+    }
   }
 
   /** Marks the end of input; phases then see 'eof' instead of 'need'. */
@@ -65,6 +101,11 @@ export class LineCursor {
   }
 
   get lastLine(): ClassifiedLine | undefined {
+    const last = this.#inPlace;
+    if (this.#lastLine === undefined && last !== undefined) {
+      const text = this.#extract(last.text.slice(last.start, last.end));
+      if (text !== undefined) this.#lastLine = classifyLine(text, last.lineNo);
+    }
     return this.#lastLine;
   }
 

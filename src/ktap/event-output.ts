@@ -33,6 +33,11 @@ export class EventOutput {
     return this.#prefix + this.#ids++;
   }
 
+  /** Uses up an id without making it (a fast-lane test case, whose consumers need none). */
+  skipId(): void {
+    this.#ids++;
+  }
+
   emit(event: RunEvent): void {
     this.#out.push(event);
   }

@@ -48,6 +48,11 @@ export class KtapExtractor {
     return this.#started;
   }
 
+  /** Characters cut from the start of every line after the version line. */
+  get prefixLength(): number {
+    return this.#prefixLen;
+  }
+
   /** True once a KTAP_END marker was seen: every later line is dropped. */
   get stopped(): boolean {
     return this.#stopped;

@@ -19,10 +19,11 @@
 import type { RunEvent } from '../events/types.js';
 import { LineCursor } from './cursor.js';
 import { EventOutput } from './event-output.js';
+import { LeafScanner, type PassedLeaf, type PassedLeafListener } from './fast-leaf.js';
 import { type Frame, newFrame } from './frame.js';
 import type { ParseState } from './parse-state.js';
 import { diagnostics, loopDiagnostics, plan, subtestHeader, versionLine } from './phase-header.js';
-import { finish, resultLine } from './phase-result.js';
+import { finish, passedLeaf, resultLine } from './phase-result.js';
 import { loopCheck, loopDecide } from './phase-subtests.js';
 import { KUNIT_MAINLINE_RULES, type KunitRules, noKtapMessage } from './rules.js';
 
@@ -49,6 +50,11 @@ export interface KtapParserOptions {
   readonly blocks?: 'first' | 'all';
   /** The kunit.py version's rules (status-rule variant, messages). Default: mainline's (rules.ts). */
   readonly rules?: KunitRules;
+  /**
+   * Enables pushRange (fast-leaf.ts): the passing test cases it takes reach this listener instead of
+   * becoming test:start/test:result events.
+   */
+  readonly onPassedLeaf?: PassedLeafListener;
 }
 
 export class KtapParser {
@@ -63,6 +69,10 @@ export class KtapParser {
   readonly #state: ParseState;
   #begun = false;
   #ended = false;
+  readonly #onLeaf: PassedLeafListener | undefined;
+  /** The records the fast lane fills, reused for every line it takes. */
+  readonly #scan = new LeafScanner();
+  readonly #leaf: PassedLeaf = { parentId: '', name: '', index: 0, depth: 0 };
 
   constructor(options: KtapParserOptions = {}) {
     this.#embedded = options.parentId !== undefined;
@@ -70,6 +80,7 @@ export class KtapParser {
     this.#runEvents = options.runEvents ?? !this.#embedded;
     this.#name = options.name ?? 'ktap';
     this.#rules = options.rules ?? KUNIT_MAINLINE_RULES;
+    this.#onLeaf = options.onPassedLeaf;
     const cursor = new LineCursor(options.extract !== false);
     this.#cursor = cursor;
     this.#out = new EventOutput(options.idPrefix ?? '', () => cursor.lineNo);
@@ -101,6 +112,38 @@ export class KtapParser {
     if (!this.#cursor.feed(line)) return this.#out.take();
     if (first) this.#state.stack.push(this.#mainFrame());
     this.#run();
+    return this.#out.take();
+  }
+
+  /**
+   * The fast lane (needs `onPassedLeaf`): the raw line text[start, end) when it is a passing test case the
+   * parser can take in place (fast-leaf.ts), with the parser waiting in a subtest loop with no diagnostics
+   * held. Then the state advances as push() would, the listener gets the case, and the events the line
+   * completed are returned. Otherwise nothing is read and the result is undefined: push the line.
+   */
+  pushRange(text: string, start: number, end: number): RunEvent[] | undefined {
+    const s = this.#state;
+    const f = s.stack[s.stack.length - 1];
+    if (this.#onLeaf === undefined || f === undefined || f.phase !== 'loopDiag' || f.subLog.length > 0)
+      return undefined;
+    const prefix = this.#cursor.inPlacePrefix();
+    const scan = this.#scan;
+    if (prefix < 0 || !scan.scan(text, start, end, prefix) || scan.number !== f.testNum) return undefined;
+    const name = text.slice(scan.nameStart, end);
+    // A line naming the open test ends its subtest list (loopDecide).
+    if (!f.isMain && name === f.name) return undefined;
+    this.#cursor.readInPlace(text, start, end);
+    this.#out.skipId();
+    const leaf = this.#leaf;
+    leaf.parentId = f.id;
+    leaf.name = name;
+    leaf.index = f.testNum;
+    leaf.depth = f.depth + 1;
+    passedLeaf(f);
+    this.#onLeaf(leaf);
+    // Most often the loop simply waits for the next case: no phase to run.
+    loopCheck(f);
+    if (f.phase !== 'loopDiag') this.#run();
     return this.#out.take();
   }
 

@@ -104,9 +104,20 @@ export function leafResult(s: ParseState, parent: Frame, p: ClassifiedLine): voi
   if (numberIssue(s, undefined, id, index, result, p.lineNo)) counts.errors++;
   const status = settleLeaf(counts, statusOf(result));
   s.out.emit(resultEvent(id, result.name, status, Number(result.numberText), directiveOf(result)));
+  subtestDone(parent);
+}
+
+/** A subtest of `parent` finished: the loop goes on with the next. */
+function subtestDone(parent: Frame): void {
   parent.subtests++;
   parent.testNum++;
   parent.phase = 'loopCheck';
+}
+
+/** leafResult's bookkeeping for a passing case the parser took in place (fast-leaf.ts). */
+export function passedLeaf(parent: Frame): void {
+  settleLeaf(ensureCounts(parent), 'SUCCESS');
+  subtestDone(parent);
 }
 
 /**
@@ -154,11 +165,7 @@ export function finish(s: ParseState, f: Frame): boolean {
   }
   s.out.start(f, f.parentTest);
   s.out.emit(resultEvent(f.id, f.name, status, f.number, f.directive));
-  if (parent) {
-    parent.subtests++;
-    parent.testNum++;
-    parent.phase = 'loopCheck';
-  }
+  if (parent) subtestDone(parent);
   return true;
 }
 

@@ -19,11 +19,12 @@ import type {
   TestStatus,
 } from '../events/types.js';
 import { CountTracker, type FinishedTest, summarizeFailures } from '../ktap/counts.js';
+import { type PassedLeaf, passedLeafEvents } from '../ktap/fast-leaf.js';
 import { formatCounts, isOkStatus, type TestNode, totalTests } from '../ktap/model.js';
 import { pyDedentLines, pyLen, pySplitlines } from '../ktap/py-text.js';
 import { TreeBuilder } from '../ktap/tree.js';
 import { Printer } from './printer.js';
-import type { Reporter, ReporterOptions } from './types.js';
+import type { LeafReporter, ReporterOptions } from './types.js';
 
 export const DIVIDER = '='.repeat(60);
 
@@ -56,6 +57,8 @@ const RESULT_LABELS: Readonly<Record<TestStatus, readonly [string, 'green' | 'ye
   FAILURE_TO_PARSE_TESTS: ['[FAILED] ', 'red'],
 };
 
+const PASSED = RESULT_LABELS.SUCCESS[0];
+
 /** Length of a result line without colour codes, as kunit.py centres it. */
 function plainLength(name: string, status: TestStatus): number {
   return RESULT_LABELS[status][0].length + pyLen(name);
@@ -84,7 +87,7 @@ interface Open {
   expected: number | undefined;
 }
 
-export class ConsoleReporter implements Reporter {
+export class ConsoleReporter implements LeafReporter {
   readonly #p: Printer;
   readonly #out: Printer;
   readonly #tracker = new CountTracker({ trackFailures: true });
@@ -136,6 +139,23 @@ export class ConsoleReporter implements Reporter {
       default:
         return;
     }
+  }
+
+  /** A passing case of the parser's fast lane: what #start and #result print and count for it. */
+  passedLeaf(leaf: PassedLeaf): void {
+    const parent = this.#open.get(leaf.parentId);
+    if (parent === undefined) {
+      for (const event of passedLeafEvents(leaf)) this.onEvent(event);
+      return;
+    }
+    if (this.#tree) for (const event of passedLeafEvents(leaf)) this.#tree.push(event);
+    this.#flushHeader();
+    if (parent.isRoot) {
+      parent.log = undefined;
+      parent.dropLog = true;
+    }
+    this.#tracker.passedLeaf(leaf.parentId);
+    this.#p.printWithTimestamp(this.#p.green(PASSED), leaf.name);
   }
 
   async close(): Promise<void> {}

@@ -32,13 +32,17 @@ const ENTITIES: Readonly<Record<string, string>> = {
   '\t': '&#09;',
 };
 const entity = (ch: string): string => ENTITIES[ch] ?? ch;
+const TEXT_SPECIAL = /[&<>\r]/g;
+const ATTR_SPECIAL = /[&<>"\n\r\t]/g;
+/** A character either escaping step would change (most names and log lines have none). */
+const ATTR_CHANGED = /[&<>"\n\r\t\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
 
 /**
  * Element text, escaped as Python's ElementTree does (`&`, `<`, `>`), so output stays byte-identical to
  * kunit_junit.py; CR is kept as `&#13;` because XML parsers would otherwise turn it into LF.
  */
 export function xmlText(text: string): string {
-  return replaceInvalidXmlChars(text).replace(/[&<>\r]/g, entity);
+  return replaceInvalidXmlChars(text).replace(TEXT_SPECIAL, entity);
 }
 
 /**
@@ -46,7 +50,8 @@ export function xmlText(text: string): string {
  * characters that attribute-value normalisation would otherwise flatten into spaces.
  */
 export function xmlAttr(text: string): string {
-  return replaceInvalidXmlChars(text).replace(/[&<>"\n\r\t]/g, entity);
+  if (!ATTR_CHANGED.test(text)) return text;
+  return replaceInvalidXmlChars(text).replace(ATTR_SPECIAL, entity);
 }
 
 /** Text or attribute content for HTML. Control characters are made visible so logs cannot hide text. */

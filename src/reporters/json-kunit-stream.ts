@@ -7,7 +7,7 @@
 import type { RunEvent, TestStatus } from '../events/types.js';
 import { openDocumentSink } from '../util/sink.js';
 import { type DoneTest, type Rendered, TreeStream } from './tree-stream.js';
-import type { Reporter } from './types.js';
+import type { LeafReporter } from './types.js';
 
 /** kunit_json.Metadata: empty for `parse`; the kernel tool passes its arch, defconfig and build dir. */
 export interface KunitJsonMetadata {
@@ -43,9 +43,12 @@ export function asciiOnly(json: string): string {
   return json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Text json.dumps writes between quotes unchanged: printable ASCII but '"' and '\\'. */
+const PLAIN = /^[ !#-[\]-~]*$/;
+
 /** A JSON string as Python's json.dumps writes it. */
 function str(text: string): string {
-  return asciiOnly(JSON.stringify(text));
+  return PLAIN.test(text) ? `"${text}"` : asciiOnly(JSON.stringify(text));
 }
 
 const indent = (level: number): string => `\n${'    '.repeat(level)}`;
@@ -73,18 +76,31 @@ function list(items: readonly string[], level: number): string {
   return `[${inner}${items.join(`,${inner}`)}${pad(level)}]`;
 }
 
-/** A test at tree level `l` is an object at JSON level 2l (object, list, object, ...). */
-function caseText(test: DoneTest): string {
-  const inner = pad(2 * test.level + 1);
-  const status = STATUS_MAP[test.status] ?? 'FAIL';
-  return `{${inner}"name": ${str(test.name)},${inner}"status": "${status}"${pad(2 * test.level)}}`;
+/**
+ * A test case at tree level `l` is an object at JSON level 2l (object, list, object, ...): the text before
+ * its name and after it, made once per level and status (a case's text is then two concatenations), with
+ * the quotes of a plain name included.
+ */
+function caseFrame(level: number, status: string): CaseFrame {
+  const inner = pad(2 * level + 1);
+  const open = `{${inner}"name": `;
+  const close = `,${inner}"status": "${status}"${pad(2 * level)}}`;
+  return { open, close, openQuoted: `${open}"`, closeQuoted: `"${close}` };
+}
+
+interface CaseFrame {
+  readonly open: string;
+  readonly close: string;
+  readonly openQuoted: string;
+  readonly closeQuoted: string;
 }
 
 function groupText(test: DoneTest, children: readonly Rendered[], common: string): string {
   const level = 2 * test.level;
   const inner = pad(level + 1);
-  const groups = children.filter((c) => c.group).map((c) => c.text);
-  const cases = children.filter((c) => !c.group).map((c) => c.text);
+  const groups: string[] = [];
+  const cases: string[] = [];
+  for (const child of children) (child.group ? groups : cases).push(child.text);
   return (
     `{${inner}"name": ${str(test.name)},${inner}"sub_groups": ${list(groups, level + 1)},` +
     `${inner}"test_cases": ${list(cases, level + 1)}${common}${pad(level)}}`
@@ -95,7 +111,7 @@ function groupText(test: DoneTest, children: readonly Rendered[], common: string
 export function createStreamingKunitJson(
   destination: NodeJS.WritableStream | string,
   common: Record<string, string | null>,
-): Reporter {
+): LeafReporter {
   const sink = openDocumentSink(destination);
   const inner = pad(1);
   const commonTop = commonText(common, inner);
@@ -120,6 +136,20 @@ export function createStreamingKunitJson(
     sink.write(`,${inner}"test_cases": ${list(cases, 1)}${commonTop}\n}`);
     if (typeof destination !== 'string') sink.write('\n');
   };
+  const frames = new Map<string, CaseFrame[]>();
+  const caseText = (test: DoneTest): string => {
+    const status = STATUS_MAP[test.status] ?? 'FAIL';
+    let byLevel = frames.get(status);
+    if (byLevel === undefined) {
+      byLevel = [];
+      frames.set(status, byLevel);
+    }
+    const frame = byLevel[test.level] ?? caseFrame(test.level, status);
+    byLevel[test.level] = frame;
+    const name = test.name;
+    if (PLAIN.test(name)) return frame.openQuoted + name + frame.closeQuoted;
+    return frame.open + str(name) + frame.close;
+  };
   const stream = new TreeStream({
     render: (test, children) =>
       children.length > 0 ? groupText(test, children, commonAt(test.level)) : caseText(test),
@@ -141,6 +171,9 @@ export function createStreamingKunitJson(
   return {
     onEvent(event: RunEvent): void {
       stream.push(event);
+    },
+    passedLeaf(leaf): void {
+      stream.passedLeaf(leaf);
     },
     async close(): Promise<void> {
       stream.end();

@@ -12,7 +12,7 @@ import { totalTests } from '../ktap/model.js';
 import { openDocumentSink, type TextSink } from '../util/sink.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { type DoneTest, type Rendered, TreeStream } from './tree-stream.js';
-import type { Reporter } from './types.js';
+import type { LeafReporter } from './types.js';
 
 /** ElementTree's declaration, single quotes and all. */
 export const XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>";
@@ -63,21 +63,24 @@ function outcome(test: DoneTest): string | undefined {
 
 function caseText(test: DoneTest): string {
   const head = `<testcase name="${xmlAttr(test.name)}"`;
-  const parts: string[] = [];
   const result = outcome(test);
+  if (result === undefined && test.log.length === 0) return `${head} />`;
+  const parts: string[] = [];
   if (result !== undefined) parts.push(result);
   if (test.log.length > 0) parts.push(textElement('system-out', test.log.join('\n')));
-  if (parts.length === 0) return `${head} />`;
   const inner = pad(test.level + 1);
   return `${head}>${inner}${parts.join(inner)}${pad(test.level)}</testcase>`;
 }
 
 function render(test: DoneTest, children: readonly Rendered[]): string {
   if (children.length === 0) return caseText(test);
+  // One join: a flat string, where appending child by child leaves a chain of pieces that every later
+  // step (the root's body, the write) must walk again.
   const inner = pad(test.level + 1);
-  let text = `${suiteTag(test)}>`;
-  for (const child of children) text += inner + child.text;
-  return `${text}${pad(test.level)}</testsuite>`;
+  const parts = [`${suiteTag(test)}>`];
+  for (const child of children) parts.push(inner, child.text);
+  parts.push(pad(test.level), '</testsuite>');
+  return parts.join('');
 }
 
 /** A root's document: its opening tag (known when it ends) and its body, kept as UTF-8 off the JS heap. */
@@ -92,7 +95,7 @@ interface Root {
 export function createStreamingJUnit(
   destination: NodeJS.WritableStream | string,
   style: JUnitStyle,
-): Reporter {
+): LeafReporter {
   const roots = new Map<string, Root>();
   const rootOf = (id: string): Root => {
     let root = roots.get(id);
@@ -128,6 +131,9 @@ export function createStreamingJUnit(
   return {
     onEvent(event: RunEvent): void {
       stream.push(event);
+    },
+    passedLeaf(leaf): void {
+      stream.passedLeaf(leaf);
     },
     async close(): Promise<void> {
       stream.end();

@@ -49,14 +49,15 @@ export class Printer {
     this.#write(`${message}\n`);
   }
 
-  printWithTimestamp(message: string): void {
+  /** `message` (and `more`, joined to it here: one string less per line on a big log) with the time. */
+  printWithTimestamp(message: string, more = ''): void {
     const ms = this.#now();
     const second = Math.floor(ms / 1000);
     if (second !== this.#stampSecond) {
       this.#stampSecond = second;
       this.#stamp = `[${formatClock(new Date(ms))}] `;
     }
-    this.#write(`${this.#stamp}${message}\n`);
+    this.#write(`${this.#stamp}${message}${more}\n`);
   }
 
   #paint(code: string, text: string): string {

@@ -13,6 +13,7 @@ import { OpenTests } from '../events/open-tests.js';
 import { insertByIndex } from '../events/order.js';
 import type { RunEvent, TestDirective, TestStatus } from '../events/types.js';
 import { CountTracker } from '../ktap/counts.js';
+import { type PassedLeaf, passedLeafEvents } from '../ktap/fast-leaf.js';
 import type { TestCounts } from '../ktap/model.js';
 
 /** A finished test, as a renderer sees it. */
@@ -38,7 +39,10 @@ export interface Rendered {
 }
 
 export interface TreeRenderer {
-  /** The text of a finished non-root test; `children` its children's texts, in index order. */
+  /**
+   * The text of a finished non-root test; `children` its children's texts, in index order. `test` may be
+   * a record reused for the next test: read it, do not keep it.
+   */
   render(test: DoneTest, children: readonly Rendered[]): string;
   /** A root's child, in index order, once every earlier child was given. */
   rootChild(rootId: string, child: Rendered): void;
@@ -62,6 +66,7 @@ interface Open {
 }
 
 const NO_LINES: readonly string[] = [];
+const indexOf = (r: Rendered): number => r.index;
 const NO_CHILDREN: readonly Rendered[] = [];
 
 export class TreeStream {
@@ -71,6 +76,16 @@ export class TreeStream {
   readonly #open = new OpenTests<Open>();
   #directive: TestDirective | undefined;
   #reason: string | undefined;
+  /** What passedLeaf renders, reused: a renderer reads it only during its call. */
+  readonly #leaf: { -readonly [K in keyof DoneTest]: DoneTest[K] } = {
+    name: '',
+    status: 'SUCCESS',
+    counts: { passed: 1, failed: 0, crashed: 0, skipped: 0, errors: 0 },
+    level: 0,
+    directive: undefined,
+    reason: undefined,
+    log: NO_LINES,
+  };
 
   constructor(renderer: TreeRenderer) {
     this.#renderer = renderer;
@@ -96,6 +111,23 @@ export class TreeStream {
     }
     const finished = this.#tracker.push(event);
     if (finished) this.#finish(finished.id, finished.name, finished.status, finished.counts);
+  }
+
+  /** A passing case of the parser's fast lane: what push() does with its test:start and test:result. */
+  passedLeaf(leaf: PassedLeaf): void {
+    const parent = this.#open.get(leaf.parentId);
+    const counts = parent === undefined ? undefined : this.#tracker.passedLeaf(leaf.parentId);
+    if (parent === undefined || counts === undefined) {
+      for (const event of passedLeafEvents(leaf)) this.push(event);
+      return;
+    }
+    parent.children++;
+    parent.log = undefined;
+    const test = this.#leaf;
+    test.name = leaf.name;
+    test.counts = counts;
+    test.level = parent.level + 1;
+    this.#give(parent, { index: leaf.index, group: false, text: this.#renderer.render(test, NO_CHILDREN) });
   }
 
   /** Closes what never finished (TEST_CRASHED, deepest first), as TreeBuilder.finish does. */
@@ -148,12 +180,16 @@ export class TreeStream {
     }
     const parent = node.parentId === null ? undefined : this.#open.get(node.parentId);
     if (!parent) return;
-    const rendered: Rendered = {
+    this.#give(parent, {
       index: node.index,
       group: node.done !== undefined,
       text: this.#renderer.render(test, node.done ?? NO_CHILDREN),
-    };
-    if (parent.done) insertByIndex(parent.done, rendered, (r) => r.index);
+    });
+  }
+
+  /** A finished child's text to its parent, and on to the renderer when the parent is a root. */
+  #give(parent: Open, rendered: Rendered): void {
+    if (parent.done) insertByIndex(parent.done, rendered, indexOf);
     else parent.done = [rendered];
     if (parent.root === undefined) this.#flushRoot(parent, false);
   }

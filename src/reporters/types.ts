@@ -6,12 +6,26 @@
  */
 
 import type { RunEvent } from '../events/types.js';
+import type { PassedLeaf } from '../ktap/fast-leaf.js';
 
 export interface Reporter {
   /** Called for every event, in arrival order. Must not throw on unexpected events. */
   onEvent(event: RunEvent): void;
   /** Called once after the last event (also after an interrupted run). Flushes and closes files. */
   close(): Promise<void>;
+}
+
+/**
+ * A reporter that also takes the KTAP parser's fast lane (ktap/fast-leaf.ts): `passedLeaf` must do
+ * exactly what the test:start and test:result the leaf stands for would do. `vmunit parse` uses the fast
+ * lane only when every reporter of the run is one.
+ */
+export interface LeafReporter extends Reporter {
+  passedLeaf(leaf: PassedLeaf): void;
+}
+
+export function takesLeaves(reporter: Reporter): reporter is LeafReporter {
+  return typeof (reporter as Partial<LeafReporter>).passedLeaf === 'function';
 }
 
 /** Options every reporter factory receives. */

@@ -30,6 +30,16 @@ function detach(s: string): string {
   return s.length < 13 ? s : ` ${s}`.slice(1);
 }
 
+/**
+ * Where `LineSplitter.each` hands lines: a complete line as a range of the decoded chunk when it can (no
+ * copy), else as a string. A consumer that only looks at most lines needs no string for them.
+ */
+export interface LineVisitor {
+  /** The line text[start, end); false to be given it as a string (`line`) instead. */
+  range(text: string, start: number, end: number): boolean;
+  line(line: string): void;
+}
+
 /** Incremental splitter: `push(chunk)` returns the complete lines in it; `end()` flushes the rest. */
 export class LineSplitter {
   readonly #decoder: { write(b: Buffer): string; end(): string };
@@ -53,6 +63,33 @@ export class LineSplitter {
   push(chunk: Buffer | string): string[] {
     const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
     return this.#split(text);
+  }
+
+  /**
+   * push() for a consumer that can read lines in place: the same lines in the same order, those of a chunk
+   * whose only boundaries are LF (the usual case) as ranges of its text first.
+   */
+  each(chunk: Buffer | string, visitor: LineVisitor): void {
+    const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
+    if (this.#otherBreaks.test(text)) {
+      for (const line of this.#split(text)) visitor.line(line);
+      return;
+    }
+    let start = this.#lastWasCr && text.charCodeAt(0) === 10 ? 1 : 0;
+    if (text.length > 0) this.#lastWasCr = false;
+    let nl = text.indexOf('\n', start);
+    if (nl >= 0 && this.#pending.length > 0) {
+      visitor.line(detach(this.#pending + text.slice(start, nl)));
+      this.#pending = '';
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    for (; nl >= 0; nl = text.indexOf('\n', start)) {
+      if (!visitor.range(text, start, nl)) visitor.line(detach(text.slice(start, nl)));
+      start = nl + 1;
+    }
+    this.#pending += text.slice(start);
+    for (const line of this.#cutPending([])) visitor.line(line);
   }
 
   end(): string[] {

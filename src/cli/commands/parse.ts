@@ -14,15 +14,16 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { RunEvent } from '../../events/types.js';
 import { KtapExtractor } from '../../ktap/extract.js';
+import type { PassedLeaf } from '../../ktap/fast-leaf.js';
 import { KtapParser } from '../../ktap/parser.js';
 import { pyRstrip } from '../../ktap/py-text.js';
 import { KUNIT_RULES_BY_NAME, type KunitRules } from '../../ktap/rules.js';
 import { ConsoleReporter } from '../../reporters/console.js';
 import { Printer } from '../../reporters/printer.js';
-import type { Reporter } from '../../reporters/types.js';
+import { type Reporter, takesLeaves } from '../../reporters/types.js';
 import { untilAborted } from '../../util/cancel.js';
 import { VmunitError } from '../../util/errors.js';
-import { LineSplitter } from '../../util/lines.js';
+import { LineSplitter, type LineVisitor } from '../../util/lines.js';
 import { waitDrain } from '../../util/pipe.js';
 import type { CliContext } from '../context.js';
 import { addKunitParseOptions, BARE_VALUES } from './kunit-options.js';
@@ -89,6 +90,15 @@ function openInput(ctx: CliContext, file: string | undefined, baseDir: string): 
   return createReadStream(path);
 }
 
+/** The splitter that decodes the input as kunit.py reads it (see inputBatches). */
+function inputSplitter(file: string | undefined): LineSplitter {
+  const fromFile = file !== undefined && file !== '-';
+  return new LineSplitter(undefined, {
+    invalidUtf8: 'backslash',
+    breaks: fromFile ? 'splitlines' : 'universal',
+  });
+}
+
 /**
  * The input as batches of lines (one batch per chunk read), decoded as kunit.py reads it: a file is read
  * whole and split with str.splitlines(); stdin is read with universal newlines. Batches, not single lines,
@@ -100,11 +110,7 @@ export async function* inputBatches(
   file: string | undefined,
   baseDir: string = ctx.cwd,
 ): AsyncGenerator<string[]> {
-  const fromFile = file !== undefined && file !== '-';
-  const splitter = new LineSplitter(undefined, {
-    invalidUtf8: 'backslash',
-    breaks: fromFile ? 'splitlines' : 'universal',
-  });
+  const splitter = inputSplitter(file);
   for await (const chunk of openInput(ctx, file, baseDir)) yield splitter.push(chunk);
   yield splitter.end();
 }
@@ -231,10 +237,27 @@ async function outputs(ctx: CliContext, opts: ParseRequest): Promise<Output[]> {
   return list;
 }
 
+/** The reporters of one parse: the console and the documents, each given every event in order. */
+function fanOut(consoleReporter: ConsoleReporter, docs: readonly Output[]) {
+  const reporters = [consoleReporter, ...docs.map((d) => d.reporter)];
+  const deliver = (events: RunEvent[]): void => {
+    for (const event of events) for (const r of reporters) r.onEvent(event);
+  };
+  // The parser's fast lane (ktap/fast-leaf.ts) when every reporter takes it: a run with a record or a
+  // KTAP report gets every event.
+  const leafReporters = reporters.filter(takesLeaves);
+  const onPassedLeaf =
+    leafReporters.length === reporters.length
+      ? (leaf: PassedLeaf): void => {
+          for (const r of leafReporters) r.passedLeaf(leaf);
+        }
+      : undefined;
+  return { deliver, onPassedLeaf };
+}
+
 /** Runs `vmunit parse` or `vmunit kunit parse`; returns the exit status. */
 export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<number> {
   if (opts.rawOutput !== undefined) return rawOutput(ctx, opts, opts.rawOutput);
-  const batches = inputBatches(ctx, opts.file, opts.baseDir);
   const extra = await grammarOutputs(ctx, opts);
   // A report on stdout moves the kunit.py console to stderr.
   const human = extra.taken ? ctx.stderr : ctx.stdout;
@@ -247,24 +270,32 @@ export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<num
     ...(opts.failed ? { failedOnly: true } : {}),
   });
   const docs = [...(await outputs(ctx, opts)), ...extra.list];
-  const deliver = (events: RunEvent[]) => {
-    for (const event of events) {
-      consoleReporter.onEvent(event);
-      for (const d of docs) d.reporter.onEvent(event);
-    }
-  };
+  const { deliver, onPassedLeaf } = fanOut(consoleReporter, docs);
   const parser = new KtapParser({
     name: opts.file ?? 'stdin',
     ...(opts.allBlocks ? { blocks: 'all' } : {}),
     ...(opts.rules === undefined ? {} : { rules: opts.rules }),
+    ...(onPassedLeaf === undefined ? {} : { onPassedLeaf }),
   });
+  const lines: LineVisitor = {
+    range: (text, start, end) => {
+      const events = parser.pushRange(text, start, end);
+      if (events === undefined) return false;
+      if (events.length > 0) deliver(events);
+      return true;
+    },
+    line: (line) => deliver(parser.push(line)),
+  };
+  const splitter = inputSplitter(opts.file);
+  const input = openInput(ctx, opts.file, opts.baseDir);
   // A cancel ends the input where it stands; the reports below still close as whole documents.
-  for await (const batch of untilAborted(batches, ctx.signal)) {
-    for (const line of batch) deliver(parser.push(line));
+  for await (const chunk of untilAborted(input, ctx.signal)) {
+    splitter.each(chunk, lines);
     await out.flushAndWait(); // live progress: a chunk's results are on screen before the next read
   }
   // A stdin read still pending would keep the process alive after a cancel.
   if (ctx.signal.aborted) (ctx.stdin as Partial<Readable>).destroy?.();
+  else for (const line of splitter.end()) lines.line(line);
   deliver(parser.end());
   out.flush();
   await consoleReporter.close();

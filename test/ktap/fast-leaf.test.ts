@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { RunEvent } from '../../src/events/types.js';
+import { LeafScanner, passedLeafEvents } from '../../src/ktap/fast-leaf.js';
+import { classifyLine, parseResultLine } from '../../src/ktap/line-type.js';
+import { KtapParser } from '../../src/ktap/parser.js';
+import { LineSplitter } from '../../src/util/lines.js';
+import { prng } from '../prng.js';
+
+const FIX = join(import.meta.dirname, '..', 'fixtures', 'ktap');
+
+/** Ids renamed by first appearance: the fast lane's leaves have ids of their own, the rest the same. */
+function normalise(events: RunEvent[]): unknown[] {
+  const ids = new Map<string, string>();
+  const rename = (id: string) => {
+    if (!ids.has(id)) ids.set(id, `#${ids.size}`);
+    return ids.get(id);
+  };
+  return events.map((e) => {
+    const copy: Record<string, unknown> = { ...e };
+    if (typeof copy.id === 'string') copy.id = rename(copy.id);
+    if (typeof copy.parentId === 'string') copy.parentId = rename(copy.parentId);
+    return copy;
+  });
+}
+
+/**
+ * The events of `log` read as `vmunit parse` reads it (chunks of `chunk` bytes, LineSplitter.each), with the
+ * fast lane's leaves turned back into events, or without the fast lane; and how many leaves it took.
+ */
+function parse(log: Buffer, fast: boolean, chunk: number): { events: RunEvent[]; leaves: number } {
+  const events: RunEvent[] = [];
+  let leaves = 0;
+  const parser = new KtapParser({
+    ...(fast
+      ? {
+          onPassedLeaf: (leaf) => {
+            leaves++;
+            events.push(...passedLeafEvents(leaf));
+          },
+        }
+      : {}),
+  });
+  const splitter = new LineSplitter(undefined, { invalidUtf8: 'backslash', breaks: 'splitlines' });
+  const visitor = {
+    range: (text: string, start: number, end: number) => {
+      const taken = parser.pushRange(text, start, end);
+      if (taken) events.push(...taken);
+      return taken !== undefined;
+    },
+    line: (line: string) => events.push(...parser.push(line)),
+  };
+  for (let at = 0; at < log.length; at += chunk) splitter.each(log.subarray(at, at + chunk), visitor);
+  for (const line of splitter.end()) visitor.line(line);
+  events.push(...parser.end());
+  return { events, leaves };
+}
+
+function assertSameEvents(log: Buffer, chunk: number): number {
+  const fast = parse(log, true, chunk);
+  const slow = parse(log, false, chunk);
+  assert.equal(slow.leaves, 0);
+  assert.deepEqual(normalise(fast.events), normalise(slow.events));
+  return fast.leaves;
+}
+
+/** A KUnit log with printk prefixes: every line the fast lane must leave to the event path, and some it takes. */
+const EDGES = [
+  'KTAP version 1',
+  '1..3',
+  '    KTAP version 1',
+  '    # Subtest: suite',
+  '    1..12',
+  '    ok 1 plain',
+  '    ok 2 - dashed',
+  '    ok 03 leading_zero',
+  '    ok 4 skipped # SKIP no hardware',
+  '    ok 5 with:colon',
+  '    ok 6 caf\u00e9',
+  '    ok 7 trailing ',
+  '    ok 9 wrong_number',
+  '    # a diagnostic held for the next case',
+  '    ok 9 after_diagnostic',
+  '    not ok 10 failed',
+  '\tok 11 tab_indented',
+  '    ok 12 -',
+  '# suite: pass:10 fail:1 skip:1 total:12',
+  'not ok 1 suite',
+  // Without a plan, the line with the suite's own name ends its list: its result, not a case.
+  '    KTAP version 1',
+  '    # Subtest: noplan',
+  '    ok 1 first',
+  'ok 2 noplan',
+  'ok 3 top_level_leaf',
+].map((line, i) => `[    1.${String(i).padStart(6, '0')}] ${line}`);
+
+describe('the fast lane (ktap/fast-leaf.ts)', () => {
+  it('gives the events of the event path on lines it must refuse, and takes the plain passing cases', () => {
+    const log = Buffer.from(`${EDGES.join('\n')}\n`);
+    // Lines cut by a chunk boundary reach the parser as strings (the event path).
+    for (const chunk of [7, 64]) assertSameEvents(log, chunk);
+    // plain, dashed, tab_indented, '-' and the top-level case; never after a held diagnostic, nor the first
+    // case after a missing plan (read as the plan's lookahead).
+    assert.equal(assertSameEvents(log, 1 << 16), 5);
+  });
+
+  it('gives the events of the event path on the KUnit test logs', () => {
+    let leaves = 0;
+    for (const name of readdirSync(FIX).filter((f) => f.endsWith('.log'))) {
+      leaves += assertSameEvents(readFileSync(join(FIX, name)), 1 << 16);
+    }
+    assert.ok(leaves > 50, `fast lane took ${leaves} cases`);
+  });
+
+  it('gives the events of the event path on mutated and truncated logs, in any chunking', () => {
+    const rand = prng(16);
+    const pieces = [
+      'ok ',
+      'not ok ',
+      '1..3',
+      '# Subtest: s',
+      'KTAP version 1',
+      ' # SKIP',
+      '- ',
+      ':',
+      's',
+      '0',
+    ];
+    for (let round = 0; round < 200; round++) {
+      const lines = EDGES.slice(0, 1 + Math.floor(rand() * EDGES.length));
+      for (let m = 0; m < 4; m++) {
+        const at = Math.floor(rand() * lines.length);
+        const stamp = '[    2.000000] ';
+        const random = Array.from({ length: 1 + Math.floor(rand() * 4) }, () =>
+          rand() < 0.5 ? pieces[Math.floor(rand() * pieces.length)] : String(Math.floor(rand() * 15)),
+        ).join('');
+        if (rand() < 0.5) lines.splice(at, 0, stamp + random);
+        else lines.splice(at, 1);
+      }
+      const log = Buffer.from(lines.join(rand() < 0.2 ? '\r\n' : '\n'));
+      assertSameEvents(log, 1 + Math.floor(rand() * 200));
+    }
+  });
+
+  it('accepts only lines the grammar reads as passing cases with that name and number', () => {
+    const rand = prng(17);
+    const scanner = new LeafScanner();
+    const pick = (list: readonly string[]) => list[Math.floor(rand() * list.length)] ?? '';
+    const name = ['x', '- ', '-', '#', ' # SKIP', ' # TODO', ':', '\u00e9', '\v', ' ', '\t', '', '"'];
+    let accepted = 0;
+    for (let round = 0; round < 20_000; round++) {
+      const line = [
+        pick(['', ' ', '\t', '    ', '\f']),
+        pick(['ok ', 'ok ', 'not ok ', 'ok', 'ko ']),
+        pick(['1', '7', '07', '0', '1234567890', '', '3x']),
+        pick([' ', ' ', '', '  ']),
+        pick(['', '- ']),
+        pick(name),
+        pick(name),
+      ].join('');
+      const text = `pre${line}`;
+      if (!scanner.scan(text, 0, text.length, 3)) continue;
+      accepted++;
+      const result = parseResultLine(classifyLine(line, 1));
+      assert.ok(result, line);
+      assert.equal(result.ok, true, line);
+      assert.equal(result.directiveText, '', line);
+      assert.equal(result.name, text.slice(scanner.nameStart), line);
+      assert.equal(Number(result.numberText), scanner.number, line);
+    }
+    assert.ok(accepted > 100, `accepted ${accepted}`);
+  });
+});
