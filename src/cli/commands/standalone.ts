@@ -5,8 +5,8 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { treeDirFor } from '../../guest/exec.js';
-import { type StandaloneRequest, writeStandaloneTests } from '../../guest/standalone/build.js';
+import type { StandaloneRequest } from '../../guest/standalone/build.js';
+import { treeDirFor } from '../../guest/tree.js';
 import type { CliContext } from '../context.js';
 import { addSliceOptions, type SliceFlags, sliceCfgNames } from './shard-options.js';
 
@@ -43,6 +43,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       generator: `vmunit ${ctx.version}`,
     };
     const sinks = { print: (line: string) => ctx.stdout.write(`${line}\n`) };
+    const { writeStandaloneTests } = await import('../../guest/standalone/build.js');
     const entries = await writeStandaloneTests(request, { signal: ctx.signal, sinks });
     if (entries.length === 0) ctx.stderr.write('vmunit: unittests.cfg has no entries; nothing written\n');
     setStatus(0);
