@@ -12,9 +12,10 @@ import { createOutputReporter, type OutputTarget, stdoutTaken } from '../../repo
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
+import type { KcidbFlags } from './record-output.js';
 import { kcidbOptions } from './record-output.js';
-import type { RunFlags } from './run.js';
 import { runTargets } from './run-output.js';
+import type { SliceFlags } from './shard-options.js';
 
 const discard = (): Writable => new Writable({ write: (_c, _e, done) => done() });
 
@@ -24,6 +25,25 @@ const discard = (): Writable => new Writable({ write: (_c, _e, done) => done() }
  * on stdout stream; report files are rendered from the run record at the end (run-output.ts), once the
  * results folder is known.
  */
+export interface RunFlags extends SliceFlags, KcidbFlags {
+  directory?: string;
+  group: string[];
+  all?: boolean;
+  list?: boolean;
+  dryRun?: boolean;
+  verbose?: boolean;
+  parallel?: string;
+  tap13?: boolean;
+  results?: string;
+  color?: boolean;
+  format: string[];
+  output: string[];
+  probeMaxsmp?: boolean;
+  waitTimeouts?: boolean;
+  allowEmpty?: boolean;
+  firmware?: string;
+}
+
 export class RunSinks implements RunTreeSinks {
   readonly #flags: RunFlags;
   readonly #ctx: CliContext;

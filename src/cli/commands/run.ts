@@ -15,27 +15,9 @@ import { formatLevelCounts } from '../../record/counts.js';
 import type { RunRecord } from '../../record/types.js';
 import type { CliContext } from '../context.js';
 import { addFirmwareOption, firmwareRequest } from './firmware-option.js';
-import { addKcidbOptions, type KcidbFlags, kcidbOptions } from './record-output.js';
-import { addSliceOptions, formatSlice, type SliceFlags, sliceList } from './shard-options.js';
-
-export interface RunFlags extends SliceFlags, KcidbFlags {
-  directory?: string;
-  group: string[];
-  all?: boolean;
-  list?: boolean;
-  dryRun?: boolean;
-  verbose?: boolean;
-  parallel?: string;
-  tap13?: boolean;
-  results?: string;
-  color?: boolean;
-  format: string[];
-  output: string[];
-  probeMaxsmp?: boolean;
-  waitTimeouts?: boolean;
-  allowEmpty?: boolean;
-  firmware?: string;
-}
+import { addKcidbOptions, kcidbOptions } from './record-output.js';
+import type { RunFlags } from './run-sinks.js';
+import { addSliceOptions, formatSlice, sliceList } from './shard-options.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 

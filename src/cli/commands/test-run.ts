@@ -17,8 +17,24 @@ import type { Isolation } from '../../unit/supervisor.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
+import type { SliceFlags } from './shard-options.js';
 import { sliceList } from './shard-options.js';
-import type { TestFlags } from './test.js';
+
+export interface TestFlags extends SliceFlags {
+  filter?: string;
+  filter_glob?: string;
+  filter_action?: string;
+  isolation: string;
+  backend: string;
+  timeout?: string;
+  memory?: string;
+  jobs: string;
+  format?: string;
+  output: string[];
+  list?: boolean;
+  list_attr?: boolean;
+  results?: string;
+}
 
 /** Test files the command picks up. */
 const TEST_FILE = /\.kunit\.[cm]?[jt]s$/;

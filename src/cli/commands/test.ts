@@ -8,23 +8,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_TIMEOUT_MS } from '../../unit/protocol.js';
 import type { CliContext } from '../context.js';
-import { addSliceOptions, type SliceFlags } from './shard-options.js';
-
-export interface TestFlags extends SliceFlags {
-  filter?: string;
-  filter_glob?: string;
-  filter_action?: string;
-  isolation: string;
-  backend: string;
-  timeout?: string;
-  memory?: string;
-  jobs: string;
-  format?: string;
-  output: string[];
-  list?: boolean;
-  list_attr?: boolean;
-  results?: string;
-}
+import { addSliceOptions } from './shard-options.js';
+import type { TestFlags } from './test-run.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
