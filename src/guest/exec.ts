@@ -43,6 +43,7 @@ import { buildEnviron } from './qemu/environ.js';
 import type { FirmwareRequest } from './qemu/firmware.js';
 import { resolvePlatform } from './qemu/platform.js';
 import { QemuProber } from './qemu/probe.js';
+import { probeCapture } from './qemu/probe-cache.js';
 import type { QemuLaunch } from './qmp/instance.js';
 import { parseDuration } from './select.js';
 import { firmwareSetup, testFirmware } from './test-firmware.js';
@@ -209,7 +210,7 @@ export async function execGuest(
     env: req.env,
     print: sinks.print,
     note: sinks.note,
-    prober: new QemuProber(),
+    prober: new QemuProber(probeCapture(req.env)),
     kvmDevice: kvmDeviceUsable(),
     machine: machine(),
     kernelRelease: release(),

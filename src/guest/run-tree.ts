@@ -21,6 +21,7 @@ import { chooseAccel, kvmDeviceUsable } from './qemu/accel.js';
 import { type FirmwareRequest, firmwareLabel } from './qemu/firmware.js';
 import { resolvePlatform } from './qemu/platform.js';
 import { defaultCapture, QemuProber } from './qemu/probe.js';
+import { probeCapture } from './qemu/probe-cache.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from './run.js';
 import { accelReason, formatRunHeader, headerMeta, type RunHeaderFacts, slowKvmNote } from './run-header.js';
 import { type FirmwareSetup, firmwareSetup } from './test-firmware.js';
@@ -163,7 +164,7 @@ export async function runTree(
   const { tree, profile } = loaded;
   const jobs = parseJobs(request.parallel ?? request.env.unittest_run_queues ?? '1');
   if (jobs === undefined) throw new VmunitError('USAGE', `Invalid -j option: ${request.parallel ?? ''}`);
-  const host: HostProbe = { prober: new QemuProber(), kvmDevice: kvmDeviceUsable() };
+  const host: HostProbe = { prober: new QemuProber(probeCapture(request.env)), kvmDevice: kvmDeviceUsable() };
   const platform = await defaultPlatform(loaded, request.env, host);
   let env = request.env;
   if (request.probeMaxSmp && platform !== undefined) {
