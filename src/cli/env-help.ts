@@ -77,8 +77,8 @@ export const COMMAND_ENV: Readonly<
     ],
   },
   standalone: {
-    heading: 'Environment variables the generated scripts read when run',
-    names: [...GUEST_RUN, 'KVM_UNIT_TESTS_ENV', 'TARGET'],
+    heading: 'Environment variables (VMUNIT_FIRMWARE when writing; the others when a script runs)',
+    names: ['VMUNIT_FIRMWARE', ...GUEST_RUN, 'KVM_UNIT_TESTS_ENV', 'TARGET'],
   },
   install: {
     heading: 'Environment variables the installed scripts read when run',

@@ -8,12 +8,14 @@ import type { Command } from 'commander';
 import type { StandaloneRequest } from '../../guest/standalone/build.js';
 import { treeDirFor } from '../../guest/tree.js';
 import type { CliContext } from '../context.js';
+import { addFirmwareOption, firmwareRequest } from './firmware-option.js';
 import { addSliceOptions, type SliceFlags, sliceCfgNames } from './shard-options.js';
 
 interface StandaloneFlags extends SliceFlags {
   readonly output?: string;
   readonly directory?: string;
   readonly allowMissing?: boolean;
+  readonly firmware?: string;
 }
 
 /** Registers `standalone`. */
@@ -27,7 +29,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       '--allow-missing',
       'write a skip script (exit 2) for a test whose binary is missing, as upstream',
     );
-  addSliceOptions(cmd).action(async (tests: string[], flags: StandaloneFlags) => {
+  addSliceOptions(addFirmwareOption(cmd)).action(async (tests: string[], flags: StandaloneFlags) => {
     const treeDir = await treeDirFor(ctx.cwd, flags.directory);
     const sliced = await sliceCfgNames(treeDir, tests, flags, ctx);
     if (sliced?.length === 0) {
@@ -41,6 +43,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       outDir: flags.output === undefined ? resolve(treeDir, 'tests') : resolve(ctx.cwd, flags.output),
       allowMissing: flags.allowMissing === true,
       generator: `vmunit ${ctx.version}`,
+      firmware: firmwareRequest(flags.firmware, ctx),
     };
     const sinks = { print: (line: string) => ctx.stdout.write(`${line}\n`) };
     const { writeStandaloneTests } = await import('../../guest/standalone/build.js');
