@@ -17,6 +17,8 @@ export const ENV_VARS = {
   MAX_SMP: 'Most vCPUs a test may ask for, as $MAX_SMP in the cfg (default: online CPUs)',
   VMUNIT_FIRMWARE:
     'x86 firmware when --firmware is not given: seabios (default, as run_tests.sh), qboot, auto, or a file',
+  VMUNIT_CACHE_DIR:
+    "Where QEMU's probe answers are kept between runs (default: $XDG_CACHE_HOME/vmunit or ~/.cache/vmunit)",
   KVM_UNIT_TESTS_ENV: "User environ file merged into the guest's -initrd environment",
   ERRATA_FORCE: "'y': every erratum is treated as fixed (what -a sets); ERRATA_<commit> sets one",
   TARGET: 'qemu (default) or kvmtool (arm, riscv; vmunit drives QEMU only)',
@@ -52,6 +54,7 @@ export const COMMAND_ENV: Readonly<
     names: [
       ...GUEST_RUN,
       'VMUNIT_FIRMWARE',
+      'VMUNIT_CACHE_DIR',
       'KVM_UNIT_TESTS_ENV',
       'ERRATA_FORCE',
       'TARGET',
@@ -64,11 +67,20 @@ export const COMMAND_ENV: Readonly<
   },
   exec: {
     heading: 'Environment variables (as ARCH/run)',
-    names: ['QEMU', 'QEMU_ARCH', 'ACCEL', 'MACHINE', 'TIMEOUT', 'VMUNIT_FIRMWARE', 'KVM_UNIT_TESTS_ENV'],
+    names: [
+      'QEMU',
+      'QEMU_ARCH',
+      'ACCEL',
+      'MACHINE',
+      'TIMEOUT',
+      'VMUNIT_FIRMWARE',
+      'VMUNIT_CACHE_DIR',
+      'KVM_UNIT_TESTS_ENV',
+    ],
   },
   standalone: {
-    heading: 'Environment variables the generated scripts read when run',
-    names: [...GUEST_RUN, 'KVM_UNIT_TESTS_ENV', 'TARGET'],
+    heading: 'Environment variables (VMUNIT_FIRMWARE when writing; the others when a script runs)',
+    names: ['VMUNIT_FIRMWARE', ...GUEST_RUN, 'KVM_UNIT_TESTS_ENV', 'TARGET'],
   },
   install: {
     heading: 'Environment variables the installed scripts read when run',

@@ -43,9 +43,11 @@ import { buildEnviron } from './qemu/environ.js';
 import type { FirmwareRequest } from './qemu/firmware.js';
 import { resolvePlatform } from './qemu/platform.js';
 import { QemuProber } from './qemu/probe.js';
+import { probeCapture } from './qemu/probe-cache.js';
 import type { QemuLaunch } from './qmp/instance.js';
 import { parseDuration } from './select.js';
 import { firmwareSetup, testFirmware } from './test-firmware.js';
+import { findTreeUpward } from './tree.js';
 
 /** What the user asked for: `<arch>/run FILE [QEMU options…]`, typed. */
 export interface ExecRequest {
@@ -114,30 +116,6 @@ export function hostArch(machine: string): string {
   if (machine.startsWith('arm')) return 'arm';
   if (machine.startsWith('ppc64')) return 'ppc64';
   return machine;
-}
-
-/** The nearest directory at or above `start` that holds a config.mak, or undefined. */
-export async function findTreeUpward(start: string): Promise<string | undefined> {
-  let dir = resolve(start);
-  for (;;) {
-    const found = await stat(join(dir, 'config.mak')).then(
-      (s) => s.isFile(),
-      () => false,
-    );
-    if (found) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-/**
- * The tree a command works on: `-C DIR` (against `cwd`) when given, else the nearest folder upward from
- * `cwd` with a config.mak, else `cwd` itself (whose missing config.mak is then reported).
- */
-export async function treeDirFor(cwd: string, directory: string | undefined): Promise<string> {
-  if (directory !== undefined) return resolve(cwd, directory);
-  return (await findTreeUpward(cwd)) ?? resolve(cwd);
 }
 
 function fromTree(tree: TreeConfig): ExecTree {
@@ -232,7 +210,7 @@ export async function execGuest(
     env: req.env,
     print: sinks.print,
     note: sinks.note,
-    prober: new QemuProber(),
+    prober: new QemuProber(probeCapture(req.env)),
     kvmDevice: kvmDeviceUsable(),
     machine: machine(),
     kernelRelease: release(),

@@ -37,8 +37,6 @@ export { qemuPlatform, resolvePlatform } from './qemu/platform.js';
 export type { GuestRunSummary } from './run.js';
 export type { RunHeaderFacts } from './run-header.js';
 export {
-  type LoadedTree,
-  loadTree,
   type RunTreeRequest,
   type RunTreeResult,
   type RunTreeSinks,
@@ -51,3 +49,4 @@ export {
   type StandaloneSinks,
   writeStandaloneTests,
 } from './standalone/build.js';
+export { type LoadedTree, loadTree } from './tree.js';

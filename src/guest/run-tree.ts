@@ -11,23 +11,21 @@ import { release } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Reporter } from '../reporters/types.js';
 import { VmunitError } from '../util/errors.js';
-import { readInputFile, readOptionalFile } from '../util/read-input.js';
-import { parseUnittestsCfg } from './cfg/parse.js';
+import { readOptionalFile } from '../util/read-input.js';
 import type { GuestTestSpec } from './cfg/spec.js';
-import { qemuTreeFacts, readTreeConfig, type TreeConfig } from './config-mak.js';
+import { qemuTreeFacts, type TreeConfig } from './config-mak.js';
 import { effectiveTarget, harnessShellVars, hostOnlineCpus, resolveGuestEnv } from './env.js';
 import { prepareResultsDir, readPreviousDurations } from './logs.js';
 import { probeMaxSmp } from './max-smp.js';
 import { chooseAccel, kvmDeviceUsable } from './qemu/accel.js';
-import { archProfile } from './qemu/arch/index.js';
-import type { GuestArchProfile } from './qemu/arch/types.js';
 import { type FirmwareRequest, firmwareLabel } from './qemu/firmware.js';
 import { resolvePlatform } from './qemu/platform.js';
 import { defaultCapture, QemuProber } from './qemu/probe.js';
+import { probeCapture } from './qemu/probe-cache.js';
 import { type GuestRunSummary, runGuestTests, type TreeFacts } from './run.js';
 import { accelReason, formatRunHeader, headerMeta, type RunHeaderFacts, slowKvmNote } from './run-header.js';
-import { checkTestNames } from './selection-check.js';
 import { type FirmwareSetup, firmwareSetup } from './test-firmware.js';
+import { type LoadedTree, loadTree } from './tree.js';
 
 export type { RunHeaderFacts } from './run-header.js';
 
@@ -86,33 +84,6 @@ export interface RunTreeResult extends GuestRunSummary {
   /** undefined for a dry run. */
   readonly resultsDir: string | undefined;
   readonly elapsedMs: number;
-}
-
-/** A tree and its parsed unittests.cfg. */
-export interface LoadedTree {
-  readonly tree: TreeConfig;
-  readonly profile: GuestArchProfile;
-  readonly cfgFile: string;
-  readonly specs: readonly GuestTestSpec[];
-}
-
-/**
- * Reads config.mak and unittests.cfg. Lines run_tests.sh silently ignores (unknown keys, typos) become
- * notes; a test name that is not in the cfg is an error (run_tests.sh would run nothing and exit 0).
- */
-export async function loadTree(
-  dir: string,
-  tests: readonly string[],
-  note: (line: string) => void,
-): Promise<LoadedTree> {
-  const tree = await readTreeConfig(dir);
-  const profile = archProfile(tree.arch);
-  const cfgFile = join(tree.dir, tree.testDir, 'unittests.cfg');
-  const specs = parseUnittestsCfg(await readInputFile(cfgFile), cfgFile, {
-    onWarning: (w) => note(`vmunit: warning: ${w.file}:${w.line}: ${w.message}`),
-  });
-  checkTestNames(specs, tests, cfgFile);
-  return { tree, profile, cfgFile, specs };
 }
 
 function treeFacts(tree: TreeConfig, errataText: string | undefined): TreeFacts {
@@ -193,7 +164,7 @@ export async function runTree(
   const { tree, profile } = loaded;
   const jobs = parseJobs(request.parallel ?? request.env.unittest_run_queues ?? '1');
   if (jobs === undefined) throw new VmunitError('USAGE', `Invalid -j option: ${request.parallel ?? ''}`);
-  const host: HostProbe = { prober: new QemuProber(), kvmDevice: kvmDeviceUsable() };
+  const host: HostProbe = { prober: new QemuProber(probeCapture(request.env)), kvmDevice: kvmDeviceUsable() };
   const platform = await defaultPlatform(loaded, request.env, host);
   let env = request.env;
   if (request.probeMaxSmp && platform !== undefined) {

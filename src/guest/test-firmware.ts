@@ -5,7 +5,7 @@
 
 import { open, stat } from 'node:fs/promises';
 import { VmunitError } from '../util/errors.js';
-import { loadSegments } from './elf.js';
+import { type LoadSegment, loadSegments } from './elf.js';
 import type { GuestArchProfile } from './qemu/arch/types.js';
 import {
   chooseFirmware,
@@ -26,29 +26,41 @@ export interface FirmwareSetup {
 export const SEABIOS: FirmwareSetup = { request: { mode: 'seabios' }, qbootPath: undefined };
 
 /**
- * Checks a request once per run. `auto` on an arch or an EFI tree where it does not apply is plain
- * SeaBIOS (the arch's own firmware); an explicit choice there is a usage error.
+ * Whether a request applies to a tree: false for plain SeaBIOS, and for `auto` on an arch or an EFI tree
+ * where it does not apply (the arch's own firmware); an explicit choice there is a usage error.
+ * @throws VmunitError USAGE.
+ */
+export function firmwareApplies(request: FirmwareRequest, profile: GuestArchProfile, efi: boolean): boolean {
+  // seabios is also what "no choice" means, on every arch (QEMU's default firmware).
+  if (request.mode === 'seabios') return false;
+  if (profile.qboot && !efi) return true;
+  if (request.mode === 'auto') return false;
+  const what = efi ? 'EFI trees boot through OVMF' : `${profile.arch} keeps its own firmware`;
+  throw new VmunitError(
+    'USAGE',
+    `--firmware ${firmwareLabel(request)}: only for x86 multiboot guests (${what})`,
+  );
+}
+
+/** A `--firmware FILE` must be a file. @throws VmunitError INPUT_NOT_FOUND, INPUT_INVALID. */
+export async function checkFirmwareFile(path: string): Promise<void> {
+  const found = await stat(path).catch((cause: unknown) => {
+    throw new VmunitError('INPUT_NOT_FOUND', `firmware file ${path} not found`, { cause });
+  });
+  if (!found.isFile()) throw new VmunitError('INPUT_INVALID', `firmware ${path} is not a file`);
+}
+
+/**
+ * Checks a request once per run (firmwareApplies, the file, QEMU's qboot.rom).
  * @throws VmunitError USAGE, INPUT_NOT_FOUND (a firmware file), CONFIG_INVALID (QEMU has no qboot.rom).
  */
 export async function firmwareSetup(
   request: FirmwareRequest,
   where: { profile: GuestArchProfile; efi: boolean; prober: QemuProber; qemu: string | undefined },
 ): Promise<FirmwareSetup> {
-  // seabios is also what "no choice" means, on every arch (QEMU's default firmware).
-  if (request.mode === 'seabios') return SEABIOS;
-  if (!where.profile.qboot || where.efi) {
-    if (request.mode === 'auto') return SEABIOS;
-    const what = where.efi ? 'EFI trees boot through OVMF' : `${where.profile.arch} keeps its own firmware`;
-    throw new VmunitError(
-      'USAGE',
-      `--firmware ${firmwareLabel(request)}: only for x86 multiboot guests (${what})`,
-    );
-  }
+  if (!firmwareApplies(request, where.profile, where.efi)) return SEABIOS;
   if (request.mode === 'path') {
-    const found = await stat(request.path).catch((cause: unknown) => {
-      throw new VmunitError('INPUT_NOT_FOUND', `firmware file ${request.path} not found`, { cause });
-    });
-    if (!found.isFile()) throw new VmunitError('INPUT_INVALID', `firmware ${request.path} is not a file`);
+    await checkFirmwareFile(request.path);
     return { request, qbootPath: undefined };
   }
   const qbootPath =
@@ -62,6 +74,11 @@ export async function firmwareSetup(
   return { request, qbootPath };
 }
 
+/** Where an image loads, from its first page (the ELF header and program headers). */
+export function imageSegments(image: Uint8Array): LoadSegment[] | undefined {
+  return loadSegments(image.subarray(0, 4096));
+}
+
 /** Reads the first page of an image for where it loads (undefined when it cannot be read). */
 async function segmentsOf(file: string) {
   try {
@@ -69,7 +86,7 @@ async function segmentsOf(file: string) {
     try {
       const head = new Uint8Array(4096);
       const { bytesRead } = await fh.read(head, 0, head.length, 0);
-      return loadSegments(head.subarray(0, bytesRead));
+      return imageSegments(head.subarray(0, bytesRead));
     } finally {
       await fh.close();
     }
@@ -86,4 +103,17 @@ export async function testFirmware(
   const needsFacts = setup.request.mode === 'auto' && setup.qbootPath !== undefined;
   const segments = needsFacts ? await segmentsOf(test.image) : undefined;
   return chooseFirmware(setup.request, { name: test.name, vmmArgs: test.vmmArgs, segments }, setup.qbootPath);
+}
+
+/**
+ * The firmware a standalone script boots one test with, decided when the script is written from what the
+ * test shows (its name, its qemu_params words, where its image loads). qboot's file is looked up in the
+ * data folders of the QEMU the script finds when it runs, so QBOOT_FILE stands for it here.
+ */
+export function standaloneFirmware(
+  request: FirmwareRequest,
+  test: { readonly name: string; readonly image: Uint8Array; readonly vmmArgs: readonly string[] },
+): FirmwareChoice {
+  const facts = { name: test.name, vmmArgs: test.vmmArgs, segments: imageSegments(test.image) };
+  return chooseFirmware(request, facts, QBOOT_FILE);
 }

@@ -3,7 +3,7 @@
  * x86/*.flat assembled from test/fixtures/guests/*.S (never committed as binaries).
  */
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -69,3 +69,27 @@ export function sink(): NodeJS.WritableStream & { text: () => string; isTTY: boo
   };
   return stream as unknown as NodeJS.WritableStream & { text: () => string; isTTY: boolean };
 }
+
+/** qboot.rom in qemu-system-x86_64's data folders (`-L help`), or undefined (Debian: qemu-system-data). */
+export function findQboot(): string | undefined {
+  return spawnSync('qemu-system-x86_64', ['-L', 'help'], { encoding: 'utf8' })
+    .stdout?.split('\n')
+    .map((d) => join(d.trim(), 'qboot.rom'))
+    .find((f) => existsSync(f));
+}
+
+/**
+ * A tree's cfg for the firmware choice (build `low.flat` beside it with `buildGuest('pass', x86, '0x9000',
+ * 'low')`): one test qboot boots, one whose image loads over 0x9000, one that adds a device.
+ */
+export const FIRMWARE_CFG = `
+[plain]
+file = pass.flat
+
+[lowimage]
+file = low.flat
+
+[device]
+file = pass.flat
+qemu_params = -device edu
+`;

@@ -9,7 +9,8 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { archFromElfHeader } from '../../src/guest/elf.js';
-import { findTreeUpward, hostArch } from '../../src/guest/exec.js';
+import { hostArch } from '../../src/guest/exec.js';
+import { findTreeUpward } from '../../src/guest/tree.js';
 import { runCli } from './cli-run.js';
 import { buildSdkTree, sdkSkip, tempDir } from './sdk-tree.js';
 

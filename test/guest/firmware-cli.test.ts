@@ -9,26 +9,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { qemuSkip, skipUnless } from '../requirements.js';
-import { buildGuest, makeTree } from './e2e-helpers.js';
+import { buildGuest, FIRMWARE_CFG, findQboot, makeTree } from './e2e-helpers.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/vmunit.js');
 const built = existsSync(resolve(import.meta.dirname, '../../dist/cli/main.js'));
-const qboot = spawnSync('qemu-system-x86_64', ['-L', 'help'], { encoding: 'utf8' })
-  .stdout?.split('\n')
-  .map((d) => join(d.trim(), 'qboot.rom'))
-  .find((f) => existsSync(f));
-
-const CFG = `
-[plain]
-file = pass.flat
-
-[lowimage]
-file = low.flat
-
-[device]
-file = pass.flat
-qemu_params = -device edu
-`;
+const qboot = findQboot();
 
 describe('vmunit run --firmware', {
   skip:
@@ -38,7 +23,7 @@ describe('vmunit run --firmware', {
 }, () => {
   let tree = '';
   before(async () => {
-    tree = await makeTree(['pass'], CFG);
+    tree = await makeTree(['pass'], FIRMWARE_CFG);
     buildGuest('pass', join(tree, 'x86'), '0x9000', 'low');
   });
   after(() => rmSync(tree, { recursive: true, force: true }));

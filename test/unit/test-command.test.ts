@@ -6,7 +6,8 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { discoverTestFiles, register } from '../../src/cli/commands/test.js';
+import { register } from '../../src/cli/commands/test.js';
+import { discoverTestFiles } from '../../src/cli/commands/test-run.js';
 import type { CliContext } from '../../src/cli/context.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));

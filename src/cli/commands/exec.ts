@@ -5,9 +5,8 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type ExecRequest, type ExecSinks, execGuest } from '../../guest/exec.js';
+import type { ExecRequest, ExecSinks } from '../../guest/exec.js';
 import type { CliContext } from '../context.js';
-import { recordWriter } from '../record-sink.js';
 import { addFirmwareOption, firmwareRequest } from './firmware-option.js';
 
 interface ExecFlags {
@@ -34,7 +33,12 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .passThroughOptions()
     .allowUnknownOption()
     .action(async (file: string, qemu: string[], flags: ExecFlags) => {
-      const sinks = execSinks(file, flags, ctx);
+      // The runner and the record writer load when a guest runs, not for `exec --help` (start-up).
+      const [{ execGuest }, { recordWriter }] = await Promise.all([
+        import('../../guest/exec.js'),
+        import('../record-sink.js'),
+      ]);
+      const sinks = execSinks(file, flags, ctx, recordWriter);
       setStatus(await execGuest(execRequest(file, qemu, flags, ctx), { signal: ctx.signal, sinks }));
     });
 }
@@ -54,7 +58,12 @@ function execRequest(file: string, qemu: readonly string[], flags: ExecFlags, ct
 }
 
 /** The run script's lines on stdout/stderr as they come, and with --results the run record. */
-function execSinks(file: string, flags: ExecFlags, ctx: CliContext): ExecSinks {
+function execSinks(
+  file: string,
+  flags: ExecFlags,
+  ctx: CliContext,
+  recordWriter: typeof import('../record-sink.js').recordWriter,
+): ExecSinks {
   const results = flags.results;
   return {
     ...(results === undefined

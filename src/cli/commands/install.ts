@@ -5,8 +5,7 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { treeDirFor } from '../../guest/exec.js';
-import { installTests } from '../../guest/install.js';
+import { treeDirFor } from '../../guest/tree.js';
 import type { CliContext } from '../context.js';
 import { addSliceOptions, type SliceFlags, sliceCfgNames } from './shard-options.js';
 
@@ -32,6 +31,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       setStatus(0);
       return;
     }
+    const { installTests } = await import('../../guest/install.js');
     const result = await installTests({
       prefix: resolve(ctx.cwd, flags.prefix),
       treeDir,

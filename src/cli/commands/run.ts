@@ -6,51 +6,18 @@
  */
 
 import { resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { treeDirFor } from '../../guest/exec.js';
-import { ResultLinesReporter } from '../../guest/progress.js';
-import { headerRecordMeta } from '../../guest/run-header.js';
-import {
-  loadTree,
-  type RunHeaderFacts,
-  type RunTreeRequest,
-  type RunTreeResult,
-  type RunTreeSinks,
-  runTree,
-} from '../../guest/run-tree.js';
+import type { RunTreeRequest, RunTreeResult } from '../../guest/run-tree.js';
 import { formatTestList, listTests } from '../../guest/select.js';
 import { checkSelection } from '../../guest/selection-check.js';
+import { loadTree, treeDirFor } from '../../guest/tree.js';
 import { formatLevelCounts } from '../../record/counts.js';
-import type { RunRecord, ShardInfo } from '../../record/types.js';
-import { createOutputReporter, type OutputTarget, stdoutTaken } from '../../reporters/output.js';
-import { renderRecord } from '../../reporters/render-record.js';
-import { FanOutReporter, type Reporter } from '../../reporters/types.js';
+import type { RunRecord } from '../../record/types.js';
 import type { CliContext } from '../context.js';
-import { recordWriter } from '../record-sink.js';
 import { addFirmwareOption, firmwareRequest } from './firmware-option.js';
-import { addKcidbOptions, type KcidbFlags, kcidbOptions } from './record-output.js';
-import { runTargets } from './run-output.js';
-import { addSliceOptions, formatSlice, type SliceFlags, sliceList } from './shard-options.js';
-
-export interface RunFlags extends SliceFlags, KcidbFlags {
-  directory?: string;
-  group: string[];
-  all?: boolean;
-  list?: boolean;
-  dryRun?: boolean;
-  verbose?: boolean;
-  parallel?: string;
-  tap13?: boolean;
-  results?: string;
-  color?: boolean;
-  format: string[];
-  output: string[];
-  probeMaxsmp?: boolean;
-  waitTimeouts?: boolean;
-  allowEmpty?: boolean;
-  firmware?: string;
-}
+import { addKcidbOptions, kcidbOptions } from './record-output.js';
+import type { RunFlags } from './run-sinks.js';
+import { addSliceOptions, formatSlice, sliceList } from './shard-options.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -81,67 +48,6 @@ function runRequest(
   };
 }
 
-const discard = (): Writable => new Writable({ write: (_c, _e, done) => done() });
-
-/**
- * Where a run's output goes. Result lines: stdout as run_tests.sh, stderr when a report goes to stdout (so
- * it stays parseable), nowhere with -t (TAP replaces them; run_tests.sh sends them to /dev/null). Reports
- * on stdout stream; report files are rendered from the run record at the end (run-output.ts), once the
- * results folder is known.
- */
-class RunSinks implements RunTreeSinks {
-  readonly #flags: RunFlags;
-  readonly #ctx: CliContext;
-  readonly #lines: ResultLinesReporter;
-  readonly #shard: ShardInfo | undefined;
-  fromRecord: readonly OutputTarget[] = [];
-  record: RunRecord | undefined;
-
-  constructor(flags: RunFlags, ctx: CliContext, shard: ShardInfo | undefined) {
-    this.#flags = flags;
-    this.#ctx = ctx;
-    this.#shard = shard;
-    // The grammar is checked before anything runs; a dry run has no folder, so its reports all stream.
-    const probe = this.#targets(flags.dryRun ? undefined : ctx.cwd);
-    const lineOut = flags.tap13 ? discard() : stdoutTaken(probe.live) ? ctx.stderr : ctx.stdout;
-    const tty = (lineOut as { isTTY?: boolean }).isTTY === true;
-    this.#lines = new ResultLinesReporter({
-      out: lineOut,
-      live: tty && ctx.env.CI === undefined,
-      color: flags.color ?? (tty && ctx.env.NO_COLOR === undefined),
-    });
-  }
-
-  #targets(resultsDir: string | undefined) {
-    const tap13 = this.#flags.tap13 === true;
-    return runTargets(this.#flags.format, this.#flags.output, { tap13, resultsDir, cwd: this.#ctx.cwd });
-  }
-
-  open = (resultsDir: string | undefined, facts: RunHeaderFacts): Reporter => {
-    const ctx = this.#ctx;
-    const targets = this.#targets(resultsDir);
-    this.fromRecord = targets.fromRecord;
-    const live = createOutputReporter(targets.live, {
-      stdout: ctx.stdout,
-      color: false,
-      title: 'vmunit run',
-      ...kcidbOptions(this.#flags),
-    });
-    if (resultsDir === undefined) return new FanOutReporter([this.#lines, live]);
-    const meta = { ...headerRecordMeta(facts), ...(this.#shard === undefined ? {} : { shard: this.#shard }) };
-    const writer = recordWriter(ctx, resultsDir, meta, (r) => {
-      this.record = r;
-    });
-    return new FanOutReporter([this.#lines, live, writer]);
-  };
-
-  print = (line: string): void => this.#lines.print(line);
-
-  note = (line: string): void => {
-    this.#ctx.stderr.write(`${line}\n`);
-  };
-}
-
 /** The whole command, callable in-process by tests. Returns the exit status. */
 export async function runCommand(
   tests: readonly string[],
@@ -164,6 +70,12 @@ export async function runCommand(
     ctx.stdout.write(only === undefined ? formatTestList(loaded.specs, flags.group) : formatSlice(slice));
     return 0;
   }
+  // The runner and the reports load only now: `run --help` and `run -l` never need them (start-up).
+  const [{ runTree }, { RunSinks }, { renderRecord }] = await Promise.all([
+    import('../../guest/run-tree.js'),
+    import('./run-sinks.js'),
+    import('../../reporters/render-record.js'),
+  ]);
   const request = runRequest(dir, tests, flags, ctx, only);
   const sinks = new RunSinks(flags, ctx, slice.info);
   const result = await runTree(request, { signal: ctx.signal, sinks });

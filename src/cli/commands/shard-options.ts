@@ -8,10 +8,8 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readTreeSelection } from '../../guest/tree-select.js';
-import { readRecord } from '../../record/read.js';
 import type { ShardInfo, Verdict } from '../../record/types.js';
-import { partition, resolveShard, type Shard } from '../../scale/shard.js';
+import type { Shard } from '../../scale/shard.js';
 import type { CliContext } from '../context.js';
 
 export interface SliceFlags {
@@ -44,7 +42,13 @@ export function addSliceOptions(cmd: Command, what = 'tests'): Command {
     .option('--failed <results>', `only the ${what} that failed in this results folder or record`);
 }
 
+// Records and the partitioner load when a slice is asked for: every command that runs a list registers
+// these options, and most runs use none of them.
+const recordReader = () => import('../../record/read.js');
+const sharding = () => import('../../scale/shard.js');
+
 async function failedNames(path: string, ctx: CliContext): Promise<Set<string>> {
+  const { readRecord } = await recordReader();
   const record = await readRecord(resolve(ctx.cwd, path));
   return new Set(record.tests.filter((t) => RERUN.has(t.verdict)).map((t) => t.name));
 }
@@ -54,6 +58,7 @@ async function failedNames(path: string, ctx: CliContext): Promise<Set<string>> 
  * 0, so only tests the record lacks are estimated (partition() gives them the mean).
  */
 async function durationsOf(path: string, ctx: CliContext): Promise<Map<string, number>> {
+  const { readRecord } = await recordReader();
   const record = await readRecord(resolve(ctx.cwd, path));
   return new Map(record.tests.map((t) => [t.name, t.durationMs ?? 0]));
 }
@@ -69,6 +74,7 @@ export async function sliceList(
   keyOf: (name: string) => string = (name) => name,
 ): Promise<Slice> {
   let names = [...list];
+  const { partition, resolveShard } = await sharding();
   if (flags.failed !== undefined) {
     const failed = await failedNames(flags.failed, ctx);
     names = names.filter((n) => failed.has(keyOf(n)));
@@ -102,7 +108,9 @@ export async function sliceCfgNames(
   flags: SliceFlags,
   ctx: CliContext,
 ): Promise<readonly string[] | undefined> {
+  const { resolveShard } = await sharding();
   if (flags.failed === undefined && resolveShard(flags, ctx.env) === undefined) return undefined;
+  const { readTreeSelection } = await import('../../guest/tree-select.js');
   const { specs } = await readTreeSelection({ dir: treeDir, env: ctx.env, tests, groups: [], all: true });
   const full = tests.length > 0 ? tests : specs.map((s) => s.name);
   return (await sliceList(full, flags, ctx)).names;

@@ -5,15 +5,17 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { treeDirFor } from '../../guest/exec.js';
-import { type StandaloneRequest, writeStandaloneTests } from '../../guest/standalone/build.js';
+import type { StandaloneRequest } from '../../guest/standalone/build.js';
+import { treeDirFor } from '../../guest/tree.js';
 import type { CliContext } from '../context.js';
+import { addFirmwareOption, firmwareRequest } from './firmware-option.js';
 import { addSliceOptions, type SliceFlags, sliceCfgNames } from './shard-options.js';
 
 interface StandaloneFlags extends SliceFlags {
   readonly output?: string;
   readonly directory?: string;
   readonly allowMissing?: boolean;
+  readonly firmware?: string;
 }
 
 /** Registers `standalone`. */
@@ -27,7 +29,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       '--allow-missing',
       'write a skip script (exit 2) for a test whose binary is missing, as upstream',
     );
-  addSliceOptions(cmd).action(async (tests: string[], flags: StandaloneFlags) => {
+  addSliceOptions(addFirmwareOption(cmd)).action(async (tests: string[], flags: StandaloneFlags) => {
     const treeDir = await treeDirFor(ctx.cwd, flags.directory);
     const sliced = await sliceCfgNames(treeDir, tests, flags, ctx);
     if (sliced?.length === 0) {
@@ -41,8 +43,10 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       outDir: flags.output === undefined ? resolve(treeDir, 'tests') : resolve(ctx.cwd, flags.output),
       allowMissing: flags.allowMissing === true,
       generator: `vmunit ${ctx.version}`,
+      firmware: firmwareRequest(flags.firmware, ctx),
     };
     const sinks = { print: (line: string) => ctx.stdout.write(`${line}\n`) };
+    const { writeStandaloneTests } = await import('../../guest/standalone/build.js');
     const entries = await writeStandaloneTests(request, { signal: ctx.signal, sinks });
     if (entries.length === 0) ctx.stderr.write('vmunit: unittests.cfg has no entries; nothing written\n');
     setStatus(0);

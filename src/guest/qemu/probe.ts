@@ -82,7 +82,7 @@ export class QemuProber {
   readonly #capture: CaptureFn;
   readonly #binaries = new Map<string, Promise<{ path: string; help: string }>>();
   readonly #listings = new Map<string, Promise<string>>();
-  /** Counts spawned probe processes (reported by the benchmark, asserted by tests). */
+  /** Counts the probes asked of the capture function (QEMU, or the on-disk cache in front of it). */
   spawned = 0;
 
   constructor(capture: CaptureFn = defaultCapture) {

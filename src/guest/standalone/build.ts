@@ -13,9 +13,11 @@ import type { GuestTestSpec } from '../cfg/spec.js';
 import { qemuTreeFacts, readTreeConfig, type TreeConfig } from '../config-mak.js';
 import { efiArch } from '../efi.js';
 import { archProfile } from '../qemu/arch/index.js';
+import type { FirmwareRequest } from '../qemu/firmware.js';
 import { parseDuration } from '../select.js';
 import { checkTestNames } from '../selection-check.js';
-import { renderStandalone, type StandaloneTree } from './generate.js';
+import { checkFirmwareFile, firmwareApplies, standaloneFirmware } from '../test-firmware.js';
+import { renderStandalone, type StandaloneFirmware, type StandaloneTree } from './generate.js';
 import { sha256Hex } from './payload.js';
 
 /** What to build: `make standalone` for these tests, typed. */
@@ -29,6 +31,8 @@ export interface StandaloneRequest {
   readonly allowMissing: boolean;
   /** `vmunit <version>`. */
   readonly generator: string;
+  /** `--firmware`/`VMUNIT_FIRMWARE` (x86): undefined = SeaBIOS, as run_tests.sh. */
+  readonly firmware?: FirmwareRequest;
 }
 
 /** Where a build's lines go. */
@@ -162,6 +166,27 @@ async function readKernel(tree: TreeConfig, spec: GuestTestSpec, rel: string, al
   );
 }
 
+/**
+ * The script's firmware: chosen now from what the test shows; qboot.rom is found when the script runs
+ * (`auto` then falls back to SeaBIOS on a QEMU without it, an explicit qboot skips with a message).
+ */
+function scriptFirmware(
+  request: FirmwareRequest,
+  spec: GuestTestSpec,
+  image: Uint8Array,
+): StandaloneFirmware {
+  const vmmArgs = spec.qemuParams.split(/\s+/).filter((w) => w !== '');
+  const choice = standaloneFirmware(request, { name: spec.name, image, vmmArgs });
+  const named = request.mode === 'qboot' || request.mode === 'auto';
+  return {
+    name: choice.name,
+    ...(choice.reason === undefined ? {} : { reason: choice.reason }),
+    bios: choice.bios,
+    search: named && choice.bios !== '',
+    fallback: request.mode === 'auto',
+  };
+}
+
 /** Writes a file whole (temporary name, then rename), executable. */
 async function writeExecutable(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -186,6 +211,9 @@ export async function writeStandaloneTests(
   const specs = pickTests(parseUnittestsCfg(cfgText, cfgFile), o.names, cfgFile);
   for (const spec of specs) checkName(spec);
   const base = standaloneTree(tree, await errataLines(tree));
+  const firmware = o.firmware ?? { mode: 'seabios' };
+  const withFirmware = firmwareApplies(firmware, profile, tree.configEfi);
+  if (withFirmware && firmware.mode === 'path') await checkFirmwareFile(firmware.path);
   const runtime = await readRuntime();
   const harness = await readRuntime('harness');
   // Read every binary before writing anything, so that a bad request leaves the folder untouched.
@@ -205,6 +233,7 @@ export async function writeStandaloneTests(
       runtime,
       harness,
       generator: o.generator,
+      ...(withFirmware && kernel !== undefined ? { firmware: scriptFirmware(firmware, spec, kernel) } : {}),
     });
     const path = join(o.outDir, spec.name);
     await writeExecutable(path, script.text).catch((cause: unknown) => {

@@ -35,6 +35,19 @@ export interface StandaloneTree extends Omit<QemuTreeFacts, 'host'> {
   readonly efi: '' | 'x86_64' | 'arm64';
 }
 
+/** `--firmware` for one script (x86 multiboot trees), decided when it is written. */
+export interface StandaloneFirmware {
+  /** What was chosen (`qboot`, `seabios`, or the file) and why `auto` kept SeaBIOS. */
+  readonly name: string;
+  readonly reason?: string;
+  /** The `-bios` word ('' = QEMU's default, SeaBIOS): a file, or a name looked up when the script runs. */
+  readonly bios: string;
+  /** Look `bios` up in the data folders of the QEMU the script finds (`-L help`), as QEMU would. */
+  readonly search: boolean;
+  /** When that QEMU has no such file: boot SeaBIOS (`auto`) rather than skip with a message (`qboot`). */
+  readonly fallback: boolean;
+}
+
 /** Everything one script is made from. */
 export interface StandaloneInput {
   readonly spec: GuestTestSpec;
@@ -47,6 +60,8 @@ export interface StandaloneInput {
   readonly harness: string;
   /** `vmunit <version>`, for the header. */
   readonly generator: string;
+  /** Absent: SeaBIOS, as run_tests.sh. */
+  readonly firmware?: StandaloneFirmware;
 }
 
 /** A rendered script and the checksum of the binary inside it. */
@@ -59,6 +74,8 @@ export interface StandaloneScript {
 
 const ACCEL_PROPS = '@VMUNIT_ACCEL_PROPS@';
 const MACHINE = '@VMUNIT_MACHINE@';
+/** Replaced by the `-bios` file the script settles on, or dropped with its `-bios` (runtime.bash). */
+const BIOS = '@VMUNIT_BIOS@';
 
 /** Comment-safe text: one line, printable ASCII. */
 function commentText(text: string): string {
@@ -94,6 +111,17 @@ function header(input: StandaloneInput, sha: string): string[] {
   ];
 }
 
+function firmwareSettings(fw: StandaloneFirmware | undefined): string[] {
+  if (fw === undefined) return [];
+  const why = fw.reason === undefined ? '' : ` (${commentText(fw.reason)})`;
+  return [
+    `# ---- firmware: ${commentText(fw.name)}${why} ----`,
+    assign('vmunit_bios', fw.bios),
+    assign('vmunit_bios_search', fw.search ? 'yes' : 'no'),
+    assign('vmunit_bios_fallback', fw.fallback ? 'yes' : 'no'),
+  ];
+}
+
 /** Variants of the fixed QEMU arguments: one per KVM host the arch supports, plus TCG; ±pci-testdev. */
 function fixedArgVariants(input: StandaloneInput): string[] {
   const { profile, tree } = input;
@@ -105,7 +133,8 @@ function fixedArgVariants(input: StandaloneInput): string[] {
   for (const a of accels) {
     for (const pci of [true, false]) {
       const base = { profile, tree, host: a.host, accel: a.accel, accelProps: ACCEL_PROPS, machine: MACHINE };
-      const platform = qemuPlatform(base, '', pci);
+      const plain = qemuPlatform(base, '', pci);
+      const platform = input.firmware?.bios ? { ...plain, bios: BIOS } : plain;
       const key = `${a.key}:${pci ? 'pci' : 'nopci'}`;
       lines.push(`  ${shellQuote(key)}) ${assignArray('vmunit_fixed', buildFixedArgs(platform))} ;;`);
     }
@@ -154,6 +183,7 @@ function settings(input: StandaloneInput, payload: EncodedPayload): string[] {
     assign('vmunit_default_machine', profile.machine),
     assignArray('vmunit_requirements', requirementWords(profile)),
     assign('vmunit_sha256', payload.sha256),
+    ...firmwareSettings(input.firmware),
     '',
   ];
 }

@@ -168,9 +168,35 @@ vmunit_efi_args() {
   vmunit_efi_fw+=(-net none -nographic -m 256)
 }
 
+# Prints where QEMU $1 finds the file named $2 (its data folders, `-L help`, in order), as -bios NAME does.
+vmunit_find_data_file() {
+  local dir
+  while IFS= read -r dir; do
+    if [ -n "$dir" ] && [ -r "$dir/$2" ]; then
+      echo "$dir/$2"
+      return 0
+    fi
+  done < <("$1" -L help 2>/dev/null)
+  return 1
+}
+
+# The -bios file for this test (vmunit standalone --firmware), or nothing for SeaBIOS. Exits 2 (skip) when
+# qboot was asked for and QEMU $1 has none.
+vmunit_bios_file() {
+  local bios=${vmunit_bios:-}
+  if [ -n "$bios" ] && [ "${vmunit_bios_search:-no}" = yes ]; then
+    bios=$(vmunit_find_data_file "$1" "$bios") || bios=
+    if [ -z "$bios" ] && [ "${vmunit_bios_fallback:-no}" != yes ]; then
+      echo "$1 has no $vmunit_bios in its data folders (qemu -L help; Debian: qemu-system-data)"
+      exit 2
+    fi
+  fi
+  echo "$bios"
+}
+
 # The per-arch run script: runs QEMU on kernel $1 and exits with the decoded status. Runs in a subshell.
 vmunit_run_script() {
-  local kernel=$1 qemu list contains message pci=nopci variant arg words i
+  local kernel=$1 qemu list contains message pci=nopci variant arg words i bios
   local -a argv initrd=()
   vmunit_set_accel "$ACCEL" || exit $?
   qemu=$(vmunit_search_qemu) || exit $?
@@ -194,8 +220,14 @@ vmunit_run_script() {
     echo "vmunit standalone: no command line for accelerator '$variant'" >&2
     exit 2
   }
+  bios=$(vmunit_bios_file "$qemu") || { echo "$bios"; exit 2; }
   argv=("$qemu")
   for arg in "${vmunit_fixed[@]}"; do
+    if [ "$arg" = @VMUNIT_BIOS@ ]; then
+      # The word before is -bios: both go when SeaBIOS stays (auto, and this QEMU has no qboot.rom).
+      if [ -n "$bios" ]; then argv+=("$bios"); else unset 'argv[${#argv[@]}-1]'; fi
+      continue
+    fi
     arg=${arg//@VMUNIT_ACCEL_PROPS@/$vmunit_run_props}
     argv+=("${arg//@VMUNIT_MACHINE@/${MACHINE:-$vmunit_default_machine}}")
   done
