@@ -42,8 +42,12 @@ const dir = mkdtempSync(join(tmpdir(), 'vmunit-run-tests-'));
 const tapFile = join(dir, 'report.tap');
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
 reporters.push('--test-reporter=tap', `--test-reporter-destination=${tapFile}`);
+// The QEMU probe cache of the runs the tests make goes to this run's own folder, not the user's
+// ~/.cache/vmunit (each fake QEMU a test writes would leave a file there); a caller's choice wins.
+const env = { VMUNIT_CACHE_DIR: join(dir, 'cache'), ...process.env };
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...files], {
   stdio: 'inherit',
+  env,
 });
 let tap = '';
 try {
