@@ -5,6 +5,7 @@
  * every pending wait fails at once with a typed `QMP_CLOSED` error instead of hanging.
  */
 
+import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { VmunitError } from '../../util/errors.js';
 
@@ -258,6 +259,12 @@ export async function openQmp(
 ): Promise<QmpClient> {
   const until = Date.now() + options.timeoutMs;
   for (;;) {
+    // QEMU creates the socket a few ms after its start: until then, wait without building a socket, a
+    // client and an error on every try (that churn was most of the watch's CPU per test).
+    if (!existsSync(path) && Date.now() < until && !options.signal?.aborted && options.alive()) {
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+      continue;
+    }
     try {
       return await QmpClient.connect(path, { ...options, timeoutMs: Math.max(until - Date.now(), 1) });
     } catch (error) {
