@@ -3,9 +3,9 @@
  * Nothing below this layer calls process.exit; commands return their exit status.
  */
 
-import { CommanderError } from 'commander';
 import { cancelledStatus } from '../util/cancel.js';
 import { exitCodeFor, formatErrorChain } from '../util/errors.js';
+import { CommanderError } from './commander.js';
 import { commandTable, loadCommands } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { defaultContext } from './context.js';

@@ -3,7 +3,7 @@
  * program of its own (`new` runs `run` in process) without an import cycle through the command table.
  */
 
-import { Command } from 'commander';
+import { Command } from './commander.js';
 import type { CliContext } from './context.js';
 import { addEnvHelp } from './env-help.js';
 

@@ -7,8 +7,6 @@
 
 import { join } from 'node:path';
 import { type DeadGuest, DeadGuestWatcher, DUMP_SETTLE_MS } from './dead-guest.js';
-import { runMigration } from './migration.js';
-import { runPanic } from './panic.js';
 import {
   type HarnessEnd,
   inTempDir,
@@ -34,9 +32,14 @@ export function harnessKind(groups: readonly string[]): HarnessKind {
   return 'plain';
 }
 
-export function launchTest(launch: QemuLaunch, kind: HarnessKind, waitTimeouts: boolean): Promise<LaunchEnd> {
-  if (kind === 'migration') return runMigration(launch);
-  if (kind === 'panic') return runPanic(launch);
+/** The migration and panic harnesses load with their first test: most runs start QEMU without them. */
+export async function launchTest(
+  launch: QemuLaunch,
+  kind: HarnessKind,
+  waitTimeouts: boolean,
+): Promise<LaunchEnd> {
+  if (kind === 'migration') return (await import('./migration.js')).runMigration(launch);
+  if (kind === 'panic') return (await import('./panic.js')).runPanic(launch);
   return runPlain(launch, waitTimeouts);
 }
 

@@ -65,6 +65,11 @@ export interface RunTreeRequest {
   readonly firmware?: FirmwareRequest;
   /** The harness environment (ACCEL, QEMU, MACHINE, TIMEOUT, MAX_SMP, …). */
   readonly env: Env;
+  /**
+   * The tree as the caller already loaded it for `dir` and `tests` (loadTree), with the cfg warnings it
+   * held back: they are printed as if the tree were loaded here, and the files are not read twice.
+   */
+  readonly loaded?: { readonly tree: LoadedTree; readonly warnings: readonly string[] };
 }
 
 /** Where a run's output goes. */
@@ -160,7 +165,8 @@ export async function runTree(
   { signal, sinks }: { signal?: AbortSignal; sinks: RunTreeSinks },
 ): Promise<RunTreeResult> {
   const started = performance.now();
-  const loaded = await loadTree(request.dir, request.tests, sinks.note);
+  for (const line of request.loaded?.warnings ?? []) sinks.note(line);
+  const loaded = request.loaded?.tree ?? (await loadTree(request.dir, request.tests, sinks.note));
   const { tree, profile } = loaded;
   const jobs = parseJobs(request.parallel ?? request.env.unittest_run_queues ?? '1');
   if (jobs === undefined) throw new VmunitError('USAGE', `Invalid -j option: ${request.parallel ?? ''}`);

@@ -33,8 +33,6 @@ export {
 } from './ktap.js';
 export { diagnosticLine, escapeKtapName, KTAP_HASH_SUBSTITUTE, resultLine } from './ktap-lines.js';
 export {
-  createOutputReporter,
-  type OutputContext,
   type OutputSpecInput,
   type OutputTarget,
   parseOutputSpecs,
@@ -42,6 +40,7 @@ export {
   resolveInside,
   stdoutTaken,
 } from './output.js';
+export { createOutputReporter, type OutputContext } from './output-reporter.js';
 export { Printer, type PrinterOptions } from './printer.js';
 export {
   type CreateReporterOptions,

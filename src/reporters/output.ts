@@ -22,16 +22,7 @@
 
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { VmunitError } from '../util/errors.js';
-import { checkWritable } from '../util/sink.js';
-import {
-  type CreateReporterOptions,
-  createReporter,
-  defaultFormat,
-  isReporterFormat,
-  REPORTER_FORMATS,
-  type ReporterFormat,
-} from './registry.js';
-import { FanOutReporter } from './types.js';
+import { defaultFormat, isReporterFormat, REPORTER_FORMATS, type ReporterFormat } from './formats.js';
 
 /** One resolved destination. `path` is absolute, or '-' for stdout. */
 export interface OutputTarget {
@@ -168,27 +159,4 @@ export function reportsBesideConsole(input: Omit<OutputSpecInput, 'ownStdout'>):
 /** True when a report (not the human console) goes to stdout: the command's own lines then use stderr. */
 export function stdoutTaken(targets: readonly OutputTarget[]): boolean {
   return targets.some((t) => t.path === '-' && t.format !== 'console');
-}
-
-/** Where stdout-bound reporters write, whether colour is wanted there, and per-format settings. */
-export interface OutputContext extends Omit<CreateReporterOptions, 'destination' | 'color'> {
-  readonly stdout: NodeJS.WritableStream;
-  /** Colour for stdout (files never get colour). */
-  readonly color: boolean;
-}
-
-/**
- * One reporter per target behind a FanOutReporter. Paths for whole-document formats are probed now, so
- * an unwritable `--output` fails before the run rather than after it.
- */
-export function createOutputReporter(targets: readonly OutputTarget[], ctx: OutputContext): FanOutReporter {
-  const { stdout, color, ...settings } = ctx;
-  const reporters = targets.map((t) => {
-    if (t.path !== '-' && (t.format === 'json' || t.format === 'junit' || t.format === 'html')) {
-      checkWritable(t.path);
-    }
-    const destination = t.path === '-' ? stdout : t.path;
-    return createReporter(t.format, { ...settings, destination, color: t.path === '-' && color });
-  });
-  return new FanOutReporter(reporters);
 }

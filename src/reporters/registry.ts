@@ -1,12 +1,13 @@
 /**
- * Name → reporter factory. The CLI turns `--format`/`--output` into names and destinations (output.ts)
- * and asks this table for the reporters; nothing else knows which formats exist.
+ * Name → reporter factory. The CLI turns `--format`/`--output` into names (formats.ts) and destinations
+ * (output.ts) and asks this table for the reporters (output-reporter.ts).
  */
 
 import type { RunMetaInput } from '../record/builder.js';
 import type { RunRecord } from '../record/types.js';
 import { VmunitError } from '../util/errors.js';
 import { type ConsoleFactoryOptions, createConsoleReporter } from './console.js';
+import { isReporterFormat, REPORTER_FORMATS, type ReporterFormat } from './formats.js';
 import { createHtmlReporter } from './html/index.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from './json-kunit.js';
 import { createJUnitReporter, type JUnitStyle } from './junit.js';
@@ -15,19 +16,7 @@ import { createKtapReporter } from './ktap.js';
 import { Tap13Reporter } from './tap13.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
-/** The output formats vmunit writes. */
-export type ReporterFormat = 'console' | 'json' | 'junit' | 'ktap' | 'html' | 'tap13' | 'kcidb';
-
-/** All formats, in the order help texts list them. */
-export const REPORTER_FORMATS: readonly ReporterFormat[] = [
-  'console',
-  'json',
-  'junit',
-  'ktap',
-  'html',
-  'tap13',
-  'kcidb',
-];
+export { defaultFormat, isReporterFormat, REPORTER_FORMATS, type ReporterFormat } from './formats.js';
 
 /** Per-format settings; each reporter reads only its own. */
 export interface CreateReporterOptions extends ReporterOptions {
@@ -94,11 +83,6 @@ const FACTORIES: Readonly<Record<ReporterFormat, Factory>> = {
     }),
 };
 
-/** Type guard for user-supplied format names. */
-export function isReporterFormat(name: string): name is ReporterFormat {
-  return Object.hasOwn(FACTORIES, name);
-}
-
 /** The reporter for `format`; an unknown name is a usage error listing the known ones. */
 export function createReporter(format: string, opts: CreateReporterOptions): Reporter {
   if (!isReporterFormat(format)) {
@@ -108,9 +92,4 @@ export function createReporter(format: string, opts: CreateReporterOptions): Rep
     );
   }
   return FACTORIES[format](opts);
-}
-
-/** What stdout gets when nothing is asked for: the kunit.py-style console on a terminal, KTAP in pipes. */
-export function defaultFormat(isTTY: boolean): ReporterFormat {
-  return isTTY ? 'console' : 'ktap';
 }

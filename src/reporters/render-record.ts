@@ -8,7 +8,8 @@ import { recordToEvents } from '../record/to-events.js';
 import type { RunRecord } from '../record/types.js';
 import { writeDocument } from '../util/sink.js';
 import { recordToKcidb } from './kcidb.js';
-import { createOutputReporter, type OutputContext, type OutputTarget } from './output.js';
+import type { OutputTarget } from './output.js';
+import { createOutputReporter, type OutputContext } from './output-reporter.js';
 
 /** The HTML title of each producer's report, so a report names the command that ran. */
 const TITLES: Readonly<Record<ProducerKind, string>> = {

@@ -7,6 +7,7 @@ import { runTargets } from '../../src/cli/commands/run-output.js';
 import { main } from '../../src/cli/main.js';
 import { makeTree, sink } from '../guest/e2e-helpers.js';
 import { qemuSkip } from '../requirements.js';
+import { notBuilt, vmunitRun } from './cli-process.js';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   const stdout = sink();
@@ -80,6 +81,23 @@ describe('vmunit run: unittests.cfg warnings', () => {
     assert.equal(r.status, 0);
     assert.equal(r.out, 'a\n');
     assert.match(r.err, /warning: .*unittests\.cfg:3: /);
+  });
+
+  it('a run prints them once, before its header (bin/vmunit.js; the tree is read once)', {
+    skip: notBuilt,
+  }, async () => {
+    const t = await makeTree([], '[a]\nfile = a.flat\ngrups = typo\n');
+    trees.push(t);
+    const r = await vmunitRun(['run', '-C', t, '--results', join(t, 'out')], '/', {
+      QEMU: '/nonexistent/qemu',
+    });
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, "SKIP a (Test file 'x86/a.flat' not found)\n");
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('vmunit: warning: '));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /unittests\.cfg:3: /);
+    assert.ok(r.stderr.startsWith('vmunit: warning: '));
+    assert.match(r.stderr, /\nvmunit: tree /);
   });
 });
 

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { createOutputReporter, parseOutputSpecs, resolveInside } from '../../src/reporters/output.js';
+import { parseOutputSpecs, resolveInside } from '../../src/reporters/output.js';
+import { createOutputReporter } from '../../src/reporters/output-reporter.js';
 import { createReporter, defaultFormat, REPORTER_FORMATS } from '../../src/reporters/registry.js';
 import { VmunitError } from '../../src/util/errors.js';
 import { Capture } from './capture.js';

@@ -7,7 +7,7 @@
 
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from '../commander.js';
 import type { SliceFlags } from './shard-options.js';
 
 /** Subcommands in kunit.py's order. */

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { createConsoleReporter } from '../../reporters/console.js';
 import { createKunitJsonReporter, type KunitJsonMetadata } from '../../reporters/json-kunit.js';
 import { createJUnitReporter } from '../../reporters/junit.js';
-import { createOutputReporter, reportsBesideConsole, stdoutTaken } from '../../reporters/output.js';
+import { reportsBesideConsole, stdoutTaken } from '../../reporters/output.js';
+import { createOutputReporter } from '../../reporters/output-reporter.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 
 /** Where reports go and how they look. */

@@ -7,9 +7,9 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CommanderError } from 'commander';
 import type { KunitRules } from '../../ktap/rules.js';
 import { VmunitError } from '../../util/errors.js';
+import { CommanderError } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { addEnvHelp } from '../env-help.js';
 import { buildKunitProgram, type KunitCli, massageKunitArgv, rootListing } from './kunit-options.js';

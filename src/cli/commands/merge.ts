@@ -13,7 +13,6 @@ import { RECORD_FILE } from '../../record/files.js';
 import { readRecord } from '../../record/read.js';
 import type { RunRecord } from '../../record/types.js';
 import { parseOutputSpecs } from '../../reporters/output.js';
-import { renderRecord } from '../../reporters/render-record.js';
 import { mergeRecords } from '../../scale/merge.js';
 import { VmunitError } from '../../util/errors.js';
 import { writeAtomic } from '../../util/sink.js';
@@ -72,6 +71,8 @@ export async function mergeCommand(
   await writeAtomic(join(dir, RECORD_FILE), `${JSON.stringify(merged, null, 2)}\n`);
   if (flags.format === undefined && !targets.some((t) => t.path === '-'))
     ctx.stdout.write(verdictLines(merged));
+  // The reporters load only now: `merge --help` never needs them (start-up).
+  const { renderRecord } = await import('../../reporters/render-record.js');
   await renderRecord(merged, targets, {
     stdout: ctx.stdout,
     color: ctx.stdout.isTTY === true && ctx.env.NO_COLOR === undefined,

@@ -175,9 +175,7 @@ async function grammarOutputs(ctx: CliContext, opts: ParseRequest) {
   if (opts.format === undefined && (opts.outputs ?? []).length === 0 && opts.results === undefined) {
     return { list, taken: false };
   }
-  const { createOutputReporter, reportsBesideConsole, stdoutTaken } = await import(
-    '../../reporters/output.js'
-  );
+  const { reportsBesideConsole, stdoutTaken } = await import('../../reporters/output.js');
   const targets = reportsBesideConsole({
     format: opts.format,
     outputs: opts.outputs,
@@ -189,6 +187,7 @@ async function grammarOutputs(ctx: CliContext, opts: ParseRequest) {
   const fromRecord = opts.results === undefined ? [] : targets.filter((t) => t.path !== '-');
   const live = targets.filter((t) => !fromRecord.includes(t));
   if (live.length > 0) {
+    const { createOutputReporter } = await import('../../reporters/output-reporter.js');
     const reporter = createOutputReporter(live, { stdout: ctx.stdout, color: false, title: opts.title });
     list.push({ reporter, file: undefined });
   }

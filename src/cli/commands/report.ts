@@ -12,9 +12,8 @@ import type { Command } from 'commander';
 import { formatLevelCounts } from '../../record/counts.js';
 import { readRecord } from '../../record/read.js';
 import type { RunRecord } from '../../record/types.js';
+import { REPORTER_FORMATS } from '../../reporters/formats.js';
 import { parseOutputSpecs, stdoutTaken } from '../../reporters/output.js';
-import { REPORTER_FORMATS } from '../../reporters/registry.js';
-import { renderRecord } from '../../reporters/render-record.js';
 import type { CliContext } from '../context.js';
 import { addKcidbOptions, type KcidbFlags, kcidbOptions } from './record-output.js';
 
@@ -42,6 +41,8 @@ export async function reportCommand(results: string, flags: ReportFlags, ctx: Cl
   const resultsDir = (await stat(input)).isDirectory() ? input : dirname(input);
   const baseline =
     flags.baseline === undefined ? undefined : await readRecord(resolve(ctx.cwd, flags.baseline));
+  // The reporters load only now: `report --help` never needs them (start-up).
+  const { renderRecord } = await import('../../reporters/render-record.js');
   await renderRecord(record, targets, {
     stdout: ctx.stdout,
     color,

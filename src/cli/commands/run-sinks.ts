@@ -8,8 +8,10 @@ import { ResultLinesReporter } from '../../guest/progress.js';
 import { headerRecordMeta } from '../../guest/run-header.js';
 import type { RunHeaderFacts, RunTreeSinks } from '../../guest/run-tree.js';
 import type { RunRecord, ShardInfo } from '../../record/types.js';
-import { createOutputReporter, type OutputTarget, stdoutTaken } from '../../reporters/output.js';
+import { type OutputTarget, stdoutTaken } from '../../reporters/output.js';
+import type { createOutputReporter } from '../../reporters/output-reporter.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
+import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
 import type { KcidbFlags } from './record-output.js';
@@ -49,13 +51,30 @@ export class RunSinks implements RunTreeSinks {
   readonly #ctx: CliContext;
   readonly #lines: ResultLinesReporter;
   readonly #shard: ShardInfo | undefined;
+  readonly #reporters: typeof createOutputReporter | undefined;
   fromRecord: readonly OutputTarget[] = [];
   record: RunRecord | undefined;
 
-  constructor(flags: RunFlags, ctx: CliContext, shard: ShardInfo | undefined) {
+  /**
+   * The reporters load only when a report is asked for (--format, --output, -t): they are ~30 modules, and
+   * a plain run starts its first QEMU sooner without them. Without those flags there is no live target.
+   */
+  static async create(flags: RunFlags, ctx: CliContext, shard: ShardInfo | undefined): Promise<RunSinks> {
+    const asked = flags.format.length > 0 || flags.output.length > 0 || flags.tap13 === true;
+    const reporters = asked ? await import('../../reporters/output-reporter.js') : undefined;
+    return new RunSinks(flags, ctx, shard, reporters?.createOutputReporter);
+  }
+
+  private constructor(
+    flags: RunFlags,
+    ctx: CliContext,
+    shard: ShardInfo | undefined,
+    reporters: typeof createOutputReporter | undefined,
+  ) {
     this.#flags = flags;
     this.#ctx = ctx;
     this.#shard = shard;
+    this.#reporters = reporters;
     // The grammar is checked before anything runs; a dry run has no folder, so its reports all stream.
     const probe = this.#targets(flags.dryRun ? undefined : ctx.cwd);
     const lineOut = flags.tap13 ? discard() : stdoutTaken(probe.live) ? ctx.stderr : ctx.stdout;
@@ -76,12 +95,7 @@ export class RunSinks implements RunTreeSinks {
     const ctx = this.#ctx;
     const targets = this.#targets(resultsDir);
     this.fromRecord = targets.fromRecord;
-    const live = createOutputReporter(targets.live, {
-      stdout: ctx.stdout,
-      color: false,
-      title: 'vmunit run',
-      ...kcidbOptions(this.#flags),
-    });
+    const live = this.#live(targets.live);
     if (resultsDir === undefined) return new FanOutReporter([this.#lines, live]);
     const meta = { ...headerRecordMeta(facts), ...(this.#shard === undefined ? {} : { shard: this.#shard }) };
     const writer = recordWriter(ctx, resultsDir, meta, (r) => {
@@ -89,6 +103,20 @@ export class RunSinks implements RunTreeSinks {
     });
     return new FanOutReporter([this.#lines, live, writer]);
   };
+
+  #live(targets: readonly OutputTarget[]): Reporter {
+    if (this.#reporters === undefined) {
+      if (targets.length === 0) return new FanOutReporter([]);
+      throw new VmunitError('INTERNAL', 'vmunit run: a live report without its reporters (RunSinks.create)');
+    }
+    const options = {
+      stdout: this.#ctx.stdout,
+      color: false,
+      title: 'vmunit run',
+      ...kcidbOptions(this.#flags),
+    };
+    return this.#reporters(targets, options);
+  }
 
   print = (line: string): void => this.#lines.print(line);
 

@@ -48,17 +48,33 @@ function runRequest(
   };
 }
 
+/**
+ * The runner and its sinks: `run --help` and `run -l` never load them (start-up). The reports load only
+ * when asked for (RunSinks.create), the record's renderer when the run ends.
+ */
+function loadRunner() {
+  const loading = Promise.all([import('../../guest/run-tree.js'), import('./run-sinks.js')]);
+  // A run that fails before it needs the runner (a bad selection) must not also report this promise.
+  loading.catch(() => undefined);
+  return loading;
+}
+
 /** The whole command, callable in-process by tests. Returns the exit status. */
 export async function runCommand(
   tests: readonly string[],
   flags: RunFlags,
   ctx: CliContext,
 ): Promise<number> {
+  // The runner loads while the tree is read (its modules' file reads overlap those): `run -l` never needs it.
+  const runner = flags.list ? undefined : loadRunner();
   // Like exec, the tree is found upward from the current folder (run_tests.sh must be run from its root).
   const dir = await treeDirFor(ctx.cwd, flags.directory);
-  // runTree loads the tree again and prints its cfg warnings then; here they matter only for -l.
+  // -l prints the cfg warnings now; a run hands them to runTree with the tree, which prints them where it
+  // would have loaded the tree itself.
+  const warnings: string[] = [];
   const loaded = await loadTree(dir, tests, (line) => {
     if (flags.list) ctx.stderr.write(`${line}\n`);
+    else warnings.push(line);
   });
   if (!flags.list && !flags.allowEmpty) checkSelection(loaded.specs, tests, flags.group, loaded.cfgFile);
   // Shards partition the selected list (positional names and -g applied, nodefault still in it), so every
@@ -70,17 +86,13 @@ export async function runCommand(
     ctx.stdout.write(only === undefined ? formatTestList(loaded.specs, flags.group) : formatSlice(slice));
     return 0;
   }
-  // The runner and the reports load only now: `run --help` and `run -l` never need them (start-up).
-  const [{ runTree }, { RunSinks }, { renderRecord }] = await Promise.all([
-    import('../../guest/run-tree.js'),
-    import('./run-sinks.js'),
-    import('../../reporters/render-record.js'),
-  ]);
-  const request = runRequest(dir, tests, flags, ctx, only);
-  const sinks = new RunSinks(flags, ctx, slice.info);
+  const [{ runTree }, { RunSinks }] = await (runner ?? loadRunner());
+  const request = { ...runRequest(dir, tests, flags, ctx, only), loaded: { tree: loaded, warnings } };
+  const sinks = await RunSinks.create(flags, ctx, slice.info);
   const result = await runTree(request, { signal: ctx.signal, sinks });
   // What `vmunit report` would render from this folder, byte for byte.
   if (sinks.record !== undefined) {
+    const { renderRecord } = await import('../../reporters/render-record.js');
     await renderRecord(sinks.record, sinks.fromRecord, {
       stdout: ctx.stdout,
       color: false,
