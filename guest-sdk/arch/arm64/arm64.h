@@ -29,7 +29,7 @@ void vmu_mmu_share_with_el0(void);
 		_v;                                         \
 	})
 #define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
-/* The (base, size) ranges of the `reg` of every top-level node whose `compatible` lists `compatible`, in
+/* The (base, size) ranges of the `reg` of every node (any depth) whose `compatible` lists `compatible`, in
  * tree order, up to `max`; returns how many. */
 int vmu_fdt_compatible_regs(const void *fdt, const char *compatible, uint64_t (*ranges)[2], int max);
 /* A device-tree node anywhere in the tree: its properties, and its parent's #address-cells and #size-cells
@@ -55,7 +55,7 @@ struct vmu_fdt_device {
 	uint64_t base, size;
 	int intid;
 };
-/* The top-level nodes whose `compatible` lists `compatible` and that have a `reg`, in tree order, up to
+/* The nodes (any depth) whose `compatible` lists `compatible` and that have a `reg`, in tree order, up to
  * `max`; returns how many. */
 int vmu_fdt_compatible_devices(const void *fdt, const char *compatible, struct vmu_fdt_device *out, int max);
 bool vmu_gic_init(const void *fdt);

@@ -188,57 +188,6 @@ static bool has_string(const uint8_t *value, uint32_t len, const char *want)
 	return false;
 }
 
-/* Top-level nodes whose `compatible` holds `want`: their `reg` ranges, in tree order. A node's properties
- * come in any order, so each node's reg and match are kept until the walk leaves it. */
-struct regs {
-	const char *want;
-	uint32_t acells, scells;
-	uint64_t (*out)[2];
-	int max, n;
-	const char *node;
-	const uint8_t *reg;
-	uint32_t reg_len;
-	bool match;
-};
-
-static void regs_flush(struct regs *r)
-{
-	if (r->node && r->match && r->reg)
-		r->n += reg_ranges(r->reg, r->reg_len, r->acells, r->scells, r->out + r->n, r->max - r->n);
-	r->node = NULL;
-	r->reg = NULL;
-	r->match = false;
-}
-
-static bool regs_visit(const struct fdt_prop *p, void *ctx)
-{
-	struct regs *r = ctx;
-
-	if (p->depth != 2)
-		return false;
-	if (p->path[2] != r->node) {
-		regs_flush(r);
-		r->node = p->path[2];
-	}
-	if (!strcmp(p->name, "compatible")) {
-		r->match = has_string(p->value, p->len, r->want);
-	} else if (!strcmp(p->name, "reg")) {
-		r->reg = p->value;
-		r->reg_len = p->len;
-	}
-	return false;
-}
-
-int vmu_fdt_compatible_regs(const void *fdt, const char *compatible, uint64_t (*ranges)[2], int max)
-{
-	struct regs r = { .want = compatible, .out = ranges, .max = max };
-
-	root_cells(fdt, &r.acells, &r.scells);
-	fdt_walk(fdt, regs_visit, &r);
-	regs_flush(&r);
-	return r.n;
-}
-
 struct cpus {
 	uint64_t *mpidrs;
 	int max, n;
@@ -424,4 +373,31 @@ int vmu_fdt_compatible_devices(const void *fdt, const char *compatible, struct v
 
 	for_each_node(fdt, devices_visit, &d, &node);
 	return d.n;
+}
+
+/* Nodes whose `compatible` holds `want`: all their `reg` ranges, in tree order. */
+struct regs {
+	const char *want;
+	uint64_t (*out)[2];
+	int max, n;
+};
+
+static bool regs_visit(const struct vmu_fdt_node *node, const void *ctx)
+{
+	struct regs *r = (struct regs *)ctx; /* our own, non-const: for_each_node only passes it on */
+	uint32_t len;
+	const uint8_t *v;
+
+	if (r->n < r->max && vmu_fdt_node_compatible(node, r->want) && (v = vmu_fdt_prop(node, "reg", &len)))
+		r->n += reg_ranges(v, len, node->acells, node->scells, r->out + r->n, r->max - r->n);
+	return false;
+}
+
+int vmu_fdt_compatible_regs(const void *fdt, const char *compatible, uint64_t (*ranges)[2], int max)
+{
+	struct regs r = { .want = compatible, .out = ranges, .max = max };
+	struct vmu_fdt_node node;
+
+	for_each_node(fdt, regs_visit, &r, &node);
+	return r.n;
 }
