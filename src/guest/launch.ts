@@ -68,6 +68,7 @@ async function runWatched(launch: QemuLaunch, qmpPath: string): Promise<LaunchEn
   let stopped: StoppedGuest | undefined;
   const states = new RunStateWatch(
     qmpPath,
+    launch.argv,
     () => !exited,
     (s) => {
       stopped = s;

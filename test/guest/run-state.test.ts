@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stoppedReason } from '../../src/guest/qmp/run-state.js';
+import { exitsOnShutdown, stoppedReason } from '../../src/guest/qmp/run-state.js';
 import { qemuSkip, skipUnless } from '../requirements.js';
 import { makeTree } from './e2e-helpers.js';
 
@@ -34,6 +34,17 @@ describe('stoppedReason', () => {
   });
 });
 
+describe('exitsOnShutdown', () => {
+  it('is false only where QEMU keeps the VM after a shutdown', () => {
+    assert.equal(exitsOnShutdown(['-kernel', 'x.flat', '-device', 'pvpanic']), true);
+    assert.equal(exitsOnShutdown(['-no-shutdown']), false);
+    assert.equal(exitsOnShutdown(['--no-shutdown']), false);
+    assert.equal(exitsOnShutdown(['-action', 'panic=pause,shutdown=pause']), false);
+    assert.equal(exitsOnShutdown(['-action', 'shutdown=poweroff']), true);
+    assert.equal(exitsOnShutdown(['-append', 'shutdown=pause']), true);
+  });
+});
+
 const CFG = `
 [triple]
 file = triple-fault.flat
@@ -49,12 +60,21 @@ timeout = 20
 file = pass.flat
 `;
 
+/**
+ * A panic with QEMU's default action powers the VM off: QEMU sends GUEST_PANICKED and SHUTDOWN and exits.
+ * QEMU 7.2 hangs in that exit when a QMP question is in flight, which the watch once caused ~1 run in 3.
+ */
+const POWEROFF_PANICS = Array.from(
+  { length: 6 },
+  (_, i) => `[poweroff${i}]\nfile = panic.flat\nqemu_params = -device pvpanic\ntimeout = 30\n`,
+).join('\n');
+
 describe('vmunit run on a guest whose VM stops for good', {
   skip: qemuSkip('qemu-system-x86_64', 'as', 'ld') || skipUnless('dist', built ? false : 'dist/ not built'),
 }, () => {
   let tree = '';
   before(async () => {
-    tree = await makeTree(['triple-fault', 'panic', 'pass'], CFG);
+    tree = await makeTree(['triple-fault', 'panic', 'pass'], CFG + POWEROFF_PANICS);
   });
   after(() => rmSync(tree, { recursive: true, force: true }));
 
@@ -68,7 +88,7 @@ describe('vmunit run on a guest whose VM stops for good', {
   }
 
   it('ends each at once with the state as reason and the registers in the failure', () => {
-    const r = run(['-j', '2']);
+    const r = run(['-j', '2', 'panic', 'triple', 'pass']);
     // -j 2 prints each line when its test ends, so the order is the finishing order.
     assert.deepEqual(r.stdout.split('\n').sort(), [
       '',
@@ -89,6 +109,16 @@ describe('vmunit run on a guest whose VM stops for good', {
     // The log's command line is the test's own (the monitor is plumbing), pasteable as it stands.
     const log = readFileSync(join(tree, 'logs', 'triple.log'), 'utf8');
     assert.doesNotMatch(log.split('\n')[0] ?? '', /-mon|qmp/);
+  });
+
+  it('lets QEMU exit after a panic that powers the VM off, every time', () => {
+    const r = run(['-j', '2', ...Array.from({ length: 6 }, (_, i) => `poweroff${i}`)]);
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, 6, r.stdout);
+    // QEMU's own exit (status 0, not the test device's) decides, as under run_tests.sh: no timeout.
+    const verdicts = new Set(lines.map((l) => l.replace(/poweroff\d/, 'X')));
+    assert.deepEqual(verdicts, new Set(['FAIL X ']), r.stdout);
+    assert.ok(r.ms < 25_000, `${r.ms} ms: before the 30 s timeouts`);
   });
 
   it('--wait-timeouts waits for the timeout, as run_tests.sh', () => {

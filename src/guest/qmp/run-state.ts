@@ -4,6 +4,11 @@
  * stopped, so upstream waits for `timeout(1)`. The watch reacts to QEMU's own events (STOP, SHUTDOWN,
  * GUEST_PANICKED) and asks `query-status` once after the handshake (a guest that died before the connection)
  * and once per such event: nothing is polled, so a test that runs normally pays for one connection.
+ *
+ * Nothing is asked once QEMU is on its way out: QEMU 7.2 hangs in its exit for good when a QMP command is in
+ * flight as its main loop ends (monitor_cleanup waits for the dispatcher). A guest that panics or powers off
+ * without `-no-shutdown` sends GUEST_PANICKED and SHUTDOWN, and asking then hung ~1 run in 3 here. So a
+ * SHUTDOWN that ends QEMU stops the watch, and an event is only acted on after a short settle time.
  */
 
 import { openQmp, type QmpClient, type QmpEvent } from './client.js';
@@ -18,10 +23,26 @@ export const FINAL_RUN_STATES: ReadonlyMap<string, string> = new Map([
 /** The events after which the run state may have become final. */
 const WATCHED = new Set(['STOP', 'SHUTDOWN', 'GUEST_PANICKED']);
 
+/** Time for the SHUTDOWN that may follow another event (a panic's `poweroff` action) to arrive first. */
+const SETTLE_MS = 100;
 /** A reply slower than this means the monitor is not answering (the test then runs to its own end). */
 const QUERY_MS = 5000;
 /** Connection, greeting and handshake: QEMU creates the socket before the guest runs. */
 const CONNECT_MS = 10_000;
+
+/**
+ * Whether QEMU ends when the guest shuts down (pure): not under `-no-shutdown` or `-action shutdown=pause`,
+ * where the VM stays in run state `shutdown` and the monitor can still be asked.
+ */
+export function exitsOnShutdown(argv: readonly string[]): boolean {
+  for (const [i, arg] of argv.entries()) {
+    if (arg === '-no-shutdown' || arg === '--no-shutdown') return false;
+    if ((arg === '-action' || arg === '--action') && /(^|,)shutdown=pause(,|$)/.test(argv[i + 1] ?? '')) {
+      return false;
+    }
+  }
+  return true;
+}
 
 export interface StoppedGuest {
   /** The FAIL reason: `guest panicked`, `guest shut down and QEMU kept running: guest-reset`. */
@@ -44,13 +65,24 @@ export class RunStateWatch {
   readonly #path: string;
   readonly #alive: () => boolean;
   readonly #onStopped: (stopped: StoppedGuest) => void;
+  readonly #exitsOnShutdown: boolean;
   #client: QmpClient | undefined;
   #closed = false;
   #fired = false;
+  #settle: NodeJS.Timeout | undefined;
 
-  /** `alive` says whether QEMU still runs; `onStopped` is called at most once. */
-  constructor(path: string, alive: () => boolean, onStopped: (stopped: StoppedGuest) => void) {
+  /**
+   * `alive` says whether QEMU still runs; `onStopped` is called at most once; `argv` is QEMU's command line
+   * (whether a shutdown ends QEMU).
+   */
+  constructor(
+    path: string,
+    argv: readonly string[],
+    alive: () => boolean,
+    onStopped: (stopped: StoppedGuest) => void,
+  ) {
     this.#path = path;
+    this.#exitsOnShutdown = exitsOnShutdown(argv);
     this.#alive = alive;
     this.#onStopped = onStopped;
   }
@@ -62,6 +94,7 @@ export class RunStateWatch {
 
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#settle);
     this.#client?.close();
   }
 
@@ -76,7 +109,16 @@ export class RunStateWatch {
     }
     this.#client = qmp;
     qmp.onEvent((e) => {
-      if (WATCHED.has(e.event)) this.#check(qmp).catch(() => undefined);
+      if (!WATCHED.has(e.event) || this.#closed) return;
+      if (e.event === 'SHUTDOWN' && this.#exitsOnShutdown) {
+        // QEMU is ending: its exit status says the rest, and a question now could hang it.
+        this.close();
+        return;
+      }
+      clearTimeout(this.#settle);
+      this.#settle = setTimeout(() => {
+        if (this.#alive() && !this.#closed) this.#check(qmp).catch(() => undefined);
+      }, SETTLE_MS);
     });
     await this.#check(qmp);
   }
