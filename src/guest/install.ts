@@ -8,6 +8,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { VmunitError } from '../util/errors.js';
+import type { FirmwareRequest } from './qemu/firmware.js';
 import { type StandaloneEntry, writeStandaloneTests } from './standalone/build.js';
 
 /** Folder under the prefix. */
@@ -19,6 +20,8 @@ export interface InstallOptions {
   readonly names: readonly string[];
   readonly allowMissing: boolean;
   readonly generator: string;
+  /** `--firmware`/`VMUNIT_FIRMWARE` (x86), as for `vmunit standalone`. */
+  readonly firmware?: FirmwareRequest;
 }
 
 /** tests.json. `file` is relative to the manifest's folder. Bump `version` on incompatible changes. */
@@ -67,6 +70,7 @@ export async function installTests(
     outDir: dir,
     allowMissing: o.allowMissing,
     generator: o.generator,
+    ...(o.firmware ? { firmware: o.firmware } : {}),
   });
   const manifest = join(root, 'tests.json');
   const tmp = `${manifest}.tmp-${process.pid}`;

@@ -109,4 +109,24 @@ describe('vmunit standalone --firmware', {
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /VMUNIT_FIRMWARE: unknown firmware 'ovmf'/);
   });
+
+  it('vmunit install --firmware writes the same choice into the installed scripts', () => {
+    const install = (prefix: string, args: string[]) =>
+      spawnSync(process.execPath, [BIN, 'install', '-C', tree, '--prefix', join(work, prefix), ...args], {
+        cwd: work,
+        encoding: 'utf8',
+      });
+    const ok = install('inst', ['--firmware', 'auto']);
+    assert.equal(ok.status, 0, ok.stderr);
+    const tests = join(work, 'inst', 'share', 'vmunit', 'tests');
+    assert.match(readFileSync(join(tests, 'plain'), 'utf8'), /^vmunit_bios=qboot\.rom$/m);
+    assert.match(readFileSync(join(tests, 'device'), 'utf8'), /^# ---- firmware: seabios \(/m);
+    const ran = spawnSync(join(tests, 'plain'), [], { cwd: work, env: { ...process.env, ACCEL: 'tcg' } });
+    assert.equal(ran.status, 0, `${ran.stdout}${ran.stderr}`);
+    assert.match(String(ran.stdout), / -bios \/\S*\/qboot\.rom /);
+    const bad = install('bad', ['--firmware', 'ovmf']);
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stdout, '');
+    assert.match(bad.stderr, /--firmware: unknown firmware 'ovmf'/);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * `--firmware qboot|seabios|auto|PATH` and `VMUNIT_FIRMWARE`, shared by `run`, `exec` and `standalone`: the
- * flag wins, a file path is taken relative to the folder the user typed it in.
+ * `--firmware qboot|seabios|auto|PATH` and `VMUNIT_FIRMWARE`, shared by `run`, `exec`, `standalone` and
+ * `install`: the flag wins, a file path is taken relative to the folder the user typed it in.
  */
 
 import { resolve } from 'node:path';
