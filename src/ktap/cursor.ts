@@ -29,7 +29,7 @@ export class LineCursor {
   #lineNo = 0;
   #budget = SYNTHETIC_BUDGET;
   /** The last line when it was read in place (readInPlace): classified only if lastLine is asked for. */
-  #inPlace: { bytes: Uint8Array; start: number; end: number; lineNo: number } | undefined;
+  #inPlace: { bytes: Buffer; start: number; end: number; lineNo: number } | undefined;
 
   /** `extract`: run kunit.py's kernel-log extraction (prefixes, stop markers) before the grammar. */
   constructor(extract: boolean) {
@@ -73,7 +73,7 @@ export class LineCursor {
    * What feed() and pop() do for the raw line bytes[start, end), which the caller found to be one that
    * extraction keeps unchanged but for the prefix (fast-leaf.ts): it is counted, not decoded or classified.
    */
-  readInPlace(bytes: Uint8Array, start: number, end: number): void {
+  readInPlace(bytes: Buffer, start: number, end: number): void {
     this.#lineNo++;
     this.#budget += BUDGET_PER_LINE;
     this.#lastLine = undefined;

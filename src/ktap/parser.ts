@@ -122,7 +122,7 @@ export class KtapParser {
    * the events the line completed are returned. Otherwise nothing is read and the result is undefined: push
    * the line. The bytes must not change until releaseBytes() is called.
    */
-  pushBytes(bytes: Uint8Array, start: number, end: number): RunEvent[] | undefined {
+  pushBytes(bytes: Buffer, start: number, end: number): RunEvent[] | undefined {
     const s = this.#state;
     const f = s.stack[s.stack.length - 1];
     if (this.#onLeaf === undefined || f === undefined || f.phase !== 'loopDiag' || f.subLog.length > 0)

@@ -42,9 +42,9 @@ export interface LineVisitor {
    * when ASCII: refuse any other. Asked before the lines before it reached the consumer, so it must not
    * depend on them: lines it refuses go on as strings, in runs (one decode for a run of lines).
    */
-  candidate(bytes: Uint8Array, start: number, end: number): boolean;
+  candidate(bytes: Buffer, start: number, end: number): boolean;
   /** Takes the candidate line bytes[start, end) in place; false to be given it as a string instead. */
-  take(bytes: Uint8Array, start: number, end: number): boolean;
+  take(bytes: Buffer, start: number, end: number): boolean;
   line(line: string): void;
 }
 

@@ -9,8 +9,28 @@ import { waitDrain } from './pipe.js';
 
 /** Block size: large writes, small enough to stay out of V8's large-object space. */
 const BLOCK = 1 << 16;
-/** Ranges up to this length are copied by a loop: a native copy costs more to call than it saves. */
+/** Ranges up to this length are copied by a loop (copyBytes). */
 const SHORT = 64;
+
+/**
+ * Copies source[start, end) into target at `at` (which must have room); returns the end of the copy.
+ * Ranges up to SHORT are copied by a loop: a native copy costs more to call than it saves.
+ */
+export function copyBytes(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  target: Uint8Array,
+  at: number,
+): number {
+  if (end - start > SHORT) {
+    target.set(source.subarray(start, end), at);
+    return at + end - start;
+  }
+  let to = at;
+  for (let i = start; i < end; i++) target[to++] = source[i] as number;
+  return to;
+}
 
 export class OutputBuffer {
   readonly #out: NodeJS.WritableStream;
@@ -45,21 +65,11 @@ export class OutputBuffer {
       }
     }
     const block = this.#block;
-    let at = this.#copy(head, 0, head.length, this.#used);
-    at = this.#copy(bytes, start, end, at);
+    let at = copyBytes(head, 0, head.length, block, this.#used);
+    at = copyBytes(bytes, start, end, block, at);
     block[at] = 10;
     this.#used = at + 1;
   };
-
-  #copy(bytes: Uint8Array, start: number, end: number, at: number): number {
-    const block = this.#block;
-    if (end - start > SHORT) {
-      block.set(bytes.subarray(start, end), at);
-      return at + end - start;
-    }
-    for (let i = start; i < end; i++) block[at++] = bytes[i] as number;
-    return at;
-  }
 
   /** Writes what was collected; false when the stream asks the caller to wait for 'drain'. */
   flush(): boolean {
