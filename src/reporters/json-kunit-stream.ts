@@ -115,7 +115,8 @@ export function createStreamingKunitJson(
   destination: NodeJS.WritableStream | string,
   common: Record<string, string | null>,
 ): LeafReporter {
-  const sink = openDocumentSink(destination);
+  // Every character is ASCII (json.dumps' ensure_ascii, asciiOnly here).
+  const sink = openDocumentSink(destination, 'latin1');
   const inner = pad(1);
   const commonTop = commonText(common, inner);
   const commonNested = new Map<number, string>();

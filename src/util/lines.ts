@@ -86,25 +86,46 @@ export class LineSplitter {
    */
   each(chunk: Buffer | string, visitor: LineVisitor): void {
     if (typeof chunk === 'string') {
-      for (const line of this.push(chunk)) visitor.line(line);
+      this.#give(this.push(chunk), visitor);
       return;
     }
     let start = 0;
     if (this.#dirty) {
       start = chunk.indexOf(10) + 1;
       if (start === 0) start = chunk.length;
-      for (const line of this.push(chunk.subarray(0, start))) visitor.line(line);
+      this.#giveBytes(chunk, 0, start, visitor);
     }
+    const slow = this.#lines(chunk, start, visitor);
+    if (slow < chunk.length) this.#giveBytes(chunk, slow, chunk.length, visitor);
+  }
+
+  /**
+   * each()'s loop over the complete lines from `start`; returns where the bytes not given yet start. A
+   * function of its own: V8 compiles the loop while it runs (on-stack replacement), before the code after
+   * it ever ran, and such code would deoptimise at the loop's end on every chunk.
+   */
+  #lines(chunk: Buffer, from: number, visitor: LineVisitor): number {
     // [slow, start): lines that go on as strings, decoded together once a line is taken in place.
-    let slow = start;
+    let slow = from;
+    let start = from;
     for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
       if (visitor.candidate(chunk, start, nl)) {
-        if (slow < start) for (const line of this.push(chunk.subarray(slow, start))) visitor.line(line);
+        if (slow < start) this.#giveBytes(chunk, slow, start, visitor);
         slow = visitor.take(chunk, start, nl) ? nl + 1 : start;
       }
       start = nl + 1;
     }
-    if (slow < chunk.length) for (const line of this.push(chunk.subarray(slow))) visitor.line(line);
+    return slow;
+  }
+
+  /** each(): chunk[start, end) through push(), its lines as strings. */
+  #giveBytes(chunk: Buffer, start: number, end: number, visitor: LineVisitor): void {
+    this.#give(this.push(chunk.subarray(start, end)), visitor);
+  }
+
+  /** An index loop, not for-of: arrays of no line and of lines differ in kind, which for-of deopts on. */
+  #give(lines: readonly string[], visitor: LineVisitor): void {
+    for (let i = 0; i < lines.length; i++) visitor.line(lines[i] as string);
   }
 
   end(): string[] {
