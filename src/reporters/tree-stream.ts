@@ -83,6 +83,11 @@ interface CaseRun {
 
 const RUN_LIMIT = 1 << 20;
 
+/** A renderer's PassedCaseBytes, with what goes before a case that follows another (separator, head). */
+interface CaseBytes extends PassedCaseBytes {
+  readonly between: Buffer;
+}
+
 interface Open {
   readonly id: string;
   readonly parentId: string | null;
@@ -121,7 +126,7 @@ export class TreeStream {
   };
 
   readonly #run: CaseRun = { parent: undefined, first: 0, next: 0, bytes: Buffer.alloc(1 << 12), used: 0 };
-  readonly #caseFrames: PassedCaseBytes[] = [];
+  readonly #caseFrames: CaseBytes[] = [];
 
   constructor(renderer: TreeRenderer) {
     this.#renderer = renderer;
@@ -183,27 +188,28 @@ export class TreeStream {
       run.parent = parent;
       run.first = leaf.index;
     }
-    const size = frame.separator.length + frame.head.length + (nameEnd - nameStart) + frame.tail.length;
+    const { between, head, tail } = frame;
+    const size = between.length + (nameEnd - nameStart) + tail.length;
     if (run.used + size > run.bytes.length)
       run.bytes = Buffer.concat([run.bytes.subarray(0, run.used)], 2 * (run.used + size));
-    const { separator, head, tail } = frame;
     const out = run.bytes;
+    // The constant parts are long enough for a native copy; the name is short.
     let at = run.used;
-    if (at > 0) at = copyBytes(separator, 0, separator.length, out, at);
-    at = copyBytes(head, 0, head.length, out, at);
+    at = at === 0 ? head.copy(out, 0) : at + between.copy(out, at);
     at = copyBytes(name, nameStart, nameEnd, out, at);
-    run.used = copyBytes(tail, 0, tail.length, out, at);
+    run.used = at + tail.copy(out, at);
     run.next = leaf.index + 1;
     return true;
   }
 
   /** The renderer's bytes of a passing case at `level`, asked once per level. */
-  #caseBytes(level: number): PassedCaseBytes | undefined {
+  #caseBytes(level: number): CaseBytes | undefined {
     const renderer = this.#renderer;
     if (renderer.passedCase === undefined) return undefined;
     let frame = this.#caseFrames[level];
     if (frame === undefined) {
-      frame = renderer.passedCase(level);
+      const bytes = renderer.passedCase(level);
+      frame = { ...bytes, between: Buffer.concat([bytes.separator, bytes.head]) };
       this.#caseFrames[level] = frame;
     }
     return frame;
