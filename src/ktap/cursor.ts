@@ -6,6 +6,7 @@
  */
 
 import { KtapExtractor } from './extract.js';
+import { latin1 } from './fast-leaf.js';
 import { type ClassifiedLine, classifyLine } from './line-type.js';
 import { pyRstrip } from './py-text.js';
 
@@ -28,7 +29,7 @@ export class LineCursor {
   #lineNo = 0;
   #budget = SYNTHETIC_BUDGET;
   /** The last line when it was read in place (readInPlace): classified only if lastLine is asked for. */
-  #inPlace: { text: string; start: number; end: number; lineNo: number } | undefined;
+  #inPlace: { bytes: Buffer; start: number; end: number; lineNo: number } | undefined;
 
   /** `extract`: run kunit.py's kernel-log extraction (prefixes, stop markers) before the grammar. */
   constructor(extract: boolean) {
@@ -69,21 +70,28 @@ export class LineCursor {
   }
 
   /**
-   * What feed() and pop() do for the raw line text[start, end), which the caller found to be one that
-   * extraction keeps unchanged but for the prefix (fast-leaf.ts): it is counted, not copied or classified.
+   * What feed() and pop() do for the raw line bytes[start, end), which the caller found to be one that
+   * extraction keeps unchanged but for the prefix (fast-leaf.ts): it is counted, not decoded or classified.
    */
-  readInPlace(text: string, start: number, end: number): void {
+  readInPlace(bytes: Buffer, start: number, end: number): void {
     this.#lineNo++;
     this.#budget += BUDGET_PER_LINE;
     this.#lastLine = undefined;
-    if (this.#inPlace === undefined) this.#inPlace = { text, start, end, lineNo: this.#lineNo };
+    if (this.#inPlace === undefined) this.#inPlace = { bytes, start, end, lineNo: this.#lineNo };
     else {
       const last = this.#inPlace;
-      last.text = text;
+      last.bytes = bytes;
       last.start = start;
       last.end = end;
       last.lineNo = this.#lineNo;
     }
+  }
+
+  /** The caller is about to reuse the bytes given to readInPlace: the last line is read from them now. */
+  releaseInPlace(): void {
+    if (this.#inPlace === undefined) return;
+    void this.lastLine;
+    this.#inPlace = undefined;
   }
 
   /** Marks the end of input; phases then see 'eof' instead of 'need'. */
@@ -103,7 +111,7 @@ export class LineCursor {
   get lastLine(): ClassifiedLine | undefined {
     const last = this.#inPlace;
     if (this.#lastLine === undefined && last !== undefined) {
-      const text = this.#extract(last.text.slice(last.start, last.end));
+      const text = this.#extract(latin1(last.bytes, last.start, last.end));
       if (text !== undefined) this.#lastLine = classifyLine(text, last.lineNo);
     }
     return this.#lastLine;

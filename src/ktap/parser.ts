@@ -19,7 +19,7 @@
 import type { RunEvent } from '../events/types.js';
 import { LineCursor } from './cursor.js';
 import { EventOutput } from './event-output.js';
-import { LeafScanner, type PassedLeaf, type PassedLeafListener } from './fast-leaf.js';
+import { LeafScanner, latin1, PassedLeaf, type PassedLeafListener } from './fast-leaf.js';
 import { type Frame, newFrame } from './frame.js';
 import type { ParseState } from './parse-state.js';
 import { diagnostics, loopDiagnostics, plan, subtestHeader, versionLine } from './phase-header.js';
@@ -51,7 +51,7 @@ export interface KtapParserOptions {
   /** The kunit.py version's rules (status-rule variant, messages). Default: mainline's (rules.ts). */
   readonly rules?: KunitRules;
   /**
-   * Enables pushRange (fast-leaf.ts): the passing test cases it takes reach this listener instead of
+   * Enables pushBytes (fast-leaf.ts): the passing test cases it takes reach this listener instead of
    * becoming test:start/test:result events.
    */
   readonly onPassedLeaf?: PassedLeafListener;
@@ -72,7 +72,7 @@ export class KtapParser {
   readonly #onLeaf: PassedLeafListener | undefined;
   /** The records the fast lane fills, reused for every line it takes. */
   readonly #scan = new LeafScanner();
-  readonly #leaf: PassedLeaf = { parentId: '', name: '', index: 0, depth: 0 };
+  readonly #leaf = new PassedLeaf();
 
   constructor(options: KtapParserOptions = {}) {
     this.#embedded = options.parentId !== undefined;
@@ -116,35 +116,37 @@ export class KtapParser {
   }
 
   /**
-   * The fast lane (needs `onPassedLeaf`): the raw line text[start, end) when it is a passing test case the
-   * parser can take in place (fast-leaf.ts), with the parser waiting in a subtest loop with no diagnostics
-   * held. Then the state advances as push() would, the listener gets the case, and the events the line
-   * completed are returned. Otherwise nothing is read and the result is undefined: push the line.
+   * The fast lane (needs `onPassedLeaf`): the raw line bytes[start, end), one isPlainLine accepted, when it
+   * is a passing test case the parser can take in place (fast-leaf.ts), with the parser waiting in a subtest
+   * loop with no diagnostics held. Then the state advances as push() would, the listener gets the case, and
+   * the events the line completed are returned. Otherwise nothing is read and the result is undefined: push
+   * the line. The bytes must not change until releaseBytes() is called.
    */
-  pushRange(text: string, start: number, end: number): RunEvent[] | undefined {
+  pushBytes(bytes: Buffer, start: number, end: number): RunEvent[] | undefined {
     const s = this.#state;
     const f = s.stack[s.stack.length - 1];
     if (this.#onLeaf === undefined || f === undefined || f.phase !== 'loopDiag' || f.subLog.length > 0)
       return undefined;
     const prefix = this.#cursor.inPlacePrefix();
     const scan = this.#scan;
-    if (prefix < 0 || !scan.scan(text, start, end, prefix) || scan.number !== f.testNum) return undefined;
-    const name = text.slice(scan.nameStart, end);
+    if (prefix < 0 || !scan.scan(bytes, start, end, prefix) || scan.number !== f.testNum) return undefined;
     // A line naming the open test ends its subtest list (loopDecide).
-    if (!f.isMain && name === f.name) return undefined;
-    this.#cursor.readInPlace(text, start, end);
+    if (!f.isMain && end - scan.nameStart === f.name.length && latin1(bytes, scan.nameStart, end) === f.name)
+      return undefined;
+    this.#cursor.readInPlace(bytes, start, end);
     this.#out.skipId();
-    const leaf = this.#leaf;
-    leaf.parentId = f.id;
-    leaf.name = name;
-    leaf.index = f.testNum;
-    leaf.depth = f.depth + 1;
+    this.#leaf.set(f.id, f.testNum, f.depth + 1, bytes, scan.nameStart, end);
     passedLeaf(f);
-    this.#onLeaf(leaf);
+    this.#onLeaf(this.#leaf);
     // Most often the loop simply waits for the next case: no phase to run.
     loopCheck(f);
     if (f.phase !== 'loopDiag') this.#run();
     return this.#out.take();
+  }
+
+  /** The bytes given to pushBytes so far may change from now on (a reused read buffer). */
+  releaseBytes(): void {
+    this.#cursor.releaseInPlace();
   }
 
   /** Ends the input: unfinished tests are closed as kunit.py does at EOF. */

@@ -96,12 +96,16 @@ export class ConsoleReporter implements LeafReporter {
   readonly #tree: TreeBuilder | undefined;
   #pendingHeader: string | undefined;
   #last: FinishedTest | undefined;
+  /** The label of a passing case, coloured or not. */
+  readonly #passed: string;
 
   constructor(options: ConsoleReporterOptions) {
     this.#out = options.printer;
     const quiet = options.summaryOnly === true || options.failedOnly === true;
-    this.#p = quiet ? new Printer({ write: () => {}, color: options.printer.color }) : this.#out;
+    const drop = () => {};
+    this.#p = quiet ? new Printer({ write: drop, writeLine: drop, color: options.printer.color }) : this.#out;
     this.#tree = options.failedOnly ? new TreeBuilder() : undefined;
+    this.#passed = this.#p.green(PASSED);
   }
 
   /** The last finished root (status, counts): what `kunit.py parse` bases its exit status on. */
@@ -155,7 +159,7 @@ export class ConsoleReporter implements LeafReporter {
       parent.dropLog = true;
     }
     this.#tracker.passedLeaf(leaf.parentId);
-    this.#p.printWithTimestamp(this.#p.green(PASSED), leaf.name);
+    this.#p.printWithTimestampBytes(this.#passed, leaf.bytes, leaf.nameStart, leaf.nameEnd);
   }
 
   async close(): Promise<void> {}

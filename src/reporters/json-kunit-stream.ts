@@ -46,6 +46,9 @@ export function asciiOnly(json: string): string {
 /** Text json.dumps writes between quotes unchanged: printable ASCII but '"' and '\\'. */
 const PLAIN = /^[ !#-[\]-~]*$/;
 
+/** PLAIN's complement as a byte table (1: json.dumps escapes it). */
+const ESCAPED = Uint8Array.from({ length: 256 }, (_, c) => (PLAIN.test(String.fromCharCode(c)) ? 0 : 1));
+
 /** A JSON string as Python's json.dumps writes it. */
 function str(text: string): string {
   return PLAIN.test(text) ? `"${text}"` : asciiOnly(JSON.stringify(text));
@@ -112,7 +115,8 @@ export function createStreamingKunitJson(
   destination: NodeJS.WritableStream | string,
   common: Record<string, string | null>,
 ): LeafReporter {
-  const sink = openDocumentSink(destination);
+  // Every character is ASCII (json.dumps' ensure_ascii, asciiOnly here).
+  const sink = openDocumentSink(destination, 'latin1');
   const inner = pad(1);
   const commonTop = commonText(common, inner);
   const commonNested = new Map<number, string>();
@@ -166,6 +170,16 @@ export function createStreamingKunitJson(
     rootEnd: (id) => {
       rootId ??= id;
       if (id === rootId) end();
+    },
+    passedCase: (level) => {
+      const frame = caseFrame(level, 'PASS');
+      return {
+        head: Buffer.from(frame.openQuoted),
+        tail: Buffer.from(frame.closeQuoted),
+        // A case list's items, as list() joins them.
+        separator: Buffer.from(`,${pad(2 * level)}`),
+        escaped: ESCAPED,
+      };
     },
   });
   return {

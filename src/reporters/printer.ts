@@ -16,6 +16,11 @@ export interface PrinterOptions {
   readonly color: boolean;
   /** Injectable clock for the time stamps (epoch milliseconds). Default: `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Where a line whose end is bytes goes (`head`, bytes[start, end), a line break), so they need no string
+   * (the parser's fast lane). Default: decoded and given to `write`.
+   */
+  readonly writeLine?: (head: Uint8Array, bytes: Uint8Array, start: number, end: number) => void;
 }
 
 function two(n: number): string {
@@ -31,14 +36,20 @@ export class Printer {
   readonly #write: (text: string) => void;
   readonly #color: boolean;
   readonly #now: () => number;
-  /** The stamp of the last second printed: formatting a date per line would dominate a big parse. */
+  /** The stamp of the last second printed. */
   #stampSecond = Number.NaN;
   #stamp = '';
+  readonly #writeLine: PrinterOptions['writeLine'];
+  /** printWithTimestampBytes's stamp and message as bytes, made again when either changes. */
+  #head = new Uint8Array(0);
+  #headStamp = '';
+  #headMessage = '';
 
   constructor(options: PrinterOptions) {
     this.#write = options.write;
     this.#color = options.color;
     this.#now = options.now ?? Date.now;
+    this.#writeLine = options.writeLine;
   }
 
   get color(): boolean {
@@ -51,13 +62,33 @@ export class Printer {
 
   /** `message` (and `more`, joined to it here: one string less per line on a big log) with the time. */
   printWithTimestamp(message: string, more = ''): void {
+    this.#write(`${this.#timestamp()}${message}${more}\n`);
+  }
+
+  /** printWithTimestamp(message, more) where `more` is the ASCII bytes[start, end). */
+  printWithTimestampBytes(message: string, bytes: Uint8Array, start: number, end: number): void {
+    const stamp = this.#timestamp();
+    if (this.#writeLine === undefined) {
+      this.#write(`${stamp}${message}${Buffer.from(bytes.subarray(start, end)).toString('latin1')}\n`);
+      return;
+    }
+    if (stamp !== this.#headStamp || message !== this.#headMessage) {
+      this.#headStamp = stamp;
+      this.#headMessage = message;
+      this.#head = Buffer.from(stamp + message);
+    }
+    this.#writeLine(this.#head, bytes, start, end);
+  }
+
+  /** The `[HH:MM:SS] ` stamp, made once a second: formatting a date per line would dominate a big parse. */
+  #timestamp(): string {
     const ms = this.#now();
     const second = Math.floor(ms / 1000);
     if (second !== this.#stampSecond) {
       this.#stampSecond = second;
       this.#stamp = `[${formatClock(new Date(ms))}] `;
     }
-    this.#write(`${this.#stamp}${message}${more}\n`);
+    return this.#stamp;
   }
 
   #paint(code: string, text: string): string {

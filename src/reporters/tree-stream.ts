@@ -15,6 +15,7 @@ import type { RunEvent, TestDirective, TestStatus } from '../events/types.js';
 import { CountTracker } from '../ktap/counts.js';
 import { type PassedLeaf, passedLeafEvents } from '../ktap/fast-leaf.js';
 import type { TestCounts } from '../ktap/model.js';
+import { copyBytes } from '../util/output-buffer.js';
 
 /** A finished test, as a renderer sees it. */
 export interface DoneTest {
@@ -38,6 +39,19 @@ export interface Rendered {
   readonly text: string;
 }
 
+/**
+ * A passing test case as bytes around its name, at one level: what `render` gives for it, split so that the
+ * parser's fast-lane cases (ASCII bytes, ktap/fast-leaf.ts) are copied into the text without strings.
+ */
+export interface PassedCaseBytes {
+  readonly head: Buffer;
+  readonly tail: Buffer;
+  /** What the parent's text puts between two of its children. */
+  readonly separator: Buffer;
+  /** 1 for each byte a name must not have to be written as it is (the renderer would escape it). */
+  readonly escaped: Uint8Array;
+}
+
 export interface TreeRenderer {
   /**
    * The text of a finished non-root test; `children` its children's texts, in index order. `test` may be
@@ -48,6 +62,30 @@ export interface TreeRenderer {
   rootChild(rootId: string, child: Rendered): void;
   /** A root finished; its children were all given before. */
   rootEnd(rootId: string, root: DoneTest): void;
+  /** The bytes of a passing case without log at `level`, for renderers that take fast-lane cases so. */
+  passedCase?(level: number): PassedCaseBytes;
+}
+
+/**
+ * Consecutive fast-lane cases of one parent, written as one text: their bytes, separators included, are
+ * copied into one buffer and decoded once when the run ends, as one `Rendered` standing for all of them
+ * (the parent's text joins its children with the same separator). A run ends when anything else happens
+ * to its parent, or at RUN_LIMIT bytes.
+ */
+interface CaseRun {
+  parent: Open | undefined;
+  /** The first case's index, and the index the next case must have to join. */
+  first: number;
+  next: number;
+  bytes: Buffer;
+  used: number;
+}
+
+const RUN_LIMIT = 1 << 20;
+
+/** A renderer's PassedCaseBytes, with what goes before a case that follows another (separator, head). */
+interface CaseBytes extends PassedCaseBytes {
+  readonly between: Buffer;
 }
 
 interface Open {
@@ -87,11 +125,15 @@ export class TreeStream {
     log: NO_LINES,
   };
 
+  readonly #run: CaseRun = { parent: undefined, first: 0, next: 0, bytes: Buffer.alloc(1 << 12), used: 0 };
+  readonly #caseFrames: CaseBytes[] = [];
+
   constructor(renderer: TreeRenderer) {
     this.#renderer = renderer;
   }
 
   push(event: RunEvent): void {
+    this.#endRun();
     switch (event.type) {
       case 'test:start':
         this.#start(event.id, event.parentId, event.name, event.index);
@@ -118,11 +160,14 @@ export class TreeStream {
     const parent = this.#open.get(leaf.parentId);
     const counts = parent === undefined ? undefined : this.#tracker.passedLeaf(leaf.parentId);
     if (parent === undefined || counts === undefined) {
+      this.#endRun();
       for (const event of passedLeafEvents(leaf)) this.push(event);
       return;
     }
     parent.children++;
     parent.log = undefined;
+    if (parent.root !== undefined && this.#addToRun(parent, leaf)) return;
+    this.#endRun();
     const test = this.#leaf;
     test.name = leaf.name;
     test.counts = counts;
@@ -130,8 +175,60 @@ export class TreeStream {
     this.#give(parent, { index: leaf.index, group: false, text: this.#renderer.render(test, NO_CHILDREN) });
   }
 
+  /** Copies the case into the run of its parent (a new run if needed); false when the renderer cannot. */
+  #addToRun(parent: Open, leaf: PassedLeaf): boolean {
+    const frame = this.#caseBytes(parent.level + 1);
+    if (frame === undefined) return false;
+    const { bytes: name, nameStart, nameEnd } = leaf;
+    const escaped = frame.escaped;
+    for (let i = nameStart; i < nameEnd; i++) if (escaped[name[i] as number] === 1) return false;
+    const run = this.#run;
+    if (run.parent !== parent || run.next !== leaf.index || run.used > RUN_LIMIT) {
+      this.#endRun();
+      run.parent = parent;
+      run.first = leaf.index;
+    }
+    const { between, head, tail } = frame;
+    const size = between.length + (nameEnd - nameStart) + tail.length;
+    if (run.used + size > run.bytes.length)
+      run.bytes = Buffer.concat([run.bytes.subarray(0, run.used)], 2 * (run.used + size));
+    const out = run.bytes;
+    // The constant parts are long enough for a native copy; the name is short.
+    let at = run.used;
+    at = at === 0 ? head.copy(out, 0) : at + between.copy(out, at);
+    at = copyBytes(name, nameStart, nameEnd, out, at);
+    run.used = at + tail.copy(out, at);
+    run.next = leaf.index + 1;
+    return true;
+  }
+
+  /** The renderer's bytes of a passing case at `level`, asked once per level. */
+  #caseBytes(level: number): CaseBytes | undefined {
+    const renderer = this.#renderer;
+    if (renderer.passedCase === undefined) return undefined;
+    let frame = this.#caseFrames[level];
+    if (frame === undefined) {
+      const bytes = renderer.passedCase(level);
+      frame = { ...bytes, between: Buffer.concat([bytes.separator, bytes.head]) };
+      this.#caseFrames[level] = frame;
+    }
+    return frame;
+  }
+
+  /** Gives the open run to its parent as one child. */
+  #endRun(): void {
+    const run = this.#run;
+    const parent = run.parent;
+    if (parent === undefined) return;
+    run.parent = undefined;
+    const text = run.bytes.toString('latin1', 0, run.used);
+    run.used = 0;
+    this.#give(parent, { index: run.first, group: false, text });
+  }
+
   /** Closes what never finished (TEST_CRASHED, deepest first), as TreeBuilder.finish does. */
   end(): void {
+    this.#endRun();
     for (const node of this.#open.values().reverse()) {
       this.push({ type: 'test:result', id: node.id, name: node.name, status: 'TEST_CRASHED' });
     }

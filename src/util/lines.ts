@@ -31,12 +31,20 @@ function detach(s: string): string {
 }
 
 /**
- * Where `LineSplitter.each` hands lines: a complete line as a range of the decoded chunk when it can (no
- * copy), else as a string. A consumer that only looks at most lines needs no string for them.
+ * Where `LineSplitter.each` hands lines: a complete line of a byte chunk in place, as bytes, when the
+ * consumer can take it so (no decoding, no string), else as a string. A consumer that only counts most
+ * lines needs no string for them.
  */
 export interface LineVisitor {
-  /** The line text[start, end); false to be given it as a string (`line`) instead. */
-  range(text: string, start: number, end: number): boolean;
+  /**
+   * Whether bytes[start, end), the bytes up to the next LF, might be taken in place. They are one line only
+   * when they hold no other break (CR; VT, FF, FS, GS, RS, NEL, LS, PS with 'splitlines'), and text only
+   * when ASCII: refuse any other. Asked before the lines before it reached the consumer, so it must not
+   * depend on them: lines it refuses go on as strings, in runs (one decode for a run of lines).
+   */
+  candidate(bytes: Buffer, start: number, end: number): boolean;
+  /** Takes the candidate line bytes[start, end) in place; false to be given it as a string instead. */
+  take(bytes: Buffer, start: number, end: number): boolean;
   line(line: string): void;
 }
 
@@ -50,6 +58,8 @@ export class LineSplitter {
   readonly #otherBreaks: RegExp;
   #pending = '';
   #lastWasCr = false;
+  /** The last chunk ended inside a line: it may have left part of a line, a UTF-8 sequence or a CRLF. */
+  #dirty = false;
 
   constructor(maxLineBytes: number = DEFAULT_MAX_LINE_BYTES, options: LineSplitterOptions = {}) {
     this.#maxLine = maxLineBytes;
@@ -61,35 +71,61 @@ export class LineSplitter {
   }
 
   push(chunk: Buffer | string): string[] {
+    const n = chunk.length;
+    if (n > 0) this.#dirty = (typeof chunk === 'string' ? chunk.charCodeAt(n - 1) : chunk[n - 1]) !== 10;
     const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
     return this.#split(text);
   }
 
   /**
-   * push() for a consumer that can read lines in place: the same lines in the same order, those of a chunk
-   * whose only boundaries are LF (the usual case) as ranges of its text first.
+   * push() for a consumer that can read lines in place: the same lines in the same order, those of a byte
+   * chunk that it accepts as bytes of the chunk, the rest as strings.
+   * Lines in place are only those wholly inside the chunk with nothing pending before them (no piece of a
+   * line, of a UTF-8 sequence or of a CRLF from the last chunk): a line that ends with LF decodes the same
+   * alone as in its chunk, so the others go through push() in runs, unchanged.
    */
   each(chunk: Buffer | string, visitor: LineVisitor): void {
-    const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
-    if (this.#otherBreaks.test(text)) {
-      for (const line of this.#split(text)) visitor.line(line);
+    if (typeof chunk === 'string') {
+      this.#give(this.push(chunk), visitor);
       return;
     }
-    let start = this.#lastWasCr && text.charCodeAt(0) === 10 ? 1 : 0;
-    if (text.length > 0) this.#lastWasCr = false;
-    let nl = text.indexOf('\n', start);
-    if (nl >= 0 && this.#pending.length > 0) {
-      visitor.line(detach(this.#pending + text.slice(start, nl)));
-      this.#pending = '';
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
+    let start = 0;
+    if (this.#dirty) {
+      start = chunk.indexOf(10) + 1;
+      if (start === 0) start = chunk.length;
+      this.#giveBytes(chunk, 0, start, visitor);
     }
-    for (; nl >= 0; nl = text.indexOf('\n', start)) {
-      if (!visitor.range(text, start, nl)) visitor.line(detach(text.slice(start, nl)));
+    const slow = this.#lines(chunk, start, visitor);
+    if (slow < chunk.length) this.#giveBytes(chunk, slow, chunk.length, visitor);
+  }
+
+  /**
+   * each()'s loop over the complete lines from `start`; returns where the bytes not given yet start. A
+   * function of its own: V8 compiles the loop while it runs (on-stack replacement), before the code after
+   * it ever ran, and such code would deoptimise at the loop's end on every chunk.
+   */
+  #lines(chunk: Buffer, from: number, visitor: LineVisitor): number {
+    // [slow, start): lines that go on as strings, decoded together once a line is taken in place.
+    let slow = from;
+    let start = from;
+    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+      if (visitor.candidate(chunk, start, nl)) {
+        if (slow < start) this.#giveBytes(chunk, slow, start, visitor);
+        slow = visitor.take(chunk, start, nl) ? nl + 1 : start;
+      }
       start = nl + 1;
     }
-    this.#pending += text.slice(start);
-    for (const line of this.#cutPending([])) visitor.line(line);
+    return slow;
+  }
+
+  /** each(): chunk[start, end) through push(), its lines as strings. */
+  #giveBytes(chunk: Buffer, start: number, end: number, visitor: LineVisitor): void {
+    this.#give(this.push(chunk.subarray(start, end)), visitor);
+  }
+
+  /** An index loop, not for-of: arrays of no line and of lines differ in kind, which for-of deopts on. */
+  #give(lines: readonly string[], visitor: LineVisitor): void {
+    for (let i = 0; i < lines.length; i++) visitor.line(lines[i] as string);
   }
 
   end(): string[] {

@@ -4,7 +4,7 @@
  * and keeps the system error as the cause, which the CLI prints.
  */
 
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { VmunitError } from './errors.js';
 
 /** True for the errno codes that mean "there is no such file". */
@@ -34,5 +34,24 @@ export async function readOptionalFile(path: string): Promise<string | undefined
   } catch (cause) {
     if (isMissing(cause)) return undefined;
     throw new VmunitError('INPUT_INVALID', `cannot read ${path}`, { cause });
+  }
+}
+
+/**
+ * The file's bytes in chunks of up to `size`, read into one reused buffer: a chunk is valid only until the
+ * next is asked for. A fresh buffer per chunk would cost, on a big log, a page fault per 4 KiB and external
+ * memory the GC must track.
+ */
+export async function* readChunks(path: string, size = 1 << 18): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(size);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, size, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
   }
 }

@@ -69,15 +69,15 @@ export function openStreamSink(destination: NodeJS.WritableStream | string): Tex
  * A file written with one synchronous write per call, for a document's ~64 KiB chunks: a write stream
  * makes a Buffer per write, and on a 100 MB report those cost more than the writes.
  */
-function openSyncFileSink(path: string): TextSink {
+function openSyncFileSink(path: string, encoding: DocumentEncoding): TextSink {
   const fd = createFile(path);
   let failure: unknown;
   let closed = false;
   const writeAll = (text: string): void => {
-    const written = writeSync(fd, text);
+    const written = writeSync(fd, text, null, encoding);
     // A short write (rare on a regular file): the rest from the byte where it stopped.
-    if (written < text.length || written < Buffer.byteLength(text)) {
-      const bytes = Buffer.from(text);
+    if (written < text.length || written < Buffer.byteLength(text, encoding)) {
+      const bytes = Buffer.from(text, encoding);
       for (let at = written; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     }
   };
@@ -143,10 +143,19 @@ export async function writeDocument(
 }
 
 /**
+ * How a document's text becomes bytes in a file: UTF-8, or 'latin1' for a document that is ASCII by its
+ * format (kunit.py's JSON), where the same bytes come from a copy instead of an encoding.
+ */
+export type DocumentEncoding = 'utf8' | 'latin1';
+
+/**
  * A document written as it is produced, in chunks of about 64 KiB: to the caller's stream (left open), or
  * to a temporary file beside `path` renamed over it on close, so readers never see half a document.
  */
-export function openDocumentSink(destination: NodeJS.WritableStream | string): TextSink {
+export function openDocumentSink(
+  destination: NodeJS.WritableStream | string,
+  encoding: DocumentEncoding = 'utf8',
+): TextSink {
   if (typeof destination !== 'string')
     return chunked(
       (text) => destination.write(text),
@@ -155,7 +164,7 @@ export function openDocumentSink(destination: NodeJS.WritableStream | string): T
   const tmp = join(dirname(destination), `.${basename(destination)}.${process.pid}.${Date.now()}.tmp`);
   let file: TextSink;
   try {
-    file = openSyncFileSink(tmp);
+    file = openSyncFileSink(tmp, encoding);
   } catch (error) {
     throw unwritable(destination, (error as VmunitError).cause ?? error);
   }

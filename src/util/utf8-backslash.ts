@@ -71,14 +71,16 @@ function incompleteTail(buf: Buffer): number {
 }
 
 /** Incremental decoder: `write(chunk)` returns the text decodable so far; `end()` flushes the rest. */
+const NOTHING = Buffer.alloc(0);
+
 export class BackslashReplaceDecoder {
-  #held: Buffer = Buffer.alloc(0);
+  #held: Buffer = NOTHING;
 
   write(chunk: Buffer): string {
     const buf = this.#held.length > 0 ? Buffer.concat([this.#held, chunk]) : chunk;
     const keep = incompleteTail(buf);
     const body = keep > 0 ? buf.subarray(0, buf.length - keep) : buf;
-    this.#held = keep > 0 ? Buffer.from(buf.subarray(buf.length - keep)) : Buffer.alloc(0);
+    this.#held = keep > 0 ? Buffer.from(buf.subarray(buf.length - keep)) : NOTHING;
     const fast = body.toString('utf8');
     // U+FFFD in the output means invalid input, or a literal U+FFFD: either way decode exactly.
     return fast.includes('\ufffd') ? decodeBackslashReplace(body) : fast;
@@ -86,7 +88,7 @@ export class BackslashReplaceDecoder {
 
   end(): string {
     const rest = this.#held;
-    this.#held = Buffer.alloc(0);
+    this.#held = NOTHING;
     return rest.length > 0 ? decodeBackslashReplace(rest) : '';
   }
 }

@@ -3,10 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/events/types.js';
-import { LeafScanner, passedLeafEvents } from '../../src/ktap/fast-leaf.js';
+import { isPlainLine, LeafScanner, passedLeafEvents } from '../../src/ktap/fast-leaf.js';
 import { classifyLine, parseResultLine } from '../../src/ktap/line-type.js';
 import { KtapParser } from '../../src/ktap/parser.js';
-import { LineSplitter } from '../../src/util/lines.js';
+import { LineSplitter, type LineVisitor } from '../../src/util/lines.js';
 import { prng } from '../prng.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'ktap');
@@ -44,15 +44,25 @@ function parse(log: Buffer, fast: boolean, chunk: number): { events: RunEvent[];
       : {}),
   });
   const splitter = new LineSplitter(undefined, { invalidUtf8: 'backslash', breaks: 'splitlines' });
-  const visitor = {
-    range: (text: string, start: number, end: number) => {
-      const taken = parser.pushRange(text, start, end);
+  const visitor: LineVisitor = {
+    candidate: isPlainLine,
+    take: (bytes, start, end) => {
+      const taken = parser.pushBytes(bytes, start, end);
       if (taken) events.push(...taken);
       return taken !== undefined;
     },
-    line: (line: string) => events.push(...parser.push(line)),
+    line: (line) => {
+      events.push(...parser.push(line));
+    },
   };
-  for (let at = 0; at < log.length; at += chunk) splitter.each(log.subarray(at, at + chunk), visitor);
+  // One buffer for every chunk, overwritten by the next read, as `vmunit parse` reads a file.
+  const reused = Buffer.alloc(chunk);
+  for (let at = 0; at < log.length; at += chunk) {
+    const size = log.copy(reused, 0, at, at + chunk);
+    splitter.each(reused.subarray(0, size), visitor);
+    parser.releaseBytes();
+    reused.fill(0x3f);
+  }
   for (const line of splitter.end()) visitor.line(line);
   events.push(...parser.end());
   return { events, leaves };
@@ -104,6 +114,40 @@ describe('the fast lane (ktap/fast-leaf.ts)', () => {
     // plain, dashed, tab_indented, '-' and the top-level case; never after a held diagnostic, nor the first
     // case after a missing plan (read as the plan's lookahead).
     assert.equal(assertSameEvents(log, 1 << 16), 5);
+  });
+
+  it('reads bytes as the event path reads text: breaks, tabs, #, non-ASCII, long lines, any chunking', () => {
+    const lines = [
+      'KTAP version 1',
+      '1..1',
+      '    KTAP version 1',
+      '    # Subtest: bytes',
+      '    1..14',
+      '    ok 1 plain',
+      '    ok 2 crlf\r',
+      '\tok 3 tab\tin\tname',
+      '    ok 4 hash#in_name',
+      '    ok 4 hash_refused',
+      '    ok 5 caf\u00e9',
+      `    ok 6 ${'x'.repeat(100_000)}`,
+      '    ok 7 \u00e9\u00e8\u20ac\u{1f600}',
+      '    ok 8 vertical\vtab',
+      '    ok 9 trailing_tab\t',
+      '    ok 10 lone\rcr',
+      '    ok 11 nel\u0085here',
+      '    ok 12 invalid\xff',
+      '    ok 13 -',
+      '    ok 14 last',
+      'ok 1 bytes',
+    ].map((line, i) => `[    1.${String(i).padStart(6, '0')}] ${line}`);
+    const log = Buffer.from(`${lines.join('\n')}\n`, 'latin1');
+    // Every line in latin1 but the non-ASCII ones, which must be UTF-8 (one of them invalid on purpose).
+    const utf8 = Buffer.from(`${lines.join('\n')}\n`.replace('invalid\xff', 'invalid'));
+    for (const bytes of [log, utf8]) {
+      for (let chunk = 1; chunk <= 24; chunk++) assertSameEvents(bytes, chunk);
+      // plain, tab, the long line, '-' and last; a '#' line (a diagnostic here) holds back the next case.
+      assert.equal(assertSameEvents(bytes, 1 << 20), 5);
+    }
   });
 
   it('gives the events of the event path on the KUnit test logs', () => {
@@ -161,7 +205,8 @@ describe('the fast lane (ktap/fast-leaf.ts)', () => {
         pick(name),
       ].join('');
       const text = `pre${line}`;
-      if (!scanner.scan(text, 0, text.length, 3)) continue;
+      const bytes = Buffer.from(text);
+      if (!isPlainLine(bytes, 0, bytes.length) || !scanner.scan(bytes, 0, bytes.length, 3)) continue;
       accepted++;
       const result = parseResultLine(classifyLine(line, 1));
       assert.ok(result, line);

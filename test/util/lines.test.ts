@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineSplitter } from '../../src/util/lines.js';
+import { LineSplitter, type LineVisitor } from '../../src/util/lines.js';
 import { prng } from '../prng.js';
 
 function splitAll(chunks: (string | Buffer)[], max?: number): string[] {
@@ -61,5 +61,62 @@ describe('LineSplitter on random chunking', () => {
         assert.deepEqual(got, want, `${breaks} ${JSON.stringify(text)}`);
       }
     }
+  });
+});
+
+describe('LineSplitter.each', () => {
+  const pieces = [
+    'ok 1 a',
+    'line ',
+    '\u00e9',
+    '\n',
+    '\n',
+    '\n',
+    '\r',
+    '\r\n',
+    '\v',
+    '\t',
+    '#',
+    'x'.repeat(300),
+  ];
+  it('gives the lines of push(), those it takes as bytes of a chunk the reader then reuses', () => {
+    const rnd = prng(12);
+    let taken = 0;
+    for (let n = 0; n < 1500; n++) {
+      let text = '';
+      for (let k = Math.floor(rnd() * 40); k > 0; k--) text += pieces[Math.floor(rnd() * pieces.length)];
+      const bytes = Buffer.from(text);
+      for (const breaks of ['universal', 'splitlines'] as const) {
+        const options = { invalidUtf8: 'backslash', breaks } as const;
+        const whole = new LineSplitter(undefined, options);
+        const expected = [...whole.push(bytes), ...whole.end()];
+        const got: string[] = [];
+        const visitor: LineVisitor = {
+          // Printable ASCII only: one line, and its text is its bytes.
+          candidate: (b, start, end) => b.subarray(start, end).every((c) => c >= 0x20 && c < 0x7f),
+          take: (b, start, end) => {
+            if (rnd() < 0.3) return false;
+            taken++;
+            got.push(Buffer.from(b.subarray(start, end)).toString('latin1'));
+            return true;
+          },
+          line: (line) => got.push(line),
+        };
+        const splitter = new LineSplitter(undefined, options);
+        // One buffer for every chunk, overwritten by the next read, as readChunks does.
+        const reused = Buffer.alloc(64);
+        let at = 0;
+        while (at < bytes.length) {
+          const size = Math.min(bytes.length - at, 1 + Math.floor(rnd() * 64));
+          bytes.copy(reused, 0, at, at + size);
+          splitter.each(reused.subarray(0, size), visitor);
+          reused.fill(0x3f);
+          at += size;
+        }
+        got.push(...splitter.end());
+        assert.deepEqual(got, expected, `${breaks} ${JSON.stringify(text)}`);
+      }
+    }
+    assert.ok(taken > 1000, `${taken} lines taken in place`);
   });
 });

@@ -8,13 +8,13 @@
  * `--all-blocks`; colour only on a TTY without NO_COLOR.
  */
 
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { RunEvent } from '../../events/types.js';
 import { KtapExtractor } from '../../ktap/extract.js';
-import type { PassedLeaf } from '../../ktap/fast-leaf.js';
+import { isPlainLine, type PassedLeaf } from '../../ktap/fast-leaf.js';
 import { KtapParser } from '../../ktap/parser.js';
 import { pyRstrip } from '../../ktap/py-text.js';
 import { KUNIT_RULES_BY_NAME, type KunitRules } from '../../ktap/rules.js';
@@ -24,7 +24,8 @@ import { type Reporter, takesLeaves } from '../../reporters/types.js';
 import { untilAborted } from '../../util/cancel.js';
 import { VmunitError } from '../../util/errors.js';
 import { LineSplitter, type LineVisitor } from '../../util/lines.js';
-import { waitDrain } from '../../util/pipe.js';
+import { OutputBuffer } from '../../util/output-buffer.js';
+import { readChunks } from '../../util/read-input.js';
 import type { CliContext } from '../context.js';
 import { addKunitParseOptions, BARE_VALUES } from './kunit-options.js';
 
@@ -87,7 +88,7 @@ function openInput(ctx: CliContext, file: string | undefined, baseDir: string): 
       (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
     throw new VmunitError('INPUT_NOT_FOUND', `cannot read ${file}: ${why}`, { cause });
   }
-  return createReadStream(path);
+  return readChunks(path);
 }
 
 /** The splitter that decodes the input as kunit.py reads it (see inputBatches). */
@@ -115,40 +116,9 @@ export async function* inputBatches(
   yield splitter.end();
 }
 
-/** Output collected in memory and written once per input batch: one write per chunk, not per line. */
-class BatchedWriter {
-  /** Appended to, not joined from parts: V8 concatenates small strings without copying until the write. */
-  #text = '';
-  readonly #out: NodeJS.WritableStream;
-
-  constructor(out: NodeJS.WritableStream) {
-    this.#out = out;
-  }
-
-  write = (text: string): void => {
-    this.#text += text;
-    // Keep each write well under V8's large-object size: large strings go straight to the old
-    // generation and would pile up there until a full GC, inflating RSS on gigabyte logs.
-    if (this.#text.length >= 32_768) this.flush();
-  };
-
-  /** Writes what was collected; false when the stream asks the caller to wait for 'drain'. */
-  flush(): boolean {
-    if (this.#text.length === 0) return true;
-    const ok = this.#out.write(this.#text);
-    this.#text = '';
-    return ok;
-  }
-
-  /** Flushes and, if the destination is full (a slow pipe), waits: memory stays bounded on huge logs. */
-  async flushAndWait(): Promise<void> {
-    if (!this.flush()) await waitDrain(this.#out);
-  }
-}
-
 async function rawOutput(ctx: CliContext, req: ParseRequest, mode: string): Promise<number> {
   const extractor = mode === 'kunit' ? new KtapExtractor() : undefined;
-  const out = new BatchedWriter(ctx.stdout);
+  const out = new OutputBuffer(ctx.stdout);
   for await (const batch of inputBatches(ctx, req.file, req.baseDir)) {
     for (const line of batch) {
       const text = extractor ? extractor.push(line) : line;
@@ -261,8 +231,10 @@ export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<num
   // A report on stdout moves the kunit.py console to stderr.
   const human = extra.taken ? ctx.stderr : ctx.stdout;
   const color = human.isTTY === true && !ctx.env.NO_COLOR;
-  const out = new BatchedWriter(human);
-  const printer = new Printer({ write: out.write, color });
+  const out = new OutputBuffer(human);
+  // The clock is read once a chunk, not once a line: a chunk's lines are written together anyway.
+  let now = Date.now();
+  const printer = new Printer({ write: out.write, writeLine: out.writeLine, color, now: () => now });
   const consoleReporter = new ConsoleReporter({
     printer,
     ...(opts.summary ? { summaryOnly: true } : {}),
@@ -277,8 +249,9 @@ export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<num
     ...(onPassedLeaf === undefined ? {} : { onPassedLeaf }),
   });
   const lines: LineVisitor = {
-    range: (text, start, end) => {
-      const events = parser.pushRange(text, start, end);
+    candidate: isPlainLine,
+    take: (bytes, start, end) => {
+      const events = parser.pushBytes(bytes, start, end);
       if (events === undefined) return false;
       if (events.length > 0) deliver(events);
       return true;
@@ -289,12 +262,15 @@ export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<num
   const input = openInput(ctx, opts.file, opts.baseDir);
   // A cancel ends the input where it stands; the reports below still close as whole documents.
   for await (const chunk of untilAborted(input, ctx.signal)) {
+    now = Date.now();
     splitter.each(chunk, lines);
+    parser.releaseBytes(); // the next chunk is read into the same buffer
     await out.flushAndWait(); // live progress: a chunk's results are on screen before the next read
   }
   // A stdin read still pending would keep the process alive after a cancel.
   if (ctx.signal.aborted) (ctx.stdin as Partial<Readable>).destroy?.();
   else for (const line of splitter.end()) lines.line(line);
+  now = Date.now();
   deliver(parser.end());
   out.flush();
   await consoleReporter.close();

@@ -1,0 +1,91 @@
+/**
+ * Output collected as bytes and written in blocks: a big `vmunit parse` prints a line per test case, and
+ * a write (or a string) per line would cost more than the parse. Text is encoded into the block as it
+ * comes; lines whose text is already bytes (the parser's fast lane, ktap/fast-leaf.ts) are copied in
+ * without ever becoming strings.
+ */
+
+import { waitDrain } from './pipe.js';
+
+/** Block size: large writes, small enough to stay out of V8's large-object space. */
+const BLOCK = 1 << 16;
+/** Ranges up to this length are copied by a loop (copyBytes). */
+const SHORT = 64;
+
+/**
+ * Copies source[start, end) into target at `at` (which must have room); returns the end of the copy.
+ * Ranges up to SHORT are copied by a loop: a native copy costs more to call than it saves.
+ */
+export function copyBytes(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  target: Uint8Array,
+  at: number,
+): number {
+  if (end - start > SHORT) {
+    target.set(source.subarray(start, end), at);
+    return at + end - start;
+  }
+  let to = at;
+  for (let i = start; i < end; i++) target[to++] = source[i] as number;
+  return to;
+}
+
+export class OutputBuffer {
+  readonly #out: NodeJS.WritableStream;
+  /** The block being filled; one the stream still holds is never written again. */
+  #block = Buffer.allocUnsafe(BLOCK);
+  #used = 0;
+
+  constructor(out: NodeJS.WritableStream) {
+    this.#out = out;
+  }
+
+  write = (text: string): void => {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (3 * text.length > BLOCK - this.#used) {
+      this.flush();
+      if (3 * text.length > BLOCK) {
+        this.#out.write(text);
+        return;
+      }
+    }
+    this.#used += this.#block.write(text, this.#used);
+  };
+
+  /** `head`, then bytes[start, end), then a line break. */
+  writeLine = (head: Uint8Array, bytes: Uint8Array, start: number, end: number): void => {
+    const size = head.length + (end - start) + 1;
+    if (size > BLOCK - this.#used) {
+      this.flush();
+      if (size > BLOCK) {
+        this.#out.write(Buffer.concat([head, bytes.subarray(start, end), Buffer.from('\n')]));
+        return;
+      }
+    }
+    const block = this.#block;
+    let at = copyBytes(head, 0, head.length, block, this.#used);
+    at = copyBytes(bytes, start, end, block, at);
+    block[at] = 10;
+    this.#used = at + 1;
+  };
+
+  /** Writes what was collected; false when the stream asks the caller to wait for 'drain'. */
+  flush(): boolean {
+    if (this.#used === 0) return true;
+    const out = this.#out as NodeJS.WritableStream & { writableLength?: number; fd?: unknown };
+    const ok = out.write(this.#block.subarray(0, this.#used));
+    this.#used = 0;
+    // A descriptor's stream that holds nothing after the write has handed the bytes to the kernel (a file,
+    // a pipe on Linux): the block is filled again. A new block each time would cost page faults and GC
+    // pressure from external memory. Any other stream (a test's collector) may keep what it was given.
+    if (typeof out.fd !== 'number' || out.writableLength !== 0) this.#block = Buffer.allocUnsafe(BLOCK);
+    return ok;
+  }
+
+  /** Flushes and, if the destination is full (a slow pipe), waits: memory stays bounded on huge logs. */
+  async flushAndWait(): Promise<void> {
+    if (!this.flush()) await waitDrain(this.#out);
+  }
+}
