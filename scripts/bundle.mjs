@@ -1,0 +1,60 @@
+// The CLI bundle bin/vmunit.js loads (npm run build runs it after tsc): src/cli/main.ts and everything it
+// imports, in dist/bundle/, with esbuild's code splitting so that each command module (loaded by import()
+// in src/cli/commands/index.ts) stays a chunk of its own, loaded only by its command. One file per chunk
+// instead of one per source module: `vmunit --version` read 18 files from dist/ and node_modules/.
+//
+// What stays outside the bundle, and why:
+// - src/unit/**: a user's test file imports `vmunit/unit` (dist/unit/, the package's export). In-process
+//   runs (--isolation none) hand its checks' errors to the runner, which tells them apart with instanceof:
+//   runner and test file must share one copy of the unit library, so the bundle imports dist/unit/.
+// - tsx (and its esbuild): a loader that must be resolved as a package and registered with Node.
+// - zod: 0.8 MB, loaded by `kunit --qemu_config` only; kept as the package's own files.
+//
+// Every chunk lands in dist/bundle/ itself, two folders below the package root like src/cli/*.ts and
+// dist/cli/*.js, so the package files found from import.meta.url (src/util/package-files.ts) are found the
+// same from all three.
+import { rmSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'bundle');
+const unitDir = join(root, 'src', 'unit') + sep;
+
+/** Imports of src/unit/X.js become imports of dist/unit/X.js (see above). */
+const unitFromDist = {
+  name: 'unit-from-dist',
+  setup(b) {
+    b.onResolve({ filter: /\/unit\/[^/]+\.js$/ }, (args) => {
+      const target = resolve(args.resolveDir, args.path);
+      if (!target.startsWith(unitDir)) return undefined;
+      return { path: `../unit/${relative(unitDir, target)}`, external: true };
+    });
+  },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/cli/main.ts', 'compile-cache': 'src/cli/compile-cache.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Linked maps without the sources: a stack's frames name src/ files (src/util/stack-map.ts maps them
+  // when a bug's stack is printed; NODE_OPTIONS=--enable-source-maps maps every stack).
+  sourcemap: 'linked',
+  sourcesContent: false,
+  external: ['tsx', 'tsx/*', 'esbuild', 'zod'],
+  plugins: [unitFromDist],
+  // commander is CommonJS: its require() of Node's modules needs a require in an ES module.
+  banner: {
+    js: "import { createRequire as __vmunitCreateRequire } from 'node:module';\nconst require = __vmunitCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+if (result.errors.length > 0) process.exit(1);
