@@ -109,7 +109,7 @@ describe('the CLI bundle through bin/vmunit.js', { skip: notBuilt }, () => {
     // Node 20 has no enableCompileCache: a stand-in set on node:module before bin runs says how bin calls it.
     const spy = `data:text/javascript,${encodeURIComponent(
       "import m from 'node:module'; import { writeSync } from 'node:fs';\n" +
-        'm.enableCompileCache = (dir) => writeSync(2, `cache ${dir}\\n`);\n',
+        "m.enableCompileCache = (dir) => writeSync(2, 'cache ' + dir + '\\n');\n",
     )}`;
     const set = vmunit(copy, ['--version'], {
       flags: ['--import', spy],
