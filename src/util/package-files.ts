@@ -2,7 +2,7 @@
  * Files of the vmunit package itself (package.json, guest-sdk/, the standalone scripts' bash parts), found
  * from this module's own URL. It sits two folders below the package root wherever it runs from: src/util/
  * (tsx), dist/util/ (the library build) and dist/bundle/ (the CLI bundle, which keeps every chunk in that
- * one folder: scripts/bundle.mjs). A test checks that each of those files is found from the bundle.
+ * one folder: scripts/bundle.mjs). test/package-install.test.ts uses each of them through the packed bundle.
  */
 
 import { fileURLToPath } from 'node:url';
