@@ -2,7 +2,8 @@
  * The npm package as a user gets it: `npm pack` (dist/ as built; prepack rebuilds it in a real pack), the
  * tarball's file list, `npm install` of the tarball into a fresh project (dependencies from the npm cache,
  * else the registry), then every command through the installed bin: --version via npx, parse, kunit parse,
- * test, and with QEMU: the bundled SDK built into the project and `run`, and `new`.
+ * kunit --help, test, and with QEMU: the bundled SDK built into the project, `run`, `standalone` and `new`.
+ * bin/ runs the CLI bundle (dist/bundle/); a user's test file imports the library from dist/.
  */
 
 import assert from 'node:assert/strict';
@@ -61,8 +62,8 @@ describe('the npm package, packed and installed into a new project', { skip: dis
   });
 
   it('ships the runtime and the SDK sources, no build output, logs or tests', () => {
-    for (const needed of ['bin/vmunit.js', 'dist/cli/main.js', 'dist/unit/index.js', 'guest-sdk/Makefile'])
-      assert.ok(files.includes(needed), needed);
+    const needed = ['bin/vmunit.js', 'dist/bundle/main.js', 'dist/cli/main.js', 'dist/unit/index.js'];
+    for (const file of [...needed, 'guest-sdk/Makefile']) assert.ok(files.includes(file), file);
     assert.ok(
       files.includes('guest-sdk/templates/test.c') && files.includes('src/guest/standalone/runtime.bash'),
     );
@@ -80,6 +81,14 @@ describe('the npm package, packed and installed into a new project', { skip: dis
     const r = run('npx', ['--no-install', 'vmunit', '--version']);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     assert.equal(r.stdout.trim(), pkg.version, r.stderr);
+  });
+
+  it('kunit --help lists kunit.py’s subcommands', () => {
+    const r = vmunit(['kunit', '--help']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}run \[options\] \[filter_glob\] /m);
+    assert.match(r.stdout, /^ {2}parse \[options\] \[input_file\] /m);
+    assert.equal(r.stderr, '');
   });
 
   it('parse and kunit parse read a KTAP log', () => {
@@ -115,6 +124,15 @@ describe('the npm package, packed and installed into a new project', { skip: dis
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /^PASS hello \(1 tests\)$/m);
       assert.match(r.stdout, /^PASS arith \(\d+ tests\)$/m);
+    });
+
+    it('standalone writes scripts from the runtime the package ships, and they run', () => {
+      const r = vmunit(['standalone', '-C', 'sdk', '-o', 'standalone', 'hello'], { env });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      const script = run('bash', [join(project, 'standalone/hello')], { env });
+      assert.equal(script.status, 0, script.stdout + script.stderr);
+      // The script colours PASS as run_tests.sh does.
+      assert.match(script.stdout, /PASS\S* hello \n$/);
     });
 
     it('new creates, builds and runs a test in the project, leaving node_modules alone', () => {

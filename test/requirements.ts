@@ -90,7 +90,9 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** The skip option of tests that spawn bin/vmunit.js, which runs the compiled dist/. */
 export function distSkip(): string | false {
-  const built = existsSync(join(ROOT, 'dist/cli/main.js')) && existsSync(join(ROOT, 'dist/unit/index.js'));
+  const built = ['dist/cli/main.js', 'dist/unit/index.js', 'dist/bundle/main.js'].every((f) =>
+    existsSync(join(ROOT, f)),
+  );
   return skipUnless('dist', built ? false : 'dist/ is not built (npm run build)');
 }
 

@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { cancelOnSignals } from '../util/cancel.js';
+import { packageFile } from '../util/package-files.js';
 import { guardClosedPipe } from '../util/pipe.js';
 
 export interface CliContext {
@@ -24,8 +25,7 @@ export interface CliContext {
 }
 
 function packageVersion(): string {
-  const url = new URL('../../package.json', import.meta.url);
-  const pkg = JSON.parse(readFileSync(url, 'utf8')) as { version?: string };
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version?: string };
   return pkg.version ?? '0.0.0';
 }
 

@@ -33,7 +33,8 @@ export async function main(argv: readonly string[], ctx: CliContext = defaultCon
       return error.exitCode === 0 ? 0 : 2;
     }
     if (ctx.signal.aborted) return cancelledStatus(ctx.signal);
-    ctx.stderr.write(`vmunit: error: ${formatErrorChain(error)}\n`);
+    const { sourceMappedStack } = await import('../util/stack-map.js');
+    ctx.stderr.write(`vmunit: error: ${formatErrorChain(error, sourceMappedStack)}\n`);
     return exitCodeFor(error);
   }
 }

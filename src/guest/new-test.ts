@@ -16,13 +16,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { VmunitError } from '../util/errors.js';
+import { packageFile } from '../util/package-files.js';
 import { parseUnittestsCfg } from './cfg/parse.js';
 import { makefileStub, NEW_CFG_HEADER, projectDir } from './new-project.js';
 
 /** The SDK shipped with vmunit (`guest-sdk/` beside `src/` and `dist/`). */
-export const BUNDLED_SDK_DIR = fileURLToPath(new URL('../../guest-sdk/', import.meta.url));
+export const BUNDLED_SDK_DIR = packageFile('guest-sdk/');
 
 /** Per-arch facts of the SDK Makefile (arch/<arch>/arch.mk) that the scaffolder needs. */
 export interface SdkArch {

@@ -15,14 +15,16 @@
 import { readFileSync } from 'node:fs';
 import { createRequire, Module, register } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { VmunitError } from '../util/errors.js';
+import { packageFile } from '../util/package-files.js';
 
 const TSX_SLOT = Symbol.for('vmunit.unit.tsxRegistered');
 const FALLBACK_SLOT = Symbol.for('vmunit.unit.selfFallback');
 
 /** This vmunit's package.json: a parent from which `vmunit/…` resolves by self-reference. */
-const SELF_PACKAGE = new URL('../../package.json', import.meta.url).href;
+const SELF_PACKAGE = pathToFileURL(packageFile('package.json')).href;
 
 /** True for `vmunit` and `vmunit/<subpath>`. */
 export function isVmunitSpecifier(specifier: string): boolean {

@@ -35,8 +35,22 @@ export interface VmunitErrorOptions {
   readonly position?: FilePosition;
 }
 
+/** Marks a VmunitError of any copy of this module (see hasInstance below). */
+const BRAND = Symbol.for('vmunit.error');
+
 /** Base class of every error vmunit raises on purpose. */
 export class VmunitError extends Error {
+  /**
+   * `instanceof VmunitError` holds for the VmunitErrors of every copy of this module: the CLI bundle has
+   * one and the unit library in dist/ (which the user's test files import) another, and errors made by one
+   * reach the other. Subclasses keep the usual prototype test.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof (a subclass).
+    if (this !== VmunitError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && BRAND in value;
+  }
+
   readonly code: VmunitErrorCode;
   readonly position: FilePosition | undefined;
 
@@ -50,6 +64,8 @@ export class VmunitError extends Error {
     this.position = options.position;
   }
 }
+
+Object.defineProperty(VmunitError.prototype, BRAND, { value: true });
 
 function withPosition(message: string, position: FilePosition | undefined): string {
   if (position === undefined) return message;
@@ -66,13 +82,14 @@ export function exitCodeFor(error: unknown): number {
 /**
  * An error and its causes on one line, `message: cause: cause…`, so that "cannot prepare results folder X"
  * also says ENOTDIR. A cause whose text the message already contains is not repeated. Errors vmunit did not
- * raise on purpose keep their stack: they are bugs, and the stack is what a report needs.
+ * raise on purpose keep their stack: they are bugs, and the stack is what a report needs (`stackOf` writes
+ * it: the CLI maps its bundle's frames to src/, util/stack-map.ts).
  */
-export function formatErrorChain(error: unknown): string {
+export function formatErrorChain(error: unknown, stackOf: (error: Error) => string = plainStack): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
-    const text = describe(current, depth === 0);
+    const text = describe(current, depth === 0, stackOf);
     if (!parts.some((p) => p.includes(text)) && !saysMissingTwice(parts, current)) parts.push(text);
     current = current instanceof Error ? current.cause : undefined;
   }
@@ -84,8 +101,12 @@ function saysMissingTwice(parts: readonly string[], cause: unknown): boolean {
   return (cause as { code?: unknown }).code === 'ENOENT' && parts.some((p) => p.includes('not found'));
 }
 
-function describe(error: unknown, top: boolean): string {
+function plainStack(error: Error): string {
+  return String(error.stack ?? error.message);
+}
+
+function describe(error: unknown, top: boolean, stackOf: (error: Error) => string): string {
   if (error instanceof VmunitError) return error.message;
-  if (error instanceof Error) return top ? String(error.stack ?? error.message) : error.message;
+  if (error instanceof Error) return top ? stackOf(error) : error.message;
   return String(error);
 }

@@ -12,8 +12,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = `${ROOT}bin/vmunit.js`;
 
-/** Why CLI-level tests cannot run here, or false (scripts/test.sh builds dist/ first). */
-export const notBuilt = existsSync(`${ROOT}dist/cli/main.js`) ? false : 'dist/ not built (npm run build)';
+/** Why CLI-level tests cannot run here, or false (scripts/test.sh builds dist/ first; bin loads the bundle). */
+export const notBuilt =
+  existsSync(`${ROOT}dist/cli/main.js`) && existsSync(`${ROOT}dist/bundle/main.js`)
+    ? false
+    : 'dist/ not built (npm run build)';
 
 export interface Spawned {
   readonly child: ChildProcess;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { formatRunTotals } from '../../src/cli/commands/run.js';
+import { formatRunTotals } from '../../src/cli/commands/run-command.js';
 import { runTargets } from '../../src/cli/commands/run-output.js';
 import { main } from '../../src/cli/main.js';
 import { makeTree, sink } from '../guest/e2e-helpers.js';

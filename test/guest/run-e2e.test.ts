@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../src/cli/commands/run.js';
+import { runCommand } from '../../src/cli/commands/run-command.js';
 import type { RunFlags } from '../../src/cli/commands/run-sinks.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { qemuSkip } from '../requirements.js';

@@ -5,84 +5,17 @@
  * merged.
  */
 
-import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatLevelCounts } from '../../record/counts.js';
-import { RECORD_FILE } from '../../record/files.js';
-import { readRecord } from '../../record/read.js';
-import type { RunRecord } from '../../record/types.js';
-import { parseOutputSpecs } from '../../reporters/output.js';
-import { mergeRecords } from '../../scale/merge.js';
-import { VmunitError } from '../../util/errors.js';
-import { writeAtomic } from '../../util/sink.js';
 import type { CliContext } from '../context.js';
-import { addKcidbOptions, type KcidbFlags, kcidbOptions, verdictLines } from './record-output.js';
+import { addKcidbOptions, type KcidbFlags } from './record-output.js';
 
-interface MergeFlags extends KcidbFlags {
+export interface MergeFlags extends KcidbFlags {
   readonly results: string;
   readonly format?: string;
   readonly output: string[];
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-/** A folder vmunit may write its record into: new, empty, or holding a record already. */
-async function checkResultsDir(dir: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(dir);
-  } catch {
-    return;
-  }
-  if (entries.length > 0 && !entries.includes(RECORD_FILE)) {
-    throw new VmunitError(
-      'USAGE',
-      `--results ${dir} is not empty and holds no ${RECORD_FILE}; refusing to write into it`,
-    );
-  }
-}
-
-/** 1 when any test failed, crashed or is missing, as `vmunit run` exits. */
-export function recordStatus(record: RunRecord): number {
-  const c = record.counts.tests;
-  return c.failed + c.errors + c.missing > 0 ? 1 : 0;
-}
-
-export async function mergeCommand(
-  paths: readonly string[],
-  flags: MergeFlags,
-  ctx: CliContext,
-): Promise<number> {
-  if (paths.length === 0)
-    throw new VmunitError('USAGE', 'merge: give the records (results folders or record files)');
-  const dir = resolve(ctx.cwd, flags.results);
-  const targets = parseOutputSpecs({
-    format: flags.format ?? 'none',
-    outputs: flags.output,
-    isTTY: ctx.stdout.isTTY === true,
-    cwd: ctx.cwd,
-    resultsDir: dir,
-  });
-  await checkResultsDir(dir);
-  const inputs = [];
-  for (const p of paths) inputs.push({ source: p, record: await readRecord(resolve(ctx.cwd, p)) });
-  const merged = mergeRecords(inputs, ['vmunit', 'merge', ...paths]);
-  await writeAtomic(join(dir, RECORD_FILE), `${JSON.stringify(merged, null, 2)}\n`);
-  if (flags.format === undefined && !targets.some((t) => t.path === '-'))
-    ctx.stdout.write(verdictLines(merged));
-  // The reporters load only now: `merge --help` never needs them (start-up).
-  const { renderRecord } = await import('../../reporters/render-record.js');
-  await renderRecord(merged, targets, {
-    stdout: ctx.stdout,
-    color: ctx.stdout.isTTY === true && ctx.env.NO_COLOR === undefined,
-    ...kcidbOptions(flags),
-  });
-  ctx.stderr.write(
-    `vmunit: merged ${paths.length} records: ${formatLevelCounts(merged.counts)}; ${join(dir, RECORD_FILE)}\n`,
-  );
-  return recordStatus(merged);
-}
 
 /** Registers `vmunit merge`. */
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
@@ -98,6 +31,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
       [],
     );
   addKcidbOptions(cmd).action(async (paths: string[], flags: MergeFlags) => {
+    const { mergeCommand } = await import('./merge-command.js');
     setStatus(await mergeCommand(paths, flags, ctx));
   });
 }

@@ -7,6 +7,7 @@
 import { access, chmod, constants, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { VmunitError } from '../../util/errors.js';
+import { packageFile } from '../../util/package-files.js';
 import { readInputFile } from '../../util/read-input.js';
 import { parseUnittestsCfg } from '../cfg/parse.js';
 import type { GuestTestSpec } from '../cfg/spec.js';
@@ -68,11 +69,11 @@ export interface StandaloneEntry {
 }
 
 /**
- * A bash part of the scripts (runtime.bash; harness.bash for migration and panic tests), found from src/
- * (tsx) and dist/ (built) alike: both sit three levels below the root.
+ * A bash part of the scripts (runtime.bash; harness.bash for migration and panic tests): the package ships
+ * them from src/ whether vmunit runs from src/, dist/ or the CLI bundle.
  */
 export async function readRuntime(part: 'runtime' | 'harness' = 'runtime'): Promise<string> {
-  return readFile(new URL(`../../../src/guest/standalone/${part}.bash`, import.meta.url), 'utf8');
+  return readFile(packageFile(`src/guest/standalone/${part}.bash`), 'utf8');
 }
 
 /** Rejects names that cannot be a plain file name (mkstandalone.sh writes `tests/<name>`). */

@@ -1,0 +1,130 @@
+/**
+ * The CLI bundle (scripts/bundle.mjs): bin/vmunit.js runs dist/bundle/, each command's module is a chunk
+ * that only its command loads, the bundle's frames map back to src/, and bin turns on Node's compile cache
+ * where Node has one. Checked through the real entry point on a copy of the package (bin/, dist/bundle/,
+ * package.json), so nothing of dist/cli/ can stand in for the bundle.
+ */
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { commandTable } from '../../src/cli/commands/index.js';
+import { notBuilt } from './cli-process.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const KTAP = 'KTAP version 1\n1..1\n    KTAP version 1\n    1..1\n    ok 1 case\nok 1 suite\n';
+
+/** `node [flags] <copy>/bin/vmunit.js args…`, stdout and stderr apart. */
+function vmunit(
+  copy: string,
+  args: readonly string[],
+  options: { flags?: string[]; env?: NodeJS.ProcessEnv; input?: string } = {},
+) {
+  const r = spawnSync(process.execPath, [...(options.flags ?? []), join(copy, 'bin/vmunit.js'), ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', CI: '1', ...options.env },
+    input: options.input ?? '',
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The chunk a dynamic import of src/cli/commands/NAME.ts became (esbuild names it NAME-HASH.js). */
+function chunkOf(dir: string, name: string): string | undefined {
+  return readdirSync(dir).find((f) => new RegExp(`^${name}-[A-Z0-9]+\\.js$`).test(f));
+}
+
+describe('the CLI bundle through bin/vmunit.js', { skip: notBuilt }, () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'vmunit-bundle-'));
+  const copy = join(scratch, 'package');
+  const bundle = join(copy, 'dist/bundle');
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  before(() => {
+    mkdirSync(join(copy, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist/bundle'), bundle, { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  });
+
+  it('runs commands with no dist/cli/ beside it', () => {
+    const version = vmunit(copy, ['--version']);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(version.stdout, `${pkg.version}\n`);
+    assert.equal(version.stderr, '');
+    assert.equal(version.status, 0);
+    const parse = vmunit(copy, ['parse'], { input: KTAP });
+    assert.match(parse.stdout, /Testing complete\. Ran 1 tests: passed: 1/);
+    assert.equal(parse.stderr, '');
+    assert.equal(parse.status, 0);
+  });
+
+  it('keeps each command in a chunk of its own', () => {
+    const missing = commandTable.map((e) => e.name).filter((name) => chunkOf(bundle, name) === undefined);
+    assert.deepEqual(missing, []);
+  });
+
+  it('loads a command’s chunk for that command only', () => {
+    const run = chunkOf(bundle, 'run');
+    assert.ok(run);
+    rmSync(join(bundle, run));
+    for (const args of [['--version'], ['--help'], ['parse', '--help']]) {
+      const r = vmunit(copy, args);
+      assert.equal(r.stderr, '', args.join(' '));
+      assert.equal(r.status, 0, args.join(' '));
+    }
+    const help = vmunit(copy, ['run', '--help']);
+    assert.notEqual(help.status, 0);
+    assert.equal(help.stdout, '');
+    assert.match(help.stderr, new RegExp(`Cannot find module .*${run}`));
+  });
+
+  it('maps the bundle’s stack frames to src/ files', async () => {
+    const stackMap = chunkOf(bundle, 'stack-map');
+    assert.ok(stackMap);
+    const { sourceMappedStack } = (await import(pathToFileURL(join(bundle, stackMap)).href)) as {
+      sourceMappedStack: (e: Error) => string;
+    };
+    // A frame at main() in the bundle, as V8 writes it, and the line that declares main() in the source.
+    const mainJs = join(bundle, 'main.js');
+    const lines = readFileSync(mainJs, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('async function main('));
+    const column = (lines[line] ?? '').indexOf('async function main(');
+    const sourceLine = readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith('export async function main('));
+    const error = new Error('boom');
+    error.stack = `Error: boom\n    at main (${pathToFileURL(mainJs).href}:${line + 1}:${column + 1})\n    at node:internal/x:1:1`;
+    const mapped = sourceMappedStack(error);
+    assert.match(mapped, new RegExp(`at main \\(${join(copy, 'src/cli/main.ts')}:${sourceLine + 1}:\\d+\\)`));
+    assert.match(mapped, /at node:internal\/x:1:1$/);
+  });
+
+  it('turns on Node’s compile cache where Node has one, in VMUNIT_CACHE_DIR when set', () => {
+    // Node 20 has no enableCompileCache: a stand-in set on node:module before bin runs says how bin calls it.
+    const spy = `data:text/javascript,${encodeURIComponent(
+      "import m from 'node:module'; import { writeSync } from 'node:fs';\n" +
+        "m.enableCompileCache = (dir) => writeSync(2, 'cache ' + dir + '\\n');\n",
+    )}`;
+    const set = vmunit(copy, ['--version'], {
+      flags: ['--import', spy],
+      env: { VMUNIT_CACHE_DIR: '/nonexistent/c' },
+    });
+    assert.equal(set.stderr, 'cache /nonexistent/c/node-compile-cache\n');
+    assert.equal(set.status, 0);
+    const unset = vmunit(copy, ['--version'], { flags: ['--import', spy] });
+    assert.equal(unset.stderr, 'cache undefined\n');
+    const throwing = `data:text/javascript,${encodeURIComponent(
+      "import m from 'node:module'; m.enableCompileCache = () => { throw new Error('no cache'); };\n",
+    )}`;
+    const failed = vmunit(copy, ['--version'], { flags: ['--import', throwing] });
+    assert.equal(failed.stderr, '');
+    assert.match(failed.stdout, /^\d+\.\d+\.\d+\n$/);
+    assert.equal(failed.status, 0);
+  });
+});
