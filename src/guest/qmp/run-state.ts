@@ -3,7 +3,8 @@
  * (pvpanic, s390x disabled wait) or that shut down under `-no-shutdown` leaves QEMU running with the VM
  * stopped, so upstream waits for `timeout(1)`. The watch reacts to QEMU's own events (STOP, SHUTDOWN,
  * GUEST_PANICKED) and asks `query-status` once after the handshake (a guest that died before the connection)
- * and once per such event: nothing is polled, so a test that runs normally pays for one connection.
+ * and once per such event: nothing is polled, so a test that runs normally pays for one connection (none
+ * when it ends before the plain harness connects, launch.ts).
  */
 
 import { openQmp, type QmpClient, type QmpEvent } from './client.js';
@@ -22,6 +23,18 @@ const WATCHED = new Set(['STOP', 'SHUTDOWN', 'GUEST_PANICKED']);
 const QUERY_MS = 5000;
 /** Connection, greeting and handshake: QEMU creates the socket before the guest runs. */
 const CONNECT_MS = 10_000;
+
+/**
+ * Whether QEMU's command line keeps a VM that shut down instead of exiting (`-no-shutdown`, `-action
+ * shutdown=pause`; QEMU takes `--` for `-` too).
+ */
+export function keepsShutDownVm(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => {
+    const option = arg.startsWith('--') ? arg.slice(1) : arg;
+    if (option === '-no-shutdown') return true;
+    return option === '-action' && (argv[i + 1] ?? '').split(',').includes('shutdown=pause');
+  });
+}
 
 export interface StoppedGuest {
   /** The FAIL reason: `guest panicked`, `guest shut down and QEMU kept running: guest-reset`. */
