@@ -59,9 +59,9 @@ async function runPlain(launch: QemuLaunch, waitTimeouts: boolean): Promise<Laun
 }
 
 /**
- * The run-state watch connects once the test has run this long. A VM that stopped before is still seen:
- * the watch asks query-status first. KVM's internal error, the one stop a plain command line allows, is also
- * on QEMU's stderr at once.
+ * The run-state watch connects once the test has run this long; a VM that stopped before is still seen, as
+ * the watch asks query-status first. What it waits for: KVM's internal error (on QEMU's stderr at once too),
+ * a panic under `-action panic=pause`, and a shut-down VM kept by `-no-shutdown` (watched from the start).
  */
 export const QMP_WATCH_DELAY_MS = 1000;
 

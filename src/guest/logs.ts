@@ -3,8 +3,8 @@
  * `<dir>/<test>.log` (the exact command line first, then guest console and QEMU stderr in arrival order,
  * then one empty line), `<dir>/SUMMARY` (`BUILD_HEAD=<build-head>`), the previous run rotated to
  * `<dir>.old`. vmunit adds `<dir>/results.json` (verdicts and durations, used by `-j` to start the
- * longest tests first next time; at most a second behind while the run goes on), `<dir>/environ-<accel>` (the `-initrd` file each log's first line
- * names) and the marker `.vmunit-results`: only a folder a run made (marked, or run_tests.sh's own logs
+ * longest tests first next time; at most a second behind while the run goes on), `<dir>/environ-<accel>`
+ * (the `-initrd` file each log's first line names) and the marker `.vmunit-results`: only a folder a run made (marked, or run_tests.sh's own logs
  * folder) is ever rotated or deleted, so `--results .` or a typo cannot move someone's tree. Test names come from unittests.cfg section headers, so they are made
  * safe before they become file names: a name can never write outside the folder.
  */
