@@ -1,19 +1,25 @@
 #!/usr/bin/env node
-// vmunit run's own cost around real QEMUs, beside run_tests.sh's, measured from outside both harnesses:
+// vmunit run's own cost around real QEMUs, beside run_tests.sh's and beside a bare Node spawn of the same
+// command lines, measured from outside the harnesses:
 //
-//   node bench/guest-suite/overhead.mjs KUT_DIR [RUNS] [--against OTHER_CHECKOUT]
+//   node bench/guest-suite/overhead.mjs KUT_DIR [RUNS] [--against OTHER_CHECKOUT]   (SKIP_RUN_TESTS=1: vmunit only)
 //
-// Both harnesses run the same quick x86 tests (TESTS="a b …" to choose) one at a time (-j 1) under TCG, with
-// QEMU= naming a small bash wrapper that stamps the time ($EPOCHREALTIME, no fork) just before it runs the
-// real qemu-system-x86_64 for a test and just after that QEMU exits; probes (no -kernel) and run_tests.sh's
-// premature-failure run are passed through unstamped, so they count as harness time. From the stamps:
+// The harnesses run the same quick x86 tests (TESTS="a b …" to choose) one at a time (-j 1) under TCG, with
+// QEMU= naming a small bash wrapper that stamps the time ($EPOCHREALTIME) and its parent's CPU time (the
+// sum of /proc/PARENT/task/*/schedstat: nanoseconds, every thread, read with bash builtins, no fork) just
+// before it runs the real qemu-system-x86_64 for a test, and the time just after that QEMU exits; probes
+// (no -kernel) and run_tests.sh's premature-failure run are passed through unstamped, so they count as
+// harness time. From the stamps:
 // - first QEMU: the first test's start stamp minus the moment this script spawned the harness (so node's
-//   own start is included), and for vmunit the CPU time its process had used by then (/proc/PID/stat);
+//   own start is included), and for the Node harnesses the CPU time their process had used by then;
 // - per-test overhead: (harness wall time - the sum of QEMU's own start-to-exit times) / tests;
 // - between tests: the mean gap from one QEMU's exit stamp to the next one's start stamp;
-// - vmunit CPU per test: the CPU time vmunit's process used from the first QEMU's start to the last one's,
+// - CPU per test: the CPU time the harness's process used from the first QEMU's start to the last one's,
 //   per test (its work while a QEMU runs included: output, logs, QMP). Unlike the wall figures it does not
-//   grow with the host's load, so it is the one to read on a shared machine (10 ms clock ticks: rough).
+//   grow with the host's load, so it is the one to read on a shared machine.
+// `bare spawn` (bare-spawn.mjs) replays the command lines vmunit gave the wrapper with vmunit's spawn
+// options and nothing else: its CPU per test is the fork/exec floor of a Node harness on this host, and
+// what vmunit adds is the difference.
 // The wrapper's bash start and exit fall on the harness's side of the stamps: the figures are upper bounds.
 // Runs of the harnesses take turns (RUNS rounds, medians), so they share the host's load. vmunit runs from
 // the built CLI (npm run build first); its probe cache is warmed by one run first (goal: first QEMU < 150 ms
@@ -61,8 +67,10 @@ writeFileSync(
   `#!/bin/bash
 case " $* " in *" -kernel "*) ;; *) exec '${qemu}' "$@" ;; esac
 case " $* " in *_NO_FILE_4Uhere_*) exec '${qemu}' "$@" ;; esac
-read -r -a stat < /proc/$PPID/stat
-echo "start $EPOCHREALTIME $(( stat[13] + stat[14] ))" >> '${stamps}'
+cpu=0
+for task in /proc/$PPID/task/*/schedstat; do read -r ns _ < "$task" && cpu=$(( cpu + ns )); done
+echo "start $EPOCHREALTIME $cpu" >> '${stamps}'
+[ -z "$BENCH_ARGV" ] || printf '%s\\0' "$0" "$@" $'\\x01end' >> "$BENCH_ARGV"
 '${qemu}' "$@"
 rc=$?
 echo "end $EPOCHREALTIME" >> '${stamps}'
@@ -70,14 +78,21 @@ exit $rc
 `,
 );
 chmodSync(wrapper, 0o755);
-const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+const replay = join(work, 'argv');
 const env = { ...process.env, ACCEL: 'tcg', QEMU: wrapper, VMUNIT_CACHE_DIR: join(work, 'cache') };
 
+// SKIP_RUN_TESTS=1 leaves run_tests.sh out (its rounds take most of the time) when only vmunit is compared.
 const harnesses = [
   { label: 'vmunit', argv: (r) => vmunit(repo, r) },
   ...(against ? [{ label: 'vmunit (against)', argv: (r) => vmunit(against, r) }] : []),
   { label: 'vmunit --wait-timeouts', argv: (r) => [...vmunit(repo, r), '--wait-timeouts'] },
-  { label: 'run_tests.sh', argv: () => ['./run_tests.sh', ...tests], cwd: kut },
+  {
+    label: 'bare spawn',
+    argv: () => [process.execPath, join(repo, 'bench/guest-suite/bare-spawn.mjs'), replay],
+  },
+  ...(process.env.SKIP_RUN_TESTS === '1'
+    ? []
+    : [{ label: 'run_tests.sh', argv: () => ['./run_tests.sh', ...tests], cwd: kut }]),
 ];
 
 function vmunit(checkout, results) {
@@ -94,11 +109,11 @@ function vmunit(checkout, results) {
 }
 
 /** One run of a harness: wall time, QEMU's own times and the first start, all from the stamps. */
-function once(h, round) {
+function once(h, round, record = {}) {
   rmSync(stamps, { force: true });
   const [file, ...rest] = h.argv(join(work, `results-${round}`));
   const spawned = Date.now() / 1000;
-  const r = spawnSync(file, rest, { cwd: h.cwd ?? work, env, stdio: 'ignore' });
+  const r = spawnSync(file, rest, { cwd: h.cwd ?? kut, env: { ...env, ...record }, stdio: 'ignore' });
   const wall = Date.now() / 1000 - spawned;
   if (r.error) throw r.error;
   const lines = existsSync(stamps) ? readFileSync(stamps, 'utf8').trim().split('\n') : [];
@@ -111,10 +126,10 @@ function once(h, round) {
   const cpuSpan = (starts.at(-1)?.[1] ?? 0) - (starts[0]?.[1] ?? 0);
   return {
     firstMs: ((starts[0]?.[0] ?? spawned) - spawned) * 1000,
-    firstCpuMs: ((starts[0]?.[1] ?? 0) * 1000) / ticks,
+    firstCpuMs: (starts[0]?.[1] ?? 0) / 1e6,
     perTestMs: ((wall - qemuTime) * 1000) / tests.length,
     betweenMs: (gaps.reduce((a, b) => a + b, 0) * 1000) / Math.max(gaps.length, 1),
-    cpuPerTestMs: (cpuSpan * 1000) / ticks / Math.max(gaps.length, 1),
+    cpuPerTestMs: cpuSpan / 1e6 / Math.max(gaps.length, 1),
     qemuS: qemuTime,
     wallS: wall,
   };
@@ -123,7 +138,12 @@ function once(h, round) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 try {
-  once(harnesses[0], 'warm');
+  // Warms the probe cache and records the command lines the bare spawn replays (without the QMP monitor,
+  // whose socket would be gone by then).
+  once({ label: 'warm-up', argv: (r) => [...vmunit(repo, r), '--wait-timeouts'] }, 'warm', {
+    BENCH_ARGV: replay,
+  });
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
   const samples = harnesses.map(() => []);
   const floor = [];
   for (let i = 0; i < rounds; i++) {
@@ -133,14 +153,18 @@ try {
     floor.push(Date.now() - t);
   }
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-  console.log(`== ${tests.length} tests at -j 1 under TCG, median of ${rounds} rounds; load average ${load}`);
+  console.log(
+    `== ${tests.length} tests at -j 1 under TCG, median of ${rounds} rounds; load average ${loadBefore} before, ${load} after`,
+  );
   console.log(`tests: ${tests.join(' ')}; node -e 0: ${median(floor)} ms`);
   console.log(
     'harness                    first QEMU (ms after spawn / CPU ms)   overhead per test   between tests   CPU per test   QEMU time   wall',
   );
+  const cpuOf = (label) =>
+    median(samples[harnesses.findIndex((h) => h.label === label)].map((s) => s.cpuPerTestMs));
   for (const [j, h] of harnesses.entries()) {
     const m = (k) => median(samples[j].map((s) => s[k]));
-    const ours = h.label.startsWith('vmunit');
+    const ours = h.label !== 'run_tests.sh';
     const cpu = ours ? `${m('firstCpuMs').toFixed(0)}` : '-';
     const perTestCpu = ours ? `${m('cpuPerTestMs').toFixed(1)} ms` : '-';
     console.log(
@@ -150,6 +174,11 @@ try {
         `${`${m('qemuS').toFixed(2)} s`.padStart(12)}${`${m('wallS').toFixed(2)} s`.padStart(9)}`,
     );
   }
+  const floorCpu = cpuOf('bare spawn');
+  console.log(
+    `fork/exec floor (bare spawn of the same command lines): ${floorCpu.toFixed(1)} ms CPU per test; vmunit adds ` +
+      `${(cpuOf('vmunit') - floorCpu).toFixed(1)} ms above it (--wait-timeouts: ${(cpuOf('vmunit --wait-timeouts') - floorCpu).toFixed(1)} ms)`,
+  );
   console.log('goals (issue 16): first QEMU < 150 ms after start on a warm cache; overhead < 5 ms per test');
 } finally {
   rmSync(work, { recursive: true, force: true });

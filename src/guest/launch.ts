@@ -3,6 +3,8 @@
  * `run_panic` or a plain run: migration and panic tests talk to QEMU over QMP (migration.ts, panic.ts);
  * every other test is one supervised QEMU whose stderr (dead-guest.ts) and run state (qmp/run-state.ts) are
  * watched for a dead guest, which ends the test at once unless `--wait-timeouts` asks for run_tests.sh's wait.
+ * The run-state watch connects only once the test outlives QMP_WATCH_DELAY_MS: most tests end before, and
+ * the connection is most of what the watch costs.
  */
 
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import {
   type QemuLaunch,
   qmpMonitorArgs,
 } from './qmp/instance.js';
-import { RunStateWatch, type StoppedGuest } from './qmp/run-state.js';
+import { keepsShutDownVm, RunStateWatch, type StoppedGuest } from './qmp/run-state.js';
 import { supervise } from './supervise.js';
 
 export interface LaunchEnd extends HarnessEnd {
@@ -52,8 +54,16 @@ async function runPlain(launch: QemuLaunch, waitTimeouts: boolean): Promise<Laun
     });
     return { ...end, aborted: launch.signal?.aborted ?? false };
   }
+  if (launch.monitorPath !== undefined) return runWatched(launch, launch.monitorPath);
   return inTempDir('vmunit-qmp-', (dir) => runWatched(launch, join(dir, 'qmp.sock')));
 }
+
+/**
+ * The run-state watch connects once the test has run this long; a VM that stopped before is still seen, as
+ * the watch asks query-status first. What it waits for: KVM's internal error (on QEMU's stderr at once too),
+ * a panic under `-action panic=pause`, and a shut-down VM kept by `-no-shutdown` (watched from the start).
+ */
+export const QMP_WATCH_DELAY_MS = 1000;
 
 /**
  * A plain run with two ways to see a dead guest: QEMU's stderr (KVM internal error and its dump) and the
@@ -76,9 +86,16 @@ async function runWatched(launch: QemuLaunch, qmpPath: string): Promise<LaunchEn
       if (!watcher.seen) stop.abort();
     },
   );
+  // A kept shut-down VM's reason (`guest-reset`) is only in its SHUTDOWN event: watch such a QEMU from the
+  // start, so the event is not missed.
+  const delayMs = keepsShutDownVm(launch.argv) ? 0 : QMP_WATCH_DELAY_MS;
+  let lazy: NodeJS.Timeout | undefined;
   const end = await supervise({
     ...launchOptions(launch, [...launch.argv, ...qmpMonitorArgs(qmpPath)], stop.signal),
-    onSpawn: () => states.start(),
+    onSpawn: () => {
+      if (delayMs === 0) states.start();
+      else lazy = setTimeout(() => states.start(), delayMs);
+    },
     onLine: (stream, line) => {
       launch.onLine(stream, line);
       if (stream !== 'stderr') return;
@@ -88,6 +105,7 @@ async function runWatched(launch: QemuLaunch, qmpPath: string): Promise<LaunchEn
     },
   });
   exited = true;
+  clearTimeout(lazy);
   states.close();
   clearTimeout(settle);
   const dead = stop.signal.aborted && !end.timedOut ? (watcher.result() ?? fromRunState(stopped)) : undefined;

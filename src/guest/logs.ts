@@ -3,18 +3,19 @@
  * `<dir>/<test>.log` (the exact command line first, then guest console and QEMU stderr in arrival order,
  * then one empty line), `<dir>/SUMMARY` (`BUILD_HEAD=<build-head>`), the previous run rotated to
  * `<dir>.old`. vmunit adds `<dir>/results.json` (verdicts and durations, used by `-j` to start the
- * longest tests first next time), `<dir>/environ-<accel>` (the `-initrd` file each log's first line
- * names) and the marker `.vmunit-results`: only a folder a run made (marked, or run_tests.sh's own logs
+ * longest tests first next time; at most a second behind while the run goes on), `<dir>/environ-<accel>`
+ * (the `-initrd` file each log's first line names) and the marker `.vmunit-results`: only a folder a run made (marked, or run_tests.sh's own logs
  * folder) is ever rotated or deleted, so `--results .` or a typo cannot move someone's tree. Test names come from unittests.cfg section headers, so they are made
  * safe before they become file names: a name can never write outside the folder.
  */
 
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VmunitError } from '../util/errors.js';
 import { pathInside } from '../util/paths.js';
 import { isMissing } from '../util/read-input.js';
+import { writeAllSync } from '../util/sink.js';
 
 /** Default cap of one test log: a guest flooding its serial port cannot fill the disk or the heap. */
 export const DEFAULT_LOG_CAP_BYTES = 8 * 1024 * 1024;
@@ -110,7 +111,7 @@ export async function prepareResultsDir(dir: string, buildHead: string): Promise
   }
 }
 
-/** Rewrites results.json with the results known so far (valid JSON after every test, even if interrupted). */
+/** Rewrites results.json with the results known so far (atomically: valid JSON whenever it is read). */
 export async function writeResultsJson(
   dir: string,
   results: readonly StoredResult[],
@@ -130,21 +131,76 @@ export async function writeResultsJson(
   await rename(tmp, join(dir, 'results.json'));
 }
 
-/** Appends to one test's log with a byte cap; writes never throw into the runner. */
+/** While a run goes on, results.json is rewritten at most this often (and once more when it ends). */
+const RESULTS_INTERVAL_MS = 1000;
+
+/**
+ * A run's results.json, kept up to date as tests end: rewritten (one write at a time) at most once every
+ * RESULTS_INTERVAL_MS, so a run of quick tests does not pay for a rewrite each, and never more than that
+ * behind the finished tests; `finish` writes the final one.
+ */
+export class ResultsFile {
+  readonly #dir: string;
+  readonly #results: StoredResult[] = [];
+  #write: Promise<void> = Promise.resolve();
+  #lastWrite = Number.NEGATIVE_INFINITY;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  add(result: StoredResult): void {
+    this.#results.push(result);
+    if (this.#timer !== undefined) return;
+    const wait = this.#lastWrite + RESULTS_INTERVAL_MS - performance.now();
+    if (wait <= 0) this.#flush();
+    else this.#timer = setTimeout(() => this.#flush(), wait);
+  }
+
+  #flush(): void {
+    this.#timer = undefined;
+    this.#lastWrite = performance.now();
+    const snapshot = [...this.#results];
+    this.#write = this.#write.then(() => writeResultsJson(this.#dir, snapshot, false)).catch(() => undefined);
+  }
+
+  /** The last rewrite: `complete` false for an interrupted run. */
+  async finish(complete: boolean, elapsedMs: number, firstSpawnMs: number | undefined): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#write;
+    await writeResultsJson(this.#dir, this.#results, complete, elapsedMs, firstSpawnMs);
+  }
+}
+
+/** Pending log text past this many characters is written at once rather than at the end of the turn. */
+const LOG_FLUSH_CHARS = 64 * 1024;
+
+/**
+ * Appends to one test's log with a byte cap; writes never throw into the runner (a full disk must not crash
+ * the run: the verdict does not depend on the log). Lines are gathered and written once per event-loop turn,
+ * so a console chunk of many lines is one write, not one per line. The file is written synchronously: a
+ * write to the page cache costs less than handing it to libuv's thread pool and back, which every
+ * asynchronous open, write and close of every test did.
+ */
 export class TestLog {
-  readonly #stream: WriteStream;
+  #fd: number | undefined;
   readonly #cap: number;
   #written = 0;
   #truncated = false;
+  #pending = '';
+  #scheduled: NodeJS.Immediate | undefined;
   readonly path: string;
 
   constructor(dir: string, testName: string, cap: number = DEFAULT_LOG_CAP_BYTES) {
     this.path = pathInside(dir, logFileName(testName));
     this.#cap = cap;
-    this.#stream = createWriteStream(this.path, { flags: 'a' });
-    this.#stream.on('error', () => {
-      // A full disk must not crash the run; the verdict does not depend on the log.
-    });
+    try {
+      this.#fd = openSync(this.path, 'a');
+    } catch {
+      this.#fd = undefined;
+    }
   }
 
   line(text: string): void {
@@ -152,11 +208,41 @@ export class TestLog {
     const bytes = Buffer.byteLength(text) + 1;
     if (this.#written + bytes > this.#cap) {
       this.#truncated = true;
-      this.#stream.write(`[vmunit: log truncated at ${this.#cap} bytes]\n`);
+      this.#queue(`[vmunit: log truncated at ${this.#cap} bytes]\n`);
       return;
     }
     this.#written += bytes;
-    this.#stream.write(`${text}\n`);
+    this.#queue(`${text}\n`);
+  }
+
+  #queue(text: string): void {
+    this.#pending += text;
+    if (this.#pending.length >= LOG_FLUSH_CHARS) this.#flush();
+    else this.#scheduled ??= setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    const text = this.#pending;
+    this.#pending = '';
+    if (this.#fd === undefined || text === '') return;
+    try {
+      writeAllSync(this.#fd, text);
+    } catch {
+      this.#close();
+    }
+  }
+
+  #close(): void {
+    if (this.#fd === undefined) return;
+    const fd = this.#fd;
+    this.#fd = undefined;
+    try {
+      closeSync(fd);
+    } catch {
+      // Nothing more can be lost.
+    }
   }
 
   get truncated(): boolean {
@@ -164,6 +250,8 @@ export class TestLog {
   }
 
   close(): Promise<void> {
-    return new Promise((done) => this.#stream.end(() => done()));
+    this.#flush();
+    this.#close();
+    return Promise.resolve();
   }
 }

@@ -5,7 +5,8 @@
  * everything as RunEvents. It never prints: result lines and progress are reporters on those events.
  */
 
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunEvent, TestStatus } from '../events/types.js';
 import { aggregateStatus } from '../ktap/status.js';
@@ -23,7 +24,7 @@ import {
 } from './efi.js';
 import type { Verdict } from './exit-code.js';
 import type { KtapSinkFactory } from './guest-output.js';
-import { type StoredResult, TestLog, writeResultsJson } from './logs.js';
+import { ResultsFile, TestLog } from './logs.js';
 import { resultText } from './progress.js';
 import { chooseAccel } from './qemu/accel.js';
 import type { GuestArchProfile } from './qemu/arch/types.js';
@@ -182,7 +183,11 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
     o.previousDurations,
     o.dryRun ? 1 : o.jobs,
   );
-  await runPool(runnables, order, o.dryRun ? 1 : o.jobs, (r) => state.run(r), o.signal);
+  try {
+    await runPool(runnables, order, o.dryRun ? 1 : o.jobs, (r) => state.run(r), o.signal);
+  } finally {
+    await state.removeSockets();
+  }
   await state.finish(performance.now() - started);
   const interrupted = o.signal?.aborted ?? false;
   o.emit({ type: 'test:result', id: ROOT_ID, name: o.profile.arch, status: state.rootStatus() });
@@ -198,15 +203,17 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
 /** Mutable per-run bookkeeping, kept out of module scope. */
 class RunState {
   readonly #o: GuestRunOptions;
-  readonly #results: StoredResult[] = [];
+  readonly #results: ResultsFile | undefined;
   readonly #environ = new Map<string, Promise<string | undefined>>();
-  #write: Promise<void> = Promise.resolve();
+  /** The run's private folder for the tests' QMP sockets, made when the first watched test starts. */
+  #sockets: Promise<string> | undefined;
   /** performance.now() (ms since the process started) when the first test's QEMU was about to start. */
   #firstSpawnMs: number | undefined;
   counts = { passed: 0, failed: 0, skipped: 0 };
 
   constructor(o: GuestRunOptions) {
     this.#o = o;
+    this.#results = o.resultsDir && !o.dryRun ? new ResultsFile(o.resultsDir) : undefined;
   }
 
   /** test:start with the test's cfg position as index, so reports keep cfg order whatever -j starts first. */
@@ -254,12 +261,19 @@ class RunState {
     if (verdict === 'PASS') this.counts.passed++;
     else if (verdict === 'FAIL') this.counts.failed++;
     else this.counts.skipped++;
-    this.#results.push({ name, verdict, reason, durationMs: Math.round(durationMs) });
-    const dir = this.#o.resultsDir;
-    if (dir && !this.#o.dryRun) {
-      const snapshot = [...this.#results];
-      this.#write = this.#write.then(() => writeResultsJson(dir, snapshot, false)).catch(() => undefined);
-    }
+    this.#results?.add({ name, verdict, reason, durationMs: Math.round(durationMs) });
+  }
+
+  /** Where test `index`'s QMP socket goes (one folder for the run: no folder made and removed per test). */
+  async #monitorPath(index: number): Promise<string | undefined> {
+    if (this.#o.waitTimeouts) return undefined;
+    this.#sockets ??= mkdtemp(join(tmpdir(), 'vmunit-qmp-'));
+    return join(await this.#sockets, `${index}.sock`);
+  }
+
+  async removeSockets(): Promise<void> {
+    const dir = await this.#sockets?.catch(() => undefined);
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   }
 
   /** QEMU binary and capabilities for one accelerator (probed once: the prober caches). */
@@ -330,6 +344,7 @@ class RunState {
       if (firmware.reason) o.emit({ type: 'test:attr', id, key: 'firmware.reason', value: firmware.reason });
     }
     const log = o.resultsDir ? new TestLog(o.resultsDir, name, o.logCapBytes) : undefined;
+    const monitorPath = await this.#monitorPath(r.index);
     this.#firstSpawnMs ??= performance.now();
     const outcome = await runOneTest({
       test,
@@ -349,6 +364,7 @@ class RunState {
       ...(o.waitTimeouts ? { waitTimeouts: true } : {}),
       ...(o.tree.addr2line === undefined ? {} : { addr2line: o.tree.addr2line }),
       ...(efi ? { efi } : {}),
+      ...(monitorPath === undefined ? {} : { monitorPath }),
     });
     await log?.close();
     this.#record(name, outcome.verdict, outcome.reason, outcome.durationMs);
@@ -386,9 +402,6 @@ class RunState {
 
   /** `elapsedMs`: wall time of the run, stored so benchmarks can separate harness time from QEMU time. */
   async finish(elapsedMs: number): Promise<void> {
-    await this.#write;
-    const dir = this.#o.resultsDir;
-    if (dir && !this.#o.dryRun)
-      await writeResultsJson(dir, this.#results, !this.#o.signal?.aborted, elapsedMs, this.#firstSpawnMs);
+    await this.#results?.finish(!this.#o.signal?.aborted, elapsedMs, this.#firstSpawnMs);
   }
 }

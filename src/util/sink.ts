@@ -65,6 +65,16 @@ export function openStreamSink(destination: NodeJS.WritableStream | string): Tex
   };
 }
 
+/** All of `text` to `fd` with synchronous writes: one, unless the file takes less (rare on a regular file). */
+export function writeAllSync(fd: number, text: string, encoding: BufferEncoding = 'utf8'): void {
+  const written = writeSync(fd, text, null, encoding);
+  if (written < text.length || written < Buffer.byteLength(text, encoding)) {
+    // The rest from the byte where the short write stopped.
+    const bytes = Buffer.from(text, encoding);
+    for (let at = written; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+  }
+}
+
 /**
  * A file written with one synchronous write per call, for a document's ~64 KiB chunks: a write stream
  * makes a Buffer per write, and on a 100 MB report those cost more than the writes.
@@ -73,19 +83,11 @@ function openSyncFileSink(path: string, encoding: DocumentEncoding): TextSink {
   const fd = createFile(path);
   let failure: unknown;
   let closed = false;
-  const writeAll = (text: string): void => {
-    const written = writeSync(fd, text, null, encoding);
-    // A short write (rare on a regular file): the rest from the byte where it stopped.
-    if (written < text.length || written < Buffer.byteLength(text, encoding)) {
-      const bytes = Buffer.from(text, encoding);
-      for (let at = written; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-    }
-  };
   return {
     write: (text) => {
       if (text.length === 0 || failure !== undefined || closed) return;
       try {
-        writeAll(text);
+        writeAllSync(fd, text, encoding);
       } catch (error) {
         failure = error;
       }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { describe, it } from 'node:test';
 import {
   logFileName,
   prepareResultsDir,
+  ResultsFile,
   readPreviousDurations,
   TestLog,
   writeResultsJson,
@@ -124,5 +126,49 @@ describe('TestLog cap', () => {
     assert.ok(text.length < 1100, `log is ${text.length} bytes`);
     assert.ok(text.endsWith('[vmunit: log truncated at 1000 bytes]\n'));
     assert.equal(log.truncated, true);
+  });
+});
+
+describe('TestLog batching', () => {
+  it('writes the lines of one event-loop turn together, in order, and everything by close', async () => {
+    const dir = await tmp();
+    const log = new TestLog(dir, 'chunk');
+    const path = join(dir, 'chunk.log');
+    log.line('first');
+    log.line('second');
+    assert.equal(readFileSync(path, 'utf8'), '', 'nothing written within the turn');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(await readFile(path, 'utf8'), 'first\nsecond\n');
+    log.line('third');
+    await log.close();
+    assert.equal(await readFile(path, 'utf8'), 'first\nsecond\nthird\n');
+  });
+
+  it('a folder that is gone loses the log, not the run', async () => {
+    const log = new TestLog(join(await tmp(), 'missing'), 'x');
+    log.line('dropped');
+    await log.close();
+  });
+});
+
+describe('ResultsFile', () => {
+  const result = (name: string) => ({ name, verdict: 'PASS' as const, reason: '', durationMs: 1 });
+  const names = async (dir: string): Promise<{ names: string[]; complete: boolean }> => {
+    const doc = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
+    return { names: doc.tests.map((t: { name: string }) => t.name), complete: doc.complete };
+  };
+
+  it('writes the first result at once, later ones at most a second apart, and all at the end', async () => {
+    const dir = await tmp();
+    const file = new ResultsFile(dir);
+    file.add(result('a'));
+    file.add(result('b'));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await names(dir), { names: ['a'], complete: false });
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.deepEqual(await names(dir), { names: ['a', 'b'], complete: false });
+    file.add(result('c'));
+    await file.finish(true, 5, undefined);
+    assert.deepEqual(await names(dir), { names: ['a', 'b', 'c'], complete: true });
   });
 });

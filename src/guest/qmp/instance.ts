@@ -32,6 +32,11 @@ export interface QemuLaunch {
   readonly onLine: (stream: 'stdout' | 'stderr', line: string) => void;
   /** Notes for the test's log (the command line of every QEMU started). */
   readonly note: (line: string) => void;
+  /**
+   * Where a plain run's QMP socket goes: a path in a private folder its caller made and removes (a run's,
+   * one folder for all its tests). Undefined: the plain run makes and removes a folder of its own.
+   */
+  readonly monitorPath?: string;
 }
 
 /** A harness's outcome: the process end run_tests.sh's status is decoded from, and an optional reason. */

@@ -3,7 +3,8 @@
  * (pvpanic, s390x disabled wait) or that shut down under `-no-shutdown` leaves QEMU running with the VM
  * stopped, so upstream waits for `timeout(1)`. The watch reacts to QEMU's own events (STOP, SHUTDOWN,
  * GUEST_PANICKED) and asks `query-status` once after the handshake (a guest that died before the connection)
- * and once per such event: nothing is polled, so a test that runs normally pays for one connection.
+ * and once per such event: nothing is polled, so a test that runs normally pays for one connection (none
+ * when it ends before the plain harness connects, launch.ts).
  *
  * Nothing is asked once QEMU is on its way out: QEMU 7.2 hangs in its exit for good when a QMP command is in
  * flight as its main loop ends (monitor_cleanup waits for the dispatcher). A guest that panics or powers off
@@ -31,17 +32,15 @@ const QUERY_MS = 5000;
 const CONNECT_MS = 10_000;
 
 /**
- * Whether QEMU ends when the guest shuts down (pure): not under `-no-shutdown` or `-action shutdown=pause`,
- * where the VM stays in run state `shutdown` and the monitor can still be asked.
+ * Whether QEMU's command line keeps a VM that shut down instead of exiting (`-no-shutdown`, `-action
+ * shutdown=pause`; QEMU takes `--` for `-` too).
  */
-export function exitsOnShutdown(argv: readonly string[]): boolean {
-  for (const [i, arg] of argv.entries()) {
-    if (arg === '-no-shutdown' || arg === '--no-shutdown') return false;
-    if ((arg === '-action' || arg === '--action') && /(^|,)shutdown=pause(,|$)/.test(argv[i + 1] ?? '')) {
-      return false;
-    }
-  }
-  return true;
+export function keepsShutDownVm(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => {
+    const option = arg.startsWith('--') ? arg.slice(1) : arg;
+    if (option === '-no-shutdown') return true;
+    return option === '-action' && (argv[i + 1] ?? '').split(',').includes('shutdown=pause');
+  });
 }
 
 export interface StoppedGuest {
@@ -82,7 +81,7 @@ export class RunStateWatch {
     onStopped: (stopped: StoppedGuest) => void,
   ) {
     this.#path = path;
-    this.#exitsOnShutdown = exitsOnShutdown(argv);
+    this.#exitsOnShutdown = !keepsShutDownVm(argv);
     this.#alive = alive;
     this.#onStopped = onStopped;
   }
