@@ -12,8 +12,16 @@ import { lavaJob, lavaName } from '../../scale/lava.js';
 import { toYaml } from '../../scale/yaml.js';
 import { writeAtomic, writeDocument } from '../../util/sink.js';
 import type { CliContext } from '../context.js';
-import type { LavaFlags } from './lava-job.js';
-import { sliceList } from './shard-options.js';
+import { type SliceFlags, sliceList } from './shard-options.js';
+
+export interface LavaFlags extends SliceFlags {
+  readonly directory?: string;
+  readonly group: string[];
+  readonly all?: boolean;
+  readonly deviceType: string;
+  readonly artifacts?: string;
+  readonly output?: string;
+}
 
 async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then(

@@ -7,16 +7,8 @@
 
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { addSliceOptions, type SliceFlags } from './shard-options.js';
-
-export interface LavaFlags extends SliceFlags {
-  readonly directory?: string;
-  readonly group: string[];
-  readonly all?: boolean;
-  readonly deviceType: string;
-  readonly artifacts?: string;
-  readonly output?: string;
-}
+import type { LavaFlags } from './lava-job-command.js';
+import { addSliceOptions } from './shard-options.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 

@@ -14,8 +14,13 @@ import { mergeRecords } from '../../scale/merge.js';
 import { VmunitError } from '../../util/errors.js';
 import { writeAtomic } from '../../util/sink.js';
 import type { CliContext } from '../context.js';
-import type { MergeFlags } from './merge.js';
-import { kcidbOptions, verdictLines } from './record-output.js';
+import { type KcidbFlags, kcidbOptions, verdictLines } from './record-output.js';
+
+export interface MergeFlags extends KcidbFlags {
+  readonly results: string;
+  readonly format?: string;
+  readonly output: string[];
+}
 
 /** A folder vmunit may write its record into: new, empty, or holding a record already. */
 async function checkResultsDir(dir: string): Promise<void> {

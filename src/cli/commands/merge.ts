@@ -7,13 +7,8 @@
 
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { addKcidbOptions, type KcidbFlags } from './record-output.js';
-
-export interface MergeFlags extends KcidbFlags {
-  readonly results: string;
-  readonly format?: string;
-  readonly output: string[];
-}
+import type { MergeFlags } from './merge-command.js';
+import { addKcidbOptions } from './record-output.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
