@@ -17,6 +17,7 @@ export type VmunitErrorCode =
   | 'QMP_FAILED'
   | 'QMP_TIMEOUT'
   | 'QMP_CLOSED'
+  | 'QMP_EXITING'
   | 'BUILD_FAILED'
   | 'KCONFIG_FAILED'
   | 'OUTPUT_UNWRITABLE'

@@ -3,6 +3,11 @@
  * arch-run.bash uses. QEMU speaks one JSON object per line: a greeting, then replies to commands (matched
  * here by `id`) and asynchronous events. Every wait has a deadline, and when QEMU goes away mid-conversation
  * every pending wait fails at once with a typed `QMP_CLOSED` error instead of hanging.
+ *
+ * Nothing is sent to a QEMU on its way out: QEMU 7.2 hangs in its exit for good when a QMP command is in
+ * flight as its main loop ends (monitor_cleanup waits for the dispatcher). A QEMU that exits on shutdown
+ * says so first with SHUTDOWN, or with GUEST_PANICKED whose action is `poweroff` (a SHUTDOWN follows), so
+ * after either every command fails at once with `QMP_EXITING` instead of being written.
  */
 
 import { existsSync } from 'node:fs';
@@ -19,6 +24,11 @@ export interface QmpConnectOptions {
   /** Deadline for the connection, the greeting and the capabilities handshake together. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /**
+   * Whether this QEMU exits when its VM shuts down (no `-no-shutdown`; run-state.ts `keepsShutDownVm`). Then
+   * nothing is sent once QEMU has said it is shutting down (`exiting`).
+   */
+  readonly exitsOnShutdown: boolean;
 }
 
 /** QEMU answered a command with `{"error": {"class", "desc"}}`. */
@@ -96,10 +106,13 @@ export class QmpClient {
   #nextId = 1;
   #buffer = '';
   #closed: VmunitError | undefined;
+  readonly #exitsOnShutdown: boolean;
+  #exiting = false;
 
-  private constructor(socket: Socket, path: string) {
+  private constructor(socket: Socket, path: string, exitsOnShutdown: boolean) {
     this.#socket = socket;
     this.#path = path;
+    this.#exitsOnShutdown = exitsOnShutdown;
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.#onData(chunk));
     socket.on('error', (error) => this.#fail(error));
@@ -110,7 +123,7 @@ export class QmpClient {
   static async connect(path: string, options: QmpConnectOptions): Promise<QmpClient> {
     const opened = new Promise<QmpClient>((resolve, reject) => {
       const socket = connect(path);
-      const client = new QmpClient(socket, path);
+      const client = new QmpClient(socket, path, options.exitsOnShutdown);
       socket.once('error', reject);
       const greeted = new Promise((r) => {
         client.#greeting = r;
@@ -144,6 +157,11 @@ export class QmpClient {
     options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
   ): Promise<unknown> {
     if (this.#closed) return Promise.reject(this.#closed);
+    if (this.#exiting) {
+      return Promise.reject(
+        new VmunitError('QMP_EXITING', `QMP: '${command}' not sent: QEMU is exiting after a shutdown`),
+      );
+    }
     const id = this.#nextId++;
     const reply = new Promise<unknown>((resolve, reject) => {
       this.#pending.set(id, { command, resolve, reject });
@@ -177,6 +195,11 @@ export class QmpClient {
   /** Calls `listen` with every event from now on (a watcher that reacts rather than waits). */
   onEvent(listen: (event: QmpEvent) => void): void {
     this.#listeners.push(listen);
+  }
+
+  /** True once QEMU has said it is shutting down and will exit: commands are no longer sent. */
+  get exiting(): boolean {
+    return this.#exiting;
   }
 
   /** True once the connection is gone (QEMU quit or died). */
@@ -218,6 +241,8 @@ export class QmpClient {
       this.#greeting = undefined;
     } else if (typeof msg.event === 'string') {
       const event: QmpEvent = { event: msg.event, ...(msg.data ? { data: msg.data } : {}) };
+      // Before anyone hears of the event, so a listener's reaction cannot send into the exit.
+      if (this.#exitsOnShutdown && endsQemu(event)) this.#exiting = true;
       this.events.push(event);
       for (const listen of this.#listeners) listen(event);
       for (const w of this.#waiters) if (w.names.has(event.event)) w.resolve(event);
@@ -245,6 +270,13 @@ export class QmpClient {
     this.#waiters.clear();
     this.#socket.destroy();
   }
+}
+
+/** Whether an event says that a QEMU which exits on shutdown is about to (a panic's poweroff, then SHUTDOWN). */
+function endsQemu(event: QmpEvent): boolean {
+  return (
+    event.event === 'SHUTDOWN' || (event.event === 'GUEST_PANICKED' && event.data?.action === 'poweroff')
+  );
 }
 
 const RETRY_MS = 20;

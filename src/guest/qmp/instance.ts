@@ -16,6 +16,7 @@ import {
   supervise,
 } from '../supervise.js';
 import { openQmp, type QmpClient } from './client.js';
+import { keepsShutDownVm } from './run-state.js';
 
 /** What a harness needs to start QEMUs for one test (the plain path's supervise options, minus the argv). */
 export interface QemuLaunch {
@@ -106,6 +107,7 @@ export class QemuInstance {
   #qmp: Promise<QmpClient> | undefined;
   readonly #stop = new AbortController();
   readonly #signal: AbortSignal | undefined;
+  readonly #exitsOnShutdown: boolean;
 
   /** Starts QEMU; `onStdout` sees each console line first and says whether it is shown (quiet markers). */
   constructor(
@@ -119,6 +121,7 @@ export class QemuInstance {
     this.qmpPath = qmpPath;
     this.#signal = launch.signal;
     const argv = [...launch.argv, ...qmpMonitorArgs(qmpPath), ...extraArgs];
+    this.#exitsOnShutdown = !keepsShutDownVm(argv);
     launch.note(`vmunit: ${role} QEMU: ${formatCommandLine(argv)}`);
     this.end = supervise({
       ...launchOptions(launch, argv, this.#stop.signal),
@@ -150,18 +153,25 @@ export class QemuInstance {
   qmp(): Promise<QmpClient> {
     this.#qmp ??= openQmp(this.qmpPath, {
       timeoutMs: QMP_REPLY_MS,
+      exitsOnShutdown: this.#exitsOnShutdown,
       alive: () => !this.#exited,
       ...(this.#signal ? { signal: this.#signal } : {}),
     });
     return this.#qmp;
   }
 
-  /** `quit` over QMP, as upstream ends a QEMU it no longer needs; falls back to SIGTERM. */
+  /**
+   * `quit` over QMP, as upstream ends a QEMU it no longer needs; falls back to SIGTERM. A QEMU that has
+   * announced its exit (a poweroff panic) is left to finish it, within the reply deadline.
+   */
   async quit(): Promise<void> {
     if (this.#exited) return;
     try {
       const qmp = await this.qmp();
-      await qmp.execute('quit', undefined, { timeoutMs: QMP_REPLY_MS });
+      if (qmp.exiting) {
+        const timer = setTimeout(() => this.kill(), QMP_REPLY_MS);
+        await this.end.finally(() => clearTimeout(timer));
+      } else await qmp.execute('quit', undefined, { timeoutMs: QMP_REPLY_MS });
     } catch {
       this.kill();
     }

@@ -7,9 +7,9 @@
  * when it ends before the plain harness connects, launch.ts).
  *
  * Nothing is asked once QEMU is on its way out: QEMU 7.2 hangs in its exit for good when a QMP command is in
- * flight as its main loop ends (monitor_cleanup waits for the dispatcher). A guest that panics or powers off
- * without `-no-shutdown` sends GUEST_PANICKED and SHUTDOWN, and asking then hung ~1 run in 3 here. So a
- * SHUTDOWN that ends QEMU stops the watch, and an event is only acted on after a short settle time.
+ * flight as its main loop ends. The client refuses to send after the events that announce the exit
+ * (client.ts); the watch stops there, and acts on other events only after a short settle time, because a
+ * panic's GUEST_PANICKED may come just before the SHUTDOWN that ends QEMU (asking then hung ~1 run in 3).
  */
 
 import { openQmp, type QmpClient, type QmpEvent } from './client.js';
@@ -100,6 +100,7 @@ export class RunStateWatch {
   async #run(): Promise<void> {
     const qmp = await openQmp(this.#path, {
       timeoutMs: CONNECT_MS,
+      exitsOnShutdown: this.#exitsOnShutdown,
       alive: () => this.#alive() && !this.#closed,
     });
     if (this.#closed) {
@@ -109,8 +110,8 @@ export class RunStateWatch {
     this.#client = qmp;
     qmp.onEvent((e) => {
       if (!WATCHED.has(e.event) || this.#closed) return;
-      if (e.event === 'SHUTDOWN' && this.#exitsOnShutdown) {
-        // QEMU is ending: its exit status says the rest, and a question now could hang it.
+      if (qmp.exiting) {
+        // QEMU is ending: its exit status says the rest.
         this.close();
         return;
       }

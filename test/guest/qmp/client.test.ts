@@ -24,11 +24,11 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startQemu(name: string): { child: ChildProcess; socket: string } {
+function startQemu(name: string, extra: readonly string[] = []): { child: ChildProcess; socket: string } {
   const socket = join(dir, `${name}.sock`);
   const child = spawn(
     qemu ?? 'qemu-system-x86_64',
-    ['-S', '-nodefaults', '-display', 'none', '-machine', 'accel=tcg', '-chardev'].concat([
+    ['-S', '-nodefaults', '-display', 'none', '-machine', 'accel=tcg', ...extra, '-chardev'].concat([
       `socket,id=mon,path=${socket},server=on,wait=off`,
       '-mon',
       'chardev=mon,mode=control',
@@ -41,7 +41,11 @@ function startQemu(name: string): { child: ChildProcess; socket: string } {
 
 async function open(name: string): Promise<{ child: ChildProcess; qmp: QmpClient }> {
   const { child, socket } = startQemu(name);
-  const qmp = await openQmp(socket, { timeoutMs: 10_000, alive: () => child.exitCode === null });
+  const qmp = await openQmp(socket, {
+    timeoutMs: 10_000,
+    exitsOnShutdown: true,
+    alive: () => child.exitCode === null,
+  });
   return { child, qmp };
 }
 
@@ -97,6 +101,33 @@ describe('QmpClient on a real QEMU', { skip }, () => {
     await assert.rejects(qmp.execute('query-status', undefined, { timeoutMs: 1000 }), isCode('QMP_CLOSED'));
   });
 
+  it('sends nothing once a QEMU that exits on shutdown has announced it', async () => {
+    // The rule under test is the client's: after SHUTDOWN from a QEMU that exits on shutdown, a command could
+    // hang QEMU 7.2 in its exit, so none is written. This QEMU keeps the VM (`shutdown=pause`) so the test can
+    // see that QEMU would still have answered: the refusal is the client's, not a closed socket.
+    const { child, socket } = startQemu('exiting', ['-action', 'reboot=shutdown,shutdown=pause']);
+    const alive = (): boolean => child.exitCode === null;
+    const told = await openQmp(socket, { timeoutMs: 10_000, exitsOnShutdown: true, alive });
+    assert.equal(told.exiting, false);
+    await told.execute('cont', undefined, { timeoutMs: 5000 });
+    await told.execute('system_reset', undefined, { timeoutMs: 5000 });
+    await told.waitEvent(['SHUTDOWN'], { timeoutMs: 5000 });
+    assert.equal(told.exiting, true);
+    await assert.rejects(
+      told.execute('query-status', undefined, { timeoutMs: 5000 }),
+      (e: unknown) => isCode('QMP_EXITING')(e) && /'query-status' not sent/.test((e as Error).message),
+    );
+    assert.equal(told.closed, false);
+    told.close();
+    // QEMU's monitor takes one client at a time: the next one, told the truth, is answered.
+    const truth = await openQmp(socket, { timeoutMs: 10_000, exitsOnShutdown: false, alive });
+    const status = (await truth.execute('query-status', undefined, { timeoutMs: 5000 })) as {
+      status: string;
+    };
+    assert.equal(status.status, 'shutdown');
+    await truth.execute('quit', undefined, { timeoutMs: 5000 });
+  });
+
   it('reports a QEMU that exits before opening its socket', async () => {
     const child = spawn(qemu ?? 'qemu-system-x86_64', ['-nodefaults', '-no-such-option'], {
       stdio: 'ignore',
@@ -104,7 +135,7 @@ describe('QmpClient on a real QEMU', { skip }, () => {
     children.push(child);
     const socket = join(dir, 'never.sock');
     await assert.rejects(
-      openQmp(socket, { timeoutMs: 10_000, alive: () => child.exitCode === null }),
+      openQmp(socket, { timeoutMs: 10_000, exitsOnShutdown: true, alive: () => child.exitCode === null }),
       isCode('QMP_CLOSED'),
     );
     assert.equal(existsSync(socket), false);
