@@ -262,8 +262,11 @@ export class ConsoleReporter implements LeafReporter {
       return;
     }
     // A test that passed prints nothing under failedOnly: only the number of its parent's subtests counts.
-    if (failed !== undefined && node.parent !== undefined && !isOkStatus(failed.status))
-      (node.parent.failed ??= []).push(failed);
+    const parent = node.parent;
+    if (failed !== undefined && parent !== undefined && !isOkStatus(failed.status)) {
+      if (parent.failed === undefined) parent.failed = [failed];
+      else parent.failed.push(failed);
+    }
     const colored = this.#formatResult(this.#p, event.name, finished.status, node.log);
     if (node.isSuite)
       this.#p.printWithTimestamp(formatTestDivider(colored, plainLength(event.name, finished.status)));
