@@ -40,15 +40,15 @@ function detach(s: string): string {
 
 /**
  * Where `LineSplitter.each` hands lines: a complete line of a byte chunk in place, as bytes, when the
- * consumer can take it so (no decoding, no string), else as a string. A consumer that only counts most
- * lines needs no string for them.
+ * consumer can take it so (no decoding, no string), else as a string (an ASCII line decoded alone, other
+ * lines through the decoder in runs). A consumer that only counts most lines needs no string for them.
  */
 export interface LineVisitor {
   /**
    * Whether bytes[start, end), the bytes up to the next LF, might be taken in place. They are one line only
    * when they hold no other break (CR; VT, FF, FS, GS, RS, NEL, LS, PS with 'splitlines'), and text only
    * when ASCII: refuse any other. Asked before the lines before it reached the consumer, so it must not
-   * depend on them: lines it refuses go on as strings, in runs (one decode for a run of lines).
+   * depend on them: lines it refuses go on as strings.
    */
   candidate(bytes: Buffer, start: number, end: number): boolean;
   /** Takes the candidate line bytes[start, end) in place; false to be given it as a string instead. */
