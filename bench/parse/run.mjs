@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Benchmark: `vmunit parse` (console, --json, --junit) against `python3 kunit.py parse` (Linux 6.12) and
 // against the scan floor (scan-floor.mjs: read, split, one regex per line), all on one generated KUnit log
-// in the same run, plus peak RSS on a big log with --all-blocks. Prints each figure, the ratios and the
-// goals of issue 16.
+// in the same run, plus `--failed` (which keeps only the failed tests) and peak RSS on a big log with
+// --all-blocks. Prints each figure, the ratios and the goals of issue 16.
 //
 //   KUNIT_PY=.../tools/testing/kunit/kunit.py node bench/parse/run.mjs \
 //     [--cases N] [--memory-gb G] [--repeat R] [--base OTHER_CHECKOUT]
@@ -81,6 +81,7 @@ for (const [label, bin] of [
   commands.push([label, 'console', [bin, 'parse', log]]);
   commands.push([label, 'json', [bin, 'parse', `--json=${join(tmp, 'r.json')}`, log]]);
   commands.push([label, 'junit', [bin, 'parse', `--junit=${join(tmp, 'r.xml')}`, log]]);
+  commands.push([label, 'failed', [bin, 'parse', '--failed', log]]);
 }
 commands.push(['floor', 'scan', [floor, log]]);
 const samples = new Map(commands.map(([label, kind]) => [`${label} ${kind}`, []]));
@@ -102,6 +103,7 @@ for (const label of Object.keys(runs).filter((l) => l !== 'floor')) {
   console.log(
     `${label} parse --junit:  ${show(r.junit)}  (${(r.junit.cpu / r.console.cpu).toFixed(2)}x console)`,
   );
+  console.log(`${label} parse --failed: ${show(r.failed)}  (${r.failed.summary})`);
 }
 const scan = runs.floor.scan;
 console.log(`scan floor:            ${show(scan)}`);
@@ -109,7 +111,9 @@ const mine = runs.vmunit;
 if (base) {
   const b = runs.base;
   const r = (k) => (b[k].cpu / mine[k].cpu).toFixed(2);
-  console.log(`vs base: console ${r('console')}x, --json ${r('json')}x, --junit ${r('junit')}x faster`);
+  console.log(
+    `vs base: console ${r('console')}x, --json ${r('json')}x, --junit ${r('junit')}x, --failed ${r('failed')}x faster`,
+  );
 }
 console.log(
   `console / floor: ${(mine.console.cpu / scan.cpu).toFixed(1)}x (goal <= 3: ${goal(mine.console.cpu <= 3 * scan.cpu)})`,

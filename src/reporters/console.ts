@@ -6,7 +6,8 @@
  * ones; `[ERROR] Test: name: message` where a parse problem is found; the closing divider and
  * `Testing complete. Ran N tests: …`, plus `Failures: …` for large failing runs.
  *
- * Memory is O(depth + failed tests): it keeps the logs of open tests only, and counts through CountTracker.
+ * Memory is O(depth + failed tests): it keeps the logs of open tests only, and counts through CountTracker;
+ * `failedOnly` keeps the failed tests (FailedTest) and nothing of those that passed.
  */
 
 import { createWriteStream } from 'node:fs';
@@ -20,9 +21,8 @@ import type {
 } from '../events/types.js';
 import { CountTracker, type FinishedTest, summarizeFailures } from '../ktap/counts.js';
 import { type PassedLeaf, passedLeafEvents } from '../ktap/fast-leaf.js';
-import { formatCounts, isOkStatus, type TestNode, totalTests } from '../ktap/model.js';
+import { formatCounts, isOkStatus, totalTests } from '../ktap/model.js';
 import { pyDedentLines, pyLen, pySplitlines } from '../ktap/py-text.js';
-import { TreeBuilder } from '../ktap/tree.js';
 import { Printer } from './printer.js';
 import type { LeafReporter, ReporterOptions } from './types.js';
 
@@ -85,6 +85,23 @@ interface Open {
   /** Set once the log can no longer be printed (a root with a child). */
   dropLog: boolean;
   expected: number | undefined;
+  /** The open parent, if any. */
+  readonly parent: Open | undefined;
+  /** How many subtests it started. */
+  subtests: number;
+  /** `failedOnly`: its subtests that failed, in order. */
+  failed: FailedTest[] | undefined;
+}
+
+/** A test that failed, kept for `failedOnly`: what mainline kunit.py's print_test prints of it then. */
+interface FailedTest {
+  readonly name: string;
+  readonly status: TestStatus;
+  readonly log: readonly string[] | undefined;
+  readonly expected: number | undefined;
+  /** It had subtests (printed as a parent even when none of them failed). */
+  readonly hasSubtests: boolean;
+  readonly failed: readonly FailedTest[];
 }
 
 export class ConsoleReporter implements LeafReporter {
@@ -92,8 +109,8 @@ export class ConsoleReporter implements LeafReporter {
   readonly #out: Printer;
   readonly #tracker = new CountTracker({ trackFailures: true });
   readonly #open = new OpenTests<Open>();
-  /** The whole tree, kept only for `failedOnly` (printed once the run is over, as kunit.py does). */
-  readonly #tree: TreeBuilder | undefined;
+  /** Print what failed once the run is over, as kunit.py does (the failed tests are kept till then). */
+  readonly #failedOnly: boolean;
   #pendingHeader: string | undefined;
   #last: FinishedTest | undefined;
   /** The label of a passing case, coloured or not. */
@@ -104,7 +121,7 @@ export class ConsoleReporter implements LeafReporter {
     const quiet = options.summaryOnly === true || options.failedOnly === true;
     const drop = () => {};
     this.#p = quiet ? new Printer({ write: drop, writeLine: drop, color: options.printer.color }) : this.#out;
-    this.#tree = options.failedOnly ? new TreeBuilder() : undefined;
+    this.#failedOnly = options.failedOnly === true;
     this.#passed = this.#p.green(PASSED);
   }
 
@@ -114,7 +131,6 @@ export class ConsoleReporter implements LeafReporter {
   }
 
   onEvent(event: RunEvent): void {
-    this.#tree?.push(event);
     const finished = this.#tracker.push(event);
     switch (event.type) {
       case 'test:start':
@@ -152,7 +168,7 @@ export class ConsoleReporter implements LeafReporter {
       for (const event of passedLeafEvents(leaf)) this.onEvent(event);
       return;
     }
-    if (this.#tree) for (const event of passedLeafEvents(leaf)) this.#tree.push(event);
+    parent.subtests++;
     this.#flushHeader();
     if (parent.isRoot) {
       parent.log = undefined;
@@ -166,22 +182,25 @@ export class ConsoleReporter implements LeafReporter {
 
   #start(event: TestStartEvent): void {
     this.#flushHeader();
-    const isRoot = event.parentId === null || !this.#open.has(event.parentId);
+    const parent = event.parentId === null ? undefined : this.#open.get(event.parentId);
     this.#open.set(event.id, {
       name: event.name,
       isSuite: event.isSuite,
-      isRoot,
+      isRoot: parent === undefined,
       log: undefined,
       dropLog: false,
       expected: undefined,
+      parent,
+      subtests: 0,
+      failed: undefined,
     });
-    if (isRoot) {
+    if (parent === undefined) {
       this.#p.printWithTimestamp(DIVIDER);
       return;
     }
-    const parent = event.parentId === null ? undefined : this.#open.get(event.parentId);
+    parent.subtests++;
     // A root prints its log only when it has no subtests ("0 tests run!"): stop keeping it.
-    if (parent?.isRoot) {
+    if (parent.isRoot) {
       parent.log = undefined;
       parent.dropLog = true;
     }
@@ -237,9 +256,16 @@ export class ConsoleReporter implements LeafReporter {
     const node = this.#open.get(event.id);
     if (!node || !finished) return;
     this.#open.delete(event.id);
+    const failed = this.#failedOnly ? failedTest(event.name, finished.status, node) : undefined;
     if (node.isRoot) {
-      this.#summary(finished);
+      this.#summary(finished, failed);
       return;
+    }
+    // A test that passed prints nothing under failedOnly: only the number of its parent's subtests counts.
+    const parent = node.parent;
+    if (failed !== undefined && parent !== undefined && !isOkStatus(failed.status)) {
+      if (parent.failed === undefined) parent.failed = [failed];
+      else parent.failed.push(failed);
     }
     const colored = this.#formatResult(this.#p, event.name, finished.status, node.log);
     if (node.isSuite)
@@ -248,30 +274,30 @@ export class ConsoleReporter implements LeafReporter {
   }
 
   /** mainline kunit.py's print_test(test, failed_only=True): what failed, after the run. */
-  #printFailed(node: TestNode, isRoot: boolean): void {
+  #printFailed(node: FailedTest, isRoot: boolean): void {
     const out = this.#out;
     if (isRoot && node.name === 'main') {
       out.printWithTimestamp(DIVIDER);
-      for (const child of node.subtests) this.#printFailed(child, false);
+      for (const child of node.failed) this.#printFailed(child, false);
       out.printWithTimestamp(DIVIDER);
       return;
     }
     if (isOkStatus(node.status)) return;
-    if (node.subtests.length === 0) {
+    if (!node.hasSubtests) {
       out.printWithTimestamp(this.#formatResult(out, node.name, node.status, node.log));
       return;
     }
-    const message = headerMessage(node.name, node.expectedCount);
+    const message = headerMessage(node.name, node.expected);
     out.printWithTimestamp(formatTestDivider(message, pyLen(message)));
-    for (const child of node.subtests) this.#printFailed(child, false);
+    for (const child of node.failed) this.#printFailed(child, false);
     const colored = this.#formatResult(out, node.name, node.status, node.log);
     out.printWithTimestamp(formatTestDivider(colored, plainLength(node.name, node.status)));
   }
 
-  #summary(root: FinishedTest): void {
+  #summary(root: FinishedTest, failed: FailedTest | undefined): void {
     this.#last = root;
     this.#p.printWithTimestamp(DIVIDER);
-    if (this.#tree) this.#printFailed(this.#tree.root(), true);
+    if (failed !== undefined) this.#printFailed(failed, true);
     const out = this.#out;
     const color =
       root.status === 'SUCCESS'
@@ -284,6 +310,18 @@ export class ConsoleReporter implements LeafReporter {
     const failures = summarizeFailures(root.failures);
     if (failures) out.printWithTimestamp(color(failures));
   }
+}
+
+/** What `failedOnly` keeps of the finished test `node`: nothing of its subtests that passed. */
+function failedTest(name: string, status: TestStatus, node: Open): FailedTest {
+  return {
+    name,
+    status,
+    log: node.log,
+    expected: node.expected,
+    hasSubtests: node.subtests > 0,
+    failed: node.failed ?? [],
+  };
 }
 
 /** Options of the factory: where to write, colour, and the clock. */

@@ -13,6 +13,14 @@ import { BackslashReplaceDecoder } from './utf8-backslash.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The bytes of a line that decodes alone, one character per byte, under either option: ASCII but the
+ * line breaks (CR; VT, FF, FS, GS and RS for str.splitlines()). Most lines of a kernel log are such.
+ */
+const ONE_LINE_ASCII = new Uint8Array(256);
+for (let c = 0; c < 0x80; c++) ONE_LINE_ASCII[c] = 1;
+for (const c of [0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e]) ONE_LINE_ASCII[c] = 0;
+
 export interface LineSplitterOptions {
   /** 'replace' (default): U+FFFD. 'backslash': Python's backslashreplace. */
   readonly invalidUtf8?: 'replace' | 'backslash';
@@ -32,20 +40,30 @@ function detach(s: string): string {
 
 /**
  * Where `LineSplitter.each` hands lines: a complete line of a byte chunk in place, as bytes, when the
- * consumer can take it so (no decoding, no string), else as a string. A consumer that only counts most
- * lines needs no string for them.
+ * consumer can take it so (no decoding, no string), else as a string (an ASCII line decoded alone, other
+ * lines through the decoder in runs). A consumer that only counts most lines needs no string for them.
  */
 export interface LineVisitor {
   /**
    * Whether bytes[start, end), the bytes up to the next LF, might be taken in place. They are one line only
    * when they hold no other break (CR; VT, FF, FS, GS, RS, NEL, LS, PS with 'splitlines'), and text only
    * when ASCII: refuse any other. Asked before the lines before it reached the consumer, so it must not
-   * depend on them: lines it refuses go on as strings, in runs (one decode for a run of lines).
+   * depend on them: lines it refuses go on as strings.
    */
   candidate(bytes: Buffer, start: number, end: number): boolean;
   /** Takes the candidate line bytes[start, end) in place; false to be given it as a string instead. */
   take(bytes: Buffer, start: number, end: number): boolean;
   line(line: string): void;
+}
+
+const typedIndexOf = Uint8Array.prototype.indexOf;
+
+/**
+ * The first LF in bytes at or after `from`, or -1. V8's own search, not Buffer's: Buffer.indexOf is
+ * JavaScript around it, which V8 compiles again (twice) as a hot function of its own at every run.
+ */
+function indexOfLf(bytes: Uint8Array, from: number): number {
+  return typedIndexOf.call(bytes, 10, from);
 }
 
 /** Incremental splitter: `push(chunk)` returns the complete lines in it; `end()` flushes the rest. */
@@ -105,17 +123,28 @@ export class LineSplitter {
    * it ever ran, and such code would deoptimise at the loop's end on every chunk.
    */
   #lines(chunk: Buffer, from: number, visitor: LineVisitor): number {
-    // [slow, start): lines that go on as strings, decoded together once a line is taken in place.
+    // [slow, start): lines that are not ASCII, given as strings through the decoder in runs, before the
+    // next line that is.
     let slow = from;
     let start = from;
-    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-      if (visitor.candidate(chunk, start, nl)) {
+    for (let nl = indexOfLf(chunk, start); nl >= 0; nl = indexOfLf(chunk, start)) {
+      // A candidate is ASCII too (LineVisitor.candidate).
+      const candidate = visitor.candidate(chunk, start, nl);
+      if (candidate || this.#asciiLine(chunk, start, nl)) {
         if (slow < start) this.#giveBytes(chunk, slow, start, visitor);
-        slow = visitor.take(chunk, start, nl) ? nl + 1 : start;
+        // An ASCII line decodes alone to one character per byte: no decoder, split or copy for it.
+        if (!(candidate && visitor.take(chunk, start, nl))) visitor.line(chunk.toString('latin1', start, nl));
+        slow = nl + 1;
       }
       start = nl + 1;
     }
     return slow;
+  }
+
+  /** True when chunk[start, end) is one line of ASCII text (see ONE_LINE_ASCII). */
+  #asciiLine(chunk: Buffer, start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if (ONE_LINE_ASCII[chunk[i] as number] === 0) return false;
+    return true;
   }
 
   /** each(): chunk[start, end) through push(), its lines as strings. */

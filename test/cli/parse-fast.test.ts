@@ -85,3 +85,59 @@ describe('vmunit parse: the fast lane changes no output (bin/vmunit.js)', { skip
     assert.doesNotMatch(summary, /PASSED/);
   });
 });
+
+describe('vmunit parse --failed keeps only what failed (bin/vmunit.js)', { skip: distSkip() }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vmunit-parse-failed-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints failed parents with their subtests that failed, even when none did, and no passing test', async () => {
+    const log = [
+      'KTAP version 1',
+      '1..3',
+      '    KTAP version 1',
+      '    # Subtest: all_pass_but_not_ok',
+      '    1..2',
+      '    ok 1 a',
+      '    ok 2 b',
+      'not ok 1 all_pass_but_not_ok',
+      '    KTAP version 1',
+      '    # Subtest: outer',
+      '    1..2',
+      '        KTAP version 1',
+      '        # Subtest: inner',
+      '        1..2',
+      '        ok 1 c',
+      '        # d: EXPECTATION FAILED at x.c:1',
+      '        not ok 2 d',
+      '    not ok 1 inner',
+      '    ok 2 e',
+      'not ok 2 outer',
+      '    KTAP version 1',
+      '    # Subtest: passing',
+      '    1..1',
+      '    ok 1 f',
+      'ok 3 passing',
+    ];
+    writeFileSync(join(dir, 'failed.log'), `${log.join('\n')}\n`);
+    const run = await vmunitRun(['parse', '--failed', join(dir, 'failed.log')], dir);
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, '');
+    assert.equal(
+      stamps(run.stdout),
+      [
+        '='.repeat(60),
+        '============= all_pass_but_not_ok (2 subtests) =============',
+        '=============== [FAILED] all_pass_but_not_ok ===============',
+        '==================== outer (2 subtests) ====================',
+        '==================== inner (2 subtests) ====================',
+        '# d: EXPECTATION FAILED at x.c:1',
+        '[FAILED] d',
+        '====================== [FAILED] inner ======================',
+        '====================== [FAILED] outer ======================',
+        '='.repeat(60),
+        'Testing complete. Ran 7 tests: passed: 5, failed: 2',
+        '',
+      ].join('\n'),
+    );
+  });
+});

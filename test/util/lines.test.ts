@@ -78,6 +78,12 @@ describe('LineSplitter.each', () => {
     '\t',
     '#',
     'x'.repeat(300),
+    // Control characters: FS and FF break lines for str.splitlines() only, SOH and DEL never.
+    '\x1c',
+    '\f',
+    '\x01',
+    '\x7f',
+    ':',
   ];
   it('gives the lines of push(), those it takes as bytes of a chunk the reader then reuses', () => {
     const rnd = prng(12);
