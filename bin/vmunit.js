@@ -18,11 +18,13 @@ try {
 
 // The command's own build (dist/bundle-NAME/: a few files where the build of every command loads dozens)
 // when the command line names one, found the way src/cli/commands/index.ts loadCommands finds the command:
-// the first word not starting with '-', or the one after `help`. Anything else (no command, an unknown
-// one, `__complete`, which describes every command) runs the build of every command, dist/bundle/.
+// the first word not starting with '-', or the one after `help`. No command at all (--version, --help) runs
+// dist/bundle-root/, the build of no command; an unknown word and `__complete` (which describes every
+// command) run the build of every command, dist/bundle/.
 const words = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const word = words[0] === 'help' ? words[1] : words[0];
-const own = word !== undefined && /^[a-z][a-z-]*$/.test(word) ? `../dist/bundle-${word}/main.js` : undefined;
+const own =
+  word === undefined || /^[a-z][a-z-]*$/.test(word) ? `../dist/bundle-${word ?? 'root'}/main.js` : undefined;
 const entry = own !== undefined && existsSync(new URL(own, import.meta.url)) ? own : '../dist/bundle/main.js';
 const { main } = await import(entry);
 

@@ -11,6 +11,7 @@
 //   of 120 KB; `node -e 0` is 86 million). What the command module loads lazily (`run`'s runner: not for
 //   `run --help`) stays lazy, as one chunk. Files opened: `run` before its first QEMU 51 -> 10 (297 KB),
 //   `run --help` 14 -> 6, `parse FILE` 21 -> 9, `kunit parse` 24 -> 14.
+// - dist/bundle-root/: the build of no command, for a command line that names none (--version 9 -> 2).
 //
 // What stays outside the bundle, and why:
 // - src/unit/**: a user's test file imports `vmunit/unit` (dist/unit/, the package's export). In-process
@@ -23,7 +24,8 @@
 // dist/cli/*.js, so the package files found from import.meta.url (src/util/package-files.ts) are found the
 // same from all of them. A process loads one build only: module state is never split between two copies.
 //
-//   node scripts/bundle.mjs [--metafile FILE]   (FILE: esbuild's account of every chunk's inputs and imports)
+//   node scripts/bundle.mjs [--metafile FILE]   (FILE: esbuild's account of every chunk's inputs and imports;
+//                                                FILE.NAME.json: the same for the build of command NAME)
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,21 +174,30 @@ const full = await build({ ...common, outdir, plugins: [unitFromDist, lazyChildP
 if (full.errors.length > 0) process.exit(1);
 if (metafile !== undefined) writeFileSync(metafile, JSON.stringify(full.metafile, null, 1));
 
-// The commands are what the table imports; each gets a build of its own (see the top of this file).
+// The commands are what the table imports; each gets a build of its own (see the top of this file), and
+// so does a command line that names none (`root`: --version, --help, no command at all).
 const { inputs } = full.metafile;
 const commands = (inputs[COMMAND_TABLE]?.imports ?? [])
   .filter((edge) => edge.kind === 'dynamic-import')
-  .map((edge) => edge.path);
+  .map((edge) => ({ name: basename(edge.path, '.ts'), file: edge.path }));
+if (commands.some((c) => c.name === 'root'))
+  throw new Error('bundle.mjs: dist/bundle-root/ is the build of no command');
 const builds = await Promise.all(
-  commands.map((file) => {
-    const name = basename(file, '.ts');
-    const head = staticClosure(inputs, [MAIN, file]);
-    return build({
+  [...commands, { name: 'root', file: undefined }].map(({ name, file }) =>
+    build({
       ...common,
-      metafile: false,
       outdir: join(root, 'dist', `bundle-${name}`),
-      plugins: [unitFromDist, lazyChildProcess, onlyCommand(name), eagerBody(head)],
-    });
-  }),
+      plugins: [
+        unitFromDist,
+        lazyChildProcess,
+        onlyCommand(name),
+        eagerBody(staticClosure(inputs, file === undefined ? [MAIN] : [MAIN, file])),
+      ],
+    }).then((result) => {
+      if (metafile !== undefined)
+        writeFileSync(`${metafile}.${name}.json`, JSON.stringify(result.metafile, null, 1));
+      return result;
+    }),
+  ),
 );
 if (builds.some((b) => b.errors.length > 0)) process.exit(1);

@@ -89,7 +89,7 @@ describe('the CLI bundle through bin/vmunit.js', { skip: notBuilt }, () => {
     const own = join(scratch, 'own');
     mkdirSync(join(own, 'dist'), { recursive: true });
     cpSync(join(ROOT, 'bin'), join(own, 'bin'), { recursive: true });
-    for (const name of ['run', 'parse']) {
+    for (const name of ['run', 'parse', 'root']) {
       cpSync(join(ROOT, `dist/bundle-${name}`), join(own, `dist/bundle-${name}`), { recursive: true });
     }
     cpSync(join(ROOT, 'package.json'), join(own, 'package.json'));
@@ -107,15 +107,24 @@ describe('the CLI bundle through bin/vmunit.js', { skip: notBuilt }, () => {
       assert.equal(help.stderr, '', args.join(' '));
       assert.equal(help.status, 0, args.join(' '));
     }
-    // No command, or one with no build of its own: the build of every command (not copied here).
-    for (const args of [['--version'], ['__complete', 'run']]) {
+    const version = vmunit(own, ['--version']);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    assert.equal(version.stderr, '');
+    // A word with no build of its own (unknown, or `__complete`): the build of every command (not copied).
+    for (const args of [['rot'], ['__complete', 'run']]) {
       const all = vmunit(own, args);
       assert.equal(all.stdout, '', args.join(' '));
       assert.match(all.stderr, /Cannot find module .*dist\/bundle\/main\.js/, args.join(' '));
     }
   });
 
-  it('has a build of its own for every command, with the others left out', () => {
+  it('has a build of its own for every command and for none, with the others left out', () => {
+    const root = readdirSync(join(ROOT, 'dist/bundle-root'));
+    assert.ok(root.includes('main.js'));
+    assert.deepEqual(
+      commandTable.filter((e) => chunkOf(join(ROOT, 'dist/bundle-root'), e.name) !== undefined),
+      [],
+    );
     for (const { name } of commandTable) {
       const files = readdirSync(join(ROOT, `dist/bundle-${name}`)).filter((f) => f.endsWith('.js'));
       assert.ok(files.includes('main.js'), name);
