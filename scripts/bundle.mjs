@@ -4,8 +4,8 @@
 //   chunk of its own, loaded only by its command. bin runs it when no command is named (--version, --help,
 //   an unknown word) and for `__complete`, which describes every command.
 // - dist/bundle-NAME/, one per command: the same main with only that command in the table (the others are
-//   a stand-in), and one more change: below the command's own module, every import() becomes a static
-//   import. esbuild cuts a chunk for each set of import() targets a module is reached from, so the build of
+//   a stand-in), and one more change: below the command's own module (and any command module: `kunit
+//   parse` runs parse's), every import() becomes a static import. esbuild cuts a chunk for each set of import() targets a module is reached from, so the build of
 //   every command is dozens of small files (`run` opened 51 before its first QEMU), and Node 20's ES module
 //   loader spends ~1.7 million instructions on each file (60 files of 2 KB cost 100 million more than one
 //   of 120 KB; `node -e 0` is 86 million). What the command module loads lazily (`run`'s runner: not for
@@ -180,6 +180,7 @@ const { inputs } = full.metafile;
 const commands = (inputs[COMMAND_TABLE]?.imports ?? [])
   .filter((edge) => edge.kind === 'dynamic-import')
   .map((edge) => ({ name: basename(edge.path, '.ts'), file: edge.path }));
+const commandFiles = commands.map((c) => c.file);
 if (commands.some((c) => c.name === 'root'))
   throw new Error('bundle.mjs: dist/bundle-root/ is the build of no command');
 const builds = await Promise.all(
@@ -191,7 +192,10 @@ const builds = await Promise.all(
         unitFromDist,
         lazyChildProcess,
         onlyCommand(name),
-        eagerBody(staticClosure(inputs, file === undefined ? [MAIN] : [MAIN, file])),
+        // A command module keeps its import()s wherever it is (`kunit parse` runs parse's module).
+        eagerBody(
+          new Set([...staticClosure(inputs, file === undefined ? [MAIN] : [MAIN, file]), ...commandFiles]),
+        ),
       ],
     }).then((result) => {
       if (metafile !== undefined)
