@@ -1,17 +1,19 @@
 // The CLI bundles bin/vmunit.js loads (npm run build runs this after tsc): src/cli/main.ts and everything it
-// imports, with esbuild's code splitting, built twice over:
+// imports, with esbuild's code splitting, built several times over:
 // - dist/bundle/: every command; each command module (loaded by import() in src/cli/commands/index.ts) is a
-//   chunk of its own, loaded only by its command. bin runs it when no command is named (--version, --help,
-//   an unknown word) and for `__complete`, which describes every command.
+//   chunk of its own, loaded only by its command. bin runs it for a word that has no build of its own (an
+//   unknown command, `__complete`, which describes every command).
 // - dist/bundle-NAME/, one per command: the same main with only that command in the table (the others are
 //   a stand-in), and one more change: below the command's own module (and any command module: `kunit
-//   parse` runs parse's), every import() becomes a static import. esbuild cuts a chunk for each set of import() targets a module is reached from, so the build of
-//   every command is dozens of small files (`run` opened 51 before its first QEMU), and Node 20's ES module
-//   loader spends ~1.7 million instructions on each file (60 files of 2 KB cost 100 million more than one
-//   of 120 KB; `node -e 0` is 86 million). What the command module loads lazily (`run`'s runner: not for
-//   `run --help`) stays lazy, as one chunk. Files opened: `run` before its first QEMU 51 -> 10 (297 KB),
-//   `run --help` 14 -> 6, `parse FILE` 21 -> 9, `kunit parse` 24 -> 14.
+//   parse` runs parse's), every import() becomes a static import. esbuild cuts a chunk for each set of
+//   import() targets a module is reached from, so the build of every command is dozens of small files
+//   (`run` opened 51 before its first QEMU), and Node 20's ES module loader spends ~1.7 million
+//   instructions on each file (60 files of 2 KB cost 100 million more than one of 120 KB; `node -e 0` is 86
+//   million). What the command module loads lazily (`run`'s runner: not for `run --help`) stays lazy, as
+//   one chunk. Files opened: `run` before its first QEMU 51 -> 10 (297 KB), `run --help` 14 -> 6, `parse
+//   FILE` 21 -> 9, `kunit parse` 24 -> 17.
 // - dist/bundle-root/: the build of no command, for a command line that names none (--version 9 -> 2).
+// The package is twice the size (npm pack: 1.0 -> 2.1 MB, most of it source maps).
 //
 // What stays outside the bundle, and why:
 // - src/unit/**: a user's test file imports `vmunit/unit` (dist/unit/, the package's export). In-process
