@@ -1,7 +1,8 @@
 /**
  * The CLI bundle (scripts/bundle.mjs): bin/vmunit.js runs dist/bundle/, each command's module is a chunk
- * that only its command loads, the bundle's frames map back to src/, and bin turns on Node's compile cache
- * where Node has one. Checked through the real entry point on a copy of the package (bin/, dist/bundle/,
+ * that only its command loads, each command has a build of its own (dist/bundle-NAME/) that bin runs when
+ * the command line names it, the bundles' frames map back to src/, and bin turns on Node's compile cache
+ * where Node has one. Checked through the real entry point on a copy of the package (bin/, dist/bundle*,
  * package.json), so nothing of dist/cli/ can stand in for the bundle.
  */
 
@@ -84,26 +85,108 @@ describe('the CLI bundle through bin/vmunit.js', { skip: notBuilt }, () => {
     assert.match(help.stderr, new RegExp(`Cannot find module .*${run}`));
   });
 
-  it('maps the bundle’s stack frames to src/ files', async () => {
-    const stackMap = chunkOf(bundle, 'stack-map');
-    assert.ok(stackMap);
-    const { sourceMappedStack } = (await import(pathToFileURL(join(bundle, stackMap)).href)) as {
-      sourceMappedStack: (e: Error) => string;
-    };
-    // A frame at main() in the bundle, as V8 writes it, and the line that declares main() in the source.
-    const mainJs = join(bundle, 'main.js');
-    const lines = readFileSync(mainJs, 'utf8').split('\n');
-    const line = lines.findIndex((l) => l.includes('async function main('));
-    const column = (lines[line] ?? '').indexOf('async function main(');
-    const sourceLine = readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8')
-      .split('\n')
-      .findIndex((l) => l.startsWith('export async function main('));
-    const error = new Error('boom');
-    error.stack = `Error: boom\n    at main (${pathToFileURL(mainJs).href}:${line + 1}:${column + 1})\n    at node:internal/x:1:1`;
-    const mapped = sourceMappedStack(error);
-    assert.match(mapped, new RegExp(`at main \\(${join(copy, 'src/cli/main.ts')}:${sourceLine + 1}:\\d+\\)`));
-    assert.match(mapped, /at node:internal\/x:1:1$/);
+  it('runs a command named on the command line from its own build alone', () => {
+    const own = join(scratch, 'own');
+    mkdirSync(join(own, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'bin'), join(own, 'bin'), { recursive: true });
+    for (const name of ['run', 'parse', 'root']) {
+      cpSync(join(ROOT, `dist/bundle-${name}`), join(own, `dist/bundle-${name}`), { recursive: true });
+    }
+    cpSync(join(ROOT, 'package.json'), join(own, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(own, 'node_modules'));
+    const parse = vmunit(own, ['parse'], { input: KTAP });
+    assert.match(parse.stdout, /Testing complete\. Ran 1 tests: passed: 1/);
+    assert.equal(parse.stderr, '');
+    assert.equal(parse.status, 0);
+    for (const args of [
+      ['run', '--help'],
+      ['help', 'run'],
+    ]) {
+      const help = vmunit(own, args);
+      assert.match(help.stdout, /^Usage: vmunit run \[options\] \[tests\.\.\.\]\n/, args.join(' '));
+      assert.equal(help.stderr, '', args.join(' '));
+      assert.equal(help.status, 0, args.join(' '));
+    }
+    const version = vmunit(own, ['--version']);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    assert.equal(version.stderr, '');
+    // A word with no build of its own (unknown, or `__complete`): the build of every command (not copied).
+    for (const args of [['rot'], ['__complete', 'run']]) {
+      const all = vmunit(own, args);
+      assert.equal(all.stdout, '', args.join(' '));
+      assert.match(all.stderr, /Cannot find module .*dist\/bundle\/main\.js/, args.join(' '));
+    }
   });
+
+  it('has a build of its own for every command and for none, with the others left out', () => {
+    const root = readdirSync(join(ROOT, 'dist/bundle-root'));
+    assert.ok(root.includes('main.js'));
+    assert.deepEqual(
+      commandTable.filter((e) => chunkOf(join(ROOT, 'dist/bundle-root'), e.name) !== undefined),
+      [],
+    );
+    for (const { name } of commandTable) {
+      const files = readdirSync(join(ROOT, `dist/bundle-${name}`)).filter((f) => f.endsWith('.js'));
+      assert.ok(files.includes('main.js'), name);
+      assert.ok(chunkOf(join(ROOT, `dist/bundle-${name}`), name), name);
+      // A command that runs another in process (`new` runs `run`, `kunit parse` is `parse`) imports its module.
+      const source = readFileSync(join(ROOT, `src/cli/commands/${name}.ts`), 'utf8');
+      const others = commandTable
+        .map((e) => e.name)
+        .filter((other) => other !== name && !source.includes(`import('./${other}.js')`));
+      const named = files.filter((f) =>
+        others.some((other) => new RegExp(`^${other}-[A-Z0-9]+\\.js$`).test(f)),
+      );
+      assert.deepEqual(named, [], name);
+    }
+  });
+
+  // A function of main.js, and one of the run build's body, whose source had its import()s made static
+  // (scripts/bundle.mjs): its lines must still be the source's.
+  const frames = [
+    {
+      dir: 'bundle',
+      chunk: 'main.js',
+      name: 'main',
+      source: 'src/cli/main.ts',
+      decl: 'export async function main(',
+    },
+    {
+      dir: 'bundle-run',
+      chunk: 'run-command',
+      name: 'runPlain',
+      source: 'src/guest/launch.ts',
+      decl: 'async function runPlain(',
+    },
+  ];
+  for (const frame of frames) {
+    it(`maps the stack frames of dist/${frame.dir}/ to src/ files (${frame.name})`, async () => {
+      const bundle = join(ROOT, 'dist', frame.dir);
+      const stackMap = chunkOf(bundle, 'stack-map');
+      assert.ok(stackMap);
+      const { sourceMappedStack } = (await import(pathToFileURL(join(bundle, stackMap)).href)) as {
+        sourceMappedStack: (e: Error) => string;
+      };
+      // A frame at the function in the bundle, as V8 writes it, and the line that declares it in the source.
+      const chunk = frame.chunk === 'main.js' ? 'main.js' : chunkOf(bundle, frame.chunk);
+      assert.ok(chunk);
+      const js = join(bundle, chunk);
+      const lines = readFileSync(js, 'utf8').split('\n');
+      const declared = `async function ${frame.name}(`;
+      const line = lines.findIndex((l) => l.includes(declared));
+      const column = (lines[line] ?? '').indexOf(declared);
+      const sourceLine = readFileSync(join(ROOT, frame.source), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith(frame.decl));
+      assert.ok(line >= 0 && sourceLine >= 0);
+      const error = new Error('boom');
+      error.stack = `Error: boom\n    at ${frame.name} (${pathToFileURL(js).href}:${line + 1}:${column + 1})\n    at node:internal/x:1:1`;
+      const mapped = sourceMappedStack(error);
+      const at = `at ${frame.name} \\(${join(ROOT, frame.source)}:${sourceLine + 1}:\\d+\\)`;
+      assert.match(mapped, new RegExp(at));
+      assert.match(mapped, /at node:internal\/x:1:1$/);
+    });
+  }
 
   it('turns on Node’s compile cache where Node has one, in VMUNIT_CACHE_DIR when set', () => {
     // Node 20 has no enableCompileCache: a stand-in set on node:module before bin runs says how bin calls it.
