@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { VmunitError } from '../util/errors.js';
 import { pathInside } from '../util/paths.js';
 import { isMissing } from '../util/read-input.js';
-import { writeAllSync } from '../util/sink.js';
+import { writeAllSync, writeAtomicSync } from '../util/sink.js';
 
 /** Default cap of one test log: a guest flooding its serial port cannot fill the disk or the heap. */
 export const DEFAULT_LOG_CAP_BYTES = 8 * 1024 * 1024;
@@ -111,15 +111,17 @@ export async function prepareResultsDir(dir: string, buildHead: string): Promise
   }
 }
 
-/** Rewrites results.json with the results known so far (atomically: valid JSON whenever it is read). */
-export async function writeResultsJson(
+/**
+ * Rewrites results.json with the results known so far (atomically: valid JSON whenever it is read), with
+ * synchronous calls: a small file, and the thread pool's round trips cost more than the writes.
+ */
+export function writeResultsJson(
   dir: string,
   results: readonly StoredResult[],
   complete: boolean,
   elapsedMs?: number,
   firstSpawnMs?: number,
-): Promise<void> {
-  const tmp = join(dir, '.results.json.tmp');
+): void {
   const doc = {
     complete,
     ...(elapsedMs === undefined ? {} : { elapsedMs: Math.round(elapsedMs) }),
@@ -127,8 +129,7 @@ export async function writeResultsJson(
     ...(firstSpawnMs === undefined ? {} : { firstSpawnMs: Math.round(firstSpawnMs) }),
     tests: results,
   };
-  await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);
-  await rename(tmp, join(dir, 'results.json'));
+  writeAtomicSync(join(dir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
 }
 
 /** While a run goes on, results.json is rewritten at most this often (and once more when it ends). */
@@ -142,7 +143,6 @@ const RESULTS_INTERVAL_MS = 1000;
 export class ResultsFile {
   readonly #dir: string;
   readonly #results: StoredResult[] = [];
-  #write: Promise<void> = Promise.resolve();
   #lastWrite = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | undefined;
 
@@ -161,26 +161,35 @@ export class ResultsFile {
   #flush(): void {
     this.#timer = undefined;
     this.#lastWrite = performance.now();
-    const snapshot = [...this.#results];
-    this.#write = this.#write.then(() => writeResultsJson(this.#dir, snapshot, false)).catch(() => undefined);
+    try {
+      writeResultsJson(this.#dir, this.#results, false);
+    } catch {
+      // The last rewrite (finish) reports a folder that cannot be written.
+    }
   }
 
   /** The last rewrite: `complete` false for an interrupted run. */
   async finish(complete: boolean, elapsedMs: number, firstSpawnMs: number | undefined): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#write;
-    await writeResultsJson(this.#dir, this.#results, complete, elapsedMs, firstSpawnMs);
+    writeResultsJson(this.#dir, this.#results, complete, elapsedMs, firstSpawnMs);
   }
 }
 
-/** Pending log text past this many characters is written at once rather than at the end of the turn. */
+/** Pending log text past this many characters is written at once rather than when LOG_FLUSH_MS is up. */
 const LOG_FLUSH_CHARS = 64 * 1024;
 
 /**
+ * Lines are written at most this long after they arrived. A serial console reaches vmunit a few bytes at a
+ * time (QEMU writes each character the guest sends), so a write per event-loop turn was a write per line:
+ * 10-30 system calls for a quick test, where this makes one to three.
+ */
+export const LOG_FLUSH_MS = 100;
+
+/**
  * Appends to one test's log with a byte cap; writes never throw into the runner (a full disk must not crash
- * the run: the verdict does not depend on the log). Lines are gathered and written once per event-loop turn,
- * so a console chunk of many lines is one write, not one per line. The file is written synchronously: a
+ * the run: the verdict does not depend on the log). Lines are gathered and written together at most
+ * LOG_FLUSH_MS after the first of them, and all of them at close. The file is written synchronously: a
  * write to the page cache costs less than handing it to libuv's thread pool and back, which every
  * asynchronous open, write and close of every test did.
  */
@@ -190,7 +199,7 @@ export class TestLog {
   #written = 0;
   #truncated = false;
   #pending = '';
-  #scheduled: NodeJS.Immediate | undefined;
+  #scheduled: NodeJS.Timeout | undefined;
   readonly path: string;
 
   constructor(dir: string, testName: string, cap: number = DEFAULT_LOG_CAP_BYTES) {
@@ -218,11 +227,11 @@ export class TestLog {
   #queue(text: string): void {
     this.#pending += text;
     if (this.#pending.length >= LOG_FLUSH_CHARS) this.#flush();
-    else this.#scheduled ??= setImmediate(() => this.#flush());
+    else this.#scheduled ??= setTimeout(() => this.#flush(), LOG_FLUSH_MS);
   }
 
   #flush(): void {
-    clearImmediate(this.#scheduled);
+    clearTimeout(this.#scheduled);
     this.#scheduled = undefined;
     const text = this.#pending;
     this.#pending = '';

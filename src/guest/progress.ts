@@ -22,7 +22,9 @@ export interface ProgressOptions {
 
 /** `print_result`: `STATUS name summary` or `STATUS name (reason)`. */
 export function formatResultLine(verdict: Verdict, name: string, text: string, color: boolean): string {
-  const colors = pc.createColors(color);
+  // Without colour (a file, a pipe, CI) no palette is made: a run prints this line for every test.
+  if (!color) return `${verdict} ${name} ${text}`;
+  const colors = pc.createColors(true);
   const word =
     verdict === 'PASS'
       ? colors.green(verdict)

@@ -8,11 +8,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunEvent, TestStatus } from '../events/types.js';
+import type { TestStatus } from '../events/types.js';
 import { aggregateStatus } from '../ktap/status.js';
 import { runPool, startOrder } from '../util/pool.js';
 import type { GuestTestSpec, ResolvedGuestTest } from './cfg/spec.js';
-import type { QemuTreeFacts } from './config-mak.js';
 import {
   type EfiArch,
   type EfiCase,
@@ -23,87 +22,19 @@ import {
   prepareEfiCase,
 } from './efi.js';
 import type { Verdict } from './exit-code.js';
-import type { KtapSinkFactory } from './guest-output.js';
 import { ResultsFile, TestLog } from './logs.js';
 import { resultText } from './progress.js';
 import { chooseAccel } from './qemu/accel.js';
-import type { GuestArchProfile } from './qemu/arch/types.js';
 import { formatCommandLine } from './qemu/args.js';
 import { buildEnviron } from './qemu/environ.js';
 import { resolvePlatform } from './qemu/platform.js';
-import type { QemuInfo, QemuProber } from './qemu/probe.js';
+import type { QemuInfo } from './qemu/probe.js';
 import { runOneTest, testArgv } from './run-one.js';
-import { type PendingTest, verboseCommandLine } from './select.js';
-import type { ChildLike, SpawnFn } from './supervise.js';
-import { type FirmwareSetup, testFirmware } from './test-firmware.js';
+import type { GuestRunOptions, GuestRunSummary, GuestSelection, TreeFacts } from './run-options.js';
+import { verboseCommandLine } from './select.js';
+import { testFirmware } from './test-firmware.js';
 
-/**
- * What selection decided for one cfg entry (select.ts's `Selection` or `Decision`): a test to run comes
- * resolved, or pending, expanded when it starts.
- */
-export type GuestSelection =
-  | { readonly kind: 'filtered' }
-  | { readonly kind: 'skip'; readonly reason: string }
-  | { readonly kind: 'run'; readonly test: ResolvedGuestTest }
-  | PendingTest;
-
-/** config.mak facts the QEMU side needs, plus what `vmunit run` adds for the environ file and logs. */
-export interface TreeFacts extends QemuTreeFacts {
-  /** config.mak ERRATATXT ('' = none) and its text (undefined = file missing). */
-  readonly errataPath: string;
-  readonly errataText: string | undefined;
-  readonly buildHead: string;
-  /** `./$TEST_SUBDIR/run`, named in `-v` lines as run_tests.sh prints them. */
-  readonly runScript: string;
-  /** CONFIG_EFI=y: TEST_DIR (the EFI run scripts' default EFI_SRC) and EFI_DIRECT=y; undefined without EFI. */
-  readonly efi?: { readonly testDir: string; readonly direct: boolean };
-  /** PRETTY_PRINT_STACKS=yes: the addr2line that resolves `STACK:` lines in logs (config.mak ADDR2LINE). */
-  readonly addr2line?: string;
-}
-
-export interface GuestRunOptions {
-  readonly treeDir: string;
-  readonly profile: GuestArchProfile;
-  readonly tree: TreeFacts;
-  readonly specs: readonly GuestTestSpec[];
-  readonly select: (spec: GuestTestSpec) => Promise<GuestSelection>;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly jobs: number;
-  readonly verbose: boolean;
-  readonly dryRun: boolean;
-  /** Results folder (absolute), already prepared (`prepareResultsDir`); undefined with --dry-run. */
-  readonly resultsDir: string | undefined;
-  /** Test durations of the previous run (`readPreviousDurations`), for longest-first scheduling. */
-  readonly previousDurations: ReadonlyMap<string, number>;
-  readonly emit: (event: RunEvent) => void;
-  /** Facts for run:start's meta (the run header's); the runner adds `arch` and `tests`. */
-  readonly meta?: Readonly<Record<string, string>>;
-  /** Dry-run command lines and `-v` lines go here. */
-  readonly print: (line: string) => void;
-  readonly prober: QemuProber;
-  readonly kvmDevice: boolean;
-  readonly kernelRelease: string;
-  /** Contents of the user's KVM_UNIT_TESTS_ENV file, merged into the environ file. */
-  readonly userEnv?: string;
-  readonly graceMs: number;
-  readonly logCapBytes?: number;
-  readonly signal?: AbortSignal;
-  readonly spawn?: SpawnFn;
-  /** Filled with the running QEMU processes, so the CLI can SIGKILL them if it must exit at once. */
-  readonly live?: Set<ChildLike>;
-  readonly ktap?: KtapSinkFactory;
-  /** `--wait-timeouts`: a dead guest waits for its timeout, as under run_tests.sh. */
-  readonly waitTimeouts?: boolean;
-  /** `--firmware`, checked (x86 multiboot trees); each test's choice is recorded as its `firmware` attribute. */
-  readonly firmware?: FirmwareSetup;
-}
-
-export interface GuestRunSummary {
-  readonly passed: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly interrupted: boolean;
-}
+export type { GuestRunOptions, GuestRunSummary, GuestSelection, TreeFacts } from './run-options.js';
 
 const ROOT_ID = 'guest';
 
@@ -205,6 +136,7 @@ class RunState {
   readonly #o: GuestRunOptions;
   readonly #results: ResultsFile | undefined;
   readonly #environ = new Map<string, Promise<string | undefined>>();
+  readonly #platforms = new Map<string, ReturnType<typeof resolvePlatform>>();
   /** The run's private folder for the tests' QMP sockets, made when the first watched test starts. */
   #sockets: Promise<string> | undefined;
   /** performance.now() (ms since the process started) when the first test's QEMU was about to start. */
@@ -276,11 +208,17 @@ class RunState {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   }
 
-  /** QEMU binary and capabilities for one accelerator (probed once: the prober caches). */
-  #qemuFor(accel: string, props: string, machine: string) {
-    const { profile, tree, env, treeDir, prober } = this.#o;
-    const base = { profile, tree, host: tree.host, accel, accelProps: props, machine };
-    return resolvePlatform(prober, base, { env, cwd: treeDir });
+  /** QEMU binary, capabilities and platform for one accelerator and machine, found once per run. */
+  #qemuFor(accel: string, props: string, machine: string): ReturnType<typeof resolvePlatform> {
+    const key = `${accel}\0${props}\0${machine}`;
+    let found = this.#platforms.get(key);
+    if (found === undefined) {
+      const { profile, tree, env, treeDir, prober } = this.#o;
+      const base = { profile, tree, host: tree.host, accel, accelProps: props, machine };
+      found = resolvePlatform(prober, base, { env, cwd: treeDir });
+      this.#platforms.set(key, found);
+    }
+    return found;
   }
 
   /**

@@ -4,15 +4,16 @@
  *   object a line. Lines are buffered and written with a synchronous write when a test starts or ends (and
  *   at run:end and close), so a run killed with SIGKILL leaves every finished test, and the ones that were
  *   running, on disk.
- * - `record.json`: the folded record, rewritten atomically (temporary file and rename) at most once every
- *   `intervalMs` (default 5 s) while tests end, and once more at close with complete/interrupted set.
+ * - `record.json`: the folded record, rewritten atomically (temporary file and rename, synchronous calls) at
+ *   most once every `intervalMs` (default 5 s, counted from the writer's start) while tests end, and once
+ *   more at close with complete/interrupted set.
  */
 
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../events/types.js';
 import { VmunitError } from '../util/errors.js';
-import { writeAtomic } from '../util/sink.js';
+import { writeAtomicSync } from '../util/sink.js';
 import { RecordBuilder, type RunMetaInput } from './builder.js';
 import { EVENTS_FILE, type EventsHeader, RECORD_FILE } from './files.js';
 import { RECORD_FORMAT, RECORD_VERSION, type RunRecord } from './types.js';
@@ -40,8 +41,8 @@ export class RecordWriter {
   #fd: number | undefined;
   #buffer: string[] = [];
   #bytes = 0;
-  #lastWrite = 0;
-  #writing: Promise<void> = Promise.resolve();
+  /** A run's first seconds are left alone: its quick tests end there, and the record would be a few tests. */
+  #lastWrite = Date.now();
   #failure: unknown;
 
   constructor(opts: RecordWriterOptions) {
@@ -100,11 +101,11 @@ export class RecordWriter {
 
   #snapshot(record: RunRecord = this.#builder.record()): void {
     this.#lastWrite = Date.now();
-    this.#writing = this.#writing
-      .then(() => writeAtomic(join(this.#dir, RECORD_FILE), `${JSON.stringify(record)}\n`))
-      .catch((error: unknown) => {
-        this.#failure ??= error;
-      });
+    try {
+      writeAtomicSync(join(this.#dir, RECORD_FILE), `${JSON.stringify(record)}\n`);
+    } catch (error) {
+      this.#failure ??= error;
+    }
   }
 
   async close(): Promise<void> {
@@ -113,7 +114,6 @@ export class RecordWriter {
     this.#fd = undefined;
     const record = this.#builder.record();
     this.#snapshot(record);
-    await this.#writing;
     if (this.#failure !== undefined) {
       const cause = this.#failure;
       throw new VmunitError('OUTPUT_UNWRITABLE', `cannot write the run record in ${this.#dir}`, { cause });

@@ -135,6 +135,29 @@ describe('supervise', () => {
     assert.ok(end.spawnError instanceof Error);
   });
 
+  it('a console that comes a byte at a time gives the same lines, in order, the last one at exit', async () => {
+    const child = new FakeChild([]);
+    const lines: string[] = [];
+    const p = supervise({
+      argv: ['qemu'],
+      timeoutMs: 0,
+      graceMs: 100,
+      spawn: fake(child).spawn,
+      onLine: (s, l) => lines.push(`${s}:${l}`),
+    });
+    // A two-byte character split across chunks, CRLF and a lone CR, and a last line without its end.
+    const bytes = Buffer.from('héllo\r\nPASS: a\rSUMMARY: 1 tests\r\nno end');
+    for (const byte of bytes) {
+      child.stdout.write(Buffer.from([byte]));
+      await new Promise((r) => setImmediate(r));
+    }
+    const seen = lines.length;
+    child.exit(0, null);
+    await p;
+    assert.equal(seen, 3, 'each line as soon as its end came');
+    assert.deepEqual(lines, ['stdout:héllo', 'stdout:PASS: a', 'stdout:SUMMARY: 1 tests', 'stdout:no end']);
+  });
+
   it('a real process that floods without newlines is cut into bounded lines', async () => {
     let longest = 0;
     let total = 0;
