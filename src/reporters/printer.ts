@@ -69,7 +69,8 @@ export class Printer {
    * printWithTimestamp(message, more) where `more` is the ASCII bytes[start, end). Called once per line of
    * a big log: the head is renewed here only when the message or the stamp changed since the last call or
    * `clockMoved()`, which a caller that moves the clock between runs of lines calls so that this never
-   * happens inside a run (V8 would drop the optimised code of the callers at the first stamp change).
+   * happens inside a run. The renewal's first run, at the first line, comes before V8 keeps type feedback
+   * for the callers; taken again in their optimised code, it would make V8 throw that code away.
    */
   printWithTimestampBytes(message: string, bytes: Uint8Array, start: number, end: number): void {
     const stamp = this.#timestamp();
