@@ -39,18 +39,20 @@ export function pyRstrip(s: string): string {
   return s.slice(0, end);
 }
 
-function hasSurrogate(s: string, limit: number): boolean {
-  const end = Math.min(limit, s.length);
-  for (let i = 0; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdfff) return true;
-  }
-  return false;
+/** A UTF-16 surrogate, paired or not (no `u` flag: the class matches code units). */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Whether `s` has a surrogate. A regex, not a charCodeAt loop: the strings asked about are often
+ * concatenations, which V8 would read a unit at a time through the runtime.
+ */
+function hasSurrogate(s: string): boolean {
+  return SURROGATE.test(s);
 }
 
 /** Python's `len(s)`: code points, not UTF-16 units. */
 export function pyLen(s: string): number {
-  if (!hasSurrogate(s, s.length)) return s.length;
+  if (!hasSurrogate(s)) return s.length;
   let n = 0;
   for (const _ of s) n++;
   return n;
@@ -59,8 +61,8 @@ export function pyLen(s: string): number {
 /** Python's `s[n:]` for n ≥ 0, counting code points. */
 export function pySliceFrom(s: string, n: number): string {
   if (n <= 0) return s;
-  // Fast path: no surrogate among the first n units means units and code points coincide there.
-  if (!hasSurrogate(s, n + 1)) return s.slice(n);
+  // Fast path: without a surrogate, units and code points coincide.
+  if (!hasSurrogate(s)) return s.slice(n);
   let units = 0;
   let points = 0;
   while (points < n && units < s.length) {

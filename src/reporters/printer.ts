@@ -65,19 +65,33 @@ export class Printer {
     this.#write(`${this.#timestamp()}${message}${more}\n`);
   }
 
-  /** printWithTimestamp(message, more) where `more` is the ASCII bytes[start, end). */
+  /**
+   * printWithTimestamp(message, more) where `more` is the ASCII bytes[start, end). Called once per line of
+   * a big log: the head is renewed here only when the message or the stamp changed since the last call or
+   * `clockMoved()`, which a caller that moves the clock between runs of lines calls so that this never
+   * happens inside a run. The renewal's first run, at the first line, comes before V8 keeps type feedback
+   * for the callers; taken again in their optimised code, it would make V8 throw that code away.
+   */
   printWithTimestampBytes(message: string, bytes: Uint8Array, start: number, end: number): void {
     const stamp = this.#timestamp();
     if (this.#writeLine === undefined) {
       this.#write(`${stamp}${message}${Buffer.from(bytes.subarray(start, end)).toString('latin1')}\n`);
       return;
     }
-    if (stamp !== this.#headStamp || message !== this.#headMessage) {
-      this.#headStamp = stamp;
-      this.#headMessage = message;
-      this.#head = Buffer.from(stamp + message);
-    }
+    if (stamp !== this.#headStamp || message !== this.#headMessage) this.#renewHead(stamp, message);
     this.#writeLine(this.#head, bytes, start, end);
+  }
+
+  /** The injected clock may have moved: the stamp and the bytes head are made again now, if it did. */
+  clockMoved(): void {
+    const stamp = this.#timestamp();
+    if (stamp !== this.#headStamp) this.#renewHead(stamp, this.#headMessage);
+  }
+
+  #renewHead(stamp: string, message: string): void {
+    this.#headStamp = stamp;
+    this.#headMessage = message;
+    this.#head = Buffer.from(stamp + message);
   }
 
   /** The `[HH:MM:SS] ` stamp, made once a second: formatting a date per line would dominate a big parse. */

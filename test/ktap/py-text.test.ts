@@ -12,6 +12,8 @@ describe('Python string semantics', () => {
     assert.equal(pyLen('a😀'), 2);
     assert.equal(pySliceFrom('😀😀xy', 2), 'xy');
     assert.equal(pySliceFrom('abc', 1), 'bc');
+    assert.equal(pySliceFrom('ab\u{1F600}', 1), 'b\u{1F600}'); // a surrogate only after the cut
+    assert.equal(pyLen('\ud800x'), 2); // a lone surrogate is one code point
   });
   it('splitlines: Python boundaries, no empty last element', () => {
     assert.deepEqual(pySplitlines('a\nb\x0bc\r\nd\n'), ['a', 'b', 'c', 'd']);

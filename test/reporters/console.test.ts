@@ -13,6 +13,32 @@ describe('Printer', () => {
     assert.equal(out, '[12:34:56] x\n');
     assert.equal(formatClock(new Date(2026, 0, 1, 3, 4, 5)), '03:04:05');
   });
+  it('prints byte lines with the stamp of the moving clock, whether or not clockMoved() is called', () => {
+    const seen: string[] = [];
+    let ms = new Date(2026, 0, 1, 3, 4, 5).getTime();
+    const p = new Printer({
+      write: () => assert.fail('a byte line went to write'),
+      writeLine: (head, bytes, start, end) =>
+        seen.push(Buffer.from(head).toString() + Buffer.from(bytes.subarray(start, end)).toString()),
+      color: false,
+      now: () => ms,
+    });
+    const name = Buffer.from('xx case_1 yy');
+    p.printWithTimestampBytes('[PASSED] ', name, 3, 9);
+    ms += 1000;
+    p.clockMoved();
+    p.printWithTimestampBytes('[PASSED] ', name, 3, 9);
+    ms += 1000;
+    p.printWithTimestampBytes('[FAILED] ', name, 3, 9);
+    p.clockMoved();
+    p.printWithTimestampBytes('[FAILED] ', name, 3, 9);
+    assert.deepEqual(seen, [
+      '[03:04:05] [PASSED] case_1',
+      '[03:04:06] [PASSED] case_1',
+      '[03:04:07] [FAILED] case_1',
+      '[03:04:07] [FAILED] case_1',
+    ]);
+  });
   it('colours only when enabled; color_len is 13 then', () => {
     const on = new Printer({ write: () => {}, color: true });
     const off = new Printer({ write: () => {}, color: false });

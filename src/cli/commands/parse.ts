@@ -266,6 +266,7 @@ export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<num
   // A cancel ends the input where it stands; the reports below still close as whole documents.
   for await (const chunk of untilAborted(input, ctx.signal)) {
     now = Date.now();
+    printer.clockMoved(); // not in the middle of a chunk's lines: see printWithTimestampBytes
     splitter.each(chunk, lines);
     parser.releaseBytes(); // the next chunk is read into the same buffer
     await out.flushAndWait(); // live progress: a chunk's results are on screen before the next read
