@@ -35,14 +35,20 @@ const floor = join(here, 'scan-floor.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'vmunit-bench-'));
 
 // CPU time and peak RSS of a child come from Python's getrusage(RUSAGE_CHILDREN): Node has no such API,
-// and on a loaded machine wall time alone says little.
+// and on a loaded machine wall time alone says little. The CPU is the difference across the run: when
+// python3 is a wrapper (pyenv's shim runs bash and pyenv first), RUSAGE_CHILDREN already holds ~0.2 s
+// before the run starts, which would inflate every figure and shrink every ratio.
 const RUSAGE = `import resource, subprocess, sys, time
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+before = cpu()
 t = time.time()
 p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE)
 wall = time.time() - t
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 lines = [l for l in p.stdout.decode('utf-8', 'replace').splitlines() if 'Testing complete.' in l]
-print(wall, r.ru_utime + r.ru_stime, r.ru_maxrss, p.returncode)
+print(wall, cpu() - before, r.ru_maxrss, p.returncode)
 print(lines[-1] if lines else '')`;
 
 function timeRun(cmd, argv, discard = false) {
