@@ -16,7 +16,9 @@
 // - between tests: the mean gap from one QEMU's exit stamp to the next one's start stamp;
 // - CPU per test: the CPU time the harness's process used from the first QEMU's start to the last one's,
 //   per test (its work while a QEMU runs included: output, logs, QMP). Unlike the wall figures it does not
-//   grow with the host's load, so it is the one to read on a shared machine.
+//   grow with the host's load, so it is the one to read on a shared machine. In brackets, the main thread's
+//   share: the rest is V8's background threads (optimising compiles of the per-line code, concurrent GC)
+//   and libuv's thread pool, which a harness that only spawns hardly uses.
 // `bare spawn` (bare-spawn.mjs) replays the command lines vmunit gave the wrapper with vmunit's spawn
 // options and nothing else: its CPU per test is the fork/exec floor of a Node harness on this host, and
 // what vmunit adds is the difference.
@@ -69,7 +71,8 @@ case " $* " in *" -kernel "*) ;; *) exec '${qemu}' "$@" ;; esac
 case " $* " in *_NO_FILE_4Uhere_*) exec '${qemu}' "$@" ;; esac
 cpu=0
 for task in /proc/$PPID/task/*/schedstat; do read -r ns _ < "$task" && cpu=$(( cpu + ns )); done
-echo "start $EPOCHREALTIME $cpu" >> '${stamps}'
+read -r main _ < /proc/$PPID/task/$PPID/schedstat
+echo "start $EPOCHREALTIME $cpu $main" >> '${stamps}'
 [ -z "$BENCH_ARGV" ] || printf '%s\\0' "$0" "$@" $'\\x01end' >> "$BENCH_ARGV"
 '${qemu}' "$@"
 rc=$?
@@ -124,12 +127,14 @@ function once(h, round, record = {}) {
   const qemuTime = starts.reduce((s, [t], i) => s + ((ends[i] ?? t) - t), 0);
   const gaps = starts.slice(1).map(([t], i) => t - (ends[i] ?? t));
   const cpuSpan = (starts.at(-1)?.[1] ?? 0) - (starts[0]?.[1] ?? 0);
+  const mainSpan = (starts.at(-1)?.[2] ?? 0) - (starts[0]?.[2] ?? 0);
   return {
     firstMs: ((starts[0]?.[0] ?? spawned) - spawned) * 1000,
     firstCpuMs: (starts[0]?.[1] ?? 0) / 1e6,
     perTestMs: ((wall - qemuTime) * 1000) / tests.length,
     betweenMs: (gaps.reduce((a, b) => a + b, 0) * 1000) / Math.max(gaps.length, 1),
     cpuPerTestMs: cpuSpan / 1e6 / Math.max(gaps.length, 1),
+    mainPerTestMs: mainSpan / 1e6 / Math.max(gaps.length, 1),
     qemuS: qemuTime,
     wallS: wall,
   };
@@ -167,19 +172,19 @@ try {
   const withoutCerts = certs ? ` (without NODE_EXTRA_CA_CERTS: ${median(bareFloor).toFixed(0)} ms)` : '';
   console.log(`tests: ${tests.join(' ')}; node -e 0: ${median(floor).toFixed(0)} ms${withoutCerts}`);
   console.log(
-    'harness                    first QEMU (ms after spawn / CPU ms)   overhead per test   between tests   CPU per test   QEMU time   wall',
+    'harness                    first QEMU (ms after spawn / CPU ms)   overhead per test   between tests   CPU per test (main thread)   QEMU time   wall',
   );
-  const cpuOf = (label) =>
-    median(samples[harnesses.findIndex((h) => h.label === label)].map((s) => s.cpuPerTestMs));
+  const cpuOf = (label, key = 'cpuPerTestMs') =>
+    median(samples[harnesses.findIndex((h) => h.label === label)].map((s) => s[key]));
   for (const [j, h] of harnesses.entries()) {
     const m = (k) => median(samples[j].map((s) => s[k]));
     const ours = h.label !== 'run_tests.sh';
     const cpu = ours ? `${m('firstCpuMs').toFixed(0)}` : '-';
-    const perTestCpu = ours ? `${m('cpuPerTestMs').toFixed(1)} ms` : '-';
+    const perTestCpu = ours ? `${m('cpuPerTestMs').toFixed(1)} ms (${m('mainPerTestMs').toFixed(1)})` : '-';
     console.log(
       `${h.label.padEnd(26)} ${m('firstMs').toFixed(0).padStart(10)} / ${cpu.padStart(4)}` +
         `${`${m('perTestMs').toFixed(1)} ms`.padStart(32)}${`${m('betweenMs').toFixed(1)} ms`.padStart(16)}` +
-        `${perTestCpu.padStart(15)}` +
+        `${perTestCpu.padStart(22)}` +
         `${`${m('qemuS').toFixed(2)} s`.padStart(12)}${`${m('wallS').toFixed(2)} s`.padStart(9)}`,
     );
   }
@@ -192,6 +197,7 @@ try {
   console.log(
     `vmunit adds ${adds('vmunit').toFixed(1)} ms CPU per test above a bare spawn of the same command lines ` +
       `(${floorCpu.toFixed(1)} ms): goal < 5 ms, ${verdict(adds('vmunit'), 5)}` +
+      `; its main thread adds ${(cpuOf('vmunit', 'mainPerTestMs') - cpuOf('bare spawn', 'mainPerTestMs')).toFixed(1)} ms` +
       ` (--wait-timeouts: ${adds('vmunit --wait-timeouts').toFixed(1)} ms` +
       `${against ? `; against: ${adds('vmunit (against)').toFixed(1)} ms` : ''})`,
   );
