@@ -32,8 +32,33 @@ export function copyBytes(
   return to;
 }
 
-function viewOf(bytes: Uint8Array): DataView {
+export function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Constant bytes (a line's head) prepared to be stored four at a time: a byte loop over a head of 20 bytes,
+ * once per test case, was a large part of a big log's output cost, and a native copy costs more to call.
+ */
+export interface Words {
+  readonly bytes: Uint8Array;
+  /** The first bytes as little-endian 32-bit words; the last (length % 4) are copied byte by byte. */
+  readonly words: Uint32Array;
+}
+
+export function wordsOf(bytes: Uint8Array): Words {
+  const words = new Uint32Array(bytes.length >> 2);
+  const view = viewOf(bytes);
+  for (let i = 0; i < words.length; i++) words[i] = view.getUint32(4 * i, true);
+  return { bytes, words };
+}
+
+/** Stores `w` into `target` (whose view is `view`) at `at`, which must have room; returns the end. */
+export function storeWords(w: Words, target: Uint8Array, view: DataView, at: number): number {
+  const words = w.words;
+  let to = at;
+  for (let i = 0; i < words.length; i++, to += 4) view.setUint32(to, words[i] as number, true);
+  return copyBytes(w.bytes, 4 * words.length, w.bytes.length, target, to);
 }
 
 export class OutputBuffer {
@@ -43,9 +68,8 @@ export class OutputBuffer {
   /** The block, written four bytes at a time (the heads of writeLine). */
   #view = viewOf(this.#block);
   #used = 0;
-  /** writeLine's last head, and its first bytes as little-endian 32-bit words. */
-  #head: Uint8Array | undefined;
-  #headWords = new Uint32Array(0);
+  /** writeLine's last head. */
+  #head: Words = wordsOf(new Uint8Array(0));
 
   constructor(out: NodeJS.WritableStream) {
     this.#out = out;
@@ -73,27 +97,14 @@ export class OutputBuffer {
         return;
       }
     }
-    // The head (a line's time stamp and status, the same for a second's lines) is stored a word at a
-    // time: a byte loop over it was the largest cost of a passing case's console line.
-    if (head !== this.#head) this.#takeHead(head);
+    // The head (a line's time stamp and status) is the same for a second's lines.
+    if (head !== this.#head.bytes) this.#head = wordsOf(head);
     const block = this.#block;
-    const view = this.#view;
-    const words = this.#headWords;
-    let at = this.#used;
-    for (let i = 0; i < words.length; i++, at += 4) view.setUint32(at, words[i] as number, true);
-    at = copyBytes(head, 4 * words.length, head.length, block, at);
+    let at = storeWords(this.#head, block, this.#view, this.#used);
     at = copyBytes(bytes, start, end, block, at);
     block[at] = 10;
     this.#used = at + 1;
   };
-
-  #takeHead(head: Uint8Array): void {
-    this.#head = head;
-    const words = new Uint32Array(head.length >> 2);
-    const view = viewOf(head);
-    for (let i = 0; i < words.length; i++) words[i] = view.getUint32(4 * i, true);
-    this.#headWords = words;
-  }
 
   /** Writes what was collected; false when the stream asks the caller to wait for 'drain'. */
   flush(): boolean {
