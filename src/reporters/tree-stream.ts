@@ -78,6 +78,7 @@ interface CaseRun {
   first: number;
   next: number;
   bytes: Buffer;
+  /** `bytes`, for storeWords. */
   view: DataView;
   used: number;
 }

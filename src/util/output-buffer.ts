@@ -32,6 +32,7 @@ export function copyBytes(
   return to;
 }
 
+/** A DataView of exactly `bytes` (a Buffer may be a slice of a larger, shared ArrayBuffer). */
 export function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

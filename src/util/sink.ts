@@ -82,9 +82,13 @@ export function writeAllSync(fd: number, text: string, encoding: BufferEncoding 
   const written = writeSync(fd, text, null, encoding);
   if (written < text.length || written < Buffer.byteLength(text, encoding)) {
     // The rest from the byte where the short write stopped.
-    const bytes = Buffer.from(text, encoding);
-    for (let at = written; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    writeAllBytesSync(fd, Buffer.from(text, encoding), written);
   }
+}
+
+/** bytes[from, end) to `fd` with synchronous writes, as many as the file takes. */
+function writeAllBytesSync(fd: number, bytes: Uint8Array, from = 0): void {
+  for (let at = from; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
 /**
@@ -107,7 +111,7 @@ function openSyncFileSink(path: string, encoding: DocumentEncoding): Required<Te
     writeBytes: (bytes) => {
       if (failure !== undefined || closed) return;
       try {
-        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+        writeAllBytesSync(fd, bytes);
       } catch (error) {
         failure = error;
       }
