@@ -77,6 +77,9 @@ function leafCounts(status: TestStatus): Readonly<TestCounts> {
   return LEAF_COUNTS.get(status) ?? emptyCounts();
 }
 
+/** A passing leaf's counts, looked up once: the fast lane asks for them at every passing case. */
+const PASSED_LEAF_COUNTS = leafCounts('SUCCESS');
+
 export class CountTracker {
   readonly #open = new OpenTests<OpenNode>();
   readonly #trackFailures: boolean;
@@ -132,7 +135,7 @@ export class CountTracker {
     if (parent === undefined) return undefined;
     settleLeaf(ensureCounts(parent), 'SUCCESS');
     parent.childCount++;
-    return leafCounts('SUCCESS');
+    return PASSED_LEAF_COUNTS;
   }
 
   #finish(id: string, name: string, reported: TestStatus): FinishedTest | undefined {

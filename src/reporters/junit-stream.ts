@@ -3,8 +3,10 @@
  * becomes text when it finishes (tree-stream.ts), so only open suites are held, plus the root's body,
  * whose opening tag needs the run's final counts. Byte for byte what `treeToJUnit` gives for the tree.
  *
- * Structural line breaks carry a mark (NUL, which escaping never leaves in text) where the root's own
- * indentation goes: '' for one root, two spaces inside `<testsuites>` when a run has several.
+ * The root's own indentation goes after each structural line break: '' for one root, two spaces inside
+ * `<testsuites>` when a run has several, known only at the end. Line breaks in element text (a test's log)
+ * are told apart by a mark after them (NUL, which escaping never leaves in text). A body without marks (most)
+ * is written as the bytes it was kept as when it needs no indentation: no decoding, replacing, encoding.
  */
 
 import type { RunEvent } from '../events/types.js';
@@ -20,10 +22,12 @@ export const XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>";
 /** How the document is framed: a file (`write_junit_result`) or a dump to a stream (`ET.dump`). */
 export type JUnitStyle = 'file' | 'dump';
 
-const BASE = '\u0000';
-const BASES = /\u0000/g;
+const MARK = '\u0000';
+const MARKS = /\u0000/g;
+/** A structural line break: one without a mark. */
+const STRUCTURAL = /\n(?!\u0000)/g;
 
-const indent = (level: number): string => `\n${BASE}${'  '.repeat(level)}`;
+const indent = (level: number): string => `\n${'  '.repeat(level)}`;
 /** The usual depths, made once. */
 const PADS: readonly string[] = Array.from({ length: 32 }, (_, level) => indent(level));
 
@@ -34,7 +38,7 @@ function pad(level: number): string {
 
 /** An element with text, or `<tag />` when the text is empty (ElementTree's layout). */
 function textElement(tag: string, text: string): string {
-  return text === '' ? `<${tag} />` : `<${tag}>${xmlText(text)}</${tag}>`;
+  return text === '' ? `<${tag} />` : `<${tag}>${xmlText(text).replaceAll('\n', `\n${MARK}`)}</${tag}>`;
 }
 
 function suiteTag(test: DoneTest): string {
@@ -136,9 +140,15 @@ export function createStreamingJUnit(
       escaped: ATTR_ESCAPED,
     }),
   });
-  const write = (sink: TextSink, root: Root, base: string): void => {
+  const write = (sink: Required<TextSink>, root: Root, base: string): void => {
     sink.write(root.head);
-    for (const piece of root.body) sink.write(piece.toString('utf8').replace(BASES, base));
+    for (const piece of root.body) {
+      if (base === '' && piece.indexOf(0) < 0) sink.writeBytes(piece);
+      else {
+        const text = piece.toString('utf8');
+        sink.write((base === '' ? text : text.replace(STRUCTURAL, `\n${base}`)).replace(MARKS, ''));
+      }
+    }
   };
   return {
     onEvent(event: RunEvent): void {

@@ -15,7 +15,7 @@ import type { RunEvent, TestDirective, TestStatus } from '../events/types.js';
 import { CountTracker } from '../ktap/counts.js';
 import { type PassedLeaf, passedLeafEvents } from '../ktap/fast-leaf.js';
 import type { TestCounts } from '../ktap/model.js';
-import { copyBytes } from '../util/output-buffer.js';
+import { copyBytes, storeWords, viewOf, type Words, wordsOf } from '../util/output-buffer.js';
 
 /** A finished test, as a renderer sees it. */
 export interface DoneTest {
@@ -78,14 +78,23 @@ interface CaseRun {
   first: number;
   next: number;
   bytes: Buffer;
+  /** `bytes`, for storeWords. */
+  view: DataView;
   used: number;
 }
 
 const RUN_LIMIT = 1 << 20;
 
-/** A renderer's PassedCaseBytes, with what goes before a case that follows another (separator, head). */
-interface CaseBytes extends PassedCaseBytes {
-  readonly between: Buffer;
+function newRun(bytes: Buffer): CaseRun {
+  return { parent: undefined, first: 0, next: 0, bytes, view: viewOf(bytes), used: 0 };
+}
+
+/** A renderer's PassedCaseBytes as stored: what goes before a case that follows another (separator, head). */
+interface CaseBytes {
+  readonly head: Words;
+  readonly between: Words;
+  readonly tail: Words;
+  readonly escaped: Uint8Array;
 }
 
 interface Open {
@@ -125,7 +134,7 @@ export class TreeStream {
     log: NO_LINES,
   };
 
-  readonly #run: CaseRun = { parent: undefined, first: 0, next: 0, bytes: Buffer.alloc(1 << 12), used: 0 };
+  readonly #run: CaseRun = newRun(Buffer.alloc(1 << 12));
   readonly #caseFrames: CaseBytes[] = [];
 
   constructor(renderer: TreeRenderer) {
@@ -189,15 +198,15 @@ export class TreeStream {
       run.first = leaf.index;
     }
     const { between, head, tail } = frame;
-    const size = between.length + (nameEnd - nameStart) + tail.length;
-    if (run.used + size > run.bytes.length)
+    const size = between.bytes.length + (nameEnd - nameStart) + tail.bytes.length;
+    if (run.used + size > run.bytes.length) {
       run.bytes = Buffer.concat([run.bytes.subarray(0, run.used)], 2 * (run.used + size));
-    const out = run.bytes;
-    // The constant parts are long enough for a native copy; the name is short.
-    let at = run.used;
-    at = at === 0 ? head.copy(out, 0) : at + between.copy(out, at);
+      run.view = viewOf(run.bytes);
+    }
+    const { bytes: out, view } = run;
+    let at = storeWords(run.used === 0 ? head : between, out, view, run.used);
     at = copyBytes(name, nameStart, nameEnd, out, at);
-    run.used = at + tail.copy(out, at);
+    run.used = storeWords(tail, out, view, at);
     run.next = leaf.index + 1;
     return true;
   }
@@ -208,8 +217,13 @@ export class TreeStream {
     if (renderer.passedCase === undefined) return undefined;
     let frame = this.#caseFrames[level];
     if (frame === undefined) {
-      const bytes = renderer.passedCase(level);
-      frame = { ...bytes, between: Buffer.concat([bytes.separator, bytes.head]) };
+      const { head, tail, separator, escaped } = renderer.passedCase(level);
+      frame = {
+        head: wordsOf(head),
+        between: wordsOf(Buffer.concat([separator, head])),
+        tail: wordsOf(tail),
+        escaped,
+      };
       this.#caseFrames[level] = frame;
     }
     return frame;

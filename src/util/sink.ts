@@ -25,6 +25,8 @@ import { VmunitError } from './errors.js';
 /** A text destination that is written incrementally and closed once. */
 export interface TextSink {
   write(text: string): void;
+  /** Bytes already encoded, after all text written before; the sink may keep them: do not change them. */
+  writeBytes?(bytes: Uint8Array): void;
   /** Resolves when everything is on disk (or handed to the caller's stream); rejects on a write error. */
   close(): Promise<void>;
 }
@@ -80,16 +82,20 @@ export function writeAllSync(fd: number, text: string, encoding: BufferEncoding 
   const written = writeSync(fd, text, null, encoding);
   if (written < text.length || written < Buffer.byteLength(text, encoding)) {
     // The rest from the byte where the short write stopped.
-    const bytes = Buffer.from(text, encoding);
-    for (let at = written; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    writeAllBytesSync(fd, Buffer.from(text, encoding), written);
   }
+}
+
+/** bytes[from, end) to `fd` with synchronous writes, as many as the file takes. */
+function writeAllBytesSync(fd: number, bytes: Uint8Array, from = 0): void {
+  for (let at = from; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
 /**
  * A file written with one synchronous write per call, for a document's ~64 KiB chunks: a write stream
  * makes a Buffer per write, and on a 100 MB report those cost more than the writes.
  */
-function openSyncFileSink(path: string, encoding: DocumentEncoding): TextSink {
+function openSyncFileSink(path: string, encoding: DocumentEncoding): Required<TextSink> {
   const fd = createFile(path);
   let failure: unknown;
   let closed = false;
@@ -98,6 +104,14 @@ function openSyncFileSink(path: string, encoding: DocumentEncoding): TextSink {
       if (text.length === 0 || failure !== undefined || closed) return;
       try {
         writeAllSync(fd, text, encoding);
+      } catch (error) {
+        failure = error;
+      }
+    },
+    writeBytes: (bytes) => {
+      if (failure !== undefined || closed) return;
+      try {
+        writeAllBytesSync(fd, bytes);
       } catch (error) {
         failure = error;
       }
@@ -186,32 +200,41 @@ export type DocumentEncoding = 'utf8' | 'latin1';
 export function openDocumentSink(
   destination: NodeJS.WritableStream | string,
   encoding: DocumentEncoding = 'utf8',
-): TextSink {
+): Required<TextSink> {
   if (typeof destination !== 'string')
     return chunked(
       (text) => destination.write(text),
       async () => {},
+      (bytes) => destination.write(bytes),
     );
   const tmp = join(dirname(destination), `.${basename(destination)}.${process.pid}.${Date.now()}.tmp`);
-  let file: TextSink;
+  let file: Required<TextSink>;
   try {
     file = openSyncFileSink(tmp, encoding);
   } catch (error) {
     throw unwritable(destination, (error as VmunitError).cause ?? error);
   }
-  return chunked(file.write, async () => {
-    try {
-      await file.close();
-      await rename(tmp, destination);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw error instanceof VmunitError ? error : unwritable(destination, error);
-    }
-  });
+  return chunked(
+    file.write,
+    async () => {
+      try {
+        await file.close();
+        await rename(tmp, destination);
+      } catch (error) {
+        await rm(tmp, { force: true });
+        throw error instanceof VmunitError ? error : unwritable(destination, error);
+      }
+    },
+    file.writeBytes,
+  );
 }
 
-/** Many small writes as one write per ~64 KiB. */
-function chunked(write: (text: string) => void, close: () => Promise<void>): TextSink {
+/** Many small writes as one write per ~64 KiB; bytes as they are, after the text before them. */
+function chunked(
+  write: (text: string) => void,
+  close: () => Promise<void>,
+  writeBytes: (bytes: Uint8Array) => void,
+): Required<TextSink> {
   let pending = '';
   return {
     write: (text) => {
@@ -220,6 +243,11 @@ function chunked(write: (text: string) => void, close: () => Promise<void>): Tex
         write(pending);
         pending = '';
       }
+    },
+    writeBytes: (bytes) => {
+      if (pending.length > 0) write(pending);
+      pending = '';
+      if (bytes.length > 0) writeBytes(bytes);
     },
     close: async () => {
       if (pending.length > 0) write(pending);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { copyBytes, OutputBuffer } from '../../src/util/output-buffer.js';
+import { copyBytes, OutputBuffer, storeWords, viewOf, wordsOf } from '../../src/util/output-buffer.js';
 
 /** A stream that keeps every chunk it is given, as many test doubles do, and finishes each write at once. */
 function collector(): { stream: Writable; text: () => string } {
@@ -40,6 +40,38 @@ describe('OutputBuffer', () => {
     want += `${long}[PASSED] ${'z'.repeat(70_000)}\n`;
     out.flush();
     assert.equal(text(), want);
+  });
+
+  it('writes each line with its own head when heads change and blocks are renewed', () => {
+    const { stream, text } = collector();
+    const out = new OutputBuffer(stream);
+    const heads = ['', '[', '[ab', '[HH:MM:SS] ', '[04:05:06] [PASSED] ', '\u00e9t\u00e9 '].map((h) =>
+      Buffer.from(h),
+    );
+    const name = Buffer.from('case_7');
+    let want = '';
+    for (let i = 0; i < 30_000; i++) {
+      const head = heads[Math.floor(i / 3) % heads.length] as Buffer;
+      out.writeLine(head, name, 0, name.length);
+      want += `${head.toString('utf8')}case_7\n`;
+      if (i % 997 === 0) out.flush();
+    }
+    out.flush();
+    assert.equal(text(), want);
+  });
+
+  it('storeWords stores any length at any offset, and nothing past it', () => {
+    for (let length = 0; length < 10; length++) {
+      const bytes = Buffer.from(Array.from({ length }, (_, i) => 0x41 + i));
+      const words = wordsOf(bytes);
+      for (const at of [0, 1, 3]) {
+        const target = Buffer.alloc(16, 0xff);
+        assert.equal(storeWords(words, target, viewOf(target), at), at + length);
+        assert.deepEqual(target.subarray(at, at + length), bytes);
+        assert.equal(target[at + length], 0xff);
+        if (at > 0) assert.equal(target[at - 1], 0xff);
+      }
+    }
   });
 
   it('copyBytes copies short ranges by loop and long ones natively, to the same bytes', () => {
