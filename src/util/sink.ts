@@ -25,7 +25,7 @@ import { VmunitError } from './errors.js';
 /** A text destination that is written incrementally and closed once. */
 export interface TextSink {
   write(text: string): void;
-  /** Bytes already encoded, after all text written before; the sink may keep them: do not change them. */
+  /** Bytes already in the sink's encoding, after all text written before; the sink may keep them: do not change them. */
   writeBytes?(bytes: Uint8Array): void;
   /** Resolves when everything is on disk (or handed to the caller's stream); rejects on a write error. */
   close(): Promise<void>;
