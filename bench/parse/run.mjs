@@ -8,9 +8,10 @@
 //     [--cases N] [--memory-gb G] [--repeat R] [--base OTHER_CHECKOUT]
 //
 // CPU time (user + system) is compared, the median of R runs for vmunit and the floor (runs interleaved, so
-// load from other work on the host falls on all of them alike), one run of kunit.py (it takes about a
-// minute on 1M cases). --base times another built checkout's bin/vmunit.js beside this one (before/after a
-// change). --memory-gb 0 skips the big log. Needs `npm run build` first. Without KUNIT_PY (or --kunit)
+// load from other work on the host falls on all of them alike), the median of up to three runs of kunit.py
+// (about half a minute each on 1M cases). --base times another built checkout's bin/vmunit.js beside this
+// one (before/after a change). --memory-gb 0 skips the big log. Needs `npm run build` first. Without
+// KUNIT_PY (or --kunit)
 // kunit.py is left out.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -20,6 +21,16 @@ import { fileURLToPath } from 'node:url';
 import { writeLog } from './kunit-log.mjs';
 
 const args = process.argv.slice(2);
+const OPTIONS = new Set(['--cases', '--kunit', '--memory-gb', '--repeat', '--base']);
+// A mistyped option would otherwise start the full bench (minutes) with the defaults.
+const unknown = args.find((a, i) => !OPTIONS.has(a) && !OPTIONS.has(args[i - 1] ?? ''));
+if (unknown !== undefined) {
+  if (unknown !== '--help' && unknown !== '-h') console.error(`bench/parse: unknown argument '${unknown}'`);
+  console.error(
+    'usage: node bench/parse/run.mjs [--cases N] [--memory-gb G] [--repeat R] [--kunit KUNIT_PY] [--base CHECKOUT]',
+  );
+  process.exit(unknown === '--help' || unknown === '-h' ? 0 : 2);
+}
 const opt = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
