@@ -11,8 +11,7 @@
 // load from other work on the host falls on all of them alike), the median of up to three runs of kunit.py
 // (about half a minute each on 1M cases). --base times another built checkout's bin/vmunit.js beside this
 // one (before/after a change). --memory-gb 0 skips the big log. Needs `npm run build` first. Without
-// KUNIT_PY (or --kunit)
-// kunit.py is left out.
+// KUNIT_PY (or --kunit) kunit.py is left out.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
