@@ -65,48 +65,6 @@ export interface SupervisedEnd extends ProcessEnd {
 /** After 'exit', wait at most this long for the pipes to drain (a grandchild may hold them open). */
 const DRAIN_MS = 500;
 
-/** Bytes of an open line kept before they go to the splitter anyway (a guest writing without newlines). */
-const HOLD_BYTES = 64 * 1024;
-
-/**
- * One stream's bytes → lines. A serial console reaches vmunit a few bytes at a time (QEMU writes each
- * character the guest sends): chunks without a line end are kept as they came, so the splitter decodes and
- * splits once per line rather than once per chunk.
- */
-class StreamLines {
-  readonly #splitter: LineSplitter;
-  #held: Buffer[] = [];
-  #heldBytes = 0;
-
-  constructor(maxLineBytes: number | undefined) {
-    this.#splitter = new LineSplitter(maxLineBytes);
-  }
-
-  /** A string (a test's fake process) is taken as its UTF-8 bytes. */
-  push(data: Buffer | string): string[] {
-    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
-    if (this.#heldBytes + chunk.length < HOLD_BYTES && chunk.indexOf(10) < 0 && chunk.indexOf(13) < 0) {
-      this.#held.push(chunk);
-      this.#heldBytes += chunk.length;
-      return [];
-    }
-    return this.#splitter.push(this.#take(chunk));
-  }
-
-  end(): string[] {
-    const rest = this.#take(Buffer.alloc(0));
-    return rest.length > 0 ? [...this.#splitter.push(rest), ...this.#splitter.end()] : this.#splitter.end();
-  }
-
-  #take(chunk: Buffer): Buffer {
-    if (this.#held.length === 0) return chunk;
-    const bytes = Buffer.concat([...this.#held, chunk]);
-    this.#held = [];
-    this.#heldBytes = 0;
-    return bytes;
-  }
-}
-
 /** Spawns and supervises one process; resolves when it is gone, never rejects. */
 export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
   const started = performance.now();
@@ -122,8 +80,8 @@ export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
     const timers: NodeJS.Timeout[] = [];
     let child: ChildLike | undefined;
     const splitters = {
-      stdout: new StreamLines(opts.maxLineBytes),
-      stderr: new StreamLines(opts.maxLineBytes),
+      stdout: new LineSplitter(opts.maxLineBytes),
+      stderr: new LineSplitter(opts.maxLineBytes),
     };
     const flush = (): void => {
       for (const stream of ['stdout', 'stderr'] as const) {

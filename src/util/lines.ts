@@ -66,7 +66,15 @@ function indexOfLf(bytes: Uint8Array, from: number): number {
   return typedIndexOf.call(bytes, 10, from);
 }
 
-/** Incremental splitter: `push(chunk)` returns the complete lines in it; `end()` flushes the rest. */
+/** Bytes of an open line held before they are decoded anyway (a writer that never ends its line). */
+const HOLD_BYTES = 64 * 1024;
+
+/**
+ * Incremental splitter: `push(chunk)` returns the complete lines in it; `end()` flushes the rest.
+ * A live console reaches its reader a few bytes at a time (QEMU writes each character a guest sends to its
+ * serial port): with LF/CR breaks, byte chunks without a line break are held as they came and decoded and
+ * split with the chunk that ends the line, once per line rather than once per chunk.
+ */
 export class LineSplitter {
   readonly #decoder: { write(b: Buffer): string; end(): string };
   readonly #maxLine: number;
@@ -75,6 +83,11 @@ export class LineSplitter {
   /** Any boundary but LF: a chunk without one is split by String.split, the fastest way there is. */
   readonly #otherBreaks: RegExp;
   #pending = '';
+  /** Byte chunks held without a line break (universal breaks only), and their length. */
+  #held: Buffer[] = [];
+  #heldBytes = 0;
+  /** Past this many characters an open line is decoded at once: never later than a cut would be. */
+  readonly #holdLimit: number;
   #lastWasCr = false;
   /** The last chunk ended inside a line: it may have left part of a line, a UTF-8 sequence or a CRLF. */
   #dirty = false;
@@ -84,6 +97,8 @@ export class LineSplitter {
     this.#decoder =
       options.invalidUtf8 === 'backslash' ? new BackslashReplaceDecoder() : new StringDecoder('utf8');
     const splitlines = options.breaks === 'splitlines';
+    // str.splitlines() has breaks a byte search for LF and CR would miss: a file's chunks are large anyway.
+    this.#holdLimit = splitlines ? 0 : Math.min(HOLD_BYTES, maxLineBytes);
     this.#breaks = splitlines ? /\r\n?|[\n\v\f\x1c-\x1e\x85\u2028\u2029]/g : /\r\n?|\n/g;
     this.#otherBreaks = splitlines ? /[\r\v\f\x1c-\x1e\x85\u2028\u2029]/ : /\r/;
   }
@@ -91,8 +106,33 @@ export class LineSplitter {
   push(chunk: Buffer | string): string[] {
     const n = chunk.length;
     if (n > 0) this.#dirty = (typeof chunk === 'string' ? chunk.charCodeAt(n - 1) : chunk[n - 1]) !== 10;
-    const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
-    return this.#split(text);
+    if (typeof chunk === 'string') return this.#split(this.#heldText() + chunk);
+    if (this.#hold(chunk)) return [];
+    return this.#split(this.#decoder.write(this.#held.length === 0 ? chunk : this.#takeHeld(chunk)));
+  }
+
+  /** Holds a byte chunk that ends no line, while the open line stays under #holdLimit. */
+  #hold(chunk: Buffer): boolean {
+    const size = this.#pending.length + this.#heldBytes + chunk.length;
+    if (size >= this.#holdLimit || indexOfLf(chunk, 0) >= 0 || typedIndexOf.call(chunk, 13, 0) >= 0)
+      return false;
+    // A copy: the caller may fill its buffer again (a file reader does, LineSplitter.each's contract).
+    this.#held.push(Buffer.from(chunk));
+    this.#heldBytes += chunk.length;
+    return true;
+  }
+
+  /** The held chunks and `chunk` as one Buffer; nothing is held after. */
+  #takeHeld(chunk: Buffer): Buffer {
+    const bytes = Buffer.concat([...this.#held, chunk]);
+    this.#held = [];
+    this.#heldBytes = 0;
+    return bytes;
+  }
+
+  /** The held bytes decoded ('' when none), before text that comes as a string. */
+  #heldText(): string {
+    return this.#held.length === 0 ? '' : this.#decoder.write(this.#takeHeld(Buffer.alloc(0)));
   }
 
   /**
@@ -158,7 +198,7 @@ export class LineSplitter {
   }
 
   end(): string[] {
-    const lines = this.#split(this.#decoder.end());
+    const lines = this.#split(this.#heldText() + this.#decoder.end());
     if (this.#pending.length > 0) lines.push(this.#pending);
     this.#pending = '';
     return lines;

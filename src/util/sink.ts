@@ -130,6 +130,7 @@ function openSyncFileSink(path: string, encoding: DocumentEncoding): Required<Te
   };
 }
 
+/** The temporary file beside `path` that a rename makes it (a hidden name no other process uses). */
 function atomicTemp(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
 }
@@ -207,7 +208,7 @@ export function openDocumentSink(
       async () => {},
       (bytes) => destination.write(bytes),
     );
-  const tmp = join(dirname(destination), `.${basename(destination)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = atomicTemp(destination);
   let file: Required<TextSink>;
   try {
     file = openSyncFileSink(tmp, encoding);

@@ -31,6 +31,20 @@ describe('LineSplitter', () => {
   it('cuts a line longer than the cap into pieces', () => {
     assert.deepEqual(splitAll(['abcdefg'], 3), ['abc', 'def', 'g']);
   });
+  it('a line that comes a byte at a time: given when its end comes, cut where one chunk would cut it', () => {
+    const s = new LineSplitter();
+    const got = [...Buffer.from('hé\r\nx')].map((b) => s.push(Buffer.from([b])).join('|'));
+    assert.deepEqual(got, ['', '', '', 'hé', '', ''], 'held until the CR');
+    assert.deepEqual(s.end(), ['x']);
+    const bytes = [...Buffer.from('abcdefg\n')].map((b) => Buffer.from([b]));
+    assert.deepEqual(splitAll(bytes, 3), ['abc', 'def', 'g']);
+  });
+  it('held bytes come before a string chunk that follows them', () => {
+    assert.deepEqual(splitAll([Buffer.from('a'), Buffer.from([0xc3]), Buffer.from([0xa9]), 'b\nc']), [
+      'aéb',
+      'c',
+    ]);
+  });
 });
 
 describe('LineSplitter on random chunking', () => {
