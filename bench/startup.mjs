@@ -18,6 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envWithoutCerts, timeChild } from './child-time.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -61,22 +62,11 @@ const median = (xs) => {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 };
 
-// One run under a small Python parent: wall time around the child alone, and the child's CPU time from
-// wait4's rusage (microseconds; /usr/bin/time prints hundredths, too coarse for 20 ms differences).
-const TIMER = `import os, sys, time
-null = os.open(os.devnull, os.O_RDWR)
-t = time.perf_counter()
-pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, null, fd) for fd in (0, 1, 2)])
-_, status, ru = os.wait4(pid, 0)
-print((time.perf_counter() - t) * 1000, (ru.ru_utime + ru.ru_stime) * 1000, os.waitstatus_to_exitcode(status))
-`;
-
 /** One run under callgrind: millions of instructions, in both fields. */
 function instructions(argv) {
-  const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
   const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', ...argv], {
     encoding: 'utf8',
-    env,
+    env: envWithoutCerts(),
   });
   const ir = Number(/Collected : (\d+)/.exec(r.stderr ?? '')?.[1]) / 1e6;
   if (r.error || !Number.isFinite(ir))
@@ -84,14 +74,11 @@ function instructions(argv) {
   return { wall: ir, cpu: ir, status: r.status };
 }
 
-/** One run: wall and CPU milliseconds. */
+/** One run: wall and CPU milliseconds (../bench/child-time.mjs). */
 function once(argv, env = process.env) {
   if (callgrind) return instructions(argv);
-  const r = spawnSync('python3', ['-c', TIMER, ...argv], { encoding: 'utf8', env });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`startup.mjs: the timer failed: ${r.stderr}`);
-  const [wall, cpu, status] = r.stdout.trim().split(' ').map(Number);
-  return { wall, cpu, status };
+  const r = timeChild(argv, { env });
+  return { wall: r.wallMs, cpu: r.cpuMs, status: r.status };
 }
 
 /** Medians of RUNS runs of each argv, the argvs taking turns so that they share the load. */
@@ -138,8 +125,7 @@ try {
   console.log(plain(floor));
   if (process.env.NODE_EXTRA_CA_CERTS && !callgrind) {
     // Node 20 reads and parses those certificates at every start, before any JavaScript runs.
-    const { NODE_EXTRA_CA_CERTS: _, ...bare } = process.env;
-    const [without] = measure('node -e 0 without NODE_EXTRA_CA_CERTS', [NODE], bare);
+    const [without] = measure('node -e 0 without NODE_EXTRA_CA_CERTS', [NODE], envWithoutCerts());
     console.log(`${plain(without)}   (NODE_EXTRA_CA_CERTS is set here: every node start pays for it)`);
   }
   for (const [f, ...row] of rows)

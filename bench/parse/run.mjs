@@ -11,12 +11,12 @@
 // load from other work on the host falls on all of them alike), the median of up to three runs of kunit.py
 // (about half a minute each on 1M cases). --base times another built checkout's bin/vmunit.js beside this
 // one (before/after a change). --memory-gb 0 skips the big log. Needs `npm run build` first. Without
-// KUNIT_PY (or --kunit) kunit.py is left out.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+// KUNIT_PY (or --kunit) kunit.py is left out. Each command's stdout goes to a file, as a CI log would.
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { timeChild } from '../child-time.mjs';
 import { writeLog } from './kunit-log.mjs';
 
 const args = process.argv.slice(2);
@@ -44,35 +44,37 @@ const vmunit = join(here, '..', '..', 'bin', 'vmunit.js');
 const floor = join(here, 'scan-floor.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'vmunit-bench-'));
 
-// CPU time and peak RSS of a child come from Python's getrusage(RUSAGE_CHILDREN): Node has no such API,
-// and on a loaded machine wall time alone says little. The CPU is the difference across the run: when
-// python3 is a wrapper (pyenv's shim runs bash and pyenv first), RUSAGE_CHILDREN already holds ~0.2 s
-// before the run starts, which would inflate every figure and shrink every ratio.
-const RUSAGE = `import resource, subprocess, sys, time
-def cpu():
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
-before = cpu()
-t = time.time()
-p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE)
-wall = time.time() - t
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-lines = [l for l in p.stdout.decode('utf-8', 'replace').splitlines() if 'Testing complete.' in l]
-print(wall, cpu() - before, r.ru_maxrss, p.returncode)
-print(lines[-1] if lines else '')`;
+/**
+ * One timed run (../child-time.mjs), in seconds and MB; with `summary`, stdout goes to a file (as a user's
+ * log would) and its last `Testing complete.` line is kept.
+ */
+function timeRun(argv, summary = true) {
+  const out = join(tmp, 'stdout.txt');
+  const r = timeChild(argv, summary ? { stdoutFile: out } : {});
+  return {
+    wall: r.wallMs / 1000,
+    cpu: r.cpuMs / 1000,
+    rssMb: r.rssKb / 1024,
+    status: r.status,
+    summary: summary ? lastSummary(out) : '',
+  };
+}
 
-function timeRun(cmd, argv, discard = false) {
-  // discard: send the child's stdout to /dev/null (huge outputs), no summary line then.
-  const script = discard
-    ? RUSAGE.replace('stdout=subprocess.PIPE', 'stdout=subprocess.DEVNULL').replace(
-        "p.stdout.decode('utf-8', 'replace')",
-        "''",
-      )
-    : RUSAGE;
-  const run = spawnSync('python3', ['-c', script, cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const [numbers = '', summary = ''] = (run.stdout ?? '').split('\n');
-  const [wall, cpu, rssKb, status] = numbers.split(' ').map(Number);
-  return { wall, cpu, rssMb: rssKb / 1024, status, summary: summary.replace(/^\[\d\d:\d\d:\d\d\] /, '') };
+/** The last `Testing complete.` line of a report file, without its time stamp. */
+function lastSummary(file) {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(size, 1 << 16));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const lines = tail
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.includes('Testing complete.'));
+    return (lines.at(-1) ?? '').replace(/^\[\d\d:\d\d:\d\d\] /, '');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const show = (r) =>
@@ -103,7 +105,7 @@ commands.push(['floor', 'scan', [floor, log]]);
 const samples = new Map(commands.map(([label, kind]) => [`${label} ${kind}`, []]));
 for (let round = 0; round < repeat; round++) {
   for (const [label, kind, argv] of commands)
-    samples.get(`${label} ${kind}`).push(timeRun(process.execPath, argv));
+    samples.get(`${label} ${kind}`).push(timeRun([process.execPath, ...argv]));
 }
 const runs = {};
 for (const [label, kind] of commands) {
@@ -142,7 +144,7 @@ if (kunitPy && existsSync(kunitPy)) {
   // kunit.py's CPU time for the same log varied from 27 to 37 s between runs on a quiet host here: the
   // ratio uses the median of up to three runs, and prints the range.
   const refRuns = Array.from({ length: Math.min(repeat, 3) }, () =>
-    timeRun('python3', [kunitPy, 'parse', log]),
+    timeRun(['python3', kunitPy, 'parse', log]),
   );
   const ref = median(refRuns);
   const cpus = refRuns.map((r) => r.cpu).sort((a, b) => a - b);
@@ -158,7 +160,7 @@ if (memoryGb > 0) {
   const target = memoryGb * 1e9;
   // Enough cases (about 35 bytes each) to pass the target size, where writing stops.
   await writeLog(big, Math.ceil(target / 30), target);
-  const run = timeRun(process.execPath, [vmunit, 'parse', '--all-blocks', big], true);
+  const run = timeRun([process.execPath, vmunit, 'parse', '--all-blocks', big], false);
   const ok = run.rssMb <= 150;
   console.log(
     `memory: ${(statSync(big).size / 1e9).toFixed(2)} GB log, --all-blocks: ${show(run)}, exit ${run.status} (goal <= 150 MB: ${goal(ok)})`,
