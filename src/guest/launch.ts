@@ -3,16 +3,16 @@
  * `run_panic` or a plain run: migration and panic tests talk to QEMU over QMP (migration.ts, panic.ts);
  * every other test is one supervised QEMU whose stderr (dead-guest.ts) and run state (qmp/run-state.ts) are
  * watched for a dead guest, which ends the test at once unless `--wait-timeouts` asks for run_tests.sh's wait.
- * The run-state watch connects only once the test outlives QMP_WATCH_DELAY_MS: most tests end before, and
- * the connection is most of what the watch costs.
+ * The run-state watch talks to QEMU only once the test outlives QMP_WATCH_DELAY_MS: most tests end before,
+ * and the handshake is most of what the watch costs.
  */
 
-import { join } from 'node:path';
 import { type DeadGuest, DeadGuestWatcher, DUMP_SETTLE_MS } from './dead-guest.js';
+import type { QmpClient } from './qmp/client.js';
 import {
   type HarnessEnd,
-  inTempDir,
   launchOptions,
+  monitorOf,
   type QemuLaunch,
   qmpMonitorArgs,
 } from './qmp/instance.js';
@@ -54,12 +54,11 @@ async function runPlain(launch: QemuLaunch, waitTimeouts: boolean): Promise<Laun
     });
     return { ...end, aborted: launch.signal?.aborted ?? false };
   }
-  if (launch.monitorPath !== undefined) return runWatched(launch, launch.monitorPath);
-  return inTempDir('vmunit-qmp-', (dir) => runWatched(launch, join(dir, 'qmp.sock')));
+  return runWatched(launch);
 }
 
 /**
- * The run-state watch connects once the test has run this long; a VM that stopped before is still seen, as
+ * The run-state watch starts once the test has run this long; a VM that stopped before is still seen, as
  * the watch asks query-status first. What it waits for: KVM's internal error (on QEMU's stderr at once too),
  * a panic under `-action panic=pause`, and a shut-down VM kept by `-no-shutdown` (watched from the start).
  */
@@ -70,15 +69,13 @@ export const QMP_WATCH_DELAY_MS = 1000;
  * run state over QMP (internal-error, guest-panicked, shutdown). The monitor is harness plumbing: the
  * test's log keeps the command line without it, which is the one to paste.
  */
-async function runWatched(launch: QemuLaunch, qmpPath: string): Promise<LaunchEnd> {
+async function runWatched(launch: QemuLaunch): Promise<LaunchEnd> {
   const watcher = new DeadGuestWatcher();
   const stop = new AbortController();
   let settle: NodeJS.Timeout | undefined;
   let exited = false;
   let stopped: StoppedGuest | undefined;
   const states = new RunStateWatch(
-    qmpPath,
-    launch.argv,
     () => !exited,
     (s) => {
       stopped = s;
@@ -90,11 +87,17 @@ async function runWatched(launch: QemuLaunch, qmpPath: string): Promise<LaunchEn
   // start, so the event is not missed.
   const delayMs = keepsShutDownVm(launch.argv) ? 0 : QMP_WATCH_DELAY_MS;
   let lazy: NodeJS.Timeout | undefined;
+  let qmp: QmpClient | undefined;
+  const argv = [...launch.argv, ...qmpMonitorArgs()];
   const end = await supervise({
-    ...launchOptions(launch, [...launch.argv, ...qmpMonitorArgs(qmpPath)], stop.signal),
-    onSpawn: () => {
-      if (delayMs === 0) states.start();
-      else lazy = setTimeout(() => states.start(), delayMs);
+    ...launchOptions(launch, argv, stop.signal),
+    monitor: true,
+    onSpawn: (child) => {
+      qmp = monitorOf(child, argv, "the test QEMU's monitor");
+      const watch = qmp;
+      if (watch === undefined) return;
+      if (delayMs === 0) states.start(watch);
+      else lazy = setTimeout(() => states.start(watch), delayMs);
     },
     onLine: (stream, line) => {
       launch.onLine(stream, line);
@@ -107,6 +110,7 @@ async function runWatched(launch: QemuLaunch, qmpPath: string): Promise<LaunchEn
   exited = true;
   clearTimeout(lazy);
   states.close();
+  qmp?.close();
   clearTimeout(settle);
   const dead = stop.signal.aborted && !end.timedOut ? (watcher.result() ?? fromRunState(stopped)) : undefined;
   return { ...end, aborted: launch.signal?.aborted ?? false, ...(dead ? { dead } : {}) };

@@ -69,11 +69,10 @@ class Vm {
   readonly qemu: QemuInstance;
   readonly seen = new Set<Marker>();
 
-  constructor(launch: QemuLaunch, extra: readonly string[], qmp: string, role: string, changes: Changes) {
+  constructor(launch: QemuLaunch, extra: readonly string[], role: string, changes: Changes) {
     this.qemu = new QemuInstance(
       launch,
       extra,
-      qmp,
       role,
       (line) => {
         for (const [k, text] of Object.entries(MARKERS) as [Marker, string][]) {
@@ -110,7 +109,6 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 class Migration {
   readonly #launch: QemuLaunch;
-  readonly #dir: string;
   readonly #changes = new Changes();
   readonly #vms: Vm[] = [];
   readonly #incoming: string;
@@ -120,19 +118,12 @@ class Migration {
 
   constructor(launch: QemuLaunch, dir: string) {
     this.#launch = launch;
-    this.#dir = dir;
     this.#incoming = join(dir, 'incoming.sock');
     this.#live = this.#start([], 'source');
   }
 
   #start(extra: readonly string[], role: string): Vm {
-    const vm = new Vm(
-      this.#launch,
-      extra,
-      join(this.#dir, `qmp${this.#vms.length}.sock`),
-      role,
-      this.#changes,
-    );
+    const vm = new Vm(this.#launch, extra, role, this.#changes);
     this.#vms.push(vm);
     return vm;
   }

@@ -6,27 +6,20 @@
  * run_panic's: 1 (which run_test's fix-up turns into PASS when stderr is clean) or 3.
  */
 
-import { join } from 'node:path';
 import {
   type HarnessEnd,
   harnessStatus,
-  inTempDir,
   QemuInstance,
   type QemuLaunch,
   QMP_REPLY_MS,
 } from './qmp/instance.js';
 
 /** Runs one panic test; never rejects. */
-export function runPanic(launch: QemuLaunch): Promise<HarnessEnd> {
-  return inTempDir('vmunit-panic-', (dir) => panicIn(dir, launch));
-}
-
-async function panicIn(dir: string, launch: QemuLaunch): Promise<HarnessEnd> {
+export async function runPanic(launch: QemuLaunch): Promise<HarnessEnd> {
   const started = performance.now();
   const qemu = new QemuInstance(
     launch,
     ['-S'],
-    join(dir, 'qmp.sock'),
     'panic-test',
     () => true,
     () => undefined,

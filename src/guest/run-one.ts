@@ -62,8 +62,6 @@ export interface RunOneInput {
   readonly addr2line?: string;
   /** CONFIG_EFI=y: boot the test's `.efi` through OVMF instead of `-kernel`. */
   readonly efi?: EfiCase | undefined;
-  /** The QMP socket of a plain run, in the run's private folder (QemuLaunch.monitorPath). */
-  readonly monitorPath?: string;
 }
 
 /** Guests that print KTAP are parsed by the KTAP core, nested under their test. */
@@ -191,7 +189,6 @@ function launchFor(
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.spawn ? { spawn: input.spawn } : {}),
     ...(input.live ? { live: input.live } : {}),
-    ...(input.monitorPath === undefined ? {} : { monitorPath: input.monitorPath }),
     maxLineBytes: input.maxLineBytes ?? 64 * 1024,
     note,
     onLine,

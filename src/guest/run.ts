@@ -5,8 +5,7 @@
  * everything as RunEvents. It never prints: result lines and progress are reporters on those events.
  */
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { TestStatus } from '../events/types.js';
 import { aggregateStatus } from '../ktap/status.js';
@@ -114,11 +113,7 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
     o.previousDurations,
     o.dryRun ? 1 : o.jobs,
   );
-  try {
-    await runPool(runnables, order, o.dryRun ? 1 : o.jobs, (r) => state.run(r), o.signal);
-  } finally {
-    await state.removeSockets();
-  }
+  await runPool(runnables, order, o.dryRun ? 1 : o.jobs, (r) => state.run(r), o.signal);
   await state.finish(performance.now() - started);
   const interrupted = o.signal?.aborted ?? false;
   o.emit({ type: 'test:result', id: ROOT_ID, name: o.profile.arch, status: state.rootStatus() });
@@ -137,8 +132,6 @@ class RunState {
   readonly #results: ResultsFile | undefined;
   readonly #environ = new Map<string, Promise<string | undefined>>();
   readonly #platforms = new Map<string, ReturnType<typeof resolvePlatform>>();
-  /** The run's private folder for the tests' QMP sockets, made when the first watched test starts. */
-  #sockets: Promise<string> | undefined;
   /** performance.now() (ms since the process started) when the first test's QEMU was about to start. */
   #firstSpawnMs: number | undefined;
   counts = { passed: 0, failed: 0, skipped: 0 };
@@ -194,18 +187,6 @@ class RunState {
     else if (verdict === 'FAIL') this.counts.failed++;
     else this.counts.skipped++;
     this.#results?.add({ name, verdict, reason, durationMs: Math.round(durationMs) });
-  }
-
-  /** Where test `index`'s QMP socket goes (one folder for the run: no folder made and removed per test). */
-  async #monitorPath(index: number): Promise<string | undefined> {
-    if (this.#o.waitTimeouts) return undefined;
-    this.#sockets ??= mkdtemp(join(tmpdir(), 'vmunit-qmp-'));
-    return join(await this.#sockets, `${index}.sock`);
-  }
-
-  async removeSockets(): Promise<void> {
-    const dir = await this.#sockets?.catch(() => undefined);
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   }
 
   /** QEMU binary, capabilities and platform for one accelerator and machine, found once per run. */
@@ -282,7 +263,6 @@ class RunState {
       if (firmware.reason) o.emit({ type: 'test:attr', id, key: 'firmware.reason', value: firmware.reason });
     }
     const log = o.resultsDir ? new TestLog(o.resultsDir, name, o.logCapBytes) : undefined;
-    const monitorPath = await this.#monitorPath(r.index);
     this.#firstSpawnMs ??= performance.now();
     const outcome = await runOneTest({
       test,
@@ -302,7 +282,6 @@ class RunState {
       ...(o.waitTimeouts ? { waitTimeouts: true } : {}),
       ...(o.tree.addr2line === undefined ? {} : { addr2line: o.tree.addr2line }),
       ...(efi ? { efi } : {}),
-      ...(monitorPath === undefined ? {} : { monitorPath }),
     });
     await log?.close();
     this.#record(name, outcome.verdict, outcome.reason, outcome.durationMs);

@@ -17,6 +17,8 @@ export interface ChildLike {
   readonly stderr: Readable | null;
   /** Present when spawned with `stdin: 'pipe'` (a console the harness types into). */
   readonly stdin?: Writable | null;
+  /** With `monitor: true`, entry MONITOR_FD is the harness's end of QEMU's QMP socket pair. */
+  readonly stdio?: readonly unknown[];
   kill(signal?: NodeJS.Signals): boolean;
   on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
   on(event: 'close', listener: () => void): this;
@@ -26,12 +28,21 @@ export interface ChildLike {
 export type SpawnFn = (
   file: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: 'pipe' },
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: 'pipe'; monitor?: true },
 ) => ChildLike;
 
+/**
+ * The fd on which a QEMU spawned with `monitor: true` finds one end of a socket pair (Node makes one for a
+ * `pipe` stdio entry past stderr): its QMP monitor, `-chardev socket,fd=3`.
+ */
+export const MONITOR_FD = 3;
+
 /** QEMU in its own process group: a timeout or a cancel stops whatever it started too. */
-export const defaultSpawn: SpawnFn = (file, args, { stdin, ...options }) =>
-  spawnGroup(file, args, { ...options, stdio: [stdin ?? 'ignore', 'pipe', 'pipe'] });
+export const defaultSpawn: SpawnFn = (file, args, { stdin, monitor, ...options }) =>
+  spawnGroup(file, args, {
+    ...options,
+    stdio: monitor ? [stdin ?? 'ignore', 'pipe', 'pipe', 'pipe'] : [stdin ?? 'ignore', 'pipe', 'pipe'],
+  });
 
 export interface SuperviseOptions {
   readonly argv: readonly string[];
@@ -50,6 +61,8 @@ export interface SuperviseOptions {
   readonly live?: Set<ChildLike>;
   /** stdin is /dev/null as upstream, or a pipe (migration: the harness presses keys on the console). */
   readonly stdin?: 'pipe';
+  /** A socket pair for QEMU's QMP monitor at MONITOR_FD (the harness's end in `child.stdio`). */
+  readonly monitor?: true;
   /** Called once the process is started (before its first line). */
   readonly onSpawn?: (child: ChildLike) => void;
 }
@@ -126,6 +139,7 @@ export function supervise(opts: SuperviseOptions): Promise<SupervisedEnd> {
         ...(opts.cwd ? { cwd: opts.cwd } : {}),
         ...(opts.env ? { env: opts.env } : {}),
         ...(opts.stdin ? { stdin: opts.stdin } : {}),
+        ...(opts.monitor ? { monitor: opts.monitor } : {}),
       });
     } catch (error) {
       finish(error as Error);

@@ -103,7 +103,7 @@ describe('migration and panic groups under real QEMU', { skip }, () => {
       /^vmunit: tree .*\nvmunit: 5 tests \(2 passed, 3 failed\), .* in [\d.]+ s; logs in \S+\n$/,
     );
     const log = readFileSync(join(tree, 'logs', 'migrate.log'), 'utf8');
-    assert.equal(log.match(/^vmunit: source QEMU: .* -chardev socket,id=mon,path=\S+ /gm)?.length, 1);
+    assert.equal(log.match(/^vmunit: source QEMU: .* -chardev socket,id=mon,fd=3 /gm)?.length, 1);
     // One destination per request: both QEMUs' command lines are in the log.
     assert.equal(log.match(/^vmunit: destination QEMU: .* -incoming unix:\S+$/gm)?.length, 2);
     assert.equal(log.match(/^# Migration complete$/gm)?.length, 2);

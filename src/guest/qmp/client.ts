@@ -1,6 +1,8 @@
 /**
- * An in-house QMP client over a unix socket (node:net), replacing the `ncat -U` pipes kvm-unit-tests'
- * arch-run.bash uses. QEMU speaks one JSON object per line: a greeting, then replies to commands (matched
+ * An in-house QMP client, replacing the `ncat -U` pipes kvm-unit-tests' arch-run.bash uses. It talks over
+ * one end of a socket pair whose other end QEMU got at its start (instance.ts `qmpMonitorArgs`): nothing to
+ * connect to, retry or clean up, and no path another user could reach. QEMU speaks one JSON object per
+ * line: a greeting, then replies to commands (matched
  * here by `id`) and asynchronous events. Every wait has a deadline, and when QEMU goes away mid-conversation
  * every pending wait fails at once with a typed `QMP_CLOSED` error instead of hanging.
  *
@@ -10,8 +12,7 @@
  * after either every command fails at once with `QMP_EXITING` instead of being written.
  */
 
-import { existsSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { VmunitError } from '../../util/errors.js';
 
 /** An asynchronous QMP event (`{"event": "GUEST_PANICKED", "data": …, "timestamp": …}`). */
@@ -20,15 +21,9 @@ export interface QmpEvent {
   readonly data?: Record<string, unknown>;
 }
 
-export interface QmpConnectOptions {
-  /** Deadline for the connection, the greeting and the capabilities handshake together. */
+export interface QmpWaitOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
-  /**
-   * Whether this QEMU exits when its VM shuts down (no `-no-shutdown`; run-state.ts `keepsShutDownVm`). Then
-   * nothing is sent once QEMU has said it is shutting down (`exiting`).
-   */
-  readonly exitsOnShutdown: boolean;
 }
 
 /** QEMU answered a command with `{"error": {"class", "desc"}}`. */
@@ -96,65 +91,63 @@ function deadline<T>(work: Promise<T>, ms: number, what: string, signal?: AbortS
 
 export class QmpClient {
   readonly #socket: Socket;
-  readonly #path: string;
+  readonly #name: string;
   readonly #pending = new Map<number, Pending>();
   readonly #waiters = new Set<EventWaiter>();
   readonly #listeners: ((event: QmpEvent) => void)[] = [];
   /** Every event received, in order (the caller may ask for one that already came). */
   readonly events: QmpEvent[] = [];
-  #greeting: ((v: unknown) => void) | undefined;
+  readonly #greeted: Promise<void>;
+  #greeting: { readonly resolve: () => void; readonly reject: (e: Error) => void } | undefined;
+  #negotiated: Promise<void> | undefined;
   #nextId = 1;
   #buffer = '';
   #closed: VmunitError | undefined;
   readonly #exitsOnShutdown: boolean;
   #exiting = false;
 
-  private constructor(socket: Socket, path: string, exitsOnShutdown: boolean) {
+  /**
+   * Reads QEMU's monitor `socket` from now on (so the greeting waits in memory, not in the socket, and the
+   * socket's end is seen when QEMU exits). `name` says which monitor in messages; `exitsOnShutdown` is
+   * whether this QEMU exits when its VM shuts down (no `-no-shutdown`, run-state.ts `keepsShutDownVm`): then
+   * nothing is sent once QEMU has said it is shutting down (`exiting`).
+   */
+  constructor(socket: Socket, name: string, exitsOnShutdown: boolean) {
     this.#socket = socket;
-    this.#path = path;
+    this.#name = name;
     this.#exitsOnShutdown = exitsOnShutdown;
+    this.#greeted = new Promise<void>((resolve, reject) => {
+      this.#greeting = { resolve, reject };
+    });
+    // Nobody may ever wait for the greeting (a test that ends before its watch starts).
+    this.#greeted.catch(() => undefined);
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.#onData(chunk));
     socket.on('error', (error) => this.#fail(error));
     socket.on('close', () => this.#fail(undefined));
   }
 
-  /** Connects to QEMU's QMP socket, reads the greeting and negotiates capabilities. */
-  static async connect(path: string, options: QmpConnectOptions): Promise<QmpClient> {
-    const opened = new Promise<QmpClient>((resolve, reject) => {
-      const socket = connect(path);
-      const client = new QmpClient(socket, path, options.exitsOnShutdown);
-      socket.once('error', reject);
-      const greeted = new Promise((r) => {
-        client.#greeting = r;
-      });
-      socket.once('connect', () => {
-        socket.off('error', reject);
-        greeted.then(() => resolve(client), reject);
-      });
-      client.#onClose(reject);
-    });
-    const client = await deadline(opened, options.timeoutMs, `QMP greeting on ${path}`, options.signal).catch(
-      (e: unknown) => {
-        throw e instanceof VmunitError
-          ? e
-          : new VmunitError('QMP_CLOSED', `QMP: cannot connect to ${path}`, { cause: e });
-      },
-    );
-    try {
-      await client.execute('qmp_capabilities', undefined, options);
-    } catch (error) {
-      client.close();
-      throw error;
-    }
-    return client;
+  /**
+   * Waits for QEMU's greeting and negotiates capabilities, each within the deadline, once: later calls
+   * share the first one's outcome.
+   */
+  negotiate(options: QmpWaitOptions): Promise<void> {
+    this.#negotiated ??= deadline(
+      this.#greeted,
+      options.timeoutMs,
+      `QMP greeting on ${this.#name}`,
+      options.signal,
+    )
+      .then(() => this.execute('qmp_capabilities', undefined, options))
+      .then(() => undefined);
+    return this.#negotiated;
   }
 
   /** Sends a command and resolves with its `return` value; QEMU's `error` becomes a QMP_FAILED error. */
   execute(
     command: string,
     args: Record<string, unknown> | undefined,
-    options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
+    options: QmpWaitOptions,
   ): Promise<unknown> {
     if (this.#closed) return Promise.reject(this.#closed);
     if (this.#exiting) {
@@ -174,10 +167,7 @@ export class QmpClient {
   }
 
   /** Resolves with the first event named in `names` (one already received counts). */
-  waitEvent(
-    names: readonly string[],
-    options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
-  ): Promise<QmpEvent> {
+  waitEvent(names: readonly string[], options: QmpWaitOptions): Promise<QmpEvent> {
     const wanted = new Set(names);
     const seen = this.events.find((e) => wanted.has(e.event));
     if (seen) return Promise.resolve(seen);
@@ -211,10 +201,6 @@ export class QmpClient {
     this.#socket.destroy();
   }
 
-  #onClose(reject: (e: Error) => void): void {
-    this.#socket.once('close', () => reject(this.#closed ?? new VmunitError('QMP_CLOSED', 'QMP closed')));
-  }
-
   #onData(chunk: string): void {
     this.#buffer += chunk;
     let nl = this.#buffer.indexOf('\n');
@@ -232,12 +218,12 @@ export class QmpClient {
       msg = JSON.parse(line) as Message;
     } catch (error) {
       this.#fail(
-        new VmunitError('QMP_FAILED', `QMP: not JSON from ${this.#path}: ${line}`, { cause: error }),
+        new VmunitError('QMP_FAILED', `QMP: not JSON from ${this.#name}: ${line}`, { cause: error }),
       );
       return;
     }
     if (msg.QMP !== undefined) {
-      this.#greeting?.(msg.QMP);
+      this.#greeting?.resolve();
       this.#greeting = undefined;
     } else if (typeof msg.event === 'string') {
       const event: QmpEvent = { event: msg.event, ...(msg.data ? { data: msg.data } : {}) };
@@ -261,9 +247,10 @@ export class QmpClient {
     if (this.#closed) return;
     const outstanding = [...this.#pending.values()].map((p) => `'${p.command}'`);
     const what = outstanding.length > 0 ? ` while waiting for ${outstanding.join(', ')}` : '';
-    this.#closed = new VmunitError('QMP_CLOSED', `QMP: QEMU closed ${this.#path}${what}`, {
+    this.#closed = new VmunitError('QMP_CLOSED', `QMP: QEMU closed ${this.#name}${what}`, {
       ...(cause ? { cause } : {}),
     });
+    this.#greeting?.reject(this.#closed);
     for (const p of this.#pending.values()) p.reject(this.#closed);
     for (const w of this.#waiters) w.reject(this.#closed);
     this.#pending.clear();
@@ -277,34 +264,4 @@ function endsQemu(event: QmpEvent): boolean {
   return (
     event.event === 'SHUTDOWN' || (event.event === 'GUEST_PANICKED' && event.data?.action === 'poweroff')
   );
-}
-
-const RETRY_MS = 20;
-
-/**
- * Connects once QEMU has created its QMP socket (`server=on,wait=off` creates it during start-up), retrying
- * while the path is missing or refuses. `alive` ends the wait early when QEMU has already exited.
- */
-export async function openQmp(
-  path: string,
-  options: QmpConnectOptions & { readonly alive: () => boolean },
-): Promise<QmpClient> {
-  const until = Date.now() + options.timeoutMs;
-  for (;;) {
-    // QEMU creates the socket a few ms after its start: until then, wait without building a socket, a
-    // client and an error on every try (that churn was most of the watch's CPU per test).
-    if (!existsSync(path) && Date.now() < until && !options.signal?.aborted && options.alive()) {
-      await new Promise((r) => setTimeout(r, RETRY_MS));
-      continue;
-    }
-    try {
-      return await QmpClient.connect(path, { ...options, timeoutMs: Math.max(until - Date.now(), 1) });
-    } catch (error) {
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      const retry = code === 'ENOENT' || code === 'ECONNREFUSED';
-      if (!retry || Date.now() >= until || options.signal?.aborted) throw error;
-      if (!options.alive()) throw new VmunitError('QMP_CLOSED', `QMP: QEMU exited before opening ${path}`);
-      await new Promise((r) => setTimeout(r, RETRY_MS));
-    }
-  }
 }

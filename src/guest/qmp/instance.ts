@@ -1,21 +1,24 @@
 /**
  * One QEMU of a harness that talks to it over QMP (migration, panic): the supervised process with a QMP
- * monitor on a unix socket appended to its command line, its console as lines, and a way to press a key on
- * that console. Each instance has its own deadline, as upstream gives each QEMU its own `timeout(1)`.
+ * monitor on an inherited socket appended to its command line, its console as lines, and a way to press a
+ * key on that console. Each instance has its own deadline, as upstream gives each QEMU its own `timeout(1)`.
  */
 
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VmunitError } from '../../util/errors.js';
 import { formatCommandLine } from '../qemu/args.js';
 import {
   type ChildLike,
+  MONITOR_FD,
   type SpawnFn,
   type SupervisedEnd,
   type SuperviseOptions,
   supervise,
 } from '../supervise.js';
-import { openQmp, type QmpClient } from './client.js';
+import { QmpClient } from './client.js';
 import { keepsShutDownVm } from './run-state.js';
 
 /** What a harness needs to start QEMUs for one test (the plain path's supervise options, minus the argv). */
@@ -33,11 +36,6 @@ export interface QemuLaunch {
   readonly onLine: (stream: 'stdout' | 'stderr', line: string) => void;
   /** Notes for the test's log (the command line of every QEMU started). */
   readonly note: (line: string) => void;
-  /**
-   * Where a plain run's QMP socket goes: a path in a private folder its caller made and removes (a run's,
-   * one folder for all its tests). Undefined: the plain run makes and removes a folder of its own.
-   */
-  readonly monitorPath?: string;
 }
 
 /** A harness's outcome: the process end run_tests.sh's status is decoded from, and an optional reason. */
@@ -49,9 +47,22 @@ export interface HarnessEnd extends SupervisedEnd {
 /** QMP waits: a reply that takes longer than this means QEMU is wedged. */
 export const QMP_REPLY_MS = 30_000;
 
-/** `-chardev socket … -mon …` for a QMP monitor on a unix socket that QEMU creates without waiting. */
-export function qmpMonitorArgs(path: string): string[] {
-  return ['-chardev', `socket,id=mon,path=${path},server=on,wait=off`, '-mon', 'chardev=mon,mode=control'];
+/**
+ * `-chardev socket … -mon …` for a QMP monitor on the connected socket QEMU inherits at MONITOR_FD (spawned
+ * with `monitor: true`). Unlike a listening socket on a path, nothing waits for QEMU to create it, and no
+ * folder is made or removed per QEMU.
+ */
+export function qmpMonitorArgs(): string[] {
+  return ['-chardev', `socket,id=mon,fd=${MONITOR_FD}`, '-mon', 'chardev=mon,mode=control'];
+}
+
+/**
+ * A QMP client on the monitor of `child` (spawned with `monitor: true` and qmpMonitorArgs), reading from
+ * now on; undefined when the spawn gave no socket (an injected spawn function).
+ */
+export function monitorOf(child: ChildLike, argv: readonly string[], name: string): QmpClient | undefined {
+  const socket = child.stdio?.[MONITOR_FD];
+  return socket instanceof Socket ? new QmpClient(socket, name, !keepsShutDownVm(argv)) : undefined;
 }
 
 /**
@@ -101,33 +112,32 @@ export function harnessStatus(code: number, started: number, aborted: boolean, r
 
 export class QemuInstance {
   readonly end: Promise<SupervisedEnd>;
-  readonly qmpPath: string;
   #child: ChildLike | undefined;
   #exited = false;
-  #qmp: Promise<QmpClient> | undefined;
+  #qmp: QmpClient | undefined;
   readonly #stop = new AbortController();
   readonly #signal: AbortSignal | undefined;
-  readonly #exitsOnShutdown: boolean;
+  readonly #role: string;
 
   /** Starts QEMU; `onStdout` sees each console line first and says whether it is shown (quiet markers). */
   constructor(
     launch: QemuLaunch,
     extraArgs: readonly string[],
-    qmpPath: string,
     role: string,
     onStdout: (line: string) => boolean,
     onExit: () => void,
   ) {
-    this.qmpPath = qmpPath;
     this.#signal = launch.signal;
-    const argv = [...launch.argv, ...qmpMonitorArgs(qmpPath), ...extraArgs];
-    this.#exitsOnShutdown = !keepsShutDownVm(argv);
+    this.#role = role;
+    const argv = [...launch.argv, ...qmpMonitorArgs(), ...extraArgs];
     launch.note(`vmunit: ${role} QEMU: ${formatCommandLine(argv)}`);
     this.end = supervise({
       ...launchOptions(launch, argv, this.#stop.signal),
       stdin: 'pipe',
+      monitor: true,
       onSpawn: (child) => {
         this.#child = child;
+        this.#qmp = monitorOf(child, argv, `the ${role} QEMU's monitor`);
       },
       onLine: (stream, line) => {
         if (stream === 'stderr' || onStdout(line)) launch.onLine(stream, line);
@@ -149,15 +159,12 @@ export class QemuInstance {
     if (!this.#exited) this.#child?.stdin?.write('\n');
   }
 
-  /** The QMP connection, opened on first use once QEMU has created the socket. */
-  qmp(): Promise<QmpClient> {
-    this.#qmp ??= openQmp(this.qmpPath, {
-      timeoutMs: QMP_REPLY_MS,
-      exitsOnShutdown: this.#exitsOnShutdown,
-      alive: () => !this.#exited,
-      ...(this.#signal ? { signal: this.#signal } : {}),
-    });
-    return this.#qmp;
+  /** The QMP connection, negotiated on first use. */
+  async qmp(): Promise<QmpClient> {
+    const qmp = this.#qmp;
+    if (qmp === undefined) throw new VmunitError('QMP_CLOSED', `QMP: the ${this.#role} QEMU has no monitor`);
+    await qmp.negotiate({ timeoutMs: QMP_REPLY_MS, ...(this.#signal ? { signal: this.#signal } : {}) });
+    return qmp;
   }
 
   /**
@@ -182,11 +189,11 @@ export class QemuInstance {
     if (!this.#exited) this.#stop.abort();
   }
 
-  /** Closes the QMP connection (if any) and makes sure the process is gone. */
+  /** Closes the QMP connection and makes sure the process is gone. */
   async dispose(): Promise<SupervisedEnd> {
     this.kill();
     const end = await this.end;
-    if (this.#qmp) await this.#qmp.then((q) => q.close()).catch(() => undefined);
+    this.#qmp?.close();
     return end;
   }
 }

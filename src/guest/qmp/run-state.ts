@@ -12,7 +12,7 @@
  * panic's GUEST_PANICKED may come just before the SHUTDOWN that ends QEMU (asking then hung ~1 run in 3).
  */
 
-import { openQmp, type QmpClient, type QmpEvent } from './client.js';
+import type { QmpClient, QmpEvent } from './client.js';
 
 /** Run states a VM does not leave on its own, and how the FAIL reason says it. */
 export const FINAL_RUN_STATES: ReadonlyMap<string, string> = new Map([
@@ -28,8 +28,8 @@ const WATCHED = new Set(['STOP', 'SHUTDOWN', 'GUEST_PANICKED']);
 const SETTLE_MS = 100;
 /** A reply slower than this means the monitor is not answering (the test then runs to its own end). */
 const QUERY_MS = 5000;
-/** Connection, greeting and handshake: QEMU creates the socket before the guest runs. */
-const CONNECT_MS = 10_000;
+/** Greeting and handshake: QEMU greets on its monitor before the guest runs. */
+const HANDSHAKE_MS = 10_000;
 
 /**
  * Whether QEMU's command line keeps a VM that shut down instead of exiting (`-no-shutdown`, `-action
@@ -61,53 +61,36 @@ export function stoppedReason(state: string, events: readonly QmpEvent[]): strin
 }
 
 export class RunStateWatch {
-  readonly #path: string;
   readonly #alive: () => boolean;
   readonly #onStopped: (stopped: StoppedGuest) => void;
-  readonly #exitsOnShutdown: boolean;
   #client: QmpClient | undefined;
   #closed = false;
   #fired = false;
   #settle: NodeJS.Timeout | undefined;
 
-  /**
-   * `alive` says whether QEMU still runs; `onStopped` is called at most once; `argv` is QEMU's command line
-   * (whether a shutdown ends QEMU).
-   */
-  constructor(
-    path: string,
-    argv: readonly string[],
-    alive: () => boolean,
-    onStopped: (stopped: StoppedGuest) => void,
-  ) {
-    this.#path = path;
-    this.#exitsOnShutdown = !keepsShutDownVm(argv);
+  /** `alive` says whether QEMU still runs; `onStopped` is called at most once. */
+  constructor(alive: () => boolean, onStopped: (stopped: StoppedGuest) => void) {
     this.#alive = alive;
     this.#onStopped = onStopped;
   }
 
-  /** Connects in the background; a monitor that never answers only means no early end. */
-  start(): void {
-    this.#run().catch(() => undefined);
+  /** Watches over `qmp` (the test QEMU's monitor) in the background; a monitor that never answers only means no early end. */
+  start(qmp: QmpClient): void {
+    if (this.#closed) return;
+    this.#client = qmp;
+    this.#run(qmp).catch(() => undefined);
   }
 
+  /** Stops watching and closes the monitor. */
   close(): void {
     this.#closed = true;
     clearTimeout(this.#settle);
     this.#client?.close();
   }
 
-  async #run(): Promise<void> {
-    const qmp = await openQmp(this.#path, {
-      timeoutMs: CONNECT_MS,
-      exitsOnShutdown: this.#exitsOnShutdown,
-      alive: () => this.#alive() && !this.#closed,
-    });
-    if (this.#closed) {
-      qmp.close();
-      return;
-    }
-    this.#client = qmp;
+  async #run(qmp: QmpClient): Promise<void> {
+    await qmp.negotiate({ timeoutMs: HANDSHAKE_MS });
+    if (this.#closed || !this.#alive()) return;
     qmp.onEvent((e) => {
       if (!WATCHED.has(e.event) || this.#closed) return;
       if (qmp.exiting) {

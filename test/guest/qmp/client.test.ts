@@ -5,11 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { openQmp, type QmpClient } from '../../../src/guest/qmp/client.js';
+import { QmpClient } from '../../../src/guest/qmp/client.js';
+import { monitorOf, qmpMonitorArgs } from '../../../src/guest/qmp/instance.js';
 import { VmunitError } from '../../../src/util/errors.js';
 import { findQemu } from '../e2e-helpers.js';
 
@@ -17,35 +16,35 @@ const qemu = findQemu();
 const skip = qemu === undefined ? 'qemu-system-x86_64 not installed' : false;
 if (skip && process.env.VMUNIT_REQUIRE?.includes('qemu')) throw new Error('VMUNIT_REQUIRE=qemu: no QEMU');
 
-const dir = mkdtempSync(join(tmpdir(), 'vmunit-qmp-test-'));
 const children: ChildProcess[] = [];
 after(() => {
   for (const c of children) c.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
 });
 
-function startQemu(name: string, extra: readonly string[] = []): { child: ChildProcess; socket: string } {
-  const socket = join(dir, `${name}.sock`);
-  const child = spawn(
-    qemu ?? 'qemu-system-x86_64',
-    ['-S', '-nodefaults', '-display', 'none', '-machine', 'accel=tcg', ...extra, '-chardev'].concat([
-      `socket,id=mon,path=${socket},server=on,wait=off`,
-      '-mon',
-      'chardev=mon,mode=control',
-    ]),
-    { stdio: 'ignore' },
-  );
+/** A paused QEMU with the harness's monitor on fd 3 (and a second one on fd 4, which `extra` may use). */
+function startQemu(extra: readonly string[] = []): { child: ChildProcess; argv: string[] } {
+  const argv = [
+    '-S',
+    '-nodefaults',
+    '-display',
+    'none',
+    '-machine',
+    'accel=tcg',
+    ...extra,
+    ...qmpMonitorArgs(),
+  ];
+  const child = spawn(qemu ?? 'qemu-system-x86_64', argv, {
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
-  return { child, socket };
+  return { child, argv };
 }
 
-async function open(name: string): Promise<{ child: ChildProcess; qmp: QmpClient }> {
-  const { child, socket } = startQemu(name);
-  const qmp = await openQmp(socket, {
-    timeoutMs: 10_000,
-    exitsOnShutdown: true,
-    alive: () => child.exitCode === null,
-  });
+async function open(): Promise<{ child: ChildProcess; qmp: QmpClient }> {
+  const { child, argv } = startQemu();
+  const qmp = monitorOf(child, argv, 'the test monitor');
+  assert.ok(qmp, 'the spawn gave the monitor socket');
+  await qmp.negotiate({ timeoutMs: 10_000 });
   return { child, qmp };
 }
 
@@ -55,7 +54,7 @@ function isCode(code: string): (e: unknown) => boolean {
 
 describe('QmpClient on a real QEMU', { skip }, () => {
   it('negotiates capabilities and answers commands by id', async () => {
-    const { qmp } = await open('handshake');
+    const { qmp } = await open();
     const status = (await qmp.execute('query-status', undefined, { timeoutMs: 5000 })) as { status: string };
     assert.equal(status.status, 'prelaunch');
     // Two commands in flight at once get their own replies.
@@ -73,7 +72,7 @@ describe('QmpClient on a real QEMU', { skip }, () => {
   });
 
   it('delivers events and times out waiting for one that never comes', async () => {
-    const { qmp } = await open('events');
+    const { qmp } = await open();
     await qmp.execute('cont', undefined, { timeoutMs: 5000 });
     const resume = await qmp.waitEvent(['RESUME'], { timeoutMs: 5000 });
     assert.equal(resume.event, 'RESUME');
@@ -86,7 +85,7 @@ describe('QmpClient on a real QEMU', { skip }, () => {
   });
 
   it('fails an outstanding command at once when QEMU is killed mid-command', async () => {
-    const { child, qmp } = await open('killed');
+    const { child, qmp } = await open();
     child.kill('SIGSTOP'); // QEMU cannot answer: the command stays outstanding
     const reply = qmp.execute('query-status', undefined, { timeoutMs: 30_000 });
     const started = Date.now();
@@ -104,10 +103,22 @@ describe('QmpClient on a real QEMU', { skip }, () => {
   it('sends nothing once a QEMU that exits on shutdown has announced it', async () => {
     // The rule under test is the client's: after SHUTDOWN from a QEMU that exits on shutdown, a command could
     // hang QEMU 7.2 in its exit, so none is written. This QEMU keeps the VM (`shutdown=pause`) so the test can
-    // see that QEMU would still have answered: the refusal is the client's, not a closed socket.
-    const { child, socket } = startQemu('exiting', ['-action', 'reboot=shutdown,shutdown=pause']);
-    const alive = (): boolean => child.exitCode === null;
-    const told = await openQmp(socket, { timeoutMs: 10_000, exitsOnShutdown: true, alive });
+    // see, on its second monitor (fd 4), that QEMU would still have answered: the refusal is the client's.
+    const { child } = startQemu([
+      '-action',
+      'reboot=shutdown,shutdown=pause',
+      '-chardev',
+      'socket,id=mon2,fd=4',
+      '-mon',
+      'chardev=mon2,mode=control',
+    ]);
+    const [told, truth] = [3, 4].map((fd) => {
+      const socket = child.stdio[fd];
+      assert.ok(socket instanceof Socket);
+      return new QmpClient(socket, `monitor ${fd}`, fd === 3);
+    });
+    assert.ok(told && truth);
+    await told.negotiate({ timeoutMs: 10_000 });
     assert.equal(told.exiting, false);
     await told.execute('cont', undefined, { timeoutMs: 5000 });
     await told.execute('system_reset', undefined, { timeoutMs: 5000 });
@@ -118,9 +129,7 @@ describe('QmpClient on a real QEMU', { skip }, () => {
       (e: unknown) => isCode('QMP_EXITING')(e) && /'query-status' not sent/.test((e as Error).message),
     );
     assert.equal(told.closed, false);
-    told.close();
-    // QEMU's monitor takes one client at a time: the next one, told the truth, is answered.
-    const truth = await openQmp(socket, { timeoutMs: 10_000, exitsOnShutdown: false, alive });
+    await truth.negotiate({ timeoutMs: 10_000 });
     const status = (await truth.execute('query-status', undefined, { timeoutMs: 5000 })) as {
       status: string;
     };
@@ -128,16 +137,13 @@ describe('QmpClient on a real QEMU', { skip }, () => {
     await truth.execute('quit', undefined, { timeoutMs: 5000 });
   });
 
-  it('reports a QEMU that exits before opening its socket', async () => {
-    const child = spawn(qemu ?? 'qemu-system-x86_64', ['-nodefaults', '-no-such-option'], {
-      stdio: 'ignore',
-    });
-    children.push(child);
-    const socket = join(dir, 'never.sock');
-    await assert.rejects(
-      openQmp(socket, { timeoutMs: 10_000, exitsOnShutdown: true, alive: () => child.exitCode === null }),
-      isCode('QMP_CLOSED'),
-    );
-    assert.equal(existsSync(socket), false);
+  it('fails the handshake at once when QEMU exits before greeting', async () => {
+    const { child, argv } = startQemu(['-no-such-option']);
+    const qmp = monitorOf(child, argv, 'the test monitor');
+    assert.ok(qmp);
+    const started = Date.now();
+    await assert.rejects(qmp.negotiate({ timeoutMs: 10_000 }), isCode('QMP_CLOSED'));
+    assert.ok(Date.now() - started < 5000, 'no wait for the deadline');
+    assert.ok(qmp.closed);
   });
 });
