@@ -62,9 +62,38 @@ export function storeWords(w: Words, target: Uint8Array, view: DataView, at: num
   return copyBytes(w.bytes, 4 * words.length, w.bytes.length, target, to);
 }
 
+/**
+ * Where an OutputBuffer's blocks go: `write` takes a block (false: wait for 'drain' before more), and
+ * `reusable` says whether the block may be filled again at once (its bytes are in the kernel already).
+ */
+export interface BlockDestination {
+  write(bytes: Uint8Array): boolean;
+  reusable(): boolean;
+  /** The stream to wait on for 'drain', if any. */
+  readonly stream?: NodeJS.WritableStream;
+}
+
+/**
+ * A stream as a block destination. A descriptor's stream that holds nothing after a write has handed the
+ * bytes to the kernel (a file, a pipe on Linux): its block is filled again, where a new block each time
+ * would cost page faults and GC pressure from external memory. Any other stream (a test's collector) may
+ * keep what it was given.
+ */
+export function streamBlocks(out: NodeJS.WritableStream): BlockDestination {
+  const held = out as NodeJS.WritableStream & { writableLength?: number; fd?: unknown };
+  return {
+    write: (bytes) => out.write(bytes),
+    reusable: () => typeof held.fd === 'number' && held.writableLength === 0,
+    stream: out,
+  };
+}
+
 export class OutputBuffer {
-  readonly #out: NodeJS.WritableStream;
-  /** The block being filled; one the stream still holds is never written again. */
+  readonly #out: BlockDestination;
+  readonly #encoding: 'utf8' | 'latin1';
+  /** Bytes a UTF-16 unit may take in #encoding. */
+  readonly #unitBytes: number;
+  /** The block being filled; one the destination still holds is never written again. */
   #block = Buffer.allocUnsafe(BLOCK);
   /** The block, written four bytes at a time (the heads of writeLine). */
   #view = viewOf(this.#block);
@@ -72,20 +101,42 @@ export class OutputBuffer {
   /** writeLine's last head. */
   #head: Words = wordsOf(new Uint8Array(0));
 
-  constructor(out: NodeJS.WritableStream) {
-    this.#out = out;
+  /**
+   * Blocks to a stream, or to a block destination; text is encoded as `encoding` ('latin1' only for text
+   * that is ASCII by its format: the same bytes by a copy instead of an encoding).
+   */
+  constructor(out: NodeJS.WritableStream | BlockDestination, encoding: 'utf8' | 'latin1' = 'utf8') {
+    this.#out = 'reusable' in out ? out : streamBlocks(out);
+    this.#encoding = encoding;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    this.#unitBytes = encoding === 'utf8' ? 3 : 1;
   }
 
   write = (text: string): void => {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (3 * text.length > BLOCK - this.#used) {
+    const most = this.#unitBytes * text.length;
+    if (most > BLOCK - this.#used) {
       this.flush();
-      if (3 * text.length > BLOCK) {
-        this.#out.write(text);
+      if (most > BLOCK) {
+        this.#out.write(Buffer.from(text, this.#encoding));
         return;
       }
     }
-    this.#used += this.#block.write(text, this.#used);
+    this.#used += this.#block.write(text, this.#used, this.#encoding);
+  };
+
+  /**
+   * Bytes already in the output's encoding, after the text before them. Bytes longer than a block go to
+   * the destination as they are, which may keep them: the caller must not change them afterwards.
+   */
+  writeBytes = (bytes: Uint8Array): void => {
+    if (bytes.length > BLOCK - this.#used) {
+      this.flush();
+      if (bytes.length > BLOCK) {
+        this.#out.write(bytes);
+        return;
+      }
+    }
+    this.#used = copyBytes(bytes, 0, bytes.length, this.#block, this.#used);
   };
 
   /** `head`, then bytes[start, end), then a line break. */
@@ -107,16 +158,12 @@ export class OutputBuffer {
     this.#used = at + 1;
   };
 
-  /** Writes what was collected; false when the stream asks the caller to wait for 'drain'. */
+  /** Writes what was collected; false when the destination asks the caller to wait for 'drain'. */
   flush(): boolean {
     if (this.#used === 0) return true;
-    const out = this.#out as NodeJS.WritableStream & { writableLength?: number; fd?: unknown };
-    const ok = out.write(this.#block.subarray(0, this.#used));
+    const ok = this.#out.write(this.#block.subarray(0, this.#used));
     this.#used = 0;
-    // A descriptor's stream that holds nothing after the write has handed the bytes to the kernel (a file,
-    // a pipe on Linux): the block is filled again. A new block each time would cost page faults and GC
-    // pressure from external memory. Any other stream (a test's collector) may keep what it was given.
-    if (typeof out.fd !== 'number' || out.writableLength !== 0) {
+    if (!this.#out.reusable()) {
       this.#block = Buffer.allocUnsafe(BLOCK);
       this.#view = viewOf(this.#block);
     }
@@ -125,6 +172,7 @@ export class OutputBuffer {
 
   /** Flushes and, if the destination is full (a slow pipe), waits: memory stays bounded on huge logs. */
   async flushAndWait(): Promise<void> {
-    if (!this.flush()) await waitDrain(this.#out);
+    const stream = this.#out.stream;
+    if (!this.flush() && stream !== undefined) await waitDrain(stream);
   }
 }

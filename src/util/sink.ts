@@ -20,7 +20,9 @@ import {
 } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
 import { VmunitError } from './errors.js';
+import { type BlockDestination, OutputBuffer } from './output-buffer.js';
 
 /** A text destination that is written incrementally and closed once. */
 export interface TextSink {
@@ -78,11 +80,11 @@ export function openStreamSink(destination: NodeJS.WritableStream | string): Tex
 }
 
 /** All of `text` to `fd` with synchronous writes: one, unless the file takes less (rare on a regular file). */
-export function writeAllSync(fd: number, text: string, encoding: BufferEncoding = 'utf8'): void {
-  const written = writeSync(fd, text, null, encoding);
-  if (written < text.length || written < Buffer.byteLength(text, encoding)) {
+export function writeAllSync(fd: number, text: string): void {
+  const written = writeSync(fd, text, null, 'utf8');
+  if (written < text.length || written < Buffer.byteLength(text, 'utf8')) {
     // The rest from the byte where the short write stopped.
-    writeAllBytesSync(fd, Buffer.from(text, encoding), written);
+    writeAllBytesSync(fd, Buffer.from(text, 'utf8'), written);
   }
 }
 
@@ -92,31 +94,28 @@ function writeAllBytesSync(fd: number, bytes: Uint8Array, from = 0): void {
 }
 
 /**
- * A file written with one synchronous write per call, for a document's ~64 KiB chunks: a write stream
- * makes a Buffer per write, and on a 100 MB report those cost more than the writes.
+ * A file written with synchronous writes of whole blocks (an OutputBuffer's): a write stream makes a
+ * Buffer per write, and on a 100 MB report those cost more than the writes. Write errors are kept and
+ * thrown by close.
  */
-function openSyncFileSink(path: string, encoding: DocumentEncoding): Required<TextSink> {
+function openSyncFile(path: string): { readonly blocks: BlockDestination; close(): void } {
   const fd = createFile(path);
   let failure: unknown;
   let closed = false;
   return {
-    write: (text) => {
-      if (text.length === 0 || failure !== undefined || closed) return;
-      try {
-        writeAllSync(fd, text, encoding);
-      } catch (error) {
-        failure = error;
-      }
+    blocks: {
+      write: (bytes) => {
+        if (failure !== undefined || closed) return true;
+        try {
+          writeAllBytesSync(fd, bytes);
+        } catch (error) {
+          failure = error;
+        }
+        return true;
+      },
+      reusable: () => true,
     },
-    writeBytes: (bytes) => {
-      if (failure !== undefined || closed) return;
-      try {
-        writeAllBytesSync(fd, bytes);
-      } catch (error) {
-        failure = error;
-      }
-    },
-    close: async () => {
+    close: () => {
       if (!closed) {
         closed = true;
         try {
@@ -163,6 +162,26 @@ export function writeAtomicSync(path: string, content: string): void {
   }
 }
 
+/**
+ * A destination that keeps what is written to it until `release` writes it all to `out`, in order: a
+ * document for stdout while the console goes there too (kunit.py prints its JSON after the console's last
+ * line, and a document streamed there would land in the middle of it).
+ */
+export class HeldOutput {
+  readonly #chunks: Uint8Array[] = [];
+  readonly stream: NodeJS.WritableStream = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      this.#chunks.push(chunk);
+      done();
+    },
+  });
+
+  release(out: NodeJS.WritableStream): void {
+    for (const chunk of this.#chunks) out.write(chunk);
+    this.#chunks.length = 0;
+  }
+}
+
 /** Fails early when `path` cannot be created, without leaving the file behind if it did not exist. */
 export function checkWritable(path: string): void {
   const probe = join(dirname(path), `.${basename(path)}.${process.pid}.probe`);
@@ -195,64 +214,40 @@ export async function writeDocument(
 export type DocumentEncoding = 'utf8' | 'latin1';
 
 /**
- * A document written as it is produced, in chunks of about 64 KiB: to the caller's stream (left open), or
- * to a temporary file beside `path` renamed over it on close, so readers never see half a document.
+ * A document written as it is produced, in blocks of 64 KiB (OutputBuffer: text and bytes copied into one
+ * block, a write per block): to the caller's stream (left open), or to a temporary file beside `path`
+ * renamed over it on close, so readers never see half a document.
  */
 export function openDocumentSink(
   destination: NodeJS.WritableStream | string,
   encoding: DocumentEncoding = 'utf8',
 ): Required<TextSink> {
   if (typeof destination !== 'string')
-    return chunked(
-      (text) => destination.write(text),
-      async () => {},
-      (bytes) => destination.write(bytes),
-    );
+    return blockSink(new OutputBuffer(destination, encoding), async () => {});
   const tmp = atomicTemp(destination);
-  let file: Required<TextSink>;
+  let file: ReturnType<typeof openSyncFile>;
   try {
-    file = openSyncFileSink(tmp, encoding);
+    file = openSyncFile(tmp);
   } catch (error) {
     throw unwritable(destination, (error as VmunitError).cause ?? error);
   }
-  return chunked(
-    file.write,
-    async () => {
-      try {
-        await file.close();
-        await rename(tmp, destination);
-      } catch (error) {
-        await rm(tmp, { force: true });
-        throw error instanceof VmunitError ? error : unwritable(destination, error);
-      }
-    },
-    file.writeBytes,
-  );
+  return blockSink(new OutputBuffer(file.blocks, encoding), async () => {
+    try {
+      file.close();
+      await rename(tmp, destination);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error instanceof VmunitError ? error : unwritable(destination, error);
+    }
+  });
 }
 
-/** Many small writes as one write per ~64 KiB; bytes as they are, after the text before them. */
-function chunked(
-  write: (text: string) => void,
-  close: () => Promise<void>,
-  writeBytes: (bytes: Uint8Array) => void,
-): Required<TextSink> {
-  let pending = '';
+function blockSink(out: OutputBuffer, close: () => Promise<void>): Required<TextSink> {
   return {
-    write: (text) => {
-      pending += text;
-      if (pending.length >= 65_536) {
-        write(pending);
-        pending = '';
-      }
-    },
-    writeBytes: (bytes) => {
-      if (pending.length > 0) write(pending);
-      pending = '';
-      if (bytes.length > 0) writeBytes(bytes);
-    },
+    write: out.write,
+    writeBytes: out.writeBytes,
     close: async () => {
-      if (pending.length > 0) write(pending);
-      pending = '';
+      out.flush();
       await close();
     },
   };

@@ -54,4 +54,38 @@ describe('vmunit parse --json/--junit (bin/vmunit.js)', { skip: distSkip() }, ()
     );
     assert.deepEqual(readdirSync(dir).sort(), ['k.log', 'r.json', 'r.xml']);
   });
+
+  it('bare --json and --ktap print the whole console first, then the document, as kunit.py does', () => {
+    // A JSON document far past one write block: streamed to stdout while the console also goes there, it
+    // would land in the middle of the console's lines.
+    const dir = mkdtempSync(join(tmpdir(), 'vmunit-parse-stdout-'));
+    const lines = kunitLog(20_000);
+    writeFileSync(join(dir, 'k.log'), `${lines.join('\n')}\n`);
+    const events = parseAll(lines);
+    for (const [flag, document] of [
+      ['--json', kunitJson(buildTree(events))],
+      ['--ktap', undefined],
+    ] as const) {
+      const run = spawnSync(process.execPath, [BIN, 'parse', flag, 'k.log'], {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
+      assert.equal(run.status, 1, run.stderr);
+      assert.equal(run.stderr, '');
+      const summary = run.stdout.indexOf('Testing complete. Ran 20000 tests: passed: 19980, failed: 20\n');
+      assert.ok(summary > 0, `${flag}: the summary line`);
+      const after = run.stdout.slice(run.stdout.indexOf('\n', summary) + 1);
+      const console = run.stdout.slice(0, summary);
+      assert.equal(console.match(/\[PASSED\] case_/g)?.length, 19_980, `${flag}: every case on the console`);
+      // A boolean: on a mismatch, a diff of two 2 MB documents would bury the message.
+      if (document !== undefined)
+        assert.ok(after === `${document}\n`, `${flag}: the document after the console`);
+      else {
+        assert.match(after, /^KTAP version 1\n1\.\.200\n/);
+        assert.doesNotMatch(after, /\[PASSED\]/, 'no console line inside the KTAP');
+        assert.equal(after.match(/^ {4}ok \d+ case_/gm)?.length, 19_980);
+      }
+    }
+  });
 });

@@ -89,4 +89,34 @@ describe('OutputBuffer', () => {
       assert.equal(target[5 + end - start], 0xff);
     }
   });
+
+  it('writes text and bytes in order to a block destination, reusing its block only when told so', () => {
+    for (const reuse of [true, false]) {
+      const written: Buffer[] = [];
+      const kept: Uint8Array[] = [];
+      const out = new OutputBuffer(
+        {
+          // A reusing destination has the bytes now (a copy stands for the kernel's); the other keeps them.
+          write: (bytes: Uint8Array) => {
+            if (reuse) written.push(Buffer.from(bytes));
+            else kept.push(bytes);
+            return true;
+          },
+          reusable: () => reuse,
+        },
+        'latin1',
+      );
+      let want = '';
+      for (let i = 0; i < 5000; i++) {
+        const text = `{"name": "case_${i}", `;
+        out.write(text);
+        const bytes = Buffer.from(`"status": "PASS"}${i % 1000 === 0 ? 'x'.repeat(70_000) : ''},`);
+        out.writeBytes(bytes);
+        want += text + bytes.toString('latin1');
+      }
+      out.flush();
+      const got = Buffer.concat(reuse ? written : kept.map((b) => Buffer.from(b))).toString('latin1');
+      assert.ok(got === want, `reuse ${reuse}: ${got.length} bytes of ${want.length}`);
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { createJUnitReporter } from '../../reporters/junit.js';
 import { reportsBesideConsole, stdoutTaken } from '../../reporters/output.js';
 import { createOutputReporter } from '../../reporters/output-reporter.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
+import { HeldOutput } from '../../util/sink.js';
 
 /** Where reports go and how they look. */
 export interface ReportTargets {
@@ -71,8 +72,14 @@ export interface WrittenReport {
 export function createReporters(targets: ReportTargets): { reporter: Reporter; files: WrittenReport[] } {
   const reporters: Reporter[] = [];
   const files: WrittenReport[] = [];
+  const held: HeldOutput[] = [];
   const destination = (value: string) => {
-    if (value === 'stdout') return targets.stdout;
+    if (value === 'stdout') {
+      // kunit.py prints its documents after the console's last line: held until every reporter closed.
+      const output = new HeldOutput();
+      held.push(output);
+      return output.stream;
+    }
     const path = resolve(targets.baseDir, value);
     files.push({ path });
     return path;
@@ -106,5 +113,14 @@ export function createReporters(targets: ReportTargets): { reporter: Reporter; f
     );
   }
   if (grammar.reporter !== undefined) reporters.push(grammar.reporter);
-  return { reporter: new FanOutReporter(reporters), files };
+  const all = new FanOutReporter(reporters);
+  if (held.length === 0) return { reporter: all, files };
+  const reporter: Reporter = {
+    onEvent: (event) => all.onEvent(event),
+    close: async () => {
+      await all.close();
+      for (const output of held) output.release(targets.stdout);
+    },
+  };
+  return { reporter, files };
 }

@@ -26,6 +26,7 @@ import { VmunitError } from '../../util/errors.js';
 import { LineSplitter, type LineVisitor } from '../../util/lines.js';
 import { OutputBuffer } from '../../util/output-buffer.js';
 import { readChunks } from '../../util/read-input.js';
+import { HeldOutput } from '../../util/sink.js';
 import type { CliContext } from '../context.js';
 import { addKunitParseOptions, BARE_VALUES } from './kunit-options.js';
 
@@ -134,6 +135,8 @@ async function rawOutput(ctx: CliContext, req: ParseRequest, mode: string): Prom
 interface Output {
   readonly reporter: Reporter;
   readonly file: string | undefined;
+  /** A document for stdout, held until the console is done there. */
+  readonly held?: HeldOutput;
 }
 
 /**
@@ -180,12 +183,17 @@ async function grammarOutputs(ctx: CliContext, opts: ParseRequest) {
 }
 
 /** The requested document reporters, loaded only when asked for (startup time counts on small logs). */
-async function outputs(ctx: CliContext, opts: ParseRequest): Promise<Output[]> {
+async function outputs(opts: ParseRequest): Promise<Output[]> {
   const list: Output[] = [];
   const add = (value: string | undefined, make: (dest: NodeJS.WritableStream | string) => Reporter) => {
     if (value === undefined) return;
-    const file = value === 'stdout' ? undefined : resolve(opts.baseDir, value);
-    list.push({ reporter: make(file ?? ctx.stdout), file });
+    if (value === 'stdout') {
+      const held = new HeldOutput();
+      list.push({ reporter: make(held.stream), file: undefined, held });
+      return;
+    }
+    const file = resolve(opts.baseDir, value);
+    list.push({ reporter: make(file), file });
   };
   if (opts.json !== undefined) {
     const { createKunitJsonReporter } = await import('../../reporters/json-kunit.js');
@@ -243,7 +251,7 @@ export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<num
     ...(opts.summary ? { summaryOnly: true } : {}),
     ...(opts.failed ? { failedOnly: true } : {}),
   });
-  const docs = [...(await outputs(ctx, opts)), ...extra.list];
+  const docs = [...(await outputs(opts)), ...extra.list];
   const { deliver, onPassedLeaf } = fanOut(consoleReporter, docs);
   const parser = new KtapParser({
     name: opts.file ?? 'stdin',
@@ -281,6 +289,8 @@ export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<num
   // kunit.py writes JSON (then JUnit) after the summary line, and names each file it wrote.
   for (const d of docs) {
     await d.reporter.close();
+    out.flush();
+    d.held?.release(ctx.stdout);
     if (d.file !== undefined) printer.printWithTimestamp(`Test results stored in ${d.file}`);
     out.flush();
   }
