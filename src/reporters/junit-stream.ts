@@ -100,6 +100,19 @@ interface Root {
   children: number;
 }
 
+/**
+ * A kept piece without its marks, as bytes: a NUL byte is never part of a longer UTF-8 sequence, so the
+ * bytes between marks are written as they are, with no decoding and encoding of the piece.
+ */
+function writeUnmarked(sink: Required<TextSink>, piece: Buffer): void {
+  let from = 0;
+  for (let mark = piece.indexOf(0); mark >= 0; mark = piece.indexOf(0, from)) {
+    sink.writeBytes(piece.subarray(from, mark));
+    from = mark + 1;
+  }
+  sink.writeBytes(from === 0 ? piece : piece.subarray(from));
+}
+
 /** The streaming JUnit reporter (kunit-compatible elements only). */
 export function createStreamingJUnit(
   destination: NodeJS.WritableStream | string,
@@ -143,11 +156,8 @@ export function createStreamingJUnit(
   const write = (sink: Required<TextSink>, root: Root, base: string): void => {
     sink.write(root.head);
     for (const piece of root.body) {
-      if (base === '' && piece.indexOf(0) < 0) sink.writeBytes(piece);
-      else {
-        const text = piece.toString('utf8');
-        sink.write((base === '' ? text : text.replace(STRUCTURAL, `\n${base}`)).replace(MARKS, ''));
-      }
+      if (base === '') writeUnmarked(sink, piece);
+      else sink.write(piece.toString('utf8').replace(STRUCTURAL, `\n${base}`).replace(MARKS, ''));
     }
   };
   return {

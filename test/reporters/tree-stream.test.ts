@@ -79,6 +79,21 @@ describe('streamed kunit.py JSON and JUnit = the tree rendering', () => {
       await check(parseAll(lines, { blocks: 'all' }), `${name} --all-blocks`);
     }
   });
+  it('on a log whose kept JUnit body spans many pieces with multi-line, non-ASCII logs', async () => {
+    // Each failing case's log has line breaks (marked in the kept body) and UTF-8 of 2 to 4 bytes, and the
+    // body is many 64 KiB pieces: the marks are dropped byte by byte, never splitting a character.
+    const lines = ['KTAP version 1', '1..40'];
+    for (let s = 1; s <= 40; s++) {
+      lines.push('    KTAP version 1', `    # Subtest: suite_${s}`, '    1..100');
+      for (let c = 1; c <= 100; c++) {
+        if (c % 7 === 0)
+          lines.push(`    # case_${c}: caf\u00e9 \u20ac ${'\u{1f600}'.repeat(c % 5)}`, '    # second line');
+        lines.push(`    ${c % 7 === 0 ? 'not ok' : 'ok'} ${c} case_${c}`);
+      }
+      lines.push(`not ok ${s} suite_${s}`);
+    }
+    await check(parseAll(lines), 'a long log with marked, non-ASCII logs');
+  });
   it('on 1500 random logs, several roots and unfinished tests included', async () => {
     const rnd = prng(5);
     for (let n = 0; n < 1500; n++) {
