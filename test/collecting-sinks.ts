@@ -1,9 +1,10 @@
 /**
- * Test helper (not a suite): engine sinks that keep everything they are given, for tests that drive an
- * engine (`runKunit`, `execGuest`) as a library user would: what it printed and noted, the events its
- * reporter got, and how many reporters it opened and closed.
+ * Test helper (not a suite): sinks that keep everything they are given. Engine sinks, for tests that drive
+ * an engine (`runKunit`, `execGuest`) as a library user would: what it printed and noted, the events its
+ * reporter got, and how many reporters it opened and closed. A collecting stream, for writers.
  */
 
+import { Writable } from 'node:stream';
 import type { RunEvent } from '../src/events/types.js';
 import type { Reporter } from '../src/reporters/types.js';
 
@@ -41,4 +42,19 @@ export function collectingSinks(): {
     },
   };
   return { got, sinks };
+}
+
+/**
+ * A stream that keeps every chunk it is given, as many test doubles do (so a writer must not reuse a block it
+ * gave it), and finishes each write at once; `text` is everything written, as UTF-8.
+ */
+export function collector(): { stream: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }

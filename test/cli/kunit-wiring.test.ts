@@ -4,23 +4,12 @@
  * when it is far larger than one write block.
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createReporters } from '../../src/cli/commands/kunit-wiring.js';
 import { buildTree } from '../../src/ktap/tree.js';
 import { kunitJson } from '../../src/reporters/json-kunit.js';
+import { collector } from '../collecting-sinks.js';
 import { parseAll } from '../ktap/helpers.js';
-
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
 
 /** 5,000 passing cases in 50 suites: a JSON document of about 500 KB. */
 function log(): string[] {

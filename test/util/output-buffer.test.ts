@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { copyBytes, OutputBuffer, storeWords, viewOf, wordsOf } from '../../src/util/output-buffer.js';
-
-/** A stream that keeps every chunk it is given, as many test doubles do, and finishes each write at once. */
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
+import { collector } from '../collecting-sinks.js';
 
 describe('OutputBuffer', () => {
   it('writes text and byte lines in order, across many blocks, to a stream that keeps its chunks', () => {

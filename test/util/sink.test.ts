@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { openDocumentSink } from '../../src/util/sink.js';
+import { collector } from '../collecting-sinks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmunit-sink-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,16 +37,10 @@ describe('openDocumentSink', () => {
   });
 
   it('writes bytes after the text written before them, to a stream', async () => {
-    const chunks: Buffer[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(Buffer.from(chunk));
-        done();
-      },
-    });
+    const { stream, text } = collector();
     const sink = openDocumentSink(stream);
     const want = fill(sink);
     await sink.close();
-    assert.equal(Buffer.concat(chunks).toString('utf8'), want);
+    assert.equal(text(), want);
   });
 });
