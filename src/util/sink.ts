@@ -242,6 +242,7 @@ export function openDocumentSink(
   });
 }
 
+/** A TextSink over an OutputBuffer: what is left in its block goes out before `close`. */
 function blockSink(out: OutputBuffer, close: () => Promise<void>): Required<TextSink> {
   return {
     write: out.write,

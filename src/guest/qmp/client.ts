@@ -2,9 +2,9 @@
  * An in-house QMP client, replacing the `ncat -U` pipes kvm-unit-tests' arch-run.bash uses. It talks over
  * one end of a socket pair whose other end QEMU got at its start (instance.ts `qmpMonitorArgs`): nothing to
  * connect to, retry or clean up, and no path another user could reach. QEMU speaks one JSON object per
- * line: a greeting, then replies to commands (matched
- * here by `id`) and asynchronous events. Every wait has a deadline, and when QEMU goes away mid-conversation
- * every pending wait fails at once with a typed `QMP_CLOSED` error instead of hanging.
+ * line: a greeting, then replies to commands (matched here by `id`) and asynchronous events. Every wait has
+ * a deadline, and when QEMU goes away mid-conversation every pending wait fails at once with a typed
+ * `QMP_CLOSED` error instead of hanging.
  *
  * Nothing is sent to a QEMU on its way out: QEMU 7.2 hangs in its exit for good when a QMP command is in
  * flight as its main loop ends (monitor_cleanup waits for the dispatcher). A QEMU that exits on shutdown

@@ -74,7 +74,10 @@ export class RunStateWatch {
     this.#onStopped = onStopped;
   }
 
-  /** Watches over `qmp` (the test QEMU's monitor) in the background; a monitor that never answers only means no early end. */
+  /**
+   * Watches over `qmp` (the test QEMU's monitor) in the background; a monitor that never answers only means
+   * no early end.
+   */
   start(qmp: QmpClient): void {
     if (this.#closed) return;
     this.#client = qmp;
