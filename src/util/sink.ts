@@ -130,7 +130,7 @@ function openSyncFile(path: string): { readonly blocks: BlockDestination; close(
 }
 
 /** The temporary file beside `path` that a rename makes it (a hidden name no other process uses). */
-function atomicTemp(path: string): string {
+export function atomicTemp(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
 }
 
