@@ -41,7 +41,7 @@ export const MONITOR_FD = 3;
 export const defaultSpawn: SpawnFn = (file, args, { stdin, monitor, ...options }) =>
   spawnGroup(file, args, {
     ...options,
-    stdio: monitor ? [stdin ?? 'ignore', 'pipe', 'pipe', 'pipe'] : [stdin ?? 'ignore', 'pipe', 'pipe'],
+    stdio: [stdin ?? 'ignore', 'pipe', 'pipe', ...(monitor ? ['pipe' as const] : [])],
   });
 
 export interface SuperviseOptions {

@@ -88,9 +88,15 @@ export function streamBlocks(out: NodeJS.WritableStream): BlockDestination {
   };
 }
 
+/**
+ * How text becomes bytes: UTF-8, or 'latin1' for text that is ASCII by its format (kunit.py's JSON), where
+ * the same bytes come from a copy instead of an encoding.
+ */
+export type OutputEncoding = 'utf8' | 'latin1';
+
 export class OutputBuffer {
   readonly #out: BlockDestination;
-  readonly #encoding: 'utf8' | 'latin1';
+  readonly #encoding: OutputEncoding;
   /** Bytes a UTF-16 unit may take in #encoding. */
   readonly #unitBytes: number;
   /** The block being filled; one the destination still holds is never written again. */
@@ -101,11 +107,8 @@ export class OutputBuffer {
   /** writeLine's last head. */
   #head: Words = wordsOf(new Uint8Array(0));
 
-  /**
-   * Blocks to a stream, or to a block destination; text is encoded as `encoding` ('latin1' only for text
-   * that is ASCII by its format: the same bytes by a copy instead of an encoding).
-   */
-  constructor(out: NodeJS.WritableStream | BlockDestination, encoding: 'utf8' | 'latin1' = 'utf8') {
+  /** Blocks to a stream, or to a block destination; text is encoded as `encoding`. */
+  constructor(out: NodeJS.WritableStream | BlockDestination, encoding: OutputEncoding = 'utf8') {
     this.#out = 'reusable' in out ? out : streamBlocks(out);
     this.#encoding = encoding;
     // UTF-8 takes at most 3 bytes per UTF-16 unit.

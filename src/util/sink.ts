@@ -22,7 +22,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { VmunitError } from './errors.js';
-import { type BlockDestination, OutputBuffer } from './output-buffer.js';
+import { type BlockDestination, OutputBuffer, type OutputEncoding } from './output-buffer.js';
 
 /** A text destination that is written incrementally and closed once. */
 export interface TextSink {
@@ -208,19 +208,13 @@ export async function writeDocument(
 }
 
 /**
- * How a document's text becomes bytes in a file: UTF-8, or 'latin1' for a document that is ASCII by its
- * format (kunit.py's JSON), where the same bytes come from a copy instead of an encoding.
- */
-export type DocumentEncoding = 'utf8' | 'latin1';
-
-/**
  * A document written as it is produced, in blocks of 64 KiB (OutputBuffer: text and bytes copied into one
  * block, a write per block): to the caller's stream (left open), or to a temporary file beside `path`
  * renamed over it on close, so readers never see half a document.
  */
 export function openDocumentSink(
   destination: NodeJS.WritableStream | string,
-  encoding: DocumentEncoding = 'utf8',
+  encoding: OutputEncoding = 'utf8',
 ): Required<TextSink> {
   if (typeof destination !== 'string')
     return blockSink(new OutputBuffer(destination, encoding), async () => {});

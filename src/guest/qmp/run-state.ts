@@ -63,7 +63,6 @@ export function stoppedReason(state: string, events: readonly QmpEvent[]): strin
 export class RunStateWatch {
   readonly #alive: () => boolean;
   readonly #onStopped: (stopped: StoppedGuest) => void;
-  #client: QmpClient | undefined;
   #closed = false;
   #fired = false;
   #settle: NodeJS.Timeout | undefined;
@@ -75,20 +74,17 @@ export class RunStateWatch {
   }
 
   /**
-   * Watches over `qmp` (the test QEMU's monitor) in the background; a monitor that never answers only means
-   * no early end.
+   * Watches over `qmp` (the test QEMU's monitor, which stays its caller's to close) in the background; a
+   * monitor that never answers only means no early end.
    */
   start(qmp: QmpClient): void {
-    if (this.#closed) return;
-    this.#client = qmp;
-    this.#run(qmp).catch(() => undefined);
+    if (!this.#closed) this.#run(qmp).catch(() => undefined);
   }
 
-  /** Stops watching and closes the monitor. */
+  /** Stops watching. */
   close(): void {
     this.#closed = true;
     clearTimeout(this.#settle);
-    this.#client?.close();
   }
 
   async #run(qmp: QmpClient): Promise<void> {
