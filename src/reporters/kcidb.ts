@@ -13,12 +13,10 @@ import { createHash } from 'node:crypto';
 import type { ProducerKind, TestStatus } from '../events/types.js';
 import { RecordBuilder, type RunMetaInput } from '../record/builder.js';
 import type { RecordCheck, RecordTest, RunMeta, RunRecord, Verdict } from '../record/types.js';
-import { VmunitError } from '../util/errors.js';
 import { writeDocument } from '../util/sink.js';
+import { checkOrigin } from './kcidb-origin.js';
 import type { Reporter } from './types.js';
 
-/** The schema's origin pattern (kcidb_io v03_00 `origin_pattern`). */
-export const KCIDB_ORIGIN_PATTERN = /^[a-z0-9_]+$/;
 /** KCIDB's limit on `log_excerpt`. */
 const EXCERPT_MAX = 16384;
 
@@ -69,19 +67,6 @@ const CHECK_STATUS: Readonly<Record<TestStatus, KcidbStatus>> = {
   TEST_CRASHED: 'ERROR',
   FAILURE_TO_PARSE_TESTS: 'ERROR',
 };
-
-export function checkOrigin(origin: string | undefined): string {
-  if (origin === undefined || origin === '') {
-    throw new VmunitError(
-      'USAGE',
-      '--format kcidb needs --origin NAME (the submitting CI system, [a-z0-9_]+)',
-    );
-  }
-  if (!KCIDB_ORIGIN_PATTERN.test(origin)) {
-    throw new VmunitError('USAGE', `--origin '${origin}' does not match KCIDB's origin pattern [a-z0-9_]+`);
-  }
-  return origin;
-}
 
 /** One path component: KCIDB allows `[a-zA-Z0-9_-]+`. */
 export function pathComponent(name: string): string {

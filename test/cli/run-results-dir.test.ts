@@ -42,4 +42,19 @@ describe('vmunit run --results', { skip: notBuilt || qemuSkip() }, () => {
     assert.ok(existsSync(join(tree, 'mylogs', 'record.json')), 'record.json in <tree>/mylogs');
     assert.ok(!existsSync(join(cwd, 'mylogs')), 'nothing in <cwd>/mylogs');
   });
+
+  it('--format kcidb without --origin is exit 2 before any test runs', async () => {
+    // KCIDB's document is rendered from the record after the run: the flag is checked with the others first.
+    const tree = await makeTree(['pass'], CFG);
+    const cwd = await mkdtemp(join(tmpdir(), 'vmunit-cwd-'));
+    made.push(tree, cwd);
+    const r = await vmunitRun(['run', '-C', tree, '--results', 'out', '--format', 'kcidb'], cwd, {
+      ACCEL: 'tcg',
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^vmunit: error: --format kcidb needs --origin NAME/m);
+    assert.doesNotMatch(r.stderr, /vmunit: tree /, 'no run header: nothing started');
+    assert.ok(!existsSync(join(cwd, 'out', 'pass.log')), 'no test ran');
+  });
 });
