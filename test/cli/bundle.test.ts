@@ -8,12 +8,22 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { commandTable } from '../../src/cli/commands/index.js';
+import { makeTree } from '../guest/e2e-helpers.js';
 import { notBuilt } from './cli-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -115,6 +125,27 @@ describe('the CLI bundle through bin/vmunit.js', { skip: notBuilt }, () => {
       const all = vmunit(own, args);
       assert.equal(all.stdout, '', args.join(' '));
       assert.match(all.stderr, /Cannot find module .*dist\/bundle\/main\.js/, args.join(' '));
+    }
+  });
+
+  it('loads node:crypto in `run` only when something calls it (the KCIDB reporter, cfg expansion)', async () => {
+    // The build of a command imports its whole body statically (scripts/bundle.mjs): node:crypto, ~6.5 ms to
+    // load, comes through a stand-in that loads it on first call.
+    const tree = await makeTree([], '[pass]\nfile = pass.flat\n');
+    const preload = join(scratch, 'builtins.mjs');
+    writeFileSync(
+      preload,
+      "process.on('exit', () => process.stderr.write('builtins: ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).join(' ') + '\\n'));\n",
+    );
+    try {
+      const list = vmunit(ROOT, ['run', '-l', '-C', tree], {
+        flags: ['--import', pathToFileURL(preload).href],
+      });
+      assert.equal(list.stdout, 'pass\n', list.stderr);
+      assert.match(list.stderr, /^builtins: .*NativeModule child_process/m, 'the run build was loaded');
+      assert.doesNotMatch(list.stderr, /NativeModule crypto\b/);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
     }
   });
 

@@ -29,6 +29,7 @@
  */
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { FilePosition } from '../../util/errors.js';
 import { VmunitError } from '../../util/errors.js';
 
@@ -228,8 +229,6 @@ export async function expandValues(
   const fast = raws.map((raw) => splitPlainWords(raw));
   if (fast.every((w) => w !== undefined))
     return fast.map((words) => ({ words: words ?? [], swallowsRest: false }));
-  // Loaded here: only values that need the shell get this far, and node:crypto costs ~6.5 ms to load.
-  const { randomBytes } = await import('node:crypto');
   const nonce = `\x01vmunit-${randomBytes(8).toString('hex')}`;
   const extra: Record<string, string> = { VMUNIT_COUNT: String(raws.length), VMUNIT_NONCE: nonce };
   raws.forEach((raw, i) => {
