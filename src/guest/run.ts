@@ -30,7 +30,7 @@ import { resolvePlatform } from './qemu/platform.js';
 import type { QemuInfo } from './qemu/probe.js';
 import { runOneTest, testArgv } from './run-one.js';
 import type { GuestRunOptions, GuestRunSummary, GuestSelection, TreeFacts } from './run-options.js';
-import { verboseCommandLine } from './select.js';
+import { timeoutHint, verboseCommandLine } from './select.js';
 import { testFirmware } from './test-firmware.js';
 
 export type { GuestRunOptions, GuestRunSummary, GuestSelection, TreeFacts } from './run-options.js';
@@ -112,6 +112,7 @@ export async function runGuestTests(o: GuestRunOptions): Promise<GuestRunSummary
     runnables.map((r) => r.spec.name),
     o.previousDurations,
     o.dryRun ? 1 : o.jobs,
+    runnables.map((r) => timeoutHint(r.spec)),
   );
   await runPool(runnables, order, o.dryRun ? 1 : o.jobs, (r) => state.run(r), o.signal);
   await state.finish(performance.now() - started);

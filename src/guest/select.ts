@@ -230,7 +230,7 @@ export async function decideTest(
   }
   const accel = env.accelRaw !== '' ? env.accelRaw : spec.accel;
   const check = env.check !== '' ? env.check : spec.check;
-  const timeout = env.timeout !== '' ? env.timeout : spec.timeout === '' ? '90s' : spec.timeout;
+  const timeout = env.timeout !== '' ? env.timeout : spec.timeout === '' ? DEFAULT_TIMEOUT : spec.timeout;
   const eff: Effective = { kernel, machine, accel, check, timeout };
   const vars: ShellEnv = { ...o.shellVars, ...runLocals(spec, eff, o) };
   const shellOpts = { cwd: ctx.treeDir, position: { file: spec.file, line: spec.line }, ...bashOpt(ctx) };
@@ -331,6 +331,19 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   h: 3_600_000,
   d: 86_400_000,
 };
+
+/** run_tests.sh's timeout for a test whose cfg sets none. */
+const DEFAULT_TIMEOUT = '90s';
+
+/**
+ * How long a test with no recorded duration may take, for a parallel run's start order: its cfg timeout as
+ * written (the default when empty or not a plain duration, since values are expanded only when the test
+ * starts); no timeout at all sorts first.
+ */
+export function timeoutHint(spec: GuestTestSpec): number {
+  const ms = parseDuration(spec.timeout === '' ? DEFAULT_TIMEOUT : spec.timeout);
+  return ms === undefined ? (parseDuration(DEFAULT_TIMEOUT) ?? 0) : ms === 0 ? Number.MAX_SAFE_INTEGER : ms;
+}
 
 /**
  * A timeout(1) duration (`90s`, `30`, `1.5m`, `2h`, `1d`) in ms; 0 = no timeout. `undefined` if invalid.

@@ -2,7 +2,8 @@
  * The one `-j` pool, shared by the guest runner, the kernel tool's isolated boots and the unit library.
  * With one job, items start in list order (as run_tests.sh and kunit.py). With several, the items that took
  * longest in the previous run start first, so a long item does not start last and stretch the wall time;
- * items with no recorded duration keep their list order ahead of known ones (they may be long).
+ * items with no recorded duration start ahead of known ones (they may be long), the longest hinted first
+ * (the guest runner hints with each test's cfg timeout: an author who raises it says the test is long).
  */
 
 import { availableParallelism } from 'node:os';
@@ -15,20 +16,24 @@ export function parseJobs(text: string, cpus: number = availableParallelism()): 
   return n > 0 ? n : undefined;
 }
 
-/** Start order: indexes into `names`. Pure. */
+/** Start order: indexes into `names`; `hints[i]` orders the items with no recorded duration. Pure. */
 export function startOrder(
   names: readonly string[],
   durations: ReadonlyMap<string, number>,
   jobs: number,
+  hints: readonly number[] = [],
 ): number[] {
   const order = names.map((_, i) => i);
   if (jobs <= 1) return order;
-  const key = (i: number): number => {
-    const d = durations.get(names[i] ?? '');
-    return d === undefined ? Number.POSITIVE_INFINITY : d;
-  };
-  // Array.prototype.sort is stable, so equal keys keep cfg order.
-  return order.sort((a, b) => key(b) - key(a));
+  const known = (i: number): number | undefined => durations.get(names[i] ?? '');
+  // Array.prototype.sort is stable, so equal keys keep list order.
+  return order.sort((a, b) => {
+    const da = known(a);
+    const db = known(b);
+    if (da === undefined && db === undefined) return (hints[b] ?? 0) - (hints[a] ?? 0);
+    if (da === undefined || db === undefined) return da === undefined ? -1 : 1;
+    return db - da;
+  });
 }
 
 /**

@@ -25,6 +25,11 @@ describe('startOrder', () => {
     ]);
     assert.deepEqual(startOrder(names, d, 2), [2, 1, 3, 0]);
   });
+  it('starts unknown items by their hint, longest first, and keeps list order for equal hints', () => {
+    const d = new Map([['a', 10]]);
+    assert.deepEqual(startOrder(names, d, 2, [900, 90, 180, 90]), [2, 1, 3, 0]);
+    assert.deepEqual(startOrder(names, new Map(), 1, [1, 2, 3, 4]), [0, 1, 2, 3]);
+  });
   it('is stable for equal durations', () => {
     assert.deepEqual(startOrder(names, new Map(), 4), [0, 1, 2, 3]);
   });
