@@ -175,7 +175,10 @@ describe('vmunit run -j: start order', () => {
     assert.deepEqual([...started.slice(0, 2)].sort(), ['a', 'long']);
     assert.equal(started[2], 'b');
     assert.deepEqual(
-      r.stdout.split('\n').filter((l) => /^PASS /.test(l)).sort(),
+      r.stdout
+        .split('\n')
+        .filter((l) => /^PASS /.test(l))
+        .sort(),
       ['PASS a (2 tests)', 'PASS b (2 tests)', 'PASS long (2 tests)'],
     );
     assert.doesNotMatch(r.stderr, /TESTNAME=|^PASS/m);

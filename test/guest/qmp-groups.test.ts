@@ -103,9 +103,17 @@ describe('migration and panic groups under real QEMU', { skip }, () => {
       /^vmunit: tree .*\nvmunit: 5 tests \(2 passed, 3 failed\), .* in [\d.]+ s; logs in \S+\n$/,
     );
     const log = readFileSync(join(tree, 'logs', 'migrate.log'), 'utf8');
-    assert.equal(log.match(/^vmunit: source QEMU: .* -chardev socket,id=mon,fd=3 /gm)?.length, 1);
+    // Each QEMU's command line, pasteable: the monitor, on an fd only vmunit's child has, after a '#'.
+    const monitor =
+      / # QMP monitor \(vmunit's socket pair\): -chardev socket,id=mon,fd=3 -mon chardev=mon,mode=control$/;
+    const source = log.match(/^vmunit: source QEMU: .*$/gm) ?? [];
+    assert.equal(source.length, 1);
+    assert.match(source[0] ?? '', monitor);
+    assert.doesNotMatch((source[0] ?? '').split(' # ')[0] ?? '', /-chardev socket|-mon /);
     // One destination per request: both QEMUs' command lines are in the log.
-    assert.equal(log.match(/^vmunit: destination QEMU: .* -incoming unix:\S+$/gm)?.length, 2);
+    const destinations = log.match(/^vmunit: destination QEMU: .* -incoming unix:\S+ # .*$/gm) ?? [];
+    assert.equal(destinations.length, 2);
+    for (const d of destinations) assert.match(d, monitor);
     assert.equal(log.match(/^# Migration complete$/gm)?.length, 2);
     assert.match(
       readFileSync(join(tree, 'logs', 'migrate_blocked.log'), 'utf8'),

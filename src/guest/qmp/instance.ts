@@ -129,8 +129,11 @@ export class QemuInstance {
   ) {
     this.#signal = launch.signal;
     this.#role = role;
-    const argv = [...launch.argv, ...qmpMonitorArgs(), ...extraArgs];
-    launch.note(`vmunit: ${role} QEMU: ${formatCommandLine(argv)}`);
+    const monitor = qmpMonitorArgs();
+    const argv = [...launch.argv, ...monitor, ...extraArgs];
+    // The monitor's fd exists only in the process vmunit spawns: after '#', a pasted line still starts QEMU.
+    const shown = formatCommandLine([...launch.argv, ...extraArgs]);
+    launch.note(`vmunit: ${role} QEMU: ${shown} # QMP monitor (vmunit's socket pair): ${monitor.join(' ')}`);
     this.end = supervise({
       ...launchOptions(launch, argv, this.#stop.signal),
       stdin: 'pipe',
