@@ -100,7 +100,7 @@ describe('standalone scripts: migration and panic without ncat', { skip }, () =>
     const mig = exec({ MIGRATION: 'yes' }, ['x86/migrate.flat']);
     assert.equal(mig.status, 0, mig.stderr);
     assert.equal(mig.stdout.match(/^# Migration complete\r?$/gm)?.length, 2);
-    assert.match(mig.stderr, /^vmunit: destination QEMU: .* -incoming unix:\S+$/m);
+    assert.match(mig.stderr, /^vmunit: destination QEMU: .* -incoming unix:\S+ # QMP monitor .*$/m);
     const panic = exec({ PANIC: 'yes' }, ['x86/pvpanic.flat', '-device', 'pvpanic']);
     assert.equal(panic.status, 0, panic.stderr);
     assert.match(panic.stdout, /^PASS: guest panicked$/m);
