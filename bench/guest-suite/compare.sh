@@ -50,12 +50,9 @@ else
 	out=$(mktemp -d -t vmunit-compare.XXXXXX)
 	trap 'rm -rf "$out"' EXIT
 fi
-vmunit() {
-	# Always the sources through tsx: dist/ may be stale in a working tree (start-up is measured apart).
-	(cd "$repo" && node --import tsx --input-type=module \
-		-e "const m = await import('$repo/src/cli/main.ts'); process.exitCode = await m.main(process.argv.slice(0, 1).concat('vmunit', process.argv.slice(1)));" \
-		-- "$@")
-}
+# What users run: bin/vmunit.js and the built bundle, built now (dist/ may be stale in a working tree).
+(cd "$repo" && npm run --silent build) >/dev/null
+vmunit() { node "$repo/bin/vmunit.js" "$@"; }
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
 strip() { sed -e 's/\x1b\[[0-9;]*m//g' -e 's/[[:space:]]*$//' | grep -E '^(PASS|FAIL|SKIP) ' | sort -k2,2; }
