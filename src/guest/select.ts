@@ -341,8 +341,8 @@ const DEFAULT_TIMEOUT = '90s';
  * starts); no timeout at all sorts first.
  */
 export function timeoutHint(spec: GuestTestSpec): number {
-  const ms = parseDuration(spec.timeout === '' ? DEFAULT_TIMEOUT : spec.timeout);
-  return ms === undefined ? (parseDuration(DEFAULT_TIMEOUT) ?? 0) : ms === 0 ? Number.MAX_SAFE_INTEGER : ms;
+  const ms = parseDuration(spec.timeout) ?? parseDuration(DEFAULT_TIMEOUT) ?? 0;
+  return ms === 0 ? Number.MAX_SAFE_INTEGER : ms;
 }
 
 /**
