@@ -27,6 +27,7 @@ import {
   parseDuration,
   selectTest,
   smpCount,
+  timeoutHint,
   verboseCommandLine,
 } from '../../src/guest/select.js';
 import { VmunitError } from '../../src/util/errors.js';
@@ -330,6 +331,15 @@ describe('listTests, helpers', () => {
     assert.equal(parseDuration('0'), 0);
     assert.equal(parseDuration('s'), undefined);
     assert.equal(parseDuration('10 s'), undefined);
+  });
+
+  it('timeoutHint: the cfg timeout as written, the default for none or a value still to expand', () => {
+    const hint = (timeout: string) => timeoutHint({ timeout } as GuestTestSpec);
+    assert.equal(hint('180'), 180_000);
+    assert.equal(hint(''), 90_000);
+    assert.equal(hint('$(echo 300)'), 90_000);
+    // No timeout at all (timeout(1)'s 0) may run longest of all.
+    assert.equal(hint('0'), Number.MAX_SAFE_INTEGER);
   });
 
   it('renders the -v command line like run_tests.sh', async () => {
