@@ -77,9 +77,6 @@ function leafCounts(status: TestStatus): Readonly<TestCounts> {
   return LEAF_COUNTS.get(status) ?? emptyCounts();
 }
 
-/** A passing leaf's counts, looked up once: the fast lane asks for them at every passing case. */
-const PASSED_LEAF_COUNTS = leafCounts('SUCCESS');
-
 export class CountTracker {
   readonly #open = new OpenTests<OpenNode>();
   readonly #trackFailures: boolean;
@@ -127,15 +124,15 @@ export class CountTracker {
   }
 
   /**
-   * A passing test case of the parser's fast lane (fast-leaf.ts), as its test:start and test:result would
-   * count it; its counts, or undefined when the parent is not open (then nothing was counted).
+   * `count` passing test cases of the parser's fast lane (fast-leaf.ts), as their test:start and
+   * test:result would count them; false when the parent is not open (then nothing was counted).
    */
-  passedLeaf(parentId: string): Readonly<TestCounts> | undefined {
+  passedLeaves(parentId: string, count: number): boolean {
     const parent = this.#open.get(parentId);
-    if (parent === undefined) return undefined;
-    settleLeaf(ensureCounts(parent), 'SUCCESS');
-    parent.childCount++;
-    return PASSED_LEAF_COUNTS;
+    if (parent === undefined) return false;
+    ensureCounts(parent).passed += count;
+    parent.childCount += count;
+    return true;
   }
 
   #finish(id: string, name: string, reported: TestStatus): FinishedTest | undefined {

@@ -70,12 +70,13 @@ export class LineCursor {
   }
 
   /**
-   * What feed() and pop() do for the raw line bytes[start, end), which the caller found to be one that
-   * extraction keeps unchanged but for the prefix (fast-leaf.ts): it is counted, not decoded or classified.
+   * What feed() and pop() do for `count` raw lines, the last of them bytes[start, end), which the caller
+   * found to be lines that extraction keeps unchanged but for the prefix (fast-leaf.ts): they are counted,
+   * not decoded or classified.
    */
-  readInPlace(bytes: Buffer, start: number, end: number): void {
-    this.#lineNo++;
-    this.#budget += BUDGET_PER_LINE;
+  readInPlace(bytes: Buffer, start: number, end: number, count: number): void {
+    this.#lineNo += count;
+    this.#budget += BUDGET_PER_LINE * count;
     this.#lastLine = undefined;
     if (this.#inPlace === undefined) this.#inPlace = { bytes, start, end, lineNo: this.#lineNo };
     else {

@@ -33,9 +33,9 @@ export class EventOutput {
     return this.#prefix + this.#ids++;
   }
 
-  /** Uses up an id without making it (a fast-lane test case, whose consumers need none). */
-  skipId(): void {
-    this.#ids++;
+  /** Uses up `count` ids without making them (fast-lane test cases, whose consumers need none). */
+  skipIds(count: number): void {
+    this.#ids += count;
   }
 
   emit(event: RunEvent): void {

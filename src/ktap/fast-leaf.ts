@@ -3,9 +3,11 @@
  * and through the event protocol each costs a decoded line string, a classified line, a result record, two
  * events and an open-test entry in every consumer. When the parser is waiting in a subtest loop with nothing
  * pending, such a line changes nothing but a count, so the parser reads it in place, as bytes of the input
- * chunk (never decoded), and hands its consumers one reused record instead: `PassedLeaf`, which stands for
- * exactly the test:start and test:result (SUCCESS) the event path would give. Every other line takes the
- * event path.
+ * chunk (never decoded), and hands its consumers one reused record instead: `PassedLeaves`, which stands for
+ * exactly the test:start and test:result (SUCCESS) the event path would give each of a run of such cases.
+ * A run of such cases is read in one loop, and each consumer takes the run in one call: a call per case
+ * through the splitter, the parser and each reporter cost more than reading the case. Every other line
+ * takes the event path.
  *
  * A line qualifies only when the general path would certainly read it the same way. `isPlainLine` checks
  * what needs no parser state: printable ASCII or tabs (so UTF-8 bytes, characters and code points agree,
@@ -35,37 +37,30 @@ export function isPlainLine(bytes: Buffer, start: number, end: number): boolean 
   return true;
 }
 
+/** The most cases one PassedLeaves holds (its name spans are a fixed array, reused). */
+export const MAX_LEAVES = 1024;
+
 /**
- * A passing test case with no log, issue or directive; a record the parser reuses: do not keep it. Its name
- * is ASCII bytes of the input chunk, decoded only when a consumer asks for `name`.
+ * Consecutive passing test cases of one parent, each with no log, issue or directive: the cases numbered
+ * `first` to `first + count - 1`. A record the parser reuses: do not keep it. The k-th case's name is the
+ * printable ASCII bytes[names[2k], names[2k + 1]) of the input chunk, decoded only when a consumer asks.
  */
-export class PassedLeaf {
-  /** The open test it belongs to (its test:start was delivered). */
+export class PassedLeaves {
+  /** The open test they belong to (its test:start was delivered). */
   parentId = '';
-  /** Its position in the parent, which its result line's number equals. */
-  index = 0;
+  /** The first case's position in the parent, which its result line's number equals. */
+  first = 0;
+  count = 0;
   /** The parent's depth + 1. */
   depth = 0;
-  /** The chunk holding the name, at [nameStart, nameEnd): printable ASCII. */
+  /** The chunk holding the names. */
   bytes: Buffer = Buffer.alloc(0);
-  nameStart = 0;
-  nameEnd = 0;
-  #name: string | undefined;
+  /** Where each name starts and ends in `bytes`, two entries per case. */
+  readonly names = new Int32Array(2 * MAX_LEAVES);
 
-  /** Points the record at the next case. */
-  set(parentId: string, index: number, depth: number, bytes: Buffer, start: number, end: number): void {
-    this.parentId = parentId;
-    this.index = index;
-    this.depth = depth;
-    this.bytes = bytes;
-    this.nameStart = start;
-    this.nameEnd = end;
-    this.#name = undefined;
-  }
-
-  get name(): string {
-    this.#name ??= latin1(this.bytes, this.nameStart, this.nameEnd);
-    return this.#name;
+  /** The k-th case's name (k from 0). */
+  name(k: number): string {
+    return latin1(this.bytes, this.names[2 * k] as number, this.names[2 * k + 1] as number);
   }
 }
 
@@ -75,17 +70,62 @@ export function latin1(bytes: Buffer, start: number, end: number): string {
 }
 
 /** Receives the fast lane's test cases; called in event order, between the events of other lines. */
-export type PassedLeafListener = (leaf: PassedLeaf) => void;
+export type PassedLeavesListener = (leaves: PassedLeaves) => void;
+
+const typedIndexOf = Uint8Array.prototype.indexOf;
+
+/** Where a run of cases may go: the parent's next number, its plan, and the name that ends its list. */
+export interface LeafRunLimits {
+  /** The number the first case must have; each next one the next number. */
+  readonly first: number;
+  /** The last number the plan allows (Infinity without a plan). */
+  readonly last: number;
+  /** A case with this name ends the list (it is the parent's own result line): undefined for the root. */
+  readonly parentName: string | undefined;
+}
 
 /**
- * Reads lines in place. The result of a scan (`number`, `nameStart`) stays in the scanner until the next
- * one, so no record is made per line.
+ * Reads lines in place. The result of a scan (`number`, `nameStart`, `lineStart`) stays in the scanner
+ * until the next one, so no record is made per line.
  */
 export class LeafScanner {
   /** The result line's number. */
   number = 0;
   /** Where the name starts; it runs to the end of the line. */
   nameStart = 0;
+  /** Where the last line `run` took starts. */
+  lineStart = 0;
+
+  /**
+   * Takes the complete lines of bytes[start, end) that are, one after the other, plain (isPlainLine) passing
+   * cases with the numbers `limits` allow, `prefix` bytes cut first, up to MAX_LEAVES: their names go to
+   * `into` (`count`), and the result is where the lines taken end (`start` when none).
+   */
+  run(
+    bytes: Buffer,
+    start: number,
+    end: number,
+    prefix: number,
+    limits: LeafRunLimits,
+    into: PassedLeaves,
+  ): number {
+    const { first, last, parentName } = limits;
+    const names = into.names;
+    let count = 0;
+    let at = start;
+    while (count < MAX_LEAVES && first + count <= last) {
+      const nl: number = typedIndexOf.call(bytes, 10, at);
+      if (nl < 0 || nl >= end || !isPlainLine(bytes, at, nl) || !this.scan(bytes, at, nl, prefix)) break;
+      if (this.number !== first + count || isName(bytes, this.nameStart, nl, parentName)) break;
+      names[2 * count] = this.nameStart;
+      names[2 * count + 1] = nl;
+      count++;
+      this.lineStart = at;
+      at = nl + 1;
+    }
+    into.count = count;
+    return at;
+  }
 
   /**
    * True when the plain line (isPlainLine) bytes[start, end), with `prefix` bytes cut first (extraction),
@@ -113,15 +153,26 @@ export class LeafScanner {
   }
 }
 
+/** True when bytes[start, end) is `name`. */
+function isName(bytes: Buffer, start: number, end: number, name: string | undefined): boolean {
+  return name !== undefined && end - start === name.length && latin1(bytes, start, end) === name;
+}
+
 /**
- * The events a PassedLeaf stands for, for a consumer that needs them as events; the test's id is
+ * The events PassedLeaves stand for, for a consumer that needs them as events; a case's id is
  * `<parentId>.<index>`, which no parser makes (its ids are a prefix and a number).
  */
-export function passedLeafEvents(leaf: PassedLeaf): RunEvent[] {
-  const { parentId, name, index, depth } = leaf;
-  const id = `${parentId}.${index}`;
-  return [
-    { type: 'test:start', id, parentId, name, index, depth, isSuite: false },
-    { type: 'test:result', id, name, status: 'SUCCESS', number: index },
-  ];
+export function passedLeavesEvents(leaves: PassedLeaves): RunEvent[] {
+  const { parentId, first, count, depth } = leaves;
+  const events: RunEvent[] = [];
+  for (let k = 0; k < count; k++) {
+    const index = first + k;
+    const id = `${parentId}.${index}`;
+    const name = leaves.name(k);
+    events.push(
+      { type: 'test:start', id, parentId, name, index, depth, isSuite: false },
+      { type: 'test:result', id, name, status: 'SUCCESS', number: index },
+    );
+  }
+  return events;
 }

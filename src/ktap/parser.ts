@@ -19,11 +19,11 @@
 import type { RunEvent } from '../events/types.js';
 import { LineCursor } from './cursor.js';
 import { EventOutput } from './event-output.js';
-import { LeafScanner, latin1, PassedLeaf, type PassedLeafListener } from './fast-leaf.js';
+import { LeafScanner, PassedLeaves, type PassedLeavesListener } from './fast-leaf.js';
 import { type Frame, newFrame } from './frame.js';
 import type { ParseState } from './parse-state.js';
 import { diagnostics, loopDiagnostics, plan, subtestHeader, versionLine } from './phase-header.js';
-import { finish, passedLeaf, resultLine } from './phase-result.js';
+import { finish, passedLeaves, resultLine } from './phase-result.js';
 import { loopCheck, loopDecide } from './phase-subtests.js';
 import { KUNIT_MAINLINE_RULES, type KunitRules, noKtapMessage } from './rules.js';
 
@@ -54,7 +54,7 @@ export interface KtapParserOptions {
    * Enables pushBytes (fast-leaf.ts): the passing test cases it takes reach this listener instead of
    * becoming test:start/test:result events.
    */
-  readonly onPassedLeaf?: PassedLeafListener;
+  readonly onPassedLeaves?: PassedLeavesListener;
 }
 
 export class KtapParser {
@@ -69,10 +69,10 @@ export class KtapParser {
   readonly #state: ParseState;
   #begun = false;
   #ended = false;
-  readonly #onLeaf: PassedLeafListener | undefined;
-  /** The records the fast lane fills, reused for every line it takes. */
+  readonly #onLeaves: PassedLeavesListener | undefined;
+  /** The records the fast lane fills, reused for every run of lines it takes. */
   readonly #scan = new LeafScanner();
-  readonly #leaf = new PassedLeaf();
+  readonly #leaves = new PassedLeaves();
 
   constructor(options: KtapParserOptions = {}) {
     this.#embedded = options.parentId !== undefined;
@@ -80,7 +80,7 @@ export class KtapParser {
     this.#runEvents = options.runEvents ?? !this.#embedded;
     this.#name = options.name ?? 'ktap';
     this.#rules = options.rules ?? KUNIT_MAINLINE_RULES;
-    this.#onLeaf = options.onPassedLeaf;
+    this.#onLeaves = options.onPassedLeaves;
     const cursor = new LineCursor(options.extract !== false);
     this.#cursor = cursor;
     this.#out = new EventOutput(options.idPrefix ?? '', () => cursor.lineNo);
@@ -116,31 +116,45 @@ export class KtapParser {
   }
 
   /**
-   * The fast lane (needs `onPassedLeaf`): the raw line bytes[start, end), one isPlainLine accepted, when it
-   * is a passing test case the parser can take in place (fast-leaf.ts), with the parser waiting in a subtest
-   * loop with no diagnostics held. Then the state advances as push() would, the listener gets the case, and
-   * the events the line completed are returned. Otherwise nothing is read and the result is undefined: push
-   * the line. The bytes must not change until releaseBytes() is called.
+   * The fast lane (needs `onPassedLeaves`): takes the complete lines of the raw bytes[start, end) from
+   * `start` on that are passing test cases the parser can read in place (fast-leaf.ts), while the parser
+   * waits in a subtest loop with no diagnostics held, as many as follow one another. The state advances as
+   * push() would for each, and the listener gets them as one run. Returns where the lines taken end (`start`
+   * when none: push the line); takeEvents() then gives the events they completed. The bytes must not
+   * change until releaseBytes() is called.
    */
-  pushBytes(bytes: Buffer, start: number, end: number): RunEvent[] | undefined {
+  pushBytes(bytes: Buffer, start: number, end: number): number {
     const s = this.#state;
     const f = s.stack[s.stack.length - 1];
-    if (this.#onLeaf === undefined || f === undefined || f.phase !== 'loopDiag' || f.subLog.length > 0)
-      return undefined;
+    if (this.#onLeaves === undefined || f === undefined || f.phase !== 'loopDiag' || f.subLog.length > 0)
+      return start;
     const prefix = this.#cursor.inPlacePrefix();
+    if (prefix < 0) return start;
+    const leaves = this.#leaves;
     const scan = this.#scan;
-    if (prefix < 0 || !scan.scan(bytes, start, end, prefix) || scan.number !== f.testNum) return undefined;
-    // A line naming the open test ends its subtest list (loopDecide).
-    if (!f.isMain && end - scan.nameStart === f.name.length && latin1(bytes, scan.nameStart, end) === f.name)
-      return undefined;
-    this.#cursor.readInPlace(bytes, start, end);
-    this.#out.skipId();
-    this.#leaf.set(f.id, f.testNum, f.depth + 1, bytes, scan.nameStart, end);
-    passedLeaf(f);
-    this.#onLeaf(this.#leaf);
+    const first = f.testNum;
+    // loopCheck's condition: a frame without subtests takes one case at most, a plan up to its count.
+    const last = !f.parentTest ? first : (f.expectedCount ?? Number.POSITIVE_INFINITY);
+    const parentName = f.isMain ? undefined : f.name;
+    const taken = scan.run(bytes, start, end, prefix, { first, last, parentName }, leaves);
+    const count = leaves.count;
+    if (count === 0) return start;
+    this.#cursor.readInPlace(bytes, scan.lineStart, taken - 1, count);
+    this.#out.skipIds(count);
+    leaves.parentId = f.id;
+    leaves.first = first;
+    leaves.depth = f.depth + 1;
+    leaves.bytes = bytes;
+    passedLeaves(f, count);
+    this.#onLeaves(leaves);
     // Most often the loop simply waits for the next case: no phase to run.
     loopCheck(f);
     if (f.phase !== 'loopDiag') this.#run();
+    return taken;
+  }
+
+  /** The events the last pushBytes completed. */
+  takeEvents(): RunEvent[] {
     return this.#out.take();
   }
 

@@ -20,7 +20,7 @@ import type {
   TestStatus,
 } from '../events/types.js';
 import { CountTracker, type FinishedTest, summarizeFailures } from '../ktap/counts.js';
-import { type PassedLeaf, passedLeafEvents } from '../ktap/fast-leaf.js';
+import { type PassedLeaves, passedLeavesEvents } from '../ktap/fast-leaf.js';
 import { formatCounts, isOkStatus, totalTests } from '../ktap/model.js';
 import { pyDedentLines, pyLen, pySplitlines } from '../ktap/py-text.js';
 import { Printer } from './printer.js';
@@ -130,7 +130,9 @@ export class ConsoleReporter implements LeafReporter {
     this.#out = options.printer;
     const quiet = options.summaryOnly === true || options.failedOnly === true;
     const drop = () => {};
-    this.#p = quiet ? new Printer({ write: drop, writeLine: drop, color: options.printer.color }) : this.#out;
+    this.#p = quiet
+      ? new Printer({ write: drop, writeLines: drop, color: options.printer.color })
+      : this.#out;
     this.#failedOnly = options.failedOnly === true;
     this.#passed = this.#p.green(PASSED);
   }
@@ -171,22 +173,21 @@ export class ConsoleReporter implements LeafReporter {
     }
   }
 
-  /** A passing case of the parser's fast lane: what #start and #result print and count for it. */
-  passedLeaf(leaf: PassedLeaf): void {
-    const parent = this.#open.get(leaf.parentId);
+  /** Passing cases of the parser's fast lane: what #start and #result print and count for each. */
+  passedLeaves(leaves: PassedLeaves): void {
+    const parent = this.#open.get(leaves.parentId);
     if (parent === undefined) {
-      for (const event of passedLeafEvents(leaf)) this.onEvent(event);
+      for (const event of passedLeavesEvents(leaves)) this.onEvent(event);
       return;
     }
-    parent.subtests++;
-    // Tested here: a call per passing case that returns at once costs more than the test.
+    parent.subtests += leaves.count;
     if (this.#pendingHeader !== undefined) this.#flushHeader();
     if (parent.isRoot) {
       parent.log = undefined;
       parent.dropLog = true;
     }
-    this.#tracker.passedLeaf(leaf.parentId);
-    this.#p.printWithTimestampBytes(this.#passed, leaf.bytes, leaf.nameStart, leaf.nameEnd);
+    this.#tracker.passedLeaves(leaves.parentId, leaves.count);
+    this.#p.printLinesWithTimestamp(this.#passed, leaves.bytes, leaves.names, leaves.count);
   }
 
   async close(): Promise<void> {}

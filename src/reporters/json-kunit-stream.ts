@@ -186,8 +186,8 @@ export function createStreamingKunitJson(
     onEvent(event: RunEvent): void {
       stream.push(event);
     },
-    passedLeaf(leaf): void {
-      stream.passedLeaf(leaf);
+    passedLeaves(leaves): void {
+      stream.passedLeaves(leaves);
     },
     async close(): Promise<void> {
       stream.end();

@@ -17,10 +17,10 @@ export interface PrinterOptions {
   /** Injectable clock for the time stamps (epoch milliseconds). Default: `Date.now`. */
   readonly now?: () => number;
   /**
-   * Where a line whose end is bytes goes (`head`, bytes[start, end), a line break), so they need no string
-   * (the parser's fast lane). Default: decoded and given to `write`.
+   * Where lines whose ends are bytes go (for each k < count: `head`, bytes[spans[2k], spans[2k + 1]), a
+   * line break), so they need no string (the parser's fast lane). Default: decoded and given to `write`.
    */
-  readonly writeLine?: (head: Uint8Array, bytes: Uint8Array, start: number, end: number) => void;
+  readonly writeLines?: (head: Uint8Array, bytes: Uint8Array, spans: Int32Array, count: number) => void;
 }
 
 function two(n: number): string {
@@ -39,8 +39,8 @@ export class Printer {
   /** The stamp of the last second printed. */
   #stampSecond = Number.NaN;
   #stamp = '';
-  readonly #writeLine: PrinterOptions['writeLine'];
-  /** printWithTimestampBytes's stamp and message as bytes, made again when either changes. */
+  readonly #writeLines: PrinterOptions['writeLines'];
+  /** printLinesWithTimestamp's stamp and message as bytes, made again when either changes. */
   #head = new Uint8Array(0);
   #headStamp = '';
   #headMessage = '';
@@ -49,7 +49,7 @@ export class Printer {
     this.#write = options.write;
     this.#color = options.color;
     this.#now = options.now ?? Date.now;
-    this.#writeLine = options.writeLine;
+    this.#writeLines = options.writeLines;
   }
 
   get color(): boolean {
@@ -66,20 +66,24 @@ export class Printer {
   }
 
   /**
-   * printWithTimestamp(message, more) where `more` is the ASCII bytes[start, end). Called once per line of
-   * a big log: the head is renewed here only when the message or the stamp changed since the last call or
-   * `clockMoved()`, which a caller that moves the clock between runs of lines calls so that this never
-   * happens inside a run. The renewal's first run, at the first line, comes before V8 keeps type feedback
-   * for the callers; taken again in their optimised code, it would make V8 throw that code away.
+   * printWithTimestamp(message, more) for each `more` the ASCII bytes[spans[2k], spans[2k + 1]), k < count.
+   * Called for the runs of lines of a big log: the head is renewed here only when the message or the stamp
+   * changed since the last call or `clockMoved()`, which a caller that moves the clock between runs of
+   * lines calls so that this never happens inside a run. The renewal's first run, at the first line, comes
+   * before V8 keeps type feedback for the callers; taken again in their optimised code, it would make V8
+   * throw that code away.
    */
-  printWithTimestampBytes(message: string, bytes: Uint8Array, start: number, end: number): void {
+  printLinesWithTimestamp(message: string, bytes: Uint8Array, spans: Int32Array, count: number): void {
     const stamp = this.#timestamp();
-    if (this.#writeLine === undefined) {
-      this.#write(`${stamp}${message}${Buffer.from(bytes.subarray(start, end)).toString('latin1')}\n`);
+    if (this.#writeLines === undefined) {
+      for (let k = 0; k < count; k++) {
+        const more = Buffer.from(bytes.subarray(spans[2 * k], spans[2 * k + 1])).toString('latin1');
+        this.#write(`${stamp}${message}${more}\n`);
+      }
       return;
     }
     if (stamp !== this.#headStamp || message !== this.#headMessage) this.#renewHead(stamp, message);
-    this.#writeLine(this.#head, bytes, start, end);
+    this.#writeLines(this.#head, bytes, spans, count);
   }
 
   /** The injected clock may have moved: the stamp and the bytes head are made again now, if it did. */

@@ -13,7 +13,7 @@ import { OpenTests } from '../events/open-tests.js';
 import { insertByIndex } from '../events/order.js';
 import type { RunEvent, TestDirective, TestStatus } from '../events/types.js';
 import { CountTracker } from '../ktap/counts.js';
-import { type PassedLeaf, passedLeafEvents } from '../ktap/fast-leaf.js';
+import { type PassedLeaves, passedLeavesEvents } from '../ktap/fast-leaf.js';
 import type { TestCounts } from '../ktap/model.js';
 import { copyBytes, storeWords, viewOf, type Words, wordsOf } from '../util/output-buffer.js';
 
@@ -164,38 +164,41 @@ export class TreeStream {
     if (finished) this.#finish(finished.id, finished.name, finished.status, finished.counts);
   }
 
-  /** A passing case of the parser's fast lane: what push() does with its test:start and test:result. */
-  passedLeaf(leaf: PassedLeaf): void {
-    const parent = this.#open.get(leaf.parentId);
-    const counts = parent === undefined ? undefined : this.#tracker.passedLeaf(leaf.parentId);
-    if (parent === undefined || counts === undefined) {
+  /** Passing cases of the parser's fast lane: what push() does with their test:start and test:result. */
+  passedLeaves(leaves: PassedLeaves): void {
+    const parent = this.#open.get(leaves.parentId);
+    if (parent === undefined || !this.#tracker.passedLeaves(leaves.parentId, leaves.count)) {
       this.#endRun();
-      for (const event of passedLeafEvents(leaf)) this.push(event);
+      for (const event of passedLeavesEvents(leaves)) this.push(event);
       return;
     }
-    parent.children++;
+    parent.children += leaves.count;
     parent.log = undefined;
-    if (parent.root !== undefined && this.#addToRun(parent, leaf)) return;
-    this.#endRun();
-    const test = this.#leaf;
-    test.name = leaf.name;
-    test.counts = counts;
-    test.level = parent.level + 1;
-    this.#give(parent, { index: leaf.index, group: false, text: this.#renderer.render(test, NO_CHILDREN) });
+    const frame = parent.root === undefined ? undefined : this.#caseBytes(parent.level + 1);
+    for (let k = 0; k < leaves.count; k++) {
+      if (frame !== undefined && this.#addToRun(parent, frame, leaves, k)) continue;
+      this.#endRun();
+      const test = this.#leaf;
+      test.name = leaves.name(k);
+      test.level = parent.level + 1;
+      const text = this.#renderer.render(test, NO_CHILDREN);
+      this.#give(parent, { index: leaves.first + k, group: false, text });
+    }
   }
 
-  /** Copies the case into the run of its parent (a new run if needed); false when the renderer cannot. */
-  #addToRun(parent: Open, leaf: PassedLeaf): boolean {
-    const frame = this.#caseBytes(parent.level + 1);
-    if (frame === undefined) return false;
-    const { bytes: name, nameStart, nameEnd } = leaf;
+  /** Copies the k-th case into the run of its parent (a new run if needed); false when it must be escaped. */
+  #addToRun(parent: Open, frame: CaseBytes, leaves: PassedLeaves, k: number): boolean {
+    const { bytes: name, names } = leaves;
+    const nameStart = names[2 * k] as number;
+    const nameEnd = names[2 * k + 1] as number;
     const escaped = frame.escaped;
     for (let i = nameStart; i < nameEnd; i++) if (escaped[name[i] as number] === 1) return false;
     const run = this.#run;
-    if (run.parent !== parent || run.next !== leaf.index || run.used > RUN_LIMIT) {
+    const index = leaves.first + k;
+    if (run.parent !== parent || run.next !== index || run.used > RUN_LIMIT) {
       this.#endRun();
       run.parent = parent;
-      run.first = leaf.index;
+      run.first = index;
     }
     const { between, head, tail } = frame;
     const size = between.bytes.length + (nameEnd - nameStart) + tail.bytes.length;
@@ -207,7 +210,7 @@ export class TreeStream {
     let at = storeWords(run.used === 0 ? head : between, out, view, run.used);
     at = copyBytes(name, nameStart, nameEnd, out, at);
     run.used = storeWords(tail, out, view, at);
-    run.next = leaf.index + 1;
+    run.next = index + 1;
     return true;
   }
 

@@ -6,7 +6,7 @@
  */
 
 import type { RunEvent } from '../events/types.js';
-import type { PassedLeaf } from '../ktap/fast-leaf.js';
+import type { PassedLeaves } from '../ktap/fast-leaf.js';
 
 export interface Reporter {
   /** Called for every event, in arrival order. Must not throw on unexpected events. */
@@ -16,16 +16,16 @@ export interface Reporter {
 }
 
 /**
- * A reporter that also takes the KTAP parser's fast lane (ktap/fast-leaf.ts): `passedLeaf` must do
- * exactly what the test:start and test:result the leaf stands for would do. `vmunit parse` uses the fast
+ * A reporter that also takes the KTAP parser's fast lane (ktap/fast-leaf.ts): `passedLeaves` must do
+ * exactly what the test:start and test:result events the cases stand for would do. `vmunit parse` uses the fast
  * lane only when every reporter of the run is one.
  */
 export interface LeafReporter extends Reporter {
-  passedLeaf(leaf: PassedLeaf): void;
+  passedLeaves(leaves: PassedLeaves): void;
 }
 
 export function takesLeaves(reporter: Reporter): reporter is LeafReporter {
-  return typeof (reporter as Partial<LeafReporter>).passedLeaf === 'function';
+  return typeof (reporter as Partial<LeafReporter>).passedLeaves === 'function';
 }
 
 /** Options every reporter factory receives. */

@@ -39,20 +39,18 @@ function detach(s: string): string {
 }
 
 /**
- * Where `LineSplitter.each` hands lines: a complete line of a byte chunk in place, as bytes, when the
- * consumer can take it so (no decoding, no string), else as a string (an ASCII line decoded alone, other
+ * Where `LineSplitter.each` hands lines: complete lines of a byte chunk in place, as bytes, when the
+ * consumer can take them so (no decoding, no string), else as strings (an ASCII line decoded alone, other
  * lines through the decoder in runs). A consumer that only counts most lines needs no string for them.
  */
 export interface LineVisitor {
   /**
-   * Whether bytes[start, end), the bytes up to the next LF, might be taken in place. They are one line only
-   * when they hold no other break (CR; VT, FF, FS, GS, RS, NEL, LS, PS with 'splitlines'), and text only
-   * when ASCII: refuse any other. Asked before the lines before it reached the consumer, so it must not
-   * depend on them: lines it refuses go on as strings.
+   * Offered the lines of bytes[start, end) from `start` on, every line before them given: takes as many
+   * complete lines (ending with LF before `end`) as it can, in place, and returns where the lines it took
+   * end (`start` for none: the line then comes as a string). A line it takes must be one line of ASCII
+   * text: no other break (CR; VT, FF, FS, GS, RS with 'splitlines') and no byte above 0x7f.
    */
-  candidate(bytes: Buffer, start: number, end: number): boolean;
-  /** Takes the candidate line bytes[start, end) in place; false to be given it as a string instead. */
-  take(bytes: Buffer, start: number, end: number): boolean;
+  take(bytes: Buffer, start: number, end: number): number;
   line(line: string): void;
 }
 
@@ -168,13 +166,22 @@ export class LineSplitter {
     let slow = from;
     let start = from;
     for (let nl = indexOfLf(chunk, start); nl >= 0; nl = indexOfLf(chunk, start)) {
-      // A candidate is ASCII too (LineVisitor.candidate).
-      const candidate = visitor.candidate(chunk, start, nl);
-      if (candidate || this.#asciiLine(chunk, start, nl)) {
-        if (slow < start) this.#giveBytes(chunk, slow, start, visitor);
+      if (slow < start && this.#asciiLine(chunk, start, nl)) {
+        this.#giveBytes(chunk, slow, start, visitor);
+        slow = start;
+      }
+      if (slow === start) {
+        const taken = visitor.take(chunk, start, chunk.length);
+        if (taken > start) {
+          slow = taken;
+          start = taken;
+          continue;
+        }
         // An ASCII line decodes alone to one character per byte: no decoder, split or copy for it.
-        if (!(candidate && visitor.take(chunk, start, nl))) visitor.line(chunk.toString('latin1', start, nl));
-        slow = nl + 1;
+        if (this.#asciiLine(chunk, start, nl)) {
+          visitor.line(chunk.toString('latin1', start, nl));
+          slow = nl + 1;
+        }
       }
       start = nl + 1;
     }

@@ -101,10 +101,10 @@ export class OutputBuffer {
   readonly #unitBytes: number;
   /** The block being filled; one the destination still holds is never written again. */
   #block = Buffer.allocUnsafe(BLOCK);
-  /** The block, written four bytes at a time (the heads of writeLine). */
+  /** The block, written four bytes at a time (the heads of writeLines). */
   #view = viewOf(this.#block);
   #used = 0;
-  /** writeLine's last head. */
+  /** writeLines's last head. */
   #head: Words = wordsOf(new Uint8Array(0));
 
   /** Blocks to a stream, or to a block destination; text is encoded as `encoding`. */
@@ -142,23 +142,29 @@ export class OutputBuffer {
     this.#used = copyBytes(bytes, 0, bytes.length, this.#block, this.#used);
   };
 
-  /** `head`, then bytes[start, end), then a line break. */
-  writeLine = (head: Uint8Array, bytes: Uint8Array, start: number, end: number): void => {
-    const size = head.length + (end - start) + 1;
-    if (size > BLOCK - this.#used) {
-      this.flush();
-      if (size > BLOCK) {
-        this.#out.write(Buffer.concat([head, bytes.subarray(start, end), Buffer.from('\n')]));
-        return;
-      }
-    }
+  /**
+   * Lines of bytes: for each k < count, `head`, bytes[spans[2k], spans[2k + 1]) and a line break, after the
+   * text before them; in the output's encoding already (ASCII). A line longer than a block is written alone.
+   */
+  writeLines = (head: Uint8Array, bytes: Uint8Array, spans: Int32Array, count: number): void => {
     // The head (a line's time stamp and status) is the same for a second's lines.
     if (head !== this.#head.bytes) this.#head = wordsOf(head);
-    const block = this.#block;
-    let at = storeWords(this.#head, block, this.#view, this.#used);
-    at = copyBytes(bytes, start, end, block, at);
-    block[at] = 10;
-    this.#used = at + 1;
+    for (let k = 0; k < count; k++) {
+      const start = spans[2 * k] as number;
+      const end = spans[2 * k + 1] as number;
+      const size = head.length + (end - start) + 1;
+      if (size > BLOCK - this.#used) {
+        this.flush();
+        if (size > BLOCK) {
+          this.#out.write(Buffer.concat([head, bytes.subarray(start, end), Buffer.from('\n')]));
+          continue;
+        }
+      }
+      const block = this.#block;
+      const at = copyBytes(bytes, start, end, block, storeWords(this.#head, block, this.#view, this.#used));
+      block[at] = 10;
+      this.#used = at + 1;
+    }
   };
 
   /** Writes what was collected; false when the destination asks the caller to wait for 'drain'. */

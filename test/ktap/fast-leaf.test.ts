@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/events/types.js';
-import { isPlainLine, LeafScanner, passedLeafEvents } from '../../src/ktap/fast-leaf.js';
+import { isPlainLine, LeafScanner, MAX_LEAVES, passedLeavesEvents } from '../../src/ktap/fast-leaf.js';
 import { classifyLine, parseResultLine } from '../../src/ktap/line-type.js';
 import { KtapParser } from '../../src/ktap/parser.js';
 import { LineSplitter, type LineVisitor } from '../../src/util/lines.js';
@@ -28,28 +28,30 @@ function normalise(events: RunEvent[]): unknown[] {
 
 /**
  * The events of `log` read as `vmunit parse` reads it (chunks of `chunk` bytes, LineSplitter.each), with the
- * fast lane's leaves turned back into events, or without the fast lane; and how many leaves it took.
+ * fast lane's leaves turned back into events, or without the fast lane; how many leaves it took, and the
+ * longest run.
  */
-function parse(log: Buffer, fast: boolean, chunk: number): { events: RunEvent[]; leaves: number } {
+function parse(log: Buffer, fast: boolean, chunk: number) {
   const events: RunEvent[] = [];
   let leaves = 0;
+  let longest = 0;
   const parser = new KtapParser({
     ...(fast
       ? {
-          onPassedLeaf: (leaf) => {
-            leaves++;
-            events.push(...passedLeafEvents(leaf));
+          onPassedLeaves: (run) => {
+            leaves += run.count;
+            longest = Math.max(longest, run.count);
+            events.push(...passedLeavesEvents(run));
           },
         }
       : {}),
   });
   const splitter = new LineSplitter(undefined, { invalidUtf8: 'backslash', breaks: 'splitlines' });
   const visitor: LineVisitor = {
-    candidate: isPlainLine,
     take: (bytes, start, end) => {
       const taken = parser.pushBytes(bytes, start, end);
-      if (taken) events.push(...taken);
-      return taken !== undefined;
+      if (taken > start) events.push(...parser.takeEvents());
+      return taken;
     },
     line: (line) => {
       events.push(...parser.push(line));
@@ -65,7 +67,7 @@ function parse(log: Buffer, fast: boolean, chunk: number): { events: RunEvent[];
   }
   for (const line of splitter.end()) visitor.line(line);
   events.push(...parser.end());
-  return { events, leaves };
+  return { events, leaves, longest };
 }
 
 function assertSameEvents(log: Buffer, chunk: number): number {
@@ -114,6 +116,34 @@ describe('the fast lane (ktap/fast-leaf.ts)', () => {
     // plain, dashed, tab_indented, '-' and the top-level case; never after a held diagnostic, nor the first
     // case after a missing plan (read as the plan's lookahead).
     assert.equal(assertSameEvents(log, 1 << 16), 5);
+  });
+
+  it('takes runs of cases up to the plan, the end of the list or MAX_LEAVES, as the event path reads them', () => {
+    const n = 2 * MAX_LEAVES + 5;
+    const cases = (count: number) => Array.from({ length: count }, (_, i) => `    ok ${i + 1} case_${i + 1}`);
+    const lines = [
+      'KTAP version 1',
+      '1..3',
+      '    KTAP version 1',
+      '    # Subtest: planned',
+      `    1..${n}`,
+      ...cases(n),
+      'ok 1 planned',
+      '    KTAP version 1',
+      '    # Subtest: case_4',
+      // No plan: the case named as the suite, number 4, is its result line (with a wrong number).
+      ...cases(4),
+      'ok 3 top_level_leaf',
+      // Past the root's plan: ignored.
+      'ok 4 past_the_plan',
+    ].map((line, i) => `[    3.${String(i).padStart(6, '0')}] ${line}`);
+    const log = Buffer.from(`${lines.join('\n')}\n`);
+    for (const chunk of [50, 999, 1 << 16]) assertSameEvents(log, chunk);
+    const whole = parse(log, true, 1 << 22);
+    assert.equal(whole.longest, MAX_LEAVES);
+    // planned's cases, case_4's second and third (its first is read as the plan's lookahead) and the
+    // top-level case.
+    assert.equal(whole.leaves, n + 2 + 1);
   });
 
   it('reads bytes as the event path reads text: breaks, tabs, #, non-ASCII, long lines, any chunking', () => {

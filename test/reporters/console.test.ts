@@ -18,26 +18,37 @@ describe('Printer', () => {
     let ms = new Date(2026, 0, 1, 3, 4, 5).getTime();
     const p = new Printer({
       write: () => assert.fail('a byte line went to write'),
-      writeLine: (head, bytes, start, end) =>
-        seen.push(Buffer.from(head).toString() + Buffer.from(bytes.subarray(start, end)).toString()),
+      writeLines: (head, bytes, spans, count) => {
+        for (let k = 0; k < count; k++) {
+          const more = Buffer.from(bytes.subarray(spans[2 * k], spans[2 * k + 1])).toString();
+          seen.push(Buffer.from(head).toString() + more);
+        }
+      },
       color: false,
       now: () => ms,
     });
     const name = Buffer.from('xx case_1 yy');
-    p.printWithTimestampBytes('[PASSED] ', name, 3, 9);
+    const spans = Int32Array.of(3, 9);
+    p.printLinesWithTimestamp('[PASSED] ', name, spans, 1);
     ms += 1000;
     p.clockMoved();
-    p.printWithTimestampBytes('[PASSED] ', name, 3, 9);
+    p.printLinesWithTimestamp('[PASSED] ', name, spans, 1);
     ms += 1000;
-    p.printWithTimestampBytes('[FAILED] ', name, 3, 9);
+    p.printLinesWithTimestamp('[FAILED] ', name, spans, 1);
     p.clockMoved();
-    p.printWithTimestampBytes('[FAILED] ', name, 3, 9);
+    p.printLinesWithTimestamp('[FAILED] ', name, spans, 1);
     assert.deepEqual(seen, [
       '[03:04:05] [PASSED] case_1',
       '[03:04:06] [PASSED] case_1',
       '[03:04:07] [FAILED] case_1',
       '[03:04:07] [FAILED] case_1',
     ]);
+  });
+  it('prints a run of byte lines as text when it has no writeLines', () => {
+    let out = '';
+    const p = new Printer({ write: (t) => (out += t), color: false, now: FIXED_NOW });
+    p.printLinesWithTimestamp('[PASSED] ', Buffer.from('a bc d'), Int32Array.of(0, 1, 2, 4, 5, 6), 3);
+    assert.equal(out, '[12:34:56] [PASSED] a\n[12:34:56] [PASSED] bc\n[12:34:56] [PASSED] d\n');
   });
   it('colours only when enabled; color_len is 13 then', () => {
     const on = new Printer({ write: () => {}, color: true });

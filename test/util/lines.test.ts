@@ -99,7 +99,7 @@ describe('LineSplitter.each', () => {
     '\x7f',
     ':',
   ];
-  it('gives the lines of push(), those it takes as bytes of a chunk the reader then reuses', () => {
+  it('gives the lines of push(), those it takes as runs of bytes of a chunk the reader then reuses', () => {
     const rnd = prng(12);
     let taken = 0;
     for (let n = 0; n < 1500; n++) {
@@ -112,13 +112,17 @@ describe('LineSplitter.each', () => {
         const expected = [...whole.push(bytes), ...whole.end()];
         const got: string[] = [];
         const visitor: LineVisitor = {
-          // Printable ASCII only: one line, and its text is its bytes.
-          candidate: (b, start, end) => b.subarray(start, end).every((c) => c >= 0x20 && c < 0x7f),
+          // Up to three lines of printable ASCII only (one line each, text equal to bytes), or none.
           take: (b, start, end) => {
-            if (rnd() < 0.3) return false;
-            taken++;
-            got.push(Buffer.from(b.subarray(start, end)).toString('latin1'));
-            return true;
+            let at = start;
+            for (let n = Math.floor(rnd() * 4); n > 0; n--) {
+              const nl = b.indexOf(10, at);
+              if (nl < 0 || nl >= end || !b.subarray(at, nl).every((c) => c >= 0x20 && c < 0x7f)) break;
+              taken++;
+              got.push(Buffer.from(b.subarray(at, nl)).toString('latin1'));
+              at = nl + 1;
+            }
+            return at;
           },
           line: (line) => got.push(line),
         };

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
+/** One span, [start, end), as writeLines takes spans. */
+const span = (start: number, end: number) => Int32Array.of(start, end);
+
 import { copyBytes, OutputBuffer, storeWords, viewOf, wordsOf } from '../../src/util/output-buffer.js';
 import { collector } from '../collecting-sinks.js';
 
@@ -16,7 +20,7 @@ describe('OutputBuffer', () => {
         out.write(line);
         want += line;
       } else {
-        out.writeLine(head, chunk, 3, 12);
+        out.writeLines(head, chunk, span(3, 12), 1);
         want += '[PASSED] case_name\n';
       }
       if (i % 5000 === 0) out.flush();
@@ -24,7 +28,7 @@ describe('OutputBuffer', () => {
     // Text and lines longer than a block go out whole, after what came before.
     const long = `${'y'.repeat(70_000)}\n`;
     out.write(long);
-    out.writeLine(head, Buffer.from('z'.repeat(70_000)), 0, 70_000);
+    out.writeLines(head, Buffer.from('z'.repeat(70_000)), span(0, 70_000), 1);
     want += `${long}[PASSED] ${'z'.repeat(70_000)}\n`;
     out.flush();
     assert.equal(text(), want);
@@ -40,12 +44,31 @@ describe('OutputBuffer', () => {
     let want = '';
     for (let i = 0; i < 30_000; i++) {
       const head = heads[Math.floor(i / 3) % heads.length] as Buffer;
-      out.writeLine(head, name, 0, name.length);
+      out.writeLines(head, name, span(0, name.length), 1);
       want += `${head.toString('utf8')}case_7\n`;
       if (i % 997 === 0) out.flush();
     }
     out.flush();
     assert.equal(text(), want);
+  });
+
+  it('writes a run of lines in one call, across blocks, one of them longer than a block', () => {
+    const { stream, text } = collector();
+    const out = new OutputBuffer(stream);
+    const head = Buffer.from('[12:00:00] [PASSED] ');
+    const names = Array.from({ length: 9000 }, (_, i) => (i === 4321 ? 'w'.repeat(70_000) : `case_${i}`));
+    const bytes = Buffer.from(`x${names.join('\n')}`);
+    const spans = new Int32Array(2 * names.length);
+    let at = 1;
+    names.forEach((name, k) => {
+      spans[2 * k] = at;
+      spans[2 * k + 1] = at + name.length;
+      at += name.length + 1;
+    });
+    out.write('before\n');
+    out.writeLines(head, bytes, spans, names.length);
+    out.flush();
+    assert.equal(text(), `before\n${names.map((n) => `${head}${n}\n`).join('')}`);
   });
 
   it('storeWords stores any length at any offset, and nothing past it', () => {

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { RunEvent } from '../../events/types.js';
 import { KtapExtractor } from '../../ktap/extract.js';
-import { isPlainLine, type PassedLeaf } from '../../ktap/fast-leaf.js';
+import type { PassedLeaves } from '../../ktap/fast-leaf.js';
 import { KtapParser } from '../../ktap/parser.js';
 import { pyRstrip } from '../../ktap/py-text.js';
 import { KUNIT_RULES_BY_NAME, type KunitRules } from '../../ktap/rules.js';
@@ -223,16 +223,11 @@ function fanOut(consoleReporter: ConsoleReporter, docs: readonly Output[]) {
   // The parser's fast lane (ktap/fast-leaf.ts) when every reporter takes it: a run with a record or a
   // KTAP report gets every event.
   const leafReporters = reporters.filter(takesLeaves);
-  if (leafReporters.length !== reporters.length) return { deliver, onPassedLeaf: undefined };
-  // The console alone (most runs) is called directly: V8 then compiles the fast lane's chain of calls
-  // with one function less in it, at each of the places it compiles it.
-  const onPassedLeaf =
-    docs.length === 0
-      ? consoleReporter.passedLeaf.bind(consoleReporter)
-      : (leaf: PassedLeaf): void => {
-          for (const r of leafReporters) r.passedLeaf(leaf);
-        };
-  return { deliver, onPassedLeaf };
+  if (leafReporters.length !== reporters.length) return { deliver, onPassedLeaves: undefined };
+  const onPassedLeaves = (leaves: PassedLeaves): void => {
+    for (const r of leafReporters) r.passedLeaves(leaves);
+  };
+  return { deliver, onPassedLeaves };
 }
 
 /** Runs `vmunit parse` or `vmunit kunit parse`; returns the exit status. */
@@ -245,27 +240,25 @@ export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<num
   const out = new OutputBuffer(human);
   // The clock is read once a chunk, not once a line: a chunk's lines are written together anyway.
   let now = Date.now();
-  const printer = new Printer({ write: out.write, writeLine: out.writeLine, color, now: () => now });
+  const printer = new Printer({ write: out.write, writeLines: out.writeLines, color, now: () => now });
   const consoleReporter = new ConsoleReporter({
     printer,
     ...(opts.summary ? { summaryOnly: true } : {}),
     ...(opts.failed ? { failedOnly: true } : {}),
   });
   const docs = [...(await outputs(opts)), ...extra.list];
-  const { deliver, onPassedLeaf } = fanOut(consoleReporter, docs);
+  const { deliver, onPassedLeaves } = fanOut(consoleReporter, docs);
   const parser = new KtapParser({
     name: opts.file ?? 'stdin',
     ...(opts.allBlocks ? { blocks: 'all' } : {}),
     ...(opts.rules === undefined ? {} : { rules: opts.rules }),
-    ...(onPassedLeaf === undefined ? {} : { onPassedLeaf }),
+    ...(onPassedLeaves === undefined ? {} : { onPassedLeaves }),
   });
   const lines: LineVisitor = {
-    candidate: isPlainLine,
     take: (bytes, start, end) => {
-      const events = parser.pushBytes(bytes, start, end);
-      if (events === undefined) return false;
-      if (events.length > 0) deliver(events);
-      return true;
+      const taken = parser.pushBytes(bytes, start, end);
+      if (taken > start) deliver(parser.takeEvents());
+      return taken;
     },
     line: (line) => deliver(parser.push(line)),
   };
@@ -274,7 +267,7 @@ export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<num
   // A cancel ends the input where it stands; the reports below still close as whole documents.
   for await (const chunk of untilAborted(input, ctx.signal)) {
     now = Date.now();
-    printer.clockMoved(); // not in the middle of a chunk's lines: see printWithTimestampBytes
+    printer.clockMoved(); // not in the middle of a chunk's lines: see printLinesWithTimestamp
     splitter.each(chunk, lines);
     parser.releaseBytes(); // the next chunk is read into the same buffer
     await out.flushAndWait(); // live progress: a chunk's results are on screen before the next read
