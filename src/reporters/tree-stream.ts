@@ -80,19 +80,21 @@ interface CaseRun {
   bytes: Buffer;
   /** `bytes`, for storeWords. */
   view: DataView;
+  /** The bytes of the cases so far, but the last one's tail, which #endRun adds. */
   used: number;
+  tail: Words;
 }
 
 const RUN_LIMIT = 1 << 20;
 
 function newRun(bytes: Buffer): CaseRun {
-  return { parent: undefined, first: 0, next: 0, bytes, view: viewOf(bytes), used: 0 };
+  return { parent: undefined, first: 0, next: 0, bytes, view: viewOf(bytes), used: 0, tail: wordsOf(bytes) };
 }
 
-/** A renderer's PassedCaseBytes as stored: what goes before a case that follows another (separator, head). */
+/** A renderer's PassedCaseBytes as stored: `glue` goes between two cases' names (tail, separator, head). */
 interface CaseBytes {
   readonly head: Words;
-  readonly between: Words;
+  readonly glue: Words;
   readonly tail: Words;
   readonly escaped: Uint8Array;
 }
@@ -175,43 +177,66 @@ export class TreeStream {
     parent.children += leaves.count;
     parent.log = undefined;
     const frame = parent.root === undefined ? undefined : this.#caseBytes(parent.level + 1);
-    for (let k = 0; k < leaves.count; k++) {
-      if (frame !== undefined && this.#addToRun(parent, frame, leaves, k)) continue;
+    let k = 0;
+    while (k < leaves.count) {
+      const next = frame === undefined ? k : this.#addToRun(parent, frame, leaves, k);
+      if (next > k) {
+        k = next;
+        continue;
+      }
       this.#endRun();
       const test = this.#leaf;
       test.name = leaves.name(k);
       test.level = parent.level + 1;
       const text = this.#renderer.render(test, NO_CHILDREN);
       this.#give(parent, { index: leaves.first + k, group: false, text });
+      k++;
     }
   }
 
-  /** Copies the k-th case into the run of its parent (a new run if needed); false when it must be escaped. */
-  #addToRun(parent: Open, frame: CaseBytes, leaves: PassedLeaves, k: number): boolean {
+  /**
+   * Copies the cases of `leaves` from the `from`-th on into the run of their parent (a new run if needed),
+   * up to the first whose name the renderer would escape; returns the index of the first case not copied.
+   */
+  #addToRun(parent: Open, frame: CaseBytes, leaves: PassedLeaves, from: number): number {
     const { bytes: name, names } = leaves;
-    const nameStart = names[2 * k] as number;
-    const nameEnd = names[2 * k + 1] as number;
     const escaped = frame.escaped;
-    for (let i = nameStart; i < nameEnd; i++) if (escaped[name[i] as number] === 1) return false;
+    let upTo = from;
+    for (; upTo < leaves.count; upTo++) {
+      const end = names[2 * upTo + 1] as number;
+      let i = names[2 * upTo] as number;
+      while (i < end && escaped[name[i] as number] === 0) i++;
+      if (i < end) break;
+    }
+    if (upTo === from) return from;
     const run = this.#run;
-    const index = leaves.first + k;
+    const index = leaves.first + from;
     if (run.parent !== parent || run.next !== index || run.used > RUN_LIMIT) {
       this.#endRun();
       run.parent = parent;
       run.first = index;
+      run.tail = frame.tail;
     }
-    const { between, head, tail } = frame;
-    const size = between.bytes.length + (nameEnd - nameStart) + tail.bytes.length;
-    if (run.used + size > run.bytes.length) {
-      run.bytes = Buffer.concat([run.bytes.subarray(0, run.used)], 2 * (run.used + size));
+    const { glue, head, tail } = frame;
+    // Room for every case (a name is no longer than the bytes it spans), and the tail #endRun adds.
+    const nameBytes = (names[2 * upTo - 1] as number) - (names[2 * from] as number);
+    const room =
+      run.used + (upTo - from) * glue.bytes.length + nameBytes + head.bytes.length + tail.bytes.length;
+    if (room > run.bytes.length) {
+      run.bytes = Buffer.concat([run.bytes.subarray(0, run.used)], 2 * room);
       run.view = viewOf(run.bytes);
     }
     const { bytes: out, view } = run;
-    let at = storeWords(run.used === 0 ? head : between, out, view, run.used);
-    at = copyBytes(name, nameStart, nameEnd, out, at);
-    run.used = storeWords(tail, out, view, at);
-    run.next = index + 1;
-    return true;
+    let at = run.used;
+    for (let k = from; k < upTo; k++) {
+      // A run's text ends with the tail only once #endRun closes it: between two cases goes tail + separator
+      // + head, stored in one go.
+      at = storeWords(at === 0 ? head : glue, out, view, at);
+      at = copyBytes(name, names[2 * k] as number, names[2 * k + 1] as number, out, at);
+    }
+    run.used = at;
+    run.next = leaves.first + upTo;
+    return upTo;
   }
 
   /** The renderer's bytes of a passing case at `level`, asked once per level. */
@@ -223,7 +248,7 @@ export class TreeStream {
       const { head, tail, separator, escaped } = renderer.passedCase(level);
       frame = {
         head: wordsOf(head),
-        between: wordsOf(Buffer.concat([separator, head])),
+        glue: wordsOf(Buffer.concat([tail, separator, head])),
         tail: wordsOf(tail),
         escaped,
       };
@@ -238,7 +263,8 @@ export class TreeStream {
     const parent = run.parent;
     if (parent === undefined) return;
     run.parent = undefined;
-    const text = run.bytes.toString('latin1', 0, run.used);
+    const end = storeWords(run.tail, run.bytes, run.view, run.used);
+    const text = run.bytes.toString('latin1', 0, end);
     run.used = 0;
     this.#give(parent, { index: run.first, group: false, text });
   }

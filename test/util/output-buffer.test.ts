@@ -72,11 +72,12 @@ describe('OutputBuffer', () => {
   });
 
   it('storeWords stores any length at any offset, and nothing past it', () => {
-    for (let length = 0; length < 10; length++) {
-      const bytes = Buffer.from(Array.from({ length }, (_, i) => 0x41 + i));
+    // Short ones through the word loop, long ones (past 64 bytes) by a native copy.
+    for (const length of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 63, 64, 65, 106]) {
+      const bytes = Buffer.from(Array.from({ length }, (_, i) => 0x41 + (i % 26)));
       const words = wordsOf(bytes);
       for (const at of [0, 1, 3]) {
-        const target = Buffer.alloc(16, 0xff);
+        const target = Buffer.alloc(length + 8, 0xff);
         assert.equal(storeWords(words, target, viewOf(target), at), at + length);
         assert.deepEqual(target.subarray(at, at + length), bytes);
         assert.equal(target[at + length], 0xff);
