@@ -87,8 +87,11 @@ interface CaseRun {
 
 const RUN_LIMIT = 1 << 20;
 
+/** No bytes: the tail of a run that has no cases (a run takes its frame's tail when it starts). */
+const NO_TAIL = wordsOf(new Uint8Array(0));
+
 function newRun(bytes: Buffer): CaseRun {
-  return { parent: undefined, first: 0, next: 0, bytes, view: viewOf(bytes), used: 0, tail: wordsOf(bytes) };
+  return { parent: undefined, first: 0, next: 0, bytes, view: viewOf(bytes), used: 0, tail: NO_TAIL };
 }
 
 /** A renderer's PassedCaseBytes as stored: `glue` goes between two cases' names (tail, separator, head). */
