@@ -130,7 +130,7 @@ export class CountTracker {
   passedLeaves(parentId: string, count: number): boolean {
     const parent = this.#open.get(parentId);
     if (parent === undefined) return false;
-    ensureCounts(parent).passed += count;
+    addStatus(ensureCounts(parent), 'SUCCESS', count);
     parent.childCount += count;
     return true;
   }

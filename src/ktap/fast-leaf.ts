@@ -9,7 +9,7 @@
  * through the splitter, the parser and each reporter cost more than reading the case. Every other line
  * takes the event path.
  *
- * A line qualifies only when the general path would certainly read it the same way. `isPlainLine` checks
+ * A line qualifies only when the general path would certainly read it the same way. `plainLineEnd` checks
  * what needs no parser state: printable ASCII or tabs (so UTF-8 bytes, characters and code points agree,
  * and there is no Python line break or space other than ' ' and '\t'), nothing to strip at its end, no ':'
  * (every extraction stop marker has one) and no '#' (no directive). `LeafScanner.scan` then checks the
@@ -21,42 +21,31 @@ import type { RunEvent } from '../events/types.js';
 const TAB = 0x09;
 const SPACE = 0x20;
 
-/** The bytes a fast-lane line may have: printable ASCII and tab, but ':' and '#'. */
-const PLAIN = new Uint8Array(256);
-for (let c = SPACE; c < 0x7f; c++) PLAIN[c] = 1;
-PLAIN[TAB] = 1;
-PLAIN[0x23] = 0; // '#'
-PLAIN[0x3a] = 0; // ':'
-
-/** True when bytes[start, end) (a line without its break) may be a fast-lane line (see above). */
-export function isPlainLine(bytes: Buffer, start: number, end: number): boolean {
-  if (end <= start) return false;
-  for (let i = start; i < end; i++) if (PLAIN[bytes[i] as number] === 0) return false;
-  return endsPlain(bytes, end);
-}
-
-/** A plain line's last byte, before `end`, is not a space or tab (nothing to strip). */
-function endsPlain(bytes: Buffer, end: number): boolean {
-  const last = bytes[end - 1];
-  return last !== SPACE && last !== TAB;
-}
-
 const LF = 0x0a;
 
 /**
- * PLAIN, with LF marked 2: LeafScanner.run finds where a line ends and checks its bytes in one pass (a
+ * The bytes of a fast-lane line: 1 for those it may have (printable ASCII and tab, but ':' and '#'), 2 for
+ * the LF that ends it, so that LeafScanner.run finds where a line ends and checks its bytes in one pass (a
  * search for the LF, then a second pass over the line, took twice as long).
  */
-const PLAIN_OR_LF = PLAIN.map((plain, c) => (c === LF ? 2 : plain));
+const PLAIN_OR_LF = new Uint8Array(256);
+for (let c = SPACE; c < 0x7f; c++) PLAIN_OR_LF[c] = 1;
+PLAIN_OR_LF[TAB] = 1;
+PLAIN_OR_LF[0x23] = 0; // '#'
+PLAIN_OR_LF[0x3a] = 0; // ':'
+PLAIN_OR_LF[LF] = 2;
 
 /**
- * Where the plain line (isPlainLine) that starts at `start` ends (its LF, before `end`), or -1 when the
- * bytes from `start` are no such line.
+ * Where the plain line that starts at `start` ends (its LF, before `end`), or -1 when the bytes from `start`
+ * are no such line: at least one byte, each one PLAIN_OR_LF allows, and nothing to strip at its end (the
+ * last byte is no space or tab).
  */
-function plainLineEnd(bytes: Buffer, start: number, end: number): number {
+export function plainLineEnd(bytes: Buffer, start: number, end: number): number {
   let i = start;
   while (i < end && PLAIN_OR_LF[bytes[i] as number] === 1) i++;
-  return i < end && i > start && bytes[i] === LF && endsPlain(bytes, i) ? i : -1;
+  if (i === start || i >= end || bytes[i] !== LF) return -1;
+  const last = bytes[i - 1];
+  return last === SPACE || last === TAB ? -1 : i;
 }
 
 /** The most cases one PassedLeaves holds (its name spans are a fixed array, reused). */
@@ -117,7 +106,7 @@ export class LeafScanner {
   lineStart = 0;
 
   /**
-   * Takes the complete lines of bytes[start, end) that are, one after the other, plain (isPlainLine) passing
+   * Takes the complete lines of bytes[start, end) that are, one after the other, plain (plainLineEnd) passing
    * cases with the numbers `limits` allow, `prefix` bytes cut first, up to MAX_LEAVES: their names go to
    * `into` (`count`), and the result is where the lines taken end (`start` when none).
    */
@@ -148,7 +137,7 @@ export class LeafScanner {
   }
 
   /**
-   * True when the plain line (isPlainLine) bytes[start, end), with `prefix` bytes cut first (extraction),
+   * True when the plain line (plainLineEnd) bytes[start, end), with `prefix` bytes cut first (extraction),
    * is `[indent]ok N name`.
    */
   scan(bytes: Buffer, start: number, end: number, prefix: number): boolean {

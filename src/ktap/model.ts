@@ -53,23 +53,23 @@ export function totalTests(c: TestCounts): number {
   return c.passed + c.failed + c.crashed + c.skipped;
 }
 
-/** Adds one finished test's status to counts (kunit_parser.TestCounts.add_status). */
-export function addStatus(c: TestCounts, status: TestStatus): void {
+/** Adds `count` finished tests of one status to counts (kunit_parser.TestCounts.add_status, `count` times). */
+export function addStatus(c: TestCounts, status: TestStatus, count = 1): void {
   switch (status) {
     case 'SUCCESS':
-      c.passed++;
+      c.passed += count;
       return;
     case 'FAILURE':
-      c.failed++;
+      c.failed += count;
       return;
     case 'SKIPPED':
-      c.skipped++;
+      c.skipped += count;
       return;
     case 'NO_TESTS':
       return;
     case 'TEST_CRASHED':
     case 'FAILURE_TO_PARSE_TESTS':
-      c.crashed++;
+      c.crashed += count;
       return;
   }
 }

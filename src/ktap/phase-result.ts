@@ -7,7 +7,7 @@ import type { TestDirective, TestResultEvent, TestStatus } from '../events/types
 import { directiveOf } from './directive.js';
 import type { Frame } from './frame.js';
 import { type ClassifiedLine, nameMatches, parseResultLine, type ResultLine } from './line-type.js';
-import { addCounts, ensureCounts } from './model.js';
+import { addCounts, addStatus, ensureCounts } from './model.js';
 import type { ParseState } from './parse-state.js';
 import { settleLeaf, settleStatus } from './status.js';
 
@@ -107,19 +107,17 @@ export function leafResult(s: ParseState, parent: Frame, p: ClassifiedLine): voi
   subtestDone(parent);
 }
 
-/** A subtest of `parent` finished: the loop goes on with the next. */
-function subtestDone(parent: Frame): void {
-  parent.subtests++;
-  parent.testNum++;
+/** `count` subtests of `parent` finished: the loop goes on with the next. */
+function subtestDone(parent: Frame, count = 1): void {
+  parent.subtests += count;
+  parent.testNum += count;
   parent.phase = 'loopCheck';
 }
 
 /** leafResult's bookkeeping for `count` passing cases the parser took in place (fast-leaf.ts). */
 export function passedLeaves(parent: Frame, count: number): void {
-  ensureCounts(parent).passed += count;
-  parent.subtests += count - 1;
-  parent.testNum += count - 1;
-  subtestDone(parent);
+  addStatus(ensureCounts(parent), 'SUCCESS', count);
+  subtestDone(parent, count);
 }
 
 /**

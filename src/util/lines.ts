@@ -166,22 +166,27 @@ export class LineSplitter {
     let slow = from;
     let start = from;
     for (let nl = indexOfLf(chunk, start); nl >= 0; nl = indexOfLf(chunk, start)) {
-      if (slow < start && this.#asciiLine(chunk, start, nl)) {
+      // After lines not given yet (not ASCII), an ASCII line gives them first; the consumer then sees it.
+      let ascii = false;
+      if (slow < start) {
+        ascii = this.#asciiLine(chunk, start, nl);
+        if (!ascii) {
+          start = nl + 1;
+          continue;
+        }
         this.#giveBytes(chunk, slow, start, visitor);
         slow = start;
       }
-      if (slow === start) {
-        const taken = visitor.take(chunk, start, chunk.length);
-        if (taken > start) {
-          slow = taken;
-          start = taken;
-          continue;
-        }
-        // An ASCII line decodes alone to one character per byte: no decoder, split or copy for it.
-        if (this.#asciiLine(chunk, start, nl)) {
-          visitor.line(chunk.toString('latin1', start, nl));
-          slow = nl + 1;
-        }
+      const taken = visitor.take(chunk, start, chunk.length);
+      if (taken > start) {
+        slow = taken;
+        start = taken;
+        continue;
+      }
+      // An ASCII line decodes alone to one character per byte: no decoder, split or copy for it.
+      if (ascii || this.#asciiLine(chunk, start, nl)) {
+        visitor.line(chunk.toString('latin1', start, nl));
+        slow = nl + 1;
       }
       start = nl + 1;
     }
