@@ -6,7 +6,7 @@
 
 import type { RunEvent, TestStatus } from '../events/types.js';
 import { openDocumentSink } from '../util/sink.js';
-import { type DoneTest, type Rendered, TreeStream } from './tree-stream.js';
+import { type DoneTest, joinText, type Rendered, type Text, TreeStream, writeText } from './tree-stream.js';
 import type { LeafReporter } from './types.js';
 
 /** kunit_json.Metadata: empty for `parse`; the kernel tool passes its arch, defconfig and build dir. */
@@ -73,10 +73,17 @@ function commonText(common: Record<string, string | null>, inner: string): strin
 }
 
 /** A JSON list at `level` whose items are already indented for it. */
-function list(items: readonly string[], level: number): string {
+function list(items: readonly Text[], level: number): Text {
   if (items.length === 0) return '[]';
   const inner = pad(level + 1);
-  return `[${inner}${items.join(`,${inner}`)}${pad(level)}]`;
+  const parts: Text[] = [`[${inner}`];
+  const separator = `,${inner}`;
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(separator);
+    parts.push(items[i] as Text);
+  }
+  parts.push(`${pad(level)}]`);
+  return joinText(parts);
 }
 
 /**
@@ -98,16 +105,19 @@ interface CaseFrame {
   readonly closeQuoted: string;
 }
 
-function groupText(test: DoneTest, children: readonly Rendered[], common: string): string {
+function groupText(test: DoneTest, children: readonly Rendered[], common: string): Text {
   const level = 2 * test.level;
   const inner = pad(level + 1);
-  const groups: string[] = [];
-  const cases: string[] = [];
+  const groups: Text[] = [];
+  const cases: Text[] = [];
   for (const child of children) (child.group ? groups : cases).push(child.text);
-  return (
-    `{${inner}"name": ${str(test.name)},${inner}"sub_groups": ${list(groups, level + 1)},` +
-    `${inner}"test_cases": ${list(cases, level + 1)}${common}${pad(level)}}`
-  );
+  return joinText([
+    `{${inner}"name": ${str(test.name)},${inner}"sub_groups": `,
+    list(groups, level + 1),
+    `,${inner}"test_cases": `,
+    list(cases, level + 1),
+    `${common}${pad(level)}}`,
+  ]);
 }
 
 /** The streaming JSON reporter: the first root only, as kunit.py has one. */
@@ -130,14 +140,16 @@ export function createStreamingKunitJson(
   };
   let rootId: string | undefined;
   let groups = 0;
-  const cases: string[] = [];
+  const cases: Text[] = [];
   let ended = false;
   const head = `{${inner}"name": "KUnit Test Group",${inner}"sub_groups": `;
   const end = (): void => {
     if (ended) return;
     ended = true;
     sink.write(groups === 0 ? `${head}[]` : pad(1) + ']');
-    sink.write(`,${inner}"test_cases": ${list(cases, 1)}${commonTop}\n}`);
+    sink.write(`,${inner}"test_cases": `);
+    writeText(sink, list(cases, 1));
+    sink.write(`${commonTop}\n}`);
     if (typeof destination !== 'string') sink.write('\n');
   };
   const frames = new Map<string, CaseFrame[]>();
@@ -164,7 +176,8 @@ export function createStreamingKunitJson(
         cases.push(child.text);
         return;
       }
-      sink.write(`${groups === 0 ? `${head}[` : ','}${pad(2)}${child.text}`);
+      sink.write(`${groups === 0 ? `${head}[` : ','}${pad(2)}`);
+      writeText(sink, child.text);
       groups++;
     },
     rootEnd: (id) => {

@@ -13,7 +13,7 @@ import type { RunEvent } from '../events/types.js';
 import { totalTests } from '../ktap/model.js';
 import { openDocumentSink, type TextSink } from '../util/sink.js';
 import { xmlAttr, xmlText } from './escape.js';
-import { type DoneTest, type Rendered, TreeStream } from './tree-stream.js';
+import { type DoneTest, joinText, type Rendered, type Text, TreeStream } from './tree-stream.js';
 import type { LeafReporter } from './types.js';
 
 /** ElementTree's declaration, single quotes and all. */
@@ -81,15 +81,15 @@ function caseText(test: DoneTest): string {
   return `${head}>${inner}${parts.join(inner)}${pad(test.level)}</testcase>`;
 }
 
-function render(test: DoneTest, children: readonly Rendered[]): string {
+function render(test: DoneTest, children: readonly Rendered[]): Text {
   if (children.length === 0) return caseText(test);
   // One join: a flat string, where appending child by child leaves a chain of pieces that every later
   // step (the root's body, the write) must walk again.
   const inner = pad(test.level + 1);
-  const parts = [`${suiteTag(test)}>`];
+  const parts: Text[] = [`${suiteTag(test)}>`];
   for (const child of children) parts.push(inner, child.text);
   parts.push(pad(test.level), '</testsuite>');
-  return parts.join('');
+  return joinText(parts);
 }
 
 /** A root's document: its opening tag (known when it ends) and its body, kept as UTF-8 off the JS heap. */
@@ -131,12 +131,21 @@ export function createStreamingJUnit(
     root.body.push(Buffer.from(root.pending));
     root.pending = '';
   };
+  // Bytes (runs of passing cases) are kept as they are: never changed once given, and free of marks.
+  const append = (root: Root, text: Text): void => {
+    if (typeof text === 'string') root.pending += text;
+    else if (text instanceof Uint8Array) {
+      if (root.pending !== '') keep(root);
+      root.body.push(Buffer.from(text.buffer, text.byteOffset, text.byteLength));
+    } else for (const piece of text) append(root, piece);
+  };
   const stream = new TreeStream({
     render,
     rootChild: (id, child) => {
       const root = rootOf(id);
       root.children++;
-      root.pending += pad(1) + child.text;
+      root.pending += pad(1);
+      append(root, child.text);
       if (root.pending.length >= 65_536) keep(root);
     },
     rootEnd: (id, test) => {

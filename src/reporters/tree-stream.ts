@@ -15,7 +15,8 @@ import type { RunEvent, TestDirective, TestStatus } from '../events/types.js';
 import { CountTracker } from '../ktap/counts.js';
 import { type PassedLeaves, passedLeavesEvents } from '../ktap/fast-leaf.js';
 import type { TestCounts } from '../ktap/model.js';
-import { copyBytes, storeWords, viewOf, type Words, wordsOf } from '../util/output-buffer.js';
+import type { TextSink } from '../util/sink.js';
+import { type CaseBytes, CaseRuns, caseBytesOf, type PassedCaseBytes } from './case-run.js';
 
 /** A finished test, as a renderer sees it. */
 export interface DoneTest {
@@ -32,24 +33,46 @@ export interface DoneTest {
   readonly log: readonly string[];
 }
 
+/**
+ * A rendered test's text: a string, bytes (a run of fast-lane cases, in the document's encoding already),
+ * or pieces in order. Bytes stay bytes until they reach the output: a million cases' text decoded to
+ * strings, joined and encoded back cost more than all the rest of the JSON document.
+ */
+export type Text = string | Uint8Array | readonly Text[];
+
+/** Writes `text` piece by piece, in order. */
+export function writeText(sink: Required<TextSink>, text: Text): void {
+  if (typeof text === 'string') sink.write(text);
+  else if (text instanceof Uint8Array) sink.writeBytes(text);
+  else for (const piece of text) writeText(sink, piece);
+}
+
+/**
+ * `parts` as one Text: a string when every part is one (joined once, so the result is flat), else the parts
+ * with each stretch of strings joined.
+ */
+export function joinText(parts: readonly Text[]): Text {
+  if (parts.every((p) => typeof p === 'string')) return parts.join('');
+  const out: Text[] = [];
+  let strings: string[] = [];
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      strings.push(part);
+      continue;
+    }
+    if (strings.length > 0) out.push(strings.join(''));
+    strings = [];
+    out.push(part);
+  }
+  if (strings.length > 0) out.push(strings.join(''));
+  return out;
+}
+
 /** A finished child's text. `group`: it had children of its own. */
 export interface Rendered {
   readonly index: number;
   readonly group: boolean;
-  readonly text: string;
-}
-
-/**
- * A passing test case as bytes around its name, at one level: what `render` gives for it, split so that the
- * parser's fast-lane cases (ASCII bytes, ktap/fast-leaf.ts) are copied into the text without strings.
- */
-export interface PassedCaseBytes {
-  readonly head: Buffer;
-  readonly tail: Buffer;
-  /** What the parent's text puts between two of its children. */
-  readonly separator: Buffer;
-  /** 1 for each byte a name must not have to be written as it is (the renderer would escape it). */
-  readonly escaped: Uint8Array;
+  readonly text: Text;
 }
 
 export interface TreeRenderer {
@@ -57,49 +80,13 @@ export interface TreeRenderer {
    * The text of a finished non-root test; `children` its children's texts, in index order. `test` may be
    * a record reused for the next test: read it, do not keep it.
    */
-  render(test: DoneTest, children: readonly Rendered[]): string;
+  render(test: DoneTest, children: readonly Rendered[]): Text;
   /** A root's child, in index order, once every earlier child was given. */
   rootChild(rootId: string, child: Rendered): void;
   /** A root finished; its children were all given before. */
   rootEnd(rootId: string, root: DoneTest): void;
   /** The bytes of a passing case without log at `level`, for renderers that take fast-lane cases so. */
   passedCase?(level: number): PassedCaseBytes;
-}
-
-/**
- * Consecutive fast-lane cases of one parent, written as one text: their bytes, separators included, are
- * copied into one buffer and decoded once when the run ends, as one `Rendered` standing for all of them
- * (the parent's text joins its children with the same separator). A run ends when anything else happens
- * to its parent, or at RUN_LIMIT bytes.
- */
-interface CaseRun {
-  parent: Open | undefined;
-  /** The first case's index, and the index the next case must have to join. */
-  first: number;
-  next: number;
-  bytes: Buffer;
-  /** `bytes`, for storeWords. */
-  view: DataView;
-  /** The bytes of the cases so far, but the last one's tail, which #endRun adds. */
-  used: number;
-  tail: Words;
-}
-
-const RUN_LIMIT = 1 << 20;
-
-/** No bytes: the tail of a run that has no cases (a run takes its frame's tail when it starts). */
-const NO_TAIL = wordsOf(new Uint8Array(0));
-
-function newRun(bytes: Buffer): CaseRun {
-  return { parent: undefined, first: 0, next: 0, bytes, view: viewOf(bytes), used: 0, tail: NO_TAIL };
-}
-
-/** A renderer's PassedCaseBytes as stored: `glue` goes between two cases' names (tail, separator, head). */
-interface CaseBytes {
-  readonly head: Words;
-  readonly glue: Words;
-  readonly tail: Words;
-  readonly escaped: Uint8Array;
 }
 
 interface Open {
@@ -139,7 +126,7 @@ export class TreeStream {
     log: NO_LINES,
   };
 
-  readonly #run: CaseRun = newRun(Buffer.alloc(1 << 12));
+  readonly #runs = new CaseRuns<Open>();
   readonly #caseFrames: CaseBytes[] = [];
 
   constructor(renderer: TreeRenderer) {
@@ -202,44 +189,8 @@ export class TreeStream {
    * up to the first whose name the renderer would escape; returns the index of the first case not copied.
    */
   #addToRun(parent: Open, frame: CaseBytes, leaves: PassedLeaves, from: number): number {
-    const { bytes: name, names } = leaves;
-    const escaped = frame.escaped;
-    let upTo = from;
-    for (; upTo < leaves.count; upTo++) {
-      const end = names[2 * upTo + 1] as number;
-      let i = names[2 * upTo] as number;
-      while (i < end && escaped[name[i] as number] === 0) i++;
-      if (i < end) break;
-    }
-    if (upTo === from) return from;
-    const run = this.#run;
-    const index = leaves.first + from;
-    if (run.parent !== parent || run.next !== index || run.used > RUN_LIMIT) {
-      this.#endRun();
-      run.parent = parent;
-      run.first = index;
-      run.tail = frame.tail;
-    }
-    const { glue, head, tail } = frame;
-    // Room for every case (a name is no longer than the bytes it spans), and the tail #endRun adds.
-    const nameBytes = (names[2 * upTo - 1] as number) - (names[2 * from] as number);
-    const room =
-      run.used + (upTo - from) * glue.bytes.length + nameBytes + head.bytes.length + tail.bytes.length;
-    if (room > run.bytes.length) {
-      run.bytes = Buffer.concat([run.bytes.subarray(0, run.used)], 2 * room);
-      run.view = viewOf(run.bytes);
-    }
-    const { bytes: out, view } = run;
-    let at = run.used;
-    for (let k = from; k < upTo; k++) {
-      // A run's text ends with the tail only once #endRun closes it: between two cases goes tail + separator
-      // + head, stored in one go.
-      at = storeWords(at === 0 ? head : glue, out, view, at);
-      at = copyBytes(name, names[2 * k] as number, names[2 * k + 1] as number, out, at);
-    }
-    run.used = at;
-    run.next = leaves.first + upTo;
-    return upTo;
+    if (!this.#runs.continues(parent)) this.#endRun();
+    return this.#runs.add(parent, frame, leaves, from);
   }
 
   /** The renderer's bytes of a passing case at `level`, asked once per level. */
@@ -248,13 +199,7 @@ export class TreeStream {
     if (renderer.passedCase === undefined) return undefined;
     let frame = this.#caseFrames[level];
     if (frame === undefined) {
-      const { head, tail, separator, escaped } = renderer.passedCase(level);
-      frame = {
-        head: wordsOf(head),
-        glue: wordsOf(Buffer.concat([tail, separator, head])),
-        tail: wordsOf(tail),
-        escaped,
-      };
+      frame = caseBytesOf(renderer.passedCase(level));
       this.#caseFrames[level] = frame;
     }
     return frame;
@@ -262,14 +207,8 @@ export class TreeStream {
 
   /** Gives the open run to its parent as one child. */
   #endRun(): void {
-    const run = this.#run;
-    const parent = run.parent;
-    if (parent === undefined) return;
-    run.parent = undefined;
-    const end = storeWords(run.tail, run.bytes, run.view, run.used);
-    const text = run.bytes.toString('latin1', 0, end);
-    run.used = 0;
-    this.#give(parent, { index: run.first, group: false, text });
+    const run = this.#runs.close();
+    if (run !== undefined) this.#give(run.parent, { index: run.first, group: false, text: run.bytes });
   }
 
   /** Closes what never finished (TEST_CRASHED, deepest first), as TreeBuilder.finish does. */

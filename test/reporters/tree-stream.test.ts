@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/events/types.js';
+import { PassedLeaves } from '../../src/ktap/fast-leaf.js';
+import { KtapParser } from '../../src/ktap/parser.js';
 import { buildTree, TreeBuilder } from '../../src/ktap/tree.js';
 import { createKunitJsonReporter, kunitJson } from '../../src/reporters/json-kunit.js';
 import { createJUnitReporter, treeToJUnit } from '../../src/reporters/junit.js';
-import type { Reporter } from '../../src/reporters/types.js';
+import { type Reporter, takesLeaves } from '../../src/reporters/types.js';
+import { LineSplitter } from '../../src/util/lines.js';
 import { FIXTURES, parseAll } from '../ktap/helpers.js';
 import { prng } from '../prng.js';
 
@@ -45,6 +48,66 @@ async function check(events: readonly RunEvent[], what: string): Promise<void> {
     events,
   );
   assert.equal(junit, want.junit, `JUnit of ${what}`);
+}
+
+/** `events` as a second root's: ids prefixed with 'b', and no run:end (the first root's run has one). */
+function secondRoot(events: readonly RunEvent[]): RunEvent[] {
+  return events
+    .filter((e) => e.type !== 'run:end')
+    .map((e) => ('id' in e ? { ...e, id: `b${e.id}` } : e))
+    .map((e) => (e.type === 'test:start' && e.parentId !== null ? { ...e, parentId: `b${e.parentId}` } : e));
+}
+
+/**
+ * What a reporter writes for `log` read as `vmunit parse` reads it, the parser's fast lane handing it runs
+ * of passing cases (passedLeaves) and the rest as events; with `roots` 2, the log is read twice, the second
+ * time as secondRoot's.
+ */
+async function streamedFast(
+  make: (out: PassThrough) => Reporter,
+  log: Buffer,
+  roots: 1 | 2,
+): Promise<string> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const reporter = make(out);
+  assert.ok(takesLeaves(reporter));
+  let runs = 0;
+  for (let root = 0; root < roots; root++) {
+    const parser = new KtapParser({
+      blocks: 'all',
+      onPassedLeaves: (leaves) => {
+        runs++;
+        if (root === 0) return reporter.passedLeaves(leaves);
+        const renamed = new PassedLeaves();
+        Object.assign(renamed, { ...leaves, parentId: `b${leaves.parentId}` });
+        renamed.names.set(leaves.names);
+        reporter.passedLeaves(renamed);
+      },
+    });
+    const deliver = (events: RunEvent[]) => {
+      for (const e of root === 0 ? events : secondRoot(events)) reporter.onEvent(e);
+    };
+    const splitter = new LineSplitter(undefined, { invalidUtf8: 'backslash', breaks: 'splitlines' });
+    const visitor = {
+      take: (bytes: Buffer, start: number, end: number) => {
+        const taken = parser.pushBytes(bytes, start, end);
+        if (taken > start) deliver(parser.takeEvents());
+        return taken;
+      },
+      line: (line: string) => deliver(parser.push(line)),
+    };
+    for (let at = 0; at < log.length; at += 1 << 16) {
+      splitter.each(log.subarray(at, at + (1 << 16)), visitor);
+      parser.releaseBytes();
+    }
+    for (const line of splitter.end()) visitor.line(line);
+    deliver(parser.end());
+  }
+  await reporter.close();
+  assert.ok(runs > 100, `the fast lane took ${runs} runs`);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const PIECES = [
@@ -94,6 +157,45 @@ describe('streamed kunit.py JSON and JUnit = the tree rendering', () => {
     }
     await check(parseAll(lines), 'a long log with marked, non-ASCII logs');
   });
+  it('on runs of fast-lane cases: megabytes of them, names a document escapes inside runs, two roots', async () => {
+    // One suite of 40k cases passes a run's byte limit and the chunk it is copied into; names with bytes
+    // JSON or XML escapes end a run in its middle; a parameterised case makes its cases a group; the second
+    // root (the log read again) makes JUnit indent every root inside <testsuites>.
+    const lines: string[] = [];
+    for (const block of [1, 2]) {
+      lines.push(
+        'KTAP version 1',
+        '1..2',
+        '    KTAP version 1',
+        `    # Subtest: big_${block}`,
+        '    1..40000',
+      );
+      for (let c = 1; c <= 40000; c++) {
+        const name =
+          c % 997 === 0 ? `case_"${c}"` : c % 1009 === 0 ? `case<${c}>&` : `case_${'x'.repeat(c % 40)}${c}`;
+        lines.push(`    ok ${c} ${name}`);
+      }
+      lines.push(`ok 1 big_${block}`, '    KTAP version 1', '    # Subtest: param', '    1..1');
+      lines.push('        KTAP version 1', '        # Subtest: p', '        1..300');
+      for (let c = 1; c <= 300; c++) lines.push(`        ok ${c} p_${c}`);
+      lines.push('    ok 1 p', 'ok 2 param');
+    }
+    const log = Buffer.from(`${lines.join('\n')}\n`);
+    // The event path is the reference: with two blocks, the tree rendering orders the root's children by
+    // index across blocks, where streamed documents keep them in the order they came.
+    const events = parseAll(lines, { blocks: 'all' });
+    const json = (out: PassThrough) =>
+      createKunitJsonReporter({ destination: out, color: false, kunitCompatible: true });
+    const fastJson = await streamedFast(json, log, 1);
+    assert.ok(fastJson.length > 4e6);
+    assert.equal(fastJson, await streamed(json, events));
+    const junit = (out: PassThrough) =>
+      createJUnitReporter({ destination: out, color: false, kunitCompatible: true });
+    assert.equal(await streamedFast(junit, log, 1), await streamed(junit, events));
+    const twoRoots = await streamedFast(junit, log, 2);
+    assert.match(twoRoots, /^<testsuites>/);
+    assert.equal(twoRoots, await streamed(junit, [...events, ...secondRoot(events)]));
+  });
   it('on 1500 random logs, several roots and unfinished tests included', async () => {
     const rnd = prng(5);
     for (let n = 0; n < 1500; n++) {
@@ -103,13 +205,8 @@ describe('streamed kunit.py JSON and JUnit = the tree rendering', () => {
       const events = parseAll(lines, { extract: false });
       await check(events, JSON.stringify(lines));
       // Two roots, and the second cut short: <testsuites>, and tests closed as crashed at the end.
-      const cut = events.filter((e) => e.type !== 'run:end');
-      const second = cut
-        .slice(0, Math.floor(cut.length * rnd()))
-        .map((e) => ('id' in e ? { ...e, id: `b${e.id}` } : e))
-        .map((e) =>
-          e.type === 'test:start' && e.parentId !== null ? { ...e, parentId: `b${e.parentId}` } : e,
-        );
+      const second = secondRoot(events);
+      second.length = Math.floor(second.length * rnd());
       await check([...events, ...second], `two roots of ${JSON.stringify(lines)}`);
     }
   });
