@@ -76,7 +76,7 @@ export class EventOutput {
       id: f.id,
       parentId: f.parentId,
       name: f.name,
-      index: f.index,
+      index: f.order,
       depth: f.depth,
       isSuite,
     });

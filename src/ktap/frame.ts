@@ -41,6 +41,11 @@ export interface Frame {
   readonly depth: number;
   /** Position within the parent (kunit.py's expected_num); 0 for main. */
   readonly index: number;
+  /**
+   * Position among all the parent's children, test:start's index: `index` after the children of the root's
+   * earlier KTAP documents (`blocks: 'all'`), where numbers start at 1 again.
+   */
+  readonly order: number;
   /** test:start was emitted (always true for an embedded main, whose node belongs to the caller). */
   started: boolean;
   name: string;
@@ -53,6 +58,8 @@ export interface Frame {
   /** The plan: null when absent (kunit.py's None). */
   expectedCount: number | null;
   testNum: number;
+  /** The root's children in earlier KTAP documents (`blocks: 'all'`); 0 for any other frame. */
+  blockBase: number;
   subtests: number;
   /** Diagnostics read in the subtest loop, attributed once the next structural line is seen. */
   subLog: PendingLine[];
@@ -71,6 +78,7 @@ export function newFrame(init: {
   parentId: string | null;
   depth: number;
   index: number;
+  order: number;
   started: boolean;
   preLog: PendingLine[];
 }): Frame {
@@ -81,6 +89,7 @@ export function newFrame(init: {
     parentId: init.parentId,
     depth: init.depth,
     index: init.index,
+    order: init.order,
     started: init.started,
     preLog: init.preLog,
     name: init.isMain ? 'main' : '',
@@ -90,6 +99,7 @@ export function newFrame(init: {
     parentTest: init.isMain,
     expectedCount: null,
     testNum: 1,
+    blockBase: 0,
     subtests: 0,
     subLog: [],
     status: 'TEST_CRASHED',

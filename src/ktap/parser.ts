@@ -128,6 +128,9 @@ export class KtapParser {
     const f = s.stack[s.stack.length - 1];
     if (this.#onLeaves === undefined || f === undefined || f.phase !== 'loopDiag' || f.subLog.length > 0)
       return start;
+    // Top-level cases of a later KTAP document take the event path: their position in the root is not
+    // their number, which the fast lane's record has for both.
+    if (f.blockBase !== 0) return start;
     const prefix = this.#cursor.inPlacePrefix();
     if (prefix < 0) return start;
     const leaves = this.#leaves;
@@ -209,6 +212,7 @@ export class KtapParser {
       parentId: null,
       depth: this.#depth,
       index: 0,
+      order: 0,
       started: true,
       preLog: [],
     });

@@ -91,7 +91,7 @@ export function leafResult(s: ParseState, parent: Frame, p: ClassifiedLine): voi
     id,
     parentId: parent.id,
     name: result.name,
-    index,
+    index: parent.blockBase + index,
     depth: parent.depth + 1,
     isSuite: false,
   });
@@ -194,6 +194,8 @@ function nextBlock(s: ParseState, f: Frame, p: ClassifiedLine): void {
   if (p.kind === 'ktapVersion' || p.kind === 'tapVersion') {
     f.phase = 'version';
     f.expectedCount = null;
+    // Numbers start at 1 again; positions in the root go on.
+    f.blockBase += f.testNum - 1;
     f.testNum = 1;
     return;
   }

@@ -62,6 +62,7 @@ function childFrame(s: ParseState, f: Frame): Frame {
     parentId: f.id,
     depth: f.depth + 1,
     index: f.testNum,
+    order: f.blockBase + f.testNum,
     started: false,
     preLog: f.subLog,
   });

@@ -88,4 +88,45 @@ describe('vmunit parse --json/--junit (bin/vmunit.js)', { skip: distSkip() }, ()
       }
     }
   });
+
+  it('--all-blocks: every report keeps the tests of several KTAP documents in the order they came', () => {
+    // Each document numbers its tests from 1 again (a module loaded later prints its own); ordered by
+    // number, the reports would put the first tests of both documents before the second ones.
+    const dir = mkdtempSync(join(tmpdir(), 'vmunit-parse-blocks-'));
+    const lines = [];
+    for (const doc of [1, 2]) {
+      lines.push('KTAP version 1', '1..2', '    KTAP version 1', `    # Subtest: first_${doc}`, '    1..3');
+      for (let c = 1; c <= 3; c++) lines.push(`    ok ${c} case_${c}`);
+      lines.push(`ok 1 first_${doc}`, `ok 2 second_${doc}`, 'some other kernel line');
+    }
+    writeFileSync(join(dir, 'k.log'), `${lines.join('\n')}\n`);
+    const files = { json: 'k.json', junit: 'k.xml', ktap: 'k.ktap', html: 'k.html' };
+    const run = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'parse',
+        '--all-blocks',
+        '--json=s.json',
+        '--junit=s.xml',
+        ...Object.entries(files).flatMap(([format, file]) => ['-o', `${format}:${file}`]),
+        'k.log',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    const want = ['first_1', 'second_1', 'first_2', 'second_2'];
+    const order = (text: string) => [...text.matchAll(/(first|second)_[12]/g)].map((m) => m[0]);
+    // Each name once, at its first mention (HTML names a test in several places).
+    const firsts = (text: string) => [...new Set(order(text))];
+    assert.deepEqual(firsts(run.stdout), want, 'console');
+    // kunit.py's JSON lists a group's sub-groups before its cases.
+    const json = ['first_1', 'first_2', 'second_1', 'second_2'];
+    for (const file of ['s.json', 's.xml', ...Object.values(files)]) {
+      const expected = file.endsWith('.json') ? json : want;
+      assert.deepEqual(firsts(readFileSync(join(dir, file), 'utf8')), expected, file);
+    }
+    assert.match(readFileSync(join(dir, 'k.ktap'), 'utf8'), /^ok 3 first_2$/m);
+  });
 });

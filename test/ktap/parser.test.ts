@@ -174,6 +174,20 @@ describe('KtapParser: API', () => {
     assert.equal(shape(treeOf(text)), 'main:SUCCESS[a:SUCCESS]');
     assert.equal(shape(treeOf(text, { blocks: 'all' })), 'main:FAILURE[a:SUCCESS,b:FAILURE]');
   });
+  it("blocks: 'all' gives the root's children positions that go on across documents", () => {
+    // Numbers start at 1 again in each document, and are still checked against that; positions (which
+    // order children in every report) go on, for leaves and for suites alike.
+    const lines = ['KTAP version 1', '1..2', 'ok 1 a', '  KTAP version 1', '  # Subtest: s', '  1..1'];
+    lines.push('  ok 1 c', 'ok 2 s', 'KTAP version 1', '1..2', 'ok 1 b', 'ok 3 t');
+    const events = parseAll(lines, { blocks: 'all' });
+    const starts = events.filter((e) => e.type === 'test:start' && e.depth === 1);
+    assert.deepEqual(
+      starts.map((e) => (e.type === 'test:start' ? `${e.name}@${e.index}` : '')),
+      ['a@1', 's@2', 'b@3', 't@4'],
+    );
+    const issues = events.filter((e) => e.type === 'parse:issue').map((e) => e.message);
+    assert.deepEqual(issues, ['Expected test number 2 but found 3']);
+  });
   it('console: errors name the test as it is named at that moment (renamed by its result line)', () => {
     const out = consoleOf(['KTAP version 1', '1..1', '  KTAP version 1', '  1..0', 'ok 1 renamed']);
     assert.match(out, /^\[ERROR\] Test: renamed: 0 tests run!$/m);
