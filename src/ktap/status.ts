@@ -22,6 +22,13 @@ export const TEST_STATUSES: readonly TestStatus[] = [
   'FAILURE_TO_PARSE_TESTS',
 ];
 
+const FAILING: ReadonlySet<TestStatus> = new Set(['FAILURE', 'TEST_CRASHED', 'FAILURE_TO_PARSE_TESTS']);
+
+/** A verdict that fails the run: KTAP's `not ok` (NO_TESTS and SKIPPED do not). */
+export function isFailingStatus(status: TestStatus): boolean {
+  return FAILING.has(status);
+}
+
 /** Which variant of the rule applies. */
 export interface StatusRule {
   /** Count a synthetic failure for a FAILURE parent whose subtree passed (kunit.py after 6.12). */

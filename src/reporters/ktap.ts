@@ -55,6 +55,7 @@ export class KtapWriter {
   #rootsDone = 0;
   #topNumber = 0;
   #versionWritten = false;
+  #noKtapWritten = false;
   #interrupted = false;
   #closing = false;
   #lines: string[] = [];
@@ -101,7 +102,7 @@ export class KtapWriter {
   close(): void {
     this.#closing = true;
     this.#flush();
-    if (!this.#versionWritten) this.#out('KTAP version 1\n1..0\n');
+    if (!this.#versionWritten && !this.#noKtapWritten) this.#out('KTAP version 1\n1..0\n');
   }
 
   #start(event: Extract<RunEvent, { type: 'test:start' }>): void {
@@ -139,8 +140,14 @@ export class KtapWriter {
   #flush(): void {
     while (this.#rootsDone < this.#roots.length) {
       const root = this.#roots[this.#rootsDone] as WriterNode;
+      // The header waits for the body: a run that turns out to have no KTAP at all writes none.
+      if (!root.bodyOpen && !this.#bodyReady(root)) break;
+      if (this.#noKtap(root)) {
+        this.#rootsDone++;
+        continue;
+      }
       if (!root.headerWritten) this.#rootHeader(root);
-      if (!root.bodyOpen && !this.#openRootBody(root)) break;
+      if (!root.bodyOpen) this.#openRootBody(root);
       if (!this.#drain(root)) break;
       if (!this.#closing) break; // a root may gain children until the run ends
       this.#writeLogs(0, root);
@@ -163,9 +170,21 @@ export class KtapWriter {
     for (const line of attrLines(root, false)) this.#emit(0, line);
   }
 
-  /** Writes the root's plan when it can be known; false while the body must wait. */
-  #openRootBody(root: WriterNode): boolean {
-    if (!this.#bodyReady(root)) return false;
+  /**
+   * A root whose log had no KTAP (kunit.py: "could not find any KTAP output") is written as a comment and no
+   * KTAP either, so that reading the document back fails the same way: `KTAP version 1` and `1..0` would
+   * read as a clean run of no tests.
+   */
+  #noKtap(root: WriterNode): boolean {
+    const none = root.result?.status === 'FAILURE_TO_PARSE_TESTS' && root.children.length === 0;
+    if (!none || root.headerWritten || root.plan !== undefined) return false;
+    this.#emit(0, diagnosticLine('# vmunit: no KTAP output was found'));
+    this.#noKtapWritten = true;
+    return true;
+  }
+
+  /** Opens a root's body (once #bodyReady): its plan, when it can be known. */
+  #openRootBody(root: WriterNode): void {
     root.bodyOpen = true;
     // Only the first run's plan can stand at the top; merged runs are numbered on, without a plan.
     const plan = this.#planOf(root);
@@ -173,7 +192,6 @@ export class KtapWriter {
       this.#emit(0, `1..${plan}`);
       root.planWritten = true;
     }
-    return true;
   }
 
   /** The announced plan, or, once the node has ended (or the run closes), the children it had. */

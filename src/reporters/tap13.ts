@@ -12,6 +12,7 @@
  */
 
 import type { RunEvent } from '../events/types.js';
+import { isFailingStatus } from '../ktap/status.js';
 import { openStreamSink, type TextSink } from '../util/sink.js';
 import type { Reporter } from './types.js';
 
@@ -28,6 +29,7 @@ export class Tap13Reporter implements Reporter {
   readonly #out: TextSink;
   readonly #tests = new Map<string, Pending>();
   #n = 0;
+  readonly #roots = new Set<string>();
   #started = false;
   #interrupted = false;
 
@@ -49,6 +51,7 @@ export class Tap13Reporter implements Reporter {
       case 'test:start':
         if (event.depth === 1)
           this.#tests.set(event.id, { name: event.name, lines: [], failLines: 0, status: undefined });
+        if (event.parentId === null) this.#roots.add(event.id);
         return;
       case 'test:attr': {
         const t = this.#tests.get(event.id);
@@ -84,6 +87,10 @@ export class Tap13Reporter implements Reporter {
   }
 
   #result(event: Extract<RunEvent, { type: 'test:result' }>): void {
+    if (this.#roots.has(event.id)) {
+      this.#rootResult(event);
+      return;
+    }
     const t = this.#tests.get(event.id);
     if (t === undefined) return;
     this.#tests.delete(event.id);
@@ -103,6 +110,16 @@ export class Tap13Reporter implements Reporter {
       const skip = event.status === 'SKIPPED' ? ` # SKIP ${reason}` : '';
       this.#line(`ok TEST_NUMBER - ${name}${skip}`);
     }
+  }
+
+  /**
+   * A run that failed with no test to say so (`vmunit parse` of a log without KTAP) gets one line for
+   * itself: with no line at all, `1..0` would read as a clean run.
+   */
+  #rootResult(event: Extract<RunEvent, { type: 'test:result' }>): void {
+    if (this.#n > 0 || this.#tests.size > 0 || !isFailingStatus(event.status)) return;
+    const why = event.status === 'FAILURE_TO_PARSE_TESTS' ? 'no test output was found' : (event.reason ?? '');
+    this.#line(`not ok TEST_NUMBER - ${event.name}${why === '' ? '' : `: ${why}`}`);
   }
 
   async close(): Promise<void> {

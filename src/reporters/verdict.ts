@@ -7,8 +7,7 @@
  */
 
 import { addStatus, newTestNode, type TestNode } from '../ktap/model.js';
-
-const NOT_OK = new Set(['FAILURE', 'TEST_CRASHED', 'FAILURE_TO_PARSE_TESTS']);
+import { isFailingStatus } from '../ktap/status.js';
 
 function verdictLeaf(node: TestNode): TestNode {
   const leaf = newTestNode(`${node.id}/verdict`, node.name);
@@ -28,7 +27,7 @@ export function addVerdictCases(root: TestNode): void {
     const path = [...ancestors, node];
     for (const child of [...node.subtests]) if (child.subtests.length > 0) visit(child, path);
     const hidden = node.counts.failed + node.counts.crashed === 0;
-    if (ancestors.length === 0 || !NOT_OK.has(node.status) || !hidden) return;
+    if (ancestors.length === 0 || !isFailingStatus(node.status) || !hidden) return;
     const leaf = verdictLeaf(node);
     node.subtests.push(leaf);
     for (const n of path) addStatus(n.counts, leaf.status);

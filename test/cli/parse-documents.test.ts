@@ -14,8 +14,9 @@ import { buildTree } from '../../src/ktap/tree.js';
 import { kunitJson } from '../../src/reporters/json-kunit.js';
 import { treeToJUnit } from '../../src/reporters/junit.js';
 import { parseAll } from '../ktap/helpers.js';
-import { distSkip } from '../requirements.js';
+import { distSkip, kunitPy } from '../requirements.js';
 
+const kunit = kunitPy();
 const BIN = fileURLToPath(new URL('../../bin/vmunit.js', import.meta.url));
 
 /** A KUnit log in the bench's shape: suites of 100 cases, one failure with diagnostics every 1000. */
@@ -128,5 +129,41 @@ describe('vmunit parse --json/--junit (bin/vmunit.js)', { skip: distSkip() }, ()
       assert.deepEqual(firsts(readFileSync(join(dir, file), 'utf8')), expected, file);
     }
     assert.match(readFileSync(join(dir, 'k.ktap'), 'utf8'), /^ok 3 first_2$/m);
+  });
+
+  /** `vmunit parse ARGS` of a log without KTAP, in a folder of its own. */
+  function nothingParsed(args: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'vmunit-parse-nothing-'));
+    writeFileSync(join(dir, 'k.log'), 'Booting the kernel\nKernel panic - not syncing\n');
+    const vmunit = (more: string[]) =>
+      spawnSync(process.execPath, [BIN, 'parse', ...more], { cwd: dir, encoding: 'utf8' });
+    return { dir, vmunit, run: vmunit([...args, 'k.log']) };
+  }
+
+  it('a log without KTAP fails in every report, and its KTAP reads back as the same failure', () => {
+    const { dir, vmunit, run } = nothingParsed([
+      '-o',
+      'ktap:k.ktap',
+      '-o',
+      'tap13:k.tap',
+      '-o',
+      'junit:k.xml',
+    ]);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(run.stderr, '');
+    assert.match(run.stdout, /Could not find any KTAP output/);
+    assert.match(readFileSync(join(dir, 'k.tap'), 'utf8'), /^not ok 1 - /m);
+    assert.match(readFileSync(join(dir, 'k.xml'), 'utf8'), /errors="1"/);
+    const back = vmunit(['k.ktap']);
+    assert.equal(back.status, 1);
+    assert.match(back.stdout, /Could not find any KTAP output/);
+  });
+
+  it('kunit.py reads the KTAP of a log without KTAP as the same failure', { skip: kunit.skip }, () => {
+    const { dir, run } = nothingParsed(['-o', 'ktap:k.ktap']);
+    assert.equal(run.status, 1, run.stderr);
+    const ref = spawnSync('python3', [kunit.path ?? '', 'parse', join(dir, 'k.ktap')], { encoding: 'utf8' });
+    assert.equal(ref.status, 1, ref.stderr);
+    assert.match(ref.stdout, /Could not find any KTAP output/);
   });
 });

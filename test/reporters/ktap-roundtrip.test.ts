@@ -23,7 +23,7 @@ import { dumpToEvents, readDump } from './kunit-tree.js';
 import { richEvents } from './sample-events.js';
 
 function parse(text: string): TestNode {
-  const parser = new KtapParser({ extract: false });
+  const parser = new KtapParser();
   const events: RunEvent[] = [];
   for (const line of text.replace(/\n$/, '').split('\n')) events.push(...parser.push(line));
   events.push(...parser.end());

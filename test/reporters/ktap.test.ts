@@ -7,6 +7,7 @@ import type { RunEvent } from '../../src/events/types.js';
 import { buildTree } from '../../src/ktap/tree.js';
 import { createKtapReporter, eventsToKtap, KtapWriter, treeToKtap } from '../../src/reporters/ktap.js';
 import { escapeKtapName, resultLine } from '../../src/reporters/ktap-lines.js';
+import { parseAll } from '../ktap/helpers.js';
 import { runReporter } from './capture.js';
 import { checkKtap } from './ktap-check.js';
 import { hostileEvents, richEvents } from './sample-events.js';
@@ -135,6 +136,15 @@ not ok 1 suite <&> "q" 'a'
   });
   it('writes an empty run as an empty plan', () => {
     assert.equal(eventsToKtap([]), 'KTAP version 1\n1..0\n');
+  });
+  it('writes a log without KTAP as no KTAP either: it reads back as the same failure', () => {
+    const events = parseAll(['no', 'KTAP here']);
+    assert.equal(buildTree(events).status, 'FAILURE_TO_PARSE_TESTS');
+    const text = eventsToKtap(events);
+    assert.equal(text, '# vmunit: no KTAP output was found\n');
+    assert.equal(buildTree(parseAll(text.split('\n'))).status, 'FAILURE_TO_PARSE_TESTS');
+    // A log with KTAP and no tests stays a clean empty run.
+    assert.equal(eventsToKtap(parseAll(['KTAP version 1', '1..0'])), 'KTAP version 1\n1..0\n');
   });
 });
 

@@ -67,4 +67,30 @@ describe('Tap13Reporter (run_tests.sh -t)', () => {
       ].join('\n'),
     );
   });
+  it('gives a run that failed with no test to say so (a log without KTAP) one not ok line', async () => {
+    const run = async (events: readonly RunEvent[]) => {
+      const out = sink();
+      const r = new Tap13Reporter(out);
+      for (const e of events) r.onEvent(e);
+      await r.close();
+      return out.text();
+    };
+    const root = (status: 'FAILURE_TO_PARSE_TESTS' | 'NO_TESTS' | 'FAILURE'): RunEvent[] => [
+      { type: 'run:start', producer: 'ktap', name: 'log' },
+      { type: 'test:start', id: 'r', parentId: null, name: 'main', index: 1, depth: 0, isSuite: true },
+      { type: 'test:result', id: 'r', name: '<missing>', status },
+    ];
+    assert.equal(
+      await run(root('FAILURE_TO_PARSE_TESTS')),
+      'TAP version 13\nnot ok 1 - <missing>: no test output was found\n1..1\n',
+    );
+    assert.equal(await run(root('NO_TESTS')), 'TAP version 13\n1..0\n');
+    // A failing test already says it: no line for the run.
+    const failed = await run([
+      ...root('FAILURE').slice(0, 2),
+      ...test('g/1', 'a', [], { status: 'FAILURE', reason: 'x' }),
+      ...root('FAILURE').slice(2),
+    ]);
+    assert.equal(failed, 'TAP version 13\nnot ok 1 - a: x\n1..1\n');
+  });
 });

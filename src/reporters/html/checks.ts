@@ -6,6 +6,7 @@
  */
 
 import type { TestStatus } from '../../events/types.js';
+import { isFailingStatus } from '../../ktap/status.js';
 import type { RecordCheck } from '../../record/types.js';
 
 export interface CheckLimits {
@@ -28,12 +29,6 @@ export interface CheckSelection {
   /** Checks left out, by status (failing ones included when over the cap). */
   readonly hidden: Readonly<Partial<Record<TestStatus, number>>>;
   readonly hiddenTotal: number;
-}
-
-const BAD: ReadonlySet<TestStatus> = new Set(['FAILURE', 'TEST_CRASHED', 'FAILURE_TO_PARSE_TESTS']);
-
-export function isFailingStatus(status: TestStatus): boolean {
-  return BAD.has(status);
 }
 
 /** A check's place in the tree, shared with its siblings, so deep nesting costs no path copies. */
