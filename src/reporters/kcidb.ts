@@ -11,7 +11,9 @@
 
 import { createHash } from 'node:crypto';
 import type { ProducerKind, TestStatus } from '../events/types.js';
+import { isFailingStatus } from '../ktap/status.js';
 import { RecordBuilder, type RunMetaInput } from '../record/builder.js';
+import { verdictOf } from '../record/counts.js';
 import type { RecordCheck, RecordTest, RunMeta, RunRecord, Verdict } from '../record/types.js';
 import { writeDocument } from '../util/sink.js';
 import { checkOrigin } from './kcidb-origin.js';
@@ -201,7 +203,30 @@ export function recordToKcidb(record: RunRecord, options: KcidbOptions): KcidbDo
   };
   const parts = siblingComponents(record.tests.map((t) => t.name));
   const tests = record.tests.flatMap((t, i) => testObjects(ctx, t, `${root}.${parts[i]}`));
+  tests.push(...rootObjects(ctx, record, root));
   return { version: { major: 5, minor: 3 }, checkouts: [checkout], builds: [build], tests };
+}
+
+/**
+ * A run that failed where none of its tests says so (a log without KTAP, a parse problem outside every
+ * test) is one test object at the suite's path, so that the submission does not read as a clean run.
+ */
+function rootObjects(ctx: Ctx, record: RunRecord, path: string): KcidbTest[] {
+  return (record.roots ?? []).flatMap((r, i) => {
+    const mine = record.tests.filter((t) => (t.root ?? 0) === i);
+    if (!isFailingStatus(r.status) || mine.some((t) => t.verdict === 'FAIL' || t.verdict === 'ERROR'))
+      return [];
+    const o = testObject(
+      ctx,
+      (record.roots?.length ?? 0) > 1 ? `${path}.${i + 1}` : path,
+      verdictOf(r.status),
+    );
+    o.comment = noNul(r.name);
+    const issues = (r.node?.issues ?? []).map((issue) => issue.message);
+    const text = excerpt([...(r.reason === undefined ? [] : [r.reason]), ...issues, ...(r.log ?? [])]);
+    if (text !== undefined) o.log_excerpt = text;
+    return [o];
+  });
 }
 
 export interface KcidbReporterOptions extends KcidbOptions {

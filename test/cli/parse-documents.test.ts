@@ -141,19 +141,24 @@ describe('vmunit parse --json/--junit (bin/vmunit.js)', { skip: distSkip() }, ()
   }
 
   it('a log without KTAP fails in every report, and its KTAP reads back as the same failure', () => {
+    const files = { ktap: 'k.ktap', tap13: 'k.tap', junit: 'k.xml', html: 'k.html', kcidb: 'k.kcidb' };
     const { dir, vmunit, run } = nothingParsed([
-      '-o',
-      'ktap:k.ktap',
-      '-o',
-      'tap13:k.tap',
-      '-o',
-      'junit:k.xml',
+      ...Object.entries(files).flatMap(([format, file]) => ['-o', `${format}:${file}`]),
+      '--origin',
+      'vmunit_test',
     ]);
     assert.equal(run.status, 1, run.stderr);
     assert.equal(run.stderr, '');
     assert.match(run.stdout, /Could not find any KTAP output/);
-    assert.match(readFileSync(join(dir, 'k.tap'), 'utf8'), /^not ok 1 - /m);
-    assert.match(readFileSync(join(dir, 'k.xml'), 'utf8'), /errors="1"/);
+    const file = (name: string) => readFileSync(join(dir, name), 'utf8');
+    assert.match(file('k.tap'), /^not ok 1 - /m);
+    assert.match(file('k.xml'), /errors="1"/);
+    assert.match(file('k.html'), /\[ERROR\] Could not find any KTAP output/);
+    const kcidb = JSON.parse(file('k.kcidb')) as { tests: Array<{ status: string }> };
+    assert.deepEqual(
+      kcidb.tests.map((t) => t.status),
+      ['ERROR'],
+    );
     const back = vmunit(['k.ktap']);
     assert.equal(back.status, 1);
     assert.match(back.stdout, /Could not find any KTAP output/);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { RecordRoot } from '../../src/record/types.js';
 import { pathComponent, recordToKcidb } from '../../src/reporters/kcidb.js';
 import { VmunitError } from '../../src/util/errors.js';
 import { check, record, test } from '../scale/records.js';
@@ -93,6 +94,28 @@ describe('recordToKcidb', () => {
     assert.throws(() => assertKcidb({ ...doc, version: { major: 4 } }));
     assert.throws(() => assertKcidb({ ...doc, tests: [{ ...doc.tests[0], path: 'a..b' }] }));
     assert.throws(() => assertKcidb({ ...doc, tests: [{ ...doc.tests[0], status: 'OK' }] }));
+  });
+
+  it('a run that failed where no test says so (no KTAP found) is one ERROR test at the suite path', () => {
+    const failedRoot: RecordRoot = {
+      name: '<missing>',
+      status: 'FAILURE_TO_PARSE_TESTS',
+      node: { id: '0', issues: [{ message: 'Could not find any KTAP output.', line: 2, kind: 'no-ktap' }] },
+    };
+    const none = recordToKcidb({ ...record([]), roots: [failedRoot] }, { origin: 'vmunit_ci' });
+    assertKcidb(none);
+    assert.deepEqual(
+      none.tests.map((t) => [t.path, t.status, t.log_excerpt]),
+      [['kvm-unit-tests.x86_64', 'ERROR', 'Could not find any KTAP output.']],
+    );
+    // A failing test already says it; a passing root adds nothing.
+    const failing = recordToKcidb({ ...REC, roots: [{ ...failedRoot, status: 'FAILURE' }] }, { origin: 'a' });
+    assert.equal(failing.tests.length, doc.tests.length);
+    const passing = recordToKcidb(
+      { ...record([]), roots: [{ name: 'main', status: 'SUCCESS' }] },
+      { origin: 'a' },
+    );
+    assert.deepEqual(passing.tests, []);
   });
 
   it('pathComponent keeps [a-zA-Z0-9_-] only', () => {

@@ -29,6 +29,7 @@ import { readChunks } from '../../util/read-input.js';
 import { HeldOutput } from '../../util/sink.js';
 import type { CliContext } from '../context.js';
 import { addKunitParseOptions, BARE_VALUES } from './kunit-options.js';
+import { addKcidbOptions, type KcidbFlags, kcidbOptions } from './record-output.js';
 
 export interface ParseOptions {
   readonly rawOutput?: string;
@@ -43,6 +44,8 @@ export interface ParseOptions {
   readonly outputs?: readonly string[];
   /** Keep the run record (events.jsonl, record.json) in this folder. */
   readonly results?: string;
+  /** `--origin`, `--log-url`: what a kcidb report needs. */
+  readonly kcidb?: KcidbFlags;
 }
 
 /** What `vmunit parse` and `vmunit kunit parse` ask for: one request, one streaming path. */
@@ -161,7 +164,12 @@ async function grammarOutputs(ctx: CliContext, opts: ParseRequest) {
   const live = targets.filter((t) => !fromRecord.includes(t));
   if (live.length > 0) {
     const { createOutputReporter } = await import('../../reporters/output-reporter.js');
-    const reporter = createOutputReporter(live, { stdout: ctx.stdout, color: false, title: opts.title });
+    const reporter = createOutputReporter(live, {
+      stdout: ctx.stdout,
+      color: false,
+      title: opts.title,
+      ...kcidbOptions(opts.kcidb ?? {}),
+    });
     list.push({ reporter, file: undefined });
   }
   if (opts.results !== undefined) {
@@ -174,7 +182,11 @@ async function grammarOutputs(ctx: CliContext, opts: ParseRequest) {
       onEvent: (event) => writer.onEvent(event),
       close: async () => {
         await writer.close();
-        await renderRecord(writer.builder.record(), fromRecord, { stdout: ctx.stdout, color: false });
+        await renderRecord(writer.builder.record(), fromRecord, {
+          stdout: ctx.stdout,
+          color: false,
+          ...kcidbOptions(opts.kcidb ?? {}),
+        });
       },
     };
     list.push({ reporter, file: undefined });
@@ -291,10 +303,12 @@ export async function runParse(ctx: CliContext, opts: ParseRequest): Promise<num
 }
 
 export function register(program: Command, ctx: CliContext, setStatus: (code: number) => void): void {
-  const cmd = addKunitParseOptions(
-    program
-      .command('parse')
-      .argument('[input_file]', 'Specifies the file to read results from (stdin when absent or -).'),
+  const cmd = addKcidbOptions(
+    addKunitParseOptions(
+      program
+        .command('parse')
+        .argument('[input_file]', 'Specifies the file to read results from (stdin when absent or -).'),
+    ),
   )
     .option('--ktap [FILE]', 'Re-emits the results as normalised KTAP to stdout or a file.')
     .option(
@@ -321,6 +335,8 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
         const ktap = str(raw.ktap);
         const format = str(raw.format);
         const results = str(raw.results);
+        const origin = str(raw.origin);
+        const logUrl = str(raw.logUrl);
         const rules = rulesFromEnv(ctx.env.VMUNIT_KUNIT_RULES);
         const opts: ParseRequest = {
           file,
@@ -337,6 +353,10 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
           ...(format === undefined ? {} : { format }),
           outputs: Array.isArray(raw.output) ? (raw.output as string[]) : [],
           ...(results === undefined ? {} : { results }),
+          kcidb: {
+            ...(origin === undefined ? {} : { origin }),
+            ...(logUrl === undefined ? {} : { logUrl }),
+          },
         };
         setStatus(await runParse(ctx, opts));
       },
