@@ -216,11 +216,11 @@ describe('--list-cmds and --list-opts (kunit.py bash completion hooks)', () => {
   );
   const extras: Record<string, string> = {
     root: '',
-    run: ' -j --parallel --shard --shard-total --durations --failed-from --format -o --output --kernel_root',
+    run: ' -j --parallel --shard --shard-total --durations --failed-from --format -o --output --origin --log-url --kernel_root',
     config: ' --kernel_root',
     build: ' --kernel_root',
-    exec: ' -j --parallel --shard --shard-total --durations --failed-from --format -o --output --kernel_root',
-    parse: ' --format -o --output --results --kernel_root',
+    exec: ' -j --parallel --shard --shard-total --durations --failed-from --format -o --output --origin --log-url --kernel_root',
+    parse: ' --format -o --output --origin --log-url --results --kernel_root',
   };
   it('--list-cmds prints mainline kunit.py subcommands', async () => {
     const r = await vmunit(['kunit', '--list-cmds']);

@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from '../commander.js';
+import { addKcidbOptions, type KcidbFlags } from './record-output.js';
 import type { SliceFlags } from './shard-options.js';
 
 /** Subcommands in kunit.py's order. */
@@ -49,6 +50,8 @@ export interface KunitCli {
   /** The shared output grammar (reporters/output.ts); --json/--junit stay kunit.py's. */
   readonly format: string | undefined;
   readonly outputs: readonly string[];
+  /** `--origin`, `--log-url`: what a kcidb report needs. */
+  readonly kcidb: KcidbFlags;
   /** parse: keep the run record (events.jsonl, record.json) in this folder. */
   readonly results: string | undefined;
 }
@@ -270,7 +273,7 @@ export function buildKunitProgram(
       addKunitParseOptions(cmd)
         .option(
           '--format <format>',
-          'stdout: a report (ktap, junit, json, html, tap13) instead of the console (vmunit extension)',
+          'stdout: a report (ktap, junit, json, html, tap13, kcidb) instead of the console (vmunit extension)',
         )
         .option(
           '-o, --output <[format:]path>',
@@ -278,6 +281,7 @@ export function buildKunitProgram(
           (value: string, previous: string[]) => [...previous, value],
           [],
         );
+      addKcidbOptions(cmd);
     }
     if (name === 'parse') {
       cmd.argument('[input_file]', 'Specifies the file to read results from.');
@@ -317,6 +321,8 @@ const VMUNIT_ONLY_OPTIONS = new Set([
   '--failed-from',
   '--format',
   '--output',
+  '--origin',
+  '--log-url',
   '--results',
 ]);
 
@@ -344,6 +350,8 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
   const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const raw = str(o.raw_output) ?? (o.raw_output === true ? 'kunit' : undefined);
+  const origin = str(o.origin);
+  const logUrl = str(o.logUrl);
   return {
     subcommand,
     kernelRoot: str(o.kernel_root),
@@ -376,6 +384,7 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
     file: subcommand === 'parse' ? str(positional[0]) : undefined,
     format: str(o.format),
     outputs: list(o.output),
+    kcidb: { ...(origin === undefined ? {} : { origin }), ...(logUrl === undefined ? {} : { logUrl }) },
     results: str(o.results),
     slice: sliceFlags(o),
   };

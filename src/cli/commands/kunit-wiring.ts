@@ -11,6 +11,7 @@ import { reportsBesideConsole, stdoutTaken } from '../../reporters/output.js';
 import { createOutputReporter } from '../../reporters/output-reporter.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
 import { HeldOutput } from '../../util/sink.js';
+import { type KcidbFlags, kcidbOptions } from './record-output.js';
 
 /** Where reports go and how they look. */
 export interface ReportTargets {
@@ -34,6 +35,8 @@ export interface ReportTargets {
     readonly outputs: readonly string[];
     readonly cwd: string;
     readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+    /** `--origin`, `--log-url`: what a kcidb report needs. */
+    readonly kcidb?: KcidbFlags;
   };
 }
 
@@ -59,6 +62,7 @@ function grammarReporter(targets: ReportTargets): { reporter: Reporter | undefin
     color: false,
     metadata: targets.metadata,
     title: 'vmunit kunit',
+    ...kcidbOptions(g.kcidb ?? {}),
   });
   return { reporter, taken: stdoutTaken(list) };
 }

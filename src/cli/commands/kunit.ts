@@ -28,6 +28,7 @@ function parseRequest(cli: KunitCli, root: string, rules: KunitRules): ParseRequ
     summary: cli.summary,
     failed: cli.failed,
     outputs: cli.outputs,
+    kcidb: cli.kcidb,
     ...(cli.rawOutput === undefined ? {} : { rawOutput: cli.rawOutput }),
     ...(cli.json === undefined ? {} : { json: cli.json }),
     ...(cli.junit === undefined ? {} : { junit: cli.junit }),
@@ -63,6 +64,13 @@ async function dispatch(ctx: CliContext, cli: KunitCli): Promise<number> {
       import('../../kernel/kunit-version.js'),
     ]);
     return runParse(ctx, parseRequest(cli, root, kunitRulesForTree(root)));
+  }
+  // A KCIDB report is written after the build and the boot: its origin is checked before either.
+  const { parseOutputSpecs } = await import('../../reporters/output.js');
+  const targets = parseOutputSpecs({ format: cli.format, outputs: cli.outputs, isTTY: false, cwd: ctx.cwd });
+  if (targets.some((t) => t.format === 'kcidb')) {
+    const { checkOrigin } = await import('../../reporters/kcidb-origin.js');
+    checkOrigin(cli.kcidb.origin);
   }
   const { runKunitStages } = await import('./kunit-stages.js');
   return runKunitStages(ctx, cli, root);

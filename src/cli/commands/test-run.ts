@@ -18,10 +18,11 @@ import type { Isolation } from '../../unit/supervisor.js';
 import { VmunitError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { recordWriter } from '../record-sink.js';
+import { type KcidbFlags, kcidbOptions } from './record-output.js';
 import type { SliceFlags } from './shard-options.js';
 import { sliceList } from './shard-options.js';
 
-export interface TestFlags extends SliceFlags {
+export interface TestFlags extends SliceFlags, KcidbFlags {
   filter?: string;
   filter_glob?: string;
   filter_action?: string;
@@ -151,6 +152,7 @@ export async function testCommand(
     stdout: ctx.stdout,
     color: tty && ctx.env.NO_COLOR === undefined,
     title: 'vmunit test',
+    ...kcidbOptions(flags),
   });
   const reporter =
     flags.results === undefined

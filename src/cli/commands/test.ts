@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_TIMEOUT_MS } from '../../unit/protocol.js';
 import type { CliContext } from '../context.js';
+import { addKcidbOptions } from './record-output.js';
 import { addSliceOptions } from './shard-options.js';
 import type { TestFlags } from './test-run.js';
 
@@ -33,7 +34,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('-j, --jobs <n>', 'suites run at once', '1')
     .option(
       '--format <format>',
-      'stdout: console, ktap, json, junit, html or none (default: console on a tty, else ktap)',
+      'stdout: console, ktap, json, junit, html, kcidb or none (default: console on a tty, else ktap)',
     )
     .option(
       '-o, --output <[format:]path>',
@@ -44,7 +45,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
     .option('--results <dir>', 'keep the run record (events.jsonl, record.json) in this folder')
     .option('--list', 'list suite.case names and exit')
     .option('--list_attr', 'list names with attributes and exit');
-  addSliceOptions(cmd, 'suites').action(async (paths: string[], flags: TestFlags) => {
+  addSliceOptions(addKcidbOptions(cmd), 'suites').action(async (paths: string[], flags: TestFlags) => {
     // The unit library loads only when tests run or are listed (`vmunit test --help` stays cheap).
     const { testCommand } = await import('./test-run.js');
     setStatus(await testCommand(paths, flags, ctx));
