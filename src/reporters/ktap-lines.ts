@@ -46,6 +46,13 @@ export function diagnosticLine(text: string): string {
   return `# ${line}`;
 }
 
+/**
+ * The name a result line gives a test without one (a nested KTAP document that had no `# Subtest:`, a
+ * crashed test a producer did not name): kunit.py's result regex needs a name after the number, and a bare
+ * `ok 1` reads as a log line, which hands the next result line to the wrong test.
+ */
+export const UNNAMED_TEST = '(unnamed)';
+
 /** `# Subtest: name`, the header KUnit prints after a nested version line (named as its result line). */
 export function subtestLine(name: string): string {
   return `# Subtest: ${escapeKtapName(name).trim()}`;
@@ -83,7 +90,7 @@ export function resultLine(
   directive: TestDirective | undefined,
 ): string {
   const head = `${isOkResult(status) ? 'ok' : 'not ok'} ${number}`;
-  const title = name === '' ? '' : ` ${escapeKtapName(name)}`;
+  const title = ` ${escapeKtapName(name === '' ? UNNAMED_TEST : name)}`;
   if (!directive) return `${head}${title}`;
   const reason = oneLine(directive.reason).trim();
   return `${head}${title} # ${directive.kind}${reason === '' ? '' : ` ${reason}`}`;

@@ -40,6 +40,8 @@ interface WriterNode {
   result: TestResultEvent | undefined;
   /** Suites: version/`# Subtest:`/attributes/plan written. Roots: version line and attributes written. */
   headerWritten: boolean;
+  /** Suites: the header has a `# Subtest:` line, by which kunit.py finds where the suite ends. */
+  namedHeader: boolean;
   planWritten: boolean;
   /** Children may be written (the plan, if any, is out). */
   bodyOpen: boolean;
@@ -122,6 +124,7 @@ export class KtapWriter {
       children: [],
       result: undefined,
       headerWritten: false,
+      namedHeader: false,
       planWritten: false,
       bodyOpen: false,
       written: 0,
@@ -243,7 +246,11 @@ export class KtapWriter {
    * KUnit prints right after `# Subtest:` land inside the header.
    */
   #headerReady(node: WriterNode): boolean {
-    return this.#isSuite(node) && this.#bodyReady(node);
+    if (!this.#isSuite(node)) return false;
+    // An unnamed suite's header has no `# Subtest:` line, so kunit.py can only find its end by its plan: the
+    // header waits until the plan is known (announced, or the children it had once it ended).
+    if (node.name === '') return node.plan !== undefined || node.result !== undefined || this.#closing;
+    return this.#bodyReady(node);
   }
 
   #writeChild(child: WriterNode): boolean {
@@ -293,6 +300,7 @@ export class KtapWriter {
     this.#emit(node.level, 'KTAP version 1');
     // kunit.py matches a plan-less suite's end by the header name, so an unnamed suite gets no header line.
     if (node.name !== '') this.#emit(node.level, subtestLine(node.name));
+    node.namedHeader = node.name !== '';
     for (const line of attrLines(node, false)) this.#emit(node.level, line);
     node.bodyOpen = true;
     // A suite that ended (or is closed) without announcing a plan gets one: the children it had.
@@ -308,7 +316,11 @@ export class KtapWriter {
    * Writing them back as lines would turn them into failures; leaving them out reproduces the crash.
    */
   #isPlaceholder(child: WriterNode, result: TestResultEvent, parent: WriterNode): boolean {
-    const planned = parent.parent ? parent.planWritten : this.#roots[0] === parent && parent.planWritten;
+    // The crash comes back only where kunit.py sees the parent end early: at the parent's own result line,
+    // which it knows by the `# Subtest:` name (an unnamed parent would take that line as the missing test).
+    const planned = parent.parent
+      ? parent.planWritten && parent.namedHeader
+      : this.#roots[0] === parent && parent.planWritten;
     return (
       planned &&
       result.name === '' &&
