@@ -119,6 +119,10 @@ export function excerptHtml(parts: readonly ExcerptPart[], cls = ''): string {
   return `<pre${cls === '' ? '' : ` class="${cls}"`}>${inner}</pre>`;
 }
 
+function checkIssues(checks: readonly RecordCheck[]): RecordIssue[] {
+  return checks.flatMap((c) => [...(c.node?.issues ?? []), ...checkIssues(c.checks ?? [])]);
+}
+
 /** A failure that only says the check's name again (a guest's `FAIL: <name>` line) adds nothing. */
 function repeatsName(f: FailureDetail, name: string): boolean {
   return f.location === undefined && f.leftText === undefined && f.message.endsWith(name);
@@ -154,9 +158,14 @@ function checksHtml(checks: readonly RecordCheck[], limits: CheckLimits): string
   return out.join('');
 }
 
-/** Parse problems, as kunit.py's `[ERROR]` lines, the first twenty of them. */
-export function issuesHtml(issues: readonly RecordIssue[]): string {
-  const out = issues.slice(0, MAX_ISSUES).map((i) => `<div class="issue">[ERROR] ${h(i.message)}</div>`);
+/**
+ * Parse problems, as kunit.py's `[ERROR]` lines, the first twenty of them; with `named`, each says which
+ * test it is about (`Test: name:`), as for a test's checks.
+ */
+export function issuesHtml(issues: readonly RecordIssue[], named = false): string {
+  const line = (i: RecordIssue) =>
+    named && i.testName !== undefined ? `Test: ${i.testName}: ${i.message}` : i.message;
+  const out = issues.slice(0, MAX_ISSUES).map((i) => `<div class="issue">[ERROR] ${h(line(i))}</div>`);
   if (issues.length > MAX_ISSUES)
     out.push(`<div class="more">… and ${issues.length - MAX_ISSUES} more parse errors</div>`);
   return out.join('');
@@ -197,6 +206,8 @@ export function renderTest(test: RecordTest, opts: TestViewOptions): string {
   body.push(why);
   body.push(checksHtml(test.checks, opts.checkLimits ?? CHECK_LIMITS));
   body.push(issuesHtml(test.node?.issues ?? []));
+  // Its checks' parse problems too: a check shown or not (past the limits) must not take them with it.
+  body.push(issuesHtml(checkIssues(test.checks), true));
   // The log file has the command line and stderr too; without one, the output the record kept.
   const output = test.output ?? [];
   const log = opts.log ?? (output.length > 0 ? { parts: excerpt(output), lines: output.length } : undefined);

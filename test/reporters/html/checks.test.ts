@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RecordCheck } from '../../../src/record/types.js';
 import { flattenChecks, pathNames, selectChecks } from '../../../src/reporters/html/checks.js';
+import { renderTest } from '../../../src/reporters/html/test-view.js';
+import { test } from '../../scale/records.js';
 
 const pass = (name: string): RecordCheck => ({ name, status: 'SUCCESS' });
 const fail = (name: string): RecordCheck => ({ name, status: 'FAILURE' });
@@ -45,5 +47,24 @@ describe('check selection', () => {
     const sel = selectChecks([check]);
     assert.equal(sel.shown.length, 1);
     assert.equal(sel.shown[0]?.path.length, 20_001);
+  });
+  it("shows every check's parse problems, named, though the check itself is past the limits", () => {
+    const issue = (n: number) => ({
+      message: `Expected test number ${n} but found ${n + 1}`,
+      testName: `c${n}`,
+    });
+    const checks: RecordCheck[] = Array.from({ length: 30 }, (_, n) => ({
+      name: `c${n}`,
+      status: 'SUCCESS',
+      ...(n % 10 === 9 ? { node: { issues: [issue(n)] } } : {}),
+    }));
+    const t = { ...test('suite', 'PASS'), checks };
+    const html = renderTest(t, { anchor: 't1', checkLimits: { others: 5, failing: 5 } });
+    for (const n of [9, 19, 29]) {
+      assert.ok(html.includes(`[ERROR] Test: c${n}: Expected test number ${n} but found ${n + 1}`), `c${n}`);
+    }
+    // c4 is shown as a check and named once more nowhere; c29 is past the limits, named by its issue only.
+    assert.equal(html.split('c4<').length - 1, 1);
+    assert.equal(html.split('c29').length - 1, 1);
   });
 });
