@@ -5,12 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { distSkip } from '../requirements.js';
+
+/** Every folder these tests make, removed after them. */
+const ROOT_TMP = mkdtempSync(join(tmpdir(), 'vmunit-kcidb-origin-'));
+after(() => rmSync(ROOT_TMP, { recursive: true, force: true }));
 
 const BIN = fileURLToPath(new URL('../../bin/vmunit.js', import.meta.url));
 const FAILING_LOG = resolve(import.meta.dirname, '../fixtures/ktap/test_is_test_passed-failure.log');
@@ -33,7 +37,7 @@ function statuses(path: string): string[] {
 
 describe('--origin wherever -o kcidb: can be written (bin/vmunit.js)', { skip: distSkip() }, () => {
   it('parse and kunit parse write the KCIDB document of a log', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vmunit-kcidb-parse-'));
+    const dir = mkdtempSync(join(ROOT_TMP, 'vmunit-kcidb-parse-'));
     for (const command of [['parse'], ['kunit', 'parse']]) {
       const r = vmunit([...command, '-o', 'kcidb:k.json', '--origin', 'vmunit_ci', FAILING_LOG], dir);
       assert.equal(r.status, 1, r.stderr);
@@ -44,7 +48,7 @@ describe('--origin wherever -o kcidb: can be written (bin/vmunit.js)', { skip: d
   });
 
   it('vmunit test writes the KCIDB document of a unit run', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vmunit-kcidb-test-'));
+    const dir = mkdtempSync(join(ROOT_TMP, 'vmunit-kcidb-test-'));
     const out = join(dir, 'k.json');
     const r = vmunit(
       ['test', EXAMPLES, '--format', 'none', '-o', `kcidb:${out}`, '--origin', 'vmunit_ci'],
@@ -55,7 +59,7 @@ describe('--origin wherever -o kcidb: can be written (bin/vmunit.js)', { skip: d
   });
 
   it('without --origin each stops at once with a usage error and writes nothing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vmunit-kcidb-none-'));
+    const dir = mkdtempSync(join(ROOT_TMP, 'vmunit-kcidb-none-'));
     for (const args of [
       ['parse', '-o', 'kcidb:k.json', FAILING_LOG],
       ['kunit', 'parse', '-o', 'kcidb:k.json', FAILING_LOG],

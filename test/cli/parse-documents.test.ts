@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildTree } from '../../src/ktap/tree.js';
 import { kunitJson } from '../../src/reporters/json-kunit.js';
@@ -17,6 +17,9 @@ import { parseAll } from '../ktap/helpers.js';
 import { distSkip, kunitPy } from '../requirements.js';
 
 const kunit = kunitPy();
+/** Every folder these tests make, removed after them. */
+const ROOT_TMP = mkdtempSync(join(tmpdir(), 'vmunit-parse-documents-'));
+after(() => rmSync(ROOT_TMP, { recursive: true, force: true }));
 const BIN = fileURLToPath(new URL('../../bin/vmunit.js', import.meta.url));
 
 /** A KUnit log in the bench's shape: suites of 100 cases, one failure with diagnostics every 1000. */
@@ -36,7 +39,7 @@ function kunitLog(cases: number): string[] {
 
 describe('vmunit parse --json/--junit (bin/vmunit.js)', { skip: distSkip() }, () => {
   it('streams the documents kunit.py writes, byte for byte, and leaves no temporary file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vmunit-parse-docs-'));
+    const dir = mkdtempSync(join(ROOT_TMP, 'vmunit-parse-docs-'));
     const lines = kunitLog(20_000);
     writeFileSync(join(dir, 'k.log'), `${lines.join('\n')}\n`);
     const run = spawnSync(
@@ -59,7 +62,7 @@ describe('vmunit parse --json/--junit (bin/vmunit.js)', { skip: distSkip() }, ()
   it('bare --json and --ktap print the whole console first, then the document, as kunit.py does', () => {
     // A JSON document far past one write block: streamed to stdout while the console also goes there, it
     // would land in the middle of the console's lines.
-    const dir = mkdtempSync(join(tmpdir(), 'vmunit-parse-stdout-'));
+    const dir = mkdtempSync(join(ROOT_TMP, 'vmunit-parse-stdout-'));
     const lines = kunitLog(20_000);
     writeFileSync(join(dir, 'k.log'), `${lines.join('\n')}\n`);
     const events = parseAll(lines);
@@ -93,7 +96,7 @@ describe('vmunit parse --json/--junit (bin/vmunit.js)', { skip: distSkip() }, ()
   it('--all-blocks: every report keeps the tests of several KTAP documents in the order they came', () => {
     // Each document numbers its tests from 1 again (a module loaded later prints its own); ordered by
     // number, the reports would put the first tests of both documents before the second ones.
-    const dir = mkdtempSync(join(tmpdir(), 'vmunit-parse-blocks-'));
+    const dir = mkdtempSync(join(ROOT_TMP, 'vmunit-parse-blocks-'));
     const lines = [];
     for (const doc of [1, 2]) {
       lines.push('KTAP version 1', '1..2', '    KTAP version 1', `    # Subtest: first_${doc}`, '    1..3');
@@ -133,7 +136,7 @@ describe('vmunit parse --json/--junit (bin/vmunit.js)', { skip: distSkip() }, ()
 
   /** `vmunit parse ARGS` of a log without KTAP, in a folder of its own. */
   function nothingParsed(args: string[]) {
-    const dir = mkdtempSync(join(tmpdir(), 'vmunit-parse-nothing-'));
+    const dir = mkdtempSync(join(ROOT_TMP, 'vmunit-parse-nothing-'));
     writeFileSync(join(dir, 'k.log'), 'Booting the kernel\nKernel panic - not syncing\n');
     const vmunit = (more: string[]) =>
       spawnSync(process.execPath, [BIN, 'parse', ...more], { cwd: dir, encoding: 'utf8' });
