@@ -59,8 +59,13 @@ export const MAX_LEAVES = 1024;
 export class PassedLeaves {
   /** The open test they belong to (its test:start was delivered). */
   parentId = '';
-  /** The first case's position in the parent, which its result line's number equals. */
+  /** The first case's number, which its result line has. */
   first = 0;
+  /**
+   * The first case's position among the parent's children (test:start's index): `first`, but after the
+   * root's children in earlier KTAP documents (`blocks: 'all'`), whose numbers start at 1 again.
+   */
+  order = 0;
   count = 0;
   /** The parent's depth + 1. */
   depth = 0;
@@ -172,15 +177,15 @@ function isName(bytes: Buffer, start: number, end: number, name: string | undefi
  * `<parentId>.<index>`, which no parser makes (its ids are a prefix and a number).
  */
 export function passedLeavesEvents(leaves: PassedLeaves): RunEvent[] {
-  const { parentId, first, count, depth } = leaves;
+  const { parentId, first, order, count, depth } = leaves;
   const events: RunEvent[] = [];
   for (let k = 0; k < count; k++) {
-    const index = first + k;
+    const index = order + k;
     const id = `${parentId}.${index}`;
     const name = leaves.name(k);
     events.push(
       { type: 'test:start', id, parentId, name, index, depth, isSuite: false },
-      { type: 'test:result', id, name, status: 'SUCCESS', number: index },
+      { type: 'test:result', id, name, status: 'SUCCESS', number: first + k },
     );
   }
   return events;

@@ -128,9 +128,6 @@ export class KtapParser {
     const f = s.stack[s.stack.length - 1];
     if (this.#onLeaves === undefined || f === undefined || f.phase !== 'loopDiag' || f.subLog.length > 0)
       return start;
-    // Top-level cases of a later KTAP document take the event path: their position in the root is not
-    // their number, which the fast lane's record has for both.
-    if (f.blockBase !== 0) return start;
     const prefix = this.#cursor.inPlacePrefix();
     if (prefix < 0) return start;
     const leaves = this.#leaves;
@@ -146,6 +143,7 @@ export class KtapParser {
     this.#out.skipIds(count);
     leaves.parentId = f.id;
     leaves.first = first;
+    leaves.order = f.blockBase + first;
     leaves.depth = f.depth + 1;
     leaves.bytes = bytes;
     passedLeaves(f, count);

@@ -85,7 +85,7 @@ export class CaseRuns<P> {
    */
   add(parent: P, frame: CaseBytes, leaves: PassedLeaves, from: number): number {
     if (this.#parent === undefined) {
-      this.#first = leaves.first + from;
+      this.#first = leaves.order + from;
       this.#tail = frame.tail;
     }
     // Room for every case (a name is no longer than the bytes it spans), and the tail `close` adds.

@@ -179,7 +179,7 @@ export class TreeStream {
       test.name = leaves.name(k);
       test.level = parent.level + 1;
       const text = this.#renderer.render(test, NO_CHILDREN);
-      this.#give(parent, { index: leaves.first + k, group: false, text });
+      this.#give(parent, { index: leaves.order + k, group: false, text });
       k++;
     }
   }

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/events/types.js';
 import { LeafScanner, MAX_LEAVES, passedLeavesEvents, plainLineEnd } from '../../src/ktap/fast-leaf.js';
 import { classifyLine, parseResultLine } from '../../src/ktap/line-type.js';
-import { KtapParser } from '../../src/ktap/parser.js';
+import { KtapParser, type KtapParserOptions } from '../../src/ktap/parser.js';
 import { LineSplitter, type LineVisitor } from '../../src/util/lines.js';
 import { prng } from '../prng.js';
 
@@ -31,11 +31,12 @@ function normalise(events: RunEvent[]): unknown[] {
  * fast lane's leaves turned back into events, or without the fast lane; how many leaves it took, and the
  * longest run.
  */
-function parse(log: Buffer, fast: boolean, chunk: number) {
+function parse(log: Buffer, fast: boolean, chunk: number, options: KtapParserOptions = {}) {
   const events: RunEvent[] = [];
   let leaves = 0;
   let longest = 0;
   const parser = new KtapParser({
+    ...options,
     ...(fast
       ? {
           onPassedLeaves: (run) => {
@@ -70,9 +71,9 @@ function parse(log: Buffer, fast: boolean, chunk: number) {
   return { events, leaves, longest };
 }
 
-function assertSameEvents(log: Buffer, chunk: number): number {
-  const fast = parse(log, true, chunk);
-  const slow = parse(log, false, chunk);
+function assertSameEvents(log: Buffer, chunk: number, options: KtapParserOptions = {}): number {
+  const fast = parse(log, true, chunk, options);
+  const slow = parse(log, false, chunk, options);
   assert.equal(slow.leaves, 0);
   assert.deepEqual(normalise(fast.events), normalise(slow.events));
   return fast.leaves;
@@ -144,6 +145,19 @@ describe('the fast lane (ktap/fast-leaf.ts)', () => {
     // planned's cases, case_4's second and third (its first is read as the plan's lookahead) and the
     // top-level case.
     assert.equal(whole.leaves, n + 2 + 1);
+  });
+
+  it("with blocks: 'all', gives later documents' top-level cases their positions after the earlier ones", () => {
+    // Each document numbers its cases from 1; test:start's index goes on (1..3, then 4..6).
+    const lines = ['x', 'KTAP version 1', '1..3', 'ok 1 a', 'ok 2 b', 'ok 3 c', 'y'];
+    const log = Buffer.from(`${[...lines, ...lines].join('\n')}\n`);
+    const options: KtapParserOptions = { blocks: 'all' };
+    assert.ok(assertSameEvents(log, 1 << 16, options) >= 4);
+    const starts = parse(log, true, 1 << 16, options).events.filter((e) => e.type === 'test:start');
+    assert.deepEqual(
+      starts.map((e) => (e.type === 'test:start' ? e.index : 0)),
+      [1, 1, 2, 3, 4, 5, 6],
+    );
   });
 
   it('reads bytes as the event path reads text: breaks, tabs, #, non-ASCII, long lines, any chunking', () => {
