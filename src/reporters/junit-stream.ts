@@ -13,7 +13,7 @@ import type { RunEvent } from '../events/types.js';
 import { totalTests } from '../ktap/model.js';
 import { openDocumentSink, type TextSink } from '../util/sink.js';
 import { xmlAttr, xmlText } from './escape.js';
-import { type DoneTest, joinText, type Rendered, type Text, TreeStream } from './tree-stream.js';
+import { type DoneTest, joinText, type Rendered, type Text, TreeStream, writeText } from './tree-stream.js';
 import type { LeafReporter } from './types.js';
 
 /** ElementTree's declaration, single quotes and all. */
@@ -92,11 +92,39 @@ function render(test: DoneTest, children: readonly Rendered[]): Text {
   return joinText(parts);
 }
 
-/** A root's document: its opening tag (known when it ends) and its body, kept as UTF-8 off the JS heap. */
+/**
+ * A root's body, kept as UTF-8 off the JS heap: text in pieces (`keep` ends one), and runs of passing cases
+ * as the bytes they came as (never changed once given, and free of marks).
+ */
+class KeptBody {
+  readonly pieces: Buffer[] = [];
+  #pending = '';
+
+  get pendingLength(): number {
+    return this.#pending.length;
+  }
+
+  write(text: string): void {
+    this.#pending += text;
+  }
+
+  writeBytes(bytes: Uint8Array): void {
+    this.keep();
+    this.pieces.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
+  /** The text written since the last piece, as one piece. */
+  keep(): void {
+    if (this.#pending === '') return;
+    this.pieces.push(Buffer.from(this.#pending));
+    this.#pending = '';
+  }
+}
+
+/** A root's document: its opening tag (known when it ends) and its body. */
 interface Root {
   head: string;
-  body: Buffer[];
-  pending: string;
+  readonly body: KeptBody;
   children: number;
 }
 
@@ -122,37 +150,26 @@ export function createStreamingJUnit(
   const rootOf = (id: string): Root => {
     let root = roots.get(id);
     if (root === undefined) {
-      root = { head: '', body: [], pending: '', children: 0 };
+      root = { head: '', body: new KeptBody(), children: 0 };
       roots.set(id, root);
     }
     return root;
-  };
-  const keep = (root: Root): void => {
-    root.body.push(Buffer.from(root.pending));
-    root.pending = '';
-  };
-  // Bytes (runs of passing cases) are kept as they are: never changed once given, and free of marks.
-  const append = (root: Root, text: Text): void => {
-    if (typeof text === 'string') root.pending += text;
-    else if (text instanceof Uint8Array) {
-      if (root.pending !== '') keep(root);
-      root.body.push(Buffer.from(text.buffer, text.byteOffset, text.byteLength));
-    } else for (const piece of text) append(root, piece);
   };
   const stream = new TreeStream({
     render,
     rootChild: (id, child) => {
       const root = rootOf(id);
       root.children++;
-      root.pending += pad(1);
-      append(root, child.text);
-      if (root.pending.length >= 65_536) keep(root);
+      root.body.write(pad(1));
+      writeText(root.body, child.text);
+      // A piece ends between two children, never inside one's text (a line break and its mark stay together).
+      if (root.body.pendingLength >= 65_536) root.body.keep();
     },
     rootEnd: (id, test) => {
       const root = rootOf(id);
       root.head = suiteTag(test) + (root.children > 0 ? '>' : ' />');
-      if (root.children > 0) root.pending += `${pad(0)}</testsuite>`;
-      keep(root);
+      if (root.children > 0) root.body.write(`${pad(0)}</testsuite>`);
+      root.body.keep();
     },
     passedCase: (level) => ({
       head: Buffer.from('<testcase name="'),
@@ -164,7 +181,7 @@ export function createStreamingJUnit(
   });
   const write = (sink: Required<TextSink>, root: Root, base: string): void => {
     sink.write(root.head);
-    for (const piece of root.body) {
+    for (const piece of root.body.pieces) {
       if (base === '') writeUnmarked(sink, piece);
       else sink.write(piece.toString('utf8').replace(STRUCTURAL, `\n${base}`).replace(MARKS, ''));
     }

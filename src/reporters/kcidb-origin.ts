@@ -8,6 +8,17 @@ import { VmunitError } from '../util/errors.js';
 /** The schema's origin pattern (kcidb_io v03_00 `origin_pattern`). */
 export const KCIDB_ORIGIN_PATTERN = /^[a-z0-9_]+$/;
 
+/**
+ * checkOrigin when one of `targets` is a KCIDB report: a command checks it before any work, since the report
+ * is written at the end.
+ */
+export function checkOriginFor(
+  targets: readonly { readonly format: string }[],
+  origin: string | undefined,
+): void {
+  if (targets.some((t) => t.format === 'kcidb')) checkOrigin(origin);
+}
+
 /** `origin` when it is a KCIDB origin; USAGE naming the flag otherwise. */
 export function checkOrigin(origin: string | undefined): string {
   if (origin === undefined || origin === '') {

@@ -41,7 +41,7 @@ export interface DoneTest {
 export type Text = string | Uint8Array | readonly Text[];
 
 /** Writes `text` piece by piece, in order. */
-export function writeText(sink: Required<TextSink>, text: Text): void {
+export function writeText(sink: Pick<Required<TextSink>, 'write' | 'writeBytes'>, text: Text): void {
   if (typeof text === 'string') sink.write(text);
   else if (text instanceof Uint8Array) sink.writeBytes(text);
   else for (const piece of text) writeText(sink, piece);

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from '../commander.js';
-import { addKcidbOptions, type KcidbFlags } from './record-output.js';
+import { addKcidbOptions, type KcidbFlags, kcidbFlagsOf } from './record-output.js';
 import type { SliceFlags } from './shard-options.js';
 
 /** Subcommands in kunit.py's order. */
@@ -350,8 +350,6 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
   const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const raw = str(o.raw_output) ?? (o.raw_output === true ? 'kunit' : undefined);
-  const origin = str(o.origin);
-  const logUrl = str(o.logUrl);
   return {
     subcommand,
     kernelRoot: str(o.kernel_root),
@@ -384,7 +382,7 @@ function toCli(subcommand: KunitSubcommand, o: Record<string, unknown>, position
     file: subcommand === 'parse' ? str(positional[0]) : undefined,
     format: str(o.format),
     outputs: list(o.output),
-    kcidb: { ...(origin === undefined ? {} : { origin }), ...(logUrl === undefined ? {} : { logUrl }) },
+    kcidb: kcidbFlagsOf(o),
     results: str(o.results),
     slice: sliceFlags(o),
   };

@@ -67,11 +67,11 @@ async function dispatch(ctx: CliContext, cli: KunitCli): Promise<number> {
   }
   // A KCIDB report is written after the build and the boot: its origin is checked before either.
   const { parseOutputSpecs } = await import('../../reporters/output.js');
-  const targets = parseOutputSpecs({ format: cli.format, outputs: cli.outputs, isTTY: false, cwd: ctx.cwd });
-  if (targets.some((t) => t.format === 'kcidb')) {
-    const { checkOrigin } = await import('../../reporters/kcidb-origin.js');
-    checkOrigin(cli.kcidb.origin);
-  }
+  const { checkOriginFor } = await import('../../reporters/kcidb-origin.js');
+  checkOriginFor(
+    parseOutputSpecs({ format: cli.format, outputs: cli.outputs, isTTY: false, cwd: ctx.cwd }),
+    cli.kcidb.origin,
+  );
   const { runKunitStages } = await import('./kunit-stages.js');
   return runKunitStages(ctx, cli, root);
 }

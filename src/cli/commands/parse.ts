@@ -29,7 +29,7 @@ import { readChunks } from '../../util/read-input.js';
 import { HeldOutput } from '../../util/sink.js';
 import type { CliContext } from '../context.js';
 import { addKunitParseOptions, BARE_VALUES } from './kunit-options.js';
-import { addKcidbOptions, type KcidbFlags, kcidbOptions } from './record-output.js';
+import { addKcidbOptions, type KcidbFlags, kcidbFlagsOf, kcidbOptions } from './record-output.js';
 
 export interface ParseOptions {
   readonly rawOutput?: string;
@@ -335,8 +335,6 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
         const ktap = str(raw.ktap);
         const format = str(raw.format);
         const results = str(raw.results);
-        const origin = str(raw.origin);
-        const logUrl = str(raw.logUrl);
         const rules = rulesFromEnv(ctx.env.VMUNIT_KUNIT_RULES);
         const opts: ParseRequest = {
           file,
@@ -353,10 +351,7 @@ export function register(program: Command, ctx: CliContext, setStatus: (code: nu
           ...(format === undefined ? {} : { format }),
           outputs: Array.isArray(raw.output) ? (raw.output as string[]) : [],
           ...(results === undefined ? {} : { results }),
-          kcidb: {
-            ...(origin === undefined ? {} : { origin }),
-            ...(logUrl === undefined ? {} : { logUrl }),
-          },
+          kcidb: kcidbFlagsOf(raw),
         };
         setStatus(await runParse(ctx, opts));
       },

@@ -33,6 +33,15 @@ export function addKcidbOptions(cmd: Command): Command {
     .option('--log-url <url>', "KCIDB: where the results folder is published (log_url = URL/<test's log>)");
 }
 
+/** The KCIDB flags among a command's parsed options (commander's `origin`, `logUrl`). */
+export function kcidbFlagsOf(options: Readonly<Record<string, unknown>>): KcidbFlags {
+  const { origin, logUrl } = options;
+  return {
+    ...(typeof origin === 'string' ? { origin } : {}),
+    ...(typeof logUrl === 'string' ? { logUrl } : {}),
+  };
+}
+
 /** Reporter settings from the KCIDB flags. */
 export function kcidbOptions(flags: KcidbFlags): { origin?: string; logUrlBase?: string } {
   return {

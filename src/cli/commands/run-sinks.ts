@@ -8,7 +8,7 @@ import { ResultLinesReporter } from '../../guest/progress.js';
 import { headerRecordMeta } from '../../guest/run-header.js';
 import type { RunHeaderFacts, RunTreeSinks } from '../../guest/run-tree.js';
 import type { RunRecord, ShardInfo } from '../../record/types.js';
-import { checkOrigin } from '../../reporters/kcidb-origin.js';
+import { checkOriginFor } from '../../reporters/kcidb-origin.js';
 import { type OutputTarget, stdoutTaken } from '../../reporters/output.js';
 import type { createOutputReporter } from '../../reporters/output-reporter.js';
 import { FanOutReporter, type Reporter } from '../../reporters/types.js';
@@ -79,7 +79,7 @@ export class RunSinks implements RunTreeSinks {
     // The grammar is checked before anything runs; a dry run has no folder, so its reports all stream.
     const probe = this.#targets(flags.dryRun ? undefined : ctx.cwd);
     // A KCIDB report is rendered from the record at the end: its origin is checked now, not after the run.
-    if ([...probe.live, ...probe.fromRecord].some((t) => t.format === 'kcidb')) checkOrigin(flags.origin);
+    checkOriginFor([...probe.live, ...probe.fromRecord], flags.origin);
     const lineOut = flags.tap13 ? discard() : stdoutTaken(probe.live) ? ctx.stderr : ctx.stdout;
     const tty = (lineOut as { isTTY?: boolean }).isTTY === true;
     this.#lines = new ResultLinesReporter({
