@@ -14,7 +14,14 @@ function leavesOf(names: readonly string[], first = 1): PassedLeaves {
     leaves.names[2 * k + 1] = text.length;
     text += '\n';
   });
-  Object.assign(leaves, { parentId: 'p', first, order: first, count: names.length, depth: 1, bytes: Buffer.from(text) });
+  Object.assign(leaves, {
+    parentId: 'p',
+    first,
+    order: first,
+    count: names.length,
+    depth: 1,
+    bytes: Buffer.from(text),
+  });
   return leaves;
 }
 
