@@ -69,6 +69,15 @@ describe('recordToKcidb', () => {
     assert.equal(new Set(doc.tests.map((t) => t.id)).size, doc.tests.length);
   });
 
+  it('many tests of one name (a cut-off plan crashes thousands unnamed) get -2, -3, … past taken names', () => {
+    const names = ['a', 'a', 'a-2', 'a', ...Array.from({ length: 5000 }, () => '')];
+    const many = recordToKcidb(record(names.map((n) => test(n, 'ERROR'))), { origin: 'o' });
+    const parts = many.tests.map((t) => t.path.replace('kvm-unit-tests.x86_64.', ''));
+    assert.deepEqual(parts.slice(0, 7), ['a', 'a-2', 'a-2-2', 'a-3', '_', '_-2', '_-3']);
+    assert.equal(parts.at(-1), '_-5000');
+    assert.equal(new Set(parts).size, parts.length);
+  });
+
   it('log_url instead of an excerpt when the results folder is published', () => {
     const withLog = record([{ ...test('ioapic', 'FAIL', [], 'timeout'), log: 'ioapic.log' }]);
     const d = recordToKcidb(withLog, { origin: 'lab', logUrlBase: 'https://ci.example/job/1/logs/' });
